@@ -1,0 +1,40 @@
+# The two commands a newcomer needs are `make run` and `make test` (see README.md).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+PYTHON ?= python3
+
+.PHONY: run test lint bench soak clean
+
+$(VENV)/.base: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -e '.[gui]'
+	touch $@
+
+$(VENV)/.dev: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -e '.[gui,dev]'
+	touch $@ $(VENV)/.base
+
+run: $(VENV)/.base
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$QT_QPA_PLATFORM" != "offscreen" ]; then \
+	  echo "No display here: run the headless peer instead with '$(VENV)/bin/studycircle serve' (docs/cli.md)."; \
+	  exit 1; fi
+	$(PY) -m ui
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+test: lint
+	$(PY) -m pytest
+
+bench: $(VENV)/.dev
+	$(PY) bench/ingest.py
+	$(PY) bench/reconcile.py
+
+soak: $(VENV)/.dev
+	SIM_SEEDS=2000 $(PY) -m pytest tests/sync/test_simulator.py -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

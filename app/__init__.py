@@ -1,0 +1,1 @@
+"""StudyCircle application core: composition root, commands, queries, sync service, CLI."""

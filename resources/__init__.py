@@ -1,0 +1,1 @@
+"""Icons, style sheets, translations and sample data, loaded with importlib.resources."""

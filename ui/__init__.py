@@ -1,0 +1,1 @@
+"""PySide6 desktop client: widgets and item models that observe the app core."""
