@@ -1,0 +1,104 @@
+"""Ops as values: bytes from a peer become an UnverifiedOp; only `verify` makes a VerifiedOp.
+
+A VerifiedOp is authentic (signed by its author, body matching its hash, for the
+expected space). Whether it is *valid* — permitted, in the right epoch, well-formed —
+is decided later against the space's causal past (see `sync.validate`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sync.errors import Reason, Rejected
+from sync.identity import DeviceKey, signature_ok
+from sync.ids import HASH_LEN, OpId, SpaceId, digest
+from sync.wire.op import (
+    MAX_ENVELOPE_BYTES,
+    Header,
+    decode_envelope,
+    decode_header,
+    encode_envelope,
+    encode_header,
+)
+
+SIGNING_DOMAIN = b"studycircle/op/v1\x00"
+GENESIS_SPACE = SpaceId(bytes(HASH_LEN))
+GENESIS_KIND = "space.genesis"
+
+
+@dataclass(frozen=True, slots=True)
+class UnverifiedOp:
+    header: Header
+    header_bytes: bytes
+    signature: bytes
+    body: bytes | None
+
+    @classmethod
+    def from_wire(cls, data: bytes) -> UnverifiedOp:
+        if len(data) > MAX_ENVELOPE_BYTES:
+            raise Rejected(Reason.OVERSIZE, f"op of {len(data)} bytes")
+        header_bytes, signature, body = decode_envelope(data)
+        return cls(decode_header(header_bytes), header_bytes, signature, body)
+
+    @property
+    def op_id(self) -> OpId:
+        return OpId(digest(self.header_bytes + self.signature))
+
+    def signed_message(self) -> bytes:
+        return SIGNING_DOMAIN + self.header_bytes
+
+    def signature_ok(self) -> bool:
+        return signature_ok(self.header.author, self.signed_message(), self.signature)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedOp:
+    op_id: OpId
+    header: Header
+    header_bytes: bytes
+    signature: bytes
+    body: bytes | None
+
+    def to_wire(self) -> bytes:
+        return encode_envelope(self.header_bytes, self.signature, self.body)
+
+    def space_id(self) -> SpaceId:
+        """The space this op belongs to; a genesis op *is* its space's id."""
+        if self.header.kind == GENESIS_KIND and self.header.seq == 1:
+            return SpaceId(self.op_id)
+        return self.header.space
+
+
+def check_body(op: UnverifiedOp) -> None:
+    """The body (unless redacted) must match the signed hash and length."""
+    if op.body is None:
+        return
+    if len(op.body) != op.header.body_len or digest(op.body) != op.header.body_hash:
+        raise Rejected(Reason.BAD_BODY, "body does not match its signed hash")
+
+
+def check_space(op: UnverifiedOp, space: SpaceId) -> None:
+    header = op.header
+    if header.kind == GENESIS_KIND:
+        if header.space != GENESIS_SPACE or op.op_id != space:
+            raise Rejected(Reason.WRONG_SPACE, "genesis of another space")
+    elif header.space != space:
+        raise Rejected(Reason.WRONG_SPACE, "op of another space")
+
+
+def verify(op: UnverifiedOp, *, space: SpaceId, signature_checked: bool | None = None) -> VerifiedOp:
+    """Cheap checks first, then the signature (unless already checked on a worker)."""
+    check_space(op, space)
+    check_body(op)
+    ok = op.signature_ok() if signature_checked is None else signature_checked
+    if not ok:
+        raise Rejected(Reason.BAD_SIGNATURE, "signature does not verify")
+    return VerifiedOp(op.op_id, op.header, op.header_bytes, op.signature, op.body)
+
+
+def sign(key: DeviceKey, header: Header, body: bytes | None) -> VerifiedOp:
+    if header.author != key.device_id:
+        raise ValueError("a device signs only its own ops")
+    header_bytes = encode_header(header)
+    signature = key.sign(SIGNING_DOMAIN + header_bytes)
+    return VerifiedOp(OpId(digest(header_bytes + signature)), header, header_bytes, signature, body)

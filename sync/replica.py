@@ -1,0 +1,482 @@
+"""A device's replica of its spaces: the one write path for local and remote ops.
+
+`ingest` takes envelopes from any peer: decode → space → body hash → signature (on
+worker threads through `verify_map`) → chain and deps (gaps wait in `pending`) →
+clock → equivocation → epoch key → decryption → body schema → authority → reducer,
+all in one transaction per batch. Local writes build and sign an op and go through
+the same admission, in the same kind of transaction. Each call returns `Changes`.
+
+Runs on one thread (the app's database worker); the verify map may use others.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync import reducers
+from sync.causal import merged
+from sync.changes import Changes
+from sync.crypto import decrypt_body
+from sync.errors import PEER_FAULTS, Reason, Rejected
+from sync.identity import DeviceKey
+from sync.ids import OpId, SpaceId
+from sync.kinds import AUTH_KINDS, Removal, RoleChange, parse_body
+from sync.op import GENESIS_KIND, UnverifiedOp, VerifiedOp, verify
+from sync.policy import Level, may
+from sync.space import OpInfo, SpaceContext, adopt_genesis, load
+from sync.store import Store
+from sync.wire.clock import decode_clock, encode_clock
+from sync.wire.op import decode_header
+
+VALID, STRUCTURAL, SEMANTIC, LOCKED = 0, 1, 2, 3
+MAX_PENDING = 200_000
+VERIFY_CHUNK = 512
+
+VerifyMap = Callable[
+    [Callable[[list[UnverifiedOp]], list[bool]], Iterable[list[UnverifiedOp]]], Iterable[list[bool]]
+]
+
+
+def _verify_chunk(chunk: list[UnverifiedOp]) -> list[bool]:
+    return [op.signature_ok() for op in chunk]
+
+
+@dataclass(slots=True)
+class IngestResult:
+    changes: Changes
+    accepted: int = 0
+    duplicates: int = 0
+    pending: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def faults(self) -> int:
+        """Rejections that prove the sender sent garbage or forgeries."""
+        return sum(1 for error in self.rejected if error.reason in PEER_FAULTS)
+
+
+@dataclass(slots=True)
+class _Batch:
+    space: SpaceId
+    added: list[OpId] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+    members: bool = False
+    rebuild: bool = False
+
+
+class Replica:
+    def __init__(
+        self, store: Store, key: DeviceKey, *, verify_map: VerifyMap = map, max_pending: int = MAX_PENDING
+    ) -> None:
+        self.store = store
+        self.key = key
+        self._verify_map = verify_map
+        self._max_pending = max_pending
+        self._contexts: dict[SpaceId, SpaceContext] = {}
+        self._waiting: dict[SpaceId, set[bytes]] = {}
+        self._handlers = reducers.handlers()
+        self._data_version = -1
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.store.connection
+
+    # -- contexts --------------------------------------------------------------------
+    def _refresh(self) -> None:
+        """Forget cached contexts if another process committed to the file."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._contexts.clear()
+            self._waiting.clear()
+            self._data_version = version
+
+    def context(self, space: SpaceId) -> SpaceContext:
+        context = self._contexts.get(space)
+        if context is None:
+            context = load(self.db, space)
+            self._contexts[space] = context
+            self._waiting[space] = {
+                row[0] for row in self.db.execute("SELECT waiting_for FROM pending WHERE space = ?", (space,))
+            }
+        return context
+
+    def forget(self, space: SpaceId) -> None:
+        """Drop a cached context (after a rolled-back write, its memory is stale)."""
+        self._contexts.pop(space, None)
+        self._waiting.pop(space, None)
+
+    def spaces(self) -> list[SpaceId]:
+        return [SpaceId(row[0]) for row in self.db.execute("SELECT space FROM spaces ORDER BY rowid")]
+
+    def has_space(self, space: bytes) -> bool:
+        return self.db.execute("SELECT 1 FROM spaces WHERE space = ?", (space,)).fetchone() is not None
+
+    # -- ingest ----------------------------------------------------------------------
+    def ingest(self, space: SpaceId, envelopes: Sequence[bytes]) -> IngestResult:
+        """Admit ops from a peer (or a file). Bad ones are refused with typed reasons."""
+        result = IngestResult(Changes(space))
+        if not self.has_space(space):
+            result.rejected.append(Rejected(Reason.WRONG_SPACE, "not a space of this device"))
+            return result
+        candidates: dict[OpId, UnverifiedOp] = {}
+        for envelope in envelopes:
+            try:
+                op = UnverifiedOp.from_wire(envelope)
+                candidates.setdefault(op.op_id, op)
+            except Rejected as error:
+                result.rejected.append(error)
+        known = self._known(list(candidates))
+        result.duplicates = len(envelopes) - len(result.rejected) - len(candidates) + len(known)
+        fresh: list[UnverifiedOp] = []
+        for op_id, op in candidates.items():
+            if op_id in known:
+                continue
+            try:
+                verify(op, space=space, signature_checked=True)  # cheap checks first
+                fresh.append(op)
+            except Rejected as error:
+                result.rejected.append(error)
+        chunks = [fresh[i : i + VERIFY_CHUNK] for i in range(0, len(fresh), VERIFY_CHUNK)]
+        verified: list[VerifiedOp] = []
+        for chunk, oks in zip(chunks, self._verify_map(_verify_chunk, chunks), strict=True):
+            for op, ok in zip(chunk, oks, strict=True):
+                if ok:
+                    verified.append(VerifiedOp(op.op_id, op.header, op.header_bytes, op.signature, op.body))
+                else:
+                    result.rejected.append(Rejected(Reason.BAD_SIGNATURE, "signature does not verify"))
+        if not verified:
+            return result
+        with self.store.transaction():
+            self._refresh()
+            batch = _Batch(space)
+            result.pending = self._admit_all(self.context(space), batch, verified, own=False)
+            result.accepted = len(batch.added)
+            self._finish(batch)
+        result.changes = self._changes(batch, result)
+        return result
+
+    def _known(self, op_ids: list[OpId]) -> set[bytes]:
+        known: set[bytes] = set()
+        for start in range(0, len(op_ids), 500):
+            part = op_ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for table in ("ops", "pending"):
+                known.update(
+                    row[0]
+                    for row in self.db.execute(f"SELECT op_id FROM {table} WHERE op_id IN ({marks})", part)
+                )
+        return known
+
+    def _admit_all(self, context: SpaceContext, batch: _Batch, ops: list[VerifiedOp], *, own: bool) -> int:
+        """Admit ops whose causal past is present, in causal order; park the rest."""
+        db = self.db
+        in_batch = {op.op_id for op in ops}
+        missing_of: dict[OpId, set[bytes]] = {}
+        children: dict[bytes, list[VerifiedOp]] = defaultdict(list)
+        ready: deque[VerifiedOp] = deque()
+        for op in ops:
+            parents = ([op.header.prev] if op.header.prev else []) + list(op.header.deps)
+            missing = {p for p in parents if p not in in_batch and context.info(db, p) is None}
+            missing |= {p for p in parents if p in in_batch}
+            if missing:
+                missing_of[op.op_id] = missing
+                for parent in missing:
+                    children[parent].append(op)
+            else:
+                ready.append(op)
+        waiting = self._waiting.setdefault(context.space, set())
+        while ready:
+            op = ready.popleft()
+            self._admit(context, batch, op)
+            released = children.pop(op.op_id, [])
+            if op.op_id in waiting:
+                released += self._unpark(context.space, op.op_id)
+            for child in released:
+                missing = missing_of.get(child.op_id)
+                if missing is None:  # an op released from the pending table
+                    parents = ([child.header.prev] if child.header.prev else []) + list(child.header.deps)
+                    missing = {p for p in parents if context.info(db, p) is None}
+                    missing_of[child.op_id] = missing
+                    for parent in missing:
+                        children[parent].append(child)
+                missing.discard(op.op_id)
+                if not missing:
+                    ready.append(child)
+        parked = [op for op in ops if missing_of.get(op.op_id)]
+        parked_ids = {op.op_id for op in parked}
+        for op_id, missing in missing_of.items():
+            if missing and op_id not in parked_ids:
+                parked.extend(c for c in children.get(next(iter(missing)), []) if c.op_id == op_id)
+                parked_ids.add(op_id)
+        for op in parked:
+            self._park(context.space, op, next(iter(sorted(missing_of[op.op_id]))), own=own)
+        return len(parked)
+
+    def _park(self, space: SpaceId, op: VerifiedOp, waiting_for: bytes, *, own: bool) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO pending (op_id, space, waiting_for, own, envelope) VALUES (?, ?, ?, ?, ?)",
+            (op.op_id, space, waiting_for, int(own), op.to_wire()),
+        )
+        self._waiting.setdefault(space, set()).add(waiting_for)
+        count = self.db.execute("SELECT COUNT(*) FROM pending WHERE space = ?", (space,)).fetchone()[0]
+        if count > self._max_pending:  # admission policy: reconciliation will bring them again
+            self.db.execute(
+                "DELETE FROM pending WHERE rowid IN (SELECT rowid FROM pending WHERE space = ? AND own = 0"
+                " ORDER BY rowid LIMIT ?)",
+                (space, count - self._max_pending),
+            )
+
+    def _unpark(self, space: SpaceId, op_id: bytes) -> list[VerifiedOp]:
+        rows = self.db.execute(
+            "SELECT op_id, envelope FROM pending WHERE waiting_for = ? AND space = ?", (op_id, space)
+        ).fetchall()
+        self.db.execute("DELETE FROM pending WHERE waiting_for = ? AND space = ?", (op_id, space))
+        self._waiting[space].discard(op_id)
+        released = []
+        for _, envelope in rows:
+            op = UnverifiedOp.from_wire(envelope)  # authenticated before it was parked
+            released.append(VerifiedOp(op.op_id, op.header, op.header_bytes, op.signature, op.body))
+        return released
+
+    # -- admission of one op whose causal past is present -----------------------------
+    def _admit(self, context: SpaceContext, batch: _Batch, op: VerifiedOp) -> tuple[int, Reason | None]:
+        db = self.db
+        header = op.header
+        author = context.author_index(db, header.author)
+        parents: list[OpInfo] = []
+        status, reason = VALID, None
+        if header.prev is not None:
+            prev = context.info(db, header.prev)
+            assert prev is not None
+            parents.append(prev)
+            if prev.author != author or prev.seq != header.seq - 1:
+                status, reason = STRUCTURAL, Reason.BAD_CHAIN
+        for dep in header.deps:
+            info = context.info(db, dep)
+            assert info is not None
+            parents.append(info)
+        clock = merged((parent.clock for parent in parents), author=author, seq=header.seq)
+        if parents and header.hlc <= max(parent.hlc for parent in parents):
+            status, reason = STRUCTURAL, Reason.BAD_CLOCK
+        if header.kind == GENESIS_KIND:
+            if header.deps or header.seq != 1:
+                status, reason = STRUCTURAL, Reason.BAD_CHAIN
+        else:
+            genesis = context.info(db, OpId(context.space))
+            if genesis is None or clock.get(genesis.author, 0) < 1:
+                status, reason = STRUCTURAL, Reason.BAD_CHAIN
+        head = context.heads.get(author, 0)
+        if header.seq <= head:  # another op already holds this seq: equivocation
+            fork = min(context.forks.get(author, header.seq), header.seq)
+            context.forks[author] = fork
+            db.execute(
+                "INSERT INTO forks (space, author, fork_seq) VALUES (?, ?, ?)"
+                " ON CONFLICT (space, author) DO UPDATE SET fork_seq = excluded.fork_seq",
+                (context.space, author, fork),
+            )
+            batch.rebuild = True
+        context.heads[author] = max(head, header.seq)
+        info = OpInfo(author, header.seq, header.hlc, clock, header.kind)
+        context.remember(op.op_id, info)
+        if status == VALID:
+            status, reason = self._judge(context, batch, op, info, apply=True)
+        db.execute(
+            "INSERT INTO ops (op_id, space, author, seq, prev, kind, hlc, header, signature, body, clock,"
+            " status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                op.op_id,
+                context.space,
+                author,
+                header.seq,
+                header.prev,
+                header.kind,
+                header.hlc,
+                op.header_bytes,
+                op.signature,
+                op.body,
+                encode_clock(clock),
+                status,
+                reason.value if reason else None,
+            ),
+        )
+        batch.added.append(op.op_id)
+        batch.kinds.add(header.kind)
+        return status, reason
+
+    def _judge(
+        self, context: SpaceContext, batch: _Batch, op: VerifiedOp, info: OpInfo, *, apply: bool
+    ) -> tuple[int, Reason | None]:
+        """Semantic validity against the space's authority; applies the op if valid."""
+        header = op.header
+        if info.seq >= context.forks.get(info.author, info.seq + 1):
+            return SEMANTIC, Reason.QUARANTINED
+        epoch, refs = context.auth.epoch_at(info.clock, exclude=op.op_id)
+        if header.epoch != epoch:
+            return SEMANTIC, Reason.WRONG_EPOCH
+        if header.kind in AUTH_KINDS or header.kind == GENESIS_KIND:
+            return self._judge_membership(context, batch, op, info, refs, apply=apply)
+        key = context.epoch_key(refs)
+        if key is None:
+            return LOCKED, Reason.UNDECRYPTABLE
+        try:
+            if op.body is None:
+                raise Rejected(Reason.BAD_CONTENT, "redacted")
+            body = parse_body(header.kind, decrypt_body(key, header.associated_data(), op.body))
+        except Rejected as error:
+            return SEMANTIC, error.reason
+        handler = self._handlers.get(header.kind)
+        if handler is None:
+            return SEMANTIC, Reason.BAD_CONTENT
+        level = context.auth.level_at(info.author, info.clock, info.seq)
+        if level < Level.MEMBER or (handler.action and not may(context.policy, level, handler.action)):
+            return SEMANTIC, Reason.NOT_PERMITTED
+        applied = reducers.Applied(
+            context.space,
+            op.op_id,
+            info.author,
+            context.devices[info.author],
+            info.seq,
+            info.hlc,
+            info.clock,
+            level,
+        )
+        problem = handler.check(self.db, applied, body)
+        if problem is not None:
+            return SEMANTIC, problem
+        if apply:
+            handler.apply(self.db, applied, body)
+        return VALID, None
+
+    def _membership_body(
+        self, context: SpaceContext, op: VerifiedOp, refs: list[OpId]
+    ) -> tuple[Any, int, Reason | None]:
+        row = self.db.execute("SELECT plaintext FROM auth_bodies WHERE op_id = ?", (op.op_id,)).fetchone()
+        if row is not None:
+            return parse_body(op.header.kind, row[0]), VALID, None
+        key = context.epoch_key(refs)
+        if key is None:
+            return None, LOCKED, Reason.UNDECRYPTABLE
+        try:
+            if op.body is None:
+                raise Rejected(Reason.BAD_CONTENT, "membership ops cannot be redacted")
+            plaintext = decrypt_body(key, op.header.associated_data(), op.body)
+            body = parse_body(op.header.kind, plaintext)
+        except Rejected as error:
+            return None, SEMANTIC, error.reason
+        self.db.execute(
+            "INSERT OR IGNORE INTO auth_bodies (op_id, space, plaintext) VALUES (?, ?, ?)",
+            (op.op_id, context.space, plaintext),
+        )
+        return body, VALID, None
+
+    def _judge_membership(
+        self,
+        context: SpaceContext,
+        batch: _Batch,
+        op: VerifiedOp,
+        info: OpInfo,
+        refs: list[OpId],
+        *,
+        apply: bool,
+    ) -> tuple[int, Reason | None]:
+        body, status, reason = self._membership_body(context, op, refs)
+        if status != VALID:
+            return status, reason
+        batch.members = True
+        if op.header.kind == GENESIS_KIND:
+            adopt_genesis(context, info.author, body)
+            context.resolve_auth()
+            self._materialize_members(context)
+            return VALID, None
+        if op.op_id not in context.events:
+            before = context.auth.accepted()
+            context.events[op.op_id] = context.build_event(
+                self.db, op_id=op.op_id, info=info, deps=op.header.deps, body=body
+            )
+            after = context.resolve_auth()
+            if after.accepted() - {op.op_id} != before:
+                batch.rebuild = True
+            if isinstance(body, RoleChange | Removal) and op.op_id in after.accepted():
+                target = context.authors.get(body.member)
+                if target is not None and context.heads.get(target, 0) > info.clock.get(target, 0):
+                    batch.rebuild = True  # the target wrote concurrently: strong removal
+            if isinstance(body, Removal):
+                self._take_rotation_key(context, batch, op.op_id, body)
+            self._materialize_members(context)
+        verdict = context.auth.verdicts.get(op.op_id, Reason.NOT_PERMITTED)
+        return (VALID, None) if verdict is None else (SEMANTIC, verdict)
+
+    def _take_rotation_key(self, context: SpaceContext, batch: _Batch, op_id: OpId, body: Removal) -> None:
+        for device, sealed in body.sealed_keys:
+            if device == self.key.device_id and op_id not in context.keyring:
+                try:
+                    new_key = self.key.unseal(sealed)
+                except Rejected:
+                    return
+                context.keyring[op_id] = new_key
+                self.db.execute(
+                    "INSERT OR IGNORE INTO keyring (space, ref, key) VALUES (?, ?, ?)",
+                    (context.space, op_id, new_key),
+                )
+                batch.rebuild = True  # ops parked as locked may now open
+
+    def _materialize_members(self, context: SpaceContext) -> None:
+        db = self.db
+        db.execute("DELETE FROM members WHERE space = ?", (context.space,))
+        rows = []
+        for index, device in context.devices.items():
+            level = context.auth.current_level(index)
+            if level > Level.NONE:
+                name = context.owner_name if index in context.auth.owners else ""
+                rows.append((context.space, device, context.auth.names.get(index, name), level))
+        db.executemany("INSERT INTO members (space, device, name, level) VALUES (?, ?, ?, ?)", rows)
+
+    def _finish(self, batch: _Batch) -> None:
+        if batch.rebuild:
+            self._rebuild(batch.space)
+
+    def _rebuild(self, space: SpaceId) -> None:
+        """Re-judge every op of the space against its final authority; refold state."""
+        db = self.db
+        for _attempt in range(64):
+            reducers.clear(db, space)
+            context = load(db, space)
+            self._contexts[space] = context
+            scratch = _Batch(space)
+            rows = db.execute(
+                "SELECT op_id, author, seq, hlc, clock, kind, header, signature, body, status, reason"
+                " FROM ops WHERE space = ? ORDER BY rowid",
+                (space,),
+            ).fetchall()
+            events_before = set(context.events)
+            for op_id, author, seq, hlc, clock, kind, header_bytes, signature, body, status, old in rows:
+                if status == STRUCTURAL:
+                    continue
+                op = VerifiedOp(OpId(op_id), decode_header(header_bytes), header_bytes, signature, body)
+                info = OpInfo(author, seq, hlc, decode_clock(clock), kind)
+                new_status, reason = self._judge(context, scratch, op, info, apply=True)
+                new_reason = reason.value if reason else None
+                if (new_status, new_reason) != (status, old):
+                    db.execute(
+                        "UPDATE ops SET status = ?, reason = ? WHERE op_id = ?",
+                        (new_status, new_reason, op_id),
+                    )
+            self._materialize_members(context)
+            if set(context.events) == events_before:
+                return
+        raise RuntimeError("authority did not settle")  # pragma: no cover - bounded by keys
+
+    def _changes(self, batch: _Batch, result: IngestResult | None = None) -> Changes:
+        return Changes(
+            batch.space,
+            tuple(batch.added),
+            frozenset(batch.kinds),
+            members=batch.members,
+            rebuilt=batch.rebuild,
+            pending=result.pending if result else 0,
+            rejected=tuple(str(error) for error in result.rejected) if result else (),
+        )

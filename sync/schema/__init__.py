@@ -1,0 +1,1 @@
+"""Numbered SQL schema files, applied in order by `sync.store`."""

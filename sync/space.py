@@ -1,0 +1,176 @@
+"""In-memory context of one space on one replica: authors, chain heads, forks, keys,
+membership events and the resolved authority. Rebuilt from the database on demand.
+
+Owned by the replica; used on the replica's thread only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sync.auth import AuthEvent, AuthState, resolve
+from sync.crypto import merge_epoch_keys
+from sync.errors import Rejected
+from sync.ids import DeviceId, OpId, SpaceId, digest
+from sync.invite import parse_token
+from sync.kinds import AUTH_KINDS, Genesis, Join, Removal, RoleChange, parse_body
+from sync.policy import DEFAULT_POLICY
+from sync.wire.clock import decode_clock
+from sync.wire.op import decode_header
+
+CLOCK_CACHE = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class OpInfo:
+    author: int
+    seq: int
+    hlc: int
+    clock: dict[int, int]
+    kind: str
+
+
+@dataclass(slots=True)
+class SpaceContext:
+    space: SpaceId
+    genesis_author: int | None = None
+    genesis_op: OpId | None = None
+    name: str = ""
+    owner_name: str = ""
+    policy: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_POLICY))
+    authors: dict[bytes, int] = field(default_factory=dict)
+    devices: dict[int, DeviceId] = field(default_factory=dict)
+    heads: dict[int, int] = field(default_factory=dict)
+    forks: dict[int, int] = field(default_factory=dict)
+    keyring: dict[bytes, bytes] = field(default_factory=dict)
+    events: dict[OpId, AuthEvent] = field(default_factory=dict)
+    auth: AuthState = field(default_factory=lambda: AuthState(owners=frozenset(), policy=DEFAULT_POLICY))
+    infos: OrderedDict[OpId, OpInfo] = field(default_factory=OrderedDict)
+
+    # -- authors -------------------------------------------------------------------
+    def author_index(self, db: sqlite3.Connection, device: bytes) -> int:
+        index = self.authors.get(device)
+        if index is None:
+            index = len(self.authors) + 1
+            db.execute(
+                "INSERT INTO authors (space, idx, device) VALUES (?, ?, ?)",
+                (self.space, index, device),
+            )
+            self.authors[device] = index
+            self.devices[index] = DeviceId(device)
+        return index
+
+    # -- op facts --------------------------------------------------------------------
+    def remember(self, op_id: OpId, info: OpInfo) -> None:
+        self.infos[op_id] = info
+        if len(self.infos) > CLOCK_CACHE:
+            self.infos.popitem(last=False)
+
+    def info(self, db: sqlite3.Connection, op_id: OpId) -> OpInfo | None:
+        cached = self.infos.get(op_id)
+        if cached is not None:
+            return cached
+        row = db.execute(
+            "SELECT author, seq, hlc, clock, kind FROM ops WHERE op_id = ? AND space = ?",
+            (op_id, self.space),
+        ).fetchone()
+        if row is None:
+            return None
+        info = OpInfo(row[0], row[1], row[2], decode_clock(row[3]), row[4])
+        self.remember(op_id, info)
+        return info
+
+    # -- keys ------------------------------------------------------------------------
+    def epoch_key(self, refs: list[OpId]) -> bytes | None:
+        """The key for an epoch given the rotations behind it; None if we lack one."""
+        if not refs:
+            return self.keyring.get(self.space)
+        keys = [self.keyring.get(ref) for ref in refs]
+        if any(key is None for key in keys):
+            return None
+        return merge_epoch_keys([key for key in keys if key is not None])
+
+    # -- authority -------------------------------------------------------------------
+    def resolve_auth(self) -> AuthState:
+        owners = frozenset({self.genesis_author}) if self.genesis_author else frozenset()
+        live = [
+            event for event in self.events.values() if event.seq < self.forks.get(event.author, event.seq + 1)
+        ]
+        self.auth = resolve(owners=owners, policy=self.policy, events=live)
+        return self.auth
+
+    def build_event(
+        self, db: sqlite3.Connection, *, op_id: OpId, info: OpInfo, deps: tuple[OpId, ...], body: object
+    ) -> AuthEvent:
+        target = None
+        if isinstance(body, RoleChange | Removal):
+            target = self.authors.get(body.member)
+        if not isinstance(body, Join):
+            return AuthEvent(op_id, info.author, info.seq, info.hlc, info.clock, body, target=target)  # type: ignore[arg-type]
+        try:
+            token = parse_token(body.token, body.token_signature)
+        except Rejected:
+            return AuthEvent(op_id, info.author, info.seq, info.hlc, info.clock, body)
+        at_info = self.info(db, token.at) if token.at in deps else None
+        inviter = self.authors.get(token.inviter)
+        if token.space != self.space or at_info is None or at_info.author != inviter:
+            return AuthEvent(op_id, info.author, info.seq, info.hlc, info.clock, body)
+        return AuthEvent(
+            op_id,
+            info.author,
+            info.seq,
+            info.hlc,
+            info.clock,
+            body,
+            token=token,
+            invite_id=digest(body.token, person=b"sc-invite"),
+            inviter=inviter,
+            at_clock=at_info.clock,
+        )
+
+
+def load(db: sqlite3.Connection, space: SpaceId) -> SpaceContext:
+    """Read a space's context back from the database (after a restart or another writer)."""
+    context = SpaceContext(space)
+    for index, device in db.execute("SELECT idx, device FROM authors WHERE space = ? ORDER BY idx", (space,)):
+        context.authors[device] = index
+        context.devices[index] = DeviceId(device)
+    for author, seq in db.execute(
+        "SELECT author, MAX(seq) FROM ops WHERE space = ? GROUP BY author", (space,)
+    ):
+        context.heads[author] = seq
+    for author, fork_seq in db.execute("SELECT author, fork_seq FROM forks WHERE space = ?", (space,)):
+        context.forks[author] = fork_seq
+    for ref, key in db.execute("SELECT ref, key FROM keyring WHERE space = ?", (space,)):
+        context.keyring[ref] = key
+    genesis = db.execute(
+        "SELECT o.op_id, o.author, b.plaintext FROM ops o JOIN auth_bodies b USING (op_id)"
+        " WHERE o.space = ? AND o.kind = 'space.genesis' AND o.op_id = ?",
+        (space, space),
+    ).fetchone()
+    if genesis is not None:
+        adopt_genesis(context, genesis[1], parse_body("space.genesis", genesis[2]))
+    kinds = ",".join("?" * len(AUTH_KINDS))
+    rows = db.execute(
+        "SELECT o.op_id, o.author, o.seq, o.hlc, o.clock, o.kind, o.header, b.plaintext"
+        " FROM ops o JOIN auth_bodies b USING (op_id)"
+        f" WHERE o.space = ? AND o.kind IN ({kinds}) AND o.status != 1 ORDER BY o.rowid",
+        (space, *sorted(AUTH_KINDS)),
+    ).fetchall()
+    for op_id, author, seq, hlc, clock, kind, header, plaintext in rows:
+        info = OpInfo(author, seq, hlc, decode_clock(clock), kind)
+        body = parse_body(kind, plaintext)
+        deps = decode_header(header).deps
+        context.events[op_id] = context.build_event(db, op_id=op_id, info=info, deps=deps, body=body)
+    context.resolve_auth()
+    return context
+
+
+def adopt_genesis(context: SpaceContext, author: int, genesis: Genesis) -> None:
+    context.genesis_author = author
+    context.genesis_op = OpId(context.space)
+    context.name = genesis.name
+    context.owner_name = genesis.member_name
+    context.policy = dict(genesis.policy)

@@ -1,0 +1,1 @@
+"""Wire codecs: the only place msgpack is imported. One module per message family."""

@@ -1,0 +1,87 @@
+"""Strict, bounded msgpack decoding with a canonical re-encoding check.
+
+Every byte string that enters from a peer goes through `unpack_canonical`: it must
+decode within the limits and re-encode to exactly the same bytes, so one value has
+one encoding and hashes/signatures over it are unambiguous.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgpack
+
+from sync.errors import Reason, Rejected
+
+MAX_DOC_BYTES = 8 * 1024 * 1024
+
+
+def pack(value: Any) -> bytes:
+    """Canonical encoding: msgpack, bytes as bin, str as str, maps with sorted str keys."""
+    return msgpack.packb(_normalize(value), use_bin_type=True)
+
+
+def pack_flat(value: list[Any]) -> bytes:
+    """Fast path for arrays that hold no maps (op headers)."""
+    return msgpack.packb(value, use_bin_type=True)
+
+
+def _normalize(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _normalize(value[key]) for key in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [_normalize(element) for element in value]
+    return value
+
+
+def unpack_canonical(
+    data: bytes,
+    *,
+    max_bytes: int = MAX_DOC_BYTES,
+    max_items: int = 4096,
+    max_str: int = 1024 * 1024,
+    max_bin: int = MAX_DOC_BYTES,
+) -> Any:
+    """Decode `data`, refusing oversize, malformed, trailing or non-canonical input."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise Rejected(Reason.MALFORMED, "not bytes")
+    if len(data) > max_bytes:
+        raise Rejected(Reason.OVERSIZE, f"{len(data)} bytes > {max_bytes}")
+    try:
+        value = msgpack.unpackb(
+            data,
+            raw=False,
+            strict_map_key=False,
+            use_list=True,
+            max_str_len=max_str,
+            max_bin_len=max_bin,
+            max_array_len=max_items,
+            max_map_len=max_items,
+            max_ext_len=0,
+        )
+    except (ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as error:
+        raise Rejected(Reason.MALFORMED, type(error).__name__) from None
+    except Exception as error:  # msgpack raises a few odd types on hostile input
+        raise Rejected(Reason.MALFORMED, type(error).__name__) from None
+    _check_types(value, depth=0)
+    if pack(value) != bytes(data):
+        raise Rejected(Reason.NON_CANONICAL, "re-encoding differs")
+    return value
+
+
+def _check_types(value: Any, *, depth: int) -> None:
+    if depth > 16:
+        raise Rejected(Reason.MALFORMED, "nested too deeply")
+    if isinstance(value, list):
+        for element in value:
+            _check_types(element, depth=depth + 1)
+    elif isinstance(value, dict):
+        keys = list(value)
+        if not all(isinstance(key, str) for key in keys) or keys != sorted(keys):
+            raise Rejected(Reason.NON_CANONICAL, "map keys must be sorted strings")
+        for element in value.values():
+            _check_types(element, depth=depth + 1)
+    elif isinstance(value, float):
+        raise Rejected(Reason.MALFORMED, "floats are not canonical")
+    elif value is not None and not isinstance(value, bool | int | str | bytes):
+        raise Rejected(Reason.MALFORMED, f"type {type(value).__name__}")

@@ -1,0 +1,20 @@
+"""Local encoding of vector clocks (author index -> seq) for the ops table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import msgpack
+
+
+def encode_clock(clock: Mapping[int, int]) -> bytes:
+    flat: list[int] = []
+    for author, seq in clock.items():
+        flat.append(author)
+        flat.append(seq)
+    return msgpack.packb(flat)
+
+
+def decode_clock(data: bytes) -> dict[int, int]:
+    flat = msgpack.unpackb(data)
+    return dict(zip(flat[::2], flat[1::2], strict=True))

@@ -1,0 +1,72 @@
+"""Invite wire formats: the signed token, and the copy-pasteable invite code around it.
+
+code  = "sc1." + base64url([token_bytes, token_signature, [[key_ref, key], ...]])
+token = canonical map {addrs, at, at_hlc, at_seq, expires_ms, inviter, nonce, role, space, uses}
+
+The token is what a joiner's `member.join` op carries; the key ring travels only in
+the code, which is therefore a secret to hand to the invitee alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from sync.errors import Reason, Rejected
+from sync.wire.canonical import pack, unpack_canonical
+
+CODE_PREFIX = "sc1."
+MAX_CODE_CHARS = 16_000
+
+
+def encode_token(fields: dict[str, Any]) -> bytes:
+    return pack(fields)
+
+
+def decode_token(data: bytes) -> dict[str, Any]:
+    try:
+        value = unpack_canonical(data, max_bytes=4096, max_items=64)
+    except Rejected as error:
+        raise Rejected(Reason.BAD_INVITE, f"token: {error.detail}") from None
+    if not isinstance(value, dict):
+        raise Rejected(Reason.BAD_INVITE, "token is not a map")
+    return value
+
+
+def encode_code(token: bytes, signature: bytes, keyring: list[tuple[bytes, bytes]]) -> str:
+    payload = pack([token, signature, [[ref, key] for ref, key in keyring]])
+    return CODE_PREFIX + base64.urlsafe_b64encode(payload).rstrip(b"=").decode("ascii")
+
+
+def decode_code(code: str) -> tuple[bytes, bytes, list[tuple[bytes, bytes]]]:
+    text = "".join(code.split())
+    if len(text) > MAX_CODE_CHARS or not text.startswith(CODE_PREFIX):
+        raise Rejected(Reason.BAD_INVITE, "this is not a StudyCircle invite code")
+    raw = text[len(CODE_PREFIX) :]
+    try:
+        payload = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except (binascii.Error, ValueError):
+        raise Rejected(Reason.BAD_INVITE, "the invite code is damaged (bad characters)") from None
+    try:
+        value = unpack_canonical(payload, max_bytes=12_000, max_items=256)
+    except Rejected:
+        raise Rejected(Reason.BAD_INVITE, "the invite code is damaged or incomplete") from None
+    if (
+        not isinstance(value, list)
+        or len(value) != 3
+        or not isinstance(value[0], bytes)
+        or not isinstance(value[1], bytes)
+        or not isinstance(value[2], list)
+    ):
+        raise Rejected(Reason.BAD_INVITE, "the invite code is damaged or incomplete")
+    keyring: list[tuple[bytes, bytes]] = []
+    for entry in value[2]:
+        if (
+            not isinstance(entry, list)
+            or len(entry) != 2
+            or not all(isinstance(part, bytes) and len(part) == 32 for part in entry)
+        ):
+            raise Rejected(Reason.BAD_INVITE, "the invite code's keys are damaged")
+        keyring.append((entry[0], entry[1]))
+    return value[0], value[1], keyring

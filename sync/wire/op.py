@@ -1,0 +1,133 @@
+"""Op wire format: a fixed msgpack header array and the envelope [header, signature, body].
+
+header  = [version, space, author, seq, prev|nil, deps, kind, epoch, body_hash, body_len, hlc]
+envelope = [header_bytes, signature, body|nil]   (body is nil once redacted)
+
+Decoding is strict and bounded; anything that does not re-encode to the same bytes is
+refused with a typed reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sync.errors import Reason, Rejected
+from sync.ids import HASH_LEN, KEY_LEN, SIG_LEN, DeviceId, OpId, SpaceId
+from sync.wire.canonical import pack_flat, unpack_canonical
+
+VERSION = 1
+MAX_DEPS = 16
+MAX_KIND_LEN = 40
+MAX_HEADER_BYTES = 1024
+MAX_BODY_BYTES = 256 * 1024
+MAX_ENVELOPE_BYTES = MAX_HEADER_BYTES + SIG_LEN + MAX_BODY_BYTES + 64
+MAX_INT = (1 << 63) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The signed part of an op. The space id of a genesis op is all zeros."""
+
+    space: SpaceId
+    author: DeviceId
+    seq: int
+    prev: OpId | None
+    deps: tuple[OpId, ...]
+    kind: str
+    epoch: int
+    body_hash: bytes
+    body_len: int
+    hlc: int
+    version: int = VERSION
+
+    def fields(self) -> list[object]:
+        return [
+            self.version,
+            self.space,
+            self.author,
+            self.seq,
+            self.prev,
+            list(self.deps),
+            self.kind,
+            self.epoch,
+            self.body_hash,
+            self.body_len,
+            self.hlc,
+        ]
+
+    def associated_data(self) -> bytes:
+        """Every field known before encryption: binds the body to this op."""
+        return pack_flat([*self.fields()[:8], self.hlc])
+
+
+def encode_header(header: Header) -> bytes:
+    return pack_flat(header.fields())
+
+
+def decode_header(data: bytes) -> Header:
+    value = unpack_canonical(data, max_bytes=MAX_HEADER_BYTES, max_items=MAX_DEPS + 11)
+    if not isinstance(value, list) or len(value) != 11:
+        raise Rejected(Reason.MALFORMED, "header is not an 11-field array")
+    version, space, author, seq, prev, deps, kind, epoch, body_hash, body_len, hlc = value
+    if version != VERSION:
+        raise Rejected(Reason.MALFORMED, f"unknown op version {version!r}")
+    _need_bytes(space, HASH_LEN, "space")
+    _need_bytes(author, KEY_LEN, "author")
+    _need_int(seq, "seq", low=1)
+    if prev is not None:
+        _need_bytes(prev, HASH_LEN, "prev")
+    if (seq == 1) != (prev is None):
+        raise Rejected(Reason.MALFORMED, "prev must be empty exactly for seq 1")
+    if not isinstance(deps, list) or len(deps) > MAX_DEPS:
+        raise Rejected(Reason.MALFORMED, "deps")
+    for dep in deps:
+        _need_bytes(dep, HASH_LEN, "dep")
+    if deps != sorted(set(deps)):
+        raise Rejected(Reason.NON_CANONICAL, "deps must be sorted and unique")
+    if not isinstance(kind, str) or not 0 < len(kind) <= MAX_KIND_LEN or not kind.isascii():
+        raise Rejected(Reason.MALFORMED, "kind")
+    _need_int(epoch, "epoch", low=0)
+    _need_bytes(body_hash, HASH_LEN, "body hash")
+    _need_int(body_len, "body length", low=0)
+    if body_len > MAX_BODY_BYTES:
+        raise Rejected(Reason.OVERSIZE, f"body of {body_len} bytes")
+    _need_int(hlc, "clock", low=0)
+    return Header(
+        space=SpaceId(space),
+        author=DeviceId(author),
+        seq=seq,
+        prev=None if prev is None else OpId(prev),
+        deps=tuple(OpId(dep) for dep in deps),
+        kind=kind,
+        epoch=epoch,
+        body_hash=body_hash,
+        body_len=body_len,
+        hlc=hlc,
+    )
+
+
+def encode_envelope(header_bytes: bytes, signature: bytes, body: bytes | None) -> bytes:
+    return pack_flat([header_bytes, signature, body])
+
+
+def decode_envelope(data: bytes) -> tuple[bytes, bytes, bytes | None]:
+    value = unpack_canonical(data, max_bytes=MAX_ENVELOPE_BYTES, max_items=3)
+    if not isinstance(value, list) or len(value) != 3:
+        raise Rejected(Reason.MALFORMED, "envelope is not a 3-field array")
+    header_bytes, signature, body = value
+    if not isinstance(header_bytes, bytes):
+        raise Rejected(Reason.MALFORMED, "header")
+    _need_bytes(signature, SIG_LEN, "signature")
+    if body is not None and not isinstance(body, bytes):
+        raise Rejected(Reason.MALFORMED, "body")
+    return header_bytes, signature, body
+
+
+def _need_bytes(value: object, length: int, what: str) -> None:
+    if not isinstance(value, bytes) or len(value) != length:
+        raise Rejected(Reason.MALFORMED, f"{what} must be {length} bytes")
+
+
+def _need_int(value: object, what: str, *, low: int) -> None:
+    if type(value) is not int or not low <= value <= MAX_INT:
+        raise Rejected(Reason.MALFORMED, f"{what} out of range")

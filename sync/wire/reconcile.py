@@ -1,0 +1,84 @@
+"""Reconciliation messages.
+
+frontier = [1, space, [[author, seq, head], ...], [needed op id, ...]]
+ops      = [2, space, [envelope, ...]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sync.errors import Reason, Rejected
+from sync.ids import HASH_LEN, KEY_LEN, DeviceId, OpId, SpaceId
+from sync.wire.canonical import pack_flat, unpack_canonical
+from sync.wire.op import MAX_ENVELOPE_BYTES
+
+FRONTIER, OPS = 1, 2
+MAX_MESSAGE_BYTES = 2 * 1024 * 1024
+MAX_HEADS = 50_000
+MAX_NEEDS = 1024
+MAX_OPS_PER_MESSAGE = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierMessage:
+    space: SpaceId
+    heads: tuple[tuple[DeviceId, int, OpId], ...]
+    needs: tuple[OpId, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OpsMessage:
+    space: SpaceId
+    envelopes: tuple[bytes, ...]
+
+
+def encode(message: FrontierMessage | OpsMessage) -> bytes:
+    if isinstance(message, FrontierMessage):
+        heads = [[author, seq, head] for author, seq, head in sorted(message.heads)]
+        return pack_flat([FRONTIER, message.space, heads, sorted(message.needs)])
+    return pack_flat([OPS, message.space, list(message.envelopes)])
+
+
+def decode(data: bytes) -> FrontierMessage | OpsMessage:
+    value = unpack_canonical(
+        data,
+        max_bytes=MAX_MESSAGE_BYTES,
+        max_items=max(MAX_HEADS, MAX_OPS_PER_MESSAGE),
+        max_bin=MAX_ENVELOPE_BYTES,
+    )
+    if not isinstance(value, list) or len(value) < 3 or value[0] not in (FRONTIER, OPS):
+        raise Rejected(Reason.MALFORMED, "not a reconciliation message")
+    space = value[1]
+    if not isinstance(space, bytes) or len(space) != HASH_LEN:
+        raise Rejected(Reason.MALFORMED, "space id")
+    if value[0] == OPS:
+        if (
+            len(value) != 3
+            or not isinstance(value[2], list)
+            or not all(isinstance(e, bytes) for e in value[2])
+        ):
+            raise Rejected(Reason.MALFORMED, "ops message")
+        return OpsMessage(SpaceId(space), tuple(value[2]))
+    if len(value) != 4 or not isinstance(value[2], list) or not isinstance(value[3], list):
+        raise Rejected(Reason.MALFORMED, "frontier message")
+    heads = []
+    for entry in value[2]:
+        if (
+            not isinstance(entry, list)
+            or len(entry) != 3
+            or not isinstance(entry[0], bytes)
+            or len(entry[0]) != KEY_LEN
+            or type(entry[1]) is not int
+            or entry[1] < 1
+            or not isinstance(entry[2], bytes)
+            or len(entry[2]) != HASH_LEN
+        ):
+            raise Rejected(Reason.MALFORMED, "frontier entry")
+        heads.append((DeviceId(entry[0]), entry[1], OpId(entry[2])))
+    if heads != sorted(heads):
+        raise Rejected(Reason.NON_CANONICAL, "frontier entries must be sorted")
+    needs = value[3]
+    if len(needs) > MAX_NEEDS or not all(isinstance(n, bytes) and len(n) == HASH_LEN for n in needs):
+        raise Rejected(Reason.MALFORMED, "needs")
+    return FrontierMessage(SpaceId(space), tuple(heads), tuple(OpId(n) for n in needs))

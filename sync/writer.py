@@ -1,0 +1,284 @@
+"""Authoring: build, encrypt and sign this device's ops, and admit them like any other.
+
+Every function runs one IMMEDIATE transaction in which the seq is assigned, so two
+processes writing as the same device can never mint two ops with the same seq. An op
+that would not be valid is refused with a reason a person can act on, and nothing is
+written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sync.changes import Changes
+from sync.crypto import encrypt_body
+from sync.errors import Reason, Rejected
+from sync.hlc import next_hlc
+from sync.identity import seal
+from sync.ids import HASH_LEN, DeviceId, OpId, SpaceId, digest
+from sync.invite import Invite, InviteToken, make_invite
+from sync.op import GENESIS_KIND, GENESIS_SPACE, VerifiedOp, sign
+from sync.policy import Level, may, role_name
+from sync.replica import VALID, Replica, _Batch
+from sync.space import OpInfo, SpaceContext
+from sync.wire.body import encode_body
+from sync.wire.op import MAX_DEPS, Header
+
+EXPLAIN = {
+    Reason.NOT_PERMITTED: "your role in this circle does not allow that",
+    Reason.BAD_CONTENT: "that refers to something that does not exist here or is malformed",
+    Reason.WRONG_EPOCH: "this device does not hold the circle's current key",
+    Reason.UNDECRYPTABLE: "this device does not hold the circle's current key",
+    Reason.BAD_INVITE: "the invite is not valid (expired, used up, or not allowed)",
+    Reason.QUARANTINED: "this device's history is forked; it can no longer write here",
+}
+
+
+@contextmanager
+def _writing(replica: Replica, space: SpaceId) -> Iterator[SpaceContext]:
+    try:
+        with replica.store.transaction():
+            replica._refresh()
+            yield replica.context(space)
+    except BaseException:
+        replica.forget(space)
+        raise
+
+
+def _admit_own(replica: Replica, context: SpaceContext, op: VerifiedOp, *, allow_invalid: bool) -> Changes:
+    batch = _Batch(context.space)
+    status, reason = replica._admit(context, batch, op)
+    if status != VALID and not allow_invalid:
+        assert reason is not None
+        raise Rejected(reason, EXPLAIN.get(reason, reason.value))
+    replica._finish(batch)
+    return replica._changes(batch)
+
+
+def _parents(
+    replica: Replica, context: SpaceContext, me: int, extra: Iterable[OpId]
+) -> tuple[int, OpId | None, list[OpId], list[OpInfo]]:
+    db = replica.db
+    seq = context.heads.get(me, 0) + 1
+    prev = None
+    infos: list[OpInfo] = []
+    if seq > 1:
+        row = db.execute(
+            "SELECT op_id FROM ops WHERE space = ? AND author = ? AND seq = ? ORDER BY op_id LIMIT 1",
+            (context.space, me, seq - 1),
+        ).fetchone()
+        prev = OpId(row[0])
+        prev_info = context.info(db, prev)
+        assert prev_info is not None
+        infos.append(prev_info)
+    heads: list[tuple[OpId, OpInfo]] = []
+    for author, head_seq in context.heads.items():
+        if author == me:
+            continue
+        row = db.execute(
+            "SELECT op_id FROM ops WHERE space = ? AND author = ? AND seq = ? ORDER BY op_id LIMIT 1",
+            (context.space, author, head_seq),
+        ).fetchone()
+        info = context.info(db, OpId(row[0]))
+        assert info is not None
+        heads.append((OpId(row[0]), info))
+    for op_id in extra:
+        info = context.info(db, op_id)
+        if info is None:
+            raise Rejected(Reason.BAD_CHAIN, "an op this depends on has not arrived yet")
+        heads.append((op_id, info))
+    # Keep only heads not already in the causal past of another parent.
+    covering = [info.clock for info in infos] + [info.clock for _, info in heads]
+    deps: dict[OpId, OpInfo] = {}
+    for op_id, info in sorted(heads, key=lambda pair: (-pair[1].hlc, pair[0])):
+        covered = sum(1 for clock in covering if clock.get(info.author, 0) >= info.seq)
+        if covered <= 1 or op_id in extra:  # only its own clock covers it
+            deps[op_id] = info
+    chosen = sorted(deps)[:MAX_DEPS]
+    infos += [deps[op_id] for op_id in chosen]
+    return seq, prev, chosen, infos
+
+
+def _build(
+    replica: Replica,
+    context: SpaceContext,
+    kind: str,
+    fields: dict[str, Any],
+    *,
+    now_ms: int,
+    extra: Iterable[OpId] = (),
+) -> VerifiedOp:
+    me = context.author_index(replica.db, replica.key.device_id)
+    seq, prev, deps, parents = _parents(replica, context, me, list(extra))
+    clock: dict[int, int] = {}
+    for parent in parents:
+        for author, seen in parent.clock.items():
+            clock[author] = max(clock.get(author, 0), seen)
+    epoch, refs = context.auth.epoch_at(clock)
+    key = context.epoch_key(refs)
+    if key is None:
+        raise Rejected(Reason.UNDECRYPTABLE, EXPLAIN[Reason.UNDECRYPTABLE])
+    floor = max((parent.hlc for parent in parents), default=0)
+    draft = Header(
+        space=context.space,
+        author=replica.key.device_id,
+        seq=seq,
+        prev=prev,
+        deps=tuple(deps),
+        kind=kind,
+        epoch=epoch,
+        body_hash=bytes(HASH_LEN),
+        body_len=0,
+        hlc=next_hlc(now_ms=now_ms, floor=floor),
+    )
+    body = encrypt_body(key, draft.associated_data(), encode_body(fields))
+    header = dataclasses.replace(draft, body_hash=digest(body), body_len=len(body))
+    return sign(replica.key, header, body)
+
+
+def write(
+    replica: Replica,
+    space: SpaceId,
+    kind: str,
+    fields: dict[str, Any],
+    *,
+    now_ms: int,
+    extra_deps: Iterable[OpId] = (),
+    allow_invalid: bool = False,
+) -> tuple[VerifiedOp, Changes]:
+    """Write one op of `kind`. `allow_invalid` exists for tests of hostile peers."""
+    with _writing(replica, space) as context:
+        op = _build(replica, context, kind, fields, now_ms=now_ms, extra=extra_deps)
+        changes = _admit_own(replica, context, op, allow_invalid=allow_invalid)
+    return op, changes
+
+
+def create_space(
+    replica: Replica,
+    *,
+    name: str,
+    member_name: str,
+    space_key: bytes,
+    now_ms: int,
+    policy: dict[str, int] | None = None,
+) -> SpaceId:
+    """Sign a genesis op: its hash is the new space's id; this device is its owner."""
+    if not name.strip():
+        raise Rejected(Reason.BAD_CONTENT, "a circle needs a name")
+    draft = Header(
+        space=GENESIS_SPACE,
+        author=replica.key.device_id,
+        seq=1,
+        prev=None,
+        deps=(),
+        kind=GENESIS_KIND,
+        epoch=0,
+        body_hash=bytes(HASH_LEN),
+        body_len=0,
+        hlc=next_hlc(now_ms=now_ms, floor=0),
+    )
+    fields = {"name": name, "member_name": member_name, "policy": dict(policy or {})}
+    body = encrypt_body(space_key, draft.associated_data(), encode_body(fields))
+    op = sign(replica.key, dataclasses.replace(draft, body_hash=digest(body), body_len=len(body)), body)
+    space = SpaceId(op.op_id)
+    with replica.store.transaction():
+        replica._refresh()
+        db = replica.db
+        db.execute("INSERT INTO spaces (space) VALUES (?)", (space,))
+        db.execute("INSERT INTO keyring (space, ref, key) VALUES (?, ?, ?)", (space, space, space_key))
+        replica.forget(space)
+        _admit_own(replica, replica.context(space), op, allow_invalid=False)
+    return space
+
+
+def my_level(replica: Replica, space: SpaceId) -> int:
+    context = replica.context(space)
+    me = context.authors.get(replica.key.device_id)
+    return Level.NONE if me is None else context.auth.current_level(me)
+
+
+def invite(
+    replica: Replica,
+    space: SpaceId,
+    *,
+    role: Level,
+    uses: int,
+    expires_ms: int,
+    nonce: bytes,
+    addresses: Iterable[str] = (),
+) -> Invite:
+    """Mint an invite code; refused unless this device may invite to `role` now."""
+    replica._refresh()
+    context = replica.context(space)
+    level = my_level(replica, space)
+    if not may(context.policy, level, "invite." + role_name(role)) or role >= level:
+        raise Rejected(Reason.NOT_PERMITTED, f"your role may not invite a {role_name(role)}")
+    me = context.authors[replica.key.device_id]
+    seq = context.heads[me]
+    row = replica.db.execute(
+        "SELECT op_id, hlc FROM ops WHERE space = ? AND author = ? AND seq = ?", (space, me, seq)
+    ).fetchone()
+    token = InviteToken(
+        space=space,
+        inviter=replica.key.device_id,
+        at=OpId(row[0]),
+        at_seq=seq,
+        at_hlc=row[1],
+        role=Level(role),
+        uses=uses,
+        expires_ms=expires_ms,
+        nonce=nonce,
+        addresses=tuple(addresses),
+    )
+    return make_invite(replica.key, token, sorted(context.keyring.items()))
+
+
+def accept_invite(replica: Replica, invite: Invite) -> None:
+    """Take a space's keys from an invite, so its ops can be received and read."""
+    space = invite.token.space
+    with replica.store.transaction():
+        db = replica.db
+        db.execute("INSERT OR IGNORE INTO spaces (space) VALUES (?)", (space,))
+        db.executemany(
+            "INSERT OR IGNORE INTO keyring (space, ref, key) VALUES (?, ?, ?)",
+            [(space, ref, key) for ref, key in invite.keyring],
+        )
+    replica.forget(space)
+
+
+def join(replica: Replica, invite: Invite, *, member_name: str, now_ms: int) -> tuple[VerifiedOp, Changes]:
+    """Sign this device's `member.join`; needs the inviter's `at` op to have arrived."""
+    accept_invite(replica, invite)
+    if replica.context(invite.token.space).info(replica.db, invite.token.at) is None:
+        raise Rejected(
+            Reason.BAD_INVITE, "the circle's history has not arrived yet: sync with the inviter first"
+        )
+    fields = {"token": invite.token_bytes, "token_sig": invite.signature, "member_name": member_name}
+    return write(
+        replica, invite.token.space, "member.join", fields, now_ms=now_ms, extra_deps=[invite.token.at]
+    )
+
+
+def remove_member(
+    replica: Replica, space: SpaceId, member: DeviceId, *, new_key: bytes, now_ms: int
+) -> tuple[VerifiedOp, Changes]:
+    """Remove a member and rotate the space key to everyone who remains."""
+    with _writing(replica, space) as context:
+        epoch, _ = context.auth.epoch_at({a: s for a, s in context.heads.items()})
+        remaining = [
+            device
+            for index, device in context.devices.items()
+            if device != member and context.auth.current_level(index) > Level.NONE
+        ]
+        keys = [[device, seal(device, new_key)] for device in sorted(remaining)]
+        fields = {"member": member, "epoch": epoch + 1, "keys": keys}
+        op = _build(replica, context, "member.remove", fields, now_ms=now_ms)
+        context.keyring[op.op_id] = new_key
+        replica.db.execute(
+            "INSERT OR IGNORE INTO keyring (space, ref, key) VALUES (?, ?, ?)", (space, op.op_id, new_key)
+        )
+        changes = _admit_own(replica, context, op, allow_invalid=False)
+    return op, changes
