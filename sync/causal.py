@@ -12,8 +12,10 @@ VClock = dict[int, int]
 
 
 def merged(parents: Iterable[Mapping[int, int]], *, author: int, seq: int) -> VClock:
-    clock: VClock = {}
-    for parent in parents:
+    iterator = iter(parents)
+    first = next(iterator, None)
+    clock: VClock = dict(first) if first is not None else {}
+    for parent in iterator:
         for who, seq_seen in parent.items():
             if clock.get(who, 0) < seq_seen:
                 clock[who] = seq_seen

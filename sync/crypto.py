@@ -1,24 +1,30 @@
-"""Body encryption: XChaCha20-Poly1305 under a space's epoch key.
+"""Body encryption: ChaCha20-Poly1305 (IETF) under a space's epoch key.
 
-The nonce is derived from the key, the associated data and the plaintext (a synthetic
-IV), so no randomness is needed and a nonce is only ever reused for an identical
-message. The associated data is every header field that is known before the body is
+The 96-bit nonce is derived from the key, the associated data and the plaintext (a
+synthetic IV), so no randomness is needed and a nonce is only ever reused for an
+identical message. The associated data is every header field that is known before the body is
 encrypted, so a body cannot be moved to another op, author, position or epoch.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 
-from nacl import bindings
-from nacl.exceptions import CryptoError
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from sync.errors import Reason, Rejected
 from sync.ids import KEY_LEN
 
-NONCE_LEN = 24
+NONCE_LEN = 12
 TAG_LEN = 16
+
+
+@functools.lru_cache(maxsize=64)
+def _cipher(key: bytes) -> ChaCha20Poly1305:
+    return ChaCha20Poly1305(key)
 
 
 def _nonce(key: bytes, associated: bytes, plaintext: bytes) -> bytes:
@@ -31,18 +37,15 @@ def _nonce(key: bytes, associated: bytes, plaintext: bytes) -> bytes:
 
 def encrypt_body(key: bytes, associated: bytes, plaintext: bytes) -> bytes:
     nonce = _nonce(key, associated, plaintext)
-    sealed = bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associated, nonce, key)
-    return nonce + sealed
+    return nonce + _cipher(key).encrypt(nonce, plaintext, associated)
 
 
 def decrypt_body(key: bytes, associated: bytes, body: bytes) -> bytes:
     if len(body) < NONCE_LEN + TAG_LEN:
         raise Rejected(Reason.UNDECRYPTABLE, "body too short")
     try:
-        return bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
-            body[NONCE_LEN:], associated, body[:NONCE_LEN], key
-        )
-    except CryptoError:
+        return _cipher(key).decrypt(body[:NONCE_LEN], body[NONCE_LEN:], associated)
+    except (InvalidTag, ValueError):
         raise Rejected(Reason.UNDECRYPTABLE, "authentication failed") from None
 
 

@@ -32,17 +32,19 @@ class UnverifiedOp:
     header_bytes: bytes
     signature: bytes
     body: bytes | None
+    op_id: OpId
 
     @classmethod
     def from_wire(cls, data: bytes) -> UnverifiedOp:
         if len(data) > MAX_ENVELOPE_BYTES:
             raise Rejected(Reason.OVERSIZE, f"op of {len(data)} bytes")
         header_bytes, signature, body = decode_envelope(data)
-        return cls(decode_header(header_bytes), header_bytes, signature, body)
+        header = decode_header(header_bytes)
+        return cls(header, header_bytes, signature, body, OpId(digest(header_bytes + signature)))
 
-    @property
-    def op_id(self) -> OpId:
-        return OpId(digest(self.header_bytes + self.signature))
+    def trusted(self) -> VerifiedOp:
+        """For ops this replica authenticated before (read back from its own tables)."""
+        return VerifiedOp(self.op_id, self.header, self.header_bytes, self.signature, self.body)
 
     def signed_message(self) -> bytes:
         return SIGNING_DOMAIN + self.header_bytes
@@ -86,14 +88,18 @@ def check_space(op: UnverifiedOp, space: SpaceId) -> None:
         raise Rejected(Reason.WRONG_SPACE, "op of another space")
 
 
-def verify(op: UnverifiedOp, *, space: SpaceId, signature_checked: bool | None = None) -> VerifiedOp:
-    """Cheap checks first, then the signature (unless already checked on a worker)."""
+def check_cheap(op: UnverifiedOp, *, space: SpaceId) -> None:
+    """Everything but the signature: the checks to run before spending a verify on it."""
     check_space(op, space)
     check_body(op)
-    ok = op.signature_ok() if signature_checked is None else signature_checked
-    if not ok:
+
+
+def verify(op: UnverifiedOp, *, space: SpaceId) -> VerifiedOp:
+    """Cheap checks first, then the signature."""
+    check_cheap(op, space=space)
+    if not op.signature_ok():
         raise Rejected(Reason.BAD_SIGNATURE, "signature does not verify")
-    return VerifiedOp(op.op_id, op.header, op.header_bytes, op.signature, op.body)
+    return op.trusted()
 
 
 def sign(key: DeviceKey, header: Header, body: bytes | None) -> VerifiedOp:

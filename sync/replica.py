@@ -22,10 +22,10 @@ from sync.causal import merged
 from sync.changes import Changes
 from sync.crypto import decrypt_body
 from sync.errors import PEER_FAULTS, Reason, Rejected
-from sync.identity import DeviceKey
+from sync.identity import DeviceKey, signature_ok
 from sync.ids import OpId, SpaceId
 from sync.kinds import AUTH_KINDS, Removal, RoleChange, parse_body
-from sync.op import GENESIS_KIND, UnverifiedOp, VerifiedOp, verify
+from sync.op import GENESIS_KIND, UnverifiedOp, VerifiedOp, check_cheap
 from sync.policy import Level, may
 from sync.space import OpInfo, SpaceContext, adopt_genesis, load
 from sync.store import Store
@@ -36,13 +36,15 @@ VALID, STRUCTURAL, SEMANTIC, LOCKED = 0, 1, 2, 3
 MAX_PENDING = 200_000
 VERIFY_CHUNK = 512
 
+SignatureJob = tuple[bytes, bytes, bytes]  # (device id, signed message, signature)
 VerifyMap = Callable[
-    [Callable[[list[UnverifiedOp]], list[bool]], Iterable[list[UnverifiedOp]]], Iterable[list[bool]]
+    [Callable[[list[SignatureJob]], list[bool]], Iterable[list[SignatureJob]]], Iterable[list[bool]]
 ]
 
 
-def _verify_chunk(chunk: list[UnverifiedOp]) -> list[bool]:
-    return [op.signature_ok() for op in chunk]
+def verify_signatures(jobs: list[SignatureJob]) -> list[bool]:
+    """Check a chunk of signatures. Plain bytes in and out, so a process pool can run it."""
+    return [signature_ok(device, message, signature) for device, message, signature in jobs]
 
 
 @dataclass(slots=True)
@@ -83,7 +85,8 @@ class Replica:
 
     @property
     def db(self) -> sqlite3.Connection:
-        return self.store.connection
+        """The store's connection behind a write buffer (reads flush pending writes)."""
+        return self.store.buffer  # type: ignore[return-value]
 
     # -- contexts --------------------------------------------------------------------
     def _refresh(self) -> None:
@@ -136,28 +139,46 @@ class Replica:
             if op_id in known:
                 continue
             try:
-                verify(op, space=space, signature_checked=True)  # cheap checks first
+                check_cheap(op, space=space)
                 fresh.append(op)
             except Rejected as error:
                 result.rejected.append(error)
-        chunks = [fresh[i : i + VERIFY_CHUNK] for i in range(0, len(fresh), VERIFY_CHUNK)]
-        verified: list[VerifiedOp] = []
-        for chunk, oks in zip(chunks, self._verify_map(_verify_chunk, chunks), strict=True):
-            for op, ok in zip(chunk, oks, strict=True):
-                if ok:
-                    verified.append(VerifiedOp(op.op_id, op.header, op.header_bytes, op.signature, op.body))
-                else:
-                    result.rejected.append(Rejected(Reason.BAD_SIGNATURE, "signature does not verify"))
-        if not verified:
+        if not fresh:
             return result
-        with self.store.transaction():
-            self._refresh()
-            batch = _Batch(space)
-            result.pending = self._admit_all(self.context(space), batch, verified, own=False)
-            result.accepted = len(batch.added)
-            self._finish(batch)
+        # Signatures are checked on workers chunk by chunk while this thread admits the
+        # chunks already checked: verification and admission overlap.
+        chunks = [fresh[i : i + VERIFY_CHUNK] for i in range(0, len(fresh), VERIFY_CHUNK)]
+        batch = _Batch(space)
+        try:
+            self._ingest_verified(space, batch, chunks, result)
+        except BaseException:
+            self.forget(space)
+            raise
         result.changes = self._changes(batch, result)
         return result
+
+    def _ingest_verified(
+        self, space: SpaceId, batch: _Batch, chunks: list[list[UnverifiedOp]], result: IngestResult
+    ) -> None:
+        with self.store.transaction():
+            self._refresh()
+            context = self.context(space)
+            jobs = [
+                [(op.header.author, op.signed_message(), op.signature) for op in chunk] for chunk in chunks
+            ]
+            for chunk, oks in zip(chunks, self._verify_map(verify_signatures, jobs), strict=True):
+                verified = []
+                for op, ok in zip(chunk, oks, strict=True):
+                    if ok:
+                        verified.append(op.trusted())
+                    else:
+                        result.rejected.append(Rejected(Reason.BAD_SIGNATURE, "signature does not verify"))
+                self._admit_all(context, batch, verified, own=False)
+            result.pending = self.db.execute(
+                "SELECT COUNT(*) FROM pending WHERE space = ?", (space,)
+            ).fetchone()[0]
+            result.accepted = len(batch.added)
+            self._finish(batch)
 
     def _known(self, op_ids: list[OpId]) -> set[bytes]:
         known: set[bytes] = set()
@@ -236,11 +257,8 @@ class Replica:
         ).fetchall()
         self.db.execute("DELETE FROM pending WHERE waiting_for = ? AND space = ?", (op_id, space))
         self._waiting[space].discard(op_id)
-        released = []
-        for _, envelope in rows:
-            op = UnverifiedOp.from_wire(envelope)  # authenticated before it was parked
-            released.append(VerifiedOp(op.op_id, op.header, op.header_bytes, op.signature, op.body))
-        return released
+        # Authenticated before they were parked.
+        return [UnverifiedOp.from_wire(envelope).trusted() for _, envelope in rows]
 
     # -- admission of one op whose causal past is present -----------------------------
     def _admit(self, context: SpaceContext, batch: _Batch, op: VerifiedOp) -> tuple[int, Reason | None]:
@@ -285,8 +303,8 @@ class Replica:
         if status == VALID:
             status, reason = self._judge(context, batch, op, info, apply=True)
         db.execute(
-            "INSERT INTO ops (op_id, space, author, seq, prev, kind, hlc, header, signature, body, clock,"
-            " status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO ops (op_id, space, author, seq, prev, kind, hlc, header, signature, body,"
+            " clock, status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 op.op_id,
                 context.space,

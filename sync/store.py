@@ -7,9 +7,10 @@ write is one IMMEDIATE transaction, so two writers never interleave.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,62 @@ from pathlib import Path
 import sqlite_utils
 
 SCHEMA_PACKAGE = "sync.schema"
+
+
+class WriteBuffer:
+    """Groups consecutive identical write statements into one `executemany`.
+
+    Reads (anything but INSERT/UPDATE/DELETE) flush first, so every read sees every
+    write made before it; COMMIT flushes too. Writes to one table keep their order;
+    writes to different tables may be grouped past each other.
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self._groups: list[tuple[str, list[Sequence[object]]]] = []
+        self._last_group_of: dict[str, int] = {}
+
+    def execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor | None:
+        if sql.lstrip()[:6].upper() in _WRITES:
+            table = _table_of(sql)
+            index = self._last_group_of.get(table)
+            if index is not None and self._groups[index][0] == sql:
+                self._groups[index][1].append(parameters)
+            else:
+                self._last_group_of[table] = len(self._groups)
+                self._groups.append((sql, [parameters]))
+            return None
+        self.flush()
+        return self.connection.execute(sql, parameters)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        self.flush()
+        self.connection.executemany(sql, rows)
+
+    def flush(self) -> None:
+        groups, self._groups = self._groups, []
+        self._last_group_of.clear()
+        for sql, rows in groups:
+            if len(rows) == 1:
+                self.connection.execute(sql, rows[0])
+            else:
+                self.connection.executemany(sql, rows)
+
+    def discard(self) -> None:
+        self._groups = []
+        self._last_group_of.clear()
+
+
+@functools.cache
+def _table_of(sql: str) -> str:
+    words = sql.split(None, 6)
+    for keyword in ("INTO", "UPDATE", "FROM"):
+        if keyword in words:
+            return words[words.index(keyword) + 1]
+    return sql
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 class Store:
@@ -31,8 +88,10 @@ class Store:
             str(path), isolation_level=None, check_same_thread=False, timeout=30.0
         )
         self.db = sqlite_utils.Database(self.connection)
+        self.buffer = WriteBuffer(self.connection)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.execute("PRAGMA cache_size=-65536")  # 64 MiB: op-id index inserts are random
         self.connection.execute("PRAGMA foreign_keys=ON")
         self._migrate()
 
@@ -56,7 +115,9 @@ class Store:
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             yield self.connection
+            self.buffer.flush()
         except BaseException:
+            self.buffer.discard()
             self.connection.execute("ROLLBACK")
             raise
         self.connection.execute("COMMIT")

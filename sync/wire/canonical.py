@@ -63,25 +63,59 @@ def unpack_canonical(
         raise Rejected(Reason.MALFORMED, type(error).__name__) from None
     except Exception as error:  # msgpack raises a few odd types on hostile input
         raise Rejected(Reason.MALFORMED, type(error).__name__) from None
-    _check_types(value, depth=0)
-    if pack(value) != bytes(data):
+    _check_types(value, depth=0)  # also requires sorted map keys, so no normalising below
+    if msgpack.packb(value, use_bin_type=True) != bytes(data):
         raise Rejected(Reason.NON_CANONICAL, "re-encoding differs")
     return value
 
 
+def unpack_flat(data: bytes, *, max_bytes: int, max_items: int) -> Any:
+    """Fast path for fixed arrays of scalars (op envelopes and headers).
+
+    The caller checks every element's type itself; what remains here is the bounded
+    decode and the byte-for-byte canonical re-encoding check.
+    """
+    if len(data) > max_bytes:
+        raise Rejected(Reason.OVERSIZE, f"{len(data)} bytes > {max_bytes}")
+    try:
+        value = msgpack.unpackb(
+            data,
+            raw=False,
+            use_list=True,
+            max_str_len=max_bytes,
+            max_bin_len=max_bytes,
+            max_array_len=max_items,
+            max_map_len=0,
+            max_ext_len=0,
+        )
+    except Exception as error:  # msgpack raises a handful of types on hostile input
+        raise Rejected(Reason.MALFORMED, type(error).__name__) from None
+    if msgpack.packb(value, use_bin_type=True) != data:
+        raise Rejected(Reason.NON_CANONICAL, "re-encoding differs")
+    return value
+
+
+_SCALARS = (bool, int, str, bytes, type(None))
+
+
 def _check_types(value: Any, *, depth: int) -> None:
+    kind = type(value)
+    if kind in _SCALARS:
+        return
     if depth > 16:
         raise Rejected(Reason.MALFORMED, "nested too deeply")
-    if isinstance(value, list):
+    if kind is list:
         for element in value:
-            _check_types(element, depth=depth + 1)
-    elif isinstance(value, dict):
+            if type(element) not in _SCALARS:
+                _check_types(element, depth=depth + 1)
+    elif kind is dict:
         keys = list(value)
-        if not all(isinstance(key, str) for key in keys) or keys != sorted(keys):
+        if not all(type(key) is str for key in keys) or keys != sorted(keys):
             raise Rejected(Reason.NON_CANONICAL, "map keys must be sorted strings")
         for element in value.values():
-            _check_types(element, depth=depth + 1)
-    elif isinstance(value, float):
+            if type(element) not in _SCALARS:
+                _check_types(element, depth=depth + 1)
+    elif kind is float:
         raise Rejected(Reason.MALFORMED, "floats are not canonical")
-    elif value is not None and not isinstance(value, bool | int | str | bytes):
-        raise Rejected(Reason.MALFORMED, f"type {type(value).__name__}")
+    else:
+        raise Rejected(Reason.MALFORMED, f"type {kind.__name__}")

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import chain
 
 import msgpack
 
 
 def encode_clock(clock: Mapping[int, int]) -> bytes:
-    flat: list[int] = []
-    for author, seq in clock.items():
-        flat.append(author)
-        flat.append(seq)
-    return msgpack.packb(flat)
+    return msgpack.packb(list(chain.from_iterable(clock.items())))
 
 
 def decode_clock(data: bytes) -> dict[int, int]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sync.errors import Reason, Rejected
 from sync.ids import HASH_LEN, KEY_LEN, SIG_LEN, DeviceId, OpId, SpaceId
-from sync.wire.canonical import pack_flat, unpack_canonical
+from sync.wire.canonical import pack_flat, unpack_flat
 
 VERSION = 1
 MAX_DEPS = 16
@@ -65,11 +65,45 @@ def encode_header(header: Header) -> bytes:
 
 
 def decode_header(data: bytes) -> Header:
-    value = unpack_canonical(data, max_bytes=MAX_HEADER_BYTES, max_items=MAX_DEPS + 11)
+    value = unpack_flat(bytes(data), max_bytes=MAX_HEADER_BYTES, max_items=MAX_DEPS + 11)
     if not isinstance(value, list) or len(value) != 11:
         raise Rejected(Reason.MALFORMED, "header is not an 11-field array")
     version, space, author, seq, prev, deps, kind, epoch, body_hash, body_len, hlc = value
-    if version != VERSION:
+    # Fast path: one combined test for the common, well-formed header (ingest is hot).
+    if (
+        version == VERSION
+        and type(version) is int
+        and type(space) is bytes
+        and len(space) == HASH_LEN
+        and type(author) is bytes
+        and len(author) == KEY_LEN
+        and type(seq) is int
+        and 1 <= seq <= MAX_INT
+        and ((seq == 1 and prev is None) or (seq > 1 and type(prev) is bytes and len(prev) == HASH_LEN))
+        and type(deps) is list
+        and len(deps) <= MAX_DEPS
+        and all(type(dep) is bytes and len(dep) == HASH_LEN for dep in deps)
+        and (len(deps) < 2 or deps == sorted(set(deps)))
+        and type(kind) is str
+        and 0 < len(kind) <= MAX_KIND_LEN
+        and kind.isascii()
+        and type(epoch) is int
+        and 0 <= epoch <= MAX_INT
+        and type(body_hash) is bytes
+        and len(body_hash) == HASH_LEN
+        and type(body_len) is int
+        and 0 <= body_len <= MAX_BODY_BYTES
+        and type(hlc) is int
+        and 0 <= hlc <= MAX_INT
+    ):
+        return Header(space, author, seq, prev, tuple(deps), kind, epoch, body_hash, body_len, hlc)
+    return _explain_header(value)
+
+
+def _explain_header(value: list[object]) -> Header:
+    """The slow path: find the first problem and say what it is."""
+    version, space, author, seq, prev, deps, kind, epoch, body_hash, body_len, hlc = value
+    if type(version) is not int or version != VERSION:
         raise Rejected(Reason.MALFORMED, f"unknown op version {version!r}")
     _need_bytes(space, HASH_LEN, "space")
     _need_bytes(author, KEY_LEN, "author")
@@ -92,18 +126,7 @@ def decode_header(data: bytes) -> Header:
     if body_len > MAX_BODY_BYTES:
         raise Rejected(Reason.OVERSIZE, f"body of {body_len} bytes")
     _need_int(hlc, "clock", low=0)
-    return Header(
-        space=SpaceId(space),
-        author=DeviceId(author),
-        seq=seq,
-        prev=None if prev is None else OpId(prev),
-        deps=tuple(OpId(dep) for dep in deps),
-        kind=kind,
-        epoch=epoch,
-        body_hash=body_hash,
-        body_len=body_len,
-        hlc=hlc,
-    )
+    raise Rejected(Reason.MALFORMED, "header")
 
 
 def encode_envelope(header_bytes: bytes, signature: bytes, body: bytes | None) -> bytes:
@@ -111,7 +134,9 @@ def encode_envelope(header_bytes: bytes, signature: bytes, body: bytes | None) -
 
 
 def decode_envelope(data: bytes) -> tuple[bytes, bytes, bytes | None]:
-    value = unpack_canonical(data, max_bytes=MAX_ENVELOPE_BYTES, max_items=3)
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise Rejected(Reason.MALFORMED, "not bytes")
+    value = unpack_flat(bytes(data), max_bytes=MAX_ENVELOPE_BYTES, max_items=3)
     if not isinstance(value, list) or len(value) != 3:
         raise Rejected(Reason.MALFORMED, "envelope is not a 3-field array")
     header_bytes, signature, body = value
