@@ -229,7 +229,7 @@ def _judge_join(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason |
     inviter = state.level_at(event.inviter, event.at_clock, token.at_seq, strong=strong)
     if not may(state.policy, inviter, "invite." + role_name(token.role)):
         return Reason.NOT_PERMITTED
-    if token.role >= inviter:
+    if token.role > inviter:
         return Reason.NOT_PERMITTED
     if state.invite_uses.get(event.invite_id, 0) >= token.uses:
         return Reason.BAD_INVITE

@@ -214,7 +214,7 @@ def invite(
     replica._refresh()
     context = replica.context(space)
     level = my_level(replica, space)
-    if not may(context.policy, level, "invite." + role_name(role)) or role >= level:
+    if not may(context.policy, level, "invite." + role_name(role)) or role > level:
         raise Rejected(Reason.NOT_PERMITTED, f"your role may not invite a {role_name(role)}")
     me = context.authors[replica.key.device_id]
     seq = context.heads[me]
