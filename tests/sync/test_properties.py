@@ -14,6 +14,8 @@ concurrent), and one student equivocating from a cloned database. Whatever happe
 
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -71,10 +73,8 @@ def play(circle: Circle, data: st.DataObject) -> dict[str, Replica]:
             # Sid restores a backup on a second device and both write: equivocation.
             replicas["Sid'"] = clone(replicas["Sid"])
             for copy in ("Sid", "Sid'"):
-                try:
+                with contextlib.suppress(Rejected):
                     circle.post(replicas[copy], f"fork {copy}")
-                except Rejected:
-                    pass
         if actor_name == "Sid" and "Sid'" in replicas:
             actor_name = data.draw(st.sampled_from(["Sid", "Sid'"]))
         actor = replicas[actor_name]
