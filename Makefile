@@ -27,6 +27,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/lint-imports
 
 test: lint
+	sh tests/lan/ensure-deps.sh
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev

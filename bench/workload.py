@@ -106,12 +106,14 @@ def make_circle(directory: Path, *, authors: int) -> Circle:
     return Circle(space, space_key, heads, setup)
 
 
-def mint(circle: Circle, count: int, *, text_bytes: int = 120) -> list[bytes]:
+def mint(
+    circle: Circle, count: int, *, text_bytes: int = 120, authors: list[Author] | None = None
+) -> list[bytes]:
     """`count` item.put ops, round-robin over authors, each depending on the previous author's head."""
     envelopes: list[bytes] = []
-    authors = circle.authors
+    authors = authors or circle.authors
     last: Author | None = None
-    clock = max(author.hlc for author in authors)
+    clock = max(author.hlc for author in circle.authors)
     filler = os.urandom(text_bytes // 2).hex()
     for number in range(count):
         author = authors[number % len(authors)]
@@ -143,3 +145,17 @@ def mint(circle: Circle, count: int, *, text_bytes: int = 120) -> list[bytes]:
         last = author
         envelopes.append(op.to_wire())
     return envelopes
+
+
+def receiver(path: Path, circle: Circle, label: str, **options: object) -> Replica:
+    """A fresh member replica of the circle holding its key, with the setup ops ingested."""
+    store = Store(path)
+    with store.transaction():
+        store.connection.execute("INSERT INTO spaces (space) VALUES (?)", (circle.space,))
+        store.connection.execute(
+            "INSERT INTO keyring (space, ref, key) VALUES (?, ?, ?)",
+            (circle.space, circle.space, circle.space_key),
+        )
+    replica = Replica(store, DeviceKey(seed(label)), **options)  # type: ignore[arg-type]
+    replica.ingest(circle.space, circle.setup)
+    return replica
