@@ -88,7 +88,7 @@ class AuthState:
         changes = self.changes.get(who)
         if not changes:
             return Level.NONE
-        level = Level.NONE
+        level: int = Level.NONE
         for change in changes:
             if change.op_id != ignore and clock.get(change.author, 0) >= change.seq:
                 level = change.level

@@ -116,7 +116,7 @@ def _join(fields: dict[str, Any]) -> Join:
 
 def _role(fields: dict[str, Any]) -> RoleChange:
     level = fields.get("level")
-    if level not in GRANTABLE:
+    if type(level) is not int or level not in GRANTABLE:
         raise Rejected(Reason.BAD_CONTENT, "role level")
     return RoleChange(DeviceId(_bytes(fields, "member", KEY_LEN)), Level(level))
 

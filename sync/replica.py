@@ -163,7 +163,7 @@ class Replica:
         with self.store.transaction():
             self._refresh()
             context = self.context(space)
-            jobs = [
+            jobs: list[list[SignatureJob]] = [
                 [(op.header.author, op.signed_message(), op.signature) for op in chunk] for chunk in chunks
             ]
             for chunk, oks in zip(chunks, self._verify_map(verify_signatures, jobs), strict=True):
@@ -201,7 +201,7 @@ class Replica:
         ready: deque[VerifiedOp] = deque()
         for op in ops:
             parents = ([op.header.prev] if op.header.prev else []) + list(op.header.deps)
-            missing = {p for p in parents if p not in in_batch and context.info(db, p) is None}
+            missing: set[bytes] = {p for p in parents if p not in in_batch and context.info(db, p) is None}
             missing |= {p for p in parents if p in in_batch}
             if missing:
                 missing_of[op.op_id] = missing
@@ -217,10 +217,12 @@ class Replica:
             if op.op_id in waiting:
                 released += self._unpark(context.space, op.op_id)
             for child in released:
-                missing = missing_of.get(child.op_id)
-                if missing is None:  # an op released from the pending table
+                known_missing = missing_of.get(child.op_id)
+                if known_missing is not None:
+                    missing = known_missing
+                else:  # an op released from the pending table
                     parents = ([child.header.prev] if child.header.prev else []) + list(child.header.deps)
-                    missing = {p for p in parents if context.info(db, p) is None}
+                    missing = {p for p in parents if context.info(db, OpId(p)) is None}
                     missing_of[child.op_id] = missing
                     for parent in missing:
                         children[parent].append(child)

@@ -96,7 +96,18 @@ def decode_header(data: bytes) -> Header:
         and type(hlc) is int
         and 0 <= hlc <= MAX_INT
     ):
-        return Header(space, author, seq, prev, tuple(deps), kind, epoch, body_hash, body_len, hlc)
+        return Header(
+            SpaceId(space),
+            DeviceId(author),
+            seq,
+            None if prev is None else OpId(prev),
+            tuple(deps),
+            kind,
+            epoch,
+            body_hash,
+            body_len,
+            hlc,
+        )
     return _explain_header(value)
 
 
@@ -123,7 +134,7 @@ def _explain_header(value: list[object]) -> Header:
     _need_int(epoch, "epoch", low=0)
     _need_bytes(body_hash, HASH_LEN, "body hash")
     _need_int(body_len, "body length", low=0)
-    if body_len > MAX_BODY_BYTES:
+    if isinstance(body_len, int) and body_len > MAX_BODY_BYTES:
         raise Rejected(Reason.OVERSIZE, f"body of {body_len} bytes")
     _need_int(hlc, "clock", low=0)
     raise Rejected(Reason.MALFORMED, "header")

@@ -47,7 +47,12 @@ def decode(data: bytes) -> FrontierMessage | OpsMessage:
         max_items=max(MAX_HEADS, MAX_OPS_PER_MESSAGE),
         max_bin=MAX_ENVELOPE_BYTES,
     )
-    if not isinstance(value, list) or len(value) < 3 or value[0] not in (FRONTIER, OPS):
+    if (
+        not isinstance(value, list)
+        or len(value) < 3
+        or type(value[0]) is not int
+        or value[0] not in (FRONTIER, OPS)
+    ):
         raise Rejected(Reason.MALFORMED, "not a reconciliation message")
     space = value[1]
     if not isinstance(space, bytes) or len(space) != HASH_LEN:
