@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workload import make_circle, mint, pump, receiver  # noqa: E402
+from workload import make_circle, mint, pump, receiver
 
-from sync.state import state_hash  # noqa: E402
+from sync.state import state_hash
 
 
 def main() -> None:
