@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workload import make_circle, mint, receiver  # noqa: E402
+from workload import make_circle, mint, receiver
 
 from sync.op import UnverifiedOp
 from sync.state import state_hash

@@ -66,8 +66,10 @@ def main() -> None:
         print(json.dumps(figures))
     else:
         print(f"reconcile: {args.ops} + {args.ops} divergent ops in {exchanges} messages, {size:,} bytes")
-        print(f"time:      {seconds:.2f} s (anchor: direct ingest of the same ops {local:.2f} s,"
-              f" ratio {seconds / local:.2f})")
+        print(
+            f"time:      {seconds:.2f} s (anchor: direct ingest of the same ops {local:.2f} s,"
+            f" ratio {seconds / local:.2f})"
+        )
 
 
 if __name__ == "__main__":

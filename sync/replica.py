@@ -89,8 +89,11 @@ class Replica:
         return self.store.buffer  # type: ignore[return-value]
 
     # -- contexts --------------------------------------------------------------------
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
         """Forget cached contexts if another process committed to the file."""
+        self._refresh()
+
+    def _refresh(self) -> None:
         version = self.db.execute("PRAGMA data_version").fetchone()[0]
         if version != self._data_version:
             self._contexts.clear()

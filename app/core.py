@@ -1,0 +1,234 @@
+"""The composition root: one device's core — identity, database, network host, sync.
+
+`Core.open(...)` builds everything from injected parts (network, clock, settings), and
+the commands here are the app's intents: each validates its input, writes through the
+replica's one write path on the database worker, nudges the sync service and reports
+the `Changes`. Errors are `CommandError`s worded for a person.
+
+Runs on the trio run that opened it (in the GUI, trio's guest run on Qt's loop).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import trio
+
+from app.clock import Clock, SystemClock
+from app.database import Database
+from app.exchange import SessionRefused
+from app.identity import Identity, load
+from app.paths import database_path
+from app.sync_service import SyncService, SyncSettings
+from p2p.config import HostConfig
+from p2p.errors import P2PError
+from p2p.interface import Network, PeerHost
+from sync import writer
+from sync.changes import Changes
+from sync.errors import Rejected
+from sync.frontier import frontier
+from sync.ids import OpId, SpaceId
+from sync.invite import Invite, parse_code
+from sync.policy import ROLE_BY_NAME
+from sync.state import state_hash
+
+
+class CommandError(Exception):
+    """A command could not be carried out; str() is the one-line message for a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class CircleState:
+    state_hash: str
+    ops: int
+    frontier: dict[str, int]
+
+
+class Core:
+    def __init__(
+        self,
+        *,
+        identity: Identity,
+        database: Database,
+        host: PeerHost,
+        sync: SyncService,
+        clock: Clock,
+        on_changes: Callable[[Changes], None] | None = None,
+    ) -> None:
+        self.identity = identity
+        self.database = database
+        self.host = host
+        self.sync = sync
+        self.clock = clock
+        self._on_changes = on_changes or (lambda changes: None)
+
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls,
+        *,
+        home: Path,
+        network: Network,
+        clock: Clock | None = None,
+        host_config: HostConfig | None = None,
+        sync_settings: SyncSettings | None = None,
+        on_changes: Callable[[Changes], None] | None = None,
+        verify_workers: int = 2,
+    ) -> AsyncIterator[Core]:
+        identity = load(home)
+        clock = clock or SystemClock()
+        database = Database(database_path(home), identity.key, verify_workers=verify_workers)
+        try:
+            async with network.open_host(identity.key.seed, host_config) as host:
+                sync = SyncService(
+                    database=database, host=host, clock=clock, settings=sync_settings, on_changes=on_changes
+                )
+                async with trio.open_nursery() as nursery:
+                    await nursery.start(sync.run)
+                    try:
+                        yield cls(
+                            identity=identity,
+                            database=database,
+                            host=host,
+                            sync=sync,
+                            clock=clock,
+                            on_changes=on_changes,
+                        )
+                    finally:
+                        nursery.cancel_scope.cancel()
+        finally:
+            database.close()
+
+    # -- commands --------------------------------------------------------------------
+    async def _write(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = await self.database.run(lambda: function(*args, **kwargs))
+        except Rejected as error:
+            raise CommandError(_sentence(error.detail or error.reason.value)) from None
+        self.sync.nudge()
+        changes = result[1] if isinstance(result, tuple) and isinstance(result[-1], Changes) else None
+        if changes is not None:
+            self._on_changes(changes)
+        return result
+
+    async def create_circle(self, name: str) -> SpaceId:
+        if not name.strip():
+            raise CommandError("A circle needs a name.")
+        return await self._write(
+            writer.create_space,
+            self.database.replica,
+            name=name.strip(),
+            member_name=self.identity.name,
+            space_key=secrets.token_bytes(32),
+            now_ms=self.clock.now_ms(),
+        )
+
+    async def invite(
+        self, space: SpaceId, *, role: str = "member", uses: int = 1, expires_hours: float = 72
+    ) -> str:
+        if role not in ROLE_BY_NAME or role == "owner":
+            raise CommandError(f"Unknown role {role!r}: use member, mentor or teacher.")
+        if uses < 1:
+            raise CommandError("An invite must allow at least one use.")
+        addresses = [a for a in self.host.listen_addrs() if "/ip4/0.0.0.0/" not in a]
+        invite: Invite = await self._write(
+            writer.invite,
+            self.database.replica,
+            space,
+            role=ROLE_BY_NAME[role],
+            uses=uses,
+            expires_ms=self.clock.now_ms() + int(expires_hours * 3_600_000),
+            nonce=secrets.token_bytes(16),
+            addresses=addresses[:8],
+        )
+        return invite.code()
+
+    async def join(self, code: str, *, timeout: float = 30.0) -> SpaceId:
+        """Join with an invite code: fetch the circle's history from the inviter, then sign our join."""
+        try:
+            invite = parse_code(code)
+        except Rejected as error:
+            raise CommandError(f"This invite code is not valid: {error.detail}.") from None
+        if self.clock.now_ms() > invite.token.expires_ms:
+            raise CommandError("This invite has expired; ask for a new one.")
+        space = invite.token.space
+        await self.database.run(writer.accept_invite, self.database.replica, invite)
+        self.sync.expect_invite(invite)
+        with trio.move_on_after(timeout):
+            while not await self.database.run(_has_op, self.database.replica, space, invite.token.at):
+                await self._fetch_from(invite)
+            try:
+                await self._write(
+                    writer.join,
+                    self.database.replica,
+                    invite,
+                    member_name=self.identity.name,
+                    now_ms=self.clock.now_ms(),
+                )
+                for peer in self.host.connected_peers():  # deliver the join, still showing the invite
+                    with contextlib.suppress(SessionRefused, P2PError, Rejected):
+                        await self.sync.reconcile(peer, space)
+            finally:
+                self.sync.forget_invite(space)
+            return space
+        raise CommandError(
+            "Could not reach the inviter to fetch the circle within "
+            f"{timeout:g} s; make sure they are online (`studycircle serve`) and try again."
+        )
+
+    async def _fetch_from(self, invite: Invite) -> None:
+        peers = set(self.host.connected_peers())
+        for address in invite.token.addresses:
+            try:
+                peers.add(await self.host.connect(address))
+            except P2PError:
+                continue
+        for peer in peers:
+            with contextlib.suppress(SessionRefused, P2PError, Rejected):
+                await self.sync.reconcile(peer, invite.token.space)
+        if not peers:  # nobody reachable yet: give discovery a moment
+            with trio.move_on_after(1.0):
+                await self.sync.session_finished.wait()
+
+    async def post(self, space: SpaceId, title: str, text: str = "") -> OpId:
+        if not title.strip():
+            raise CommandError("A title cannot be empty.")
+        op, _ = await self._write(
+            writer.write,
+            self.database.replica,
+            space,
+            "item.put",
+            {"title": title.strip(), "text": text},
+            now_ms=self.clock.now_ms(),
+        )
+        return op.op_id
+
+    async def state(self, space: SpaceId) -> CircleState:
+        return await self.database.run(circle_state, self.database.replica, space)
+
+
+def circle_state(replica: Any, space: SpaceId) -> CircleState:
+    replica.refresh()
+    heads = frontier(replica, space)
+    ops = replica.db.execute("SELECT COUNT(*) FROM ops WHERE space = ?", (space,)).fetchone()[0]
+    return CircleState(
+        state_hash=state_hash(replica.db, space).hex(),
+        ops=ops,
+        frontier={author.hex(): max(seq for seq, _ in entries) for author, entries in heads.items()},
+    )
+
+
+def _has_op(replica: Any, space: SpaceId, op_id: bytes) -> bool:
+    replica.refresh()
+    return replica.context(space).info(replica.db, op_id) is not None
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "."

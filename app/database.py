@@ -1,0 +1,45 @@
+"""The one database limiter: every replica call runs on a worker thread, one at a time.
+
+The UI thread and the network tasks never wait on SQLite or on bulk signature checks.
+Bulk verification fans out to a process pool (PyNaCl holds the GIL between checks, so
+threads would contend); small batches are verified inline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+import trio
+
+from sync.identity import DeviceKey
+from sync.replica import Replica
+from sync.store import Store
+
+T = TypeVar("T")
+POOL_THRESHOLD_CHUNKS = 2
+
+
+class Database:
+    def __init__(self, path: Any, key: DeviceKey, *, verify_workers: int = 2) -> None:
+        self._workers = verify_workers
+        self._pool: ProcessPoolExecutor | None = None
+        self.replica = Replica(Store(path), key, verify_map=self._verify_map)
+        self.limiter = trio.CapacityLimiter(1)
+
+    def _verify_map(self, function: Callable[[Any], T], chunks: Iterable[Any]) -> Iterable[T]:
+        chunks = list(chunks)
+        if len(chunks) < POOL_THRESHOLD_CHUNKS or self._workers < 1:
+            return map(function, chunks)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self._workers)
+        return self._pool.map(function, chunks)
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        return await trio.to_thread.run_sync(function, *args, limiter=self.limiter)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self.replica.store.close()

@@ -1,0 +1,94 @@
+"""One reconciliation session over a framed stream: hello, then turns of messages.
+
+The initiator sends a hello (space, and an invite token when it is not yet a member);
+the responder answers yes or no. Then the two take turns: a turn is every message the
+local `Reconciler` has to say, followed by an empty frame. A side stops once it has
+sent an empty turn and received one. Replica calls run on the database worker.
+Runs on the trio task that owns the stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.database import Database
+from p2p.framing import FramedStream
+from sync.errors import Rejected
+from sync.reconcile import Reconciler
+from sync.wire.gossip import Answer, Hello, decode_answer, encode_answer, encode_hello
+
+END_OF_TURN = b""
+MAX_TURNS = 10_000
+
+
+class SessionRefused(Exception):
+    """The peer would not serve us this space; the message says why."""
+
+
+@dataclass(slots=True)
+class SessionReport:
+    messages_sent: int = 0
+    messages_received: int = 0
+    ops_accepted: int = 0
+    faults: int = 0
+
+
+def _drain(reconciler: Reconciler) -> list[bytes]:
+    out = []
+    while (message := reconciler.generate_message()) is not None:
+        out.append(message)
+    return out
+
+
+async def _turns(
+    database: Database, stream: FramedStream, reconciler: Reconciler, *, first: bool
+) -> SessionReport:
+    report = SessionReport()
+    sent_empty = received_empty = False
+    my_turn = first
+    for _ in range(MAX_TURNS):
+        if my_turn:
+            messages = await database.run(_drain, reconciler)
+            for message in messages:
+                await stream.send(message)
+            await stream.send(END_OF_TURN)
+            report.messages_sent += len(messages)
+            sent_empty = not messages
+            if sent_empty and received_empty:
+                break
+        else:
+            received = 0
+            while (frame := await stream.receive()) != END_OF_TURN:
+                received += 1
+                await database.run(reconciler.receive_message, frame)  # Rejected propagates
+            report.messages_received += received
+            received_empty = received == 0
+            if sent_empty and received_empty:
+                break
+        my_turn = not my_turn
+    report.ops_accepted = reconciler.stats.ops_accepted
+    report.faults = reconciler.stats.faults
+    return report
+
+
+async def initiate(database: Database, stream: FramedStream, hello: Hello) -> SessionReport:
+    await stream.send(encode_hello(hello))
+    answer = decode_answer(await stream.receive())
+    if not answer.accepted:
+        raise SessionRefused(answer.reason)
+    reconciler = Reconciler(database.replica, hello.space)
+    return await _turns(database, stream, reconciler, first=True)
+
+
+async def respond(
+    database: Database, stream: FramedStream, hello: Hello, verdict: tuple[bool, str]
+) -> SessionReport:
+    accepted, reason = verdict
+    await stream.send(encode_answer(Answer(accepted, reason)))
+    if not accepted:
+        return SessionReport()
+    reconciler = Reconciler(database.replica, hello.space)
+    return await _turns(database, stream, reconciler, first=False)
+
+
+__all__ = ["Rejected", "SessionRefused", "SessionReport", "initiate", "respond"]

@@ -1,0 +1,32 @@
+"""Where a device's files live: `--home DIR`, else $STUDYCIRCLE_HOME, else the platform's
+per-user data directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+ENV_HOME = "STUDYCIRCLE_HOME"
+
+
+def data_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get(ENV_HOME):
+        return Path(os.environ[ENV_HOME]).expanduser()
+    return platformdirs.user_data_path("studycircle", appauthor=False)
+
+
+def database_path(home: Path) -> Path:
+    return home / "studycircle.sqlite"
+
+
+def key_path(home: Path) -> Path:
+    return home / "device.key"
+
+
+def profile_path(home: Path) -> Path:
+    return home / "profile.json"

@@ -1,0 +1,337 @@
+"""The sync service: moves a device's spaces between peers over a `PeerHost`.
+
+For every space the device belongs to it subscribes the space's gossip topic, publishes
+new local ops (also ops another process wrote into the same data directory, found by
+polling), ingests gossiped ops through the replica's normal validation, and reconciles
+— on a new connection, on a gap or a frontier digest that differs, and on a timer.
+Gossip is a hint; reconciliation is the truth. Peers that send garbage or forgeries
+are penalised (enough penalties ban them). A peer is served a space only if its device
+is a current member or it presents a valid invite for it.
+
+Runs as trio tasks in the service's nursery; replica calls go to the database worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import trio
+
+from app import exchange
+from app.clock import Clock
+from app.database import Database
+from p2p.errors import P2PError
+from p2p.events import PeerEventKind
+from p2p.framing import FramedStream
+from p2p.identity import PeerId, public_key_of, short
+from p2p.interface import PeerHost
+from sync import access
+from sync.changes import Changes
+from sync.errors import Rejected
+from sync.frontier import envelopes
+from sync.ids import DeviceId, SpaceId
+from sync.invite import Invite
+from sync.replica import Replica
+from sync.wire.gossip import DIGEST, Hello, decode_digest, decode_hello, encode_digest
+from sync.wire.reconcile import OpsMessage, decode, encode
+
+logger = logging.getLogger(__name__)
+
+RECONCILE_PROTOCOL = "/studycircle/reconcile/1.0.0"
+MAX_GOSSIP_OPS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    poll_interval: float = 0.25  # how often to look for ops written by another process
+    digest_interval: float = 5.0  # how often to announce what we hold
+    reconcile_interval: float = 20.0  # timer: reconcile each space with a member peer
+    gossip: bool = True  # off only in tests that prove reconciliation alone suffices
+
+
+@dataclass(slots=True)
+class SyncStatus:
+    """What the status bar shows: the truth about sync."""
+
+    connected: set[PeerId] = field(default_factory=set)
+    sessions_running: int = 0
+    sessions_done: int = 0
+    last_sync_ms: int | None = None
+    receiving: int = 0
+
+
+class SyncService:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        host: PeerHost,
+        clock: Clock,
+        settings: SyncSettings | None = None,
+        on_changes: Callable[[Changes], None] | None = None,
+    ) -> None:
+        self.database = database
+        self.host = host
+        self.clock = clock
+        self.settings = settings or SyncSettings()
+        self._on_changes = on_changes or (lambda changes: None)
+        self.status = SyncStatus()
+        self._nursery: trio.Nursery | None = None
+        self._watched: set[SpaceId] = set()
+        self._published: dict[SpaceId, int] = {}
+        self._running: set[tuple[PeerId, SpaceId]] = set()
+        self._invites: dict[SpaceId, Invite] = {}
+        self._nudge_send, self._nudge_receive = trio.open_memory_channel[None](1)
+        self.session_finished = trio.Event()
+
+    @property
+    def replica(self) -> Replica:
+        return self.database.replica
+
+    # -- lifecycle -------------------------------------------------------------------
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        events = self.host.peer_events()
+        async with trio.open_nursery() as nursery:
+            self._nursery = nursery
+            self.host.set_stream_handler(RECONCILE_PROTOCOL, self._serve)
+            await self._watch_new_spaces()
+            await self._mark_published()
+            nursery.start_soon(self._peer_events, events)
+            nursery.start_soon(self._local_writes)
+            nursery.start_soon(self._timers)
+            task_status.started()
+
+    def nudge(self) -> None:
+        """Local writes happened: publish them now rather than at the next poll."""
+        with contextlib.suppress(trio.WouldBlock):
+            self._nudge_send.send_nowait(None)
+
+    def expect_invite(self, invite: Invite) -> None:
+        """We are joining with this invite: present it when asking for the space."""
+        self._invites[invite.token.space] = invite
+
+    def forget_invite(self, space: SpaceId) -> None:
+        self._invites.pop(space, None)
+
+    # -- spaces and gossip ------------------------------------------------------------
+    async def _watch_new_spaces(self) -> None:
+        for space in await self.database.run(self.replica.spaces):
+            if space in self._watched:
+                continue
+            self._watched.add(space)
+            if self.settings.gossip:
+                await self.host.subscribe(
+                    access.topic_for(space), self._gossip_handler(space), validator=_looks_sealed
+                )
+
+    async def _mark_published(self) -> None:
+        for space in self._watched:
+            self._published[space] = await self.database.run(_own_seq, self.replica, space)
+
+    def _gossip_handler(self, space: SpaceId):
+        async def handle(origin: PeerId, data: bytes) -> None:
+            payload = await self.database.run(access.unseal, self.replica, space, data)
+            if payload is None:
+                return  # not for our keys: a stranger's or a removed epoch's
+            try:
+                if payload[:1] and payload[1:2] and payload[1] == DIGEST:
+                    digest = decode_digest(payload)
+                    mine = await self.database.run(access.digest_of, self.replica, space)
+                    if digest.space == space and digest.frontier_hash != mine.frontier_hash:
+                        self.schedule(origin, space)
+                    return
+                message = decode(payload)
+            except Rejected as error:
+                self.host.penalise(origin, f"malformed gossip: {error}")
+                return
+            if not isinstance(message, OpsMessage) or message.space != space:
+                self.host.penalise(origin, "gossip for another space")
+                return
+            result = await self.database.run(self.replica.ingest, space, list(message.envelopes))
+            if result.faults:
+                self.host.penalise(
+                    origin, f"{result.faults} forged or malformed ops", points=float(result.faults)
+                )
+            if result.accepted:
+                self._on_changes(result.changes)
+            if result.pending:
+                self.schedule(origin, space)
+
+        return handle
+
+    async def _publish_new(self) -> None:
+        await self._watch_new_spaces()
+        for space in list(self._watched):
+            if space not in self._published:
+                self._published[space] = 0  # a space created since we started: publish it all
+            rows = await self.database.run(_own_after, self.replica, space, self._published[space])
+            if not rows:
+                continue
+            self._published[space] = max(seq for seq, _ in rows)
+            if not self.settings.gossip:
+                continue
+            batch = [envelope for _, envelope in rows]
+            for start in range(0, len(batch), MAX_GOSSIP_OPS):
+                payload = encode(OpsMessage(space, tuple(batch[start : start + MAX_GOSSIP_OPS])))
+                sealed = await self.database.run(access.seal, self.replica, space, payload)
+                if sealed is not None:
+                    await self._publish(space, sealed)
+
+    async def _publish(self, space: SpaceId, data: bytes) -> None:
+        try:
+            await self.host.publish(access.topic_for(space), data)
+        except P2PError as error:
+            logger.info("Gossip publish for a circle failed (sync will repair it): %s", error)
+
+    async def _local_writes(self) -> None:
+        while True:
+            with trio.move_on_after(self.settings.poll_interval):
+                await self._nudge_receive.receive()
+            await self._publish_new()
+
+    async def _timers(self) -> None:
+        ticks = 0
+        while True:
+            await trio.sleep(self.settings.digest_interval)
+            ticks += 1
+            for space in list(self._watched):
+                if self.settings.gossip:
+                    digest = await self.database.run(access.digest_of, self.replica, space)
+                    sealed = await self.database.run(access.seal, self.replica, space, encode_digest(digest))
+                    if sealed is not None:
+                        await self._publish(space, sealed)
+                if ticks * self.settings.digest_interval >= self.settings.reconcile_interval:
+                    for peer in await self._member_peers(space):
+                        self.schedule(peer, space)
+            if ticks * self.settings.digest_interval >= self.settings.reconcile_interval:
+                ticks = 0
+
+    # -- peers -----------------------------------------------------------------------
+    async def _peer_events(self, events: trio.MemoryReceiveChannel) -> None:  # type: ignore[type-arg]
+        async for event in events:
+            if event.kind is PeerEventKind.CONNECTED:
+                self.status.connected.add(event.peer_id)
+                await self.sync_with(event.peer_id)
+            elif event.kind in (PeerEventKind.DISCONNECTED, PeerEventKind.BANNED):
+                self.status.connected.discard(event.peer_id)
+
+    async def _member_peers(self, space: SpaceId) -> list[PeerId]:
+        peers = []
+        for peer in self.host.connected_peers():
+            device = _device_of(peer)
+            if device is not None and await self.database.run(access.is_member, self.replica, space, device):
+                peers.append(peer)
+        return peers
+
+    async def sync_with(self, peer: PeerId) -> None:
+        """Reconcile every space we share with `peer` (or are joining through it)."""
+        await self._watch_new_spaces()
+        for space in list(self._watched):
+            if space in self._invites:
+                self.schedule(peer, space)
+                continue
+            device = _device_of(peer)
+            if device is not None and await self.database.run(access.is_member, self.replica, space, device):
+                self.schedule(peer, space)
+
+    def schedule(self, peer: PeerId, space: SpaceId) -> None:
+        if (peer, space) in self._running or self._nursery is None:
+            return
+        self._running.add((peer, space))
+        self._nursery.start_soon(self._reconcile_quietly, peer, space)
+
+    async def _reconcile_quietly(self, peer: PeerId, space: SpaceId) -> None:
+        try:
+            await self.reconcile(peer, space)
+        except exchange.SessionRefused as error:
+            logger.info("Peer %s would not sync a circle: %s", short(peer), error)
+        except Rejected as error:
+            self.host.penalise(peer, f"sent malformed sync data: {error}", points=5.0)
+            await self._drop(peer)
+        except (P2PError, trio.BrokenResourceError) as error:
+            logger.info("Sync with %s stopped: %s", short(peer), error)
+        except Exception:  # one failed session must never stop the service
+            logger.exception("Sync with %s failed unexpectedly", short(peer))
+        finally:
+            self._running.discard((peer, space))
+
+    async def reconcile(self, peer: PeerId, space: SpaceId) -> exchange.SessionReport:
+        """One session with `peer` for `space`, as the initiator."""
+        invite = self._invites.get(space)
+        hello = Hello(space, invite.token_bytes, invite.signature) if invite else Hello(space)
+        self.status.sessions_running += 1
+        try:
+            stream = await self.host.open_stream(peer, RECONCILE_PROTOCOL)
+            async with stream:
+                report = await exchange.initiate(self.database, stream, hello)
+        finally:
+            self.status.sessions_running -= 1
+        await self._after_session(peer, space, report)
+        return report
+
+    async def _serve(self, peer: PeerId, stream: FramedStream) -> None:
+        try:
+            hello = decode_hello(await stream.receive())
+            device = _device_of(peer)
+            verdict = (False, "not a StudyCircle device key")
+            if device is not None:
+                verdict = await self.database.run(
+                    lambda: access.may_serve(self.replica, hello, device, now_ms=self.clock.now_ms())
+                )
+            report = await exchange.respond(self.database, stream, hello, verdict)
+            if verdict[0]:
+                await self._after_session(peer, hello.space, report)
+        except Rejected as error:
+            self.host.penalise(peer, f"sent malformed sync data: {error}", points=5.0)
+            await self._drop(peer)
+        except P2PError as error:
+            logger.info("Serving %s stopped: %s", short(peer), error)
+
+    async def _after_session(self, peer: PeerId, space: SpaceId, report: exchange.SessionReport) -> None:
+        if report.faults:
+            self.host.penalise(peer, f"{report.faults} forged or malformed ops", points=float(report.faults))
+        self.status.sessions_done += 1
+        self.status.last_sync_ms = self.clock.now_ms()
+        if report.ops_accepted:
+            self._on_changes(Changes(space, rebuilt=True))
+        self.session_finished.set()
+        self.session_finished = trio.Event()
+
+    async def _drop(self, peer: PeerId) -> None:
+        """A member's device that sends malformed sync data is broken or hostile: cut it off."""
+        await self.host.ban(peer, "sent malformed sync data")
+
+
+def _looks_sealed(data: bytes) -> bool:
+    return len(data) > 16 and data[:2] == b"\x93\x08"
+
+
+def _device_of(peer: PeerId) -> DeviceId | None:
+    try:
+        return DeviceId(public_key_of(peer))
+    except P2PError:
+        return None
+
+
+def _own_seq(replica: Replica, space: SpaceId) -> int:
+    replica.refresh()
+    context = replica.context(space)
+    me = context.authors.get(replica.key.device_id)
+    return 0 if me is None else context.heads.get(me, 0)
+
+
+def _own_after(replica: Replica, space: SpaceId, seq: int) -> list[tuple[int, bytes]]:
+    """This device's ops in `space` after `seq` (also those another process wrote)."""
+    replica.refresh()
+    context = replica.context(space)
+    me = context.authors.get(replica.key.device_id)
+    if me is None:
+        return []
+    rows = replica.db.execute(
+        "SELECT rowid, seq FROM ops WHERE space = ? AND author = ? AND seq > ? ORDER BY rowid",
+        (space, me, seq),
+    ).fetchall()
+    return list(zip([row[1] for row in rows], envelopes(replica, [row[0] for row in rows]), strict=True))

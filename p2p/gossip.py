@@ -1,0 +1,168 @@
+"""Gossipsub over the libp2p host, tuned for one topic per space.
+
+Owns: `Libp2pGossip` (subscribe, unsubscribe, publish, the validator hook) and the
+settings py-libp2p needs changed: a 1 s heartbeat (default 120 s), adaptive gossip off
+(it stretches the heartbeat back to 30-60 s when it judges the network unhealthy), a
+per-peer-per-topic rate limit above our own publish rate (default 10 msg/s, which also
+throttles our own publishes), and delivery through our own bounded queues instead of
+py-libp2p's 32-slot subscription channels. Runs on the host's trio run; the pubsub and
+router services run in it, topic handlers in the host's nursery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import trio
+from libp2p.abc import IHost
+from libp2p.peer.id import ID
+from libp2p.pubsub.gossipsub import PROTOCOL_ID as GOSSIPSUB_V10
+from libp2p.pubsub.gossipsub import PROTOCOL_ID_V11, PROTOCOL_ID_V12, GossipSub
+from libp2p.pubsub.pb import rpc_pb2
+from libp2p.pubsub.pubsub import Pubsub
+from libp2p.tools.anyio_service import background_trio_service
+
+from p2p.config import MIB, GossipSettings
+from p2p.delivery import GossipHandler, GossipValidator, TopicDelivery
+from p2p.errors import MessageTooLarge, describe_size
+from p2p.identity import PeerId
+from p2p.pacing import PublishPacer
+
+InvalidGossipReporter = Callable[[PeerId, str], None]
+
+# Our own publishes: at most this share of the per-peer limit every peer enforces, in
+# bursts well inside py-libp2p's 32-RPC outbound queue.
+_PUBLISH_SHARE_OF_LIMIT = 0.75
+_PUBLISH_BURST = 16
+
+
+class _DeliveringPubsub(Pubsub):
+    """Pubsub that hands validated messages to our per-topic queues.
+
+    `notify_subscriptions` is the one place py-libp2p delivers to subscribers; its own
+    channels hold 32 messages and drop the rest, which a burst of 100 ops overflows
+    before the reading task is even scheduled.
+    """
+
+    def __init__(
+        self,
+        host: IHost,
+        router: GossipSub,
+        deliver: Callable[[rpc_pb2.Message], None],
+        **options: object,
+    ) -> None:
+        super().__init__(host, router, **options)  # type: ignore[arg-type]
+        self._deliver = deliver
+
+    def notify_subscriptions(self, publish_message: rpc_pb2.Message) -> None:
+        self._deliver(publish_message)
+
+
+class Libp2pGossip:
+    def __init__(
+        self,
+        host: IHost,
+        settings: GossipSettings,
+        *,
+        nursery: trio.Nursery,
+        on_invalid: InvalidGossipReporter,
+    ) -> None:
+        self._settings = settings
+        self._nursery = nursery
+        self._on_invalid = on_invalid
+        self._own_id = host.get_id()
+        self._topics: dict[str, TopicDelivery] = {}
+        self._pacer = PublishPacer(
+            rate=settings.max_messages_per_second * _PUBLISH_SHARE_OF_LIMIT,
+            burst=_PUBLISH_BURST,
+            now=trio.current_time(),
+        )
+        self._router = GossipSub(
+            protocols=[PROTOCOL_ID_V12, PROTOCOL_ID_V11, GOSSIPSUB_V10],
+            degree=settings.mesh_degree,
+            degree_low=settings.mesh_degree_low,
+            degree_high=settings.mesh_degree_high,
+            heartbeat_initial_delay=0.1,
+            heartbeat_interval=settings.heartbeat_interval,  # type: ignore[arg-type]
+            adaptive_gossip_enabled=False,
+            max_messages_per_topic_per_second=settings.max_messages_per_second,
+        )
+        self._pubsub = _DeliveringPubsub(
+            host,
+            self._router,
+            self._deliver,
+            seen_ttl=settings.seen_ttl,
+            strict_signing=True,
+            # One RPC may batch several messages plus control data.
+            max_inbound_rpc_size=max(MIB, 4 * settings.max_message_size),
+        )
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        async with background_trio_service(self._pubsub), background_trio_service(self._router):
+            await self._pubsub.wait_until_ready()
+            yield
+
+    async def subscribe(
+        self, topic: str, handler: GossipHandler, validator: GossipValidator | None
+    ) -> None:
+        await self.unsubscribe(topic)
+        delivery = TopicDelivery(
+            topic,
+            handler,
+            validator,
+            max_message_size=self._settings.max_message_size,
+            queue_size=self._settings.delivery_queue_size,
+        )
+        self._topics[topic] = delivery
+        self._pubsub.set_topic_validator(
+            topic, self._validator_for(delivery), is_async_validator=False
+        )
+        self._nursery.start_soon(delivery.run)
+        await self._pubsub.subscribe(topic)
+
+    async def unsubscribe(self, topic: str) -> None:
+        delivery = self._topics.pop(topic, None)
+        if delivery is None:
+            return
+        delivery.close()
+        self._pubsub.remove_topic_validator(topic)
+        await self._pubsub.unsubscribe(topic)
+
+    async def publish(self, topic: str, data: bytes) -> None:
+        limit = self._settings.max_message_size
+        if len(data) > limit:
+            raise MessageTooLarge(
+                f"A {describe_size(len(data))} gossip message exceeds the "
+                f"{describe_size(limit)} limit; send bulk data over a stream."
+            )
+        await trio.sleep(self._pacer.delay_for_next(trio.current_time()))
+        await self._pubsub.publish(topic, data)
+
+    def close(self) -> None:
+        for delivery in self._topics.values():
+            delivery.close()
+        self._topics.clear()
+
+    def _validator_for(self, delivery: TopicDelivery) -> Callable[[ID, rpc_pb2.Message], bool]:
+        def validate(forwarder: ID, message: rpc_pb2.Message) -> bool:
+            if delivery.accepts(message.data):
+                return True
+            if forwarder != self._own_id:
+                self._on_invalid(
+                    PeerId(forwarder.to_base58()),
+                    f"relayed an invalid gossip message on {delivery.topic}",
+                )
+            return False
+
+        return validate
+
+    def _deliver(self, message: rpc_pb2.Message) -> None:
+        origin = ID(message.from_id)
+        if origin == self._own_id:
+            return  # py-libp2p hands our own publishes back to us; the app has them already
+        for topic in message.topicIDs:
+            delivery = self._topics.get(topic)
+            if delivery is not None:
+                delivery.offer(PeerId(origin.to_base58()), message.data)

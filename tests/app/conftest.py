@@ -1,0 +1,82 @@
+"""Fixtures for app tests: real cores (SQLite files, real signing) on either network."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+import trio
+
+from app import identity
+from app.core import Core
+from app.sync_service import SyncSettings
+from p2p.config import HostConfig
+from p2p.host import Libp2pNetwork
+from p2p.interface import Network
+from p2p.memory import MemoryHub
+from sync.changes import Changes
+
+DEADLINE = 30.0  # generous for a loaded 2-core CI machine; passing runs take far less
+FAST = SyncSettings(poll_interval=0.05, digest_interval=0.5, reconcile_interval=1.0)
+
+
+@pytest.fixture(params=["memory", "libp2p"])
+def network(request: pytest.FixtureRequest) -> Network:
+    if request.param == "libp2p":
+        return Libp2pNetwork()
+    return MemoryHub(rng=random.Random(3))
+
+
+class Changed:
+    """Lets a test wait for 'something changed somewhere' instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.event = trio.Event()
+
+    def __call__(self, changes: Changes) -> None:
+        self.event.set()
+        self.event = trio.Event()
+
+    async def until(self, predicate: Callable[[], Awaitable[bool]], *, deadline: float = DEADLINE) -> None:
+        with trio.fail_after(deadline):
+            while not await predicate():
+                with trio.move_on_after(0.5):  # re-check on timers too (sync sessions)
+                    await self.event.wait()
+
+
+@pytest.fixture
+def changed() -> Changed:
+    return Changed()
+
+
+OpenCore = Callable[..., Awaitable[Core]]
+
+
+@pytest.fixture
+def homes(tmp_path: Path) -> Callable[[str], Path]:
+    def make(name: str) -> Path:
+        home = tmp_path / name
+        if not (home / "device.key").exists():
+            identity.create(home, name)
+        return home
+
+    return make
+
+
+@asynccontextmanager
+async def core_for(
+    network: Network, home: Path, changed: Changed, *, settings: SyncSettings = FAST
+) -> AsyncIterator[Core]:
+    config = HostConfig(listen_addrs=("/ip4/127.0.0.1/tcp/0",), mdns=False)
+    async with Core.open(
+        home=home,
+        network=network,
+        host_config=config,
+        sync_settings=settings,
+        on_changes=changed,
+        verify_workers=0,
+    ) as core:
+        yield core

@@ -1,0 +1,134 @@
+"""The sync service over real networks: real py-libp2p on 127.0.0.1 and the in-memory one.
+
+Peers converge after writes on each; reconciliation alone suffices without gossip; a
+restarted peer catches up from its data directory; a non-member gets nothing; a peer
+sending garbage is disconnected and nothing it sent is stored.
+"""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+
+import trio
+
+from app.core import Core
+from app.exchange import SessionRefused
+from app.sync_service import RECONCILE_PROTOCOL, SyncSettings
+from p2p.events import PeerEventKind
+from p2p.interface import Network
+from sync.wire.gossip import Hello, decode_answer, encode_hello
+from tests.app.conftest import DEADLINE, Changed, core_for
+
+
+async def same_state(cores: list[Core], space: bytes) -> bool:
+    hashes = {(await core.state(space)).state_hash for core in cores}
+    return len(hashes) == 1
+
+
+async def titles(core: Core, space: bytes) -> set[str]:
+    from sync.state import items
+
+    return {item.title for item in await core.database.run(items, core.database.replica.db, space)}
+
+
+async def test_three_peers_converge_after_writes_on_each(network: Network, homes, changed: Changed) -> None:
+    async with AsyncExitStack() as stack:
+        owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
+        space = await owner.create_circle("Physics")
+        members = []
+        for name in ("ana", "ben"):
+            code = await owner.invite(space)
+            member = await stack.enter_async_context(core_for(network, homes(name), changed))
+            await member.join(code)
+            members.append(member)
+        everyone = [owner, *members]
+        for core in everyone:
+            await core.post(space, f"hello from {core.identity.name}")
+        await changed.until(lambda: same_state(everyone, space))
+        for core in everyone:
+            assert await titles(core, space) == {"hello from owner", "hello from ana", "hello from ben"}
+
+
+async def test_reconciliation_alone_brings_a_peer_without_gossip(
+    network: Network, homes, changed: Changed
+) -> None:
+    quiet = SyncSettings(poll_interval=0.05, digest_interval=0.5, reconcile_interval=1.0, gossip=False)
+    async with AsyncExitStack() as stack:
+        owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
+        space = await owner.create_circle("Chemistry")
+        code = await owner.invite(space)
+        deaf = await stack.enter_async_context(core_for(network, homes("deaf"), changed, settings=quiet))
+        await deaf.join(code)
+        for number in range(5):
+            await owner.post(space, f"note {number}")
+        await deaf.post(space, "from the deaf peer")
+        await changed.until(lambda: same_state([owner, deaf], space))
+        assert "from the deaf peer" in await titles(owner, space)
+        assert "note 4" in await titles(deaf, space)
+
+
+async def test_a_restarted_peer_catches_up_from_its_data_directory(
+    network: Network, homes, changed: Changed
+) -> None:
+    async with core_for(network, homes("owner"), changed) as owner:
+        space = await owner.create_circle("Biology")
+        code = await owner.invite(space)
+        async with core_for(network, homes("cara"), changed) as cara:
+            await cara.join(code)
+            await cara.post(space, "before restart")
+        # Cara is offline; the owner writes on.
+        for number in range(3):
+            await owner.post(space, f"while away {number}")
+        async with core_for(network, homes("cara"), changed) as cara:
+            await cara.host.connect(owner.host.listen_addrs()[0])
+            await changed.until(lambda: same_state([owner, cara], space))
+            assert {"before restart", "while away 2"} <= await titles(cara, space)
+
+
+async def test_a_non_member_receives_none_of_a_circles_ops(network: Network, homes, changed: Changed) -> None:
+    async with AsyncExitStack() as stack:
+        owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
+        space = await owner.create_circle("Private")
+        await owner.post(space, "members only")
+        stranger = await stack.enter_async_context(core_for(network, homes("stranger"), changed))
+        peer = await stranger.host.connect(owner.host.listen_addrs()[0])
+        stream = await stranger.host.open_stream(peer, RECONCILE_PROTOCOL)
+        await stream.send(encode_hello(Hello(space)))
+        answer = decode_answer(await stream.receive())
+        assert not answer.accepted
+        assert "members" in answer.reason
+        stored = stranger.database.replica.db.execute("SELECT COUNT(*) FROM ops").fetchone()[0]
+        assert stored == 0
+        try:
+            await stranger.sync.reconcile(peer, space)
+            raise AssertionError("a non-member was served")
+        except SessionRefused:
+            pass
+
+
+async def test_a_peer_sending_garbage_is_disconnected_and_nothing_is_stored(
+    network: Network, homes, changed: Changed
+) -> None:
+    async with AsyncExitStack() as stack:
+        owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
+        space = await owner.create_circle("Robotics")
+        code = await owner.invite(space)
+        rogue = await stack.enter_async_context(core_for(network, homes("rogue"), changed))
+        await rogue.join(code)
+        before = await owner.state(space)
+        events = owner.host.peer_events()
+        peer = await rogue.host.connect(owner.host.listen_addrs()[0])
+        stream = await rogue.host.open_stream(peer, RECONCILE_PROTOCOL)
+        await stream.send(encode_hello(Hello(space)))
+        assert decode_answer(await stream.receive()).accepted
+        await stream.send(b"\xc1 this is not a reconciliation message")
+        seen: set[PeerEventKind] = set()
+        with trio.fail_after(DEADLINE):
+            async for event in events:
+                if event.peer_id == rogue.host.peer_id:
+                    seen.add(event.kind)
+                if {PeerEventKind.BANNED, PeerEventKind.DISCONNECTED} <= seen:
+                    break
+        assert rogue.host.peer_id not in owner.host.connected_peers()
+        assert (await owner.state(space)).ops == before.ops
+        assert owner.host.is_banned(rogue.host.peer_id)
