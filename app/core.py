@@ -11,16 +11,15 @@ Runs on the trio run that opened it (in the GUI, trio's guest run on Qt's loop).
 from __future__ import annotations
 
 import contextlib
-import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import trio
 
 from app.clock import Clock, SystemClock
+from app.commands import CircleState, CommandError, Commands
 from app.database import Database
 from app.exchange import SessionRefused
 from app.identity import Identity, load
@@ -32,22 +31,8 @@ from p2p.interface import Network, PeerHost
 from sync import writer
 from sync.changes import Changes
 from sync.errors import Rejected
-from sync.frontier import frontier
 from sync.ids import OpId, SpaceId
 from sync.invite import Invite, parse_code
-from sync.policy import ROLE_BY_NAME
-from sync.state import state_hash
-
-
-class CommandError(Exception):
-    """A command could not be carried out; str() is the one-line message for a person."""
-
-
-@dataclass(frozen=True, slots=True)
-class CircleState:
-    state_hash: str
-    ops: int
-    frontier: dict[str, int]
 
 
 class Core:
@@ -106,48 +91,43 @@ class Core:
             database.close()
 
     # -- commands --------------------------------------------------------------------
-    async def _write(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        try:
-            result = await self.database.run(lambda: function(*args, **kwargs))
-        except Rejected as error:
-            raise CommandError(_sentence(error.detail or error.reason.value)) from None
+    @property
+    def commands(self) -> Commands:
+        return Commands(
+            database=self.database, identity=self.identity, clock=self.clock, after_write=self._written
+        )
+
+    def _written(self, changes: Changes | None) -> None:
         self.sync.nudge()
-        changes = result[1] if isinstance(result, tuple) and isinstance(result[-1], Changes) else None
         if changes is not None:
             self._on_changes(changes)
-        return result
+
+    async def _write(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await self.commands.write(function, *args, **kwargs)
 
     async def create_circle(self, name: str) -> SpaceId:
-        if not name.strip():
-            raise CommandError("A circle needs a name.")
-        return await self._write(
-            writer.create_space,
-            self.database.replica,
-            name=name.strip(),
-            member_name=self.identity.name,
-            space_key=secrets.token_bytes(32),
-            now_ms=self.clock.now_ms(),
-        )
+        return await self.commands.create_circle(name)
 
     async def invite(
-        self, space: SpaceId, *, role: str = "member", uses: int = 1, expires_hours: float = 72
+        self,
+        space: SpaceId,
+        *,
+        role: str = "member",
+        uses: int = 1,
+        expires_hours: float = 72,
+        addresses: list[str] | None = None,
     ) -> str:
-        if role not in ROLE_BY_NAME or role == "owner":
-            raise CommandError(f"Unknown role {role!r}: use member, mentor or teacher.")
-        if uses < 1:
-            raise CommandError("An invite must allow at least one use.")
-        addresses = [a for a in self.host.listen_addrs() if "/ip4/0.0.0.0/" not in a]
-        invite: Invite = await self._write(
-            writer.invite,
-            self.database.replica,
-            space,
-            role=ROLE_BY_NAME[role],
-            uses=uses,
-            expires_ms=self.clock.now_ms() + int(expires_hours * 3_600_000),
-            nonce=secrets.token_bytes(16),
-            addresses=addresses[:8],
+        if addresses is None:
+            addresses = [a for a in self.host.listen_addrs() if "/ip4/0.0.0.0/" not in a]
+        return await self.commands.invite(
+            space, role=role, uses=uses, expires_hours=expires_hours, addresses=addresses
         )
-        return invite.code()
+
+    async def post(self, space: SpaceId, title: str, text: str = "") -> OpId:
+        return await self.commands.post(space, title, text)
+
+    async def state(self, space: SpaceId) -> CircleState:
+        return await self.commands.state(space)
 
     async def join(self, code: str, *, timeout: float = 30.0) -> SpaceId:
         """Join with an invite code: fetch the circle's history from the inviter, then sign our join."""
@@ -196,39 +176,7 @@ class Core:
             with trio.move_on_after(1.0):
                 await self.sync.session_finished.wait()
 
-    async def post(self, space: SpaceId, title: str, text: str = "") -> OpId:
-        if not title.strip():
-            raise CommandError("A title cannot be empty.")
-        op, _ = await self._write(
-            writer.write,
-            self.database.replica,
-            space,
-            "item.put",
-            {"title": title.strip(), "text": text},
-            now_ms=self.clock.now_ms(),
-        )
-        return op.op_id
-
-    async def state(self, space: SpaceId) -> CircleState:
-        return await self.database.run(circle_state, self.database.replica, space)
-
-
-def circle_state(replica: Any, space: SpaceId) -> CircleState:
-    replica.refresh()
-    heads = frontier(replica, space)
-    ops = replica.db.execute("SELECT COUNT(*) FROM ops WHERE space = ?", (space,)).fetchone()[0]
-    return CircleState(
-        state_hash=state_hash(replica.db, space).hex(),
-        ops=ops,
-        frontier={author.hex(): max(seq for seq, _ in entries) for author, entries in heads.items()},
-    )
-
 
 def _has_op(replica: Any, space: SpaceId, op_id: bytes) -> bool:
     replica.refresh()
     return replica.context(space).info(replica.db, op_id) is not None
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return (text[:1].upper() + text[1:]).rstrip(".") + "."
