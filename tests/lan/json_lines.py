@@ -130,9 +130,7 @@ def wait_until(
                 return
             ended = [stream for stream in streams if stream.closed]
             if ended:
-                raise ChildExited(
-                    _report(f"{ended[0].label} ended while waiting for", what, streams)
-                )
+                raise ChildExited(_report(f"{ended[0].label} ended while waiting for", what, streams))
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise DeadlineExceeded(_report("timed out waiting for", what, streams))

@@ -57,8 +57,7 @@ def assert_reach(lab: NetLab, groups: Sequence[Sequence[int]], *, what: str) -> 
 
         def settled() -> bool:
             return all(
-                rounds(p) >= start_rounds[p.label] + ROUNDS_WHILE_ALL_LISTEN
-                and expected[name(p)] <= heard(p)
+                rounds(p) >= start_rounds[p.label] + ROUNDS_WHILE_ALL_LISTEN and expected[name(p)] <= heard(p)
                 for p in probes
             )
 
