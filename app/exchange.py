@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from app.database import Database
 from p2p.framing import FramedStream
-from sync.errors import Rejected
+from sync.errors import Reason, Rejected
 from sync.reconcile import Reconciler
 from sync.wire.gossip import Answer, Hello, decode_answer, encode_answer, encode_hello
 
@@ -61,6 +61,8 @@ async def _turns(
             while (frame := await stream.receive()) != END_OF_TURN:
                 received += 1
                 await database.run(reconciler.receive_message, frame)  # Rejected propagates
+                if reconciler.stats.faults:  # forged or malformed ops: stop at once
+                    raise Rejected(Reason.BAD_SIGNATURE, "the peer sent forged or malformed ops")
             report.messages_received += received
             received_empty = received == 0
             if sent_empty and received_empty:

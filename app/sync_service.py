@@ -291,8 +291,9 @@ class SyncService:
             logger.info("Serving %s stopped: %s", short(peer), error)
 
     async def _after_session(self, peer: PeerId, space: SpaceId, report: exchange.SessionReport) -> None:
-        if report.faults:
+        if report.faults:  # a member that relays forgeries is broken or hostile
             self.host.penalise(peer, f"{report.faults} forged or malformed ops", points=float(report.faults))
+            await self._drop(peer)
         self.status.sessions_done += 1
         self.status.last_sync_ms = self.clock.now_ms()
         if report.ops_accepted:
@@ -301,8 +302,8 @@ class SyncService:
         self.session_finished = trio.Event()
 
     async def _drop(self, peer: PeerId) -> None:
-        """A member's device that sends malformed sync data is broken or hostile: cut it off."""
-        await self.host.ban(peer, "sent malformed sync data")
+        """A device that sends malformed or forged sync data is broken or hostile: cut it off."""
+        await self.host.ban(peer, "sent malformed or forged sync data")
 
 
 def _looks_sealed(data: bytes) -> bool:

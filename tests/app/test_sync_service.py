@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 
+import pytest
 import trio
 
 from app.core import Core
@@ -106,8 +107,22 @@ async def test_a_non_member_receives_none_of_a_circles_ops(network: Network, hom
             pass
 
 
-async def test_a_peer_sending_garbage_is_disconnected_and_nothing_is_stored(
-    network: Network, homes, changed: Changed
+def forged_ops(space: bytes, author: Core) -> bytes:
+    """An ops message carrying a real-looking op whose signature was tampered with."""
+    from sync.frontier import all_envelopes
+    from sync.op import UnverifiedOp
+    from sync.wire.op import encode_envelope
+    from sync.wire.reconcile import OpsMessage, encode
+
+    genuine = UnverifiedOp.from_wire(all_envelopes(author.database.replica, space)[-1])
+    signature = bytes([genuine.signature[0] ^ 1]) + genuine.signature[1:]
+    forged = encode_envelope(genuine.header_bytes, signature, genuine.body)
+    return encode(OpsMessage(space, (forged,)))
+
+
+@pytest.mark.parametrize("attack", ["garbage", "forged"])
+async def test_a_peer_sending_garbage_or_forgeries_is_disconnected_and_nothing_is_stored(
+    network: Network, homes, changed: Changed, attack: str
 ) -> None:
     async with AsyncExitStack() as stack:
         owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
@@ -121,7 +136,11 @@ async def test_a_peer_sending_garbage_is_disconnected_and_nothing_is_stored(
         stream = await rogue.host.open_stream(peer, RECONCILE_PROTOCOL)
         await stream.send(encode_hello(Hello(space)))
         assert decode_answer(await stream.receive()).accepted
-        await stream.send(b"\xc1 this is not a reconciliation message")
+        if attack == "garbage":
+            await stream.send(b"\xc1 this is not a reconciliation message")
+        else:
+            await stream.send(forged_ops(space, rogue))
+            await stream.send(b"")  # end of turn
         seen: set[PeerEventKind] = set()
         with trio.fail_after(DEADLINE):
             async for event in events:
