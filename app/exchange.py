@@ -9,7 +9,7 @@ Runs on the trio task that owns the stream.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.database import Database
 from p2p.framing import FramedStream
@@ -31,6 +31,7 @@ class SessionReport:
     messages_received: int = 0
     ops_accepted: int = 0
     faults: int = 0
+    added: list[bytes] = field(default_factory=list)
 
 
 def _drain(reconciler: Reconciler) -> list[bytes]:
@@ -70,6 +71,7 @@ async def _turns(
         my_turn = not my_turn
     report.ops_accepted = reconciler.stats.ops_accepted
     report.faults = reconciler.stats.faults
+    report.added = [op_id for result in reconciler.stats.results for op_id in result.changes.added]
     return report
 
 

@@ -32,7 +32,7 @@ from sync import access
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.frontier import envelopes
-from sync.ids import DeviceId, SpaceId
+from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
 from sync.replica import Replica
 from sync.wire.gossip import DIGEST, Hello, decode_digest, decode_hello, encode_digest
@@ -297,7 +297,7 @@ class SyncService:
         self.status.sessions_done += 1
         self.status.last_sync_ms = self.clock.now_ms()
         if report.ops_accepted:
-            self._on_changes(Changes(space, rebuilt=True))
+            self._on_changes(Changes(space, added=tuple(OpId(op_id) for op_id in report.added)))
         self.session_finished.set()
         self.session_finished = trio.Event()
 
