@@ -22,21 +22,24 @@ def frontier(replica: Replica, space: SpaceId) -> Frontier:
     db = replica.db
     context = replica.context(space)
     result: Frontier = {}
-    for author, head_seq in context.heads.items():
+    for author, device in context.devices.items():
         fork = context.forks.get(author)
+        # Ops with a broken chain (status 1) are no chain's head, but are kept for
+        # causality: listing them is what brings them to every peer.
         if fork is None:
             rows = db.execute(
-                "SELECT seq, op_id FROM ops WHERE space = ? AND author = ? AND seq = ?",
-                (space, author, head_seq),
+                "SELECT seq, op_id FROM ops WHERE space = ? AND author = ? AND (seq = ? OR status = 1)",
+                (space, author, context.heads.get(author, 0)),
             ).fetchall()
         else:
             rows = db.execute(
-                "SELECT seq, op_id FROM ops o WHERE space = ? AND author = ? AND seq >= ?"
+                "SELECT seq, op_id FROM ops o WHERE space = ? AND author = ? AND (status = 1 OR (seq >= ?"
                 " AND NOT EXISTS (SELECT 1 FROM ops c WHERE c.space = o.space AND c.author = o.author"
-                " AND c.seq = o.seq + 1 AND c.prev = o.op_id)",
+                " AND c.seq = o.seq + 1 AND c.prev = o.op_id)))",
                 (space, author, fork - 1),
             ).fetchall()
-        result[context.devices[author]] = tuple(sorted((seq, OpId(op_id)) for seq, op_id in rows))
+        if rows:
+            result[device] = tuple(sorted((seq, OpId(op_id)) for seq, op_id in rows))
     return result
 
 

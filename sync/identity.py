@@ -7,6 +7,7 @@ birational map), so a device has one secret to keep.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from nacl import bindings
@@ -69,5 +70,17 @@ def box_public_of(device_id: bytes) -> bytes:
 
 
 def seal(recipient: bytes, plaintext: bytes) -> bytes:
-    """Seal `plaintext` to a device id (anonymous sender, libsodium sealed box)."""
-    return bindings.crypto_box_seal(plaintext, box_public_of(recipient))
+    """Seal `plaintext` to a device id: a libsodium sealed box, opened by `unseal`.
+
+    libsodium's crypto_box_seal draws its ephemeral key from the OS; here it is derived
+    from the plaintext (a fresh secret epoch key) and the recipient, so the same inputs
+    give the same bytes and `sync` stays a function of its inputs. Whoever can derive
+    the ephemeral key already knows the plaintext.
+    """
+    recipient_public = box_public_of(recipient)
+    ephemeral_seed = hashlib.blake2b(
+        recipient_public, key=plaintext[:64], digest_size=32, person=b"sc-seal-eph"
+    ).digest()
+    ephemeral_public, ephemeral_secret = bindings.crypto_box_seed_keypair(ephemeral_seed)
+    nonce = hashlib.blake2b(ephemeral_public + recipient_public, digest_size=24).digest()
+    return ephemeral_public + bindings.crypto_box(plaintext, nonce, recipient_public, ephemeral_secret)

@@ -74,7 +74,9 @@ class VerifiedOp:
 def check_body(op: UnverifiedOp) -> None:
     """The body (unless redacted) must match the signed hash and length."""
     if op.body is None:
-        return
+        # Until redaction is a signed op, a body-less copy proves nothing: refuse it so the
+        # op stays missing (and is fetched whole) instead of being judged on no body.
+        raise Rejected(Reason.BAD_BODY, "the body is missing")
     if len(op.body) != op.header.body_len or digest(op.body) != op.header.body_hash:
         raise Rejected(Reason.BAD_BODY, "body does not match its signed hash")
 

@@ -25,7 +25,7 @@ from sync.errors import PEER_FAULTS, Reason, Rejected
 from sync.identity import DeviceKey, signature_ok
 from sync.ids import OpId, SpaceId
 from sync.kinds import AUTH_KINDS, Removal, RoleChange, parse_body
-from sync.op import GENESIS_KIND, UnverifiedOp, VerifiedOp, check_cheap
+from sync.op import GENESIS_KIND, UnverifiedOp, VerifiedOp, check_body, check_cheap
 from sync.policy import Level, may
 from sync.space import OpInfo, SpaceContext, adopt_genesis, load
 from sync.store import Store
@@ -132,9 +132,18 @@ class Replica:
         for envelope in envelopes:
             try:
                 op = UnverifiedOp.from_wire(envelope)
-                candidates.setdefault(op.op_id, op)
             except Rejected as error:
                 result.rejected.append(error)
+                continue
+            held = candidates.get(op.op_id)
+            if held is not None and held.body != op.body:
+                try:  # two copies of one op: keep the one whose body matches its hash
+                    check_body(held)
+                    result.rejected.append(Rejected(Reason.BAD_BODY, "a copy with another body"))
+                    continue
+                except Rejected as error:
+                    result.rejected.append(error)
+            candidates[op.op_id] = op
         known = self._known(list(candidates))
         result.duplicates = len(envelopes) - len(result.rejected) - len(candidates) + len(known)
         fresh: list[UnverifiedOp] = []
@@ -293,7 +302,9 @@ class Replica:
             if genesis is None or clock.get(genesis.author, 0) < 1:
                 status, reason = STRUCTURAL, Reason.BAD_CHAIN
         head = context.heads.get(author, 0)
-        if header.seq <= head:  # another op already holds this seq: equivocation
+        # Equivocation is two chain-valid ops at one (author, seq). A broken chain proves
+        # nothing and must not move the head, or arrival order would decide the fork.
+        if status == VALID and header.seq <= head and self._has_twin(context, author, header.seq):
             fork = min(context.forks.get(author, header.seq), header.seq)
             context.forks[author] = fork
             db.execute(
@@ -302,7 +313,8 @@ class Replica:
                 (context.space, author, fork),
             )
             batch.rebuild = True
-        context.heads[author] = max(head, header.seq)
+        if status == VALID:
+            context.heads[author] = max(head, header.seq)
         info = OpInfo(author, header.seq, header.hlc, clock, header.kind)
         context.remember(op.op_id, info)
         if status == VALID:
@@ -329,6 +341,14 @@ class Replica:
         batch.added.append(op.op_id)
         batch.kinds.add(header.kind)
         return status, reason
+
+    def _has_twin(self, context: SpaceContext, author: int, seq: int) -> bool:
+        """Whether a chain-valid op of `author` already holds `seq`."""
+        row = self.db.execute(
+            "SELECT 1 FROM ops WHERE space = ? AND author = ? AND seq = ? AND status != ? LIMIT 1",
+            (context.space, author, seq, STRUCTURAL),
+        ).fetchone()
+        return row is not None
 
     def _judge(
         self, context: SpaceContext, batch: _Batch, op: VerifiedOp, info: OpInfo, *, apply: bool

@@ -138,7 +138,7 @@ def load(db: sqlite3.Connection, space: SpaceId) -> SpaceContext:
         context.authors[device] = index
         context.devices[index] = DeviceId(device)
     for author, seq in db.execute(
-        "SELECT author, MAX(seq) FROM ops WHERE space = ? GROUP BY author", (space,)
+        "SELECT author, MAX(seq) FROM ops WHERE space = ? AND status != 1 GROUP BY author", (space,)
     ):
         context.heads[author] = seq
     for author, fork_seq in db.execute("SELECT author, fork_seq FROM forks WHERE space = ?", (space,)):

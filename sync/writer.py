@@ -67,7 +67,8 @@ def _parents(
     infos: list[OpInfo] = []
     if seq > 1:
         row = db.execute(
-            "SELECT op_id FROM ops WHERE space = ? AND author = ? AND seq = ? ORDER BY op_id LIMIT 1",
+            "SELECT op_id FROM ops WHERE space = ? AND author = ? AND seq = ? AND status != 1"
+            " ORDER BY op_id LIMIT 1",
             (context.space, me, seq - 1),
         ).fetchone()
         prev = OpId(row[0])
@@ -79,7 +80,8 @@ def _parents(
         if author == me:
             continue
         row = db.execute(
-            "SELECT op_id FROM ops WHERE space = ? AND author = ? AND seq = ? ORDER BY op_id LIMIT 1",
+            "SELECT op_id FROM ops WHERE space = ? AND author = ? AND seq = ? AND status != 1"
+            " ORDER BY op_id LIMIT 1",
             (context.space, author, head_seq),
         ).fetchone()
         info = context.info(db, OpId(row[0]))

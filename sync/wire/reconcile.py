@@ -36,7 +36,7 @@ class OpsMessage:
 def encode(message: FrontierMessage | OpsMessage) -> bytes:
     if isinstance(message, FrontierMessage):
         heads = [[author, seq, head] for author, seq, head in sorted(message.heads)]
-        return pack_flat([FRONTIER, message.space, heads, sorted(message.needs)])
+        return pack_flat([FRONTIER, message.space, heads, sorted(set(message.needs))])
     return pack_flat([OPS, message.space, list(message.envelopes)])
 
 
@@ -86,4 +86,6 @@ def decode(data: bytes) -> FrontierMessage | OpsMessage:
     needs = value[3]
     if len(needs) > MAX_NEEDS or not all(isinstance(n, bytes) and len(n) == HASH_LEN for n in needs):
         raise Rejected(Reason.MALFORMED, "needs")
+    if needs != sorted(set(needs)):
+        raise Rejected(Reason.NON_CANONICAL, "needs must be sorted and unique")
     return FrontierMessage(SpaceId(space), tuple(heads), tuple(OpId(n) for n in needs))
