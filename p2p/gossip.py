@@ -35,6 +35,7 @@ InvalidGossipReporter = Callable[[PeerId, str], None]
 # bursts well inside py-libp2p's 32-RPC outbound queue.
 _PUBLISH_SHARE_OF_LIMIT = 0.75
 _PUBLISH_BURST = 16
+_PEER_REGISTRATION_TIMEOUT = 30.0
 
 
 class _DeliveringPubsub(Pubsub):
@@ -107,7 +108,9 @@ class Libp2pGossip:
     async def subscribe(
         self, topic: str, handler: GossipHandler, validator: GossipValidator | None
     ) -> None:
-        await self.unsubscribe(topic)
+        previous = self._topics.pop(topic, None)
+        if previous is not None:
+            previous.close()  # a new handler replaces it; peers need not hear of it
         delivery = TopicDelivery(
             topic,
             handler,
@@ -120,7 +123,8 @@ class Libp2pGossip:
             topic, self._validator_for(delivery), is_async_validator=False
         )
         self._nursery.start_soon(delivery.run)
-        await self._pubsub.subscribe(topic)
+        if previous is None:
+            await self._pubsub.subscribe(topic)
 
     async def unsubscribe(self, topic: str) -> None:
         delivery = self._topics.pop(topic, None)
@@ -139,6 +143,23 @@ class Libp2pGossip:
             )
         await trio.sleep(self._pacer.delay_for_next(trio.current_time()))
         await self._pubsub.publish(topic, data)
+
+    async def announce_subscriptions_to(self, peer: ID) -> None:
+        """Tell a newly connected peer our topics again, once its pubsub stream is up.
+
+        py-libp2p builds the greeting that lists our topics before it registers the peer
+        (pubsub/pubsub.py, `_handle_new_peer`), and `subscribe` only tells registered peers:
+        a subscription made in between reaches neither, and that peer would never send us
+        that topic's gossip. Repeating the greeting once the peer is registered closes the
+        gap; later subscriptions reach it the normal way.
+        """
+        try:
+            await self._pubsub.wait_for_peer(peer, timeout=_PEER_REGISTRATION_TIMEOUT)
+        except trio.TooSlowError:
+            return  # the connection went away first, or pubsub gave up on it
+        queue = self._pubsub.peer_queues.get(peer)
+        if self._topics and queue is not None:
+            queue.push(self._pubsub.get_hello_packet())
 
     def close(self) -> None:
         for delivery in self._topics.values():

@@ -212,6 +212,7 @@ class Libp2pHost(HostCore):
             return
         if peer_id not in self._connected:
             self._connected.add(peer_id)
+            self._nursery.start_soon(self.gossip.announce_subscriptions_to, to_libp2p_id(peer_id))
             self._emit(PeerEventKind.CONNECTED, peer_id)
 
     def connection_closed(self, peer_id: PeerId) -> None:

@@ -330,3 +330,24 @@ async def test_an_error_inside_the_host_block_comes_out_as_itself(open_host: Ope
     with pytest.raises(LookupError, match="the caller's own error"):
         async with open_host("a"):
             raise LookupError("the caller's own error")
+
+
+async def test_subscribing_again_replaces_the_handler(open_host: OpenHost):
+    async with connected_pair(open_host) as (a, b):
+        first: list[bytes] = []
+        second = trio.Event()
+
+        async def old_handler(origin: PeerId, data: bytes) -> None:
+            first.append(data)
+
+        async def new_handler(origin: PeerId, data: bytes) -> None:
+            second.set()
+
+        await b.subscribe("space-1", old_handler)
+        await b.subscribe("space-1", new_handler)
+        with trio.fail_after(DEADLINE):
+            while not second.is_set():
+                await a.publish("space-1", b"op")
+                with trio.move_on_after(0.2):
+                    await second.wait()
+        assert first == []
