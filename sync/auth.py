@@ -208,6 +208,8 @@ def _judge(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason | None
     if target < Level.MEMBER or target >= actor:
         return Reason.NOT_PERMITTED
     if isinstance(body, RoleChange):
+        if event.target in state.removed:  # removal is final: a concurrent role change cannot undo it
+            return Reason.NOT_PERMITTED
         if not may(state.policy, actor, "role." + role_name(body.level)) or body.level >= actor:
             return Reason.NOT_PERMITTED
         return None

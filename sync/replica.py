@@ -34,7 +34,7 @@ from sync.wire.op import decode_header
 
 VALID, STRUCTURAL, SEMANTIC, LOCKED = 0, 1, 2, 3
 MAX_PENDING = 200_000
-VERIFY_CHUNK = 512
+VERIFY_CHUNK = 256
 
 SignatureJob = tuple[bytes, bytes, bytes]  # (device id, signed message, signature)
 VerifyMap = Callable[
@@ -144,60 +144,81 @@ class Replica:
                 except Rejected as error:
                     result.rejected.append(error)
             candidates[op.op_id] = op
-        known = self._known(list(candidates))
-        result.duplicates = len(envelopes) - len(result.rejected) - len(candidates) + len(known)
-        fresh: list[UnverifiedOp] = []
-        for op_id, op in candidates.items():
-            if op_id in known:
-                continue
-            try:
-                check_cheap(op, space=space)
-                fresh.append(op)
-            except Rejected as error:
-                result.rejected.append(error)
-        if not fresh:
+        if not candidates:
             return result
-        # Signatures are checked on workers chunk by chunk while this thread admits the
-        # chunks already checked: verification and admission overlap.
-        chunks = [fresh[i : i + VERIFY_CHUNK] for i in range(0, len(fresh), VERIFY_CHUNK)]
         batch = _Batch(space)
         try:
-            self._ingest_verified(space, batch, chunks, result)
+            with self.store.transaction():
+                self._refresh()
+                self._ingest_candidates(self.context(space), batch, candidates, result, len(envelopes))
         except BaseException:
             self.forget(space)
             raise
         result.changes = self._changes(batch, result)
         return result
 
-    def _ingest_verified(
-        self, space: SpaceId, batch: _Batch, chunks: list[list[UnverifiedOp]], result: IngestResult
+    def _ingest_candidates(
+        self,
+        context: SpaceContext,
+        batch: _Batch,
+        candidates: dict[OpId, UnverifiedOp],
+        result: IngestResult,
+        offered: int,
     ) -> None:
-        with self.store.transaction():
-            self._refresh()
-            context = self.context(space)
-            jobs: list[list[SignatureJob]] = [
-                [(op.header.author, op.signed_message(), op.signature) for op in chunk] for chunk in chunks
-            ]
-            for chunk, oks in zip(chunks, self._verify_map(verify_signatures, jobs), strict=True):
-                verified = []
-                for op, ok in zip(chunk, oks, strict=True):
-                    if ok:
-                        verified.append(op.trusted())
-                    else:
-                        result.rejected.append(Rejected(Reason.BAD_SIGNATURE, "signature does not verify"))
-                self._admit_all(context, batch, verified, own=False)
+        known = self._known(context, list(candidates.values()))
+        result.duplicates = offered - len(result.rejected) - len(candidates) + len(known)
+        fresh: list[UnverifiedOp] = []
+        for op_id, op in candidates.items():
+            if op_id in known:
+                continue
+            try:
+                check_cheap(op, space=context.space)
+                fresh.append(op)
+            except Rejected as error:
+                result.rejected.append(error)
+        # Signatures are checked on workers chunk by chunk while this thread admits the
+        # chunks already checked: verification and admission overlap.
+        chunks = [fresh[i : i + VERIFY_CHUNK] for i in range(0, len(fresh), VERIFY_CHUNK)]
+        jobs: list[list[SignatureJob]] = [
+            [(op.header.author, op.signed_message(), op.signature) for op in chunk] for chunk in chunks
+        ]
+        for chunk, oks in zip(chunks, self._verify_map(verify_signatures, jobs), strict=True):
+            verified = []
+            for op, ok in zip(chunk, oks, strict=True):
+                if ok:
+                    verified.append(op.trusted())
+                else:
+                    result.rejected.append(Rejected(Reason.BAD_SIGNATURE, "signature does not verify"))
+            self._admit_all(context, batch, verified, own=False)
+        if self._waiting.get(context.space):
             result.pending = self.db.execute(
-                "SELECT COUNT(*) FROM pending WHERE space = ?", (space,)
+                "SELECT COUNT(*) FROM pending WHERE space = ?", (context.space,)
             ).fetchone()[0]
-            result.accepted = len(batch.added)
-            self._finish(batch)
+        result.accepted = len(batch.added)
+        self._finish(batch)
 
-    def _known(self, op_ids: list[OpId]) -> set[bytes]:
+    def _known(self, context: SpaceContext, ops: list[UnverifiedOp]) -> set[bytes]:
+        """Which of these ops this replica already holds (stored or parked).
+
+        Ops are stored in chain order, so an op above its author's head can only be held
+        if the author has broken-chain ops; asking SQLite only about the rest keeps
+        ingest of new ops free of index lookups.
+        """
+        maybe = []
+        for op in ops:
+            author = context.authors.get(op.header.author)
+            if author is not None and (
+                op.header.seq <= context.heads.get(author, 0) or author in context.broken
+            ):
+                maybe.append(op.op_id)
+        tables = [("ops", maybe)]
+        if self._waiting.get(context.space):
+            tables.append(("pending", [op.op_id for op in ops]))
         known: set[bytes] = set()
-        for start in range(0, len(op_ids), 500):
-            part = op_ids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for table in ("ops", "pending"):
+        for table, op_ids in tables:
+            for start in range(0, len(op_ids), 500):
+                part = op_ids[start : start + 500]
+                marks = ",".join("?" * len(part))
                 known.update(
                     row[0]
                     for row in self.db.execute(f"SELECT op_id FROM {table} WHERE op_id IN ({marks})", part)
@@ -285,7 +306,7 @@ class Replica:
             prev = context.info(db, header.prev)
             assert prev is not None
             parents.append(prev)
-            if prev.author != author or prev.seq != header.seq - 1:
+            if prev.author != author or prev.seq != header.seq - 1 or self._chain_broken(header.prev):
                 status, reason = STRUCTURAL, Reason.BAD_CHAIN
         for dep in header.deps:
             info = context.info(db, dep)
@@ -298,8 +319,11 @@ class Replica:
             if header.deps or header.seq != 1:
                 status, reason = STRUCTURAL, Reason.BAD_CHAIN
         else:
-            genesis = context.info(db, OpId(context.space))
-            if genesis is None or clock.get(genesis.author, 0) < 1:
+            genesis_author = context.genesis_author
+            if genesis_author is None:
+                genesis = context.info(db, OpId(context.space))
+                genesis_author = None if genesis is None else genesis.author
+            if genesis_author is None or clock.get(genesis_author, 0) < 1:
                 status, reason = STRUCTURAL, Reason.BAD_CHAIN
         head = context.heads.get(author, 0)
         # Equivocation is two chain-valid ops at one (author, seq). A broken chain proves
@@ -315,6 +339,8 @@ class Replica:
             batch.rebuild = True
         if status == VALID:
             context.heads[author] = max(head, header.seq)
+        else:
+            context.broken.add(author)
         info = OpInfo(author, header.seq, header.hlc, clock, header.kind)
         context.remember(op.op_id, info)
         if status == VALID:
@@ -341,6 +367,12 @@ class Replica:
         batch.added.append(op.op_id)
         batch.kinds.add(header.kind)
         return status, reason
+
+    def _chain_broken(self, op_id: OpId) -> bool:
+        """Whether `op_id` is stored with a broken chain: an op continuing from it is broken
+        too, or it would move the head past seqs this replica may not hold."""
+        row = self.db.execute("SELECT reason FROM ops WHERE op_id = ?", (op_id,)).fetchone()
+        return row is not None and row[0] == Reason.BAD_CHAIN.value
 
     def _has_twin(self, context: SpaceContext, author: int, seq: int) -> bool:
         """Whether a chain-valid op of `author` already holds `seq`."""

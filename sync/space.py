@@ -44,6 +44,7 @@ class SpaceContext:
     devices: dict[int, DeviceId] = field(default_factory=dict)
     heads: dict[int, int] = field(default_factory=dict)
     forks: dict[int, int] = field(default_factory=dict)
+    broken: set[int] = field(default_factory=set)  # authors with broken-chain ops
     keyring: dict[bytes, bytes] = field(default_factory=dict)
     events: dict[OpId, AuthEvent] = field(default_factory=dict)
     auth: AuthState = field(default_factory=lambda: AuthState(owners=frozenset(), policy=DEFAULT_POLICY))
@@ -141,6 +142,8 @@ def load(db: sqlite3.Connection, space: SpaceId) -> SpaceContext:
         "SELECT author, MAX(seq) FROM ops WHERE space = ? AND status != 1 GROUP BY author", (space,)
     ):
         context.heads[author] = seq
+    for (author,) in db.execute("SELECT DISTINCT author FROM ops WHERE space = ? AND status = 1", (space,)):
+        context.broken.add(author)
     for author, fork_seq in db.execute("SELECT author, fork_seq FROM forks WHERE space = ?", (space,)):
         context.forks[author] = fork_seq
     for ref, key in db.execute("SELECT ref, key FROM keyring WHERE space = ?", (space,)):

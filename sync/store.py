@@ -118,7 +118,8 @@ class Store:
             self.buffer.flush()
         except BaseException:
             self.buffer.discard()
-            self.connection.execute("ROLLBACK")
+            if self.connection.in_transaction:  # SQLite rolls back by itself on interrupt, full disk
+                self.connection.execute("ROLLBACK")
             raise
         self.connection.execute("COMMIT")
 
