@@ -181,7 +181,12 @@ PARSERS = {
 
 
 def parse_body(kind: str, plaintext: bytes) -> Any:
+    return parse_fields(kind, decode_body(plaintext))
+
+
+def parse_fields(kind: str, fields: dict[str, Any]) -> Any:
+    """A decoded body map into its kind's typed value (BAD_CONTENT if it does not fit)."""
     parser = PARSERS.get(kind)
     if parser is None:
         raise Rejected(Reason.BAD_CONTENT, f"unknown kind {kind!r}")
-    return parser(decode_body(plaintext))
+    return parser(fields)

@@ -22,29 +22,23 @@ from sync.causal import merged
 from sync.changes import Changes
 from sync.crypto import decrypt_body
 from sync.errors import PEER_FAULTS, Reason, Rejected
-from sync.identity import DeviceKey, signature_ok
+from sync.identity import DeviceKey
 from sync.ids import OpId, SpaceId
-from sync.kinds import AUTH_KINDS, Removal, RoleChange, parse_body
-from sync.op import GENESIS_KIND, UnverifiedOp, VerifiedOp, check_body, check_cheap
+from sync.kinds import AUTH_KINDS, Removal, RoleChange, parse_body, parse_fields
+from sync.op import GENESIS_KIND, UnverifiedOp, VerifiedOp
 from sync.policy import Level, may
+from sync.prepare import REFUSED, PrepareJob, prepare_chunk, refused
 from sync.space import OpInfo, SpaceContext, adopt_genesis, load
 from sync.store import Store
 from sync.wire.clock import decode_clock, encode_clock
-from sync.wire.op import decode_header
+from sync.wire.op import Header, decode_header, split_trusted_envelope
 
 VALID, STRUCTURAL, SEMANTIC, LOCKED = 0, 1, 2, 3
 MAX_PENDING = 200_000
 VERIFY_CHUNK = 256
 
-SignatureJob = tuple[bytes, bytes, bytes]  # (device id, signed message, signature)
-VerifyMap = Callable[
-    [Callable[[list[SignatureJob]], list[bool]], Iterable[list[SignatureJob]]], Iterable[list[bool]]
-]
-
-
-def verify_signatures(jobs: list[SignatureJob]) -> list[bool]:
-    """Check a chunk of signatures. Plain bytes in and out, so a process pool can run it."""
-    return [signature_ok(device, message, signature) for device, message, signature in jobs]
+#: How chunks of preparation work are run: `map` inline, or a process pool's `map`.
+VerifyMap = Callable[[Callable[[PrepareJob], list[Any]], Iterable[PrepareJob]], Iterable[list[Any]]]
 
 
 @dataclass(slots=True)
@@ -82,6 +76,8 @@ class Replica:
         self._waiting: dict[SpaceId, set[bytes]] = {}
         self._handlers = reducers.handlers()
         self._data_version = -1
+        # Decryptions done while preparing a batch: op id -> (key, plaintext or None, fields).
+        self._hints: dict[bytes, tuple[bytes, bytes | None, dict[str, Any]]] = {}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -128,74 +124,73 @@ class Replica:
         if not self.has_space(space):
             result.rejected.append(Rejected(Reason.WRONG_SPACE, "not a space of this device"))
             return result
-        candidates: dict[OpId, UnverifiedOp] = {}
-        for envelope in envelopes:
-            try:
-                op = UnverifiedOp.from_wire(envelope)
-            except Rejected as error:
-                result.rejected.append(error)
-                continue
-            held = candidates.get(op.op_id)
-            if held is not None and held.body != op.body:
-                try:  # two copies of one op: keep the one whose body matches its hash
-                    check_body(held)
-                    result.rejected.append(Rejected(Reason.BAD_BODY, "a copy with another body"))
-                    continue
-                except Rejected as error:
-                    result.rejected.append(error)
-            candidates[op.op_id] = op
-        if not candidates:
+        if not envelopes:
             return result
         batch = _Batch(space)
         try:
             with self.store.transaction():
                 self._refresh()
-                self._ingest_candidates(self.context(space), batch, candidates, result, len(envelopes))
+                context = self.context(space)
+                keys = _hint_keys(context)
+                jobs: list[PrepareJob] = [
+                    (space, keys, list(envelopes[start : start + VERIFY_CHUNK]))
+                    for start in range(0, len(envelopes), VERIFY_CHUNK)
+                ]
+                seen: set[bytes] = set()
+                # Chunks are decoded, checked and decrypted by `verify_map` (a process pool
+                # in the app) while this thread admits the chunks already prepared.
+                for job, prepared in zip(jobs, self._verify_map(prepare_chunk, jobs), strict=True):
+                    self._admit_prepared(context, batch, job, prepared, keys, result, seen)
+                if self._waiting.get(space):
+                    result.pending = self.db.execute(
+                        "SELECT COUNT(*) FROM pending WHERE space = ?", (space,)
+                    ).fetchone()[0]
+                result.accepted = len(batch.added)
+                self._finish(batch)
         except BaseException:
             self.forget(space)
             raise
+        finally:
+            self._hints.clear()
         result.changes = self._changes(batch, result)
         return result
 
-    def _ingest_candidates(
+    def _admit_prepared(
         self,
         context: SpaceContext,
         batch: _Batch,
-        candidates: dict[OpId, UnverifiedOp],
+        job: PrepareJob,
+        prepared: list[tuple[Any, ...]],
+        keys: dict[int, bytes],
         result: IngestResult,
-        offered: int,
+        seen: set[bytes],
     ) -> None:
-        known = self._known(context, list(candidates.values()))
-        result.duplicates = offered - len(result.rejected) - len(candidates) + len(known)
-        fresh: list[UnverifiedOp] = []
-        for op_id, op in candidates.items():
-            if op_id in known:
+        candidates = []
+        for envelope, item in zip(job[2], prepared, strict=True):
+            if item[0] == REFUSED:
+                result.rejected.append(refused(item))
                 continue
-            try:
-                check_cheap(op, space=context.space)
-                fresh.append(op)
-            except Rejected as error:
-                result.rejected.append(error)
-        # Signatures are checked on workers chunk by chunk while this thread admits the
-        # chunks already checked: verification and admission overlap.
-        chunks = [fresh[i : i + VERIFY_CHUNK] for i in range(0, len(fresh), VERIFY_CHUNK)]
-        jobs: list[list[SignatureJob]] = [
-            [(op.header.author, op.signed_message(), op.signature) for op in chunk] for chunk in chunks
-        ]
-        for chunk, oks in zip(chunks, self._verify_map(verify_signatures, jobs), strict=True):
-            verified = []
-            for op, ok in zip(chunk, oks, strict=True):
-                if ok:
-                    verified.append(op.trusted())
-                else:
-                    result.rejected.append(Rejected(Reason.BAD_SIGNATURE, "signature does not verify"))
-            self._admit_all(context, batch, verified, own=False)
-        if self._waiting.get(context.space):
-            result.pending = self.db.execute(
-                "SELECT COUNT(*) FROM pending WHERE space = ?", (context.space,)
-            ).fetchone()[0]
-        result.accepted = len(batch.added)
-        self._finish(batch)
+            _, op_id, fields, signature_ok, epoch, plaintext, body_fields = item
+            if op_id in seen:
+                result.duplicates += 1
+                continue
+            seen.add(op_id)
+            header_bytes, signature, body = split_trusted_envelope(envelope)
+            op = UnverifiedOp(Header(*fields), header_bytes, signature, body, op_id)
+            key = keys.get(epoch) if epoch is not None else None
+            candidates.append((op, signature_ok, key, plaintext, body_fields))
+        known = self._known(context, [op for op, *_ in candidates])
+        verified = []
+        for op, signature_ok, key, plaintext, body_fields in candidates:
+            if op.op_id in known:
+                result.duplicates += 1
+            elif not signature_ok:
+                result.rejected.append(Rejected(Reason.BAD_SIGNATURE, "signature does not verify"))
+            else:
+                if key is not None:
+                    self._hints[op.op_id] = (key, plaintext, body_fields)
+                verified.append(op.trusted())
+        self._admit_all(context, batch, verified, own=False)
 
     def _known(self, context: SpaceContext, ops: list[UnverifiedOp]) -> set[bytes]:
         """Which of these ops this replica already holds (stored or parked).
@@ -306,7 +301,9 @@ class Replica:
             prev = context.info(db, header.prev)
             assert prev is not None
             parents.append(prev)
-            if prev.author != author or prev.seq != header.seq - 1 or self._chain_broken(header.prev):
+            # Continuing a broken chain is breaking it too, or the head would move past
+            # seqs this replica may not hold.
+            if prev.author != author or prev.seq != header.seq - 1 or prev.chain_broken:
                 status, reason = STRUCTURAL, Reason.BAD_CHAIN
         for dep in header.deps:
             info = context.info(db, dep)
@@ -341,7 +338,7 @@ class Replica:
             context.heads[author] = max(head, header.seq)
         else:
             context.broken.add(author)
-        info = OpInfo(author, header.seq, header.hlc, clock, header.kind)
+        info = OpInfo(author, header.seq, header.hlc, clock, header.kind, reason is Reason.BAD_CHAIN)
         context.remember(op.op_id, info)
         if status == VALID:
             status, reason = self._judge(context, batch, op, info, apply=True)
@@ -368,12 +365,6 @@ class Replica:
         batch.kinds.add(header.kind)
         return status, reason
 
-    def _chain_broken(self, op_id: OpId) -> bool:
-        """Whether `op_id` is stored with a broken chain: an op continuing from it is broken
-        too, or it would move the head past seqs this replica may not hold."""
-        row = self.db.execute("SELECT reason FROM ops WHERE op_id = ?", (op_id,)).fetchone()
-        return row is not None and row[0] == Reason.BAD_CHAIN.value
-
     def _has_twin(self, context: SpaceContext, author: int, seq: int) -> bool:
         """Whether a chain-valid op of `author` already holds `seq`."""
         row = self.db.execute(
@@ -398,9 +389,13 @@ class Replica:
         if key is None:
             return LOCKED, Reason.UNDECRYPTABLE
         try:
-            if op.body is None:
+            hint = self._hints.pop(op.op_id, None)
+            if hint is not None and hint[0] == key:
+                body = parse_fields(header.kind, hint[2])
+            elif op.body is None:
                 raise Rejected(Reason.BAD_CONTENT, "redacted")
-            body = parse_body(header.kind, decrypt_body(key, header.associated_data(), op.body))
+            else:
+                body = parse_body(header.kind, decrypt_body(key, header.associated_data(), op.body))
         except Rejected as error:
             return SEMANTIC, error.reason
         handler = self._handlers.get(header.kind)
@@ -436,9 +431,13 @@ class Replica:
         if key is None:
             return None, LOCKED, Reason.UNDECRYPTABLE
         try:
-            if op.body is None:
+            hint = self._hints.pop(op.op_id, None)
+            if hint is not None and hint[0] == key and hint[1] is not None:
+                plaintext = hint[1]
+            elif op.body is None:
                 raise Rejected(Reason.BAD_CONTENT, "membership ops cannot be redacted")
-            plaintext = decrypt_body(key, op.header.associated_data(), op.body)
+            else:
+                plaintext = decrypt_body(key, op.header.associated_data(), op.body)
             body = parse_body(op.header.kind, plaintext)
         except Rejected as error:
             return None, SEMANTIC, error.reason
@@ -555,3 +554,17 @@ class Replica:
             pending=result.pending if result else 0,
             rejected=tuple(str(error) for error in result.rejected) if result else (),
         )
+
+
+def _hint_keys(context: SpaceContext) -> dict[int, bytes]:
+    """The key of every epoch that has exactly one, for preparing chunks off-thread."""
+    keys: dict[int, bytes] = {}
+    if context.space in context.keyring:
+        keys[0] = context.keyring[context.space]
+    by_epoch: dict[int, list[OpId]] = defaultdict(list)
+    for rotation in context.auth.rotations:
+        by_epoch[rotation.epoch].append(rotation.op_id)
+    for epoch, refs in by_epoch.items():
+        if len(refs) == 1 and refs[0] in context.keyring:
+            keys[epoch] = context.keyring[refs[0]]
+    return keys

@@ -30,6 +30,7 @@ class OpInfo:
     hlc: int
     clock: dict[int, int]
     kind: str
+    chain_broken: bool = False  # stored with a broken chain: ops continuing it are broken too
 
 
 @dataclass(slots=True)
@@ -74,12 +75,12 @@ class SpaceContext:
         if cached is not None:
             return cached
         row = db.execute(
-            "SELECT author, seq, hlc, clock, kind FROM ops WHERE op_id = ? AND space = ?",
+            "SELECT author, seq, hlc, clock, kind, reason FROM ops WHERE op_id = ? AND space = ?",
             (op_id, self.space),
         ).fetchone()
         if row is None:
             return None
-        info = OpInfo(row[0], row[1], row[2], decode_clock(row[3]), row[4])
+        info = OpInfo(row[0], row[1], row[2], decode_clock(row[3]), row[4], row[5] == "bad-chain")
         self.remember(op_id, info)
         return info
 
