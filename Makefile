@@ -33,6 +33,8 @@ test: lint
 bench: $(VENV)/.dev
 	$(PY) bench/ingest.py
 	$(PY) bench/reconcile.py
+	$(PY) bench/catchup.py
+	$(PY) bench/propagation.py
 
 soak: $(VENV)/.dev
 	SIM_SEEDS=2000 $(PY) -m pytest tests/sync/test_simulator.py -q
