@@ -19,6 +19,7 @@ from libp2p.exceptions import BaseLibp2pError
 from libp2p.host.basic_host import BasicHost
 from libp2p.network.swarm import Swarm
 from libp2p.peer.peerinfo import PeerInfo, info_from_p2p_addr
+from libp2p.peer.peerstore import PeerStoreError
 from libp2p.utils.address_validation import expand_wildcard_address
 from multiaddr import Multiaddr
 
@@ -275,9 +276,13 @@ class Libp2pHost(HostCore):
             raise PeerBanned(f"Peer {short(peer_id)} is banned for misbehaving.")
         libp2p_id = to_libp2p_id(peer_id)
         if not self._swarm.connections.get(libp2p_id):
-            if not self._libp2p.get_peerstore().addrs(libp2p_id):
+            try:
+                addrs = self._libp2p.get_peerstore().addrs(libp2p_id)
+            except PeerStoreError:  # a peer the store has forgotten (it disconnected)
+                addrs = []
+            if not addrs:
                 raise DialFailed(f"Not connected to {short(peer_id)} and no address is known.")
-            await self._dial(PeerInfo(libp2p_id, self._libp2p.get_peerstore().addrs(libp2p_id)))
+            await self._dial(PeerInfo(libp2p_id, addrs))
         try:
             net_stream = await self._libp2p.new_stream(libp2p_id, [TProtocol(protocol_id)])
         except BaseLibp2pError as error:
