@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import trio
+
 from app.database import Database
 from p2p.framing import FramedStream
 from sync.errors import Reason, Rejected
@@ -34,11 +36,53 @@ class SessionReport:
     added: list[bytes] = field(default_factory=list)
 
 
-def _drain(reconciler: Reconciler) -> list[bytes]:
-    out = []
-    while (message := reconciler.generate_message()) is not None:
-        out.append(message)
-    return out
+async def _send_turn(database: Database, stream: FramedStream, reconciler: Reconciler) -> int:
+    """Send every message we have, reading the next from the store while one is in flight."""
+    sent = 0
+    message = await database.run(reconciler.generate_message)
+    while message is not None:
+        following: list[bytes | None] = []
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(stream.send, message)
+            following.append(await database.run(reconciler.generate_message))
+        sent += 1
+        message = following[0]
+    await stream.send(END_OF_TURN)
+    return sent
+
+
+async def _fetch_into(stream: FramedStream, arrived: list[bytes], failures: list[BaseException]) -> None:
+    try:
+        arrived.append(await stream.receive())
+    except Exception as error:  # surfaced by the caller, unwrapped, after its ingest
+        failures.append(error)
+
+
+async def _receive_turn(database: Database, stream: FramedStream, reconciler: Reconciler) -> int:
+    """Take the peer's messages, receiving the next while the current one is ingested."""
+    received = 0
+    frame = await stream.receive()
+    while frame != END_OF_TURN:
+        received += 1
+        arrived: list[bytes] = []
+        failures: list[BaseException] = []
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(_fetch_into, stream, arrived, failures)
+            try:
+                await database.run(reconciler.receive_message, frame)
+            except Rejected as error:
+                failures.insert(0, error)
+                nursery.cancel_scope.cancel()
+            else:
+                if reconciler.stats.faults:  # forged or malformed ops: stop at once
+                    failures.insert(
+                        0, Rejected(Reason.BAD_SIGNATURE, "the peer sent forged or malformed ops")
+                    )
+                    nursery.cancel_scope.cancel()
+        if failures:
+            raise failures[0]
+        frame = arrived[0]
+    return received
 
 
 async def _turns(
@@ -49,21 +93,13 @@ async def _turns(
     my_turn = first
     for _ in range(MAX_TURNS):
         if my_turn:
-            messages = await database.run(_drain, reconciler)
-            for message in messages:
-                await stream.send(message)
-            await stream.send(END_OF_TURN)
-            report.messages_sent += len(messages)
-            sent_empty = not messages
+            sent = await _send_turn(database, stream, reconciler)
+            report.messages_sent += sent
+            sent_empty = sent == 0
             if sent_empty and received_empty:
                 break
         else:
-            received = 0
-            while (frame := await stream.receive()) != END_OF_TURN:
-                received += 1
-                await database.run(reconciler.receive_message, frame)  # Rejected propagates
-                if reconciler.stats.faults:  # forged or malformed ops: stop at once
-                    raise Rejected(Reason.BAD_SIGNATURE, "the peer sent forged or malformed ops")
+            received = await _receive_turn(database, stream, reconciler)
             report.messages_received += received
             received_empty = received == 0
             if sent_empty and received_empty:
