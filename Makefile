@@ -19,8 +19,7 @@ $(VENV)/.dev: pyproject.toml
 run: $(VENV)/.base
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$QT_QPA_PLATFORM" != "offscreen" ]; then \
 	  echo "No display here: run the headless peer instead with '$(VENV)/bin/studycircle serve' (docs/cli.md)."; \
-	  exit 1; fi
-	$(PY) -m ui
+	else $(PY) -m ui; fi
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -31,10 +31,6 @@ from app.paths import data_home, database_path
 SERVING_FILE = "serving.json"
 
 
-class UsageError(Exception):
-    pass
-
-
 def _print(args: argparse.Namespace, document: dict[str, Any], text: str) -> None:
     print(json.dumps(document) if args.json else text, flush=True)
 
@@ -218,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             cmd_init(args, args.home_path)
         else:
             trio.run(_run, args, args.handler)
-    except (CommandError, IdentityError, UsageError) as error:
+    except (CommandError, IdentityError) as error:
         print(f"studycircle: {error}", file=sys.stderr)
         return 1
     except Exception as error:
