@@ -8,7 +8,6 @@ going through a replica's write transaction for each one would only slow the set
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import sys
@@ -18,12 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sync import writer
-from sync.crypto import encrypt_body
 from sync.frontier import all_envelopes
 from sync.hlc import next_hlc
 from sync.identity import DeviceKey
-from sync.ids import HASH_LEN, OpId, SpaceId, digest
-from sync.op import VerifiedOp, sign
+from sync.ids import HASH_LEN, OpId, SpaceId
+from sync.op import VerifiedOp, seal_and_sign
 from sync.policy import Level
 from sync.reconcile import Reconciler
 from sync.replica import Replica
@@ -131,14 +129,8 @@ def mint(
             body_len=0,
             hlc=clock,
         )
-        body = encrypt_body(
-            circle.space_key,
-            draft.associated_data(),
-            encode_body({"title": f"Question {number}", "text": filler}),
-        )
-        op: VerifiedOp = sign(
-            author.key, dataclasses.replace(draft, body_hash=digest(body), body_len=len(body)), body
-        )
+        plaintext = encode_body({"title": f"Question {number}", "text": filler})
+        op: VerifiedOp = seal_and_sign(author.key, draft, plaintext, circle.space_key)
         author.seq += 1
         author.head = op.op_id
         author.hlc = clock

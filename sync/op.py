@@ -7,8 +7,10 @@ is decided later against the space's causal past (see `sync.validate`).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
+from sync.crypto import encrypt_body
 from sync.errors import Reason, Rejected
 from sync.identity import DeviceKey, signature_ok
 from sync.ids import HASH_LEN, OpId, SpaceId, digest
@@ -102,6 +104,15 @@ def verify(op: UnverifiedOp, *, space: SpaceId) -> VerifiedOp:
     if not op.signature_ok():
         raise Rejected(Reason.BAD_SIGNATURE, "signature does not verify")
     return op.trusted()
+
+
+def seal_and_sign(key: DeviceKey, draft: Header, plaintext: bytes, body_key: bytes) -> VerifiedOp:
+    """Encrypt `plaintext` bound to the draft header, fill in the body hash, and sign.
+
+    The draft's body hash and length are ignored (they are not associated data).
+    """
+    body = encrypt_body(body_key, draft.associated_data(), plaintext)
+    return sign(key, dataclasses.replace(draft, body_hash=digest(body), body_len=len(body)), body)
 
 
 def sign(key: DeviceKey, header: Header, body: bytes | None) -> VerifiedOp:

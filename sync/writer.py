@@ -8,19 +8,17 @@ written.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sync.changes import Changes
-from sync.crypto import encrypt_body
 from sync.errors import Reason, Rejected
 from sync.hlc import next_hlc
 from sync.identity import seal
-from sync.ids import HASH_LEN, DeviceId, OpId, SpaceId, digest
+from sync.ids import HASH_LEN, DeviceId, OpId, SpaceId
 from sync.invite import Invite, InviteToken, make_invite
-from sync.op import GENESIS_KIND, GENESIS_SPACE, VerifiedOp, sign
+from sync.op import GENESIS_KIND, GENESIS_SPACE, VerifiedOp, seal_and_sign
 from sync.policy import Level, may, role_name
 from sync.replica import VALID, Replica, _Batch
 from sync.space import OpInfo, SpaceContext
@@ -136,9 +134,7 @@ def _build(
         body_len=0,
         hlc=next_hlc(now_ms=now_ms, floor=floor),
     )
-    body = encrypt_body(key, draft.associated_data(), encode_body(fields))
-    header = dataclasses.replace(draft, body_hash=digest(body), body_len=len(body))
-    return sign(replica.key, header, body)
+    return seal_and_sign(replica.key, draft, encode_body(fields), key)
 
 
 def write(
@@ -183,8 +179,7 @@ def create_space(
         hlc=next_hlc(now_ms=now_ms, floor=0),
     )
     fields = {"name": name, "member_name": member_name, "policy": dict(policy or {})}
-    body = encrypt_body(space_key, draft.associated_data(), encode_body(fields))
-    op = sign(replica.key, dataclasses.replace(draft, body_hash=digest(body), body_len=len(body)), body)
+    op = seal_and_sign(replica.key, draft, encode_body(fields), space_key)
     space = SpaceId(op.op_id)
     with replica.store.transaction():
         replica._refresh()

@@ -31,12 +31,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sync import writer
-from sync.crypto import encrypt_body
 from sync.errors import Rejected
 from sync.frontier import all_envelopes
 from sync.identity import DeviceKey
 from sync.ids import HASH_LEN, DeviceId, OpId, SpaceId, digest
-from sync.op import SIGNING_DOMAIN, VerifiedOp, sign
+from sync.op import SIGNING_DOMAIN, VerifiedOp, seal_and_sign, sign
 from sync.policy import Level
 from sync.reconcile import MAX_CHUNK, Reconciler
 from sync.replica import Replica
@@ -596,9 +595,7 @@ class Simulation:
             body_len=0,
             hlc=hlc,
         )
-        body = encrypt_body(key, draft.associated_data(), encode_body(fields))
-        header = dataclasses.replace(draft, body_hash=digest(body), body_len=len(body))
-        return sign(self.byz.key, header, body)
+        return seal_and_sign(self.byz.key, draft, encode_body(fields), key)
 
     def _impersonate(self, replica: Replica, teacher: Peer) -> bytes:
         """A hide 'by the teacher': the right shape, but the Byzantine key signed it."""
