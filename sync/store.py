@@ -92,6 +92,7 @@ class Store:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute("PRAGMA cache_size=-65536")  # 64 MiB: op-id index inserts are random
+        self.connection.execute("PRAGMA wal_autocheckpoint=16384")  # 64 MiB of WAL between checkpoints
         self.connection.execute("PRAGMA foreign_keys=ON")
         self._migrate()
 
