@@ -131,4 +131,4 @@ async def respond(
     return await _turns(database, stream, reconciler, first=False)
 
 
-__all__ = ["Rejected", "SessionRefused", "SessionReport", "initiate", "respond"]
+__all__ = ["SessionRefused", "SessionReport", "initiate", "respond"]

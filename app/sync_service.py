@@ -35,8 +35,8 @@ from sync.frontier import envelopes
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
 from sync.replica import Replica
-from sync.wire.gossip import DIGEST, Hello, decode_digest, decode_hello, encode_digest
-from sync.wire.reconcile import OpsMessage, decode, encode
+from sync.wire.gossip import Digest, Hello, decode_gossip, decode_hello, encode_digest, looks_sealed
+from sync.wire.reconcile import OpsMessage, encode
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class SyncService:
             self._watched.add(space)
             if self.settings.gossip:
                 await self.host.subscribe(
-                    access.topic_for(space), self._gossip_handler(space), validator=_looks_sealed
+                    access.topic_for(space), self._gossip_handler(space), validator=looks_sealed
                 )
 
     async def _mark_published(self) -> None:
@@ -137,18 +137,17 @@ class SyncService:
             if payload is None:
                 return  # not for our keys: a stranger's or a removed epoch's
             try:
-                if payload[:1] and payload[1:2] and payload[1] == DIGEST:
-                    digest = decode_digest(payload)
-                    mine = await self.database.run(access.digest_of, self.replica, space)
-                    if digest.space == space and digest.frontier_hash != mine.frontier_hash:
-                        self.schedule(origin, space)
-                    return
-                message = decode(payload)
+                message = decode_gossip(payload)
             except Rejected as error:
                 self.host.penalise(origin, f"malformed gossip: {error}")
                 return
-            if not isinstance(message, OpsMessage) or message.space != space:
+            if message.space != space:
                 self.host.penalise(origin, "gossip for another space")
+                return
+            if isinstance(message, Digest):
+                mine = await self.database.run(access.digest_of, self.replica, space)
+                if message.frontier_hash != mine.frontier_hash:
+                    self.schedule(origin, space)
                 return
             result = await self.database.run(self.replica.ingest, space, list(message.envelopes))
             if result.faults:
@@ -304,10 +303,6 @@ class SyncService:
     async def _drop(self, peer: PeerId) -> None:
         """A device that sends malformed or forged sync data is broken or hostile: cut it off."""
         await self.host.ban(peer, "sent malformed or forged sync data")
-
-
-def _looks_sealed(data: bytes) -> bool:
-    return len(data) > 16 and data[:2] == b"\x93\x08"
 
 
 def _device_of(peer: PeerId) -> DeviceId | None:

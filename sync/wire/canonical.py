@@ -45,27 +45,12 @@ def unpack_canonical(
     """Decode `data`, refusing oversize, malformed, trailing or non-canonical input."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise Rejected(Reason.MALFORMED, "not bytes")
-    if len(data) > max_bytes:
-        raise Rejected(Reason.OVERSIZE, f"{len(data)} bytes > {max_bytes}")
-    try:
-        value = msgpack.unpackb(
-            data,
-            raw=False,
-            strict_map_key=False,
-            use_list=True,
-            max_str_len=max_str,
-            max_bin_len=max_bin,
-            max_array_len=max_items,
-            max_map_len=max_items,
-            max_ext_len=0,
-        )
-    except (ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as error:
-        raise Rejected(Reason.MALFORMED, type(error).__name__) from None
-    except Exception as error:  # msgpack raises a few odd types on hostile input
-        raise Rejected(Reason.MALFORMED, type(error).__name__) from None
+    data = bytes(data)
+    value = _decode(
+        data, max_bytes=max_bytes, max_items=max_items, max_maps=max_items, max_str=max_str, max_bin=max_bin
+    )
     _check_types(value, depth=0)  # also requires sorted map keys, so no normalising below
-    if msgpack.packb(value, use_bin_type=True) != bytes(data):
-        raise Rejected(Reason.NON_CANONICAL, "re-encoding differs")
+    _same_bytes(value, data)
     return value
 
 
@@ -75,24 +60,35 @@ def unpack_flat(data: bytes, *, max_bytes: int, max_items: int) -> Any:
     The caller checks every element's type itself; what remains here is the bounded
     decode and the byte-for-byte canonical re-encoding check.
     """
+    value = _decode(
+        data, max_bytes=max_bytes, max_items=max_items, max_maps=0, max_str=max_bytes, max_bin=max_bytes
+    )
+    _same_bytes(value, data)
+    return value
+
+
+def _decode(data: bytes, *, max_bytes: int, max_items: int, max_maps: int, max_str: int, max_bin: int) -> Any:
     if len(data) > max_bytes:
         raise Rejected(Reason.OVERSIZE, f"{len(data)} bytes > {max_bytes}")
     try:
-        value = msgpack.unpackb(
+        return msgpack.unpackb(
             data,
             raw=False,
+            strict_map_key=False,
             use_list=True,
-            max_str_len=max_bytes,
-            max_bin_len=max_bytes,
+            max_str_len=max_str,
+            max_bin_len=max_bin,
             max_array_len=max_items,
-            max_map_len=0,
+            max_map_len=max_maps,
             max_ext_len=0,
         )
     except Exception as error:  # msgpack raises a handful of types on hostile input
         raise Rejected(Reason.MALFORMED, type(error).__name__) from None
+
+
+def _same_bytes(value: Any, data: bytes) -> None:
     if msgpack.packb(value, use_bin_type=True) != data:
         raise Rejected(Reason.NON_CANONICAL, "re-encoding differs")
-    return value
 
 
 _SCALARS = (bool, int, str, bytes, type(None))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sync.errors import Reason, Rejected
 from sync.ids import HASH_LEN, SpaceId
 from sync.wire.canonical import pack_flat, unpack_flat
+from sync.wire.reconcile import OpsMessage
+from sync.wire.reconcile import decode as decode_reconcile
 
 DIGEST, HELLO, ANSWER, SEALED = 3, 6, 7, 8
 MAX_SEALED = 512 * 1024
@@ -95,3 +97,18 @@ def decode_sealed(data: bytes) -> tuple[bytes, bytes]:
     if type(nonce) is not bytes or type(ciphertext) is not bytes:
         raise Rejected(Reason.MALFORMED, "sealed payload")
     return nonce, ciphertext
+
+
+def looks_sealed(data: bytes) -> bool:
+    """The cheap early check gossip runs before delivery: a sealed payload's frame."""
+    return len(data) > 16 and data[:2] == bytes([0x93, SEALED])  # fixarray(3), tag
+
+
+def decode_gossip(payload: bytes) -> Digest | OpsMessage:
+    """An unsealed gossip payload: a frontier digest or a batch of new ops."""
+    if payload[:2] == bytes([0x94, DIGEST]):  # fixarray(4), tag
+        return decode_digest(payload)
+    message = decode_reconcile(payload)
+    if not isinstance(message, OpsMessage):
+        raise Rejected(Reason.MALFORMED, "gossip carries ops or digests, not frontiers")
+    return message
