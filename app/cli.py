@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,20 @@ async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
     listen = list(core.host.listen_addrs())
     (args.home_path / SERVING_FILE).write_text(json.dumps({"listen": listen}))
     print(json.dumps({"peer_id": core.host.peer_id, "listen": listen}), flush=True)
+    if args.events:  # one line per batch of ops admitted from peers; time.time() when stored
+        core.sync.add_listener(
+            lambda changes: print(
+                json.dumps(
+                    {
+                        "event": "ops",
+                        "circle_id": changes.space.hex(),
+                        "ops": [op_id.hex() for op_id in changes.added],
+                        "time": time.time(),
+                    }
+                ),
+                flush=True,
+            )
+        )
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async for _ in signals:
             break
@@ -172,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--listen", action="append", metavar="MULTIADDR")
     serve.add_argument("--connect", action="append", default=[], metavar="MULTIADDR")
     serve.add_argument("--no-mdns", action="store_true")
+    serve.add_argument("--events", action="store_true", help="print a JSON line per batch of ops received")
     sync = add("sync", cmd_sync, help="reconcile shared circles with one peer, then exit")
     sync.add_argument("--connect", required=True, metavar="MULTIADDR")
     sync.add_argument("--listen", action="append", metavar="MULTIADDR")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,7 +35,7 @@ from sync.errors import Rejected
 from sync.frontier import envelopes
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
-from sync.replica import Replica
+from sync.replica import IngestResult, Replica
 from sync.wire.gossip import Digest, Hello, decode_gossip, decode_hello, encode_digest, looks_sealed
 from sync.wire.reconcile import OpsMessage, encode
 
@@ -46,7 +47,8 @@ MAX_GOSSIP_OPS = 64
 
 @dataclass(frozen=True, slots=True)
 class SyncSettings:
-    poll_interval: float = 0.25  # how often to look for ops written by another process
+    poll_interval: float = 0.25  # at least this often, look for ops written by another process
+    change_check_interval: float = 0.01  # how often to stat the database files for a write
     digest_interval: float = 5.0  # how often to announce what we hold
     reconcile_interval: float = 20.0  # timer: reconcile each space with a member peer
     gossip: bool = True  # off only in tests that prove reconciliation alone suffices
@@ -77,7 +79,7 @@ class SyncService:
         self.host = host
         self.clock = clock
         self.settings = settings or SyncSettings()
-        self._on_changes = on_changes or (lambda changes: None)
+        self._listeners: list[Callable[[Changes], None]] = [on_changes] if on_changes else []
         self.status = SyncStatus()
         self._nursery: trio.Nursery | None = None
         self._watched: set[SpaceId] = set()
@@ -109,6 +111,14 @@ class SyncService:
         with contextlib.suppress(trio.WouldBlock):
             self._nudge_send.send_nowait(None)
 
+    def add_listener(self, listener: Callable[[Changes], None]) -> None:
+        """Also tell `listener` of every op admitted from a peer (called on the trio thread)."""
+        self._listeners.append(listener)
+
+    def _report(self, changes: Changes) -> None:
+        for listener in self._listeners:
+            listener(changes)
+
     def expect_invite(self, invite: Invite) -> None:
         """We are joining with this invite: present it when asking for the space."""
         self._invites[invite.token.space] = invite
@@ -133,51 +143,35 @@ class SyncService:
 
     def _gossip_handler(self, space: SpaceId):
         async def handle(origin: PeerId, data: bytes) -> None:
-            payload = await self.database.run(access.unseal, self.replica, space, data)
-            if payload is None:
-                return  # not for our keys: a stranger's or a removed epoch's
-            try:
-                message = decode_gossip(payload)
-            except Rejected as error:
-                self.host.penalise(origin, f"malformed gossip: {error}")
-                return
-            if message.space != space:
-                self.host.penalise(origin, "gossip for another space")
-                return
-            if isinstance(message, Digest):
-                mine = await self.database.run(access.digest_of, self.replica, space)
-                if message.frontier_hash != mine.frontier_hash:
-                    self.schedule(origin, space)
-                return
-            result = await self.database.run(self.replica.ingest, space, list(message.envelopes))
-            if result.faults:
-                self.host.penalise(
-                    origin, f"{result.faults} forged or malformed ops", points=float(result.faults)
-                )
-            if result.accepted:
-                self._on_changes(result.changes)
-            if result.pending:
+            # One trip to the database worker per message: each trip can wait a GIL
+            # switch interval (5 ms) behind the network's own Python work.
+            outcome = await self.database.run(_take_gossip, self.replica, space, data)
+            if isinstance(outcome, str):
+                self.host.penalise(origin, outcome)
+            elif isinstance(outcome, Digest):
                 self.schedule(origin, space)
+            elif outcome is not None:
+                if outcome.faults:
+                    self.host.penalise(
+                        origin, f"{outcome.faults} forged or malformed ops", points=float(outcome.faults)
+                    )
+                if outcome.accepted:
+                    self._report(outcome.changes)
+                if outcome.pending:
+                    self.schedule(origin, space)
 
         return handle
 
     async def _publish_new(self) -> None:
         await self._watch_new_spaces()
         for space in list(self._watched):
-            if space not in self._published:
-                self._published[space] = 0  # a space created since we started: publish it all
-            rows = await self.database.run(_own_after, self.replica, space, self._published[space])
-            if not rows:
-                continue
-            self._published[space] = max(seq for seq, _ in rows)
-            if not self.settings.gossip:
-                continue
-            batch = [envelope for _, envelope in rows]
-            for start in range(0, len(batch), MAX_GOSSIP_OPS):
-                payload = encode(OpsMessage(space, tuple(batch[start : start + MAX_GOSSIP_OPS])))
-                sealed = await self.database.run(access.seal, self.replica, space, payload)
-                if sealed is not None:
-                    await self._publish(space, sealed)
+            after = self._published.setdefault(space, 0)  # a space new since we started: all of it
+            last, sealed = await self.database.run(
+                _seal_own_after, self.replica, space, after, self.settings.gossip
+            )
+            self._published[space] = last
+            for payload in sealed:
+                await self._publish(space, payload)
 
     async def _publish(self, space: SpaceId, data: bytes) -> None:
         try:
@@ -186,10 +180,22 @@ class SyncService:
             logger.info("Gossip publish for a circle failed (sync will repair it): %s", error)
 
     async def _local_writes(self) -> None:
+        """Publish own ops: at once after a nudge, soon after any write to the database
+        files (another process's command), and at least every `poll_interval`."""
+        path = self.replica.store.path
+        watched = (path, path.with_name(path.name + "-wal"))
+        seen = _stamp(watched)
+        last_look = trio.current_time()
         while True:
-            with trio.move_on_after(self.settings.poll_interval):
+            nudged = False
+            with trio.move_on_after(self.settings.change_check_interval):
                 await self._nudge_receive.receive()
-            await self._publish_new()
+                nudged = True
+            stamp = _stamp(watched)  # before the look, so a write during it is seen next time
+            now = trio.current_time()
+            if nudged or stamp != seen or now - last_look >= self.settings.poll_interval:
+                seen, last_look = stamp, now
+                await self._publish_new()
 
     async def _timers(self) -> None:
         ticks = 0
@@ -296,7 +302,7 @@ class SyncService:
         self.status.sessions_done += 1
         self.status.last_sync_ms = self.clock.now_ms()
         if report.ops_accepted:
-            self._on_changes(Changes(space, added=tuple(OpId(op_id) for op_id in report.added)))
+            self._report(Changes(space, added=tuple(OpId(op_id) for op_id in report.added)))
         self.session_finished.set()
         self.session_finished = trio.Event()
 
@@ -310,6 +316,52 @@ def _device_of(peer: PeerId) -> DeviceId | None:
         return DeviceId(public_key_of(peer))
     except P2PError:
         return None
+
+
+def _stamp(paths: tuple[os.PathLike[str], ...]) -> tuple[tuple[int, int], ...] | None:
+    """A cheap fingerprint of the database files: it changes with every commit to them."""
+    try:
+        return tuple((info.st_mtime_ns, info.st_size) for info in map(os.stat, paths))
+    except OSError:  # no WAL yet, or an in-memory store: rely on the poll
+        return None
+
+
+def _take_gossip(replica: Replica, space: SpaceId, data: bytes) -> str | Digest | IngestResult | None:
+    """Open, decode and ingest one gossip message on the database worker.
+
+    Returns None (not for our keys, or a digest equal to ours), a penalty reason, a
+    differing `Digest`, or the ingest result of an ops message.
+    """
+    payload = access.unseal(replica, space, data)
+    if payload is None:
+        return None  # a stranger's or a removed epoch's
+    try:
+        message = decode_gossip(payload)
+    except Rejected as error:
+        return f"malformed gossip: {error}"
+    if message.space != space:
+        return "gossip for another space"
+    if isinstance(message, Digest):
+        return message if message.frontier_hash != access.digest_of(replica, space).frontier_hash else None
+    return replica.ingest(space, list(message.envelopes))
+
+
+def _seal_own_after(replica: Replica, space: SpaceId, seq: int, gossip: bool) -> tuple[int, list[bytes]]:
+    """This device's ops after `seq`, sealed in gossip messages; and the last seq seen."""
+    rows = _own_after(replica, space, seq)
+    if not rows:
+        return seq, []
+    last = max(own_seq for own_seq, _ in rows)
+    if not gossip:
+        return last, []
+    batch = [envelope for _, envelope in rows]
+    sealed = []
+    for start in range(0, len(batch), MAX_GOSSIP_OPS):
+        payload = encode(OpsMessage(space, tuple(batch[start : start + MAX_GOSSIP_OPS])))
+        message = access.seal(replica, space, payload)
+        if message is not None:
+            sealed.append(message)
+    return last, sealed
 
 
 def _own_seq(replica: Replica, space: SpaceId) -> int:
