@@ -13,7 +13,11 @@ Rules (docs/protocol.md, "Authority"):
   an op written "before it heard" of its author's removal is still refused);
 - an event accepted early but later found concurrent with a demotion of its own author
   is excluded and the fold repeated (exclusions only grow, so this terminates);
-- an actor must strictly outrank its target; owners cannot be demoted or removed.
+- an actor must strictly outrank its target; owners cannot be demoted or removed;
+- only accepted removals rotate the key: an op written in the epoch of a removal that
+  was cut (by a concurrent demotion of its author) has the wrong epoch everywhere.
+  Counting the cut rotation instead would leave its target — still a member — unable
+  to read what was written with a key never sealed to it, and replicas would differ.
 """
 
 from __future__ import annotations
@@ -177,15 +181,11 @@ def _fold(
     for event in order:
         if event.op_id in excluded:
             state.verdicts[event.op_id] = Reason.NOT_PERMITTED
-            if isinstance(event.body, Removal) and _judge(state, event, strong=False) is None:
-                _add_rotation(state, event)
             continue
         verdict = _judge(state, event, strong=True)
         state.verdicts[event.op_id] = verdict
         if verdict is None:
             _apply(state, event)
-        elif isinstance(event.body, Removal) and _judge(state, event, strong=False) is None:
-            _add_rotation(state, event)  # cut by a concurrent removal, but its key was used
     return state
 
 
