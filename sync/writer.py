@@ -19,7 +19,7 @@ from sync.identity import seal
 from sync.ids import HASH_LEN, DeviceId, OpId, SpaceId
 from sync.invite import Invite, InviteToken, make_invite
 from sync.op import GENESIS_KIND, GENESIS_SPACE, VerifiedOp, seal_and_sign
-from sync.policy import Level, may, role_name
+from sync.policy import GRANTABLE, Level, may, role_name
 from sync.replica import VALID, Replica, _Batch
 from sync.space import OpInfo, SpaceContext
 from sync.wire.body import encode_body
@@ -246,6 +246,32 @@ def accept_invite(replica: Replica, invite: Invite) -> None:
     replica.forget(space)
 
 
+def abandon_invite(replica: Replica, space: SpaceId) -> bool:
+    """Undo `accept_invite` after a join that did not happen: drop the space's keys and the
+    history fetched for it, so a refused join leaves nothing behind.
+
+    Refused (returns False) once this device has written anything in the space: a
+    person's own ops are never dropped.
+    """
+    with replica.store.transaction():
+        db = replica.db
+        mine = db.execute(
+            "SELECT 1 FROM ops o JOIN authors a ON a.space = o.space AND a.idx = o.author"
+            " WHERE o.space = ? AND a.device = ? LIMIT 1",
+            (space, replica.key.device_id),
+        ).fetchone()
+        if mine is not None:
+            return False
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if "space" in columns and table != "spaces":
+                db.execute(f"DELETE FROM {table} WHERE space = ?", (space,))
+        db.execute("DELETE FROM spaces WHERE space = ?", (space,))
+    replica.forget(space)
+    return True
+
+
 def join(replica: Replica, invite: Invite, *, member_name: str, now_ms: int) -> tuple[VerifiedOp, Changes]:
     """Sign this device's `member.join`; needs the inviter's `at` op to have arrived."""
     accept_invite(replica, invite)
@@ -253,10 +279,74 @@ def join(replica: Replica, invite: Invite, *, member_name: str, now_ms: int) -> 
         raise Rejected(
             Reason.BAD_INVITE, "the circle's history has not arrived yet: sync with the inviter first"
         )
+    used = replica.context(invite.token.space).auth.invite_uses.get(invite.invite_id, 0)
+    if used >= invite.token.uses:
+        raise Rejected(
+            Reason.BAD_INVITE,
+            f"this invite has been used up ({used} of {invite.token.uses}); ask for a new one",
+        )
     fields = {"token": invite.token_bytes, "token_sig": invite.signature, "member_name": member_name}
     return write(
         replica, invite.token.space, "member.join", fields, now_ms=now_ms, extra_deps=[invite.token.at]
     )
+
+
+def _check_may_act_on(
+    replica: Replica, context: SpaceContext, member: DeviceId, *, action: str, doing: str
+) -> None:
+    """Explain up front why a role change or removal would be refused (admission decides)."""
+    me = context.authors.get(replica.key.device_id)
+    mine = Level.NONE if me is None else context.auth.current_level(me)
+    if mine == Level.NONE:
+        raise Rejected(Reason.NOT_PERMITTED, "you are not a member of this circle")
+    target = context.authors.get(member)
+    theirs = Level.NONE if target is None else context.auth.current_level(target)
+    if theirs == Level.NONE:
+        raise Rejected(Reason.BAD_CONTENT, "that device is not a member of this circle")
+    if target == me:
+        raise Rejected(Reason.NOT_PERMITTED, f"you cannot {doing} yourself")
+    if target in context.auth.owners:
+        raise Rejected(Reason.NOT_PERMITTED, f"nobody can {doing} the circle's owner")
+    if not may(context.policy, mine, action):
+        raise Rejected(Reason.NOT_PERMITTED, f"your role here ({role_name(mine)}) may not {doing} members")
+    if theirs >= mine:
+        raise Rejected(
+            Reason.NOT_PERMITTED,
+            f"you may only {doing} members whose role is below yours ({role_name(mine)});"
+            f" they are a {role_name(theirs)}",
+        )
+
+
+def change_role(
+    replica: Replica, space: SpaceId, member: DeviceId, *, role: Level, now_ms: int
+) -> tuple[VerifiedOp, Changes]:
+    """Give a member another role (appoint a mentor, grant teacher, or back to member)."""
+    if role not in GRANTABLE:
+        raise Rejected(Reason.BAD_CONTENT, f"a member can be made a member, mentor or teacher, not {role!r}")
+    with _writing(replica, space) as context:
+        _check_may_act_on(
+            replica, context, member, action="role." + role_name(role), doing="change the role of"
+        )
+        mine = context.auth.current_level(context.authors[replica.key.device_id])
+        if role >= mine:
+            raise Rejected(Reason.NOT_PERMITTED, f"your role may not make someone a {role_name(role)}")
+        fields = {"member": member, "level": int(role)}
+        op = _build(replica, context, "member.role", fields, now_ms=now_ms)
+        changes = _admit_own(replica, context, op, allow_invalid=False)
+    return op, changes
+
+
+def leave(replica: Replica, space: SpaceId, *, now_ms: int) -> tuple[VerifiedOp, Changes]:
+    """Sign this device's `member.leave`; an owner cannot leave the circle it owns."""
+    with _writing(replica, space) as context:
+        me = context.authors.get(replica.key.device_id)
+        if me is not None and me in context.auth.owners:
+            raise Rejected(Reason.NOT_PERMITTED, "you own this circle, and an owner cannot leave it")
+        if me is None or context.auth.current_level(me) == Level.NONE:
+            raise Rejected(Reason.NOT_PERMITTED, "you are not a member of this circle")
+        op = _build(replica, context, "member.leave", {}, now_ms=now_ms)
+        changes = _admit_own(replica, context, op, allow_invalid=False)
+    return op, changes
 
 
 def remove_member(
@@ -264,6 +354,7 @@ def remove_member(
 ) -> tuple[VerifiedOp, Changes]:
     """Remove a member and rotate the space key to everyone who remains."""
     with _writing(replica, space) as context:
+        _check_may_act_on(replica, context, member, action="member.remove", doing="remove")
         epoch, _ = context.auth.epoch_at({a: s for a, s in context.heads.items()})
         remaining = [
             device
