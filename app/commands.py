@@ -7,27 +7,38 @@ tells the UI). Needs no network, so the CLI's offline commands use it directly.
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from app.clock import Clock
 from app.database import Database
+from app.errors import CommandError
 from app.identity import Identity
+from app.lookup import resolve_name_or_prefix, resolve_prefix
 from sync import writer
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.frontier import frontier
-from sync.ids import OpId, SpaceId
-from sync.invite import Invite
-from sync.policy import ROLE_BY_NAME
+from sync.ids import DeviceId, OpId, SpaceId
+from sync.invite import MAX_USES, Invite, parse_code
+from sync.policy import GRANTABLE, ROLE_BY_NAME, Level, role_name
 from sync.replica import Replica
-from sync.state import state_hash
+from sync.state import members, state_hash
+
+__all__ = ["CircleState", "CommandError", "Commands", "Member", "parse_invite"]
+
+MAX_INVITE_HOURS = 24 * 366  # a school year and then some; beyond that, mint a new one
 
 
-class CommandError(Exception):
-    """A command could not be carried out; str() is the one-line message for a person."""
+@dataclass(frozen=True, slots=True)
+class Member:
+    device: DeviceId
+    name: str
+    role: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,17 +90,18 @@ class Commands:
     async def invite(
         self, space: SpaceId, *, role: str, uses: int, expires_hours: float, addresses: list[str]
     ) -> str:
-        if role not in ROLE_BY_NAME or role == "owner":
-            raise CommandError(f"Unknown role {role!r}: use member, mentor or teacher.")
-        if uses < 1:
-            raise CommandError("An invite must allow at least one use.")
-        if expires_hours <= 0:
+        level = grantable_role(role)
+        if not 1 <= uses <= MAX_USES:
+            raise CommandError(f"An invite allows from 1 to {MAX_USES} uses, not {uses}.")
+        if not math.isfinite(expires_hours) or expires_hours <= 0:
             raise CommandError("An invite must expire in the future (give --expires-hours above 0).")
+        if expires_hours > MAX_INVITE_HOURS:
+            raise CommandError(f"An invite may last at most {MAX_INVITE_HOURS} hours; mint a new one later.")
         invite: Invite = await self.write(
             writer.invite,
             self.replica,
             space,
-            role=ROLE_BY_NAME[role],
+            role=level,
             uses=uses,
             expires_ms=self.clock.now_ms() + int(expires_hours * 3_600_000),
             nonce=secrets.token_bytes(16),
@@ -117,14 +129,75 @@ class Commands:
         return await self.database.run(_circles, self.replica)
 
     async def resolve_circle(self, prefix: str) -> SpaceId:
-        matches = [space for space, _ in await self.circles() if space.hex().startswith(prefix.lower())]
-        if not prefix or not matches:
-            raise CommandError(f"No circle with id {prefix!r} on this device (see `circle list`).")
-        if len(matches) > 1:
-            raise CommandError(
-                f"The id prefix {prefix!r} matches {len(matches)} circles; give more characters."
-            )
-        return matches[0]
+        circles = await self.circles()
+        return resolve_prefix(
+            prefix, ((space, space) for space, _ in circles), noun="circle", hint="see `circle list`"
+        )
+
+    # -- membership ------------------------------------------------------------------
+    async def members(self, space: SpaceId) -> list[Member]:
+        """Current members, owner first, then by role and name."""
+        rows = await self.database.run(_members, self.replica, space)
+        return sorted(
+            (Member(row.device, row.name, role_name(row.level)) for row in rows),
+            key=lambda member: (-ROLE_BY_NAME[member.role], member.name.casefold(), member.device),
+        )
+
+    async def resolve_member(self, space: SpaceId, typed: str) -> Member:
+        return resolve_name_or_prefix(
+            typed,
+            ((member.device, member.name, member) for member in await self.members(space)),
+            noun="member",
+            hint="see `circle members`",
+        )
+
+    async def set_role(self, space: SpaceId, member: Member, role: str) -> None:
+        level = grantable_role(role)
+        if member.role == role:
+            raise CommandError(f"{member.name or 'That member'} is already a {role} here.")
+        await self.write(
+            writer.change_role, self.replica, space, member.device, role=level, now_ms=self.clock.now_ms()
+        )
+
+    async def remove(self, space: SpaceId, member: Member) -> None:
+        await self.write(
+            writer.remove_member,
+            self.replica,
+            space,
+            member.device,
+            new_key=secrets.token_bytes(32),
+            now_ms=self.clock.now_ms(),
+        )
+
+    async def leave(self, space: SpaceId) -> None:
+        await self.write(writer.leave, self.replica, space, now_ms=self.clock.now_ms())
+
+    def check_invite(self, code: str) -> Invite:
+        return parse_invite(code, now_ms=self.clock.now_ms())
+
+
+def grantable_role(role: str) -> Level:
+    level = ROLE_BY_NAME.get(role.strip().lower())
+    if level is None or level not in GRANTABLE:
+        raise CommandError(f"Unknown role {role!r}: use member, mentor or teacher.")
+    return level
+
+
+def parse_invite(code: str, *, now_ms: int) -> Invite:
+    """Decode an invite code and check it has not expired; errors say what to do."""
+    try:
+        invite = parse_code(code)
+    except Rejected as error:
+        raise CommandError(f"This invite code is not valid: {error.detail or error.reason.value}.") from None
+    if now_ms > invite.token.expires_ms:
+        expired = datetime.fromtimestamp(invite.token.expires_ms / 1000, tz=UTC)
+        raise CommandError(f"This invite expired on {expired:%d %b %Y at %H:%M} UTC; ask for a new one.")
+    return invite
+
+
+def _members(replica: Replica, space: SpaceId) -> list[Any]:
+    replica.refresh()
+    return members(replica.db, space)
 
 
 def circle_state(replica: Replica, space: SpaceId) -> CircleState:

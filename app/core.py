@@ -19,7 +19,7 @@ from typing import Any
 import trio
 
 from app.clock import Clock, SystemClock
-from app.commands import CircleState, CommandError, Commands
+from app.commands import CircleState, CommandError, Commands, parse_invite
 from app.database import Database
 from app.exchange import SessionRefused
 from app.identity import Identity, load
@@ -32,7 +32,7 @@ from sync import writer
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.ids import OpId, SpaceId
-from sync.invite import Invite, parse_code
+from sync.invite import Invite
 
 
 class Core:
@@ -130,37 +130,45 @@ class Core:
         return await self.commands.state(space)
 
     async def join(self, code: str, *, timeout: float = 30.0) -> SpaceId:
-        """Join with an invite code: fetch the circle's history from the inviter, then sign our join."""
-        try:
-            invite = parse_code(code)
-        except Rejected as error:
-            raise CommandError(f"This invite code is not valid: {error.detail}.") from None
-        if self.clock.now_ms() > invite.token.expires_ms:
-            raise CommandError("This invite has expired; ask for a new one.")
+        """Join with an invite code: fetch the circle's history from the inviter, then sign our join.
+
+        A join that fails (used-up invite, inviter unreachable) leaves nothing behind on
+        a device that did not hold the circle before.
+        """
+        invite = parse_invite(code, now_ms=self.clock.now_ms())
         space = invite.token.space
-        await self.database.run(writer.accept_invite, self.database.replica, invite)
-        self.sync.expect_invite(invite)
-        with trio.move_on_after(timeout):
-            while not await self.database.run(_has_op, self.database.replica, space, invite.token.at):
-                await self._fetch_from(invite)
-            try:
-                await self._write(
-                    writer.join,
-                    self.database.replica,
-                    invite,
-                    member_name=self.identity.name,
-                    now_ms=self.clock.now_ms(),
-                )
-                for peer in self.host.connected_peers():  # deliver the join, still showing the invite
-                    with contextlib.suppress(SessionRefused, P2PError, Rejected):
-                        await self.sync.reconcile(peer, space)
-            finally:
-                self.sync.forget_invite(space)
-            return space
-        raise CommandError(
-            "Could not reach the inviter to fetch the circle within "
-            f"{timeout:g} s; make sure they are online (`studycircle serve`) and try again."
-        )
+        replica = self.database.replica
+        had_space = await self.database.run(replica.has_space, space)
+        joined = False
+        try:
+            await self.database.run(writer.accept_invite, replica, invite)
+            self.sync.expect_invite(invite)
+            with trio.move_on_after(timeout):
+                while not await self.database.run(_has_op, replica, space, invite.token.at):
+                    await self._fetch_from(invite)
+                try:
+                    await self._write(
+                        writer.join,
+                        replica,
+                        invite,
+                        member_name=self.identity.name,
+                        now_ms=self.clock.now_ms(),
+                    )
+                    joined = True
+                    for peer in self.host.connected_peers():  # deliver the join, still showing the invite
+                        with contextlib.suppress(SessionRefused, P2PError, Rejected):
+                            await self.sync.reconcile(peer, space)
+                finally:
+                    self.sync.forget_invite(space)
+                return space
+            raise CommandError(
+                "Could not reach the inviter to fetch the circle within "
+                f"{timeout:g} s; make sure they are online (`studycircle serve`) and try again."
+            )
+        finally:
+            if not joined and not had_space:
+                with trio.CancelScope(shield=True):
+                    await self.database.run(writer.abandon_invite, replica, space)
 
     async def _fetch_from(self, invite: Invite) -> None:
         peers = set(self.host.connected_peers())
@@ -169,9 +177,21 @@ class Core:
                 peers.add(await self.host.connect(address))
             except P2PError:
                 continue
+        refusals: list[str] = []
         for peer in peers:
-            with contextlib.suppress(SessionRefused, P2PError, Rejected):
+            try:
                 await self.sync.reconcile(peer, invite.token.space)
+            except SessionRefused as refused:
+                refusals.append(str(refused))
+            except (P2PError, Rejected):
+                continue
+        # A member that judged the invite itself (used up, expired, inviter demoted) will
+        # not change its mind by waiting; peers outside the circle say nothing of it.
+        about_invite = [reason for reason in refusals if "invite" in reason]
+        if about_invite:
+            raise CommandError(
+                f"A member's device refused this invite: {about_invite[0]}; ask for a new one."
+            )
         if not peers:  # nobody reachable yet: give discovery a moment
             with trio.move_on_after(1.0):
                 await self.sync.session_finished.wait()
