@@ -9,6 +9,7 @@ Runs on the trio task that owns the stream.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import trio
@@ -111,11 +112,18 @@ async def _turns(
     return report
 
 
-async def initiate(database: Database, stream: FramedStream, hello: Hello) -> SessionReport:
+async def initiate(
+    database: Database,
+    stream: FramedStream,
+    hello: Hello,
+    *,
+    on_accepted: Callable[[], None] = lambda: None,
+) -> SessionReport:
     await stream.send(encode_hello(hello))
     answer = decode_answer(await stream.receive())
     if not answer.accepted:
         raise SessionRefused(answer.reason)
+    on_accepted()
     reconciler = Reconciler(database.replica, hello.space)
     return await _turns(database, stream, reconciler, first=True)
 

@@ -18,17 +18,20 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import trio
 
 from app import exchange
 from app.clock import Clock
 from app.database import Database
+from app.peer_sessions import Link, PeerSessions
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
 from p2p.identity import PeerId, public_key_of, short
 from p2p.interface import PeerHost
+from p2p.session import PeerSession, SessionAction, SessionState
 from sync import access
 from sync.changes import Changes
 from sync.errors import Rejected
@@ -51,6 +54,7 @@ class SyncSettings:
     change_check_interval: float = 0.01  # how often to stat the database files for a write
     digest_interval: float = 5.0  # how often to announce what we hold
     reconcile_interval: float = 20.0  # timer: reconcile each space with a member peer
+    handshake_timeout: float = 60.0  # connected this long with no accepted session: disconnect
     gossip: bool = True  # off only in tests that prove reconciliation alone suffices
 
 
@@ -88,6 +92,8 @@ class SyncService:
         self._invites: dict[SpaceId, Invite] = {}
         self._nudge_send, self._nudge_receive = trio.open_memory_channel[None](1)
         self.session_finished = trio.Event()
+        self.sessions = PeerSessions()
+        self.sessions_changed = trio.Event()  # set (and replaced) at every session transition
 
     @property
     def replica(self) -> Replica:
@@ -96,15 +102,20 @@ class SyncService:
     # -- lifecycle -------------------------------------------------------------------
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         events = self.host.peer_events()
-        async with trio.open_nursery() as nursery:
-            self._nursery = nursery
-            self.host.set_stream_handler(RECONCILE_PROTOCOL, self._serve)
-            await self._watch_new_spaces()
-            await self._mark_published()
-            nursery.start_soon(self._peer_events, events)
-            nursery.start_soon(self._local_writes)
-            nursery.start_soon(self._timers)
-            task_status.started()
+        try:
+            async with trio.open_nursery() as nursery:
+                self._nursery = nursery
+                self.host.set_stream_handler(RECONCILE_PROTOCOL, self._serve)
+                await self._watch_new_spaces()
+                await self._mark_published()
+                nursery.start_soon(self._peer_events, events)
+                nursery.start_soon(self._local_writes)
+                nursery.start_soon(self._timers)
+                task_status.started()
+        finally:
+            self._nursery = None  # gossip may still arrive while the host closes: start nothing
+            self.sessions.close_all()
+            self._sessions_moved()
 
     def nudge(self) -> None:
         """Local writes happened: publish them now rather than at the next poll."""
@@ -217,11 +228,92 @@ class SyncService:
     # -- peers -----------------------------------------------------------------------
     async def _peer_events(self, events: trio.MemoryReceiveChannel) -> None:  # type: ignore[type-arg]
         async for event in events:
+            peer = event.peer_id
             if event.kind is PeerEventKind.CONNECTED:
-                self.status.connected.add(event.peer_id)
-                await self.sync_with(event.peer_id)
-            elif event.kind in (PeerEventKind.DISCONNECTED, PeerEventKind.BANNED):
-                self.status.connected.discard(event.peer_id)
+                self.status.connected.add(peer)
+                await self._perform(peer, self.sessions.connected(peer))
+            elif event.kind is PeerEventKind.DISCONNECTED:
+                self.status.connected.discard(peer)
+                await self._perform(peer, self.sessions.disconnected(peer))
+            elif event.kind is PeerEventKind.BANNED:
+                self.status.connected.discard(peer)
+                await self._perform(peer, self.sessions.misbehaved(peer))
+            elif event.kind is PeerEventKind.DISCOVERED:
+                self.sessions.discovered(peer, event.addrs)
+                self._sessions_moved()
+
+    # -- peer sessions (p2p/session.py) -----------------------------------------------
+    def peer_states(self) -> dict[PeerId, SessionState]:
+        """Every peer this device has met and its session's state, for a status bar."""
+        return self.sessions.states()
+
+    def session_of(self, peer: PeerId) -> PeerSession | None:
+        link = self.sessions.link(peer)
+        return None if link is None else link.session
+
+    async def connect(self, address: str) -> PeerId:
+        """Dial `address` (`/…/p2p/<peer id>`) through the peer's session: it is redialed
+        with backoff if the dial fails or the connection later drops. Raises P2PError."""
+        peer = PeerId(address.rsplit("/p2p/", 1)[-1])
+        self.sessions.dialing(peer, address)
+        self._sessions_moved()
+        try:
+            connected = await self.host.connect(address)
+        except P2PError:
+            await self._perform(peer, self.sessions.dial_failed(peer))
+            raise
+        await self._perform(connected, self.sessions.connected(connected))
+        return connected
+
+    def _sessions_moved(self) -> None:
+        self.sessions_changed.set()
+        self.sessions_changed = trio.Event()
+
+    async def _perform(self, peer: PeerId, actions: tuple[SessionAction, ...]) -> None:
+        """Carry out what the session's transition asks for (DIAL is done by the dialer)."""
+        self._sessions_moved()
+        for action in actions:
+            if action is SessionAction.START_HANDSHAKE:
+                link = self.sessions.link(peer)
+                if link is not None:
+                    self._spawn(self._handshake_deadline, peer, link.session)
+                await self.sync_with(peer)  # the first accepted hello, either way, is the proof
+            elif action is SessionAction.BAN and not self.host.is_banned(peer):
+                await self._drop(peer)
+            elif action is SessionAction.DISCONNECT:
+                self._spawn(self._disconnect, peer)
+            elif action is SessionAction.SCHEDULE_REDIAL and self.sessions.addresses.get(peer):
+                self._spawn(self._redial, peer)
+            # START_SYNC: the reconciliation that moved the session is already running;
+            # MARK_IN_SYNC: `status` is updated as each reconciliation ends;
+            # DIAL / CANCEL_DIAL: dials are made (and cancelled) by whoever started them.
+
+    def _spawn(self, function: Callable[..., Any], *args: Any) -> None:
+        if self._nursery is not None:
+            with contextlib.suppress(RuntimeError):  # the service is stopping
+                self._nursery.start_soon(function, *args)
+
+    async def _handshake_deadline(self, peer: PeerId, session: PeerSession) -> None:
+        await trio.sleep(self.settings.handshake_timeout)
+        await self._perform(peer, self.sessions.handshake_timed_out(peer, session))
+
+    async def _disconnect(self, peer: PeerId) -> None:
+        with contextlib.suppress(P2PError):
+            await self.host.disconnect(peer)
+
+    async def _redial(self, peer: PeerId) -> None:
+        await trio.sleep(self.sessions.next_redial_delay(peer))
+        if peer in self.host.connected_peers() or self.host.is_banned(peer):
+            return
+        link = self.sessions.link(peer)
+        if link is not None and not link.session.closed:
+            return  # a newer session is already at it (the peer dialed us, or a discovery)
+        for address in list(self.sessions.addresses.get(peer, ())):
+            try:
+                await self.connect(address)
+                return
+            except P2PError as error:
+                logger.info("Redial of %s failed: %s", short(peer), error)
 
     async def _member_peers(self, space: SpaceId) -> list[PeerId]:
         peers = []
@@ -253,9 +345,8 @@ class SyncService:
             await self.reconcile(peer, space)
         except exchange.SessionRefused as error:
             logger.info("Peer %s would not sync a circle: %s", short(peer), error)
-        except Rejected as error:
-            self.host.penalise(peer, f"sent malformed sync data: {error}", points=5.0)
-            await self._drop(peer)
+        except Rejected:
+            pass  # `reconcile` penalised and banned the peer
         except (P2PError, trio.BrokenResourceError) as error:
             logger.info("Sync with %s stopped: %s", short(peer), error)
         except Exception:  # one failed session must never stop the service
@@ -268,16 +359,43 @@ class SyncService:
         invite = self._invites.get(space)
         hello = Hello(space, invite.token_bytes, invite.signature) if invite else Hello(space)
         self.status.sessions_running += 1
+        link, actions = self.sessions.reconcile_started(peer)
+        await self._perform(peer, actions)
+        failed = False
         try:
             stream = await self.host.open_stream(peer, RECONCILE_PROTOCOL)
             async with stream:
-                report = await exchange.initiate(self.database, stream, hello)
+                report = await exchange.initiate(
+                    self.database, stream, hello, on_accepted=lambda: self._accepted(peer, link)
+                )
+        except Rejected as error:
+            await self._misbehaved(peer, error)
+            raise
+        except (P2PError, trio.BrokenResourceError):
+            failed = True
+            raise
         finally:
             self.status.sessions_running -= 1
+            await self._perform(peer, self.sessions.reconcile_ended(peer, link, failed=failed))
         await self._after_session(peer, space, report)
         return report
 
+    def _accepted(self, peer: PeerId, link: Link) -> None:
+        # HANDSHAKE_OK asks only for START_SYNC, and this reconciliation is that sync.
+        self.sessions.reconcile_accepted(link)
+        self._sessions_moved()
+
+    async def _misbehaved(self, peer: PeerId, error: Rejected) -> None:
+        self.host.penalise(peer, f"sent malformed sync data: {error}", points=5.0)
+        actions = self.sessions.misbehaved(peer)
+        await self._perform(peer, actions)
+        if SessionAction.BAN not in actions:
+            await self._drop(peer)
+
     async def _serve(self, peer: PeerId, stream: FramedStream) -> None:
+        link, actions = self.sessions.reconcile_started(peer)
+        await self._perform(peer, actions)
+        failed = False
         try:
             hello = decode_hello(await stream.receive())
             device = _device_of(peer)
@@ -286,19 +404,26 @@ class SyncService:
                 verdict = await self.database.run(
                     lambda: access.may_serve(self.replica, hello, device, now_ms=self.clock.now_ms())
                 )
+            if verdict[0]:
+                self._accepted(peer, link)
             report = await exchange.respond(self.database, stream, hello, verdict)
             if verdict[0]:
                 await self._after_session(peer, hello.space, report)
         except Rejected as error:
-            self.host.penalise(peer, f"sent malformed sync data: {error}", points=5.0)
-            await self._drop(peer)
+            await self._misbehaved(peer, error)
         except P2PError as error:
+            failed = True
             logger.info("Serving %s stopped: %s", short(peer), error)
+        finally:
+            await self._perform(peer, self.sessions.reconcile_ended(peer, link, failed=failed))
 
     async def _after_session(self, peer: PeerId, space: SpaceId, report: exchange.SessionReport) -> None:
         if report.faults:  # a member that relays forgeries is broken or hostile
             self.host.penalise(peer, f"{report.faults} forged or malformed ops", points=float(report.faults))
-            await self._drop(peer)
+            actions = self.sessions.misbehaved(peer)
+            await self._perform(peer, actions)
+            if SessionAction.BAN not in actions:
+                await self._drop(peer)
         self.status.sessions_done += 1
         self.status.last_sync_ms = self.clock.now_ms()
         if report.ops_accepted:
@@ -308,7 +433,8 @@ class SyncService:
 
     async def _drop(self, peer: PeerId) -> None:
         """A device that sends malformed or forged sync data is broken or hostile: cut it off."""
-        await self.host.ban(peer, "sent malformed or forged sync data")
+        if not self.host.is_banned(peer):
+            await self.host.ban(peer, "sent malformed or forged sync data")
 
 
 def _device_of(peer: PeerId) -> DeviceId | None:

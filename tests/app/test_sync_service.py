@@ -17,6 +17,7 @@ from app.exchange import SessionRefused
 from app.sync_service import RECONCILE_PROTOCOL, SyncSettings
 from p2p.events import PeerEventKind
 from p2p.interface import Network
+from p2p.session import SessionEvent
 from sync.wire.gossip import Hello, decode_answer, encode_hello
 from tests.app.conftest import DEADLINE, Changed, core_for
 
@@ -148,3 +149,6 @@ async def test_a_peer_sending_garbage_or_forgeries_is_disconnected_and_nothing_i
         assert rogue.host.peer_id not in owner.host.connected_peers()
         assert (await owner.state(space)).ops == before.ops
         assert owner.host.is_banned(rogue.host.peer_id)
+        session = owner.sync.session_of(rogue.host.peer_id)  # its session ended as misbehaving
+        assert session is not None and session.closed
+        assert SessionEvent.MISBEHAVED in [step.event for step in session.history]
