@@ -1,0 +1,171 @@
+"""Command group: circles — create, list, members, invites and joining, leaving, removing,
+roles, the state hash, and offline exchange through export files.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from app.cli_base import CommandLine, Needs, emit
+from app.cli_network import serving_addresses
+from app.clock import SystemClock
+from app.commands import Commands, parse_invite
+from app.errors import CommandError
+from app.offline import export_circle, import_file
+from sync.ids import short
+
+ROLES = ("member", "mentor", "teacher")
+
+
+async def cmd_create(args: argparse.Namespace, commands: Commands) -> None:
+    space = await commands.create_circle(args.name)
+    emit(args, {"circle_id": space.hex()}, space.hex())
+
+
+async def cmd_list(args: argparse.Namespace, commands: Commands) -> None:
+    rows = [{"circle_id": space.hex(), "name": name} for space, name in await commands.circles()]
+    emit(args, {"circles": rows}, "\n".join(f"{r['circle_id'][:12]}  {r['name']}" for r in rows))
+
+
+async def cmd_members(args: argparse.Namespace, commands: Commands) -> None:
+    space = await commands.resolve_circle(args.circle)
+    me = commands.identity.key.device_id
+    members = await commands.members(space)
+    rows = [{"device_id": m.device.hex(), "name": m.name, "role": m.role} for m in members]
+    lines = [
+        f"{m.device.hex()[:12]}  {m.role:<7}  {m.name}{'  (you)' if m.device == me else ''}" for m in members
+    ]
+    emit(args, {"circle_id": space.hex(), "members": rows}, "\n".join(lines))
+
+
+async def cmd_invite(args: argparse.Namespace, commands: Commands) -> None:
+    space = await commands.resolve_circle(args.circle)
+    code = await commands.invite(
+        space,
+        role=args.role,
+        uses=args.uses,
+        expires_hours=args.expires_hours,
+        addresses=serving_addresses(args.home_path),
+    )
+    emit(args, {"code": code}, code)
+
+
+def check_join(args: argparse.Namespace) -> None:
+    """A bad or expired code is refused before the network starts or a file is written."""
+    parse_invite(args.code, now_ms=SystemClock().now_ms())
+
+
+async def cmd_join(args: argparse.Namespace, core: Any) -> None:
+    space = await core.join(args.code, timeout=args.timeout)
+    emit(args, {"circle_id": space.hex()}, f"Joined {space.hex()}")
+
+
+async def cmd_leave(args: argparse.Namespace, commands: Commands) -> None:
+    space = await commands.resolve_circle(args.circle)
+    await commands.leave(space)
+    emit(args, {"circle_id": space.hex(), "left": True}, f"You left circle {short(space, 12)}.")
+
+
+async def cmd_remove(args: argparse.Namespace, commands: Commands) -> None:
+    space = await commands.resolve_circle(args.circle)
+    member = await commands.resolve_member(space, args.member)
+    await commands.remove(space, member)
+    emit(
+        args,
+        {"circle_id": space.hex(), "removed": member.device.hex()},
+        f"Removed {member.name or short(member.device, 12)}; the circle's key was renewed for the others.",
+    )
+
+
+async def cmd_role(args: argparse.Namespace, commands: Commands) -> None:
+    space = await commands.resolve_circle(args.circle)
+    member = await commands.resolve_member(space, args.member)
+    await commands.set_role(space, member, args.role)
+    emit(
+        args,
+        {"circle_id": space.hex(), "device_id": member.device.hex(), "role": args.role},
+        f"{member.name or short(member.device, 12)} is now a {args.role}.",
+    )
+
+
+async def cmd_state(args: argparse.Namespace, commands: Commands) -> None:
+    space = await commands.resolve_circle(args.circle)
+    state = await commands.state(space)
+    document = {"state_hash": state.state_hash, "ops": state.ops, "frontier": state.frontier}
+    emit(args, document, f"{state.state_hash}  ({state.ops} ops)")
+
+
+async def cmd_export(args: argparse.Namespace, commands: Commands) -> None:
+    space = await commands.resolve_circle(args.circle)
+    path = Path(args.file).expanduser()
+    count = await export_circle(commands, space, path)
+    emit(args, {"circle_id": space.hex(), "file": str(path), "ops": count}, f"Wrote {count} ops to {path}")
+
+
+async def cmd_import(args: argparse.Namespace, commands: Commands) -> None:
+    path = Path(args.file).expanduser()
+    report = await import_file(commands, path)
+    document = {
+        "circle_id": report.space.hex(),
+        "ops_in_file": report.in_file,
+        "ops_new": report.new,
+        "ops_known": report.known,
+        "ops_waiting": report.pending,
+        "ops_refused": len(report.refused),
+    }
+    text = (
+        f"Imported {report.new} new ops into circle {short(report.space, 12)} ({report.known} already here)"
+    )
+    emit(args, document, text)
+    if report.refused:  # the file's checksum held, so someone signed or edited these ops on purpose
+        reasons = ", ".join(sorted({error.reason.value for error in report.refused}))
+        raise CommandError(
+            f"{len(report.refused)} ops in {path} were refused ({reasons}): it was tampered with;"
+            " the other ops were imported."
+        )
+
+
+def register(cli: CommandLine) -> None:
+    cli.group("circle", help="circles: members, invites, roles, export and import")
+    create = cli.command("circle create", cmd_create, help="create a circle; you are its owner")
+    create.add_argument("name")
+    cli.command("circle list", cmd_list, help="the circles on this device")
+    members = cli.command("circle members", cmd_members, help="a circle's members and their roles")
+    members.add_argument("circle", help="circle id or unique prefix")
+
+    invite = cli.command("circle invite", cmd_invite, help="mint an invite code for a new member")
+    invite.add_argument("circle", help="circle id or unique prefix")
+    invite.add_argument("--role", default="member", choices=ROLES)
+    invite.add_argument("--uses", type=int, default=1, help="how many people may join with it (default 1)")
+    invite.add_argument("--expires-hours", type=float, default=72.0, metavar="H", help="default 72")
+    join = cli.command(
+        "circle join",
+        cmd_join,
+        help="fetch a circle from the inviter and join",
+        needs=Needs.NETWORK,
+        check=check_join,
+    )
+    join.add_argument("code")
+    join.add_argument("--timeout", type=float, default=60.0, metavar="S")
+    join.add_argument("--listen", action="append", metavar="MULTIADDR")
+    join.add_argument("--no-mdns", action="store_true")
+
+    leave = cli.command("circle leave", cmd_leave, help="leave a circle (its history stays on this device)")
+    leave.add_argument("circle", help="circle id or unique prefix")
+    remove = cli.command("circle remove", cmd_remove, help="remove a member (teachers and owners)")
+    remove.add_argument("circle", help="circle id or unique prefix")
+    remove.add_argument("member", help="member name, or device id or unique prefix")
+    role = cli.command("circle role", cmd_role, help="appoint a mentor, grant teacher, or make a member")
+    role.add_argument("circle", help="circle id or unique prefix")
+    role.add_argument("member", help="member name, or device id or unique prefix")
+    role.add_argument("role", choices=ROLES)
+
+    state = cli.command("circle state", cmd_state, help="state hash (equal hash = same state), ops, frontier")
+    state.add_argument("circle", help="circle id or unique prefix")
+    export = cli.command("circle export", cmd_export, help="write the circle's ops to a file")
+    export.add_argument("circle", help="circle id or unique prefix")
+    export.add_argument("file")
+    imported = cli.command("circle import", cmd_import, help="import ops from an export file")
+    imported.add_argument("file")

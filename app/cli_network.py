@@ -1,0 +1,69 @@
+"""Command group: running as a peer (`serve`, `sync`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import trio
+
+from app.cli_base import CommandLine, Needs, emit
+
+SERVING_FILE = "serving.json"
+
+
+def serving_addresses(home: Path) -> list[str]:
+    """The addresses a `serve` running on this data directory listens on (none if not running)."""
+    try:
+        return list(json.loads((home / SERVING_FILE).read_text())["listen"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
+    peer = await core.host.connect(args.connect)
+    total = 0
+    for space in await core.database.run(core.database.replica.spaces):
+        report = await core.sync.reconcile(peer, space)
+        total += report.ops_accepted
+    emit(args, {"peer_id": peer, "ops_received": total}, f"Synced with {peer}: {total} new ops")
+
+
+async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
+    from p2p.errors import P2PError
+
+    for address in args.connect:
+        try:
+            await core.host.connect(address)
+        except P2PError as error:
+            print(f"studycircle: could not connect to {address}: {error}", file=sys.stderr, flush=True)
+    listen = list(core.host.listen_addrs())
+    (args.home_path / SERVING_FILE).write_text(json.dumps({"listen": listen}))
+    print(json.dumps({"peer_id": core.host.peer_id, "listen": listen}), flush=True)
+    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async for _ in signals:
+            break
+    (args.home_path / SERVING_FILE).unlink(missing_ok=True)
+
+
+def register(cli: CommandLine) -> None:
+    serve = cli.command(
+        "serve",
+        cmd_serve,
+        help="run a headless peer until SIGINT/SIGTERM",
+        needs=Needs.NETWORK,
+        json_flag=False,
+    )
+    serve.add_argument("--listen", action="append", metavar="MULTIADDR")
+    serve.add_argument("--connect", action="append", default=[], metavar="MULTIADDR")
+    serve.add_argument("--no-mdns", action="store_true")
+    sync = cli.command(
+        "sync", cmd_sync, help="reconcile shared circles with one peer, then exit", needs=Needs.NETWORK
+    )
+    sync.add_argument("--connect", required=True, metavar="MULTIADDR")
+    sync.add_argument("--listen", action="append", metavar="MULTIADDR")
+    sync.set_defaults(no_mdns=True)  # one known peer: no need to look for others
