@@ -1,5 +1,7 @@
 """Op kinds and their body schemas: each kind's body parsed into a typed value.
 
+The membership and settings kinds are here; the content kinds are in `sync.content`.
+
 A body that does not fit its kind's schema makes the op invalid (BAD_CONTENT); it is
 kept for causality and never shown.
 """
@@ -9,14 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sync import content
+from sync import fields as f
 from sync.errors import Reason, Rejected
-from sync.ids import HASH_LEN, KEY_LEN, DeviceId, OpId
+from sync.ids import KEY_LEN, DeviceId
 from sync.policy import DEFAULT_POLICY, GRANTABLE, Level
 from sync.wire.body import decode_body
-
-MAX_NAME = 200
-MAX_TITLE = 500
-MAX_TEXT = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,39 +57,7 @@ class Setting:
     value: str | int | bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class ItemPut:
-    title: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ItemEdit:
-    item: OpId
-    title: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ItemRef:
-    item: OpId
-
-
 AUTH_KINDS = frozenset({"member.join", "member.role", "member.remove", "member.leave"})
-
-
-def _text(fields: dict[str, Any], key: str, limit: int, *, empty_ok: bool = True) -> str:
-    value = fields.get(key)
-    if not isinstance(value, str) or len(value) > limit or (not empty_ok and not value.strip()):
-        raise Rejected(Reason.BAD_CONTENT, f"{key} must be text of at most {limit} characters")
-    return value
-
-
-def _bytes(fields: dict[str, Any], key: str, length: int | None = None) -> bytes:
-    value = fields.get(key)
-    if not isinstance(value, bytes) or (length is not None and len(value) != length):
-        raise Rejected(Reason.BAD_CONTENT, f"{key} must be bytes")
-    return value
 
 
 def _genesis(fields: dict[str, Any]) -> Genesis:
@@ -100,17 +68,17 @@ def _genesis(fields: dict[str, Any]) -> Genesis:
     ):
         raise Rejected(Reason.BAD_CONTENT, "policy table")
     return Genesis(
-        name=_text(fields, "name", MAX_NAME, empty_ok=False),
+        name=f.text(fields, "name", f.MAX_NAME, empty_ok=False),
         policy={**DEFAULT_POLICY, **policy},
-        member_name=_text(fields, "member_name", MAX_NAME),
+        member_name=f.text(fields, "member_name", f.MAX_NAME),
     )
 
 
 def _join(fields: dict[str, Any]) -> Join:
     return Join(
-        token=_bytes(fields, "token"),
-        token_signature=_bytes(fields, "token_sig", 64),
-        member_name=_text(fields, "member_name", MAX_NAME),
+        token=f.raw(fields, "token"),
+        token_signature=f.raw(fields, "token_sig", 64),
+        member_name=f.text(fields, "member_name", f.MAX_NAME),
     )
 
 
@@ -118,7 +86,7 @@ def _role(fields: dict[str, Any]) -> RoleChange:
     level = fields.get("level")
     if type(level) is not int or level not in GRANTABLE:
         raise Rejected(Reason.BAD_CONTENT, "role level")
-    return RoleChange(DeviceId(_bytes(fields, "member", KEY_LEN)), Level(level))
+    return RoleChange(DeviceId(f.raw(fields, "member", KEY_LEN)), Level(level))
 
 
 def _removal(fields: dict[str, Any]) -> Removal:
@@ -137,32 +105,16 @@ def _removal(fields: dict[str, Any]) -> Removal:
         ):
             raise Rejected(Reason.BAD_CONTENT, "sealed key entry")
         sealed.append((DeviceId(pair[0]), pair[1]))
-    return Removal(DeviceId(_bytes(fields, "member", KEY_LEN)), epoch, tuple(sealed))
+    return Removal(DeviceId(f.raw(fields, "member", KEY_LEN)), epoch, tuple(sealed))
 
 
 def _setting(fields: dict[str, Any]) -> Setting:
     value = fields.get("value")
     if value is not None and not isinstance(value, str | int | bool):
         raise Rejected(Reason.BAD_CONTENT, "setting value")
-    if isinstance(value, str) and len(value) > MAX_TEXT:
+    if isinstance(value, str) and len(value) > f.MAX_TEXT:
         raise Rejected(Reason.BAD_CONTENT, "setting value too long")
-    return Setting(_text(fields, "key", MAX_NAME, empty_ok=False), value)
-
-
-def _item_put(fields: dict[str, Any]) -> ItemPut:
-    return ItemPut(_text(fields, "title", MAX_TITLE, empty_ok=False), _text(fields, "text", MAX_TEXT))
-
-
-def _item_edit(fields: dict[str, Any]) -> ItemEdit:
-    return ItemEdit(
-        OpId(_bytes(fields, "item", HASH_LEN)),
-        _text(fields, "title", MAX_TITLE, empty_ok=False),
-        _text(fields, "text", MAX_TEXT),
-    )
-
-
-def _item_ref(fields: dict[str, Any]) -> ItemRef:
-    return ItemRef(OpId(_bytes(fields, "item", HASH_LEN)))
+    return Setting(f.text(fields, "key", f.MAX_NAME, empty_ok=False), value)
 
 
 PARSERS = {
@@ -172,11 +124,7 @@ PARSERS = {
     "member.remove": _removal,
     "member.leave": lambda fields: Leave(),
     "space.settings": _setting,
-    "item.put": _item_put,
-    "item.edit": _item_edit,
-    "item.delete": _item_ref,
-    "mod.hide": _item_ref,
-    "mod.unhide": _item_ref,
+    **content.PARSERS,
 }
 
 

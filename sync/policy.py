@@ -39,8 +39,19 @@ DEFAULT_POLICY: dict[str, int] = {
     "settings.set": Level.TEACHER,
     "mod.hide": Level.TEACHER,
     "mod.unhide": Level.TEACHER,
+    "mod.lock": Level.TEACHER,
+    "mod.redact": Level.TEACHER,
     "item.post": Level.MEMBER,
+    "chat.say": Level.MEMBER,
+    "resource.add": Level.MEMBER,
+    "help.ask": Level.MEMBER,
+    "help.claim": Level.MEMBER,
+    "help.answer": Level.MEMBER,
+    "react": Level.MEMBER,
+    "note.put": Level.MEMBER,
 }
+#: Moderators: they see hidden items (marked as such) and are not held by locks.
+MODERATOR = Level.TEACHER
 
 
 def role_name(level: int) -> str:

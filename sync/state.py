@@ -1,15 +1,17 @@
-"""Reading materialized state: members, settings, items with their visibility, and the
-canonical state hash two replicas compare.
+"""Reading materialized state: members, items with their moderation, help-request
+status, reactions, and the canonical state hash two replicas compare.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from sync.ids import DeviceId, OpId, SpaceId, digest
-from sync.wire.canonical import pack
-from sync.wire.clock import decode_clock
+from sync.reducers.helpdesk import Status, fold, steps_of
+from sync.reducers.marks import Moderation, moderation
+from sync.wire.canonical import pack, unpack_canonical
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,12 +24,22 @@ class MemberRow:
 @dataclass(frozen=True, slots=True)
 class ItemRow:
     item_id: OpId
+    type: str
+    parent: OpId | None
     author: DeviceId
     created_hlc: int
     title: str
     text: str
+    tags: tuple[str, ...]
+    extra: dict[str, Any]
     deleted: bool
     hidden: bool
+    locked: bool
+    redacted: bool
+
+    @property
+    def shown_text(self) -> str:
+        return "" if self.redacted else self.text
 
 
 def members(db: sqlite3.Connection, space: SpaceId) -> list[MemberRow]:
@@ -41,31 +53,81 @@ def members(db: sqlite3.Connection, space: SpaceId) -> list[MemberRow]:
 
 def hidden_items(db: sqlite3.Connection, space: SpaceId) -> set[OpId]:
     """Items with a hide that no unhide has seen (concurrent hide vs unhide: hide wins)."""
-    marks: dict[bytes, list[tuple[bool, int, int, dict[int, int]]]] = {}
-    for item_id, hide, author, seq, clock in db.execute(
-        "SELECT item_id, hide, author, seq, clock FROM item_marks WHERE space = ?", (space,)
-    ):
-        marks.setdefault(item_id, []).append((bool(hide), author, seq, decode_clock(clock)))
-    hidden: set[OpId] = set()
-    for item_id, entries in marks.items():
-        unhides = [clock for hide, _, _, clock in entries if not hide]
-        for hide, author, seq, _ in entries:
-            if hide and not any(clock.get(author, 0) >= seq for clock in unhides):
-                hidden.add(OpId(item_id))
-                break
-    return hidden
+    return {OpId(item) for item, marks in moderation(db, space).items() if marks.hidden}
 
 
-def items(db: sqlite3.Connection, space: SpaceId) -> list[ItemRow]:
-    hidden = hidden_items(db, space)
-    return [
-        ItemRow(OpId(item_id), DeviceId(author), created, title, text, bool(deleted), item_id in hidden)
-        for item_id, author, created, title, text, deleted in db.execute(
-            "SELECT item_id, author, created_hlc, title, text, deleted FROM items"
-            " WHERE space = ? ORDER BY item_id",
-            (space,),
+def _tags(db: sqlite3.Connection, space: SpaceId, ids: list[bytes] | None) -> dict[bytes, tuple[str, ...]]:
+    found: dict[bytes, list[str]] = {}
+    if ids is None:
+        rows = db.execute("SELECT item_id, tag FROM item_tags WHERE space = ? ORDER BY tag", (space,))
+    else:
+        marks = ",".join("?" * len(ids))
+        rows = db.execute(
+            f"SELECT item_id, tag FROM item_tags WHERE space = ? AND item_id IN ({marks}) ORDER BY tag",
+            (space, *ids),
         )
-    ]
+    for item, tag in rows:
+        found.setdefault(item, []).append(tag)
+    return {item: tuple(tags) for item, tags in found.items()}
+
+
+#: Up to this many rows, tags are fetched for just those rows; beyond, for the space.
+_FEW = 500
+
+
+def items(
+    db: sqlite3.Connection,
+    space: SpaceId,
+    *,
+    where: str = "",
+    params: tuple[Any, ...] = (),
+    order: str = "created_hlc, item_id",
+    limit: int = -1,
+) -> list[ItemRow]:
+    """Items of the space (all of them, moderated or not), optionally narrowed by SQL."""
+    found = db.execute(
+        "SELECT item_id, type, parent, author, created_hlc, title, text, extra, deleted FROM items"
+        f" WHERE space = ? {'AND ' + where if where else ''} ORDER BY {order} LIMIT ?",
+        (space, *params, limit),
+    ).fetchall()
+    marks = moderation(db, space)
+    tags = _tags(db, space, [row[0] for row in found] if len(found) <= _FEW else None)
+    none = Moderation()
+    rows = []
+    for item_id, type_, parent, author, created, title, text, extra, deleted in found:
+        mod = marks.get(item_id, none)
+        rows.append(
+            ItemRow(
+                OpId(item_id),
+                type_,
+                OpId(parent) if parent else None,
+                DeviceId(author),
+                created,
+                title,
+                text,
+                tags.get(item_id, ()),
+                unpack_canonical(extra) if extra else {},
+                bool(deleted),
+                mod.hidden,
+                mod.locked,
+                mod.redacted,
+            )
+        )
+    return rows
+
+
+def help_status(db: sqlite3.Connection, space: SpaceId, request: OpId) -> Status:
+    return fold(steps_of(db, space, request))
+
+
+def reactions(db: sqlite3.Connection, space: SpaceId) -> dict[tuple[bytes, str], set[bytes]]:
+    """(item, reaction) -> the devices that have it on."""
+    found: dict[tuple[bytes, str], set[bytes]] = {}
+    for item, reaction, device in db.execute(
+        "SELECT item_id, reaction, device FROM reactions WHERE space = ? AND active = 1", (space,)
+    ):
+        found.setdefault((item, reaction), set()).add(device)
+    return found
 
 
 def state_hash(db: sqlite3.Connection, space: SpaceId) -> bytes:
@@ -75,7 +137,40 @@ def state_hash(db: sqlite3.Connection, space: SpaceId) -> bytes:
         [key, value]
         for key, value in db.execute("SELECT key, value FROM settings WHERE space = ? ORDER BY key", (space,))
     ]
+    all_items = sorted(items(db, space), key=lambda row: row.item_id)
     item_rows = [
-        [i.item_id, i.author, i.created_hlc, i.title, i.text, i.deleted, i.hidden] for i in items(db, space)
+        [
+            i.item_id,
+            i.type,
+            i.parent,
+            i.author,
+            i.created_hlc,
+            i.title,
+            i.text,
+            list(i.tags),
+            i.extra,
+            i.deleted,
+            i.hidden,
+            i.locked,
+            i.redacted,
+        ]
+        for i in all_items
     ]
-    return digest(pack([member_rows, setting_rows, item_rows]), person=b"sc-state")
+    help_rows = []
+    for request in (i.item_id for i in all_items if i.type == "help"):
+        status = help_status(db, space, request)
+        help_rows.append(
+            [
+                request,
+                status.status,
+                status.claimed_by,
+                status.escalated,
+                status.accepted,
+                sorted(status.me_too),
+            ]
+        )
+    reaction_rows = [
+        [item, reaction, sorted(devices)]
+        for (item, reaction), devices in sorted(reactions(db, space).items())
+    ]
+    return digest(pack([member_rows, setting_rows, item_rows, help_rows, reaction_rows]), person=b"sc-state")

@@ -1,10 +1,12 @@
 """Reducers: one pure handler per content kind, folding valid ops into materialized tables.
 
 Each handler states its CRDT so the tables are the same whatever order valid ops are
-applied in: settings are last-writer-wins registers ordered by (hlc, op id); items are
-an add-wins set keyed by the creating op, with author-owned last-writer-wins edits and
-a delete tombstone; moderation marks are kept whole and resolved when read (a hide
-wins over any unhide that had not seen it).
+applied in: settings are last-writer-wins registers ordered by (hlc, op id); items
+(threads, replies, chat, resources, help requests and answers, notes) are an add-wins
+set keyed by the creating op, with author-owned last-writer-wins edits and a delete
+tombstone; moderation marks and help-request steps are kept whole and resolved when
+read; reactions are per-author registers. A handler's `check` judges the op over its
+causal past only (what it refers to, who wrote it), never over later arrivals.
 """
 
 from __future__ import annotations
@@ -39,7 +41,17 @@ class Handler:
     apply: Callable[[sqlite3.Connection, Applied, Any], None]
 
 
-MATERIALIZED_TABLES = ("members", "settings", "items", "item_marks")
+MATERIALIZED_TABLES = (
+    "members",
+    "settings",
+    "items",
+    "item_tags",
+    "item_marks",
+    "help_steps",
+    "reactions",
+    "note_links",
+    "note_search",
+)
 
 
 def clear(db: sqlite3.Connection, space: SpaceId) -> None:
@@ -48,6 +60,13 @@ def clear(db: sqlite3.Connection, space: SpaceId) -> None:
 
 
 def handlers() -> dict[str, Handler]:
-    from sync.reducers import items, settings
+    from sync.reducers import helpdesk, items, marks, notes, reactions, settings
 
-    return {**items.HANDLERS, **settings.HANDLERS}
+    return {
+        **items.HANDLERS,
+        **helpdesk.HANDLERS,
+        **marks.HANDLERS,
+        **reactions.HANDLERS,
+        **notes.HANDLERS,
+        **settings.HANDLERS,
+    }

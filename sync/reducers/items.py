@@ -1,79 +1,92 @@
-"""Generic items (the engine's test content): add-wins set, author-owned LWW edits,
-delete tombstones, and teacher moderation marks.
+"""Discussion, chat and the resource library: threads, replies, chat lines and
+resources as an add-wins set keyed by the creating op; edits are author-owned
+last-writer-wins registers over (title, text, tags) ordered by (hlc, op id); a delete is
+a tombstone. Notes share the edit and delete rules (their index is kept in step).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
+from sync.content import ChatLine, ItemEdit, ItemPut, ItemRef, Reply, Resource
 from sync.errors import Reason
-from sync.kinds import ItemEdit, ItemPut, ItemRef
 from sync.reducers import Applied, Handler
-from sync.wire.clock import encode_clock
+from sync.reducers.common import TITLED, index_note, insert_item, origin, set_tags
+from sync.reducers.marks import locked_for
+
+REPLYABLE = frozenset({"thread", "resource"})
 
 
-def _item_origin(db: sqlite3.Connection, op: Applied, item: bytes) -> tuple[int, int] | None:
-    """(author, seq) of a valid item op in `op`'s causal past, else None."""
-    row = db.execute(
-        "SELECT author, seq FROM ops WHERE op_id = ? AND space = ? AND kind = 'item.put' AND status = 0",
-        (item, op.space),
-    ).fetchone()
-    if row is None or op.clock.get(row[0], 0) < row[1]:
-        return None
-    return row[0], row[1]
-
-
-def _check_put(db: sqlite3.Connection, op: Applied, body: ItemPut) -> Reason | None:
+def _always(db: sqlite3.Connection, op: Applied, body: object) -> Reason | None:
     return None
 
 
-def _apply_put(db: sqlite3.Connection, op: Applied, body: ItemPut) -> None:
-    db.execute(
-        "INSERT OR IGNORE INTO items (space, item_id, author, created_hlc, title, text,"
-        " edit_hlc, edit_op) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (op.space, op.op_id, op.device, op.hlc, body.title, body.text, op.hlc, op.op_id),
-    )
+def _apply_thread(db: sqlite3.Connection, op: Applied, body: ItemPut) -> None:
+    insert_item(db, op, "thread", title=body.title, text=body.text, tags=body.tags)
+
+
+def _check_reply(db: sqlite3.Connection, op: Applied, body: Reply) -> Reason | None:
+    if origin(db, op, body.parent, REPLYABLE) is None:
+        return Reason.BAD_CONTENT
+    return Reason.NOT_PERMITTED if locked_for(db, op, body.parent) else None
+
+
+def _apply_reply(db: sqlite3.Connection, op: Applied, body: Reply) -> None:
+    insert_item(db, op, "reply", text=body.text, parent=body.parent)
+
+
+def _apply_chat(db: sqlite3.Connection, op: Applied, body: ChatLine) -> None:
+    insert_item(db, op, "chat", text=body.text)
+
+
+def _apply_resource(db: sqlite3.Connection, op: Applied, body: Resource) -> None:
+    extra: dict[str, object] = {}
+    if body.url:
+        extra["url"] = body.url
+    if body.files:
+        extra["files"] = [[ref.blob, ref.name, ref.size] for ref in body.files]
+    if body.source:
+        extra["source"] = [body.source.space, body.source.item]
+    insert_item(db, op, "resource", title=body.title, text=body.text, tags=body.tags, extra=extra)
 
 
 def _check_own(db: sqlite3.Connection, op: Applied, body: ItemEdit | ItemRef) -> Reason | None:
-    origin = _item_origin(db, op, body.item)
-    if origin is None:
+    found = origin(db, op, body.item)
+    if found is None:
         return Reason.BAD_CONTENT
-    return None if origin[0] == op.author else Reason.NOT_PERMITTED
+    if found.author != op.author:
+        return Reason.NOT_PERMITTED
+    if isinstance(body, ItemEdit) and (found.type in TITLED) != bool(body.title.strip()):
+        return Reason.BAD_CONTENT  # titled things keep a title; the others have none
+    if isinstance(body, ItemEdit) and body.tags and found.type not in TITLED:
+        return Reason.BAD_CONTENT
+    return None
 
 
 def _apply_edit(db: sqlite3.Connection, op: Applied, body: ItemEdit) -> None:
+    type_, edit_hlc, edit_op = db.execute(
+        "SELECT type, edit_hlc, edit_op FROM items WHERE space = ? AND item_id = ?", (op.space, body.item)
+    ).fetchone()
+    if (op.hlc, op.op_id) <= (edit_hlc, edit_op):
+        return  # a later edit already won
     db.execute(
-        "UPDATE items SET title = ?, text = ?, edit_hlc = ?, edit_op = ?"
-        " WHERE space = ? AND item_id = ?"
-        " AND (edit_hlc < ? OR (edit_hlc = ? AND edit_op < ?))",
-        (body.title, body.text, op.hlc, op.op_id, op.space, body.item, op.hlc, op.hlc, op.op_id),
+        "UPDATE items SET title = ?, text = ?, edit_hlc = ?, edit_op = ? WHERE space = ? AND item_id = ?",
+        (body.title, body.text, op.hlc, op.op_id, op.space, body.item),
     )
+    set_tags(db, op, body.item, body.tags)
+    if type_ == "note":
+        index_note(db, op, body.item)
 
 
 def _apply_delete(db: sqlite3.Connection, op: Applied, body: ItemRef) -> None:
     db.execute("UPDATE items SET deleted = 1 WHERE space = ? AND item_id = ?", (op.space, body.item))
 
 
-def _check_mark(db: sqlite3.Connection, op: Applied, body: ItemRef) -> Reason | None:
-    return None if _item_origin(db, op, body.item) is not None else Reason.BAD_CONTENT
-
-
-def _mark(hide: bool):
-    def apply(db: sqlite3.Connection, op: Applied, body: ItemRef) -> None:
-        db.execute(
-            "INSERT OR IGNORE INTO item_marks (op_id, space, item_id, hide, author, seq, clock)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (op.op_id, op.space, body.item, int(hide), op.author, op.seq, encode_clock(op.clock)),
-        )
-
-    return apply
-
-
 HANDLERS = {
-    "item.put": Handler("item.post", _check_put, _apply_put),
+    "item.put": Handler("item.post", _always, _apply_thread),
+    "item.reply": Handler("item.post", _check_reply, _apply_reply),
     "item.edit": Handler("item.post", _check_own, _apply_edit),
     "item.delete": Handler("item.post", _check_own, _apply_delete),
-    "mod.hide": Handler("mod.hide", _check_mark, _mark(True)),
-    "mod.unhide": Handler("mod.unhide", _check_mark, _mark(False)),
+    "chat.say": Handler("chat.say", _always, _apply_chat),
+    "resource.add": Handler("resource.add", _always, _apply_resource),
 }

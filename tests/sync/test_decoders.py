@@ -38,7 +38,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync import writer
+from sync import content, writer
 from sync.crypto import decrypt_body
 from sync.errors import Reason, Rejected
 from sync.frontier import all_envelopes
@@ -48,9 +48,6 @@ from sync.invite import INVITE_DOMAIN, Invite, parse_code
 from sync.kinds import (
     PARSERS,
     Genesis,
-    ItemEdit,
-    ItemPut,
-    ItemRef,
     Join,
     Leave,
     Removal,
@@ -119,6 +116,23 @@ def corpus() -> Corpus:
     write(dan, "member.leave", {})
     second = write(alice, "item.put", {"title": "Second", "text": ""})
     write(alice, "item.delete", {"item": second})
+    write(bob, "item.reply", {"parent": item, "text": "Think of the discriminant."})
+    write(alice, "chat.say", {"text": "Anyone in the library?"})
+    write(bob, "resource.add", {"title": "Notes", "text": "", "url": "https://example.org/q", "tags": ["x"]})
+    ask = {"title": "Stuck on 3b", "text": "Why two roots?", "tags": ["algebra"]}
+    request = write(alice, "help.ask", ask)
+    write(bob, "help.claim", {"request": request})
+    answer = write(bob, "help.answer", {"request": request, "text": "Draw the parabola."})
+    write(alice, "help.progress", {"request": request, "text": "Drew it; still unsure."})
+    write(alice, "help.escalate", {"request": request})
+    write(alice, "help.resolve", {"request": request, "accept": answer})
+    write(alice, "help.reopen", {"request": request})
+    write(circle.owner, "help.metoo", {"request": request})
+    write(alice, "react.set", {"item": answer, "reaction": "thanks", "on": True})
+    write(bob, "mod.lock", {"item": item})
+    write(bob, "mod.unlock", {"item": item})
+    write(bob, "mod.redact", {"item": answer})
+    write(alice, "note.put", {"title": "Roots", "text": "See [[Parabola]].", "tags": ["math"]})
 
     envelopes = tuple(all_envelopes(circle.owner, space))
     ops = [UnverifiedOp.from_wire(envelope) for envelope in envelopes]
@@ -537,11 +551,20 @@ BODY_TYPES: dict[str, type] = {
     "member.remove": Removal,
     "member.leave": Leave,
     "space.settings": Setting,
-    "item.put": ItemPut,
-    "item.edit": ItemEdit,
-    "item.delete": ItemRef,
-    "mod.hide": ItemRef,
-    "mod.unhide": ItemRef,
+    "item.put": content.ItemPut,
+    "item.reply": content.Reply,
+    "item.edit": content.ItemEdit,
+    "item.delete": content.ItemRef,
+    "chat.say": content.ChatLine,
+    "resource.add": content.Resource,
+    "help.ask": content.HelpAsk,
+    "help.answer": content.HelpText,
+    "help.progress": content.HelpText,
+    **{kind: content.HelpStep for kind in content.HELP_STEPS},
+    "help.resolve": content.HelpResolve,
+    "react.set": content.Reaction,
+    **{kind: content.ItemRef for kind in content.MODERATION},
+    "note.put": content.NotePut,
 }
 
 

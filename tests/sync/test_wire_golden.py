@@ -19,12 +19,13 @@ from pathlib import Path
 import pytest
 
 from sync import writer
+from sync.content import ItemEdit, ItemPut
 from sync.crypto import decrypt_body
 from sync.frontier import all_envelopes
 from sync.identity import DeviceKey
 from sync.ids import DeviceId, OpId, SpaceId, digest
 from sync.invite import Invite, InviteToken, make_invite, parse_code, parse_token
-from sync.kinds import Genesis, ItemEdit, ItemPut, Join, Setting, parse_body
+from sync.kinds import Genesis, Join, Setting, parse_body
 from sync.op import SIGNING_DOMAIN, UnverifiedOp, verify
 from sync.policy import DEFAULT_POLICY, Level
 from sync.reconcile import Reconciler

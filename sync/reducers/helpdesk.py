@@ -1,0 +1,167 @@
+"""Help requests: ask → claim → answers and progress → escalate → resolve (or reopen).
+
+Requests, answers and progress notes are items (add-wins, author-owned edits). The
+steps (claim, escalate, resolve, reopen, me too) are kept whole and folded when read,
+in (hlc, op id) order — a linear extension of causality, since an op's hlc is above
+its parents' — so every replica holding the same steps reads the same status:
+
+    open --claim--> claimed --escalate--> escalated --resolve--> resolved --reopen--> back
+
+A step that makes no sense where it lands in that order (a claim after the learner
+resolved, say, written by someone who had not seen the resolution) is kept and has no
+effect on the status. Who may take each step is judged over the op's causal past:
+only the asker reports progress, resolves and reopens; anyone else may claim, answer
+and say "me too"; the asker, a mentor or above, or someone who claimed it escalates.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sync.content import HelpAsk, HelpResolve, HelpStep, HelpText
+from sync.errors import Reason
+from sync.ids import OpId
+from sync.policy import Level
+from sync.reducers import Applied, Handler
+from sync.reducers.common import Origin, insert_item, origin
+from sync.reducers.marks import locked_for
+
+REQUEST = frozenset({"help"})
+STATUSES = ("open", "claimed", "escalated", "resolved")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    step: str
+    device: bytes
+    hlc: int
+    op_id: bytes
+    answer: bytes | None = None
+
+
+@dataclass(slots=True)
+class Status:
+    status: str = "open"
+    claimed_by: list[bytes] = field(default_factory=list)
+    escalated: bool = False
+    accepted: bytes | None = None
+    me_too: set[bytes] = field(default_factory=set)
+
+
+def fold(steps: Iterable[Step]) -> Status:
+    """The status a set of steps adds up to (the same for any order they arrived in)."""
+    status = Status()
+    for step in sorted(steps, key=lambda s: (s.hlc, s.op_id)):
+        if step.step == "metoo":
+            status.me_too.add(step.device)
+        elif status.status == "resolved":
+            if step.step == "reopen":
+                status.accepted = None
+                status.status = (
+                    "escalated" if status.escalated else "claimed" if status.claimed_by else "open"
+                )
+        elif step.step == "claim":
+            if step.device not in status.claimed_by:
+                status.claimed_by.append(step.device)
+            if status.status == "open":
+                status.status = "claimed"
+        elif step.step == "escalate":
+            status.status, status.escalated = "escalated", True
+        elif step.step == "resolve":
+            status.status, status.accepted = "resolved", step.answer
+    return status
+
+
+def steps_of(db: sqlite3.Connection, space: bytes, request: bytes) -> list[Step]:
+    return [
+        Step(*row)
+        for row in db.execute(
+            "SELECT step, device, hlc, op_id, answer FROM help_steps WHERE space = ? AND request = ?",
+            (space, request),
+        )
+    ]
+
+
+def _request(db: sqlite3.Connection, op: Applied, request: OpId, *, lockable: bool = True) -> Origin | Reason:
+    found = origin(db, op, request, REQUEST)
+    if found is None:
+        return Reason.BAD_CONTENT
+    return Reason.NOT_PERMITTED if lockable and locked_for(db, op, request) else found
+
+
+def _check_ask(db: sqlite3.Connection, op: Applied, body: HelpAsk) -> Reason | None:
+    return Reason.BAD_CONTENT if body.link is not None and origin(db, op, body.link) is None else None
+
+
+def _apply_ask(db: sqlite3.Connection, op: Applied, body: HelpAsk) -> None:
+    extra = {"link": body.link} if body.link else None
+    insert_item(db, op, "help", title=body.title, text=body.text, tags=body.tags, extra=extra)
+
+
+def _by_asker(asker: bool, *, lockable: bool = True):
+    """A check that the op's author is (or is not) the one who asked. A lock holds back
+    everything but the asker closing or reopening their own request."""
+
+    def check(db: sqlite3.Connection, op: Applied, body: HelpText | HelpStep) -> Reason | None:
+        found = _request(db, op, body.request, lockable=lockable)
+        if isinstance(found, Reason):
+            return found
+        return None if (found.author == op.author) == asker else Reason.NOT_PERMITTED
+
+    return check
+
+
+def _check_escalate(db: sqlite3.Connection, op: Applied, body: HelpStep) -> Reason | None:
+    found = _request(db, op, body.request)
+    if isinstance(found, Reason):
+        return found
+    if found.author == op.author or op.level >= Level.MENTOR:
+        return None
+    claimed = db.execute(
+        "SELECT 1 FROM help_steps WHERE space = ? AND request = ? AND author = ?"
+        " AND step = 'claim' AND seq < ?",
+        (op.space, body.request, op.author, op.seq),
+    ).fetchone()
+    return None if claimed else Reason.NOT_PERMITTED
+
+
+def _check_resolve(db: sqlite3.Connection, op: Applied, body: HelpResolve) -> Reason | None:
+    problem = _by_asker(True, lockable=False)(db, op, HelpStep(body.request))
+    if problem is None and body.accept is not None:
+        answer = origin(db, op, body.accept, frozenset({"answer"}))
+        if answer is None or answer.parent != body.request:
+            return Reason.BAD_CONTENT
+    return problem
+
+
+def _text(type_: str):
+    def apply(db: sqlite3.Connection, op: Applied, body: HelpText) -> None:
+        insert_item(db, op, type_, text=body.text, parent=body.request)
+
+    return apply
+
+
+def _step(step: str):
+    def apply(db: sqlite3.Connection, op: Applied, body: HelpStep | HelpResolve) -> None:
+        answer = body.accept if isinstance(body, HelpResolve) else None
+        db.execute(
+            "INSERT OR IGNORE INTO help_steps (op_id, space, request, step, device, author, seq, hlc, answer)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (op.op_id, op.space, body.request, step, op.device, op.author, op.seq, op.hlc, answer),
+        )
+
+    return apply
+
+
+HANDLERS = {
+    "help.ask": Handler("help.ask", _check_ask, _apply_ask),
+    "help.answer": Handler("help.answer", _by_asker(False), _text("answer")),
+    "help.progress": Handler("help.ask", _by_asker(True), _text("progress")),
+    "help.claim": Handler("help.claim", _by_asker(False), _step("claim")),
+    "help.escalate": Handler("help.ask", _check_escalate, _step("escalate")),
+    "help.resolve": Handler("help.ask", _check_resolve, _step("resolve")),
+    "help.reopen": Handler("help.ask", _by_asker(True, lockable=False), _step("reopen")),
+    "help.metoo": Handler("help.ask", _by_asker(False), _step("metoo")),
+}

@@ -1,0 +1,205 @@
+"""What people see of a circle or a personal store: threads and replies, chat, the
+resource library, help requests with their status, recognition, notes with links,
+backlinks and search.
+
+Everything here reads the materialized tables. A viewer's level decides moderation's
+effect: teachers (and owners) see hidden items marked as hidden; everyone else does not
+see them at all. Deleted items are gone for everyone.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from sync.ids import DeviceId, OpId, SpaceId
+from sync.policy import MODERATOR
+from sync.reducers.helpdesk import Status
+from sync.state import ItemRow, help_status, items, members, reactions
+
+
+def shown(rows: list[ItemRow], viewer_level: int) -> list[ItemRow]:
+    return [r for r in rows if not r.deleted and (not r.hidden or viewer_level >= MODERATOR)]
+
+
+def of_type(db: sqlite3.Connection, space: SpaceId, type_: str, viewer_level: int) -> list[ItemRow]:
+    return shown(items(db, space, where="type = ?", params=(type_,)), viewer_level)
+
+
+def children(
+    db: sqlite3.Connection, space: SpaceId, parent: OpId, viewer_level: int, type_: str | None = None
+) -> list[ItemRow]:
+    """Replies (or answers, progress notes) under an item, in causal order."""
+    where, params = "parent = ?", (parent,)
+    if type_ is not None:
+        where, params = "parent = ? AND type = ?", (parent, type_)
+    return shown(items(db, space, where=where, params=params), viewer_level)
+
+
+def item(db: sqlite3.Connection, space: SpaceId, item_id: OpId) -> ItemRow | None:
+    found = items(db, space, where="item_id = ?", params=(item_id,))
+    return found[0] if found else None
+
+
+def chat_log(db: sqlite3.Connection, space: SpaceId, viewer_level: int, limit: int = 200) -> list[ItemRow]:
+    """The last `limit` chat lines, oldest first (hlc order follows causality)."""
+    rows = items(db, space, where="type = 'chat'", order="created_hlc DESC, item_id DESC", limit=limit)
+    return shown(rows[::-1], viewer_level)
+
+
+@dataclass(frozen=True, slots=True)
+class HelpRequest:
+    item: ItemRow
+    status: Status
+    answers: int
+
+
+def help_requests(
+    db: sqlite3.Connection, space: SpaceId, viewer_level: int, *, status: str | None = None
+) -> list[HelpRequest]:
+    answer_counts = dict(
+        db.execute(
+            "SELECT parent, COUNT(*) FROM items WHERE space = ? AND type = 'answer' AND deleted = 0"
+            " GROUP BY parent",
+            (space,),
+        ).fetchall()
+    )
+    found = []
+    for row in of_type(db, space, "help", viewer_level):
+        current = help_status(db, space, row.item_id)
+        if status is None or current.status == status:
+            found.append(HelpRequest(row, current, answer_counts.get(row.item_id, 0)))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class HelpDetail:
+    request: ItemRow
+    status: Status
+    answers: list[ItemRow]
+    progress: list[ItemRow]
+    thanks: dict[OpId, int]
+
+
+def help_detail(db: sqlite3.Connection, space: SpaceId, request: ItemRow, viewer_level: int) -> HelpDetail:
+    below = children(db, space, request.item_id, viewer_level)
+    counts = {
+        item: len(devices)
+        for (item, reaction), devices in reactions(db, space).items()
+        if reaction == "thanks"
+    }
+    return HelpDetail(
+        request,
+        help_status(db, space, request.item_id),
+        [r for r in below if r.type == "answer"],
+        [r for r in below if r.type == "progress"],
+        {OpId(item): count for item, count in counts.items()},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """How someone helped in a circle: answers given, answers accepted, thanks received."""
+
+    device: DeviceId
+    name: str
+    answers: int
+    accepted: int
+    thanks: int
+
+
+def recognition(db: sqlite3.Connection, space: SpaceId) -> list[Recognition]:
+    """Everyone who helped, by name — a record to encourage, deliberately not a ranking."""
+    authors = dict(db.execute("SELECT item_id, author FROM items WHERE space = ? AND deleted = 0", (space,)))
+    answers: dict[bytes, int] = {}
+    for (author,) in db.execute(
+        "SELECT author FROM items WHERE space = ? AND type = 'answer' AND deleted = 0", (space,)
+    ):
+        answers[author] = answers.get(author, 0) + 1
+    thanks: dict[bytes, int] = {}
+    for (target, reaction), devices in reactions(db, space).items():
+        if reaction == "thanks" and target in authors:
+            thanks[authors[target]] = thanks.get(authors[target], 0) + len(devices)
+    accepted: dict[bytes, int] = {}
+    for row in items(db, space, where="type = 'help' AND deleted = 0"):
+        chosen = help_status(db, space, row.item_id).accepted
+        if chosen is not None and chosen in authors:
+            accepted[authors[chosen]] = accepted.get(authors[chosen], 0) + 1
+    names = {m.device: m.name for m in members(db, space)}
+    helpers = set(answers) | set(thanks) | set(accepted)
+    return sorted(
+        (
+            Recognition(
+                DeviceId(d),
+                names.get(DeviceId(d), ""),
+                answers.get(d, 0),
+                accepted.get(d, 0),
+                thanks.get(d, 0),
+            )
+            for d in helpers
+        ),
+        key=lambda r: (r.name.lower(), r.device),
+    )
+
+
+# -- personal notes -------------------------------------------------------------------------
+def backlinks(db: sqlite3.Connection, space: SpaceId, note: ItemRow) -> list[ItemRow]:
+    """Notes whose `[[links]]` name this note's title."""
+    return shown(
+        items(
+            db,
+            space,
+            where="item_id IN (SELECT item_id FROM note_links WHERE space = ? AND target = ?)",
+            params=(space, note.title.strip().lower()),
+        ),
+        MODERATOR,
+    )
+
+
+def linked(db: sqlite3.Connection, space: SpaceId, note: ItemRow) -> list[ItemRow]:
+    """Notes this note links to (by title); a link to a title no note has is left out."""
+    return shown(
+        items(
+            db,
+            space,
+            where="type = 'note' AND lower(trim(title)) IN"
+            " (SELECT target FROM note_links WHERE space = ? AND item_id = ?)",
+            params=(space, note.item_id),
+        ),
+        MODERATOR,
+    )
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """A person's search words as an FTS5 query: every word must match, the last as a prefix."""
+    words = _WORD.findall(text)
+    if not words:
+        return ""
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+def search_notes(db: sqlite3.Connection, space: SpaceId, text: str, *, limit: int = 50) -> list[ItemRow]:
+    """Notes matching every word (the last as a prefix), best first."""
+    query = fts_query(text)
+    if not query:
+        return []
+    ids = [
+        item_id
+        for (item_id,) in db.execute(
+            "SELECT item_id FROM note_search WHERE note_search MATCH ? AND space = ? ORDER BY rank LIMIT ?",
+            (query, space, limit),
+        )
+    ]
+    if not ids:
+        return []
+    rows = {
+        r.item_id: r
+        for r in items(db, space, where=f"item_id IN ({','.join('?' * len(ids))})", params=tuple(ids))
+    }
+    return [rows[OpId(i)] for i in ids if OpId(i) in rows and not rows[OpId(i)].deleted]
