@@ -1,0 +1,125 @@
+"""Discussion, chat, thanks and moderation from the app's side: threads with replies,
+the circle chat, thanking a helper, the teachers' hide / unhide / lock / unlock /
+redact, and the per-circle record of who helped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.commands import Commands
+from app.errors import CommandError
+from app.helpdesk import clean_tags
+from app.items import Found, as_data, find_item, names_in, write_content
+from sync import views, writer
+from sync.ids import OpId, SpaceId
+from sync.replica import Replica
+
+MODERATION = ("hide", "unhide", "lock", "unlock", "redact")
+
+
+async def find(
+    commands: Commands, typed: str, types: frozenset[str] | None = None, noun: str = "item"
+) -> Found:
+    return await commands.database.run(lambda: find_item(commands.replica, typed, types, noun=noun))
+
+
+async def new_thread(commands: Commands, space: SpaceId, title: str, text: str, tags: list[str]) -> OpId:
+    if not title.strip():
+        raise CommandError("A thread needs a title.")
+    fields = {"title": title.strip(), "text": text, "tags": clean_tags(tags)}
+    return await write_content(commands, space, "item.put", fields)
+
+
+async def reply(commands: Commands, target: Found, text: str) -> OpId:
+    """A reply under a thread or resource; on a help request, an answer (or, from the
+    person who asked, a progress note)."""
+    if not text.strip():
+        raise CommandError("A reply cannot be empty.")
+    item = target.item
+    if item.type == "help":
+        kind = "help.progress" if item.author == commands.replica.key.device_id else "help.answer"
+        return await write_content(commands, target.space, kind, {"request": item.item_id, "text": text})
+    if item.type not in ("thread", "resource"):
+        raise CommandError("Replies go under a thread, a resource or a help request.")
+    return await write_content(commands, target.space, "item.reply", {"parent": item.item_id, "text": text})
+
+
+async def chat(commands: Commands, space: SpaceId, text: str) -> OpId:
+    if not text.strip():
+        raise CommandError("A chat message cannot be empty.")
+    if len(text) > 10_000:
+        raise CommandError("A chat message is at most 10,000 characters; post a thread for longer text.")
+    return await write_content(commands, space, "chat.say", {"text": text})
+
+
+async def thank(commands: Commands, target: Found, on: bool = True) -> OpId:
+    fields = {"item": target.item.item_id, "reaction": "thanks", "on": on}
+    return await write_content(commands, target.space, "react.set", fields)
+
+
+async def moderate(commands: Commands, target: Found, action: str) -> OpId:
+    if action not in MODERATION:
+        raise ValueError(action)
+    return await write_content(commands, target.space, f"mod.{action}", {"item": target.item.item_id})
+
+
+def _threads(replica: Replica, space: SpaceId) -> list[dict[str, Any]]:
+    replica.refresh()
+    level = writer.my_level(replica, space)
+    names = names_in(replica, space)
+    counts = dict(
+        replica.db.execute(
+            "SELECT parent, COUNT(*) FROM items"
+            " WHERE space = ? AND type = 'reply' AND deleted = 0 GROUP BY parent",
+            (space,),
+        ).fetchall()
+    )
+    return [
+        as_data(row, names) | {"replies": counts.get(row.item_id, 0)}
+        for row in views.of_type(replica.db, space, "thread", level)
+    ]
+
+
+async def threads(commands: Commands, space: SpaceId) -> list[dict[str, Any]]:
+    return await commands.database.run(_threads, commands.replica, space)
+
+
+def _thread(replica: Replica, target: Found) -> dict[str, Any]:
+    replica.refresh()
+    names = names_in(replica, target.space)
+    replies = views.children(replica.db, target.space, target.item.item_id, target.level, "reply")
+    return as_data(target.item, names) | {"replies": [as_data(row, names) for row in replies]}
+
+
+async def thread(commands: Commands, target: Found) -> dict[str, Any]:
+    return await commands.database.run(_thread, commands.replica, target)
+
+
+def _chat_log(replica: Replica, space: SpaceId, limit: int) -> list[dict[str, Any]]:
+    replica.refresh()
+    names = names_in(replica, space)
+    level = writer.my_level(replica, space)
+    return [as_data(row, names) for row in views.chat_log(replica.db, space, level, limit)]
+
+
+async def chat_log(commands: Commands, space: SpaceId, limit: int = 200) -> list[dict[str, Any]]:
+    return await commands.database.run(_chat_log, commands.replica, space, limit)
+
+
+def _helpers(replica: Replica, space: SpaceId) -> list[dict[str, Any]]:
+    replica.refresh()
+    return [
+        {
+            "device_id": r.device.hex(),
+            "name": r.name,
+            "answers": r.answers,
+            "accepted": r.accepted,
+            "thanks": r.thanks,
+        }
+        for r in views.recognition(replica.db, space)
+    ]
+
+
+async def helpers(commands: Commands, space: SpaceId) -> list[dict[str, Any]]:
+    return await commands.database.run(_helpers, commands.replica, space)

@@ -1,0 +1,151 @@
+"""The help desk: asking for help and the steps of a request (claim, answer, progress,
+escalate, resolve with the answer that helped, reopen, "me too"), and what a request
+looks like to the person asking.
+
+Who may take which step is decided by the reducers for every replica alike; here the
+input is checked and the refusal worded (`sync.explain`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.commands import Commands
+from app.errors import CommandError
+from app.items import Found, as_data, find_item, names_in, write_content
+from sync import views, writer
+from sync.ids import OpId, SpaceId
+from sync.reducers.helpdesk import STATUSES
+from sync.replica import Replica
+
+REQUEST = frozenset({"help"})
+STEPS = ("claim", "escalate", "reopen", "metoo")
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    space: SpaceId
+    item_id: OpId
+
+
+async def ask(
+    commands: Commands, space: SpaceId, title: str, text: str, tags: list[str], link: OpId | None = None
+) -> OpId:
+    if not title.strip():
+        raise CommandError("A help request needs a title: say in a few words what you are stuck on.")
+    fields: dict[str, Any] = {"title": title.strip(), "text": text, "tags": clean_tags(tags)}
+    if link is not None:
+        fields["link"] = link
+    return await write_content(commands, space, "help.ask", fields)
+
+
+async def find_request(commands: Commands, typed: str) -> Found:
+    return await commands.database.run(
+        lambda: find_item(commands.replica, typed, REQUEST, noun="help request")
+    )
+
+
+async def step(commands: Commands, request: Found, name: str) -> OpId:
+    if name not in STEPS:
+        raise ValueError(name)
+    return await write_content(commands, request.space, f"help.{name}", {"request": request.item.item_id})
+
+
+async def answer(commands: Commands, request: Found, text: str) -> OpId:
+    if not text.strip():
+        raise CommandError("An answer cannot be empty.")
+    return await write_content(
+        commands, request.space, "help.answer", {"request": request.item.item_id, "text": text}
+    )
+
+
+async def progress(commands: Commands, request: Found, text: str) -> OpId:
+    if not text.strip():
+        raise CommandError("A progress note cannot be empty.")
+    return await write_content(
+        commands, request.space, "help.progress", {"request": request.item.item_id, "text": text}
+    )
+
+
+async def resolve(commands: Commands, request: Found, accept: str | None) -> OpId:
+    fields: dict[str, Any] = {"request": request.item.item_id}
+    if accept:
+        answers = (await detail(commands, request))["answers"]
+        matches = [a for a in answers if a["id"].startswith(accept.strip().lower())]
+        if not matches:
+            raise CommandError(f"No answer to this request has id {accept!r} (see `help show`).")
+        if len(matches) > 1:
+            raise CommandError(
+                f"The id prefix {accept!r} matches {len(matches)} answers; give more characters."
+            )
+        fields["accept"] = bytes.fromhex(matches[0]["id"])
+    return await write_content(commands, request.space, "help.resolve", fields)
+
+
+def _listing(replica: Replica, space: SpaceId, status: str | None, mine: bool) -> list[dict[str, Any]]:
+    replica.refresh()
+    level = writer.my_level(replica, space)
+    names = names_in(replica, space)
+    me = replica.key.device_id
+    found = []
+    for request in views.help_requests(replica.db, space, level, status=status):
+        if mine and request.item.author != me:
+            continue
+        data = as_data(request.item, names)
+        data |= _status_data(request.status, names)
+        data["answers"] = request.answers
+        found.append(data)
+    return found
+
+
+async def listing(
+    commands: Commands, space: SpaceId, *, status: str | None = None, mine: bool = False
+) -> list[dict[str, Any]]:
+    if status is not None and status not in STATUSES:
+        raise CommandError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+    return await commands.database.run(_listing, commands.replica, space, status, mine)
+
+
+def _status_data(status: Any, names: dict[bytes, str]) -> dict[str, Any]:
+    return {
+        "status": status.status,
+        "claimed_by": [names.get(device, device.hex()) for device in status.claimed_by],
+        "escalated": status.escalated,
+        "accepted_answer": status.accepted.hex() if status.accepted else None,
+        "me_too": len(status.me_too),
+    }
+
+
+def _detail(replica: Replica, request: Found) -> dict[str, Any]:
+    replica.refresh()
+    names = names_in(replica, request.space)
+    shown = views.help_detail(replica.db, request.space, request.item, request.level)
+    data = as_data(shown.request, names) | _status_data(shown.status, names)
+    data["answers"] = [
+        as_data(row, names)
+        | {"thanks": shown.thanks.get(row.item_id, 0), "accepted": row.item_id == shown.status.accepted}
+        for row in shown.answers
+    ]
+    data["progress"] = [as_data(row, names) for row in shown.progress]
+    return data
+
+
+async def detail(commands: Commands, request: Found) -> dict[str, Any]:
+    return await commands.database.run(_detail, commands.replica, request)
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    """Tags as people type them ("#Algebra", "exam prep") into the stored form."""
+    cleaned: list[str] = []
+    for tag in tags:
+        tag = "-".join(tag.strip().lstrip("#").lower().split())
+        if not tag:
+            continue
+        if len(tag) > 64:
+            raise CommandError(f"The tag {tag[:20]!r}… is too long (at most 64 characters).")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    if len(cleaned) > 32:
+        raise CommandError("At most 32 tags.")
+    return cleaned

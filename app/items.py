@@ -1,0 +1,130 @@
+"""Content ops from the app's side: finding an item in any of this device's circles
+from the id (or unique prefix) a person typed, writing a content op with errors worded
+for them, and an item as the plain data the CLI prints and the UI shows.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.commands import Commands
+from app.errors import CommandError
+from app.lookup import resolve_prefix
+from sync import views, writer
+from sync.fields import MAX_TEXT, MAX_TITLE
+from sync.hlc import wall_ms
+from sync.ids import HASH_LEN, OpId, SpaceId
+from sync.replica import Replica
+from sync.state import ItemRow, members
+
+NOUN = {
+    "thread": "thread",
+    "reply": "reply",
+    "chat": "chat message",
+    "resource": "resource",
+    "help": "help request",
+    "answer": "answer",
+    "progress": "progress note",
+    "note": "note",
+}
+_HEX = frozenset(string.hexdigits)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    space: SpaceId
+    item: ItemRow
+    level: int  # the viewer's level in that space
+
+
+def find_item(
+    replica: Replica, typed: str, types: frozenset[str] | None = None, *, noun: str = "item"
+) -> Found:
+    """The one visible item (of `types`) whose id starts with `typed`, in any space here.
+
+    Runs on the database worker (`commands.database.run`)."""
+    replica.refresh()
+    prefix = "".join(typed.split()).lower()
+    candidates: list[tuple[bytes, Found]] = []
+    if prefix and set(prefix) <= _HEX and len(prefix) <= 2 * HASH_LEN:
+        low = bytes.fromhex(prefix.ljust(2 * HASH_LEN, "0"))
+        high = bytes.fromhex(prefix.ljust(2 * HASH_LEN, "f"))
+        for space in replica.spaces():
+            level = writer.my_level(replica, space)
+            rows = replica.db.execute(
+                "SELECT item_id FROM items"
+                " WHERE space = ? AND item_id BETWEEN ? AND ? AND deleted = 0 LIMIT 5",
+                (space, low, high),
+            ).fetchall()
+            for (item_id,) in rows:
+                row = views.item(replica.db, space, OpId(item_id))
+                if row is None or (types is not None and row.type not in types):
+                    continue
+                if views.shown([row], level):
+                    candidates.append((item_id, Found(space, row, level)))
+    return resolve_prefix(typed, candidates, noun=noun)
+
+
+def check_lengths(fields: dict[str, Any]) -> None:
+    """Refuse oversize text before anything is signed, saying how much fits."""
+    for key, limit, what in (("title", MAX_TITLE, "A title"), ("text", MAX_TEXT, "A text")):
+        value = fields.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            raise CommandError(
+                f"{what} may be at most {limit:,} characters; this one has {len(value):,}."
+                + (" Share long material as a file or a link." if key == "text" else "")
+            )
+
+
+async def write_content(commands: Commands, space: SpaceId, kind: str, fields: dict[str, Any]) -> OpId:
+    check_lengths(fields)
+    op, _ = await commands.write(
+        writer.write, commands.replica, space, kind, fields, now_ms=commands.clock.now_ms()
+    )
+    return op.op_id
+
+
+def names_in(replica: Replica, space: SpaceId) -> dict[bytes, str]:
+    return {m.device: m.name for m in members(replica.db, space)}
+
+
+def when(hlc: int) -> str:
+    return datetime.fromtimestamp(wall_ms(hlc) / 1000, UTC).isoformat(timespec="seconds")
+
+
+def as_data(row: ItemRow, names: dict[bytes, str]) -> dict[str, Any]:
+    """An item as JSON-ready data; a redacted body is empty, hidden items say so."""
+    data: dict[str, Any] = {
+        "id": row.item_id.hex(),
+        "type": row.type,
+        "author": row.author.hex(),
+        "author_name": names.get(row.author, ""),
+        "created": when(row.created_hlc),
+        "text": row.shown_text,
+    }
+    if row.title:
+        data["title"] = row.title
+    if row.parent:
+        data["parent"] = row.parent.hex()
+    if row.tags:
+        data["tags"] = list(row.tags)
+    for flag in ("hidden", "locked", "redacted"):
+        if getattr(row, flag):
+            data[flag] = True
+    if "url" in row.extra:
+        data["url"] = row.extra["url"]
+    if "source" in row.extra:
+        data["source"] = {"circle": row.extra["source"][0].hex(), "item": row.extra["source"][1].hex()}
+    if "link" in row.extra:
+        data["link"] = row.extra["link"].hex()
+    return data
+
+
+def as_line(row: ItemRow, names: dict[bytes, str]) -> str:
+    """One line for a terminal: short id, who, and the title or the start of the text."""
+    marks = "".join(f" [{flag}]" for flag in ("hidden", "locked", "redacted") if getattr(row, flag))
+    words = row.title or " ".join(row.shown_text.split())[:80]
+    return f"{row.item_id.hex()[:12]}  {names.get(row.author, '?')}: {words}{marks}"
