@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from sync import writer
 from sync.policy import Level
 from sync.wire.export import ExportFile, decode_export, encode_export
 from sync.wire.op import decode_envelope, encode_envelope
-from tests.cli.helpers import InProcess, fingerprint, join_in_process, open_replica, sync_in_process
+from tests.cli.conftest import Room, now_ms
+from tests.cli.helpers import InProcess, fingerprint, join_in_process, open_replica
 
 
 @dataclass
@@ -28,43 +28,6 @@ class FakeClock:
 
     def now_ms(self) -> int:
         return self.now
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-@dataclass
-class Room:
-    """An owner's circle with a teacher (Tom) and two students (Sue, Sam), all in sync."""
-
-    cli: InProcess
-    homes: dict[str, Path]
-    circle: str
-
-    def members(self, who: str) -> dict[str, str]:
-        rows = self.cli(self.homes[who], "circle", "members", self.circle, "--json").json()["members"]
-        return {row["name"]: row["role"] for row in rows}
-
-    def sync(self) -> None:
-        for name in ("tom", "sue", "sam"):
-            sync_in_process(self.homes["ana"], self.homes[name], bytes.fromhex(self.circle))
-        for name in ("tom", "sue", "sam"):
-            sync_in_process(self.homes["ana"], self.homes[name], bytes.fromhex(self.circle))
-
-
-@pytest.fixture
-def room(tmp_path: Path, home: Path, cli: InProcess) -> Room:
-    homes = {"ana": home}
-    circle = cli(home, "circle", "create", "Physics", "--json").json()["circle_id"]
-    for name, role in (("tom", "teacher"), ("sue", "member"), ("sam", "member")):
-        homes[name] = tmp_path / name
-        cli(homes[name], "init", "--name", name.capitalize()).ok()
-        code = cli(home, "circle", "invite", circle, "--role", role, "--json").json()["code"]
-        join_in_process(home, homes[name], code, now_ms=now_ms())
-    room = Room(cli, homes, circle)
-    room.sync()
-    return room
 
 
 def test_members_lists_everyone_with_roles(room: Room) -> None:
