@@ -1,0 +1,59 @@
+"""The trio guest run on Qt's loop: work started by widgets, errors, a clean shutdown."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+import trio
+from pytestqt.qtbot import QtBot
+
+from app.errors import CommandError
+from tests.ui.conftest import WAIT_MS, Desk
+from ui.runtime import Runtime
+
+
+def test_work_runs_on_trio_and_reports_back_on_the_gui_thread(qtbot: QtBot, runtime: Runtime) -> None:
+    results: list[tuple[int, bool]] = []
+
+    async def work() -> int:
+        await trio.sleep(0)
+        return await trio.to_thread.run_sync(lambda: 6 * 7)
+
+    runtime.spawn(
+        work, lambda value: results.append((value, threading.current_thread() is threading.main_thread()))
+    )
+    qtbot.waitUntil(lambda: bool(results), timeout=WAIT_MS)
+    assert results == [(42, True)]
+
+
+def test_an_error_is_reported_once_in_words_and_the_run_goes_on(qtbot: QtBot, runtime: Runtime) -> None:
+    async def refuse() -> None:
+        raise CommandError("A circle needs a name.")
+
+    async def crash() -> None:
+        raise KeyError("oops")
+
+    with qtbot.waitSignal(runtime.failed, timeout=WAIT_MS) as said:
+        runtime.spawn(refuse)
+    assert said.args == ["A circle needs a name."]
+    mine: list[str] = []
+    runtime.spawn(crash, on_error=mine.append)
+    qtbot.waitUntil(lambda: bool(mine), timeout=WAIT_MS)
+    assert mine[0].startswith("Unexpected error (KeyError")
+    assert runtime.failures == ["A circle needs a name."]  # type: ignore[attr-defined]
+    assert runtime.running
+    runtime.failures.clear()  # type: ignore[attr-defined]
+
+
+def test_stop_closes_the_core_before_finished(qtbot: QtBot, desk: Desk) -> None:
+    session = desk.open("ana")
+    core = session.core
+    assert core is not None
+    with qtbot.waitSignal(desk.runtime.finished, timeout=WAIT_MS):
+        desk.runtime.stop()
+    assert session.core is None
+    assert not desk.runtime.running
+    with pytest.raises(sqlite3.ProgrammingError):  # the store was closed before the run ended
+        core.database.replica.store.connection.execute("SELECT 1")

@@ -1,0 +1,163 @@
+"""trio in guest mode on Qt's event loop, and the one way widgets start async work.
+
+Owns: `Runtime` — starts a trio guest run whose ticks are posted to the Qt loop (so
+every trio task, and every callback it makes, runs on the GUI thread), `spawn()` for
+widgets (the work runs as a trio task; `on_done`/`on_error` run on the GUI thread),
+`stop()` for a clean shutdown (trio finishes first; then `finished` is emitted and the
+caller quits Qt). Errors nobody handled are reported once through `failed`, worded for
+a person (`ui.errors.describe`); they never end the trio run.
+
+Runs on the GUI thread; only `run_sync_soon_threadsafe` is called from trio's I/O thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import trio
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from ui.errors import describe
+
+log = logging.getLogger(__name__)
+
+Main = Callable[["Runtime"], Awaitable[None]]
+
+
+class Runtime(QObject):
+    """One trio guest run on this thread's Qt loop."""
+
+    _posted = Signal(object)
+    failed = Signal(str)  # a message a person can act on
+    finished = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # Queued: trio's I/O thread posts, the GUI thread runs the tick.
+        self._posted.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
+        self._token: trio.lowlevel.TrioToken | None = None
+        self._nurseries: list[trio.Nursery] = []
+        self.running = False
+        self.error: BaseException | None = None
+
+    # -- the guest run ---------------------------------------------------------------
+    def start(self, main: Main) -> None:
+        """Start `main(runtime)` as trio's root task; when it returns the run ends."""
+        if self.running:
+            raise RuntimeError("this runtime is already running")
+        self.running = True
+        trio.lowlevel.start_guest_run(
+            self._root,
+            main,
+            run_sync_soon_threadsafe=self._posted.emit,
+            done_callback=self._done,
+            strict_exception_groups=True,
+        )
+
+    async def _root(self, main: Main) -> None:
+        self._token = trio.lowlevel.current_trio_token()
+        async with self.task_scope():
+            await main(self)
+            self.stop()  # main is done: end the tasks it left behind too
+
+    @Slot(object)
+    def _run_posted(self, function: Callable[[], Any]) -> None:
+        function()
+
+    def _done(self, outcome: Any) -> None:
+        self.running = False
+        self._token = None
+        try:
+            outcome.unwrap()
+        except BaseException as error:  # the run is over; say so once, don't crash Qt
+            self.error = error
+            log.error("The trio run ended with an error:\n%s", "".join(traceback.format_exception(error)))
+        self.finished.emit()
+
+    def stop(self) -> None:
+        """Cancel every task (cores close in their `finally`); `finished` follows."""
+        if self._token is None:
+            return
+        with _ignore_closed_run():
+            self._token.run_sync_soon(self._cancel_all)
+
+    def _cancel_all(self) -> None:
+        for nursery in self._nurseries:
+            nursery.cancel_scope.cancel()
+
+    @asynccontextmanager
+    async def task_scope(self) -> AsyncIterator[trio.Nursery]:
+        """A nursery that `stop()` cancels; pass it to `spawn` so the tasks end before it
+        exits (e.g. inside a core's lifetime, so no query outlives the database)."""
+        async with trio.open_nursery() as nursery:
+            self._nurseries.append(nursery)
+            try:
+                yield nursery
+            finally:
+                self._nurseries.remove(nursery)
+
+    # -- work started by widgets -----------------------------------------------------
+    def spawn(
+        self,
+        work: Callable[[], Awaitable[Any]],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        *,
+        nursery: trio.Nursery | None = None,
+    ) -> bool:
+        """Run `work()` as a trio task; then `on_done(result)` or `on_error(message)`.
+
+        The task runs in `nursery` (a session's, so it ends before that session's core
+        closes) or else the root one. Without `on_error`, a failure is reported through
+        `failed`. Returns False (and does nothing) once the runtime is stopping.
+        """
+        if self._token is None or not self._nurseries:
+            return False
+        nursery = nursery or self._nurseries[0]
+
+        def start() -> None:
+            with _ignore_closed_run():
+                nursery.start_soon(self._guarded, work, on_done, on_error)
+
+        with _ignore_closed_run():
+            self._token.run_sync_soon(start)
+            return True
+        return False
+
+    async def _guarded(
+        self,
+        work: Callable[[], Awaitable[Any]],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[str], None] | None,
+    ) -> None:
+        try:
+            result = await work()
+        except Exception as error:
+            message = describe(error)
+            if message.startswith("Unexpected"):
+                log.error("Unexpected error in a UI task", exc_info=error)
+            self._callback(on_error or self.failed.emit, message)
+            return
+        if on_done is not None:
+            self._callback(on_done, result)
+
+    def _callback(self, function: Callable[[Any], None], value: Any) -> None:
+        try:
+            function(value)
+        except Exception as error:  # a bug in a view must not end the run for every view
+            log.error("A UI callback failed", exc_info=error)
+            self.failed.emit(describe(error))
+
+
+class _ignore_closed_run:
+    """`run_sync_soon` after the run closed raises RunFinishedError: nothing to do then."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> bool:
+        return kind is not None and issubclass(kind, trio.RunFinishedError | RuntimeError)
