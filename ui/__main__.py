@@ -1,19 +1,42 @@
-"""`python -m ui`: start the desktop client."""
+"""`python -m ui [--home DIR] [--demo]`: start the desktop client.
+
+Builds the QApplication, runs `ui.launcher.run_desktop` as trio's guest run on Qt's
+loop, and quits Qt only after trio has finished (cores closed). GUI thread.
+"""
 
 from __future__ import annotations
 
+import argparse
+import logging
+import os
 import sys
 
 
-def main() -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ui", description="StudyCircle desktop client")
+    parser.add_argument(
+        "--home", metavar="DIR", help="data directory (default: $STUDYCIRCLE_HOME, else the platform's)"
+    )
+    parser.add_argument("--demo", action="store_true", help="run on an in-memory network with a demo circle")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("STUDYCIRCLE_LOG", "WARNING"), stream=sys.stderr)
 
-    app = QApplication(sys.argv)
-    label = QLabel("StudyCircle — the desktop client is being built (see the open issues).")
-    label.setWindowTitle("StudyCircle")
-    label.resize(520, 120)
-    label.show()
-    return app.exec()
+    from PySide6.QtWidgets import QApplication
+
+    from app.paths import data_home
+    from ui.launcher import Launch, run_desktop
+    from ui.runtime import Runtime
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("StudyCircle")
+    app.setOrganizationName("StudyCircle")
+    app.setQuitOnLastWindowClosed(False)  # quit when trio is done, not before
+    runtime = Runtime()
+    runtime.finished.connect(app.quit)
+    launch = Launch(home=data_home(args.home), demo=args.demo)
+    runtime.start(lambda rt: run_desktop(rt, launch))
+    app.exec()
+    return 1 if runtime.error is not None else 0
 
 
 if __name__ == "__main__":

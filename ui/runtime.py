@@ -41,6 +41,7 @@ class Runtime(QObject):
         self._posted.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
         self._token: trio.lowlevel.TrioToken | None = None
         self._nurseries: list[trio.Nursery] = []
+        self._early: list[tuple[Any, ...]] = []  # spawned before the root task was up
         self.running = False
         self.error: BaseException | None = None
 
@@ -60,7 +61,10 @@ class Runtime(QObject):
 
     async def _root(self, main: Main) -> None:
         self._token = trio.lowlevel.current_trio_token()
-        async with self.task_scope():
+        async with self.task_scope() as nursery:
+            for work, on_done, on_error in self._early:
+                nursery.start_soon(self._guarded, work, on_done, on_error)
+            self._early.clear()
             await main(self)
             self.stop()  # main is done: end the tasks it left behind too
 
@@ -115,6 +119,9 @@ class Runtime(QObject):
         closes) or else the root one. Without `on_error`, a failure is reported through
         `failed`. Returns False (and does nothing) once the runtime is stopping.
         """
+        if self.running and self._token is None and nursery is None:
+            self._early.append((work, on_done, on_error))  # the guest run is starting
+            return True
         if self._token is None or not self._nurseries:
             return False
         nursery = nursery or self._nurseries[0]

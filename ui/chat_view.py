@@ -1,0 +1,81 @@
+"""The Chat tab: the circle's chat in causal order, and a line to write in (Enter or
+Ctrl+Enter sends). Teachers get the moderation menu on lines. Owns `QtChat`. GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import discussion
+from sync.changes import Changes
+from ui.circle import CircleContext
+from ui.discussion_view import ROW, marks, moderation_menu
+from ui.live import LiveQuery
+
+
+class QtChat(QWidget):
+    def __init__(self, circle: CircleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.circle = circle
+        self.session = circle.session
+        self.log = QListWidget(self)
+        self.log.setWordWrap(True)
+        self.log.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.log.customContextMenuRequested.connect(self._menu)
+        self.line = QLineEdit(self)
+        self.line.setPlaceholderText(self.tr("Say something to the circle…"))
+        self.line.returnPressed.connect(self.send)
+        self.button = QPushButton(self.tr("Send"), self)
+        self.button.clicked.connect(self.send)
+        row = QHBoxLayout()
+        row.addWidget(self.line, 1)
+        row.addWidget(self.button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.log, 1)
+        layout.addLayout(row)
+        self._query = LiveQuery(
+            self.session, lambda: discussion.chat_log(self.session.commands, circle.space), self._show
+        )
+        self.session.changed.connect(self._on_changes)
+        circle.roles_changed.connect(self._query.refresh)
+        self._query.refresh()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.space == self.circle.space:
+            self._query.refresh()
+
+    def _show(self, lines: list[dict[str, Any]]) -> None:
+        at_end = self.log.verticalScrollBar().value() == self.log.verticalScrollBar().maximum()
+        self.log.clear()
+        for row in lines:
+            when = row["created"][11:16]
+            text = row["text"] if not row.get("redacted") else self.tr("(redacted by a teacher)")
+            item = QListWidgetItem(f"{when}  {row['author_name']}: {text}{marks(self, row)}")
+            item.setData(ROW, row)
+            self.log.addItem(item)
+        if at_end:
+            self.log.scrollToBottom()
+
+    def _menu(self, at: QPoint) -> None:
+        item = self.log.itemAt(at)
+        menu = moderation_menu(self, self.circle, item.data(ROW)) if item is not None else None
+        if menu is not None:
+            menu.popup(self.log.viewport().mapToGlobal(at))
+
+    def send(self) -> None:
+        text = self.line.text()
+        if not text.strip():
+            return
+        commands, space = self.session.commands, self.circle.space
+        self.session.run(lambda: discussion.chat(commands, space, text), lambda _: self.line.clear())

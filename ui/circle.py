@@ -1,0 +1,49 @@
+"""What a circle's views share: its id and name, and who I am in it (my role decides
+which actions they show). Owns `CircleContext`; refreshed when membership changes.
+GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from app.commands import Member
+from sync.changes import Changes
+from sync.ids import SpaceId
+from sync.policy import MODERATOR, ROLE_BY_NAME, Level
+from ui.live import LiveQuery
+from ui.session import Session
+
+
+class CircleContext(QObject):
+    roles_changed = Signal()
+
+    def __init__(self, session: Session, space: SpaceId, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.space = space
+        self.name = name
+        self.members: list[Member] = []
+        self.level = Level.NONE
+        self._query = LiveQuery(session, lambda: session.commands.members(space), self._show)
+        session.changed.connect(self._on_changes)
+        self._query.refresh()
+
+    def _on_changes(self, changes: Changes) -> None:
+        # Ops a sync session brought name no kinds: they may hold joins or role changes.
+        unknown = bool(changes.added) and not changes.kinds
+        if changes.space == self.space and (changes.members or changes.rebuilt or unknown):
+            self._query.refresh()
+
+    def _show(self, members: list[Member]) -> None:
+        self.members = members
+        mine = next((m for m in members if m.device == self.session.me), None)
+        self.level = Level(ROLE_BY_NAME[mine.role]) if mine else Level.NONE
+        self.roles_changed.emit()
+
+    @property
+    def moderator(self) -> bool:
+        return self.level >= MODERATOR
+
+    def is_me(self, device_hex: str) -> bool:
+        return device_hex == self.session.me.hex()

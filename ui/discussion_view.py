@@ -1,0 +1,221 @@
+"""The Discussion tab: threads, one thread with its replies, a reply box, and — for
+teachers only — moderation on context menus (hide/unhide, lock/unlock, redact). Hidden
+items vanish for students and are shown marked to teachers, as `app.discussion` reads them.
+
+Owns `QtDiscussion` and `moderation_menu`. GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import discussion
+from sync.changes import Changes
+from ui.circle import CircleContext
+from ui.composer import QtComposer
+from ui.dialogs import ComposeDialog
+from ui.live import LiveQuery
+from ui.markdown import show_markdown
+
+ID = Qt.ItemDataRole.UserRole
+ROW = Qt.ItemDataRole.UserRole + 1
+
+
+def marks(widget: QWidget, row: dict[str, Any]) -> str:
+    words = {"hidden": widget.tr("hidden"), "locked": widget.tr("locked"), "redacted": widget.tr("redacted")}
+    found = [word for key, word in words.items() if row.get(key)]
+    return ("  [" + ", ".join(found) + "]") if found else ""
+
+
+def moderation_menu(
+    parent: QWidget, circle: CircleContext, row: dict[str, Any], *, lockable: bool = False
+) -> QMenu | None:
+    """The teacher's actions on an item, or None for anyone who may not moderate."""
+    if not circle.moderator:
+        return None
+    menu = QMenu(parent)
+    names = [("unhide" if row.get("hidden") else "hide")]
+    if lockable:
+        names.append("unlock" if row.get("locked") else "lock")
+    if not row.get("redacted"):
+        names.append("redact")
+    labels = {
+        "hide": parent.tr("Hide from students"),
+        "unhide": parent.tr("Unhide"),
+        "lock": parent.tr("Lock (no new replies)"),
+        "unlock": parent.tr("Unlock"),
+        "redact": parent.tr("Redact (delete the text for everyone)"),
+    }
+    session = circle.session
+    for name in names:
+        action = QAction(labels[name], menu)
+        action.setObjectName(name)
+
+        def moderate(_: bool = False, name: str = name) -> None:
+            commands = session.commands
+
+            async def work() -> None:
+                await discussion.moderate(commands, await discussion.find(commands, row["id"]), name)
+
+            session.run(work)
+
+        action.triggered.connect(moderate)
+        menu.addAction(action)
+    return menu
+
+
+class QtDiscussion(QWidget):
+    def __init__(self, circle: CircleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.circle = circle
+        self.session = circle.session
+        self.selected_id: str | None = None
+        self.thread: dict[str, Any] | None = None
+
+        self.new_button = QPushButton(self.tr("New thread…"), self)
+        self.new_button.setToolTip(self.tr("Start a thread (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_item)
+        self.threads = QListWidget(self)
+        self.threads.currentItemChanged.connect(self._selected)
+        self.threads.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.threads.customContextMenuRequested.connect(lambda at: self._menu(self.threads, at, True))
+        self.detail = QTextBrowser(self)
+        self.detail.setOpenExternalLinks(True)
+        self.replies = QListWidget(self)
+        self.replies.setWordWrap(True)
+        self.replies.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.replies.customContextMenuRequested.connect(lambda at: self._menu(self.replies, at, False))
+        self.composer = QtComposer(self.tr("Write a reply (Markdown)…"), self.tr("Reply"), self)
+        self.composer.submitted.connect(self.reply)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.threads)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail, 2)
+        right_layout.addWidget(self.replies, 2)
+        right_layout.addWidget(self.composer)
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 2)
+        QVBoxLayout(self).addWidget(splitter)
+
+        commands = lambda: self.session.commands  # noqa: E731 (the core may reopen)
+        self._list_query = LiveQuery(
+            self.session, lambda: discussion.threads(commands(), circle.space), self._show_threads
+        )
+        self._thread_query = LiveQuery(self.session, self._fetch_thread, self._show_thread)
+        self.session.changed.connect(self._on_changes)
+        circle.roles_changed.connect(self._list_query.refresh)
+        self._list_query.refresh()
+        self._show_thread(None)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.space == self.circle.space:
+            self._list_query.refresh()
+            if self.selected_id:
+                self._thread_query.refresh()
+
+    def _show_threads(self, threads: list[dict[str, Any]]) -> None:
+        self.threads.blockSignals(True)
+        self.threads.clear()
+        for row in reversed(threads):
+            line = self.tr("{title}  ·  {who}  ·  {n} replies").format(
+                title=row.get("title", ""), who=row["author_name"], n=row["replies"]
+            )
+            item = QListWidgetItem(line + marks(self, row))
+            item.setData(ID, row["id"])
+            item.setData(ROW, row)
+            self.threads.addItem(item)
+            if row["id"] == self.selected_id:
+                self.threads.setCurrentItem(item)
+        self.threads.blockSignals(False)
+        if self.selected_id and not any(
+            self.threads.item(i).data(ID) == self.selected_id for i in range(self.threads.count())
+        ):
+            self.selected_id = None  # hidden from me, or deleted
+            self._show_thread(None)
+        elif self.selected_id:
+            self._thread_query.refresh()
+
+    def _selected(self, item: QListWidgetItem | None) -> None:
+        self.selected_id = item.data(ID) if item is not None else None
+        self._thread_query.refresh()
+
+    async def _fetch_thread(self) -> dict[str, Any] | None:
+        if not self.selected_id:
+            return None
+        commands = self.session.commands
+        found = await discussion.find(commands, self.selected_id, frozenset({"thread"}), "thread")
+        return await discussion.thread(commands, found)
+
+    def _show_thread(self, thread: dict[str, Any] | None) -> None:
+        self.thread = thread
+        self.replies.clear()
+        self.composer.setVisible(thread is not None and (not thread.get("locked") or self.circle.moderator))
+        if thread is None:
+            show_markdown(self.detail, self.tr("*Select a thread, or start one with Ctrl+N.*"))
+            return
+        head = self.tr("*{who}, {when}*").format(who=thread["author_name"], when=thread["created"])
+        show_markdown(
+            self.detail, f"## {thread.get('title', '')}{marks(self, thread)}\n\n{head}\n\n{thread['text']}"
+        )
+        for row in thread["replies"]:
+            text = row["text"] if not row.get("redacted") else self.tr("(redacted by a teacher)")
+            item = QListWidgetItem(f"{row['author_name']}: {text}{marks(self, row)}")
+            item.setData(ID, row["id"])
+            item.setData(ROW, row)
+            self.replies.addItem(item)
+
+    def _menu(self, widget: QListWidget, at: QPoint, lockable: bool) -> None:
+        item = widget.itemAt(at)
+        if item is None:
+            return
+        menu = moderation_menu(self, self.circle, item.data(ROW), lockable=lockable)
+        if menu is not None:
+            menu.popup(widget.viewport().mapToGlobal(at))
+
+    def reply(self, text: str) -> None:
+        if not self.selected_id:
+            return
+        commands, typed = self.session.commands, self.selected_id
+
+        async def work() -> None:
+            await discussion.reply(commands, await discussion.find(commands, typed), text)
+
+        self.session.run(work, lambda _: self.composer.clear())
+
+    def new_item(self) -> None:
+        dialog = ComposeDialog(
+            self.tr("New thread"), self.tr("What is it about?"), self.tr("Say more (Markdown)"), self
+        )
+        dialog.accepted.connect(lambda: self._create(dialog))
+        dialog.open()
+
+    def _create(self, dialog: ComposeDialog) -> None:
+        title, text, tags = dialog.values()
+        commands, space = self.session.commands, self.circle.space
+
+        def select(op_id: Any) -> None:
+            self.selected_id = op_id.hex()
+            self._list_query.refresh()
+
+        self.session.run(lambda: discussion.new_thread(commands, space, title, text, tags), select)

@@ -1,0 +1,117 @@
+"""First run: ask for a display name, then offer to create a circle, join one with an
+invite code, or try a demo circle. Owns `FirstRunDialog` and the `FirstRun` it yields.
+GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstRun:
+    name: str
+    choice: str  # "create", "join", "demo" or "none"
+    circle_name: str = ""
+    invite_code: str = ""
+
+
+class FirstRunDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Welcome to StudyCircle"))
+        intro = QLabel(
+            self.tr(
+                "StudyCircle connects you directly with your classmates: no server, no account.\n"
+                "First, how should others see you?"
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText(self.tr("Your display name"))
+        self.create = QRadioButton(self.tr("Create a circle"), self)
+        self.circle_name = QLineEdit(self)
+        self.circle_name.setPlaceholderText(self.tr("The circle's name, e.g. Linear algebra"))
+        self.join = QRadioButton(self.tr("Join with an invite code"), self)
+        self.invite_code = QLineEdit(self)
+        self.invite_code.setPlaceholderText(self.tr("Paste the code someone sent you"))
+        self.demo = QRadioButton(self.tr("Try a demo circle (two sample classmates on this computer)"), self)
+        self.later = QRadioButton(self.tr("Just my notes for now"), self)
+        self.group = QButtonGroup(self)
+        for button in (self.create, self.join, self.demo, self.later):
+            self.group.addButton(button)
+            button.toggled.connect(self._update)
+        self.problem = QLabel(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Start"))
+        self.buttons.accepted.connect(self._start)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("Name"), self.name)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        for widget in (
+            self.create,
+            self.circle_name,
+            self.join,
+            self.invite_code,
+            self.demo,
+            self.later,
+            self.problem,
+            self.buttons,
+        ):
+            layout.addWidget(widget)
+        self.name.textChanged.connect(self._update)
+        self.circle_name.textChanged.connect(self._update)
+        self.invite_code.textChanged.connect(self._update)
+        self.create.setChecked(True)
+        self._update()
+
+    def _update(self, *_: object) -> None:
+        self.circle_name.setEnabled(self.create.isChecked())
+        self.invite_code.setEnabled(self.join.isChecked())
+        self.problem.setText(self._problem())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not self._problem())
+
+    def _problem(self) -> str:
+        if not self.name.text().strip():
+            return self.tr("Enter a display name.")
+        if self.create.isChecked() and not self.circle_name.text().strip():
+            return self.tr("Give the circle a name.")
+        if self.join.isChecked() and not self.invite_code.text().strip():
+            return self.tr("Paste the invite code.")
+        return ""
+
+    def _start(self) -> None:
+        if not self._problem():
+            self.accept()
+
+    def result_value(self) -> FirstRun:
+        choice = (
+            "create"
+            if self.create.isChecked()
+            else "join"
+            if self.join.isChecked()
+            else "demo"
+            if self.demo.isChecked()
+            else "none"
+        )
+        return FirstRun(
+            self.name.text().strip(), choice, self.circle_name.text().strip(), self.invite_code.text().strip()
+        )

@@ -1,0 +1,323 @@
+"""The Help desk tab: requests with filters, one request's detail (Markdown), its answers
+and progress notes in order with the accepted answer marked, and the steps the viewer
+may take (claim, answer or report progress, escalate, resolve/accept, reopen, me too,
+thank). Everything goes through `app.helpdesk` / `app.discussion`, as the CLI does.
+
+Owns `QtHelpDesk`. GUI thread; queries and commands run through the session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import discussion, helpdesk
+from sync.changes import Changes
+from sync.policy import Level
+from ui.circle import CircleContext
+from ui.composer import QtComposer
+from ui.dialogs import ComposeDialog
+from ui.live import LiveQuery
+from ui.markdown import quote_block, show_markdown
+
+ID = Qt.ItemDataRole.UserRole
+FILTERS = ("all", "open", "mine", "claimed", "escalated", "resolved")
+
+
+class QtHelpDesk(QWidget):
+    def __init__(self, circle: CircleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.circle = circle
+        self.session = circle.session
+        self.requests: list[dict[str, Any]] = []
+        self.current: dict[str, Any] | None = None
+        self.found: Any = None
+        self.selected_id: str | None = None
+
+        self.filter = QComboBox(self)
+        labels = {
+            "all": self.tr("All requests"),
+            "open": self.tr("Open"),
+            "mine": self.tr("Mine"),
+            "claimed": self.tr("Claimed by me"),
+            "escalated": self.tr("Escalated"),
+            "resolved": self.tr("Resolved"),
+        }
+        for key in FILTERS:
+            self.filter.addItem(labels[key], key)
+        self.filter.currentIndexChanged.connect(self._fill_list)
+        self.ask_button = QPushButton(self.tr("Ask for help…"), self)
+        self.ask_button.clicked.connect(self.ask)
+        self.list = QListWidget(self)
+        self.list.currentItemChanged.connect(self._selected)
+
+        self.detail = QTextBrowser(self)
+        self.detail.setOpenExternalLinks(True)
+        self.answers = QListWidget(self)
+        self.answers.setToolTip(self.tr("Select an answer to accept or thank it"))
+        self.answers.currentItemChanged.connect(self._update_actions)
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for name, label in (
+            ("claim", self.tr("Claim")),
+            ("escalate", self.tr("Escalate to a teacher")),
+            ("metoo", self.tr("Me too")),
+            ("resolve", self.tr("Mark resolved")),
+            ("accept", self.tr("Accept this answer")),
+            ("thank", self.tr("Thank")),
+            ("reopen", self.tr("Reopen")),
+        ):
+            button = QPushButton(label, self)
+            button.clicked.connect(lambda _=False, n=name: self.act(n))
+            self.buttons[name] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.composer = QtComposer(self.tr("Write an answer (Markdown)…"), self.tr("Answer"), self)
+        self.composer.submitted.connect(self.write)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.ask_button)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.list)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail, 3)
+        right_layout.addWidget(QLabel(self.tr("Answers"), self))
+        right_layout.addWidget(self.answers, 1)
+        right_layout.addLayout(actions)
+        right_layout.addWidget(self.composer)
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._list_query = LiveQuery(
+            self.session, lambda: helpdesk.listing(self.session.commands, circle.space), self._show_list
+        )
+        self._detail_query = LiveQuery(self.session, self._fetch_detail, self._show_detail)
+        self.session.changed.connect(self._on_changes)
+        circle.roles_changed.connect(self._update_actions)
+        self._list_query.refresh()
+        self._show_detail(None)
+
+    # -- live data -------------------------------------------------------------------
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.space != self.circle.space:
+            return
+        self._list_query.refresh()
+        if self.selected_id:
+            self._detail_query.refresh()
+
+    def _show_list(self, requests: list[dict[str, Any]]) -> None:
+        self.requests = requests
+        self._fill_list()
+
+    def _wanted(self, request: dict[str, Any]) -> bool:
+        key = self.filter.currentData()
+        if key == "mine":
+            return self.circle.is_me(request["author"])
+        if key == "claimed":
+            return self.session.my_name in request["claimed_by"]
+        return key == "all" or request["status"] == key
+
+    def _fill_list(self) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        status_words = {
+            "open": self.tr("open"),
+            "claimed": self.tr("claimed"),
+            "escalated": self.tr("escalated"),
+            "resolved": self.tr("resolved"),
+        }
+        for request in reversed(self.requests):  # newest first
+            if not self._wanted(request):
+                continue
+            line = self.tr("{title}  ·  {status}  ·  {answers} answers  ·  {who}").format(
+                title=request.get("title", ""),
+                status=status_words.get(request["status"], request["status"]),
+                answers=request["answers"],
+                who=request["author_name"],
+            )
+            if request.get("hidden"):
+                line += "  " + self.tr("[hidden]")
+            item = QListWidgetItem(line)
+            item.setData(ID, request["id"])
+            self.list.addItem(item)
+            if request["id"] == self.selected_id:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+
+    def _selected(self, item: QListWidgetItem | None) -> None:
+        self.selected_id = item.data(ID) if item is not None else None
+        if self.selected_id:
+            self._detail_query.refresh()
+        else:
+            self._show_detail(None)
+
+    async def _fetch_detail(self) -> tuple[Any, dict[str, Any]] | None:
+        typed = self.selected_id
+        if not typed:
+            return None
+        found = await helpdesk.find_request(self.session.commands, typed)
+        return found, await helpdesk.detail(self.session.commands, found)
+
+    def _show_detail(self, result: tuple[Any, dict[str, Any]] | None) -> None:
+        self.found, self.current = result if result is not None else (None, None)
+        data = self.current
+        if data is None:
+            show_markdown(self.detail, self.tr("*Select a request, or ask for help.*"))
+            self.answers.clear()
+            self._update_actions()
+            return
+        show_markdown(self.detail, self._as_markdown(data))
+        keep = self.answers.currentItem().data(ID) if self.answers.currentItem() else None
+        self.answers.blockSignals(True)
+        self.answers.clear()
+        for answer in data["answers"]:
+            mark = "✔ " if answer["accepted"] else ""
+            line = f"{mark}{answer['author_name']}: {' '.join(answer['text'].split())[:100]}"
+            if answer["thanks"]:
+                line += "  " + self.tr("({n} thanks)").format(n=answer["thanks"])
+            item = QListWidgetItem(line)
+            item.setData(ID, answer["id"])
+            self.answers.addItem(item)
+            if answer["id"] == keep:
+                self.answers.setCurrentItem(item)
+        self.answers.blockSignals(False)
+        self._update_actions()
+
+    def _as_markdown(self, data: dict[str, Any]) -> str:
+        lines = [f"## {data.get('title', '')}"]
+        status = self.tr("Status: **{status}**").format(status=data["status"])
+        if data["claimed_by"]:
+            status += "  ·  " + self.tr("claimed by {names}").format(names=", ".join(data["claimed_by"]))
+        if data["me_too"]:
+            status += "  ·  " + self.tr("{n} also need this").format(n=data["me_too"])
+        lines += [
+            self.tr("*asked by {who} on {when}*").format(who=data["author_name"], when=data["created"]),
+            "",
+            status,
+            "",
+            data["text"],
+            "",
+        ]
+        timeline = [("answer", row) for row in data["answers"]] + [
+            ("progress", row) for row in data["progress"]
+        ]
+        timeline.sort(key=lambda entry: entry[1]["created"])
+        for kind, row in timeline:
+            if kind == "answer":
+                head = self.tr("**Answer** by {who}").format(who=row["author_name"])
+                if row["accepted"]:
+                    head = "✔ " + self.tr("**Accepted answer** by {who}").format(who=row["author_name"])
+            else:
+                head = self.tr("**Progress** from {who}").format(who=row["author_name"])
+            flags = [word for key, word in self._flag_words() if row.get(key)]
+            if flags:
+                head += " *(" + ", ".join(flags) + ")*"
+            lines += ["---", f"{head} — {row['created']}", "", quote_block(row["text"]), ""]
+        return "\n".join(lines)
+
+    def _flag_words(self) -> list[tuple[str, str]]:
+        return [("hidden", self.tr("hidden")), ("redacted", self.tr("redacted"))]
+
+    # -- what the viewer may do ------------------------------------------------------
+    def _update_actions(self, *_: object) -> None:
+        data = self.current
+        asker = data is not None and self.circle.is_me(data["author"])
+        status = data["status"] if data else ""
+        answer = self._selected_answer()
+        claimed_by_me = data is not None and self.session.my_name in data["claimed_by"]
+        may = {
+            "claim": data is not None and not asker and status in ("open", "claimed") and not claimed_by_me,
+            "escalate": data is not None
+            and status in ("open", "claimed")
+            and (asker or claimed_by_me or self.circle.level >= Level.MENTOR),
+            "metoo": data is not None and not asker and status != "resolved",
+            "resolve": asker and status != "resolved",
+            "accept": asker and answer is not None and not answer["accepted"],
+            "thank": answer is not None and not self.circle.is_me(answer["author"]),
+            "reopen": asker and status == "resolved",
+        }
+        for name, button in self.buttons.items():
+            button.setVisible(bool(may[name]))
+        self.composer.setVisible(data is not None)
+        self.composer.button.setText(self.tr("Report progress") if asker else self.tr("Answer"))
+        self.composer.editor.setPlaceholderText(
+            self.tr("How is it going? (Markdown)…") if asker else self.tr("Write an answer (Markdown)…")
+        )
+
+    def _selected_answer(self) -> dict[str, Any] | None:
+        item = self.answers.currentItem()
+        if item is None or self.current is None:
+            return None
+        return next((a for a in self.current["answers"] if a["id"] == item.data(ID)), None)
+
+    def act(self, name: str) -> None:
+        found, commands = self.found, self.session.commands
+        if found is None:
+            return
+        answer = self._selected_answer()
+        if name in helpdesk.STEPS:
+            self.session.run(lambda: helpdesk.step(commands, found, name))
+        elif name == "resolve":
+            self.session.run(lambda: helpdesk.resolve(commands, found, None))
+        elif name == "accept" and answer is not None:
+            self.session.run(lambda: helpdesk.resolve(commands, found, answer["id"]))
+        elif name == "thank" and answer is not None:
+
+            async def thank() -> None:
+                await discussion.thank(commands, await discussion.find(commands, answer["id"]))
+
+            self.session.run(thank)
+
+    def write(self, text: str) -> None:
+        found = self.found
+        if found is None:
+            return
+        commands = self.session.commands
+        asker = self.circle.is_me(self.current["author"]) if self.current else False
+        work = helpdesk.progress if asker else helpdesk.answer
+        self.session.run(lambda: work(commands, found, text), lambda _: self.composer.clear())
+
+    def ask(self) -> None:
+        dialog = ComposeDialog(
+            self.tr("Ask for help"),
+            self.tr("In a few words: what are you stuck on?"),
+            self.tr("What did you try? (Markdown)"),
+            self,
+        )
+        dialog.accepted.connect(lambda: self._ask(dialog))
+        dialog.open()
+
+    def _ask(self, dialog: ComposeDialog) -> None:
+        title, text, tags = dialog.values()
+        commands, space = self.session.commands, self.circle.space
+
+        def select(op_id: Any) -> None:
+            self.selected_id = op_id.hex()
+            self.filter.setCurrentIndex(0)
+            self._list_query.refresh()
+            self._detail_query.refresh()
+
+        self.session.run(lambda: helpdesk.ask(commands, space, title, text, tags), select)

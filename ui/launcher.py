@@ -1,0 +1,104 @@
+"""From start to the main window: the first-run dialog when there is no identity yet,
+opening the core on the right network (the LAN, or an in-memory one for the demo),
+carrying out the first choice (create, join, demo), and running until the window closes.
+
+Owns `Launch` (what to open) and `run_desktop` (trio's root task in the GUI). Runs on
+the trio guest run; dialogs are opened with `open()` and awaited through their signals.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import trio
+from PySide6.QtCore import QCoreApplication, QSettings, SignalInstance
+
+from app import demo, identity
+from app.launch import Network, lan_network, memory_network
+from app.paths import key_path
+from app.sync_service import SyncSettings
+from ui.first_run import FirstRun, FirstRunDialog
+from ui.main_window import MainWindow
+from ui.runtime import Runtime
+from ui.session import Session
+
+
+@dataclass
+class Launch:
+    home: Path
+    demo: bool = False  # run on an in-memory network with two demo classmates
+    network_for: Callable[[bool], Network] = field(
+        default=lambda demo: memory_network() if demo else lan_network()
+    )
+    settings: QSettings | None = None  # default: desktop.ini in the data directory
+    sync_settings: SyncSettings | None = None
+    local_only: bool = False
+    verify_workers: int = 2
+    on_window: Callable[[MainWindow], None] = lambda window: None
+    on_first_run: Callable[[FirstRunDialog], None] = lambda dialog: None
+
+
+async def signalled(*signals: SignalInstance) -> int:
+    """Wait for the first of `signals`; its index."""
+    event, fired = trio.Event(), []
+    for index, signal in enumerate(signals):
+        signal.connect(lambda *_, index=index: (fired.append(index), event.set()))
+    await event.wait()
+    return fired[0]
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Launch", text)
+
+
+async def run_desktop(runtime: Runtime, launch: Launch) -> None:
+    first: FirstRun | None = None
+    if not key_path(launch.home).exists():
+        dialog = FirstRunDialog()
+        dialog.open()
+        launch.on_first_run(dialog)
+        if await signalled(dialog.accepted, dialog.rejected) == 1:
+            return
+        first = dialog.result_value()
+        identity.create(launch.home, first.name)
+    use_demo = launch.demo or (first is not None and first.choice == "demo")
+    network = launch.network_for(use_demo)
+    session = Session(runtime)
+    if use_demo:
+        session.label = tr("demo: an in-memory network on this computer")
+    settings = launch.settings or QSettings(str(launch.home / "desktop.ini"), QSettings.Format.IniFormat)
+    closed = trio.Event()
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(
+            lambda: session.serve(
+                home=launch.home,
+                network=network,
+                sync_settings=launch.sync_settings,
+                local_only=launch.local_only,
+                verify_workers=launch.verify_workers,
+                until=closed,
+            )
+        )
+        await signalled(session.ready)
+        window = MainWindow(session, settings)
+        window.closed.connect(closed.set)
+        window.show()
+        launch.on_window(window)
+        if first is not None and first.choice == "create":
+            commands = session.commands
+            session.run(lambda: commands.create_circle(first.circle_name), window._created)
+        elif first is not None and first.choice == "join":
+            window.join(first.invite_code)
+        if use_demo:
+            window.statusBar().showMessage(tr("Starting the demo classmates…"))
+            nursery.start_soon(_demo_peers, network, window)
+        await closed.wait()
+        nursery.cancel_scope.cancel()
+
+
+async def _demo_peers(network: Network, window: MainWindow) -> None:
+    with tempfile.TemporaryDirectory(prefix="studycircle-demo-") as base:
+        await demo.run_demo_peers(network, Path(base), window.join)

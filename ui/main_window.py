@@ -1,0 +1,198 @@
+"""The main window: a sidebar with My notes and the person's circles, the chosen page on
+the right, menus and shortcuts (Ctrl+N new, Ctrl+F search, Ctrl+Q quit), the sync status
+bar, and window geometry plus the last open circle kept in `QSettings`.
+
+Owns `MainWindow`; emits `closed` when the person closes it (the launcher then stops
+the runtime so trio finishes before Qt quits). GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QWidget,
+)
+
+from sync.changes import Changes
+from sync.ids import SpaceId
+from ui.circle_view import QtCircle
+from ui.dialogs import LineDialog
+from ui.live import LiveQuery
+from ui.notes_view import QtNotes
+from ui.session import Session
+from ui.status import QtSyncStatus
+
+SPACE = Qt.ItemDataRole.UserRole
+NOTES = "notes"
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(self, session: Session, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.settings = settings
+        self.setWindowTitle(self.tr("StudyCircle — {name}").format(name=session.my_name))
+        self.circles: dict[SpaceId, QtCircle] = {}
+        self.circle_names: list[tuple[SpaceId, str]] = []
+        self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
+
+        self.sidebar = QListWidget(self)
+        self.sidebar.setMaximumWidth(260)
+        self.sidebar.currentItemChanged.connect(self._page_chosen)
+        self.pages = QStackedWidget(self)
+        self.notes = QtNotes(session, self)
+        self.pages.addWidget(self.notes)
+        notes_item = QListWidgetItem(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon), self.tr("My notes")
+        )
+        notes_item.setData(SPACE, NOTES)
+        self.sidebar.addItem(notes_item)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+
+        self.sync_status = QtSyncStatus(session, self)
+        self.statusBar().addPermanentWidget(self.sync_status)
+        session.runtime.failed.connect(self.show_error)
+        self._menus()
+
+        self._circles_query = LiveQuery(session, lambda: session.commands.circles(), self._show_circles)
+        session.changed.connect(self._on_changes)
+        self._circles_query.refresh()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&Circle"))
+        for label, keys, handler in (
+            (self.tr("&New circle…"), "Ctrl+Shift+N", self.new_circle),
+            (self.tr("&Join with an invite code…"), "Ctrl+J", self.join_circle),
+            (self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close),
+        ):
+            action = QAction(label, self)
+            action.setShortcut(keys)
+            action.triggered.connect(handler)
+            file_menu.addAction(action)
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        for label, keys, handler in (
+            (self.tr("&New thread / note"), QKeySequence.StandardKey.New, self.new_item),
+            (self.tr("&Find"), QKeySequence.StandardKey.Find, self.find),
+        ):
+            action = QAction(label, self)
+            action.setShortcut(keys)
+            action.triggered.connect(handler)
+            edit_menu.addAction(action)
+
+    # -- circles in the sidebar --------------------------------------------------------
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.space not in self.circles and changes.space != self.notes.space:
+            self._circles_query.refresh()  # a circle created, joined, or its first ops arrived
+
+    def _show_circles(self, circles: list[tuple[SpaceId, str]]) -> None:
+        self.circle_names = circles
+        self.notes.circles = circles
+        known = {self.sidebar.item(i).data(SPACE) for i in range(self.sidebar.count())}
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon)
+        for space, name in circles:
+            if space not in known:
+                item = QListWidgetItem(icon, name)
+                item.setData(SPACE, space)
+                self.sidebar.addItem(item)
+        if self._pending_open is not None and any(space == self._pending_open for space, _ in circles):
+            self.open_page(self._pending_open)
+            self._pending_open = None
+            self.statusBar().clearMessage()
+        elif self.sidebar.currentItem() is None:
+            last = self.settings.value("circle/last")
+            self.open_page(bytes.fromhex(last) if isinstance(last, str) and last != NOTES else NOTES)
+
+    def open_page(self, key: SpaceId | bytes | str) -> None:
+        for i in range(self.sidebar.count()):
+            if self.sidebar.item(i).data(SPACE) == key:
+                self.sidebar.setCurrentRow(i)
+                return
+        self.sidebar.setCurrentRow(0)
+
+    def _page_chosen(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        key = item.data(SPACE)
+        if key == NOTES:
+            self.pages.setCurrentWidget(self.notes)
+            return
+        page = self.circles.get(key)
+        if page is None:
+            page = self.circles[key] = QtCircle(self.session, key, item.text(), self)
+            self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+
+    def circle(self, space: SpaceId) -> QtCircle:
+        """The page of `space`, opened (tests and the screenshot script use this)."""
+        self.open_page(space)
+        return self.circles[space]
+
+    # -- actions ----------------------------------------------------------------------
+    def new_item(self) -> None:
+        page = self.pages.currentWidget()
+        if isinstance(page, QtCircle | QtNotes):
+            page.new_item()
+
+    def find(self) -> None:
+        page = self.pages.currentWidget()
+        if isinstance(page, QtCircle | QtNotes):
+            page.find()
+
+    def new_circle(self) -> None:
+        dialog = LineDialog(
+            self.tr("New circle"), self.tr("Name"), self.tr("e.g. Linear algebra, group B"), self
+        )
+        dialog.accepted.connect(lambda: self._create(dialog.value()))
+        dialog.open()
+
+    def _create(self, name: str) -> None:
+        commands = self.session.commands
+        self.session.run(lambda: commands.create_circle(name), self._created)
+
+    def _created(self, space: SpaceId) -> None:
+        self._pending_open = space
+        self._circles_query.refresh()
+
+    def join_circle(self) -> None:
+        dialog = LineDialog(self.tr("Join a circle"), self.tr("Invite code"), "sc1.…", self)
+        dialog.accepted.connect(lambda: self.join(dialog.value()))
+        dialog.open()
+
+    def join(self, code: str) -> None:
+        core = self.session.core
+        if core is None:
+            return
+        self.statusBar().showMessage(self.tr("Joining: fetching the circle from the inviter…"))
+        self.session.run(lambda: core.join(code), self._created)
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage("⚠ " + message, 15000)
+
+    # -- closing ----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        current = self.sidebar.currentItem()
+        if current is not None:
+            key = current.data(SPACE)
+            self.settings.setValue("circle/last", key if key == NOTES else bytes(key).hex())
+        self.settings.sync()
+        event.accept()
+        self.closed.emit()

@@ -1,0 +1,148 @@
+"""The Members tab: who is in the circle and in which role, who helped (answers,
+accepted, thanks — a record, not a ranking), inviting, and — only for those who
+outrank the member — appointing a mentor or teacher and removing. Owns `QtMembers`.
+GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QMenu,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import discussion
+from app.commands import Member
+from sync.changes import Changes
+from sync.policy import ROLE_BY_NAME, Level
+from ui.circle import CircleContext
+from ui.dialogs import InviteDialog
+from ui.live import LiveQuery
+
+MEMBER = Qt.ItemDataRole.UserRole
+
+
+class QtMembers(QWidget):
+    def __init__(self, circle: CircleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.circle = circle
+        self.session = circle.session
+        self.helped: dict[str, dict[str, Any]] = {}
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderLabels([self.tr("Name"), self.tr("Role"), self.tr("Helped")])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._menu)
+        self.invite_button = QPushButton(self.tr("Invite…"), self)
+        self.invite_button.clicked.connect(self.invite)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.invite_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tree)
+        self._helpers = LiveQuery(
+            self.session, lambda: discussion.helpers(self.session.commands, circle.space), self._show_helpers
+        )
+        circle.roles_changed.connect(self._fill)
+        self.session.changed.connect(self._on_changes)
+        self._helpers.refresh()
+        self._fill()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.space == self.circle.space:
+            self._helpers.refresh()
+
+    def _show_helpers(self, helpers: list[dict[str, Any]]) -> None:
+        self.helped = {row["device_id"]: row for row in helpers}
+        self._fill()
+
+    def _fill(self) -> None:
+        self.tree.clear()
+        roles = {r: self.tr(r) for r in ("owner", "teacher", "mentor", "member")}
+        for member in self.circle.members:
+            helped = self.helped.get(member.device.hex())
+            summary = (
+                self.tr("{a} answers, {c} accepted, {t} thanks").format(
+                    a=helped["answers"], c=helped["accepted"], t=helped["thanks"]
+                )
+                if helped
+                else ""
+            )
+            name = member.name + (self.tr(" (you)") if member.device == self.session.me else "")
+            item = QTreeWidgetItem([name, roles.get(member.role, member.role), summary])
+            item.setData(0, MEMBER, member)
+            self.tree.addTopLevelItem(item)
+        self.tree.resizeColumnToContents(0)
+        self.invite_button.setVisible(self.circle.level >= Level.MEMBER)
+
+    def actions_for(self, member: Member) -> list[tuple[str, str]]:
+        """(action, label) a viewer may take on `member`: only on members they outrank."""
+        mine, theirs = self.circle.level, ROLE_BY_NAME[member.role]
+        if member.device == self.session.me or mine < Level.TEACHER or theirs >= mine:
+            return []
+        found = []
+        for role, label in (
+            ("member", self.tr("Make a member")),
+            ("mentor", self.tr("Appoint as mentor")),
+            ("teacher", self.tr("Appoint as teacher")),
+        ):
+            needed = Level.OWNER if role == "teacher" else Level.TEACHER
+            if role != member.role and mine >= needed:
+                found.append((f"role:{role}", label))
+        found.append(("remove", self.tr("Remove from the circle")))
+        return found
+
+    def _menu(self, at: QPoint) -> None:
+        item = self.tree.itemAt(at)
+        if item is None:
+            return
+        member: Member = item.data(0, MEMBER)
+        choices = self.actions_for(member)
+        if not choices:
+            return
+        menu = QMenu(self)
+        for name, label in choices:
+            action = QAction(label, menu)
+            action.setObjectName(name)
+            action.triggered.connect(lambda _=False, n=name: self.act(member, n))
+            menu.addAction(action)
+        menu.popup(self.tree.viewport().mapToGlobal(at))
+
+    def act(self, member: Member, name: str) -> None:
+        commands, space = self.session.commands, self.circle.space
+        if name == "remove":
+            self.session.run(lambda: commands.remove(space, member))
+        else:
+            role = name.split(":", 1)[1]
+            self.session.run(lambda: commands.set_role(space, member, role))
+
+    def invite(self) -> None:
+        level = self.circle.level
+        roles = (
+            ["member"]
+            + (["mentor"] if level >= Level.TEACHER else [])
+            + (["teacher"] if level >= Level.OWNER else [])
+        )
+        dialog = InviteDialog(roles, self)
+        self.invite_dialog = dialog
+        dialog.make.clicked.connect(lambda: self._make_code(dialog))
+        dialog.open()
+
+    def _make_code(self, dialog: InviteDialog) -> None:
+        core, space = self.session.core, self.circle.space
+        if core is None:
+            return
+        role, uses, hours = dialog.role.currentData(), dialog.uses.value(), dialog.hours.value()
+        self.session.run(
+            lambda: core.invite(space, role=role, uses=uses, expires_hours=hours), dialog.show_code
+        )

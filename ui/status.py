@@ -1,0 +1,56 @@
+"""The status bar's account of sync, told truthfully from the sync service: peers
+connected, "up to date" or "receiving N ops", and when the last sync ended.
+Owns `QtSyncStatus`. GUI thread (reads the service's status on Qt's loop).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QWidget
+
+from sync.changes import Changes
+from ui.session import Session
+
+
+class QtSyncStatus(QLabel):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.receiving = 0  # ops taken in while sessions ran, since the last "up to date"
+        session.peers_changed.connect(self.update_text)
+        session.changed.connect(self._changed)
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)  # the "last sync" time and session counts move on timers too
+        self.timer.timeout.connect(self.update_text)
+        self.timer.start()
+        self.update_text()
+
+    def _changed(self, changes: Changes) -> None:
+        core = self.session.core
+        if core is not None and core.sync.status.sessions_running and not changes.kinds:
+            self.receiving += len(changes.added)
+        self.update_text()
+
+    def update_text(self) -> None:
+        core = self.session.core
+        if core is None:
+            self.setText(self.tr("Offline"))
+            return
+        status = core.sync.status
+        peers = len(core.host.connected_peers())
+        parts = [self.tr("%n peer(s) connected", "", peers)]
+        if status.sessions_running:
+            parts.append(
+                self.tr("receiving %n op(s)", "", self.receiving) if self.receiving else self.tr("syncing…")
+            )
+        else:
+            self.receiving = 0
+            parts.append(self.tr("up to date") if peers else self.tr("waiting for peers"))
+        if status.last_sync_ms is not None:
+            when = datetime.fromtimestamp(status.last_sync_ms / 1000).strftime("%H:%M:%S")
+            parts.append(self.tr("last sync {time}").format(time=when))
+        if self.session.label:
+            parts.append(self.session.label)
+        self.setText("  ·  ".join(parts))
