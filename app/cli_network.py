@@ -12,6 +12,7 @@ from typing import Any
 import trio
 
 from app.cli_base import CommandLine, Needs, emit
+from app.personal import shared_spaces
 
 SERVING_FILE = "serving.json"
 
@@ -27,7 +28,7 @@ def serving_addresses(home: Path) -> list[str]:
 async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
     peer = await core.host.connect(args.connect)
     total = 0
-    for space in await core.database.run(core.database.replica.spaces):
+    for space in await core.database.run(shared_spaces, core.database.replica):  # not My notes
         report = await core.sync.reconcile(peer, space)
         total += report.ops_accepted
     emit(args, {"peer_id": peer, "ops_received": total}, f"Synced with {peer}: {total} new ops")

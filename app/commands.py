@@ -19,6 +19,7 @@ from app.database import Database
 from app.errors import CommandError
 from app.identity import Identity
 from app.lookup import resolve_name_or_prefix, resolve_prefix
+from app.personal import shared_spaces
 from sync import writer
 from sync.changes import Changes
 from sync.errors import Rejected
@@ -213,7 +214,7 @@ def circle_state(replica: Replica, space: SpaceId) -> CircleState:
 
 def _circles(replica: Replica) -> list[tuple[SpaceId, str]]:
     replica.refresh()
-    return [(space, replica.context(space).name) for space in replica.spaces()]
+    return [(space, replica.context(space).name) for space in shared_spaces(replica)]
 
 
 def sentence(text: str) -> str:

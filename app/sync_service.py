@@ -26,6 +26,7 @@ from app import exchange
 from app.clock import Clock
 from app.database import Database
 from app.peer_sessions import Link, PeerSessions
+from app.personal import shared_spaces
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
@@ -139,7 +140,7 @@ class SyncService:
 
     # -- spaces and gossip ------------------------------------------------------------
     async def _watch_new_spaces(self) -> None:
-        for space in await self.database.run(self.replica.spaces):
+        for space in await self.database.run(shared_spaces, self.replica):  # nobody else holds "My notes"
             if space in self._watched:
                 continue
             self._watched.add(space)

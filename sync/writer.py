@@ -154,6 +154,39 @@ def write(
     return op, changes
 
 
+def write_many(
+    replica: Replica,
+    space: SpaceId,
+    ops: Iterable[tuple[str, dict[str, Any]]],
+    *,
+    now_ms: int,
+) -> tuple[list[VerifiedOp], Changes]:
+    """Write several ops of this device, in order, in one IMMEDIATE transaction.
+
+    All or nothing: if any op would be refused, none is written and the refusal names
+    which one (its position, counting from 1). For bulk work such as importing notes,
+    where one transaction per op would spend most of its time committing.
+    """
+    written: list[VerifiedOp] = []
+    each: list[Changes] = []
+    with _writing(replica, space) as context:
+        for position, (kind, fields) in enumerate(ops, start=1):
+            op = _build(replica, context, kind, fields, now_ms=now_ms)
+            try:
+                each.append(_admit_own(replica, context, op, allow_invalid=False))
+            except Rejected as error:
+                raise Rejected(error.reason, f"op {position} ({kind}): {error.detail}") from None
+            written.append(op)
+    changes = Changes(
+        space,
+        tuple(op_id for change in each for op_id in change.added),
+        frozenset(kind for change in each for kind in change.kinds),
+        members=any(change.members for change in each),
+        rebuilt=any(change.rebuilt for change in each),
+    )
+    return written, changes
+
+
 def create_space(
     replica: Replica,
     *,
@@ -162,8 +195,13 @@ def create_space(
     space_key: bytes,
     now_ms: int,
     policy: dict[str, int] | None = None,
+    settings: dict[str, str | int | bool] | None = None,
 ) -> SpaceId:
-    """Sign a genesis op: its hash is the new space's id; this device is its owner."""
+    """Sign a genesis op: its hash is the new space's id; this device is its owner.
+
+    `settings` are written as `space.settings` ops in the same transaction, so a space
+    that must be born with them (a personal space) never exists without them.
+    """
     if not name.strip():
         raise Rejected(Reason.BAD_CONTENT, "a circle needs a name")
     draft = Header(
@@ -188,6 +226,10 @@ def create_space(
         db.execute("INSERT INTO keyring (space, ref, key) VALUES (?, ?, ?)", (space, space, space_key))
         replica.forget(space)
         _admit_own(replica, replica.context(space), op, allow_invalid=False)
+        for key, value in sorted((settings or {}).items()):
+            context = replica.context(space)
+            setting = _build(replica, context, "space.settings", {"key": key, "value": value}, now_ms=now_ms)
+            _admit_own(replica, context, setting, allow_invalid=False)
     return space
 
 

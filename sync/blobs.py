@@ -1,0 +1,185 @@
+"""Files as blobs: bytes addressed by their hash, kept beside the op log.
+
+An op names a file by `FileRef` (blob hash, name, size); the bytes are a blob, stored
+once however many ops and spaces refer to it. A blob's id is BLAKE2b-256 of its bytes
+under the personalisation `sc-blob`, so it never collides with an op id or any other
+hash of the protocol. It is stored in chunks of `CHUNK_BYTES` (all full but the last),
+whole or not at all, and only after its bytes were checked against its id and bound.
+
+Which blobs matter is a function of the valid ops: a space *refers to* a blob if one
+of its items that is neither deleted nor redacted lists it among its files. Only those
+are served to the space's members, and `wanted` lists those this device still lacks.
+
+Pure: no I/O besides the SQLite connection (or `Store`) it is given; runs on the
+thread that owns the store (the app's database worker).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any, NewType
+
+from sync.content import MAX_FILE_BYTES
+from sync.errors import Reason, Rejected
+from sync.ids import HASH_LEN, SpaceId, short
+from sync.reducers.marks import marks_of, resolve
+from sync.store import Store
+from sync.wire.blob import CHUNK_BYTES
+from sync.wire.canonical import unpack_canonical
+
+BlobId = NewType("BlobId", bytes)
+
+BLOB_PERSON = b"sc-blob"
+
+
+def blob_id(data: bytes | memoryview) -> BlobId:
+    """The id of a blob holding exactly `data`."""
+    return _hashed([data])
+
+
+def hasher() -> Any:
+    """An incremental hasher giving the same id as `blob_id`, for bytes that come in chunks."""
+    return hashlib.blake2b(digest_size=HASH_LEN, person=BLOB_PERSON)
+
+
+def _hashed(chunks: Sequence[bytes | memoryview]) -> BlobId:
+    state = hasher()
+    for chunk in chunks:
+        state.update(chunk)
+    return BlobId(state.digest())
+
+
+def chunk_count(size: int) -> int:
+    return -(-size // CHUNK_BYTES)
+
+
+def chunk_length(size: int, index: int) -> int:
+    """How long chunk `index` of a blob of `size` bytes is (every chunk is full but the last)."""
+    return min(CHUNK_BYTES, size - index * CHUNK_BYTES)
+
+
+def check_size(size: int) -> None:
+    if not 0 <= size <= MAX_FILE_BYTES:
+        raise Rejected(Reason.OVERSIZE, f"a file is at most {MAX_FILE_BYTES} bytes, not {size}")
+
+
+def split(data: bytes) -> list[memoryview]:
+    """`data` as the chunks it is stored in, without copying it."""
+    view = memoryview(data)
+    return [view[start : start + CHUNK_BYTES] for start in range(0, len(data), CHUNK_BYTES)]
+
+
+def put(store: Store, data: bytes) -> BlobId:
+    """Store `data` as a blob (a no-op if it is here already); returns its id."""
+    chunks = split(data)
+    blob = _hashed(chunks)
+    put_chunks(store, blob, chunks)
+    return blob
+
+
+def put_chunks(store: Store, blob: bytes, chunks: Sequence[bytes | memoryview]) -> bool:
+    """Store the blob `blob` from its chunks, after checking them; True if it is new here.
+
+    Refused, with nothing stored: chunks not cut as stored (`Reason.MALFORMED`), more
+    than `MAX_FILE_BYTES` (`OVERSIZE`), or bytes whose hash is not `blob` (`BAD_BODY`).
+    """
+    if len(blob) != HASH_LEN:
+        raise Rejected(Reason.MALFORMED, "a blob id is 32 bytes")
+    size = sum(len(chunk) for chunk in chunks)
+    check_size(size)
+    if len(chunks) != chunk_count(size) or any(
+        len(chunk) != chunk_length(size, index) for index, chunk in enumerate(chunks)
+    ):
+        raise Rejected(
+            Reason.MALFORMED, f"a blob comes in chunks of {CHUNK_BYTES} bytes, the last one shorter"
+        )
+    if _hashed(chunks) != blob:
+        raise Rejected(Reason.BAD_BODY, f"these bytes are not the file {short(blob)}")
+    with store.transaction() as db:
+        added = db.execute("INSERT OR IGNORE INTO blobs (blob, size) VALUES (?, ?)", (blob, size)).rowcount
+        if added:
+            db.executemany(
+                "INSERT INTO blob_chunks (blob, idx, data) VALUES (?, ?, ?)",
+                ((blob, index, chunk) for index, chunk in enumerate(chunks)),
+            )
+    return bool(added)
+
+
+def remove(store: Store, blob: bytes) -> bool:
+    """Delete a blob that no item of any space refers to (undoing a write that failed)."""
+    with store.transaction() as db:
+        if _referring_items(db, None, blob):
+            return False
+        db.execute("DELETE FROM blob_chunks WHERE blob = ?", (blob,))
+        return db.execute("DELETE FROM blobs WHERE blob = ?", (blob,)).rowcount > 0
+
+
+def size_of(db: sqlite3.Connection, blob: bytes) -> int | None:
+    """The blob's size, or None if it is not here."""
+    row = db.execute("SELECT size FROM blobs WHERE blob = ?", (blob,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def has(db: sqlite3.Connection, blob: bytes) -> bool:
+    return size_of(db, blob) is not None
+
+
+def read_chunk(db: sqlite3.Connection, blob: bytes, index: int) -> bytes:
+    row = db.execute("SELECT data FROM blob_chunks WHERE blob = ? AND idx = ?", (blob, index)).fetchone()
+    if row is None:
+        raise KeyError(f"no chunk {index} of blob {short(blob)}")
+    return bytes(row[0])
+
+
+def read(db: sqlite3.Connection, blob: bytes) -> Iterator[bytes]:
+    """The blob's bytes, chunk by chunk (each read when it is asked for)."""
+    size = size_of(db, blob)
+    if size is None:
+        raise KeyError(f"no blob {short(blob)}")
+    for index in range(chunk_count(size)):
+        yield read_chunk(db, blob, index)
+
+
+def files_of(extra: dict[str, Any]) -> list[tuple[bytes, str, int]]:
+    """The (blob, name, size) of each file an item's `extra` lists."""
+    return [(bytes(blob), str(name), int(size)) for blob, name, size in extra.get("files", ())]
+
+
+def _referring_items(
+    db: sqlite3.Connection, space: SpaceId | None, blob: bytes | None
+) -> list[tuple[Any, ...]]:
+    """(space, item, files) of live items (of `space`, or of all) listing files (`blob`, or any)."""
+    sql = "SELECT space, item_id, extra FROM items WHERE extra IS NOT NULL AND deleted = 0"
+    params: list[Any] = []
+    if space is not None:
+        sql += " AND space = ?"
+        params.append(space)
+    if blob is not None:  # a cheap pre-filter on the packed bytes; each hit is decoded below
+        sql += " AND instr(extra, ?) > 0"
+        params.append(blob)
+    rows = []
+    for item_space, item, extra in db.execute(sql, params).fetchall():
+        files = files_of(unpack_canonical(extra))
+        if not files or (blob is not None and all(ref[0] != blob for ref in files)):
+            continue
+        if resolve(marks_of(db, item_space, item)).redacted:
+            continue  # a redacted item's files go with its text
+        rows.append((item_space, item, files))
+    return rows
+
+
+def referenced(db: sqlite3.Connection, space: SpaceId, blob: bytes) -> bool:
+    """Does a live (not deleted, not redacted) item of `space` list the file `blob`?"""
+    return bool(_referring_items(db, space, blob))
+
+
+def wanted(db: sqlite3.Connection, space: SpaceId) -> list[BlobId]:
+    """The blobs the space's live items refer to that are not here, in a stable order."""
+    missing: dict[bytes, None] = {}
+    for _, _, files in _referring_items(db, space, None):
+        for blob, _, _ in files:
+            if blob not in missing and not has(db, blob):
+                missing[blob] = None
+    return [BlobId(blob) for blob in missing]
