@@ -1,0 +1,77 @@
+"""My notes through the widgets (create, link, backlink, search, share to a circle),
+the demo circle from the first-run dialog, and closing the window ends the run cleanly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import WAIT_MS, Desk
+from tests.ui.test_first_release import only_circle, start, texts
+from ui.first_run import FirstRunDialog
+from ui.main_window import MainWindow
+
+
+def write_note(qtbot: QtBot, window: MainWindow, title: str, text: str) -> None:
+    view = window.notes
+    view.new_item()
+    view.title.setText(title)
+    view.editor.setPlainText(text)
+    view.save()
+    qtbot.waitUntil(lambda: view.note is not None and view.note.title == title, timeout=WAIT_MS)
+
+
+def test_notes_link_backlink_search_and_share(qtbot: QtBot, desk: Desk, tmp_path: Path) -> None:
+    def create(dialog: FirstRunDialog) -> None:
+        dialog.circle_name.setText("Physics")
+
+    window = start(desk, tmp_path, "ana", create)
+    page = only_circle(qtbot, window)
+    window.open_page("notes")
+    write_note(qtbot, window, "Momentum", "p = m·v, conserved in collisions.")
+    write_note(qtbot, window, "Collisions", "Elastic or not, see [[Momentum]].")
+    assert "see Momentum" in window.notes.preview.toPlainText()  # the link, rendered
+
+    notes = window.notes
+    qtbot.waitUntil(lambda: notes.list.count() == 2, timeout=WAIT_MS)
+    notes.list.setCurrentRow(next(i for i, t in enumerate(texts(notes.list)) if t.startswith("Momentum")))
+    qtbot.waitUntil(lambda: texts(notes.backlinks) == ["Collisions"], timeout=WAIT_MS)
+
+    window.find()  # Ctrl+F
+    assert notes.search.hasFocus() or notes.search.isVisible()
+    notes.search.setText("elast")
+    qtbot.waitUntil(lambda: texts(notes.list) == ["Collisions"], timeout=WAIT_MS)
+    notes.search.clear()
+    qtbot.waitUntil(lambda: notes.list.count() == 2, timeout=WAIT_MS)
+
+    notes.share(page.context.space)
+    qtbot.waitUntil(lambda: page.resources.list.count() == 1, timeout=WAIT_MS)
+    assert page.resources.list.item(0).text().startswith("Momentum")
+    assert not desk.runtime.failures
+
+
+def test_the_demo_circle_is_alive_at_once_and_closing_ends_the_run(
+    qtbot: QtBot, desk: Desk, tmp_path: Path
+) -> None:
+    def demo(dialog: FirstRunDialog) -> None:
+        dialog.demo.setChecked(True)
+
+    window = start(desk, tmp_path, "ana", demo)
+    page = only_circle(qtbot, window)
+    qtbot.waitUntil(lambda: page.helpdesk.list.count() == 2, timeout=WAIT_MS)
+    statuses = " ".join(texts(page.helpdesk.list))
+    assert "open" in statuses and "resolved" in statuses
+    qtbot.waitUntil(lambda: page.discussion.threads.count() == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.resources.list.count() == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(page.context.members) == 3, timeout=WAIT_MS)
+    # Tests run without discovery: Ana reaches the demo teacher through the invite's address.
+    qtbot.waitUntil(lambda: window.sync_status.text().startswith("1 peer(s) connected"), timeout=WAIT_MS)
+    assert "demo" in window.sync_status.text()
+
+    session = window.session
+    with qtbot.waitSignal(session.closed, timeout=WAIT_MS):
+        window.close()  # the launcher lets the core (and the demo peers) close
+    assert session.core is None
+    assert not desk.runtime.failures
