@@ -309,12 +309,15 @@ class SyncService:
         link = self.sessions.link(peer)
         if link is not None and not link.session.closed:
             return  # a newer session is already at it (the peer dialed us, or a discovery)
-        for address in list(self.sessions.addresses.get(peer, ())):
-            try:
-                await self.connect(address)
-                return
-            except P2PError as error:
-                logger.info("Redial of %s failed: %s", short(peer), error)
+        addresses = self.sessions.addresses.get(peer)
+        if not addresses:
+            return
+        address = addresses.pop(0)
+        addresses.append(address)  # the next redial tries the next address
+        try:
+            await self.connect(address)  # a failure schedules the next redial itself
+        except P2PError as error:
+            logger.info("Redial of %s failed: %s", short(peer), error)
 
     async def _member_peers(self, space: SpaceId) -> list[PeerId]:
         peers = []
@@ -339,7 +342,10 @@ class SyncService:
         if (peer, space) in self._running or self._nursery is None:
             return
         self._running.add((peer, space))
-        self._nursery.start_soon(self._reconcile_quietly, peer, space)
+        try:
+            self._nursery.start_soon(self._reconcile_quietly, peer, space)
+        except RuntimeError:  # the service is stopping; the host may still deliver gossip
+            self._running.discard((peer, space))
 
     async def _reconcile_quietly(self, peer: PeerId, space: SpaceId) -> None:
         try:
