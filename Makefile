@@ -1,10 +1,11 @@
 # The two commands a newcomer needs are `make run` and `make test` (see README.md).
+# `make run ARGS='--home /tmp/ana'` (or ARGS=--demo) passes options to the desktop client.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 PYTHON ?= python3
 
-.PHONY: run test lint bench soak clean
+.PHONY: run test lint bench soak clean screenshots
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +20,11 @@ $(VENV)/.dev: pyproject.toml
 run: $(VENV)/.base
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$QT_QPA_PLATFORM" != "offscreen" ]; then \
 	  echo "No display here: run the headless peer instead with '$(VENV)/bin/studycircle serve' (docs/cli.md)."; \
-	else $(PY) -m ui; fi
+	else $(PY) -m ui $(ARGS); fi
+
+# PNGs of the main screens over a live demo circle, rendered offscreen.
+screenshots: $(VENV)/.base
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

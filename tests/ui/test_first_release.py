@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from sync.policy import Level
 from tests.ui.conftest import FAST, WAIT_MS, Desk
 from ui.circle_view import QtCircle
 from ui.dialogs import ComposeDialog
@@ -163,3 +164,19 @@ def test_a_hidden_reply_leaves_the_students_view_and_is_marked_for_the_teacher(
     unhide = moderation_menu(ana.discussion, ana.context, ana.discussion.replies.item(0).data(ROW))
     assert unhide is not None
     assert unhide.actions()[0].objectName() == "unhide"
+
+
+def test_member_actions_only_for_those_who_outrank_and_appointing_a_mentor(
+    qtbot: QtBot, two: tuple[QtCircle, QtCircle]
+) -> None:
+    ana, ben = two
+    ben_as_seen_by_ana = next(m for m in ana.context.members if m.name == "Ben")
+    ana_as_seen_by_ben = next(m for m in ben.context.members if m.name == "Ana")
+    assert ben.members.actions_for(ana_as_seen_by_ben) == []
+    offered = [name for name, _ in ana.members.actions_for(ben_as_seen_by_ana)]
+    assert offered == ["role:mentor", "role:teacher", "remove"]
+    ana.members.act(ben_as_seen_by_ana, "role:mentor")
+    qtbot.waitUntil(lambda: ben.context.level == Level.MENTOR, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: any(m.name == "Ben" and m.role == "mentor" for m in ana.context.members), timeout=WAIT_MS
+    )

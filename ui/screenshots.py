@@ -1,0 +1,102 @@
+"""`python -m ui.screenshots [OUT]`: PNGs of the main screens over a live demo circle.
+
+Runs the real launcher with `--demo` in a throwaway data directory (offscreen works:
+`QT_QPA_PLATFORM=offscreen`), waits until the demo content has arrived, and grabs each
+screen with `QWidget.grab()`. `make screenshots` writes them to docs/screenshots/.
+GUI thread; the waiting runs on the trio guest run.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import trio
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app import identity, notes
+from ui.first_run import FirstRunDialog
+from ui.launcher import Launch, run_desktop
+from ui.main_window import MainWindow
+from ui.runtime import Runtime
+
+SIZE = (1200, 760)
+
+
+async def until(check: Callable[[], bool], deadline: float = 60.0) -> None:
+    with trio.fail_after(deadline):
+        while not check():
+            await trio.sleep(0.05)
+
+
+def save(widget: QWidget, out: Path, name: str) -> None:
+    QApplication.processEvents()
+    widget.grab().save(str(out / f"{name}.png"))
+    print(out / f"{name}.png")
+
+
+async def shoot(runtime: Runtime, out: Path, home: Path) -> None:
+    dialog = FirstRunDialog()
+    dialog.name.setText("Ana")
+    dialog.circle_name.setText("Linear algebra, group B")
+    dialog.show()
+    save(dialog, out, "first-run")
+    dialog.close()
+
+    identity.create(home, "Ana")
+    windows: list[MainWindow] = []
+    settings = QSettings(str(home / "desktop.ini"), QSettings.Format.IniFormat)
+    launch = Launch(home=home, demo=True, settings=settings, verify_workers=0, on_window=windows.append)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(run_desktop, runtime, launch)
+        await until(lambda: bool(windows) and bool(windows[0].circles))
+        window = windows[0]
+        window.resize(*SIZE)
+        commands = window.session.commands
+        await notes.add(
+            commands, "Eigenvalues", "The roots of det(A − λI) = 0.\n\nSee also [[Determinants]].", ["exam"]
+        )
+        await notes.add(commands, "Determinants", "- det(AB) = det(A)det(B)\n- volume scale factor", ["exam"])
+        page = next(iter(window.circles.values()))
+        await until(lambda: page.discussion.threads.count() >= 2 and page.helpdesk.list.count() >= 2)
+        await until(lambda: page.resources.list.count() >= 2 and page.chat.log.count() >= 2)
+        await until(lambda: len(page.context.members) >= 3)
+
+        page.discussion.threads.setCurrentRow(page.discussion.threads.count() - 1)
+        await until(lambda: page.discussion.replies.count() >= 1)
+        page.tabs.setCurrentWidget(page.discussion)
+        save(window, out, "discussion")
+        page.helpdesk.list.setCurrentRow(page.helpdesk.list.count() - 1)
+        await until(lambda: page.helpdesk.answers.count() >= 1)
+        page.tabs.setCurrentWidget(page.helpdesk)
+        save(window, out, "help-desk")
+        for tab, name in ((page.chat, "chat"), (page.resources, "resources"), (page.members, "members")):
+            page.tabs.setCurrentWidget(tab)
+            save(window, out, name)
+        window.open_page("notes")
+        await until(lambda: window.notes.list.count() >= 2)
+        window.notes.list.setCurrentRow(0)
+        await until(lambda: window.notes.backlinks.count() >= 1)
+        save(window, out, "my-notes")
+        window.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    runtime = Runtime()
+    runtime.finished.connect(app.quit)
+    with tempfile.TemporaryDirectory(prefix="studycircle-shots-") as home:
+        runtime.start(lambda rt: shoot(rt, out, Path(home) / "ana"))
+        app.exec()
+    return 1 if runtime.error is not None else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
