@@ -33,6 +33,7 @@ GROUPS = (
     "app.cli_network",
     "app.cli_circle",
     "app.cli_thread",
+    "app.cli_help",
     "app.cli_note",
 )
 EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 70, 130
