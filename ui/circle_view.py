@@ -46,7 +46,7 @@ class QtCircle(QWidget):
             self.tabs.setCurrentWidget(self.discussion)
             self.discussion.new_item()
 
-    def find(self) -> None:
+    def start_search(self) -> None:
         current = self.tabs.currentWidget()
         if current is self.helpdesk:
             self.helpdesk.filter.setFocus()

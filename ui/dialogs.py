@@ -40,7 +40,7 @@ class ComposeDialog(QDialog):
         self.text.setPlaceholderText(text_hint)
         self.tags = QLineEdit(self)
         self.tags.setPlaceholderText(self.tr("tags, separated by commas"))
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         form.addRow(self.tr("Title"), self.title)
         form.addRow(self.tr("Text"), self.text)
         form.addRow(self.tr("Tags"), self.tags)

@@ -83,7 +83,7 @@ class QtDiscussion(QWidget):
         self.circle = circle
         self.session = circle.session
         self.selected_id: str | None = None
-        self.thread: dict[str, Any] | None = None
+        self.shown_thread: dict[str, Any] | None = None
 
         self.new_button = QPushButton(self.tr("New thread…"), self)
         self.new_button.setToolTip(self.tr("Start a thread (Ctrl+N)"))
@@ -168,7 +168,7 @@ class QtDiscussion(QWidget):
         return await discussion.thread(commands, found)
 
     def _show_thread(self, thread: dict[str, Any] | None) -> None:
-        self.thread = thread
+        self.shown_thread = thread
         self.replies.clear()
         self.composer.setVisible(thread is not None and (not thread.get("locked") or self.circle.moderator))
         if thread is None:

@@ -42,16 +42,18 @@ class FirstRunDialog(QDialog):
         intro.setWordWrap(True)
         self.name = QLineEdit(self)
         self.name.setPlaceholderText(self.tr("Your display name"))
-        self.create = QRadioButton(self.tr("Create a circle"), self)
+        self.create_choice = QRadioButton(self.tr("Create a circle"), self)
         self.circle_name = QLineEdit(self)
         self.circle_name.setPlaceholderText(self.tr("The circle's name, e.g. Linear algebra"))
-        self.join = QRadioButton(self.tr("Join with an invite code"), self)
+        self.join_choice = QRadioButton(self.tr("Join with an invite code"), self)
         self.invite_code = QLineEdit(self)
         self.invite_code.setPlaceholderText(self.tr("Paste the code someone sent you"))
-        self.demo = QRadioButton(self.tr("Try a demo circle (two sample classmates on this computer)"), self)
+        self.demo_choice = QRadioButton(
+            self.tr("Try a demo circle (two sample classmates on this computer)"), self
+        )
         self.later = QRadioButton(self.tr("Just my notes for now"), self)
         self.group = QButtonGroup(self)
-        for button in (self.create, self.join, self.demo, self.later):
+        for button in (self.create_choice, self.join_choice, self.demo_choice, self.later):
             self.group.addButton(button)
             button.toggled.connect(self._update)
         self.problem = QLabel(self)
@@ -67,11 +69,11 @@ class FirstRunDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         for widget in (
-            self.create,
+            self.create_choice,
             self.circle_name,
-            self.join,
+            self.join_choice,
             self.invite_code,
-            self.demo,
+            self.demo_choice,
             self.later,
             self.problem,
             self.buttons,
@@ -80,21 +82,21 @@ class FirstRunDialog(QDialog):
         self.name.textChanged.connect(self._update)
         self.circle_name.textChanged.connect(self._update)
         self.invite_code.textChanged.connect(self._update)
-        self.create.setChecked(True)
+        self.create_choice.setChecked(True)
         self._update()
 
     def _update(self, *_: object) -> None:
-        self.circle_name.setEnabled(self.create.isChecked())
-        self.invite_code.setEnabled(self.join.isChecked())
+        self.circle_name.setEnabled(self.create_choice.isChecked())
+        self.invite_code.setEnabled(self.join_choice.isChecked())
         self.problem.setText(self._problem())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not self._problem())
 
     def _problem(self) -> str:
         if not self.name.text().strip():
             return self.tr("Enter a display name.")
-        if self.create.isChecked() and not self.circle_name.text().strip():
+        if self.create_choice.isChecked() and not self.circle_name.text().strip():
             return self.tr("Give the circle a name.")
-        if self.join.isChecked() and not self.invite_code.text().strip():
+        if self.join_choice.isChecked() and not self.invite_code.text().strip():
             return self.tr("Paste the invite code.")
         return ""
 
@@ -105,11 +107,11 @@ class FirstRunDialog(QDialog):
     def result_value(self) -> FirstRun:
         choice = (
             "create"
-            if self.create.isChecked()
+            if self.create_choice.isChecked()
             else "join"
-            if self.join.isChecked()
+            if self.join_choice.isChecked()
             else "demo"
-            if self.demo.isChecked()
+            if self.demo_choice.isChecked()
             else "none"
         )
         return FirstRun(

@@ -43,11 +43,16 @@ class Launch:
 
 async def signalled(*signals: SignalInstance) -> int:
     """Wait for the first of `signals`; its index."""
-    event, fired = trio.Event(), []
+    event, fired = trio.Event(), list[int]()
     for index, signal in enumerate(signals):
-        signal.connect(lambda *_, index=index: (fired.append(index), event.set()))
+        signal.connect(lambda *_, index=index: _fire(fired, index, event))
     await event.wait()
     return fired[0]
+
+
+def _fire(fired: list[int], index: int, event: trio.Event) -> None:
+    fired.append(index)
+    event.set()
 
 
 def tr(text: str) -> str:

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         for label, keys, handler in (
             (self.tr("&New thread / note"), QKeySequence.StandardKey.New, self.new_item),
-            (self.tr("&Find"), QKeySequence.StandardKey.Find, self.find),
+            (self.tr("&Find"), QKeySequence.StandardKey.Find, self.start_search),
         ):
             action = QAction(label, self)
             action.setShortcut(keys)
@@ -151,10 +151,10 @@ class MainWindow(QMainWindow):
         if isinstance(page, QtCircle | QtNotes):
             page.new_item()
 
-    def find(self) -> None:
+    def start_search(self) -> None:
         page = self.pages.currentWidget()
         if isinstance(page, QtCircle | QtNotes):
-            page.find()
+            page.start_search()
 
     def new_circle(self) -> None:
         dialog = LineDialog(

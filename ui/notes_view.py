@@ -47,6 +47,7 @@ class QtNotes(QWidget):
         self.summaries: list[dict[str, Any]] = []
         self.note: Any = None  # the ItemRow being edited; None: a new note
         self.circles: list[tuple[SpaceId, str]] = []
+        self._opening: str | None = None  # the note asked for, until it is shown
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search notes (Ctrl+F)"))
@@ -152,7 +153,7 @@ class QtNotes(QWidget):
     def _search_changed(self, _: str) -> None:
         self._list_query.refresh()
 
-    def find(self) -> None:
+    def start_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
@@ -166,16 +167,14 @@ class QtNotes(QWidget):
         self._note_query.refresh()
 
     async def _fetch_note(self) -> tuple[Any, dict[str, Any]] | None:
-        typed = getattr(self, "_opening", None) or (
-            self.note.item_id.hex() if self.note is not None else None
-        )
+        typed = self._opening or (self.note.item_id.hex() if self.note is not None else None)
         if typed is None:
             return None
         row = await notes.find_note(self.session.commands, typed)
         return row, await notes.show(self.session.commands, row)
 
     def _show_note(self, result: tuple[Any, dict[str, Any]] | None) -> None:
-        opening, self._opening = getattr(self, "_opening", None), None
+        opening, self._opening = self._opening, None
         if result is None:
             return
         row, shown = result

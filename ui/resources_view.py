@@ -105,7 +105,7 @@ class QtResources(QWidget):
         )
         dialog.url = QLineEdit(dialog)  # type: ignore[attr-defined]
         dialog.url.setPlaceholderText("https://…")  # type: ignore[attr-defined]
-        dialog.layout().insertRow(1, self.tr("Link"), dialog.url)  # type: ignore[attr-defined]
+        dialog.form.insertRow(1, self.tr("Link"), dialog.url)  # type: ignore[attr-defined]
         dialog.accepted.connect(lambda: self._add(dialog))
         dialog.open()
 

@@ -63,7 +63,7 @@ def two(desk: Desk, tmp_path: Path, qtbot: QtBot) -> tuple[QtCircle, QtCircle]:
     """Ana creates a circle on first run and invites Ben, who joins on his first run."""
 
     def create(dialog: FirstRunDialog) -> None:
-        dialog.create.setChecked(True)
+        dialog.create_choice.setChecked(True)
         dialog.circle_name.setText("Linear algebra")
 
     ana = start(desk, tmp_path, "ana", create)
@@ -80,7 +80,7 @@ def two(desk: Desk, tmp_path: Path, qtbot: QtBot) -> tuple[QtCircle, QtCircle]:
     dialog.reject()
 
     def join(dialog: FirstRunDialog) -> None:
-        dialog.join.setChecked(True)
+        dialog.join_choice.setChecked(True)
         dialog.invite_code.setText(code)
 
     ben = start(desk, tmp_path, "ben", join)
@@ -144,7 +144,7 @@ def test_a_hidden_reply_leaves_the_students_view_and_is_marked_for_the_teacher(
     compose.accept()
     qtbot.waitUntil(lambda: ben.discussion.threads.count() == 1, timeout=WAIT_MS)
     ben.discussion.threads.setCurrentRow(0)
-    qtbot.waitUntil(lambda: ben.discussion.thread is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: ben.discussion.shown_thread is not None, timeout=WAIT_MS)
     ben.discussion.composer.editor.setPlainText("Can we bring notes?")
     ben.discussion.composer.submit()
     qtbot.waitUntil(lambda: ben.discussion.replies.count() == 1, timeout=WAIT_MS)

@@ -39,7 +39,7 @@ def test_notes_link_backlink_search_and_share(qtbot: QtBot, desk: Desk, tmp_path
     notes.list.setCurrentRow(next(i for i, t in enumerate(texts(notes.list)) if t.startswith("Momentum")))
     qtbot.waitUntil(lambda: texts(notes.backlinks) == ["Collisions"], timeout=WAIT_MS)
 
-    window.find()  # Ctrl+F
+    window.start_search()  # Ctrl+F
     assert notes.search.hasFocus() or notes.search.isVisible()
     notes.search.setText("elast")
     qtbot.waitUntil(lambda: texts(notes.list) == ["Collisions"], timeout=WAIT_MS)
@@ -56,7 +56,7 @@ def test_the_demo_circle_is_alive_at_once_and_closing_ends_the_run(
     qtbot: QtBot, desk: Desk, tmp_path: Path
 ) -> None:
     def demo(dialog: FirstRunDialog) -> None:
-        dialog.demo.setChecked(True)
+        dialog.demo_choice.setChecked(True)
 
     window = start(desk, tmp_path, "ana", demo)
     page = only_circle(qtbot, window)
