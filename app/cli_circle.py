@@ -20,13 +20,14 @@ ROLES = ("member", "mentor", "teacher")
 
 
 async def cmd_create(args: argparse.Namespace, commands: Commands) -> None:
-    space = await commands.create_circle(args.name)
+    space = await commands.create_circle(args.name, args.description)
     emit(args, {"circle_id": space.hex()}, space.hex())
 
 
 async def cmd_list(args: argparse.Namespace, commands: Commands) -> None:
-    rows = [{"circle_id": space.hex(), "name": name} for space, name in await commands.circles()]
-    emit(args, {"circles": rows}, "\n".join(f"{r['circle_id'][:12]}  {r['name']}" for r in rows))
+    rows = await commands.circle_rows(everything=args.all)
+    lines = [f"{r['circle_id'][:12]}  {r['role']:<7}  {r['name']}" for r in rows]
+    emit(args, {"circles": rows}, "\n".join(lines))
 
 
 async def cmd_members(args: argparse.Namespace, commands: Commands) -> None:
@@ -131,7 +132,9 @@ def register(cli: CommandLine) -> None:
     cli.group("circle", help="circles: members, invites, roles, export and import")
     create = cli.command("circle create", cmd_create, help="create a circle; you are its owner")
     create.add_argument("name")
-    cli.command("circle list", cmd_list, help="the circles on this device")
+    create.add_argument("--description", default="", metavar="TEXT", help="what the circle is for")
+    listing = cli.command("circle list", cmd_list, help="the circles you are in, with your role")
+    listing.add_argument("--all", action="store_true", help="also circles you left or were removed from")
     members = cli.command("circle members", cmd_members, help="a circle's members and their roles")
     members.add_argument("circle", help="circle id or unique prefix")
 

@@ -29,6 +29,7 @@ from sync.invite import MAX_USES, Invite, parse_code
 from sync.policy import GRANTABLE, ROLE_BY_NAME, Level, role_name
 from sync.replica import Replica
 from sync.state import members, state_hash
+from sync.wire.canonical import unpack_canonical
 
 __all__ = ["CircleState", "CommandError", "Commands", "Member", "parse_invite"]
 
@@ -76,10 +77,12 @@ class Commands:
         self.after_write(changes)
         return result
 
-    async def create_circle(self, name: str) -> SpaceId:
+    async def create_circle(self, name: str, description: str = "") -> SpaceId:
         if not name.strip():
             raise CommandError("A circle needs a name.")
-        return await self.write(
+        if len(description) > 2_000:
+            raise CommandError("A circle's description may be at most 2,000 characters.")
+        space: SpaceId = await self.write(
             writer.create_space,
             self.replica,
             name=name.strip(),
@@ -87,6 +90,12 @@ class Commands:
             space_key=secrets.token_bytes(32),
             now_ms=self.clock.now_ms(),
         )
+        if description.strip():
+            fields = {"key": "description", "value": description.strip()}
+            await self.write(
+                writer.write, self.replica, space, "space.settings", fields, now_ms=self.clock.now_ms()
+            )
+        return space
 
     async def invite(
         self, space: SpaceId, *, role: str, uses: int, expires_hours: float, addresses: list[str]
@@ -128,6 +137,11 @@ class Commands:
 
     async def circles(self) -> list[tuple[SpaceId, str]]:
         return await self.database.run(_circles, self.replica)
+
+    async def circle_rows(self, *, everything: bool = False) -> list[dict[str, Any]]:
+        """The circles this device is in (with `everything`, also those it left or was
+        removed from), with this device's role and the circle's description."""
+        return await self.database.run(_circle_rows, self.replica, everything)
 
     async def resolve_circle(self, prefix: str) -> SpaceId:
         circles = await self.circles()
@@ -210,6 +224,28 @@ def circle_state(replica: Replica, space: SpaceId) -> CircleState:
         ops=ops,
         frontier={author.hex(): max(seq for seq, _ in entries) for author, entries in heads.items()},
     )
+
+
+def _circle_rows(replica: Replica, everything: bool) -> list[dict[str, Any]]:
+    replica.refresh()
+    rows = []
+    for space in shared_spaces(replica):
+        level = writer.my_level(replica, space)
+        if level == Level.NONE and not everything:
+            continue
+        found = replica.db.execute(
+            "SELECT value FROM settings WHERE space = ? AND key = 'description'", (space,)
+        ).fetchone()
+        description = unpack_canonical(found[0]) if found else ""
+        rows.append(
+            {
+                "circle_id": space.hex(),
+                "name": replica.context(space).name,
+                "role": role_name(level) if level else "none (left or removed)",
+                "description": description if isinstance(description, str) else "",
+            }
+        )
+    return rows
 
 
 def _circles(replica: Replica) -> list[tuple[SpaceId, str]]:

@@ -318,3 +318,24 @@ def test_a_forged_op_in_a_well_formed_file_is_refused_and_reported(room: Room, t
         and "1 ops in" in result.err
         and "were refused (bad-signature)" in result.err
     )
+
+
+def test_circle_list_shows_my_role_and_description_and_hides_circles_i_left(
+    room: Room, cli: InProcess
+) -> None:
+    ana, sue = room.homes["ana"], room.homes["sue"]
+    described = cli(ana, "circle", "create", "Exam prep", "--description", "Past papers, Tuesdays", "--json")
+    exam = described.json()["circle_id"]
+    rows = {r["circle_id"]: r for r in cli(ana, "circle", "list", "--json").json()["circles"]}
+    assert rows[exam] == {
+        "circle_id": exam,
+        "name": "Exam prep",
+        "role": "owner",
+        "description": "Past papers, Tuesdays",
+    }
+    assert rows[room.circle]["role"] == "owner"
+    assert [r["role"] for r in cli(sue, "circle", "list", "--json").json()["circles"]] == ["member"]
+    cli(sue, "circle", "leave", room.circle).ok()
+    assert cli(sue, "circle", "list", "--json").json()["circles"] == []
+    kept = cli(sue, "circle", "list", "--all", "--json").json()["circles"]
+    assert [(r["circle_id"], r["role"]) for r in kept] == [(room.circle, "none (left or removed)")]
