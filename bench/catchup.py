@@ -44,6 +44,23 @@ def make_home(home: Path, database: Path, device_seed: bytes, name: str) -> None
     shutil.copy(database, home / "studycircle.sqlite")
 
 
+def cpu_seconds(stat: Path) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds of this process's main (trio) thread and of all its other threads."""
+    main_thread = other = 0.0
+    for task in Path("/proc/self/task").iterdir():
+        seconds = cpu_seconds(task / "stat")
+        if int(task.name) == os.getpid():
+            main_thread += seconds
+        else:
+            other += seconds
+    return {"main_thread": main_thread, "other_threads": other}
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -60,14 +77,24 @@ async def client(home: Path, address: str) -> dict[str, float]:
     async with Core.open(home=home, network=Libp2pNetwork(), host_config=config) as core:
         space = (await core.commands.circles())[0][0]
         before = (await core.state(space)).ops
+        cpu_before = thread_cpu()
         start = time.perf_counter()
         await core.host.connect(address)  # a new connection starts a sync session by itself
         while core.sync.status.sessions_running or not core.sync.status.sessions_done:
             await core.sync.session_finished.wait()
         seconds = time.perf_counter() - start
+        cpu = {key: value - cpu_before[key] for key, value in thread_cpu().items()}
         received = (await core.state(space)).ops - before
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "ops": received, "peak_rss_mb": peak}
+    pool = resource.getrusage(resource.RUSAGE_CHILDREN)  # the verify pool, shut down with the core
+    return {
+        "seconds": seconds,
+        "ops": received,
+        "peak_rss_mb": peak,
+        "main_thread_cpu": cpu["main_thread"],
+        "other_threads_cpu": cpu["other_threads"],
+        "pool_cpu": pool.ru_utime + pool.ru_stime,
+    }
 
 
 def main() -> None:
@@ -118,6 +145,7 @@ def main() -> None:
         server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         try:
             address = json.loads(server.stdout.readline())["listen"][0]  # type: ignore[union-attr]
+            server_cpu_before = cpu_seconds(Path(f"/proc/{server.pid}/stat"))
             done = subprocess.run(
                 [sys.executable, __file__, "--client", str(directory / "member"), address],
                 capture_output=True,
@@ -126,6 +154,7 @@ def main() -> None:
             )
             result = json.loads(done.stdout)
             server_peak = peak_rss_mb(server.pid)
+            server_cpu = cpu_seconds(Path(f"/proc/{server.pid}/stat")) - server_cpu_before
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -139,6 +168,10 @@ def main() -> None:
         "ratio": round(result["seconds"] / local, 2),
         "server_peak_rss_mb": round(server_peak),
         "member_peak_rss_mb": round(result["peak_rss_mb"]),
+        "member_trio_thread_cpu_s": round(result["main_thread_cpu"], 1),
+        "member_other_threads_cpu_s": round(result["other_threads_cpu"], 1),
+        "member_pool_cpu_s": round(result["pool_cpu"], 1),
+        "server_cpu_s": round(server_cpu, 1),
     }
     if args.json:
         print(json.dumps(figures))
@@ -150,6 +183,11 @@ def main() -> None:
         )
         server_mb, member_mb = figures["server_peak_rss_mb"], figures["member_peak_rss_mb"]
         print(f"peak memory: server {server_mb} MB, member {member_mb} MB")
+        print(
+            f"CPU seconds: member trio thread {figures['member_trio_thread_cpu_s']},"
+            f" member other threads {figures['member_other_threads_cpu_s']},"
+            f" member verify pool {figures['member_pool_cpu_s']}, server {figures['server_cpu_s']}"
+        )
 
 
 if __name__ == "__main__":
