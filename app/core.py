@@ -32,6 +32,7 @@ from sync import writer
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.ids import OpId, SpaceId
+from sync.access import is_final_refusal
 from sync.invite import Invite
 
 
@@ -187,7 +188,7 @@ class Core:
                 continue
         # A member that judged the invite itself (used up, expired, inviter demoted) will
         # not change its mind by waiting; peers outside the circle say nothing of it.
-        about_invite = [reason for reason in refusals if "invite" in reason]
+        about_invite = [reason for reason in refusals if is_final_refusal(reason)]
         if about_invite:
             raise CommandError(
                 f"A member's device refused this invite: {about_invite[0]}; ask for a new one."

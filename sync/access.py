@@ -35,6 +35,22 @@ def is_member(replica: Replica, space: SpaceId, device: bytes) -> bool:
     return index is not None and context.auth.current_level(index) > Level.NONE
 
 
+#: Refusals of an invite that waiting will not change (the inviter's judgement is made).
+#: Any other refusal — e.g. a member that has not yet heard of the inviter — may pass
+#: later or at another member.
+FINAL_INVITE_REFUSALS = (
+    "the invite is not valid",
+    "the invite is for another circle",
+    "the inviter may no longer invite to that role",
+    "the invite has expired",
+    "the invite has been used up",
+)
+
+
+def is_final_refusal(reason: str) -> bool:
+    return reason.startswith(FINAL_INVITE_REFUSALS)
+
+
 def may_serve(replica: Replica, hello: Hello, device: DeviceId, *, now_ms: int) -> tuple[bool, str]:
     """May `device` be served `hello.space`? Returns (yes, reason for a person)."""
     if not replica.has_space(hello.space):
@@ -49,8 +65,10 @@ def may_serve(replica: Replica, hello: Hello, device: DeviceId, *, now_ms: int) 
         return False, f"the invite is not valid: {error.detail}"
     context = replica.context(hello.space)
     inviter = context.authors.get(token.inviter)
-    if token.space != hello.space or inviter is None:
+    if token.space != hello.space:
         return False, "the invite is for another circle"
+    if inviter is None:
+        return False, "this peer has not yet heard of the inviter"
     level = context.auth.current_level(inviter)
     if not may(context.policy, level, "invite." + role_name(token.role)):
         return False, "the inviter may no longer invite to that role"
