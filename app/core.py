@@ -29,10 +29,10 @@ from p2p.config import HostConfig
 from p2p.errors import P2PError
 from p2p.interface import Network, PeerHost
 from sync import writer
+from sync.access import is_final_refusal
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.ids import OpId, SpaceId
-from sync.access import is_final_refusal
 from sync.invite import Invite
 
 
