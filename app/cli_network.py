@@ -6,6 +6,7 @@ import argparse
 import json
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +40,23 @@ async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
 
     for address in args.connect:
         try:
-            await core.host.connect(address)
+            await core.sync.connect(address)  # redialed with backoff if it drops
         except P2PError as error:
             print(f"studycircle: could not connect to {address}: {error}", file=sys.stderr, flush=True)
     listen = list(core.host.listen_addrs())
     (args.home_path / SERVING_FILE).write_text(json.dumps({"listen": listen}))
     print(json.dumps({"peer_id": core.host.peer_id, "listen": listen}), flush=True)
+    if args.events:  # one line per batch of ops admitted from peers; time.time() when stored
+        core.sync.add_listener(lambda changes: print(_event_line(changes), flush=True))
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async for _ in signals:
             break
     (args.home_path / SERVING_FILE).unlink(missing_ok=True)
+
+
+def _event_line(changes: Any) -> str:
+    ops = [op_id.hex() for op_id in changes.added]
+    return json.dumps({"event": "ops", "circle_id": changes.space.hex(), "ops": ops, "time": time.time()})
 
 
 def register(cli: CommandLine) -> None:
@@ -62,6 +70,7 @@ def register(cli: CommandLine) -> None:
     serve.add_argument("--listen", action="append", metavar="MULTIADDR")
     serve.add_argument("--connect", action="append", default=[], metavar="MULTIADDR")
     serve.add_argument("--no-mdns", action="store_true")
+    serve.add_argument("--events", action="store_true", help="print a JSON line per batch of ops received")
     sync = cli.command(
         "sync", cmd_sync, help="reconcile shared circles with one peer, then exit", needs=Needs.NETWORK
     )
