@@ -17,6 +17,7 @@ from sync.ids import HASH_LEN, OpId, SpaceId, digest
 from sync.wire.op import (
     MAX_ENVELOPE_BYTES,
     Header,
+    associated_data_of,
     decode_envelope,
     decode_header,
     encode_envelope,
@@ -54,6 +55,10 @@ class UnverifiedOp:
     def signature_ok(self) -> bool:
         return signature_ok(self.header.author, self.signed_message(), self.signature)
 
+    def associated_data(self) -> bytes:
+        """What the body's encryption is bound to, cut from the received header bytes."""
+        return associated_data_of(self.header_bytes, self.header)
+
 
 @dataclass(frozen=True, slots=True)
 class VerifiedOp:
@@ -65,6 +70,10 @@ class VerifiedOp:
 
     def to_wire(self) -> bytes:
         return encode_envelope(self.header_bytes, self.signature, self.body)
+
+    def associated_data(self) -> bytes:
+        """What the body's encryption is bound to, cut from the signed header bytes."""
+        return associated_data_of(self.header_bytes, self.header)
 
     def space_id(self) -> SpaceId:
         """The space this op belongs to; a genesis op *is* its space's id."""

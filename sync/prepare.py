@@ -45,7 +45,7 @@ def prepare_chunk(job: PrepareJob) -> list[tuple[Any, ...]]:
         epoch = plaintext = fields = None
         if key is not None:
             try:
-                plaintext = decrypt_body(key, header.associated_data(), op.body or b"")
+                plaintext = decrypt_body(key, op.associated_data(), op.body or b"")
                 fields = decode_body(plaintext)
                 epoch = header.epoch
             except Rejected:

@@ -66,6 +66,37 @@ def encode_header(header: Header) -> bytes:
     return pack_flat(header.fields())
 
 
+def associated_data_of(header_bytes: bytes, header: Header) -> bytes:
+    """`header.associated_data()`, cut out of the header's own canonical encoding.
+
+    `header_bytes` must be `encode_header(header)` (as every decoded or signed header
+    is): the associated data is the same array without its body hash and body length,
+    so it is these bytes with the array length set to 9 and those two fields removed.
+    Ingest decrypts every op; this spares it a second msgpack encoding of the header.
+    """
+    hlc_len = _uint_len(header.hlc)
+    cut = len(header_bytes) - hlc_len - _uint_len(header.body_len) - _BIN8_HASH_LEN
+    if header_bytes[:1] != _HEADER_ARRAY or cut < 1:
+        raise ValueError("not the canonical encoding of an op header")
+    return _ASSOCIATED_ARRAY + header_bytes[1:cut] + header_bytes[len(header_bytes) - hlc_len :]
+
+
+_HEADER_ARRAY = b"\x9b"  # msgpack fixarray of 11
+_ASSOCIATED_ARRAY = b"\x99"  # msgpack fixarray of 9
+_BIN8_HASH_LEN = 2 + HASH_LEN  # bin 8 marker, length byte, hash
+
+
+def _uint_len(value: int) -> int:
+    """Length of msgpack's (shortest) encoding of a non-negative integer."""
+    if value < 0x80:
+        return 1
+    if value <= 0xFF:
+        return 2
+    if value <= 0xFFFF:
+        return 3
+    return 5 if value <= 0xFFFFFFFF else 9
+
+
 def decode_header(data: bytes) -> Header:
     value = unpack_flat(bytes(data), max_bytes=MAX_HEADER_BYTES, max_items=MAX_DEPS + 11)
     if not isinstance(value, list) or len(value) != 11:
