@@ -6,16 +6,17 @@ An op's clock maps each author to the highest seq of theirs in the op's causal p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 
 VClock = dict[int, int]
 
 
-def merged(parents: Iterable[Mapping[int, int]], *, author: int, seq: int) -> VClock:
-    iterator = iter(parents)
-    first = next(iterator, None)
-    clock: VClock = dict(first) if first is not None else {}
-    for parent in iterator:
+def merged(parents: Sequence[Mapping[int, int]], *, author: int, seq: int) -> VClock:
+    """The clock of an op by `author` at `seq` whose parents have these clocks."""
+    if not parents:
+        return {author: seq}
+    clock: VClock = dict(parents[0])
+    for parent in parents[1:]:
         for who, seq_seen in parent.items():
             if clock.get(who, 0) < seq_seen:
                 clock[who] = seq_seen

@@ -170,45 +170,44 @@ class Replica:
             if item[0] == REFUSED:
                 result.rejected.append(refused(item))
                 continue
-            _, op_id, fields, signature_ok, epoch, plaintext, body_fields = item
+            op_id = item[1]
             if op_id in seen:
                 result.duplicates += 1
                 continue
             seen.add(op_id)
-            header_bytes, signature, body = split_trusted_envelope(envelope)
-            op = UnverifiedOp(Header(*fields), header_bytes, signature, body, op_id)
-            key = keys.get(epoch) if epoch is not None else None
-            candidates.append((op, signature_ok, key, plaintext, body_fields))
-        known = self._known(context, [op for op, *_ in candidates])
+            candidates.append((envelope, item))
+        known = self._known(context, [(item[1], item[2][1], item[2][2]) for _, item in candidates])
         verified = []
-        for op, signature_ok, key, plaintext, body_fields in candidates:
-            if op.op_id in known:
+        hints = self._hints
+        for envelope, (_, op_id, fields, signature_ok, epoch, plaintext, body_fields) in candidates:
+            if op_id in known:
                 result.duplicates += 1
             elif not signature_ok:
                 result.rejected.append(Rejected(Reason.BAD_SIGNATURE, "signature does not verify"))
             else:
-                if key is not None:
-                    self._hints[op.op_id] = (key, plaintext, body_fields)
-                verified.append(op.trusted())
+                # The worker checked this envelope's signature: this is what `verify` returns.
+                header_bytes, signature, body = split_trusted_envelope(envelope)
+                verified.append(VerifiedOp(op_id, Header(*fields), header_bytes, signature, body))
+                if epoch is not None:
+                    hints[op_id] = (keys[epoch], plaintext, body_fields)
         self._admit_all(context, batch, verified, own=False)
 
-    def _known(self, context: SpaceContext, ops: list[UnverifiedOp]) -> set[bytes]:
-        """Which of these ops this replica already holds (stored or parked).
+    def _known(self, context: SpaceContext, ops: list[tuple[bytes, bytes, int]]) -> set[bytes]:
+        """Which of these (op id, author, seq) this replica already holds (stored or parked).
 
         Ops are stored in chain order, so an op above its author's head can only be held
         if the author has broken-chain ops; asking SQLite only about the rest keeps
         ingest of new ops free of index lookups.
         """
         maybe = []
-        for op in ops:
-            author = context.authors.get(op.header.author)
-            if author is not None and (
-                op.header.seq <= context.heads.get(author, 0) or author in context.broken
-            ):
-                maybe.append(op.op_id)
+        authors, heads, broken = context.authors, context.heads, context.broken
+        for op_id, device, seq in ops:
+            author = authors.get(device)
+            if author is not None and (seq <= heads.get(author, 0) or author in broken):
+                maybe.append(op_id)
         tables = [("ops", maybe)]
         if self._waiting.get(context.space):
-            tables.append(("pending", [op.op_id for op in ops]))
+            tables.append(("pending", [op_id for op_id, _, _ in ops]))
         known: set[bytes] = set()
         for table, op_ids in tables:
             for start in range(0, len(op_ids), 500):
@@ -221,7 +220,38 @@ class Replica:
         return known
 
     def _admit_all(self, context: SpaceContext, batch: _Batch, ops: list[VerifiedOp], *, own: bool) -> int:
-        """Admit ops whose causal past is present, in causal order; park the rest."""
+        """Admit ops whose causal past is present, in causal order; park the rest.
+
+        Peers send ops in causal order, so one pass admits almost all of them as they
+        come; only the others (and ops released from the pending table) need the
+        dependency bookkeeping of `_admit_rest`.
+        """
+        waiting = self._waiting.setdefault(context.space, set())
+        rest: list[VerifiedOp] = []
+        unparked: list[VerifiedOp] = []
+        for op in ops:
+            parents = self._parents(context, op.header)
+            if parents is None:
+                rest.append(op)
+                continue
+            self._admit(context, batch, op, parents)
+            if op.op_id in waiting:
+                unparked += self._unpark(context.space, op.op_id)
+        if not rest and not unparked:
+            return 0
+        return self._admit_rest(context, batch, rest, unparked, own=own)
+
+    def _admit_rest(
+        self,
+        context: SpaceContext,
+        batch: _Batch,
+        ops: list[VerifiedOp],
+        unparked: list[VerifiedOp],
+        *,
+        own: bool,
+    ) -> int:
+        """Admit `ops` (and ops released from the pending table) as their causal past
+        arrives, in causal order; park what still misses something."""
         db = self.db
         in_batch = {op.op_id for op in ops}
         missing_of: dict[OpId, set[bytes]] = {}
@@ -238,25 +268,30 @@ class Replica:
             else:
                 ready.append(op)
         waiting = self._waiting.setdefault(context.space, set())
-        while ready:
-            op = ready.popleft()
-            self._admit(context, batch, op)
-            released = children.pop(op.op_id, [])
-            if op.op_id in waiting:
-                released += self._unpark(context.space, op.op_id)
+        released: list[VerifiedOp] = unparked
+        while True:
             for child in released:
                 known_missing = missing_of.get(child.op_id)
-                if known_missing is not None:
-                    missing = known_missing
-                else:  # an op released from the pending table
+                if known_missing is None:  # an op released from the pending table
                     parents = ([child.header.prev] if child.header.prev else []) + list(child.header.deps)
                     missing = {p for p in parents if context.info(db, OpId(p)) is None}
                     missing_of[child.op_id] = missing
                     for parent in missing:
                         children[parent].append(child)
+                    if not missing:
+                        ready.append(child)
+            if not ready:
+                break
+            op = ready.popleft()
+            self._admit(context, batch, op)
+            released = []
+            for child in children.pop(op.op_id, []):
+                missing = missing_of[child.op_id]
                 missing.discard(op.op_id)
                 if not missing:
                     ready.append(child)
+            if op.op_id in waiting:
+                released = self._unpark(context.space, op.op_id)
         parked = [op for op in ops if missing_of.get(op.op_id)]
         parked_ids = {op.op_id for op in parked}
         for op_id, missing in missing_of.items():
@@ -291,29 +326,47 @@ class Replica:
         return [UnverifiedOp.from_wire(envelope).trusted() for _, envelope in rows]
 
     # -- admission of one op whose causal past is present -----------------------------
-    def _admit(self, context: SpaceContext, batch: _Batch, op: VerifiedOp) -> tuple[int, Reason | None]:
+    def _parents(self, context: SpaceContext, header: Header) -> list[OpInfo] | None:
+        """What is known of an op's prev (first) and deps; None while one is missing."""
         db = self.db
-        header = op.header
-        author = context.author_index(db, header.author)
-        parents: list[OpInfo] = []
-        status, reason = VALID, None
+        parents = []
         if header.prev is not None:
-            prev = context.info(db, header.prev)
-            assert prev is not None
-            parents.append(prev)
-            # Continuing a broken chain is breaking it too, or the head would move past
-            # seqs this replica may not hold.
-            if prev.author != author or prev.seq != header.seq - 1 or prev.chain_broken:
-                status, reason = STRUCTURAL, Reason.BAD_CHAIN
+            info = context.info(db, header.prev)
+            if info is None:
+                return None
+            parents.append(info)
         for dep in header.deps:
             info = context.info(db, dep)
-            assert info is not None
+            if info is None:
+                return None
             parents.append(info)
-        clock = merged((parent.clock for parent in parents), author=author, seq=header.seq)
-        if parents and header.hlc <= max(parent.hlc for parent in parents):
+        return parents
+
+    def _admit(
+        self, context: SpaceContext, batch: _Batch, op: VerifiedOp, parents: list[OpInfo] | None = None
+    ) -> tuple[int, Reason | None]:
+        """Store one op whose causal past is present, judged; `parents` as `_parents` gives."""
+        db = self.db
+        header = op.header
+        seq = header.seq
+        author = context.authors.get(header.author)
+        if author is None:
+            author = context.author_index(db, header.author)
+        if parents is None:
+            parents = self._parents(context, header)
+            assert parents is not None
+        status, reason = VALID, None
+        if header.prev is not None:
+            prev = parents[0]
+            # Continuing a broken chain is breaking it too, or the head would move past
+            # seqs this replica may not hold.
+            if prev.author != author or prev.seq != seq - 1 or prev.chain_broken:
+                status, reason = STRUCTURAL, Reason.BAD_CHAIN
+        clock = merged([parent.clock for parent in parents], author=author, seq=seq)
+        if parents and header.hlc <= max([parent.hlc for parent in parents]):
             status, reason = STRUCTURAL, Reason.BAD_CLOCK
         if header.kind == GENESIS_KIND:
-            if header.deps or header.seq != 1:
+            if header.deps or seq != 1:
                 status, reason = STRUCTURAL, Reason.BAD_CHAIN
         else:
             genesis_author = context.genesis_author
@@ -395,7 +448,7 @@ class Replica:
             elif op.body is None:
                 raise Rejected(Reason.BAD_CONTENT, "redacted")
             else:
-                body = parse_body(header.kind, decrypt_body(key, header.associated_data(), op.body))
+                body = parse_body(header.kind, decrypt_body(key, op.associated_data(), op.body))
         except Rejected as error:
             return SEMANTIC, error.reason
         handler = self._handlers.get(header.kind)
@@ -437,7 +490,7 @@ class Replica:
             elif op.body is None:
                 raise Rejected(Reason.BAD_CONTENT, "membership ops cannot be redacted")
             else:
-                plaintext = decrypt_body(key, op.header.associated_data(), op.body)
+                plaintext = decrypt_body(key, op.associated_data(), op.body)
             body = parse_body(op.header.kind, plaintext)
         except Rejected as error:
             return None, SEMANTIC, error.reason

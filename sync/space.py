@@ -7,8 +7,8 @@ Owned by the replica; used on the replica's thread only.
 from __future__ import annotations
 
 import sqlite3
-from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import islice
 
 from sync.auth import AuthEvent, AuthState, resolve
 from sync.crypto import merge_epoch_keys
@@ -49,7 +49,7 @@ class SpaceContext:
     keyring: dict[bytes, bytes] = field(default_factory=dict)
     events: dict[OpId, AuthEvent] = field(default_factory=dict)
     auth: AuthState = field(default_factory=lambda: AuthState(owners=frozenset(), policy=DEFAULT_POLICY))
-    infos: OrderedDict[OpId, OpInfo] = field(default_factory=OrderedDict)
+    infos: dict[bytes, OpInfo] = field(default_factory=dict)  # recent ops, oldest first
 
     # -- authors -------------------------------------------------------------------
     def author_index(self, db: sqlite3.Connection, device: bytes) -> int:
@@ -66,9 +66,11 @@ class SpaceContext:
 
     # -- op facts --------------------------------------------------------------------
     def remember(self, op_id: OpId, info: OpInfo) -> None:
-        self.infos[op_id] = info
-        if len(self.infos) > CLOCK_CACHE:
-            self.infos.popitem(last=False)
+        infos = self.infos
+        infos[op_id] = info
+        if len(infos) > CLOCK_CACHE:  # forget the older half at once (dicts keep insertion order)
+            for old in list(islice(infos, CLOCK_CACHE // 2)):
+                del infos[old]
 
     def info(self, db: sqlite3.Connection, op_id: OpId) -> OpInfo | None:
         cached = self.infos.get(op_id)
