@@ -35,6 +35,7 @@ GROUPS = (
     "app.cli_thread",
     "app.cli_help",
     "app.cli_note",
+    "app.cli_resource",
 )
 EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 70, 130
 log = logging.getLogger("studycircle")

@@ -14,6 +14,7 @@ import trio
 
 from app.cli_base import CommandLine, Needs, emit
 from app.personal import shared_spaces
+from sync import blobs
 
 SERVING_FILE = "serving.json"
 
@@ -29,10 +30,17 @@ def serving_addresses(home: Path) -> list[str]:
 async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
     peer = await core.host.connect(args.connect)
     total = 0
+    held = await core.database.run(blobs.count, core.database.replica.db)
     for space in await core.database.run(shared_spaces, core.database.replica):  # not My notes
         report = await core.sync.reconcile(peer, space)
         total += report.ops_accepted
-    emit(args, {"peer_id": peer, "ops_received": total}, f"Synced with {peer}: {total} new ops")
+        await core.blobs.fetch_wanted(space, peers=[peer])  # the files its items name, too
+    files = await core.database.run(blobs.count, core.database.replica.db) - held
+    emit(
+        args,
+        {"peer_id": peer, "ops_received": total, "files_received": files},
+        f"Synced with {peer}: {total} new ops, {files} new files",
+    )
 
 
 async def cmd_serve(args: argparse.Namespace, core: Any) -> None:

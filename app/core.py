@@ -1,4 +1,4 @@
-"""The composition root: one device's core — identity, database, network host, sync.
+"""The composition root: one device's core — identity, database, network host, sync, files.
 
 `Core.open(...)` builds everything from injected parts (network, clock, settings), and
 the commands here are the app's intents: each validates its input, writes through the
@@ -18,6 +18,7 @@ from typing import Any
 
 import trio
 
+from app.blob_service import BlobService
 from app.clock import Clock, SystemClock
 from app.commands import CircleState, CommandError, Commands, parse_invite
 from app.database import Database
@@ -45,12 +46,14 @@ class Core:
         host: PeerHost,
         sync: SyncService,
         clock: Clock,
+        blobs: BlobService,
         on_changes: Callable[[Changes], None] | None = None,
     ) -> None:
         self.identity = identity
         self.database = database
         self.host = host
         self.sync = sync
+        self.blobs = blobs
         self.clock = clock
         self._on_changes = on_changes or (lambda changes: None)
 
@@ -75,8 +78,10 @@ class Core:
                 sync = SyncService(
                     database=database, host=host, clock=clock, settings=sync_settings, on_changes=on_changes
                 )
+                blobs = BlobService(database=database, host=host, sync=sync, clock=clock)
                 async with trio.open_nursery() as nursery:
                     await nursery.start(sync.run)
+                    await nursery.start(blobs.run)
                     try:
                         yield cls(
                             identity=identity,
@@ -85,6 +90,7 @@ class Core:
                             sync=sync,
                             clock=clock,
                             on_changes=on_changes,
+                            blobs=blobs,
                         )
                     finally:
                         nursery.cancel_scope.cancel()

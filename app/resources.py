@@ -1,20 +1,31 @@
-"""The circle's resource library from the app's side: add a link or a text, list what
-the library holds (a shared note arrives here too, through `app.notes.share`).
+"""The circle's resource library from the app's side: add a link, a text or files, list
+what the library holds (a shared note arrives here too, through `app.notes.share`), and
+save a resource's files into a folder.
 
-The async functions run on trio; `_listing` on the database worker.
+A file becomes a blob in this device's store before the op that names it is signed, so
+the author always has the bytes; other members' devices fetch them (`app.blob_service`).
+The async functions run on trio; `_listing`, `_files_of` and `_save` on the database worker.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import trio
+
+from app import files as local_files
 from app.commands import Commands
 from app.errors import CommandError
 from app.helpdesk import clean_tags
-from app.items import as_data, names_in, write_content
-from sync import views, writer
+from app.items import Found, as_data, check_lengths, find_item, names_in, write_content
+from sync import blobs, views, writer
+from sync.content import MAX_FILES
 from sync.ids import OpId, SpaceId
 from sync.replica import Replica
+
+NOT_HERE = "not downloaded yet — run `serve` or `sync` with a peer that has it"
 
 
 async def add(
@@ -25,27 +36,87 @@ async def add(
     text: str = "",
     url: str = "",
     tags: list[str] | None = None,
+    files: Sequence[Path] = (),
 ) -> OpId:
+    """Add a resource; each file is checked (and refused in one line) before anything is stored."""
     if not title.strip():
         raise CommandError("A resource needs a title.")
     url = url.strip()
     if url and not url.startswith(("https://", "http://")):
         raise CommandError("A link must start with http:// or https://.")
-    if not (text.strip() or url):
-        raise CommandError("A resource needs a link or a text.")
+    if not (text.strip() or url or files):
+        raise CommandError("A resource needs a link, a text or a file.")
+    if len(files) > MAX_FILES:
+        raise CommandError(f"A resource holds at most {MAX_FILES} files; this one has {len(files)}.")
     fields: dict[str, Any] = {"title": title.strip(), "text": text, "tags": clean_tags(tags or [])}
     if url:
         fields["url"] = url
-    return await write_content(commands, space, "resource.add", fields)
+    check_lengths(fields)
+    checked = [local_files.check(Path(path)) for path in files]
+    stored: list[bytes] = []  # blobs new on this device, removed again if the op is not written
+    try:
+        refs = []
+        for local in checked:
+            blob, chunks = await trio.to_thread.run_sync(local_files.read, local)
+            if await commands.database.run(blobs.put_chunks, commands.replica.store, blob, chunks):
+                stored.append(blob)
+            refs.append([blob, local.name, local.size])
+        if refs:
+            fields["files"] = refs
+        return await write_content(commands, space, "resource.add", fields)
+    except BaseException:
+        with trio.CancelScope(shield=True):
+            for blob in stored:
+                await commands.database.run(blobs.remove, commands.replica.store, blob)
+        raise
+
+
+def _files_of(replica: Replica, extra: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"blob": blob.hex(), "name": name, "size": size, "downloaded": blobs.has(replica.db, blob)}
+        for blob, name, size in blobs.files_of(extra)
+    ]
 
 
 def _listing(replica: Replica, space: SpaceId) -> list[dict[str, Any]]:
     replica.refresh()
     level = writer.my_level(replica, space)
     names = names_in(replica, space)
-    return [as_data(row, names) for row in views.of_type(replica.db, space, "resource", level)]
+    rows = views.of_type(replica.db, space, "resource", level)
+    return [as_data(row, names) | {"files": _files_of(replica, row.extra)} for row in rows]
 
 
 async def listing(commands: Commands, space: SpaceId) -> list[dict[str, Any]]:
     """The library, oldest first; hidden resources only for moderators (marked)."""
     return await commands.database.run(_listing, commands.replica, space)
+
+
+async def find(commands: Commands, typed: str) -> Found:
+    return await commands.database.run(
+        lambda: find_item(commands.replica, typed, frozenset({"resource"}), noun="resource")
+    )
+
+
+def _save(replica: Replica, found: Found, directory: Path) -> list[dict[str, Any]]:
+    replica.refresh()
+    if found.item.redacted:
+        raise CommandError("This resource was redacted by a teacher; its files are not shared.")
+    refs = blobs.files_of(found.item.extra)
+    if not refs:
+        raise CommandError("This resource has no files (see `resource list` for its link or text).")
+    missing = [name for blob, name, _ in refs if not blobs.has(replica.db, blob)]
+    if missing:
+        raise CommandError(f"{', '.join(missing)}: {NOT_HERE}.")
+    if directory.exists() and not directory.is_dir():
+        raise CommandError(f"{directory} is a file, not a folder.")
+    directory.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for blob, name, size in refs:
+        path = local_files.write_out(replica.db, blob, directory, name)
+        saved.append({"name": name, "size": size, "path": str(path)})
+    return saved
+
+
+async def save_files(commands: Commands, found: Found, directory: Path) -> list[dict[str, Any]]:
+    """Write every file of the resource into `directory`, or nothing if one is not here yet."""
+    return await commands.database.run(_save, commands.replica, found, directory)

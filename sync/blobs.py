@@ -126,6 +126,11 @@ def has(db: sqlite3.Connection, blob: bytes) -> bool:
     return size_of(db, blob) is not None
 
 
+def count(db: sqlite3.Connection) -> int:
+    """How many blobs this device holds."""
+    return int(db.execute("SELECT COUNT(*) FROM blobs").fetchone()[0])
+
+
 def read_chunk(db: sqlite3.Connection, blob: bytes, index: int) -> bytes:
     row = db.execute("SELECT data FROM blob_chunks WHERE blob = ? AND idx = ?", (blob, index)).fetchone()
     if row is None:

@@ -1,0 +1,197 @@
+"""Files between real cores on 127.0.0.1 (`/studycircle/blob/1.0.0`).
+
+A member's device ends up with a shared file's exact bytes with no command of its own;
+a non-member asking for it gets a refusal and no bytes; a peer that sends the wrong
+bytes is banned and nothing of them is stored; a blob no item of the circle refers to
+is not served, even to a member; `sync --connect` brings the files before it exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import pytest
+import trio
+
+from app import resources
+from app.blob_service import BLOB_PROTOCOL
+from app.cli_network import cmd_sync
+from app.core import Core
+from p2p.errors import StreamClosed
+from p2p.events import PeerEventKind
+from p2p.framing import FramedStream
+from p2p.host import Libp2pNetwork
+from p2p.identity import PeerId
+from p2p.interface import Network
+from sync import blobs
+from sync.wire.blob import (
+    BlobAnswer,
+    BlobChunk,
+    BlobRequest,
+    decode_answer,
+    decode_request,
+    encode_answer,
+    encode_chunk,
+    encode_request,
+)
+from tests.app.conftest import DEADLINE, Changed, core_for
+
+
+def a_file(tmp_path: Path, name: str, size: int, seed: int = 7) -> tuple[Path, bytes]:
+    data = random.Random(seed).randbytes(size)
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path, data
+
+
+def stored(core: Core, blob: bytes) -> bytes | None:
+    db = core.database.replica.db
+    return b"".join(blobs.read(db, blob)) if blobs.has(db, blob) else None
+
+
+def count(core: Core, table: str) -> int:
+    return int(core.database.replica.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+async def until_fetched(core: Core, blob: bytes) -> None:
+    with trio.fail_after(DEADLINE):
+        while not await core.database.run(blobs.has, core.database.replica.db, blob):
+            with trio.move_on_after(0.5):  # re-check on the service's timer too
+                await core.blobs.fetched.wait()
+
+
+async def ask(asker: Core, holder: Core, space: bytes, blob: bytes) -> tuple[BlobAnswer, FramedStream]:
+    peer = await asker.host.connect(holder.host.listen_addrs()[0])
+    stream = await asker.host.open_stream(peer, BLOB_PROTOCOL)
+    await stream.send(encode_request(BlobRequest(space, blob)))  # type: ignore[arg-type]
+    return decode_answer(await stream.receive()), stream
+
+
+async def circle_of(stack: AsyncExitStack, network: Network, homes, changed: Changed, *names: str):
+    owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
+    space = await owner.create_circle("Physics")
+    members = []
+    for name in names:
+        code = await owner.invite(space)
+        member = await stack.enter_async_context(core_for(network, homes(name), changed))
+        await member.join(code)
+        members.append(member)
+    return space, owner, members
+
+
+async def test_a_members_device_gets_a_shared_file_with_no_command_of_its_own(
+    network: Network, homes, changed: Changed, tmp_path: Path
+) -> None:
+    path, data = a_file(tmp_path, "lecture.pdf", 3_000_000)
+    async with AsyncExitStack() as stack:
+        space, owner, (ben,) = await circle_of(stack, network, homes, changed, "ben")
+        item = await resources.add(owner.commands, space, title="Week 3 slides", files=[path])
+        blob = blobs.blob_id(data)
+        await until_fetched(ben, blob)
+        assert await ben.database.run(stored, ben, blob) == data
+        listed = await resources.listing(ben.commands, space)
+        assert [(row["id"], row["files"]) for row in listed] == [
+            (item.hex(), [{"blob": blob.hex(), "name": "lecture.pdf", "size": len(data), "downloaded": True}])
+        ]
+
+
+async def test_a_non_member_asking_for_a_file_gets_nothing(homes, changed: Changed, tmp_path: Path) -> None:
+    network = Libp2pNetwork()
+    path, data = a_file(tmp_path, "answers.pdf", 200_000)
+    async with AsyncExitStack() as stack:
+        owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
+        space = await owner.create_circle("Private")
+        await resources.add(owner.commands, space, title="Answers", files=[path])
+        stranger = await stack.enter_async_context(core_for(network, homes("stranger"), changed))
+        answer, stream = await ask(stranger, owner, space, blobs.blob_id(data))
+        assert answer.size is None and "members" in answer.reason
+        with pytest.raises(StreamClosed):
+            await stream.receive()  # and nothing after the refusal
+        assert count(stranger, "blobs") == count(stranger, "blob_chunks") == 0
+        assert not owner.host.is_banned(stranger.host.peer_id)  # asking is no offence
+
+
+async def test_a_blob_no_item_refers_to_is_not_served_even_to_a_member(
+    homes, changed: Changed, tmp_path: Path
+) -> None:
+    network = Libp2pNetwork()
+    async with AsyncExitStack() as stack:
+        space, owner, (ben,) = await circle_of(stack, network, homes, changed, "ben")
+        loose = await owner.database.run(blobs.put, owner.database.replica.store, b"private draft")
+        answer, stream = await ask(ben, owner, space, loose)
+        assert answer.size is None and "refers" in answer.reason
+        async with stream:
+            pass
+        # The same bytes once a resource names them: served.
+        path = tmp_path / "draft.txt"
+        path.write_bytes(b"private draft")
+        await resources.add(owner.commands, space, title="Draft", files=[path])
+        answer, stream = await ask(ben, owner, space, loose)
+        assert answer.size == len(b"private draft")
+        async with stream:
+            pass
+
+
+def corrupting_server(core: Core):
+    """A blob handler that answers honestly about the size and then flips one byte."""
+
+    async def serve(peer: PeerId, stream: FramedStream) -> None:
+        request = decode_request(await stream.receive())
+        data = bytearray(await core.database.run(stored, core, request.blob))
+        data[-1] ^= 0xFF
+        await stream.send(encode_answer(BlobAnswer(len(data))))
+        for index, chunk in enumerate(blobs.split(bytes(data))):
+            await stream.send(encode_chunk(BlobChunk(index, bytes(chunk))))
+
+    return serve
+
+
+async def test_a_peer_sending_the_wrong_bytes_is_banned_and_nothing_is_stored(
+    homes, changed: Changed, tmp_path: Path
+) -> None:
+    network = Libp2pNetwork()
+    path, data = a_file(tmp_path, "notes.pdf", 1_500_000)
+    blob = blobs.blob_id(data)
+    async with AsyncExitStack() as stack:
+        space, _, (rogue, ben) = await circle_of(stack, network, homes, changed, "rogue", "ben")
+        rogue.host.set_stream_handler(BLOB_PROTOCOL, corrupting_server(rogue))
+        await ben.host.connect(rogue.host.listen_addrs()[0])  # each joined through the owner
+        events = ben.host.peer_events()
+        await resources.add(rogue.commands, space, title="Notes", files=[path])
+        reasons = []
+        with trio.fail_after(DEADLINE):
+            while not ben.host.is_banned(rogue.host.peer_id):
+                event = await events.receive()
+                if event.peer_id == rogue.host.peer_id and event.kind is PeerEventKind.MISBEHAVED:
+                    reasons.append(event.reason)
+        assert any("bad file" in reason for reason in reasons), reasons
+        assert await ben.database.run(stored, ben, blob) is None
+        assert await ben.database.run(count, ben, "blobs") == 0
+        assert await ben.database.run(count, ben, "blob_chunks") == 0
+        assert rogue.host.peer_id not in ben.host.connected_peers()
+        # Ben still has the resource; its file is simply not here.
+        listed = await resources.listing(ben.commands, space)
+        assert [file["downloaded"] for row in listed for file in row["files"]] == [False]
+
+
+async def test_sync_connect_brings_the_files_before_it_exits(
+    homes, changed: Changed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    network = Libp2pNetwork()
+    path, data = a_file(tmp_path, "week4.pdf", 2_500_000)
+    async with core_for(network, homes("owner"), changed) as owner:
+        space = await owner.create_circle("Optics")
+        code = await owner.invite(space)
+        async with core_for(network, homes("ben"), changed) as ben:
+            await ben.join(code)
+        await resources.add(owner.commands, space, title="Week 4", files=[path])  # Ben is offline
+        async with core_for(network, homes("ben"), changed) as ben:
+            capsys.readouterr()
+            args = argparse.Namespace(connect=owner.host.listen_addrs()[0], timeout=DEADLINE, json=True)
+            await cmd_sync(args, ben)
+            assert json.loads(capsys.readouterr().out)["files_received"] == 1
+            assert await ben.database.run(stored, ben, blobs.blob_id(data)) == data
