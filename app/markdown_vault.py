@@ -48,6 +48,7 @@ _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$")
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(.*)$")
 _ITEM = re.compile(r"^[ \t]+-[ \t]*(.*)$")
 _HEADING = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*\r?$")
+_COMMENT = re.compile(r"(?:^|[ \t]+)#.*$")
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|[^,\s\[\]]+")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*\[\]#^]")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)), *(f"LPT{n}" for n in range(10))}
@@ -98,6 +99,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         if key:
             current = key.group(1).lower()
             raw = key.group(2).strip()
+            if not raw.startswith(("'", '"')):
+                raw = _COMMENT.sub("", raw)  # YAML: " #" starts a comment outside quotes
             keys[current] = _tag_list(raw) if current in ("tags", "tag") and raw else _scalar(raw)
         elif line.strip() and not line.startswith((" ", "\t", "#")):
             current = None

@@ -184,22 +184,41 @@ def fts_query(text: str) -> str:
     return " AND ".join(quoted)
 
 
+#: A query matching at most this many notes is ranked by relevance (bm25); see search_notes.
+RANKED = 200
+
+
 def search_notes(db: sqlite3.Connection, space: SpaceId, text: str, *, limit: int = 50) -> list[ItemRow]:
-    """Notes matching every word (the last as a prefix), best first."""
+    """Notes matching every word (the last as a prefix), best first.
+
+    bm25 must score every match before it can pick the best, which at 100,000 notes
+    costs hundreds of milliseconds for a common word. So a query matching at most
+    `RANKED` notes is ranked by relevance, and a broader one lists the notes with all
+    the words in their title first, then the others, newest first in each group: both
+    read only as many index entries as they return.
+    """
     query = fts_query(text)
     if not query:
         return []
-    ids = [
-        item_id
-        for (item_id,) in db.execute(
-            "SELECT item_id FROM note_search WHERE note_search MATCH ? AND space = ? ORDER BY rank LIMIT ?",
-            (query, space, limit),
-        )
-    ]
+    matching = (
+        "SELECT rowid, item_id FROM note_search WHERE note_search MATCH ? AND space = ?"
+        " AND rowid NOT IN (SELECT rowid FROM items WHERE space = ? AND deleted = 1)"
+    )
+    cap = max(RANKED, limit)
+    newest = db.execute(f"{matching} ORDER BY rowid DESC LIMIT ?", (query, space, space, cap + 1)).fetchall()
+    if len(newest) <= cap:
+        found = db.execute(f"{matching} ORDER BY rank LIMIT ?", (query, space, space, limit)).fetchall()
+    else:
+        titled = db.execute(
+            f"{matching} ORDER BY rowid DESC LIMIT ?", (f"title : ({query})", space, space, limit)
+        ).fetchall()
+        first = {rowid for rowid, _ in titled}
+        found = (titled + [row for row in newest if row[0] not in first])[:limit]
+    ids = [item_id for _, item_id in found]
     if not ids:
         return []
     rows = {
         r.item_id: r
         for r in items(db, space, where=f"item_id IN ({','.join('?' * len(ids))})", params=tuple(ids))
     }
-    return [rows[OpId(i)] for i in ids if OpId(i) in rows and not rows[OpId(i)].deleted]
+    return [rows[OpId(i)] for i in ids if OpId(i) in rows]

@@ -240,6 +240,7 @@ async def test_saving_a_circle_item_copies_it_into_my_notes_with_provenance(comm
         ("```\n# not a heading\n```\nplain", "file name", (), "```\n# not a heading\n```\nplain"),
         ("---\nno closing line\n", "file name", (), "---\nno closing line\n"),
         ("---\ntitle:\ntag: solo\n---\n", "file name", ("solo",), ""),
+        ("---\ntitle: C# basics # a comment\ntags: [a, b]  # or a, b\n---\n", "C# basics", ("a", "b"), ""),
     ],
 )
 def test_front_matter_variants(text: str, title: str, tags: tuple[str, ...], body: str) -> None:
@@ -346,3 +347,19 @@ async def test_import_writes_in_batches_and_reports_progress(
     assert report.imported == 10 and seen == [(4, 10), (8, 10), (10, 10)]
     first = await notes.find_note(commands, str((await notes.listing(commands))[0]["note_id"]))
     assert [b["title"] for b in (await notes.show(commands, first))["backlinks"]] == ["n09"]
+
+
+async def test_a_broad_search_lists_title_matches_then_the_newest(
+    commands: Commands, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `views.RANKED` matches, relevance ranking would cost too much at 100,000 notes."""
+    monkeypatch.setattr(views, "RANKED", 3)
+    for n in range(6):
+        await notes.add(commands, f"Note {n}", "orbit " * (n + 1))
+    await notes.add(commands, "Orbits of planets", "Kepler")
+    gone = await notes.add(commands, "Newest but deleted", "orbit")
+    await notes.delete(commands, await notes.find_note(commands, gone.hex()))
+    found = await titles(await notes.search(commands, "orbit", limit=4))
+    assert found == ["Orbits of planets", "Note 5", "Note 4", "Note 3"]
+    monkeypatch.setattr(views, "RANKED", 50)  # few matches: by relevance (more "orbit"s rank higher)
+    assert await titles(await notes.search(commands, "orbit", limit=3)) == ["Note 5", "Note 4", "Note 3"]
