@@ -35,7 +35,8 @@ from sync.wire.op import Header, decode_header, split_trusted_envelope
 
 VALID, STRUCTURAL, SEMANTIC, LOCKED = 0, 1, 2, 3
 MAX_PENDING = 200_000
-VERIFY_CHUNK = 256
+VERIFY_CHUNK = 256  # ops
+VERIFY_CHUNK_BYTES = 48 * 1024  # of envelopes
 
 #: How chunks of preparation work are run: `map` inline, or a process pool's `map`.
 VerifyMap = Callable[[Callable[[PrepareJob], list[Any]], Iterable[PrepareJob]], Iterable[list[Any]]]
@@ -132,15 +133,15 @@ class Replica:
                 self._refresh()
                 context = self.context(space)
                 keys = _hint_keys(context)
-                jobs: list[PrepareJob] = [
-                    (space, keys, list(envelopes[start : start + VERIFY_CHUNK]))
-                    for start in range(0, len(envelopes), VERIFY_CHUNK)
-                ]
+                jobs: list[PrepareJob] = [(space, keys, chunk) for chunk in _chunks(envelopes)]
                 seen: set[bytes] = set()
                 # Chunks are decoded, checked and decrypted by `verify_map` (a process pool
-                # in the app) while this thread admits the chunks already prepared.
+                # in the app) while this thread admits the chunks already prepared. Each
+                # chunk's rows are written as soon as it is admitted: left for the commit,
+                # the writes would run while the pool sits idle.
                 for job, prepared in zip(jobs, self._verify_map(prepare_chunk, jobs), strict=True):
                     self._admit_prepared(context, batch, job, prepared, keys, result, seen)
+                    self.store.buffer.flush()
                 if self._waiting.get(space):
                     result.pending = self.db.execute(
                         "SELECT COUNT(*) FROM pending WHERE space = ?", (space,)
@@ -607,6 +608,28 @@ class Replica:
             pending=result.pending if result else 0,
             rejected=tuple(str(error) for error in result.rejected) if result else (),
         )
+
+
+def _chunks(envelopes: Sequence[bytes]) -> list[list[bytes]]:
+    """Runs of at most VERIFY_CHUNK envelopes and about VERIFY_CHUNK_BYTES.
+
+    Small enough that a chunk, and what preparing it returns, each fit in a pipe's
+    buffer (64 KiB on Linux): a worker then hands its result over without waiting for
+    this process to read it, which it can only do when the admitting thread lets go of
+    the GIL. Small chunks also let admission start sooner after a batch arrives.
+    """
+    chunks: list[list[bytes]] = []
+    chunk: list[bytes] = []
+    size = 0
+    for envelope in envelopes:
+        if chunk and (len(chunk) >= VERIFY_CHUNK or size + len(envelope) > VERIFY_CHUNK_BYTES):
+            chunks.append(chunk)
+            chunk, size = [], 0
+        chunk.append(envelope)
+        size += len(envelope)
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def _hint_keys(context: SpaceContext) -> dict[int, bytes]:
