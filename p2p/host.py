@@ -36,7 +36,7 @@ from p2p.errors import (
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
 from p2p.gossip import Libp2pGossip
-from p2p.hostcore import HostCore, surface_single_error
+from p2p.hostcore import HostCore, is_shutdown_race, surface_single_error
 from p2p.identity import PeerId, key_pair_from_seed, short, to_libp2p_id
 from p2p.inbound import StreamHandler
 from p2p.libp2p_stack import build_libp2p_host
@@ -67,7 +67,21 @@ class Libp2pNetwork:
             negotiate_timeout=config.streams.read_timeout,
         )
         listen = [Multiaddr(address) for address in config.listen_addrs]
-        async with surface_single_error(), libp2p_host.run(listen):
+        closed_cleanly = False
+        try:
+            async with surface_single_error(), self._run(libp2p_host, listen, config, ledger) as host:
+                yield host
+                closed_cleanly = True
+        except (RuntimeError, BaseExceptionGroup) as error:
+            if not (closed_cleanly and is_shutdown_race(error)):
+                raise
+            logger.debug("py-libp2p tried to start a task while the host closed: %s", error)
+
+    @asynccontextmanager
+    async def _run(
+        self, libp2p_host: BasicHost, listen: list[Multiaddr], config: HostConfig, ledger: ConductLedger
+    ) -> AsyncIterator[Libp2pHost]:
+        async with libp2p_host.run(listen):
             # py-libp2p's auto-connector re-dials every peer in the peerstore whenever the
             # connection count drops (network/auto_connector.py), which would undo
             # `disconnect` and bans. Dialing is the app's decision.

@@ -127,6 +127,20 @@ class HostCore:
             raise HostClosed("This network host was closed; open a new one.")
 
 
+def _leaves(error: BaseException) -> list[BaseException]:
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error]
+
+
+def is_shutdown_race(error: BaseException) -> bool:
+    """py-libp2p's services can still try to start a task (e.g. pubsub handling a message
+    that arrived as the host closed) after their nursery closed; nothing is lost by it."""
+    return all(
+        isinstance(leaf, RuntimeError) and "closed to new arrivals" in str(leaf) for leaf in _leaves(error)
+    )
+
+
 @asynccontextmanager
 async def surface_single_error() -> AsyncIterator[None]:
     """Let one exception raised inside a host's block come out as itself.
