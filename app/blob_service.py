@@ -186,7 +186,7 @@ class BlobService:
             await stream.send(encode_request(BlobRequest(space, blob)))
             answer = decode_answer(await stream.receive())
             if answer.size is None:
-                logger.info("Peer %s would not send file %s: %s", short(peer), short(blob), answer.reason)
+                logger.info("Peer %s would not send file %s: %s", short(peer), blob.hex()[:8], answer.reason)
                 return None
             chunks = []
             for index in range(blobs.chunk_count(answer.size)):

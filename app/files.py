@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,10 @@ def check(path: Path) -> LocalFile:
         raise CommandError(f"No file at {path}.") from None
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from None
-    if path.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise CommandError(f"{path} is a folder; share the files in it one by one (--file for each).")
+    if not stat.S_ISREG(info.st_mode):
+        raise CommandError(f"{path} is not a regular file (a device, a pipe or a socket).")
     if info.st_size > MAX_FILE_BYTES:
         raise CommandError(
             f"{path} is {describe_size(info.st_size)}; a shared file may be at most 50 MiB"

@@ -1,6 +1,6 @@
 """The resource library through the CLI, in-process on real data directories: files in
 and out, a file that has not arrived yet, and refusals that are one line, exit code != 0
-and write nothing (a missing file, a folder, a file of 50 MiB + 1 byte)."""
+and write nothing (a missing file, a folder, a pipe, a file of 50 MiB + 1 byte)."""
 
 from __future__ import annotations
 
@@ -129,6 +129,8 @@ def test_refusals_are_one_line_and_write_nothing(room: Room, tmp_path: Path) -> 
         f"No file at {tmp_path / 'nowhere.pdf'}"
     )
     room.cli(ana, *add, "--file", str(folder)).refused(str(folder), "folder")
+    os.mkfifo(tmp_path / "pipe")  # reading it would wait forever
+    room.cli(ana, *add, "--file", str(tmp_path / "pipe")).refused("not a regular file")
     room.cli(ana, *add, "--file", str(huge), "--title", "").refused("needs a title")
     room.cli(ana, "resource", "add", room.circle, "--title", "Empty").refused("a link, a text or a file")
     room.cli(ana, *add, "--url", "ftp://x").refused("http://")
