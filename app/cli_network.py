@@ -13,6 +13,7 @@ from typing import Any
 import trio
 
 from app.cli_base import CommandLine, Needs, emit
+from app.errors import CommandError
 from app.personal import shared_spaces
 from sync import blobs
 
@@ -28,13 +29,19 @@ def serving_addresses(home: Path) -> list[str]:
 
 
 async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
-    peer = await core.host.connect(args.connect)
     total = 0
     held = await core.database.run(blobs.count, core.database.replica.db)
-    for space in await core.database.run(shared_spaces, core.database.replica):  # not My notes
-        report = await core.sync.reconcile(peer, space)
-        total += report.ops_accepted
-        await core.blobs.fetch_wanted(space, peers=[peer])  # the files its items name, too
+    with trio.move_on_after(args.timeout) as deadline:
+        peer = await core.host.connect(args.connect)
+        for space in await core.database.run(shared_spaces, core.database.replica):  # not My notes
+            report = await core.sync.reconcile(peer, space)
+            total += report.ops_accepted
+            await core.blobs.fetch_wanted(space, peers=[peer])  # the files its items name, too
+    if deadline.cancelled_caught:
+        raise CommandError(
+            f"Could not finish syncing with {args.connect} within {args.timeout:g} s"
+            f" ({total} new ops kept); is the peer running and reachable?"
+        )
     files = await core.database.run(blobs.count, core.database.replica.db) - held
     emit(
         args,
@@ -83,5 +90,6 @@ def register(cli: CommandLine) -> None:
         "sync", cmd_sync, help="reconcile shared circles with one peer, then exit", needs=Needs.NETWORK
     )
     sync.add_argument("--connect", required=True, metavar="MULTIADDR")
+    sync.add_argument("--timeout", type=float, default=60.0, metavar="S", help="give up after S seconds")
     sync.add_argument("--listen", action="append", metavar="MULTIADDR")
     sync.set_defaults(no_mdns=True)  # one known peer: no need to look for others
