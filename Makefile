@@ -39,6 +39,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/reconcile.py
 	$(PY) bench/catchup.py
 	$(PY) bench/propagation.py
+	$(PY) bench/search.py --notes 100000
 
 soak: $(VENV)/.dev
 	SIM_SEEDS=2000 $(PY) -m pytest tests/sync/test_simulator.py -q

@@ -200,21 +200,20 @@ def search_notes(db: sqlite3.Connection, space: SpaceId, text: str, *, limit: in
     query = fts_query(text)
     if not query:
         return []
-    matching = (
-        "SELECT rowid, item_id FROM note_search WHERE note_search MATCH ? AND space = ?"
-        " AND rowid NOT IN (SELECT rowid FROM items WHERE space = ? AND deleted = 1)"
-    )
+    matching = "SELECT rowid, item_id FROM note_search WHERE note_search MATCH ? AND space = ?"
     cap = max(RANKED, limit)
-    newest = db.execute(f"{matching} ORDER BY rowid DESC LIMIT ?", (query, space, space, cap + 1)).fetchall()
+    newest = db.execute(f"{matching} ORDER BY rowid DESC LIMIT ?", (query, space, cap + 1)).fetchall()
+    gone = _deleted(db, [rowid for rowid, _ in newest])  # the index keeps deleted notes' rows
     if len(newest) <= cap:
-        found = db.execute(f"{matching} ORDER BY rank LIMIT ?", (query, space, space, limit)).fetchall()
+        found = db.execute(f"{matching} ORDER BY rank LIMIT ?", (query, space, limit + len(gone))).fetchall()
     else:
         titled = db.execute(
-            f"{matching} ORDER BY rowid DESC LIMIT ?", (f"title : ({query})", space, space, limit)
+            f"{matching} ORDER BY rowid DESC LIMIT ?", (f"title : ({query})", space, 2 * limit)
         ).fetchall()
+        gone |= _deleted(db, [rowid for rowid, _ in titled])
         first = {rowid for rowid, _ in titled}
-        found = (titled + [row for row in newest if row[0] not in first])[:limit]
-    ids = [item_id for _, item_id in found]
+        found = titled + [row for row in newest if row[0] not in first]
+    ids = [item_id for rowid, item_id in found if rowid not in gone][:limit]
     if not ids:
         return []
     rows = {
@@ -222,3 +221,15 @@ def search_notes(db: sqlite3.Connection, space: SpaceId, text: str, *, limit: in
         for r in items(db, space, where=f"item_id IN ({','.join('?' * len(ids))})", params=tuple(ids))
     }
     return [rows[OpId(i)] for i in ids if OpId(i) in rows]
+
+
+def _deleted(db: sqlite3.Connection, rowids: list[int]) -> set[int]:
+    """Which of these items (by rowid, shared with `note_search`) are deleted: rowid lookups,
+    where asking the items table for all deleted notes would read every row of it."""
+    if not rowids:
+        return set()
+    marks = ",".join("?" * len(rowids))
+    return {
+        row[0]
+        for row in db.execute(f"SELECT rowid FROM items WHERE rowid IN ({marks}) AND deleted = 1", rowids)
+    }
