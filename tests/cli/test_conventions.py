@@ -52,7 +52,9 @@ def test_every_command_that_shows_data_prints_one_json_document(
         "import": cli(home, "circle", "import", str(tmp_path / "x.scx"), "--json").json(),
     }
     assert documents["whoami"]["name"] == "Ana"
-    assert documents["list"]["circles"] == [{"circle_id": circle, "name": "Physics"}]
+    assert documents["list"]["circles"] == [
+        {"circle_id": circle, "name": "Physics", "role": "owner", "description": ""}
+    ]
     assert documents["members"]["members"] == [
         {"device_id": documents["whoami"]["device_id"], "name": "Ana", "role": "owner"}
     ]
@@ -91,7 +93,7 @@ def test_empty_names_are_refused_and_nothing_is_written(tmp_path: Path, home: Pa
     assert fingerprint(home) == before
     circle = cli(home, "circle", "create", "Physics", "--json").json()["circle_id"]
     before = fingerprint(home)
-    cli(home, "thread", "new", circle, "--title", "  ").refused("title cannot be empty")
+    cli(home, "thread", "new", circle, "--title", "  ").refused("A thread needs a title")
     cli(home, "circle", "members", circle, "--json")  # reads only
     assert fingerprint(home) == before
 
