@@ -300,7 +300,9 @@ def summary(row: ItemRow) -> dict[str, Any]:
     return {"note_id": row.item_id.hex(), "title": row.title, "tags": list(row.tags), "created": created(row)}
 
 
-def _listing(replica: Replica, tag: str | None) -> list[dict[str, Any]]:
+def _listing(
+    replica: Replica, tag: str | None, newest_first: bool = False, limit: int = -1, after: str | None = None
+) -> list[dict[str, Any]]:
     replica.refresh()
     space = my_notes(replica)
     if space is None:
@@ -309,21 +311,49 @@ def _listing(replica: Replica, tag: str | None) -> list[dict[str, Any]]:
     if tag is not None:
         where += " AND item_id IN (SELECT item_id FROM item_tags WHERE space = ? AND tag = ?)"
         params = (space, tag)
-    return [
-        summary(row)
-        for row in views.shown(views.items(replica.db, space, where=where, params=params), MODERATOR)
-    ]
+    if after is not None:  # keyset paging: the rows past the one `after` names, in the same order
+        where += f" AND (created_hlc, item_id) {'<' if newest_first else '>'} (SELECT created_hlc, item_id"
+        where += " FROM items WHERE space = ? AND item_id = ?)"
+        params = (*params, space, bytes.fromhex(after))
+    order = "created_hlc DESC, item_id DESC" if newest_first else "created_hlc, item_id"
+    rows = views.items(replica.db, space, where=where, params=params, order=order, limit=limit)
+    return [summary(row) for row in views.shown(rows, MODERATOR)]
 
 
-async def listing(commands: Commands, tag: str | None = None) -> list[dict[str, Any]]:
-    """My notes, oldest first; with `tag`, only those carrying it."""
+async def listing(
+    commands: Commands,
+    tag: str | None = None,
+    *,
+    newest_first: bool = False,
+    limit: int = -1,
+    after: str | None = None,
+) -> list[dict[str, Any]]:
+    """My notes, oldest first; with `tag`, only those carrying it. A page of them: at most
+    `limit`, starting past the note `after` (a note id from the previous page)."""
     wanted = None
     if tag is not None:
         cleaned = clean_tags([tag])
         if not cleaned:
             raise CommandError("Give a tag to filter by.")
         wanted = cleaned[0]
-    return await commands.database.run(_listing, commands.replica, wanted)
+    return await commands.database.run(_listing, commands.replica, wanted, newest_first, limit, after)
+
+
+def _titled(replica: Replica, prefix: str, limit: int) -> list[dict[str, Any]]:
+    replica.refresh()
+    space = my_notes(replica)
+    if space is None:
+        return []
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    where = "type = 'note' AND deleted = 0 AND title LIKE ? ESCAPE '\\'"
+    rows = views.items(replica.db, space, where=where, params=(escaped + "%",), order="title", limit=limit)
+    return [summary(row) for row in rows]
+
+
+async def titled(commands: Commands, prefix: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Notes whose title starts with `prefix` (case-insensitive), by title: for `[[` completion
+    and for following a `[[link]]`."""
+    return await commands.database.run(_titled, commands.replica, prefix.strip(), limit)
 
 
 def _links(replica: Replica, space: SpaceId, note: ItemRow) -> list[dict[str, Any]]:

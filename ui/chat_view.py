@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from app import discussion
 from sync.changes import Changes
 from ui.circle import CircleContext
-from ui.discussion_view import ROW, marks, moderation_menu
+from ui.discussion_view import ID, marks, moderation_menu
 from ui.live import LiveQuery
 
 
@@ -29,6 +29,7 @@ class QtChat(QWidget):
         super().__init__(parent)
         self.circle = circle
         self.session = circle.session
+        self.rows: dict[str, dict[str, Any]] = {}
         self.log = QListWidget(self)
         self.log.setWordWrap(True)
         self.log.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -58,18 +59,19 @@ class QtChat(QWidget):
     def _show(self, lines: list[dict[str, Any]]) -> None:
         at_end = self.log.verticalScrollBar().value() == self.log.verticalScrollBar().maximum()
         self.log.clear()
+        self.rows = {row["id"]: row for row in lines}
         for row in lines:
             when = row["created"][11:16]
             text = row["text"] if not row.get("redacted") else self.tr("(redacted by a teacher)")
             item = QListWidgetItem(f"{when}  {row['author_name']}: {text}{marks(self, row)}")
-            item.setData(ROW, row)
+            item.setData(ID, row["id"])
             self.log.addItem(item)
         if at_end:
             self.log.scrollToBottom()
 
     def _menu(self, at: QPoint) -> None:
         item = self.log.itemAt(at)
-        menu = moderation_menu(self, self.circle, item.data(ROW)) if item is not None else None
+        menu = moderation_menu(self, self.circle, self.rows[item.data(ID)]) if item is not None else None
         if menu is not None:
             menu.popup(self.log.viewport().mapToGlobal(at))
 

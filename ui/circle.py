@@ -12,6 +12,7 @@ from sync.changes import Changes
 from sync.ids import SpaceId
 from sync.policy import MODERATOR, ROLE_BY_NAME, Level
 from ui.live import LiveQuery
+from ui.qt_compat import emit
 from ui.session import Session
 
 
@@ -39,7 +40,7 @@ class CircleContext(QObject):
         self.members = members
         mine = next((m for m in members if m.device == self.session.me), None)
         self.level = Level(ROLE_BY_NAME[mine.role]) if mine else Level.NONE
-        self.roles_changed.emit()
+        emit(self.roles_changed)
 
     @property
     def moderator(self) -> bool:

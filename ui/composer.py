@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QWidget
 
+from ui.qt_compat import emit
+
 
 class QtComposer(QWidget):
     submitted = Signal(str)
@@ -30,7 +32,7 @@ class QtComposer(QWidget):
     def submit(self) -> None:
         text = self.editor.toPlainText()
         if text.strip():
-            self.submitted.emit(text)
+            emit(self.submitted, text)
 
     def clear(self) -> None:
         self.editor.clear()

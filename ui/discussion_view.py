@@ -30,8 +30,9 @@ from ui.dialogs import ComposeDialog
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
 
-ID = Qt.ItemDataRole.UserRole
-ROW = Qt.ItemDataRole.UserRole + 1
+ID = Qt.ItemDataRole.UserRole  # an item's id (hex); its row is kept in the view's `rows`
+# Rows are never stored in items as Python dicts: PySide6 6.12 miscounts references
+# to the True/False inside them, which crashed the client with thousands of rows.
 
 
 def marks(widget: QWidget, row: dict[str, Any]) -> str:
@@ -84,6 +85,7 @@ class QtDiscussion(QWidget):
         self.session = circle.session
         self.selected_id: str | None = None
         self.shown_thread: dict[str, Any] | None = None
+        self.rows: dict[str, dict[str, Any]] = {}  # by id: threads and the shown thread's replies
 
         self.new_button = QPushButton(self.tr("New thread…"), self)
         self.new_button.setToolTip(self.tr("Start a thread (Ctrl+N)"))
@@ -135,6 +137,7 @@ class QtDiscussion(QWidget):
                 self._thread_query.refresh()
 
     def _show_threads(self, threads: list[dict[str, Any]]) -> None:
+        self.rows.update((row["id"], row) for row in threads)
         self.threads.blockSignals(True)
         self.threads.clear()
         for row in reversed(threads):
@@ -143,7 +146,6 @@ class QtDiscussion(QWidget):
             )
             item = QListWidgetItem(line + marks(self, row))
             item.setData(ID, row["id"])
-            item.setData(ROW, row)
             self.threads.addItem(item)
             if row["id"] == self.selected_id:
                 self.threads.setCurrentItem(item)
@@ -182,16 +184,19 @@ class QtDiscussion(QWidget):
             text = row["text"] if not row.get("redacted") else self.tr("(redacted by a teacher)")
             item = QListWidgetItem(f"{row['author_name']}: {text}{marks(self, row)}")
             item.setData(ID, row["id"])
-            item.setData(ROW, row)
+            self.rows[row["id"]] = row
             self.replies.addItem(item)
 
     def _menu(self, widget: QListWidget, at: QPoint, lockable: bool) -> None:
         item = widget.itemAt(at)
         if item is None:
             return
-        menu = moderation_menu(self, self.circle, item.data(ROW), lockable=lockable)
+        menu = moderation_menu(self, self.circle, self.row(item), lockable=lockable)
         if menu is not None:
             menu.popup(widget.viewport().mapToGlobal(at))
+
+    def row(self, item: QListWidgetItem) -> dict[str, Any]:
+        return self.rows[item.data(ID)]
 
     def reply(self, text: str) -> None:
         if not self.selected_id:

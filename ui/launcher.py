@@ -10,29 +10,36 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import trio
 from PySide6.QtCore import QCoreApplication, QSettings, SignalInstance
 
-from app import demo, identity
-from app.launch import Network, lan_network, memory_network
+from app import identity
 from app.paths import key_path
-from app.sync_service import SyncSettings
 from ui.first_run import FirstRun, FirstRunDialog
 from ui.main_window import MainWindow
 from ui.runtime import Runtime
 from ui.session import Session
+
+if TYPE_CHECKING:  # the network stack is imported after the window is up (ui.session)
+    from app.launch import Network
+    from app.sync_service import SyncSettings
+
+
+def default_network(demo: bool) -> Network:
+    from app.launch import lan_network, memory_network
+
+    return memory_network() if demo else lan_network()
 
 
 @dataclass
 class Launch:
     home: Path
     demo: bool = False  # run on an in-memory network with two demo classmates
-    network_for: Callable[[bool], Network] = field(
-        default=lambda demo: memory_network() if demo else lan_network()
-    )
+    network_for: Callable[[bool], Network] = default_network  # called off the GUI thread
     settings: QSettings | None = None  # default: desktop.ini in the data directory
     sync_settings: SyncSettings | None = None
     local_only: bool = False
@@ -70,7 +77,6 @@ async def run_desktop(runtime: Runtime, launch: Launch) -> None:
         first = dialog.result_value()
         identity.create(launch.home, first.name)
     use_demo = launch.demo or (first is not None and first.choice == "demo")
-    network = launch.network_for(use_demo)
     session = Session(runtime)
     if use_demo:
         session.label = tr("demo: an in-memory network on this computer")
@@ -80,7 +86,7 @@ async def run_desktop(runtime: Runtime, launch: Launch) -> None:
         nursery.start_soon(
             lambda: session.serve(
                 home=launch.home,
-                network=network,
+                network=lambda: launch.network_for(use_demo),
                 sync_settings=launch.sync_settings,
                 local_only=launch.local_only,
                 verify_workers=launch.verify_workers,
@@ -95,15 +101,21 @@ async def run_desktop(runtime: Runtime, launch: Launch) -> None:
         if first is not None and first.choice == "create":
             commands = session.commands
             session.run(lambda: commands.create_circle(first.circle_name), window._created)
-        elif first is not None and first.choice == "join":
+        needs_network = (first is not None and first.choice == "join") or use_demo
+        if needs_network and session.core is None:
+            await signalled(session.online)
+        if first is not None and first.choice == "join":
             window.join(first.invite_code)
         if use_demo:
             window.statusBar().showMessage(tr("Starting the demo classmates…"))
-            nursery.start_soon(_demo_peers, network, window)
+            assert session.network is not None
+            nursery.start_soon(_demo_peers, session.network, window)
         await closed.wait()
         nursery.cancel_scope.cancel()
 
 
 async def _demo_peers(network: Network, window: MainWindow) -> None:
+    from app import demo
+
     with tempfile.TemporaryDirectory(prefix="studycircle-demo-") as base:
         await demo.run_demo_peers(network, Path(base), window.join)

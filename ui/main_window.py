@@ -26,6 +26,7 @@ from ui.circle_view import QtCircle
 from ui.dialogs import LineDialog
 from ui.live import LiveQuery
 from ui.notes_view import QtNotes
+from ui.qt_compat import emit
 from ui.session import Session
 from ui.status import QtSyncStatus
 
@@ -178,7 +179,9 @@ class MainWindow(QMainWindow):
 
     def join(self, code: str) -> None:
         core = self.session.core
-        if core is None:
+        if core is None:  # the network is still starting: join as soon as it is up
+            self.statusBar().showMessage(self.tr("Joining: starting the network first…"))
+            self.session.online.connect(lambda: self.join(code), Qt.ConnectionType.SingleShotConnection)
             return
         self.statusBar().showMessage(self.tr("Joining: fetching the circle from the inviter…"))
         self.session.run(lambda: core.join(code), self._created)
@@ -195,4 +198,4 @@ class MainWindow(QMainWindow):
             self.settings.setValue("circle/last", key if key == NOTES else bytes(key).hex())
         self.settings.sync()
         event.accept()
-        self.closed.emit()
+        emit(self.closed)

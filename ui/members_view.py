@@ -140,7 +140,11 @@ class QtMembers(QWidget):
 
     def _make_code(self, dialog: InviteDialog) -> None:
         core, space = self.session.core, self.circle.space
-        if core is None:
+        if core is None:  # an invite carries my addresses: they are known once online
+            dialog.note.setText(self.tr("Starting the network…"))
+            self.session.online.connect(
+                lambda: self._make_code(dialog), Qt.ConnectionType.SingleShotConnection
+            )
             return
         role, uses, hours = dialog.role.currentData(), dialog.uses.value(), dialog.hours.value()
         self.session.run(

@@ -7,7 +7,6 @@ Owns `QtNotes`. GUI thread.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
@@ -29,11 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import notes
-from app.errors import CommandError
 from sync.changes import Changes
 from sync.ids import SpaceId
 from ui.live import LiveQuery
 from ui.markdown import note_title, show_markdown
+from ui.note_list import NoteListModel, QtNoteList
 from ui.session import Session
 
 ID = Qt.ItemDataRole.UserRole
@@ -44,7 +43,6 @@ class QtNotes(QWidget):
         super().__init__(parent)
         self.session = session
         self.space: SpaceId | None = None
-        self.summaries: list[dict[str, Any]] = []
         self.note: Any = None  # the ItemRow being edited; None: a new note
         self.circles: list[tuple[SpaceId, str]] = []
         self._opening: str | None = None  # the note asked for, until it is shown
@@ -53,8 +51,10 @@ class QtNotes(QWidget):
         self.search.setPlaceholderText(self.tr("Search notes (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_changed)
-        self.list = QListWidget(self)
-        self.list.currentItemChanged.connect(self._selected)
+        self.model = NoteListModel(session, self)
+        self.model.reset_done.connect(self._list_reset)
+        self.list = QtNoteList(self.model, self)
+        self.list.note_chosen.connect(self.open_note)
         self.new_button = QPushButton(self.tr("New note"), self)
         self.new_button.setToolTip(self.tr("Ctrl+N"))
         self.new_button.clicked.connect(self.new_item)
@@ -114,54 +114,38 @@ class QtNotes(QWidget):
         splitter.setStretchFactor(1, 3)
         QVBoxLayout(self).addWidget(splitter)
 
-        self._list_query = LiveQuery(session, self._fetch_list, self._show_list)
         self._note_query = LiveQuery(session, self._fetch_note, self._show_note)
         session.changed.connect(self._on_changes)
-        self._list_query.refresh()
+        self.model.refresh()
+        session.run(self._fetch_space, self._got_space)
         self.new_item()
 
     # -- the list and search ---------------------------------------------------------
+    async def _fetch_space(self) -> SpaceId | None:
+        return await notes.notes_space(self.session.commands, create=False)
+
+    def _got_space(self, space: SpaceId | None) -> None:
+        self.space = space
+
     def _on_changes(self, changes: Changes) -> None:
         if self.space is None or changes.space == self.space:
-            self._list_query.refresh()
+            if self.space is None:
+                self.session.run(self._fetch_space, self._got_space)
+            self.model.refresh()
             if self.note is not None:
                 self._note_query.refresh()
 
-    async def _fetch_list(self) -> tuple[SpaceId | None, list[dict[str, Any]]]:
-        commands = self.session.commands
-        space = await notes.notes_space(commands, create=False)
-        query = self.search.text()
-        if query.strip():
-            with contextlib.suppress(CommandError):  # no searchable word in it yet
-                return space, await notes.search(commands, query)
-        return space, list(reversed(await notes.listing(commands)))
+    def _list_reset(self) -> None:
+        self.list.select_quietly(self.note.item_id.hex() if self.note is not None else None)
 
-    def _show_list(self, result: tuple[SpaceId | None, list[dict[str, Any]]]) -> None:
-        self.space, self.summaries = result
-        keep = self.note.item_id.hex() if self.note is not None else None
-        self.list.blockSignals(True)
-        self.list.clear()
-        for row in self.summaries:
-            tags = "  " + " ".join(f"#{t}" for t in row["tags"]) if row["tags"] else ""
-            item = QListWidgetItem(row["title"] + tags)
-            item.setData(ID, row["note_id"])
-            self.list.addItem(item)
-            if row["note_id"] == keep:
-                self.list.setCurrentItem(item)
-        self.list.blockSignals(False)
-
-    def _search_changed(self, _: str) -> None:
-        self._list_query.refresh()
+    def _search_changed(self, text: str) -> None:
+        self.model.set_search(text)
 
     def start_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
     # -- one note --------------------------------------------------------------------
-    def _selected(self, item: QListWidgetItem | None) -> None:
-        if item is not None:
-            self.open_note(item.data(ID))
-
     def open_note(self, note_id: str) -> None:
         self._opening = note_id
         self._note_query.refresh()
@@ -205,17 +189,21 @@ class QtNotes(QWidget):
 
             QDesktopServices.openUrl(url)
             return
-        wanted = title.strip().lower()
-        match = next((row for row in self.summaries if row["title"].strip().lower() == wanted), None)
-        if match is not None:
-            self.open_note(match["note_id"])
-        else:
-            self.new_item()
-            self.title.setText(title)  # a link to a note not written yet: start it
+        commands, wanted = self.session.commands, title.strip()
+
+        def follow(rows: list[dict[str, Any]]) -> None:
+            match = next((row for row in rows if row["title"].strip().lower() == wanted.lower()), None)
+            if match is not None:
+                self.open_note(match["note_id"])
+            else:
+                self.new_item()
+                self.title.setText(title)  # a link to a note not written yet: start it
+
+        self.session.run(lambda: notes.titled(commands, wanted, limit=50), follow)
 
     def new_item(self) -> None:
         self.note = None
-        self.list.clearSelection()
+        self.list.select_quietly(None)
         self.title.clear()
         self.tags.clear()
         self.editor.clear()

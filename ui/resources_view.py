@@ -23,7 +23,7 @@ from app import notes, resources
 from sync.changes import Changes
 from ui.circle import CircleContext
 from ui.dialogs import ComposeDialog
-from ui.discussion_view import ROW, marks, moderation_menu
+from ui.discussion_view import ID, marks, moderation_menu
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
 
@@ -33,6 +33,7 @@ class QtResources(QWidget):
         super().__init__(parent)
         self.circle = circle
         self.session = circle.session
+        self.rows: dict[str, dict[str, Any]] = {}
         self.list = QListWidget(self)
         self.list.currentItemChanged.connect(self._selected)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -69,12 +70,13 @@ class QtResources(QWidget):
             self._query.refresh()
 
     def _show(self, rows: list[dict[str, Any]]) -> None:
-        keep = self.list.currentItem().data(ROW)["id"] if self.list.currentItem() else None
+        keep = self.list.currentItem().data(ID) if self.list.currentItem() else None
+        self.rows = {row["id"]: row for row in rows}
         self.list.blockSignals(True)
         self.list.clear()
         for row in reversed(rows):
             item = QListWidgetItem(f"{row.get('title', '')}  ·  {row['author_name']}{marks(self, row)}")
-            item.setData(ROW, row)
+            item.setData(ID, row["id"])
             self.list.addItem(item)
             if row["id"] == keep:
                 self.list.setCurrentItem(item)
@@ -86,7 +88,7 @@ class QtResources(QWidget):
         if item is None:
             show_markdown(self.preview, self.tr("*Links, notes and files people shared with the circle.*"))
             return
-        row = item.data(ROW)
+        row = self.rows[item.data(ID)]
         parts = [f"## {row.get('title', '')}", self.tr("*shared by {who}*").format(who=row["author_name"])]
         if row.get("url"):
             parts.append(f"<{row['url']}>")
@@ -95,7 +97,7 @@ class QtResources(QWidget):
 
     def _menu(self, at: QPoint) -> None:
         item = self.list.itemAt(at)
-        menu = moderation_menu(self, self.circle, item.data(ROW)) if item is not None else None
+        menu = moderation_menu(self, self.circle, self.rows[item.data(ID)]) if item is not None else None
         if menu is not None:
             menu.popup(self.list.viewport().mapToGlobal(at))
 
@@ -119,7 +121,7 @@ class QtResources(QWidget):
         item = self.list.currentItem()
         if item is None:
             return
-        commands, typed = self.session.commands, item.data(ROW)["id"]
+        commands, typed = self.session.commands, item.data(ID)
         window = self.window()
         self.session.run(
             lambda: notes.save(commands, typed),

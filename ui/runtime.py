@@ -12,6 +12,7 @@ Runs on the GUI thread; only `run_sync_soon_threadsafe` is called from trio's I/
 
 from __future__ import annotations
 
+import collections
 import logging
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,9 +20,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import trio
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QMetaObject, QObject, Qt, Signal, Slot
 
 from ui.errors import describe
+from ui.qt_compat import emit
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +33,15 @@ Main = Callable[["Runtime"], Awaitable[None]]
 class Runtime(QObject):
     """One trio guest run on this thread's Qt loop."""
 
-    _posted = Signal(object)
     failed = Signal(str)  # a message a person can act on
     finished = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        # Queued: trio's I/O thread posts, the GUI thread runs the tick.
-        self._posted.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
+        # trio's I/O thread (and worker threads) post; the GUI thread runs what was posted,
+        # in order. A queued no-argument invoke per post (not a signal carrying the
+        # callable: see ui.qt_compat for what emit costs on PySide6 6.12.0).
+        self._posted: collections.deque[Callable[[], Any]] = collections.deque()
         self._token: trio.lowlevel.TrioToken | None = None
         self._nurseries: list[trio.Nursery] = []
         self._early: list[tuple[Any, ...]] = []  # spawned before the root task was up
@@ -54,7 +57,7 @@ class Runtime(QObject):
         trio.lowlevel.start_guest_run(
             self._root,
             main,
-            run_sync_soon_threadsafe=self._posted.emit,
+            run_sync_soon_threadsafe=self._post,
             done_callback=self._done,
             strict_exception_groups=True,
         )
@@ -68,9 +71,14 @@ class Runtime(QObject):
             await main(self)
             self.stop()  # main is done: end the tasks it left behind too
 
-    @Slot(object)
-    def _run_posted(self, function: Callable[[], Any]) -> None:
-        function()
+    def _post(self, function: Callable[[], Any]) -> None:
+        self._posted.append(function)  # deque appends are atomic: any thread
+        QMetaObject.invokeMethod(self, "_run_posted", Qt.ConnectionType.QueuedConnection)
+
+    @Slot()
+    def _run_posted(self) -> None:
+        while self._posted:
+            self._posted.popleft()()
 
     def _done(self, outcome: Any) -> None:
         self.running = False
@@ -80,7 +88,7 @@ class Runtime(QObject):
         except BaseException as error:  # the run is over; say so once, don't crash Qt
             self.error = error
             log.error("The trio run ended with an error:\n%s", "".join(traceback.format_exception(error)))
-        self.finished.emit()
+        emit(self.finished)
 
     def stop(self) -> None:
         """Cancel every task (cores close in their `finally`); `finished` follows."""
@@ -147,7 +155,7 @@ class Runtime(QObject):
             message = describe(error)
             if message.startswith("Unexpected"):
                 log.error("Unexpected error in a UI task", exc_info=error)
-            self._callback(on_error or self.failed.emit, message)
+            self._callback(on_error or (lambda text: emit(self.failed, text)), message)
             return
         if on_done is not None:
             self._callback(on_done, result)
@@ -157,7 +165,7 @@ class Runtime(QObject):
             function(value)
         except Exception as error:  # a bug in a view must not end the run for every view
             log.error("A UI callback failed", exc_info=error)
-            self.failed.emit(describe(error))
+            emit(self.failed, describe(error))
 
 
 class _ignore_closed_run:

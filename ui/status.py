@@ -36,7 +36,7 @@ class QtSyncStatus(QLabel):
     def update_text(self) -> None:
         core = self.session.core
         if core is None:
-            self.setText(self.tr("Offline"))
+            self.setText(self.tr("Starting the network…") if self.session.is_open else self.tr("Offline"))
             return
         status = core.sync.status
         peers = len(core.host.connected_peers())

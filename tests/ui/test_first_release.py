@@ -16,7 +16,7 @@ from sync.policy import Level
 from tests.ui.conftest import FAST, WAIT_MS, Desk
 from ui.circle_view import QtCircle
 from ui.dialogs import ComposeDialog
-from ui.discussion_view import ROW, moderation_menu
+from ui.discussion_view import moderation_menu
 from ui.first_run import FirstRunDialog
 from ui.launcher import Launch, run_desktop
 from ui.main_window import MainWindow
@@ -151,7 +151,7 @@ def test_a_hidden_reply_leaves_the_students_view_and_is_marked_for_the_teacher(
     ana.discussion.threads.setCurrentRow(0)
     qtbot.waitUntil(lambda: ana.discussion.replies.count() == 1, timeout=WAIT_MS)
 
-    reply = ana.discussion.replies.item(0).data(ROW)
+    reply = ana.discussion.row(ana.discussion.replies.item(0))
     assert moderation_menu(ben.discussion, ben.context, reply) is None  # students get no such menu
     menu = moderation_menu(ana.discussion, ana.context, reply)
     assert menu is not None
@@ -161,7 +161,7 @@ def test_a_hidden_reply_leaves_the_students_view_and_is_marked_for_the_teacher(
     qtbot.waitUntil(lambda: ben.discussion.replies.count() == 0, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "[hidden]" in ana.discussion.replies.item(0).text(), timeout=WAIT_MS)
     assert "Can we bring notes?" in ana.discussion.replies.item(0).text()
-    unhide = moderation_menu(ana.discussion, ana.context, ana.discussion.replies.item(0).data(ROW))
+    unhide = moderation_menu(ana.discussion, ana.context, ana.discussion.row(ana.discussion.replies.item(0)))
     assert unhide is not None
     assert unhide.actions()[0].objectName() == "unhide"
 

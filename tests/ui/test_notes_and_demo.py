@@ -36,13 +36,13 @@ def test_notes_link_backlink_search_and_share(qtbot: QtBot, desk: Desk, tmp_path
 
     notes = window.notes
     qtbot.waitUntil(lambda: notes.list.count() == 2, timeout=WAIT_MS)
-    notes.list.setCurrentRow(next(i for i, t in enumerate(texts(notes.list)) if t.startswith("Momentum")))
+    notes.list.setCurrentRow(next(i for i, t in enumerate(notes.list.texts()) if t.startswith("Momentum")))
     qtbot.waitUntil(lambda: texts(notes.backlinks) == ["Collisions"], timeout=WAIT_MS)
 
     window.start_search()  # Ctrl+F
     assert notes.search.hasFocus() or notes.search.isVisible()
     notes.search.setText("elast")
-    qtbot.waitUntil(lambda: texts(notes.list) == ["Collisions"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: notes.list.texts() == ["Collisions"], timeout=WAIT_MS)
     notes.search.clear()
     qtbot.waitUntil(lambda: notes.list.count() == 2, timeout=WAIT_MS)
 

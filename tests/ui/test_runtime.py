@@ -57,3 +57,33 @@ def test_stop_closes_the_core_before_finished(qtbot: QtBot, desk: Desk) -> None:
     assert not desk.runtime.running
     with pytest.raises(sqlite3.ProgrammingError):  # the store was closed before the run ended
         core.database.replica.store.connection.execute("SELECT 1")
+
+
+def test_thousands_of_ticks_and_emits_keep_every_reference_to_true(qtbot: QtBot, runtime: Runtime) -> None:
+    """PySide6 6.12.0 drops a reference to True per Python-side emit; unguarded, the
+    process aborts ("deallocating True or False") after a few thousand trio ticks."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    from ui.qt_compat import emit
+
+    class Pinger(QObject):
+        ping = Signal(object)
+
+    pinger, seen = Pinger(), []
+    pinger.ping.connect(seen.append)
+    before = sys.getrefcount(True), sys.getrefcount(False)
+    done: list[int] = []
+
+    async def many_ticks() -> int:
+        for number in range(2000):
+            await trio.to_thread.run_sync(lambda: None)  # a post from a worker thread each time
+            emit(pinger.ping, number)
+        return 2000
+
+    runtime.spawn(many_ticks, done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
+    assert len(seen) == 2000
+    after = sys.getrefcount(True), sys.getrefcount(False)
+    assert after[0] >= before[0] - 50 and after[1] >= before[1] - 50, (before, after)
