@@ -14,6 +14,7 @@ from typing import Any
 
 from sync.changes import Changes
 from sync.errors import Reason, Rejected
+from sync.explain import explain
 from sync.hlc import next_hlc
 from sync.identity import seal
 from sync.ids import HASH_LEN, DeviceId, OpId, SpaceId
@@ -24,15 +25,6 @@ from sync.replica import VALID, Replica, _Batch
 from sync.space import OpInfo, SpaceContext
 from sync.wire.body import encode_body
 from sync.wire.op import MAX_DEPS, Header
-
-EXPLAIN = {
-    Reason.NOT_PERMITTED: "your role in this circle does not allow that",
-    Reason.BAD_CONTENT: "that refers to something that does not exist here or is malformed",
-    Reason.WRONG_EPOCH: "this device does not hold the circle's current key",
-    Reason.UNDECRYPTABLE: "this device does not hold the circle's current key",
-    Reason.BAD_INVITE: "the invite is not valid (expired, used up, or not allowed)",
-    Reason.QUARANTINED: "this device's history is forked; it can no longer write here",
-}
 
 
 @contextmanager
@@ -51,7 +43,7 @@ def _admit_own(replica: Replica, context: SpaceContext, op: VerifiedOp, *, allow
     status, reason = replica._admit(context, batch, op)
     if status != VALID and not allow_invalid:
         assert reason is not None
-        raise Rejected(reason, EXPLAIN.get(reason, reason.value))
+        raise Rejected(reason, explain(op.header.kind, reason))
     replica._finish(batch)
     return replica._changes(batch)
 
@@ -120,7 +112,7 @@ def _build(
     epoch, refs = context.auth.epoch_at(clock)
     key = context.epoch_key(refs)
     if key is None:
-        raise Rejected(Reason.UNDECRYPTABLE, EXPLAIN[Reason.UNDECRYPTABLE])
+        raise Rejected(Reason.UNDECRYPTABLE, explain(kind, Reason.UNDECRYPTABLE))
     floor = max((parent.hlc for parent in parents), default=0)
     draft = Header(
         space=context.space,
