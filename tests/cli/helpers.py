@@ -7,10 +7,13 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,3 +155,28 @@ def sync_in_process(a: Path, b: Path, space: bytes) -> None:
     finally:
         left.store.close()
         right.store.close()
+
+
+@contextmanager
+def serving(home: Path, *options: str) -> Iterator[str]:
+    """`studycircle serve` on `home` as its own process; yields its first listen address.
+
+    On leaving, the peer is stopped with SIGINT and must exit 0 and remove serving.json.
+    """
+    serve = subprocess.Popen(
+        [*studycircle(), "--home", str(home), "serve", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield json.loads(read_line(serve))["listen"][0]
+    finally:
+        serve.send_signal(signal.SIGINT)
+        try:
+            serve.wait(timeout=DEADLINE)
+        finally:
+            if serve.returncode is None:
+                serve.kill()
+    assert serve.returncode == 0, serve.stderr.read() if serve.stderr else ""
+    assert not (home / "serving.json").exists()

@@ -11,13 +11,10 @@ hash.
 
 from __future__ import annotations
 
-import json
-import signal
-import subprocess
 from pathlib import Path
 
 from app import identity
-from tests.cli.helpers import DEADLINE, fingerprint, read_line, run_process, studycircle
+from tests.cli.helpers import fingerprint, run_process, serving
 
 LOOPBACK = ["--no-mdns", "--listen", "/ip4/127.0.0.1/tcp/0", "--timeout", "30"]
 
@@ -28,14 +25,7 @@ def test_a_help_request_from_question_to_resolution_across_four_peers(tmp_path: 
     for home, name in ((mo, "Mo"), (sam, "Sam"), (sue, "Sue")):
         identity.create(home, name)  # what `init` does; one process fewer each
     circle = run_process(tara, "circle", "create", "Algebra 1", "--json").json()["circle_id"]
-    serve = subprocess.Popen(
-        [*studycircle(), "--home", str(tara), "serve", *LOOPBACK[:3]],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        address = json.loads(read_line(serve))["listen"][0]
+    with serving(tara, *LOOPBACK[:3]) as address:
 
         def sync(*homes: Path) -> None:
             for home in homes:
@@ -95,11 +85,3 @@ def test_a_help_request_from_question_to_resolution_across_four_peers(tmp_path: 
             for home in (tara, mo, sam, sue)
         }
         assert len(hashes) == 1
-    finally:
-        serve.send_signal(signal.SIGINT)
-        try:
-            serve.wait(timeout=DEADLINE)
-        finally:
-            if serve.returncode is None:
-                serve.kill()
-    assert serve.returncode == 0, serve.stderr.read() if serve.stderr else ""

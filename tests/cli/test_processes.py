@@ -8,13 +8,10 @@ Bad input to a real process is one line on stderr and a non-zero exit code.
 
 from __future__ import annotations
 
-import json
-import signal
-import subprocess
 from pathlib import Path
 
 from app import identity
-from tests.cli.helpers import DEADLINE, fingerprint, read_line, run_process, studycircle
+from tests.cli.helpers import fingerprint, run_process, serving
 
 LOOPBACK = ["--no-mdns", "--listen", "/ip4/127.0.0.1/tcp/0", "--timeout", "30"]
 
@@ -25,14 +22,7 @@ def test_a_circle_over_loopback_with_roles(tmp_path: Path) -> None:
     for home, name in ((tom, "Tom"), (sue, "Sue")):
         identity.create(home, name)  # what `init` does; one process fewer each
     circle = run_process(ana, "circle", "create", "Physics", "--json").json()["circle_id"]
-    serve = subprocess.Popen(
-        [*studycircle(), "--home", str(ana), "serve", *LOOPBACK[:3]],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        address = json.loads(read_line(serve))["listen"][0]
+    with serving(ana, *LOOPBACK[:3]) as address:
         teacher = run_process(ana, "circle", "invite", circle, "--role", "teacher", "--json").json()["code"]
         student = run_process(ana, "circle", "invite", circle, "--uses", "1", "--json").json()["code"]
         assert run_process(tom, "circle", "join", teacher, *LOOPBACK, "--json").json() == {
@@ -64,15 +54,6 @@ def test_a_circle_over_loopback_with_roles(tmp_path: Path) -> None:
             for home in (ana, tom, sue)
         }
         assert len(hashes) == 1
-    finally:
-        serve.send_signal(signal.SIGINT)
-        try:
-            serve.wait(timeout=DEADLINE)
-        finally:
-            if serve.returncode is None:
-                serve.kill()
-    assert serve.returncode == 0, serve.stderr.read() if serve.stderr else ""
-    assert not (ana / "serving.json").exists()
 
 
 def test_bad_input_to_a_real_process_is_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
