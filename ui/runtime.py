@@ -77,7 +77,10 @@ class Runtime(QObject):
 
     @Slot()
     def _run_posted(self) -> None:
-        while self._posted:
+        # One function per invoke, never "drain while not empty": a guest tick posts the
+        # next tick, so draining would run trio for as long as it has work, and no Qt
+        # timer or paint would get in between (measured: 551 ticks, 1 s, in one call).
+        if self._posted:
             self._posted.popleft()()
 
     def _done(self, outcome: Any) -> None:

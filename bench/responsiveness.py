@@ -1,0 +1,161 @@
+"""Desktop responsiveness: the longest gap in the Qt event loop while a peer sends ops.
+
+A separate `studycircle serve` process (no shared GIL) holds a circle of N ops the
+member lacks; the member is the real desktop client in this process (the launcher, the
+main window open on that circle, so every view refreshes as the ops arrive) on libp2p
+over 127.0.0.1. A QTimer ticking every 5 ms records how late each tick comes; the
+figure is the longest gap between ticks, from the moment the member dials until it
+holds every op. The anchor is the same timer in the same process before the dial
+(an idle client: what the machine itself costs).
+
+    python bench/responsiveness.py [--ops N] [--json]
+
+Goal (issue #5): max gap ≤ 50 ms while 100,000 ops arrive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from catchup import make_home
+from workload import make_circle, mint, receiver, seed
+
+TICK_MS = 5
+
+
+class Gaps:
+    """How late a 5 ms timer's ticks come: the gaps between them, in ms."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.last = time.perf_counter()
+        self.gaps: list[float] = []
+
+    def start(self) -> None:
+        self.gaps.clear()
+        self.last = time.perf_counter()
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self.last) * 1000)
+        self.last = now
+
+    def summary(self) -> dict[str, float]:
+        ordered = sorted(self.gaps) or [0.0]
+        return {
+            "max_gap_ms": round(ordered[-1], 1),
+            "p99_gap_ms": round(ordered[int(len(ordered) * 0.99)], 1),
+            "median_gap_ms": round(statistics.median(ordered), 1),
+        }
+
+
+def run_client(home: Path, space_hex: str, address: str, expected_ops: int) -> dict[str, float]:
+    import trio
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from ui.launcher import Launch, run_desktop
+    from ui.main_window import MainWindow
+    from ui.runtime import Runtime
+
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    runtime = Runtime()
+    runtime.finished.connect(app.quit)
+    settings = QSettings(str(home / "bench.ini"), QSettings.Format.IniFormat)
+    settings.setValue("circle/last", space_hex)  # open on the circle: its views refresh live
+    windows: list[MainWindow] = []
+    result: dict[str, float] = {}
+    gaps = Gaps()
+
+    async def measure(rt: Runtime) -> None:
+        launch = Launch(home=home, settings=settings, local_only=True, on_window=windows.append)
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(run_desktop, rt, launch)
+            while not windows or windows[0].session.core is None:
+                await trio.sleep(0.05)
+            window = windows[0]
+            core = window.session.core
+            space = bytes.fromhex(space_hex)
+            gaps.start()  # the anchor: an idle client, for two seconds
+            await trio.sleep(2.0)
+            idle = gaps.summary()
+            before = (await core.state(space)).ops
+            gaps.start()
+            start = time.perf_counter()
+            await core.sync.connect(address)
+            while (await core.state(space)).ops - before < expected_ops:
+                await trio.sleep(0.25)
+            seconds = time.perf_counter() - start
+            gaps.timer.stop()
+            busy = gaps.summary()
+            received = (await core.state(space)).ops - before
+            result.update(
+                ops=received,
+                seconds=round(seconds, 1),
+                **busy,
+                idle_max_gap_ms=idle["max_gap_ms"],
+                ticks=len(gaps.gaps),
+            )
+            window.close()
+
+    runtime.start(measure)
+    app.exec()
+    if runtime.error is not None:
+        raise SystemExit(f"the client failed: {runtime.error!r}")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ops", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch)
+        circle = make_circle(directory, authors=10)
+        envelopes = mint(circle, args.ops)
+        server_db = receiver(directory / "server.db", circle, "owner-copy")
+        for offset in range(0, len(envelopes), 4000):
+            server_db.ingest(circle.space, envelopes[offset : offset + 4000])
+        server_db.store.close()
+        make_home(directory / "server", directory / "server.db", seed("owner"), "Owner")
+        make_home(directory / "member", directory / "m1.db", seed("member-1"), "Student 1")
+        command = [sys.executable, "-m", "app.cli", "--home", str(directory / "server"), "serve"]
+        command += ["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"]
+        server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        try:
+            address = json.loads(server.stdout.readline())["listen"][0]  # type: ignore[union-attr]
+            figures = run_client(directory / "member", bytes(circle.space).hex(), address, args.ops)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    if args.json:
+        print(json.dumps({"ops": figures["ops"], "max_gap_ms": figures["max_gap_ms"], **figures}))
+        return
+    print(f"{figures['ops']:,} ops from a `studycircle serve` peer in {figures['seconds']} s")
+    print(
+        f"event-loop gaps while receiving: max {figures['max_gap_ms']} ms, p99 {figures['p99_gap_ms']} ms,"
+        f" median {figures['median_gap_ms']} ms over {figures['ticks']} ticks (goal: max ≤ 50 ms)"
+    )
+    print(f"anchor, the idle client before the dial: max gap {figures['idle_max_gap_ms']} ms")
+
+
+if __name__ == "__main__":
+    main()
