@@ -1,4 +1,4 @@
-"""`python -m ui [--home DIR] [--demo]`: start the desktop client.
+"""`python -m ui [--home DIR] [--demo] [--connect ADDRESS]…`: start the desktop client.
 
 Builds the QApplication, runs `ui.launcher.run_desktop` as trio's guest run on Qt's
 loop, and quits Qt only after trio has finished (cores closed). GUI thread.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 
 
@@ -18,6 +19,14 @@ def main(argv: list[str] | None = None) -> int:
         "--home", metavar="DIR", help="data directory (default: $STUDYCIRCLE_HOME, else the platform's)"
     )
     parser.add_argument("--demo", action="store_true", help="run on an in-memory network with a demo circle")
+    parser.add_argument(
+        "--connect",
+        metavar="ADDRESS",
+        action="append",
+        default=[],
+        help="also dial this peer (a multiaddr ending in /p2p/<id>, e.g. what `studycircle serve` prints);"
+        " for networks where discovery (mDNS) is blocked. May be given more than once.",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("STUDYCIRCLE_LOG", "WARNING"), stream=sys.stderr)
 
@@ -33,8 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # quit when trio is done, not before
     runtime = Runtime()
     runtime.finished.connect(app.quit)
-    launch = Launch(home=data_home(args.home), demo=args.demo)
+    launch = Launch(home=data_home(args.home), demo=args.demo, connect=tuple(args.connect))
     runtime.start(lambda rt: run_desktop(rt, launch))
+    # Ctrl+C in the terminal (or a SIGTERM) closes like the window's close button: trio
+    # finishes, the store closes, then Qt quits. Python runs the handler at the next
+    # Python code, which the status bar's one-second timer guarantees.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: runtime.stop())
     app.exec()
     return 1 if runtime.error is not None else 0
 

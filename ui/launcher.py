@@ -44,6 +44,7 @@ class Launch:
     sync_settings: SyncSettings | None = None
     local_only: bool = False
     verify_workers: int = 2
+    connect: tuple[str, ...] = ()  # peers' addresses to dial once the network is up
     on_window: Callable[[MainWindow], None] = lambda window: None
     on_first_run: Callable[[FirstRunDialog], None] = lambda dialog: None
 
@@ -98,6 +99,8 @@ async def run_desktop(runtime: Runtime, launch: Launch) -> None:
         window.closed.connect(closed.set)
         window.show()
         launch.on_window(window)
+        for address in launch.connect:
+            window.dial(address)
         if first is not None and first.choice == "create":
             commands = session.commands
             session.run(lambda: commands.create_circle(first.circle_name), window._created)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -26,6 +27,7 @@ from ui.circle_view import QtCircle
 from ui.dialogs import LineDialog
 from ui.live import LiveQuery
 from ui.notes_view import QtNotes
+from ui.peers_view import QtPeers
 from ui.qt_compat import emit
 from ui.session import Session
 from ui.status import QtSyncStatus
@@ -63,6 +65,12 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
 
+        self.peers = QtPeers(session, self)
+        self.peers_dock = QDockWidget(self.tr("Peers"), self)
+        self.peers_dock.setObjectName("peers")
+        self.peers_dock.setWidget(self.peers)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.peers_dock)
+        self.peers_dock.hide()
         self.sync_status = QtSyncStatus(session, self)
         self.statusBar().addPermanentWidget(self.sync_status)
         session.runtime.failed.connect(self.show_error)
@@ -88,6 +96,14 @@ class MainWindow(QMainWindow):
             action.setShortcut(keys)
             action.triggered.connect(handler)
             file_menu.addAction(action)
+        network_menu = self.menuBar().addMenu(self.tr("&Network"))
+        peers_action = self.peers_dock.toggleViewAction()
+        peers_action.setText(self.tr("&Peers"))
+        peers_action.setShortcut("Ctrl+Shift+P")
+        network_menu.addAction(peers_action)
+        connect_action = QAction(self.tr("&Connect to address…"), self)
+        connect_action.triggered.connect(self.connect_to_address)
+        network_menu.addAction(connect_action)
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         for label, keys, handler in (
             (self.tr("&New thread / note"), QKeySequence.StandardKey.New, self.new_item),
@@ -185,6 +201,24 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(self.tr("Joining: fetching the circle from the inviter…"))
         self.session.run(lambda: core.join(code), self._created)
+
+    def connect_to_address(self) -> None:
+        self.peers_dock.show()
+        self.peers.ask_address()
+
+    def dial(self, address: str) -> None:
+        """Dial a peer (`--connect`): as soon as the network is up; failures are shown."""
+        core = self.session.core
+        if core is None:
+            self.session.online.connect(lambda: self.dial(address), Qt.ConnectionType.SingleShotConnection)
+            return
+        self.session.run(
+            lambda: core.sync.connect(address),
+            None,
+            lambda error: self.show_error(
+                self.tr("Could not connect to {address}: {error}").format(address=address, error=error)
+            ),
+        )
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage("⚠ " + message, 15000)

@@ -1,0 +1,116 @@
+"""The Peers panel: the peers this device has met and each one's session state (from the
+sync service's `peer_states()`), my addresses to share (copyable), and *Connect to
+address…* (dial a multiaddr; a failure is shown in the panel, worded for a person).
+
+Owns `QtPeers` (a dock widget's contents). Refreshed on the session's `peers_changed`
+and every second (states also move on timers). GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.dialogs import LineDialog
+from ui.session import Session
+
+
+class QtPeers(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderLabels([self.tr("Peer"), self.tr("State"), self.tr("Connected")])
+        self.tree.setRootIsDecorated(False)
+        self.addresses = QPlainTextEdit(self)
+        self.addresses.setReadOnly(True)
+        self.addresses.setMaximumHeight(80)
+        self.copy_button = QPushButton(self.tr("Copy my addresses"), self)
+        self.copy_button.clicked.connect(self.copy_addresses)
+        self.connect_button = QPushButton(self.tr("Connect to address…"), self)
+        self.connect_button.clicked.connect(self.ask_address)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.connect_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Peers"), self))
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(
+            QLabel(self.tr("My addresses (send one to a classmate whose network hides us)"), self)
+        )
+        layout.addWidget(self.addresses)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        session.peers_changed.connect(self.refresh)
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        core = self.session.core
+        self.connect_button.setEnabled(core is not None)
+        self.copy_button.setEnabled(core is not None)
+        if core is None:
+            self.addresses.setPlainText(self.tr("Starting the network…"))
+            self.tree.clear()
+            return
+        addresses = "\n".join(a for a in core.host.listen_addrs() if "/ip4/0.0.0.0/" not in a)
+        if self.addresses.toPlainText() != addresses:
+            self.addresses.setPlainText(addresses)
+        connected = core.host.connected_peers()
+        states = core.sync.peer_states()
+        rows = sorted((str(peer), state.value, peer in connected) for peer, state in states.items())
+        for peer in connected:
+            if peer not in states:
+                rows.append((str(peer), "connected", True))
+        self.tree.clear()
+        for peer, state, is_connected in rows:
+            label = peer if len(peer) <= 16 else f"{peer[:6]}…{peer[-6:]}"
+            item = QTreeWidgetItem([label, self.tr(state), self.tr("yes") if is_connected else self.tr("no")])
+            item.setToolTip(0, peer)
+            self.tree.addTopLevelItem(item)
+
+    def copy_addresses(self) -> None:
+        QGuiApplication.clipboard().setText(self.addresses.toPlainText())
+        self.message.setText(self.tr("Copied."))
+
+    def ask_address(self) -> None:
+        dialog = LineDialog(
+            self.tr("Connect to address"),
+            self.tr("Address"),
+            "/ip4/192.168.1.20/tcp/4001/p2p/12D3KooW…",
+            self,
+        )
+        self.address_dialog = dialog
+        dialog.accepted.connect(lambda: self.dial(dialog.value()))
+        dialog.open()
+
+    def dial(self, address: str) -> None:
+        core = self.session.core
+        if core is None:
+            return
+        if "/p2p/" not in address:
+            self.message.setText(
+                self.tr("That is not a full address: it must end in /p2p/ and the peer's id.")
+            )
+            return
+        self.message.setText(self.tr("Connecting…"))
+        self.session.run(
+            lambda: core.sync.connect(address),
+            lambda _: self.message.setText(self.tr("Connected.")),
+            lambda error: self.message.setText(self.tr("Could not connect: {error}").format(error=error)),
+        )
