@@ -96,7 +96,9 @@ CREATE TABLE note_links (
 ) WITHOUT ROWID;
 CREATE INDEX note_links_target ON note_links (space, target);
 
--- Full-text index over personal notes.
+-- Full-text index over personal notes. Prefix indexes of 2 and 3 characters keep a
+-- search whose last word is short ("ri*") from expanding into hundreds of terms.
 CREATE VIRTUAL TABLE note_search USING fts5(
-    title, text, tags, space UNINDEXED, item_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
+    title, text, tags, space UNINDEXED, item_id UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
