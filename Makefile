@@ -40,6 +40,8 @@ bench: $(VENV)/.dev
 	$(PY) bench/catchup.py
 	$(PY) bench/propagation.py
 	$(PY) bench/search.py --notes 100000
+	QT_QPA_PLATFORM=offscreen $(PY) bench/startup.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/responsiveness.py --ops 100000
 
 soak: $(VENV)/.dev
 	SIM_SEEDS=2000 $(PY) -m pytest tests/sync/test_simulator.py -q
