@@ -58,6 +58,16 @@ def reconcile(a: Replica, b: Replica, space: SpaceId, *, max_rounds: int = 10_00
     raise AssertionError("reconciliation did not finish")
 
 
+def sync_every_pair(replicas: dict[str, Replica], space: SpaceId, *, rounds: int) -> None:
+    """Every pair of replicas reconciles, `rounds` times over."""
+    names = sorted(replicas)
+    for _ in range(rounds):
+        for left in names:
+            for right in names:
+                if left < right:
+                    reconcile(replicas[left], replicas[right], space)
+
+
 def copy_all(source: Replica, target: Replica, space: SpaceId) -> None:
     target.ingest(space, all_envelopes(source, space))
 

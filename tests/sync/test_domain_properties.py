@@ -17,7 +17,7 @@ from sync import state, writer
 from sync.errors import Rejected
 from sync.frontier import all_envelopes
 from sync.replica import Replica
-from tests.sync.helpers import Circle, hash_of, reconcile
+from tests.sync.helpers import Circle, hash_of, reconcile, sync_every_pair
 from tests.sync.test_properties import build_circle, observer_with_all_keys, verdicts
 
 CAST = ["owner", "Tess", "Mo", "Sam", "Sue", "Sid"]
@@ -125,12 +125,7 @@ def test_any_order_and_duplication_gives_the_same_domain_state(data: st.DataObje
 def test_replicas_that_sync_agree_on_help_status_and_moderation(data: st.DataObject) -> None:
     circle = build_circle()
     replicas = play(circle, data)
-    names = sorted(replicas)
-    for _ in range(2):
-        for left in names:
-            for right in names:
-                if left < right:
-                    reconcile(replicas[left], replicas[right], circle.space)
+    sync_every_pair(replicas, circle.space, rounds=2)
     assert len({hash_of(r, circle.space) for r in replicas.values()}) == 1
     owner = circle.owner.db
     for request in _of_type(circle.owner, circle.space, "help"):

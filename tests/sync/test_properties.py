@@ -26,7 +26,7 @@ from sync.policy import Level
 from sync.replica import Replica
 from sync.store import Store
 from sync.wire.clock import decode_clock
-from tests.sync.helpers import Circle, Clock, device, hash_of, new_replica, reconcile, seed
+from tests.sync.helpers import Circle, Clock, device, hash_of, new_replica, reconcile, seed, sync_every_pair
 
 CAST = ["owner", "Tess", "Mo", "Sam", "Sue", "Sid"]
 VERBS = [
@@ -224,12 +224,7 @@ def check_invariants(circle: Circle, replica: Replica, replicas: dict[str, Repli
 def test_replicas_that_sync_converge_and_agree_on_quarantine(data: st.DataObject) -> None:
     circle = build_circle()
     replicas = play(circle, data)
-    names = sorted(replicas)
-    for _ in range(3):
-        for left in names:
-            for right in names:
-                if left < right:
-                    reconcile(replicas[left], replicas[right], circle.space)
+    sync_every_pair(replicas, circle.space, rounds=3)
     members = {m.device for m in state.members(circle.owner.db, circle.space)}
     current = [r for r in replicas.values() if device(r) in members]
     assert {hash_of(r, circle.space) for r in current} == {hash_of(circle.owner, circle.space)}
