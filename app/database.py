@@ -7,6 +7,7 @@ threads would contend); small batches are verified inline.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -21,8 +22,14 @@ T = TypeVar("T")
 POOL_THRESHOLD_CHUNKS = 2
 
 
+class DatabaseClosed(RuntimeError):
+    """Work was sent to a database after it was closed (e.g. a view refreshing at exit)."""
+
+
 class Database:
     def __init__(self, path: Any, key: DeviceKey, *, verify_workers: int = 2) -> None:
+        self._open = threading.Lock()
+        self._closed = False
         self._workers = verify_workers
         self._pool: ProcessPoolExecutor | None = None
         self.replica = Replica(Store(path), key, verify_map=self._verify_map)
@@ -37,9 +44,21 @@ class Database:
         return self._pool.map(function, chunks)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
-        return await trio.to_thread.run_sync(function, *args, limiter=self.limiter)
+        def job() -> T:
+            with self._open:  # close() waits for a running job; a later one is refused
+                if self._closed:
+                    raise DatabaseClosed("This data directory was closed; open it again.")
+                return function(*args)
+
+        return await trio.to_thread.run_sync(job, limiter=self.limiter)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        self.replica.store.close()
+        """Close the store once no job is running on it (closing a SQLite connection
+        under a running query crashes the process)."""
+        with self._open:
+            if self._closed:
+                return
+            self._closed = True
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            self.replica.store.close()
