@@ -111,6 +111,7 @@ def _status_data(status: Any, names: dict[bytes, str]) -> dict[str, Any]:
     return {
         "status": status.status,
         "claimed_by": [names.get(device, device.hex()) for device in status.claimed_by],
+        "claimed_by_ids": [device.hex() for device in status.claimed_by],  # names may repeat
         "escalated": status.escalated,
         "accepted_answer": status.accepted.hex() if status.accepted else None,
         "me_too": len(status.me_too),

@@ -137,7 +137,7 @@ class QtHelpDesk(QWidget):
         if key == "mine":
             return self.circle.is_me(request["author"])
         if key == "claimed":
-            return self.session.my_name in request["claimed_by"]
+            return self._claimed_by_me(request)
         return key == "all" or request["status"] == key
 
     def _fill_list(self) -> None:
@@ -247,7 +247,7 @@ class QtHelpDesk(QWidget):
         asker = data is not None and self.circle.is_me(data["author"])
         status = data["status"] if data else ""
         answer = self._selected_answer()
-        claimed_by_me = data is not None and self.session.my_name in data["claimed_by"]
+        claimed_by_me = data is not None and self._claimed_by_me(data)
         may = {
             "claim": data is not None and not asker and status in ("open", "claimed") and not claimed_by_me,
             "escalate": data is not None
@@ -266,6 +266,10 @@ class QtHelpDesk(QWidget):
         self.composer.editor.setPlaceholderText(
             self.tr("How is it going? (Markdown)…") if asker else self.tr("Write an answer (Markdown)…")
         )
+
+    def _claimed_by_me(self, request: dict[str, Any]) -> bool:
+        """By device, not by display name: two members may both be called Sam."""
+        return any(self.circle.is_me(device) for device in request["claimed_by_ids"])
 
     def _selected_answer(self) -> dict[str, Any] | None:
         item = self.answers.currentItem()
