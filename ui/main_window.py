@@ -2,6 +2,10 @@
 the right, menus and shortcuts (Ctrl+N new, Ctrl+F search, Ctrl+Q quit), the sync status
 bar, and window geometry plus the last open circle kept in `QSettings`.
 
+Each circle in the sidebar shows how many items others added since the person last had
+it open ("Algebra (3)", `app.unread`); the mark of what was seen is kept per circle in
+`QSettings` (the data directory's desktop.ini), never in the circle itself.
+
 Owns `MainWindow`; emits `closed` when the person closes it (the launcher then stops
 the runtime so trio finishes before Qt quits). GUI thread.
 """
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import unread
 from sync.changes import Changes
 from sync.ids import SpaceId
 from ui.circle_view import QtCircle
@@ -33,6 +38,7 @@ from ui.session import Session
 from ui.status import QtSyncStatus
 
 SPACE = Qt.ItemDataRole.UserRole
+NAME = Qt.ItemDataRole.UserRole + 1  # the circle's name; the text may add an unread count
 NOTES = "notes"
 
 
@@ -47,6 +53,8 @@ class MainWindow(QMainWindow):
         self.circles: dict[SpaceId, QtCircle] = {}
         self.circle_names: list[tuple[SpaceId, str]] = []
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
+        self.unread: dict[SpaceId, int] = {}
+        self._looking: SpaceId | None = None  # the circle on screen: it has nothing unread
 
         self.sidebar = QListWidget(self)
         self.sidebar.setMaximumWidth(260)
@@ -77,6 +85,7 @@ class MainWindow(QMainWindow):
         self._menus()
 
         self._circles_query = LiveQuery(session, lambda: session.commands.circles(), self._show_circles)
+        self._unread_query = LiveQuery(session, self._fetch_unread, self._show_unread)
         session.changed.connect(self._on_changes)
         self._circles_query.refresh()
         geometry = settings.value("window/geometry")
@@ -116,7 +125,9 @@ class MainWindow(QMainWindow):
 
     # -- circles in the sidebar --------------------------------------------------------
     def _on_changes(self, changes: Changes) -> None:
-        if changes.space not in self.circles and changes.space != self.notes.space:
+        if any(space == changes.space for space, _ in self.circle_names):
+            self._unread_query.refresh()
+        elif changes.space != self.notes.space:
             self._circles_query.refresh()  # a circle created, joined, or its first ops arrived
 
     def _show_circles(self, circles: list[tuple[SpaceId, str]]) -> None:
@@ -128,7 +139,9 @@ class MainWindow(QMainWindow):
             if space not in known:
                 item = QListWidgetItem(icon, name)
                 item.setData(SPACE, space)
+                item.setData(NAME, name)
                 self.sidebar.addItem(item)
+        self._unread_query.refresh()
         if self._pending_open is not None and any(space == self._pending_open for space, _ in circles):
             self.open_page(self._pending_open)
             self._pending_open = None
@@ -148,14 +161,58 @@ class MainWindow(QMainWindow):
         if item is None:
             return
         key = item.data(SPACE)
+        self._looking = None if key == NOTES else key
         if key == NOTES:
             self.pages.setCurrentWidget(self.notes)
             return
+        self.unread[key] = 0  # seen now; the next count stores the mark
+        self._show_counts()
+        self._unread_query.refresh()
         page = self.circles.get(key)
         if page is None:
-            page = self.circles[key] = QtCircle(self.session, key, item.text(), self)
+            page = self.circles[key] = QtCircle(self.session, key, item.data(NAME), self)
             self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
+
+    # -- unread counts ----------------------------------------------------------------
+    def _mark_of(self, space: SpaceId) -> int | None:
+        value = self.settings.value(f"unread/{space.hex()}")
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    async def _fetch_unread(self) -> tuple[int, dict[SpaceId, int], SpaceId | None]:
+        looking = self._looking
+        marks = {space: self._mark_of(space) for space, _ in self.circle_names}
+        known = {space: mark for space, mark in marks.items() if mark is not None}
+        now, counts = await unread.counts(self.session.commands, known)
+        return now, counts, looking
+
+    def _show_unread(self, result: tuple[int, dict[SpaceId, int], SpaceId | None]) -> None:
+        now, counts, looked_at = result
+        for space, _ in self.circle_names:
+            # A circle never marked (new here) starts with nothing unread; one on screen
+            # during the count, or now, has been seen up to this count.
+            if space not in counts or space in (looked_at, self._looking):
+                self.settings.setValue(f"unread/{space.hex()}", now)
+                counts[space] = 0
+        self.unread = counts
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        for i in range(self.sidebar.count()):
+            item = self.sidebar.item(i)
+            space = item.data(SPACE)
+            if space == NOTES:
+                continue
+            count = self.unread.get(space, 0)
+            name = item.data(NAME)
+            item.setText(self.tr("{name} ({count})").format(name=name, count=count) if count else name)
+            item.setToolTip(self.tr("%n new item(s) since you last looked", "", count) if count else "")
+            font = item.font()
+            font.setBold(count > 0)
+            item.setFont(font)
 
     def circle(self, space: SpaceId) -> QtCircle:
         """The page of `space`, opened (tests and the screenshot script use this)."""
