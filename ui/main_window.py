@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.circle_names: list[tuple[SpaceId, str]] = []
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
         self.unread: dict[SpaceId, int] = {}
+        self._marks: dict[SpaceId, int] = {}  # what was seen, per circle (`app.unread`); as in settings
         self._looking: SpaceId | None = None  # the circle on screen: it has nothing unread
 
         self.sidebar = QListWidget(self)
@@ -141,6 +142,9 @@ class MainWindow(QMainWindow):
                 item.setData(SPACE, space)
                 item.setData(NAME, name)
                 self.sidebar.addItem(item)
+                mark = self._stored_mark(space)
+                if mark is not None:
+                    self._marks[space] = mark
         self._unread_query.refresh()
         if self._pending_open is not None and any(space == self._pending_open for space, _ in circles):
             self.open_page(self._pending_open)
@@ -175,7 +179,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(page)
 
     # -- unread counts ----------------------------------------------------------------
-    def _mark_of(self, space: SpaceId) -> int | None:
+    def _stored_mark(self, space: SpaceId) -> int | None:
         value = self.settings.value(f"unread/{space.hex()}")
         try:
             return int(value) if value is not None else None
@@ -183,10 +187,8 @@ class MainWindow(QMainWindow):
             return None
 
     async def _fetch_unread(self) -> tuple[int, dict[SpaceId, int], SpaceId | None]:
-        looking = self._looking
-        marks = {space: self._mark_of(space) for space, _ in self.circle_names}
-        known = {space: mark for space, mark in marks.items() if mark is not None}
-        now, counts = await unread.counts(self.session.commands, known)
+        looking, marks = self._looking, dict(self._marks)  # plain values: no Qt off the GUI thread
+        now, counts = await unread.counts(self.session.commands, marks)
         return now, counts, looking
 
     def _show_unread(self, result: tuple[int, dict[SpaceId, int], SpaceId | None]) -> None:
@@ -195,6 +197,7 @@ class MainWindow(QMainWindow):
             # A circle never marked (new here) starts with nothing unread; one on screen
             # during the count, or now, has been seen up to this count.
             if space not in counts or space in (looked_at, self._looking):
+                self._marks[space] = now
                 self.settings.setValue(f"unread/{space.hex()}", now)
                 counts[space] = 0
         self.unread = counts
