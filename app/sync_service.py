@@ -68,6 +68,37 @@ class SyncStatus:
     sessions_done: int = 0
     last_sync_ms: int | None = None
     receiving: int = 0
+    # (peer, space) -> how many fewer ops the peer's last digest held than we did then;
+    # until a session with it for that space ends, a digest level with ours, or it leaves.
+    behind: dict[tuple[PeerId, SpaceId], int] = field(default_factory=dict)
+
+    @property
+    def peers_behind(self) -> int:
+        """Connected peers known to lack ops we hold (in any space)."""
+        return len({peer for peer, _ in self.behind if peer in self.connected})
+
+    def heard(self, peer: PeerId, space: SpaceId, digest: HeardDigest) -> None:
+        lacking = 0 if digest.same else digest.ours.op_count - digest.theirs.op_count
+        if lacking > 0:
+            self.behind[(peer, space)] = lacking
+        else:
+            self.behind.pop((peer, space), None)
+
+    def forget(self, peer: PeerId) -> None:
+        for key in [key for key in self.behind if key[0] == peer]:
+            del self.behind[key]
+
+
+@dataclass(frozen=True, slots=True)
+class HeardDigest:
+    """A peer's digest of a space, and ours when it was read."""
+
+    theirs: Digest
+    ours: Digest
+
+    @property
+    def same(self) -> bool:
+        return self.theirs.frontier_hash == self.ours.frontier_hash
 
 
 class SyncService:
@@ -160,8 +191,10 @@ class SyncService:
             outcome = await self.database.run(_take_gossip, self.replica, space, data)
             if isinstance(outcome, str):
                 self.host.penalise(origin, outcome)
-            elif isinstance(outcome, Digest):
-                self.schedule(origin, space)
+            elif isinstance(outcome, HeardDigest):
+                self.status.heard(origin, space, outcome)
+                if not outcome.same:
+                    self.schedule(origin, space)
             elif outcome is not None:
                 if outcome.faults:
                     self.host.penalise(
@@ -235,9 +268,11 @@ class SyncService:
                 await self._perform(peer, self.sessions.connected(peer))
             elif event.kind is PeerEventKind.DISCONNECTED:
                 self.status.connected.discard(peer)
+                self.status.forget(peer)
                 await self._perform(peer, self.sessions.disconnected(peer))
             elif event.kind is PeerEventKind.BANNED:
                 self.status.connected.discard(peer)
+                self.status.forget(peer)
                 await self._perform(peer, self.sessions.misbehaved(peer))
             elif event.kind is PeerEventKind.DISCOVERED:
                 self.sessions.discovered(peer, event.addrs)
@@ -433,6 +468,7 @@ class SyncService:
                 await self._drop(peer)
         self.status.sessions_done += 1
         self.status.last_sync_ms = self.clock.now_ms()
+        self.status.behind.pop((peer, space), None)  # a finished session leaves both sides level
         if report.ops_accepted:
             self._report(Changes(space, added=tuple(OpId(op_id) for op_id in report.added)))
         self.session_finished.set()
@@ -459,11 +495,11 @@ def _stamp(paths: tuple[os.PathLike[str], ...]) -> tuple[tuple[int, int], ...] |
         return None
 
 
-def _take_gossip(replica: Replica, space: SpaceId, data: bytes) -> str | Digest | IngestResult | None:
+def _take_gossip(replica: Replica, space: SpaceId, data: bytes) -> str | HeardDigest | IngestResult | None:
     """Open, decode and ingest one gossip message on the database worker.
 
-    Returns None (not for our keys, or a digest equal to ours), a penalty reason, a
-    differing `Digest`, or the ingest result of an ops message.
+    Returns None (not for our keys), a penalty reason, a digest beside ours, or the
+    ingest result of an ops message.
     """
     payload = access.unseal(replica, space, data)
     if payload is None:
@@ -475,7 +511,7 @@ def _take_gossip(replica: Replica, space: SpaceId, data: bytes) -> str | Digest 
     if message.space != space:
         return "gossip for another space"
     if isinstance(message, Digest):
-        return message if message.frontier_hash != access.digest_of(replica, space).frontier_hash else None
+        return HeardDigest(message, access.digest_of(replica, space))
     return replica.ingest(space, list(message.envelopes))
 
 

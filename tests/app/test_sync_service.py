@@ -7,6 +7,8 @@ sending garbage is disconnected and nothing it sent is stored.
 
 from __future__ import annotations
 
+import random
+import threading
 from contextlib import AsyncExitStack
 
 import pytest
@@ -17,8 +19,10 @@ from app.exchange import SessionRefused
 from app.sync_service import RECONCILE_PROTOCOL, SyncSettings
 from p2p.events import PeerEventKind
 from p2p.interface import Network
+from p2p.memory import MemoryHub
 from p2p.session import SessionEvent
-from sync.wire.gossip import Hello, decode_answer, encode_hello
+from sync import access
+from sync.wire.gossip import Hello, decode_answer, encode_digest, encode_hello
 from tests.app.conftest import DEADLINE, Changed, core_for
 
 
@@ -152,3 +156,51 @@ async def test_a_peer_sending_garbage_or_forgeries_is_disconnected_and_nothing_i
         session = owner.sync.session_of(rogue.host.peer_id)  # its session ended as misbehaving
         assert session is not None and session.closed
         assert SessionEvent.MISBEHAVED in [step.event for step in session.history]
+
+
+async def test_a_peer_whose_digest_lacks_our_ops_is_behind_until_a_session_with_it_ends(
+    homes, changed: Changed
+) -> None:
+    network = MemoryHub(rng=random.Random(3))
+    async with AsyncExitStack() as stack:
+        owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
+        space = await owner.create_circle("Geometry")
+        code = await owner.invite(space)
+        ben = await stack.enter_async_context(core_for(network, homes("ben"), changed))
+        await ben.join(code)
+        await changed.until(lambda: same_state([owner, ben], space))
+        assert owner.sync.status.peers_behind == 0
+        # Ben's digest of what he holds now, delivered after the owner wrote on (as a
+        # delayed gossip hop would); meanwhile Ben's database worker is busy, so no
+        # session can bring him level yet.
+        replica = ben.database.replica
+        sealed = await ben.database.run(
+            lambda: access.seal(replica, space, encode_digest(access.digest_of(replica, space)))
+        )
+        held, release = threading.Event(), threading.Event()
+
+        def busy() -> None:
+            held.set()
+            release.wait(DEADLINE)
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(ben.database.run, busy)
+            try:
+                await trio.to_thread.run_sync(held.wait)
+                await owner.post(space, "first")
+                await owner.post(space, "second")
+                await ben.host.publish(access.topic_for(space), sealed)
+
+                async def ben_behind() -> bool:
+                    return owner.sync.status.peers_behind == 1
+
+                await changed.until(ben_behind)
+                assert owner.sync.status.behind == {(ben.host.peer_id, space): 2}
+            finally:
+                release.set()
+
+        async def level() -> bool:
+            return owner.sync.status.peers_behind == 0 and await same_state([owner, ben], space)
+
+        await changed.until(level)
+        assert "second" in await titles(ben, space)
