@@ -15,9 +15,12 @@ from app.commands import Commands
 from app.errors import CommandError
 from app.items import Found, as_data, find_item, names_in, write_content
 from sync import views, writer
+from sync.hlc import COUNTER_BITS
 from sync.ids import OpId, SpaceId
+from sync.policy import MODERATOR
 from sync.reducers.helpdesk import STATUSES
 from sync.replica import Replica
+from sync.state import hidden_items
 
 REQUEST = frozenset({"help"})
 STEPS = ("claim", "escalate", "reopen", "metoo")
@@ -134,6 +137,62 @@ def _detail(replica: Replica, request: Found) -> dict[str, Any]:
 
 async def detail(commands: Commands, request: Found) -> dict[str, Any]:
     return await commands.database.run(_detail, commands.replica, request)
+
+
+@dataclass(frozen=True, slots=True)
+class HelpNews:
+    """Something that happened to a help request: for desktop notifications."""
+
+    event: str  # "asked", "answered" or "escalated"
+    op_id: str  # the op that did it (hex): tell of each once
+    request: str  # the request's id (hex)
+    title: str
+    by: str  # who did it (display name)
+    by_me: bool
+    for_me: bool  # the request is mine
+
+
+def _news(replica: Replica, space: SpaceId, since_ms: int) -> tuple[str, int, list[HelpNews]]:
+    replica.refresh()
+    db, me = replica.db, replica.key.device_id
+    level = writer.my_level(replica, space)
+    since = since_ms << COUNTER_BITS
+    found: list[tuple[str, bytes, bytes, bytes]] = [  # event, op, request, who
+        ("asked" if type_ == "help" else "answered", item_id, parent or item_id, author)
+        for item_id, type_, parent, author in db.execute(
+            "SELECT item_id, type, parent, author FROM items WHERE space = ? AND type IN ('help', 'answer')"
+            " AND created_hlc >= ? AND deleted = 0",
+            (space, since),
+        )
+    ]
+    found += [
+        ("escalated", op_id, request, device)
+        for op_id, request, device in db.execute(
+            "SELECT op_id, request, device FROM help_steps"
+            " WHERE space = ? AND step = 'escalate' AND hlc >= ?",
+            (space, since),
+        )
+    ]
+    hidden = hidden_items(db, space) if level < MODERATOR and found else set()
+    names = names_in(replica, space)
+    news = []
+    for event, op_id, request, who in found:
+        row = db.execute(
+            "SELECT title, author FROM items WHERE space = ? AND item_id = ? AND deleted = 0",
+            (space, request),
+        ).fetchone()
+        if row is None or request in hidden or op_id in hidden:
+            continue
+        news.append(
+            HelpNews(event, op_id.hex(), request.hex(), row[0], names.get(who, ""), who == me, row[1] == me)
+        )
+    return replica.context(space).name, level, news
+
+
+async def news(commands: Commands, space: SpaceId, *, since_ms: int) -> tuple[str, int, list[HelpNews]]:
+    """The circle's name, my level in it, and what happened to its help requests from
+    `since_ms` on (by the writers' clocks): requests asked, answers given, escalations."""
+    return await commands.database.run(_news, commands.replica, space, since_ms)
 
 
 def clean_tags(tags: list[str]) -> list[str]:

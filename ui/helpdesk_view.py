@@ -304,6 +304,13 @@ class QtHelpDesk(QWidget):
         work = helpdesk.progress if asker else helpdesk.answer
         self.session.run(lambda: work(commands, found, text), lambda _: self.composer.clear())
 
+    def show_request(self, request_id: str) -> None:
+        """Select a request (e.g. from a notification), whatever the filter hid."""
+        self.selected_id = request_id
+        self.filter.setCurrentIndex(0)
+        self._fill_list()
+        self._detail_query.refresh()
+
     def ask(self) -> None:
         dialog = ComposeDialog(
             self.tr("Ask for help"),

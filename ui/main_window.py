@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
+    QSystemTrayIcon,
     QWidget,
 )
 
@@ -32,6 +33,7 @@ from ui.circle_view import QtCircle
 from ui.dialogs import LineDialog
 from ui.live import LiveQuery
 from ui.notes_view import QtNotes
+from ui.notifications import Notice, QtNotifier
 from ui.peers_view import QtPeers
 from ui.qt_compat import emit
 from ui.session import Session
@@ -84,6 +86,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status)
         session.runtime.failed.connect(self.show_error)
         self._menus()
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
+            self.tray = QSystemTrayIcon(icon, self)
+            self.tray.setToolTip(self.tr("StudyCircle"))
+            self.tray.messageClicked.connect(self._notice_clicked)
+            self.tray.activated.connect(lambda _: (self.showNormal(), self.activateWindow()))
+            self.tray.show()
+        self.notifier = QtNotifier(session, self, tray=self.tray)
 
         self._circles_query = LiveQuery(session, lambda: session.commands.circles(), self._show_circles)
         self._unread_query = LiveQuery(session, self._fetch_unread, self._show_unread)
@@ -216,6 +227,18 @@ class MainWindow(QMainWindow):
             font = item.font()
             font.setBold(count > 0)
             item.setFont(font)
+
+    def _notice_clicked(self) -> None:
+        """The tray's last message was clicked: show its request."""
+        if self.notifier.shown:
+            self.show_notice(self.notifier.shown[-1])
+
+    def show_notice(self, notice: Notice) -> None:
+        self.showNormal()
+        self.activateWindow()
+        page = self.circle(notice.space)
+        page.tabs.setCurrentWidget(page.helpdesk)
+        page.helpdesk.show_request(notice.request)
 
     def circle(self, space: SpaceId) -> QtCircle:
         """The page of `space`, opened (tests and the screenshot script use this)."""

@@ -1,0 +1,151 @@
+"""Desktop notifications for the help desk: a new answer to my request and, for mentors
+and teachers, new and escalated requests.
+
+What is news (decided here, shown in the system tray where there is one):
+
+- Only what happened after this session came online, by the writer's clock, with a
+  minute's slack for clocks that run behind. A circle joined (or created) later is
+  news only from the moment it first showed up here, without slack: the history that
+  arrives with a join, or at the first sync after time away, is not news — the
+  sidebar's unread counts tell of that.
+- Never my own actions (from any of my views, or the CLI on the same data).
+- Each op is told of once.
+
+`QtNotifier` records every notice in `shown` and emits `notified(title, message)`; it
+calls `QSystemTrayIcon.showMessage` only when a tray was given and the system has one
+(so tests under offscreen check the decisions, not a tray). GUI thread; the queries
+run through the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from app import helpdesk
+from app.helpdesk import HelpNews
+from sync.changes import Changes
+from sync.ids import SpaceId
+from sync.policy import Level
+from ui.live import LiveQuery
+from ui.qt_compat import emit
+from ui.session import Session
+
+SLACK_MS = 60_000  # a writer's clock may run this far behind mine
+SHOW_MS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    space: SpaceId
+    request: str  # the request's id (hex)
+    title: str
+    message: str
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("QtNotifier", text)
+
+
+def notices(
+    space: SpaceId, circle: str, level: int, news: list[HelpNews], tr: Callable[[str], str] = _tr
+) -> list[Notice]:
+    """What to tell of `news` in a circle where my role is `level` (pure)."""
+    found = []
+    for item in news:
+        if item.by_me:
+            continue
+        who = item.by or tr("Someone")
+        if item.event == "answered" and item.for_me:
+            title = tr("New answer to your request")
+            message = tr("{who} answered “{title}” in {circle}.")
+        elif item.event == "asked" and level >= Level.MENTOR:
+            title = tr("New help request")
+            message = tr("{who} asks in {circle}: “{title}”")
+        elif item.event == "escalated" and level >= Level.MENTOR:
+            title = tr("Help request escalated")
+            message = tr("{who} escalated “{title}” in {circle}.")
+        else:
+            continue
+        found.append(
+            Notice(space, item.request, title, message.format(who=who, title=item.title, circle=circle))
+        )
+    return found
+
+
+class QtNotifier(QObject):
+    notified = Signal(str, str)  # title, message
+
+    def __init__(
+        self, session: Session, parent: QObject | None = None, *, tray: QSystemTrayIcon | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.tray = tray
+        self.shown: list[Notice] = []
+        self.seen: set[str] = set()  # ops already decided on (told of or not)
+        self.since: dict[SpaceId, int] = {}  # per circle: news from this time on (ms)
+        self._started = False
+        self._known = False  # the circles held when the session came online are known
+        self._waiting: set[SpaceId] = set()  # changed before the circles were known
+        self._queries: dict[SpaceId, LiveQuery] = {}
+        session.changed.connect(self._on_changes)
+        session.online.connect(self._online)
+        if session.core is not None:
+            self._online()
+
+    def _now_ms(self) -> int:
+        return self.session.commands.clock.now_ms()
+
+    def _online(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        online_ms = self._now_ms()
+        commands = self.session.commands
+
+        def known(circles: list[tuple[SpaceId, str]]) -> None:
+            for space, _ in circles:
+                self.since.setdefault(space, online_ms - SLACK_MS)
+            self._known = True
+            waiting, self._waiting = self._waiting, set()
+            for space in waiting:
+                self._look(space)
+
+        self.session.run(commands.circles, known)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if not changes.added or not self._started:
+            return
+        if not self._known:
+            self._waiting.add(changes.space)
+            return
+        self._look(changes.space)
+
+    def _look(self, space: SpaceId) -> None:
+        if space not in self.since:
+            self.since[space] = self._now_ms()  # a circle new here: its history is not news
+        query = self._queries.get(space)
+        if query is None:
+            commands = lambda: self.session.commands  # noqa: E731 (the core may reopen)
+            query = self._queries[space] = LiveQuery(
+                self.session,
+                lambda: helpdesk.news(commands(), space, since_ms=self.since[space]),
+                lambda found: self._show(space, found),
+            )
+        query.refresh()
+
+    def _show(self, space: SpaceId, found: tuple[str, int, list[HelpNews]]) -> None:
+        circle, level, news = found
+        fresh = [item for item in news if item.op_id not in self.seen]
+        self.seen.update(item.op_id for item in fresh)
+        for notice in notices(space, circle, level, fresh, self.tr):
+            self.shown.append(notice)
+            emit(self.notified, notice.title, notice.message)
+            if self.tray is not None and QSystemTrayIcon.isSystemTrayAvailable():
+                self.tray.showMessage(
+                    notice.title, notice.message, QSystemTrayIcon.MessageIcon.Information, SHOW_MS
+                )
