@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from app import discussion
 from sync.changes import Changes
 from ui.circle import CircleContext
-from ui.discussion_view import ID, marks, moderation_menu
+from ui.discussion_view import ID, marks
+from ui.item_menu import moderation_menu
 from ui.live import LiveQuery
 
 

@@ -1,8 +1,9 @@
-"""The Discussion tab: threads, one thread with its replies, a reply box, and — for
-teachers only — moderation on context menus (hide/unhide, lock/unlock, redact). Hidden
+"""The Discussion tab: threads, one thread with its replies, a reply box, and context
+menus on threads and replies (`ui.item_menu`): *Save to my notes* (Ctrl+Shift+S) for
+everyone and, for teachers only, moderation (hide/unhide, lock/unlock, redact). Hidden
 items vanish for students and are shown marked to teachers, as `app.discussion` reads them.
 
-Owns `QtDiscussion` and `moderation_menu`. GUI thread.
+Owns `QtDiscussion`. GUI thread.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sync.changes import Changes
 from ui.circle import CircleContext
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
+from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
 
@@ -39,43 +41,6 @@ def marks(widget: QWidget, row: dict[str, Any]) -> str:
     words = {"hidden": widget.tr("hidden"), "locked": widget.tr("locked"), "redacted": widget.tr("redacted")}
     found = [word for key, word in words.items() if row.get(key)]
     return ("  [" + ", ".join(found) + "]") if found else ""
-
-
-def moderation_menu(
-    parent: QWidget, circle: CircleContext, row: dict[str, Any], *, lockable: bool = False
-) -> QMenu | None:
-    """The teacher's actions on an item, or None for anyone who may not moderate."""
-    if not circle.moderator:
-        return None
-    menu = QMenu(parent)
-    names = [("unhide" if row.get("hidden") else "hide")]
-    if lockable:
-        names.append("unlock" if row.get("locked") else "lock")
-    if not row.get("redacted"):
-        names.append("redact")
-    labels = {
-        "hide": parent.tr("Hide from students"),
-        "unhide": parent.tr("Unhide"),
-        "lock": parent.tr("Lock (no new replies)"),
-        "unlock": parent.tr("Unlock"),
-        "redact": parent.tr("Redact (delete the text for everyone)"),
-    }
-    session = circle.session
-    for name in names:
-        action = QAction(labels[name], menu)
-        action.setObjectName(name)
-
-        def moderate(_: bool = False, name: str = name) -> None:
-            commands = session.commands
-
-            async def work() -> None:
-                await discussion.moderate(commands, await discussion.find(commands, row["id"]), name)
-
-            session.run(work)
-
-        action.triggered.connect(moderate)
-        menu.addAction(action)
-    return menu
 
 
 class QtDiscussion(QWidget):
@@ -102,6 +67,11 @@ class QtDiscussion(QWidget):
         self.replies.customContextMenuRequested.connect(lambda at: self._menu(self.replies, at, False))
         self.composer = QtComposer(self.tr("Write a reply (Markdown)…"), self.tr("Reply"), self)
         self.composer.submitted.connect(self.reply)
+        save = QAction(self.tr("Save to my notes"), self)
+        save.setShortcut(SAVE_KEYS)
+        save.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.triggered.connect(self.save_to_notes)
+        self.addAction(save)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -189,11 +159,19 @@ class QtDiscussion(QWidget):
 
     def _menu(self, widget: QListWidget, at: QPoint, lockable: bool) -> None:
         item = widget.itemAt(at)
-        if item is None:
-            return
-        menu = moderation_menu(self, self.circle, self.row(item), lockable=lockable)
-        if menu is not None:
-            menu.popup(widget.viewport().mapToGlobal(at))
+        if item is not None:
+            self.item_menu(item).popup(widget.viewport().mapToGlobal(at))
+
+    def item_menu(self, item: QListWidgetItem) -> QMenu:
+        """The context menu of a thread or a reply."""
+        return item_menu(self, self.circle, self.row(item), lockable=item.listWidget() is self.threads)
+
+    def save_to_notes(self) -> None:
+        """Ctrl+Shift+S: the selected reply, else the thread shown."""
+        reply = self.replies.currentItem()
+        typed = reply.data(ID) if reply is not None else self.selected_id
+        if typed:
+            save_to_notes(self, self.session, typed)
 
     def row(self, item: QListWidgetItem) -> dict[str, Any]:
         return self.rows[item.data(ID)]

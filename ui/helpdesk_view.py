@@ -1,7 +1,10 @@
 """The Help desk tab: requests with filters, one request's detail (Markdown), its answers
 and progress notes in order with the accepted answer marked, and the steps the viewer
 may take (claim, answer or report progress, escalate, resolve/accept, reopen, me too,
-thank). Everything goes through `app.helpdesk` / `app.discussion`, as the CLI does.
+thank). Requests and answers have context menus (`ui.item_menu`): *Save to my notes*
+(Ctrl+Shift+S) for everyone and, for teachers only, hide/unhide and redact; a hidden
+answer vanishes for students and is marked for teachers. Everything goes through
+`app.helpdesk` / `app.discussion`, as the CLI does.
 
 Owns `QtHelpDesk`. GUI thread; queries and commands run through the session.
 """
@@ -10,13 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -30,6 +35,8 @@ from sync.policy import Level
 from ui.circle import CircleContext
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
+from ui.discussion_view import marks
+from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import quote_block, show_markdown
 
@@ -63,12 +70,21 @@ class QtHelpDesk(QWidget):
         self.ask_button.clicked.connect(self.ask)
         self.list = QListWidget(self)
         self.list.currentItemChanged.connect(self._selected)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(lambda at: self._menu(self.list, at))
 
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(True)
         self.answers = QListWidget(self)
         self.answers.setToolTip(self.tr("Select an answer to accept or thank it"))
         self.answers.currentItemChanged.connect(self._update_actions)
+        self.answers.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.answers.customContextMenuRequested.connect(lambda at: self._menu(self.answers, at))
+        save = QAction(self.tr("Save to my notes"), self)
+        save.setShortcut(SAVE_KEYS)
+        save.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.triggered.connect(self.save_to_notes)
+        self.addAction(save)
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
         for name, label in (
@@ -195,7 +211,10 @@ class QtHelpDesk(QWidget):
         self.answers.clear()
         for answer in data["answers"]:
             mark = "✔ " if answer["accepted"] else ""
-            line = f"{mark}{answer['author_name']}: {' '.join(answer['text'].split())[:100]}"
+            text = " ".join(answer["text"].split())[:100]
+            if answer.get("redacted"):
+                text = self.tr("(redacted by a teacher)")
+            line = f"{mark}{answer['author_name']}: {text}{marks(self, answer)}"
             if answer["thanks"]:
                 line += "  " + self.tr("({n} thanks)").format(n=answer["thanks"])
             item = QListWidgetItem(line)
@@ -266,6 +285,26 @@ class QtHelpDesk(QWidget):
         self.composer.editor.setPlaceholderText(
             self.tr("How is it going? (Markdown)…") if asker else self.tr("Write an answer (Markdown)…")
         )
+
+    # -- context menus and saving ------------------------------------------------------
+    def _menu(self, widget: QListWidget, at: QPoint) -> None:
+        item = widget.itemAt(at)
+        menu = self.item_menu(item) if item is not None else None
+        if menu is not None:
+            menu.popup(widget.viewport().mapToGlobal(at))
+
+    def item_menu(self, item: QListWidgetItem) -> QMenu | None:
+        """The context menu of a request (in the list) or of an answer."""
+        rows = self.requests if item.listWidget() is self.list else (self.current or {}).get("answers", [])
+        row = next((row for row in rows if row["id"] == item.data(ID)), None)
+        return item_menu(self, self.circle, row) if row is not None else None
+
+    def save_to_notes(self) -> None:
+        """Ctrl+Shift+S: the selected answer, else the request shown."""
+        answer = self._selected_answer()
+        typed = answer["id"] if answer is not None else self.selected_id
+        if typed:
+            save_to_notes(self, self.session, typed)
 
     def _claimed_by_me(self, request: dict[str, Any]) -> bool:
         """By device, not by display name: two members may both be called Sam."""

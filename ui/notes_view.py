@@ -1,5 +1,6 @@
 """My notes: the list (or search results, Ctrl+F), an editor with a live Markdown
-preview where `[[Title]]` links open the note they name, the note's backlinks, saving
+preview where `[[Title]]` links open the note they name (typing `[[` completes titles,
+`ui.note_editor`), the note's backlinks, saving
 (Ctrl+S) and sharing a note into a circle's library. Everything through `app.notes`.
 
 Owns `QtNotes`. GUI thread.
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -32,6 +32,7 @@ from sync.changes import Changes
 from sync.ids import SpaceId
 from ui.live import LiveQuery
 from ui.markdown import note_title, show_markdown
+from ui.note_editor import QtNoteEditor
 from ui.note_list import NoteListModel, QtNoteList
 from ui.session import Session
 
@@ -63,7 +64,7 @@ class QtNotes(QWidget):
         self.title.setPlaceholderText(self.tr("Title"))
         self.tags = QLineEdit(self)
         self.tags.setPlaceholderText(self.tr("tags, separated by commas"))
-        self.editor = QPlainTextEdit(self)
+        self.editor = QtNoteEditor(session, self)
         self.editor.setPlaceholderText(self.tr("Write in Markdown; link other notes with [[Their title]]."))
         self.editor.textChanged.connect(self._preview)
         self.preview = QTextBrowser(self)

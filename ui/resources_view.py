@@ -23,7 +23,8 @@ from app import notes, resources
 from sync.changes import Changes
 from ui.circle import CircleContext
 from ui.dialogs import ComposeDialog
-from ui.discussion_view import ID, marks, moderation_menu
+from ui.discussion_view import ID, marks
+from ui.item_menu import moderation_menu
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
 

@@ -16,8 +16,8 @@ from sync.policy import Level
 from tests.ui.conftest import FAST, WAIT_MS, Desk
 from ui.circle_view import QtCircle
 from ui.dialogs import ComposeDialog
-from ui.discussion_view import moderation_menu
 from ui.first_run import FirstRunDialog
+from ui.item_menu import moderation_menu
 from ui.launcher import Launch, run_desktop
 from ui.main_window import MainWindow
 

@@ -1,0 +1,102 @@
+"""What can be done to one circle item (a thread, reply, help request or answer) from its
+context menu: *Save to my notes* (`app.notes.save`: a copy with a link back to where it
+came from) for everyone, and — for teachers only — moderation (hide/unhide, lock/unlock,
+redact through `app.discussion.moderate`). Hidden items vanish for students and are
+shown marked to teachers, as `app.discussion` reads them.
+
+Owns `item_menu`, `moderation_actions`, `moderation_menu` and `save_to_notes`. GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QWidget
+
+from app import discussion, notes
+from ui.circle import CircleContext
+from ui.session import Session
+
+SAVE_KEYS = "Ctrl+Shift+S"
+
+
+def save_to_notes(parent: QWidget, session: Session, item_id: str) -> None:
+    """Copy a circle item into my notes; say so in the window's status bar."""
+    commands, window = session.commands, parent.window()
+
+    def saved(_: Any) -> None:
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(parent.tr("Saved to My notes."), 5000)
+
+    session.run(lambda: notes.save(commands, item_id), saved)
+
+
+def moderation_actions(
+    parent: QWidget, circle: CircleContext, row: dict[str, Any], *, lockable: bool = False
+) -> list[QAction]:
+    """The teacher's actions on an item (parented to `parent`); none for anyone else."""
+    if not circle.moderator:
+        return []
+    names = [("unhide" if row.get("hidden") else "hide")]
+    if lockable:
+        names.append("unlock" if row.get("locked") else "lock")
+    if not row.get("redacted"):
+        names.append("redact")
+    labels = {
+        "hide": parent.tr("Hide from students"),
+        "unhide": parent.tr("Unhide"),
+        "lock": parent.tr("Lock (no new replies)"),
+        "unlock": parent.tr("Unlock"),
+        "redact": parent.tr("Redact (delete the text for everyone)"),
+    }
+    session = circle.session
+    actions = []
+    for name in names:
+        action = QAction(labels[name], parent)
+        action.setObjectName(name)
+
+        def moderate(_: bool = False, name: str = name) -> None:
+            commands = session.commands
+
+            async def work() -> None:
+                await discussion.moderate(commands, await discussion.find(commands, row["id"]), name)
+
+            session.run(work)
+
+        action.triggered.connect(moderate)
+        actions.append(action)
+    return actions
+
+
+def moderation_menu(
+    parent: QWidget, circle: CircleContext, row: dict[str, Any], *, lockable: bool = False
+) -> QMenu | None:
+    """The teacher's actions on an item as a menu, or None for anyone who may not moderate."""
+    actions = moderation_actions(parent, circle, row, lockable=lockable)
+    if not actions:
+        return None
+    menu = QMenu(parent)
+    for action in actions:
+        action.setParent(menu)
+        menu.addAction(action)
+    return menu
+
+
+def item_menu(
+    parent: QWidget, circle: CircleContext, row: dict[str, Any], *, lockable: bool = False
+) -> QMenu:
+    """Save to my notes, then (teachers only) moderation. The menu deletes itself when closed."""
+    menu = QMenu(parent)
+    save = QAction(parent.tr("Save to my notes"), menu)
+    save.setObjectName("save")
+    save.setShortcut(SAVE_KEYS)  # shown as a hint; the view's own action takes the keys
+    save.triggered.connect(lambda _=False: save_to_notes(parent, circle.session, row["id"]))
+    menu.addAction(save)
+    moderation = moderation_actions(menu, circle, row, lockable=lockable)
+    if moderation:
+        menu.addSeparator()
+        for action in moderation:
+            menu.addAction(action)
+    menu.aboutToHide.connect(menu.deleteLater)
+    return menu
