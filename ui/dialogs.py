@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -66,6 +67,25 @@ class LineDialog(QDialog):
 
     def value(self) -> str:
         return self.line.text().strip()
+
+
+class LeaveDialog(QMessageBox):
+    """Are you sure you want to leave this circle? Cancel is the default."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle(self.tr("Leave circle"))
+        self.setText(self.tr("Leave “{name}”?").format(name=name))
+        self.setInformativeText(
+            self.tr(
+                "What it holds stays on this device, but you will no longer receive what its"
+                " members write, nor write there. To come back you need a new invite."
+            )
+        )
+        self.setStandardButtons(QMessageBox.StandardButton.Cancel)
+        self.leave = self.addButton(self.tr("Leave"), QMessageBox.ButtonRole.DestructiveRole)
+        self.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
 
 class InviteDialog(QDialog):

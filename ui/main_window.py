@@ -4,7 +4,9 @@ bar, and window geometry plus the last open circle kept in `QSettings`.
 
 Each circle in the sidebar shows how many items others added since the person last had
 it open ("Algebra (3)", `app.unread`); the mark of what was seen is kept per circle in
-`QSettings` (the data directory's desktop.ini), never in the circle itself.
+`QSettings` (the data directory's desktop.ini), never in the circle itself. Only circles
+the person is still in are listed; *Leave circle…* (menu, or the sidebar's context
+menu) asks first, then leaves as `circle leave` does.
 
 Owns `MainWindow`; emits `closed` when the person closes it (the launcher then stops
 the runtime so trio finishes before Qt quits). GUI thread.
@@ -12,13 +14,14 @@ the runtime so trio finishes before Qt quits). GUI thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -26,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import unread
+from app import membership, unread
 from sync.changes import Changes
 from sync.ids import SpaceId
 from ui.circle_view import QtCircle
-from ui.dialogs import LineDialog
+from ui.dialogs import LeaveDialog, LineDialog
 from ui.live import LiveQuery
 from ui.notes_view import QtNotes
 from ui.notifications import Notice, QtNotifier
@@ -62,6 +65,9 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(self)
         self.sidebar.setMaximumWidth(260)
         self.sidebar.currentItemChanged.connect(self._page_chosen)
+        self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
+        self.leave_box: LeaveDialog | None = None
         self.pages = QStackedWidget(self)
         self.notes = QtNotes(session, self)
         self.pages.addWidget(self.notes)
@@ -96,7 +102,7 @@ class MainWindow(QMainWindow):
             self.tray.show()
         self.notifier = QtNotifier(session, self, tray=self.tray)
 
-        self._circles_query = LiveQuery(session, lambda: session.commands.circles(), self._show_circles)
+        self._circles_query = LiveQuery(session, self._fetch_circles, self._show_circles)
         self._unread_query = LiveQuery(session, self._fetch_unread, self._show_unread)
         session.changed.connect(self._on_changes)
         self._circles_query.refresh()
@@ -111,12 +117,15 @@ class MainWindow(QMainWindow):
         for label, keys, handler in (
             (self.tr("&New circle…"), "Ctrl+Shift+N", self.new_circle),
             (self.tr("&Join with an invite code…"), "Ctrl+J", self.join_circle),
+            (self.tr("&Leave circle…"), "", lambda: self.leave_circle()),
             (self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close),
         ):
             action = QAction(label, self)
             action.setShortcut(keys)
             action.triggered.connect(handler)
             file_menu.addAction(action)
+        self.leave_action = file_menu.actions()[2]
+        self.leave_action.setEnabled(False)  # while a circle is open
         network_menu = self.menuBar().addMenu(self.tr("&Network"))
         peers_action = self.peers_dock.toggleViewAction()
         peers_action.setText(self.tr("&Peers"))
@@ -139,12 +148,25 @@ class MainWindow(QMainWindow):
     def _on_changes(self, changes: Changes) -> None:
         if any(space == changes.space for space, _ in self.circle_names):
             self._unread_query.refresh()
+            if changes.members or changes.rebuilt or (changes.added and not changes.kinds):
+                self._circles_query.refresh()  # I may have left, or been removed
         elif changes.space != self.notes.space:
             self._circles_query.refresh()  # a circle created, joined, or its first ops arrived
+
+    async def _fetch_circles(self) -> list[tuple[SpaceId, str]]:
+        commands = self.session.commands
+        circles = await commands.circles()
+        current = await membership.current_circles(commands)
+        return [(space, name) for space, name in circles if space in current]
 
     def _show_circles(self, circles: list[tuple[SpaceId, str]]) -> None:
         self.circle_names = circles
         self.notes.circles = circles
+        listed = {space for space, _ in circles}
+        for i in reversed(range(self.sidebar.count())):
+            space = self.sidebar.item(i).data(SPACE)
+            if space != NOTES and space not in listed:
+                self._drop_circle(space)
         known = {self.sidebar.item(i).data(SPACE) for i in range(self.sidebar.count())}
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon)
         for space, name in circles:
@@ -177,6 +199,7 @@ class MainWindow(QMainWindow):
             return
         key = item.data(SPACE)
         self._looking = None if key == NOTES else key
+        self.leave_action.setEnabled(key != NOTES)
         if key == NOTES:
             self.pages.setCurrentWidget(self.notes)
             return
@@ -188,6 +211,61 @@ class MainWindow(QMainWindow):
             page = self.circles[key] = QtCircle(self.session, key, item.data(NAME), self)
             self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
+
+    # -- leaving a circle ---------------------------------------------------------------
+    def _sidebar_menu(self, at: QPoint) -> None:
+        item = self.sidebar.itemAt(at)
+        if item is None or item.data(SPACE) == NOTES:
+            return
+        menu = self.sidebar_menu(item.data(SPACE))
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(self.sidebar.viewport().mapToGlobal(at))
+
+    def sidebar_menu(self, space: SpaceId) -> QMenu:
+        menu = QMenu(self)
+        open_action = menu.addAction(self.tr("Open"))
+        open_action.setObjectName("open")
+        open_action.triggered.connect(lambda: self.open_page(space))
+        leave = menu.addAction(self.tr("Leave circle…"))
+        leave.setObjectName("leave")
+        leave.triggered.connect(lambda: self.leave_circle(space))
+        return menu
+
+    def leave_circle(self, space: SpaceId | None = None) -> None:
+        """Ask, then leave `space` (default: the circle open)."""
+        if space is None:
+            current = self.sidebar.currentItem()
+            space = current.data(SPACE) if current is not None else None
+        name = next((name for known, name in self.circle_names if known == space), None)
+        if space is None or space == NOTES or name is None:
+            return
+        box = self.leave_box = LeaveDialog(name, self)
+        box.leave.clicked.connect(lambda: self._leave(space, name))
+        box.open()
+
+    def _leave(self, space: SpaceId, name: str) -> None:
+        commands = self.session.commands
+
+        def left(_: object) -> None:
+            self._drop_circle(space)
+            self.statusBar().showMessage(self.tr("You left {name}.").format(name=name), 8000)
+            self._circles_query.refresh()
+
+        self.session.run(lambda: commands.leave(space), left)
+
+    def _drop_circle(self, space: SpaceId) -> None:
+        for i in range(self.sidebar.count()):
+            if self.sidebar.item(i).data(SPACE) == space:
+                was_current = self.sidebar.currentRow() == i
+                self.sidebar.takeItem(i)
+                if was_current:
+                    self.open_page(NOTES)
+                break
+        # The page stays in the stack, unseen: deleting it (or removeWidget, which hands it
+        # to Python to delete) would pull widgets from under queries still answering.
+        self.circles.pop(space, None)
+        self.circle_names = [(known, name) for known, name in self.circle_names if known != space]
+        self.notes.circles = self.circle_names
 
     # -- unread counts ----------------------------------------------------------------
     def _stored_mark(self, space: SpaceId) -> int | None:

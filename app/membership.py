@@ -1,0 +1,22 @@
+"""Which circles this device is a current member of. A device that left a circle, or was
+removed from it, keeps the history it holds (`circle list --all` still shows it), but the
+circle is no longer one of its own: the desktop's sidebar lists only current ones.
+
+`_current` runs on the database worker (`Database.run`).
+"""
+
+from __future__ import annotations
+
+from app.commands import Commands
+from sync.ids import SpaceId
+from sync.replica import Replica
+
+
+def _current(replica: Replica) -> set[SpaceId]:
+    replica.refresh()
+    rows = replica.db.execute("SELECT space FROM members WHERE device = ?", (replica.key.device_id,))
+    return {SpaceId(space) for (space,) in rows}
+
+
+async def current_circles(commands: Commands) -> set[SpaceId]:
+    return await commands.database.run(_current, commands.replica)
