@@ -1,5 +1,7 @@
 """The status bar's account of sync, told truthfully from the sync service: peers
-connected, "up to date" or "receiving N ops", and when the last sync ended.
+connected, "up to date" or "receiving N ops", "K peers are behind" (connected peers whose
+gossip digest showed fewer ops than we hold, until a session with them ends:
+`SyncStatus.behind`), and when the last sync ended.
 Owns `QtSyncStatus`. GUI thread (reads the service's status on Qt's loop).
 """
 
@@ -41,16 +43,27 @@ class QtSyncStatus(QLabel):
         status = core.sync.status
         peers = len(core.host.connected_peers())
         parts = [self.tr("%n peer(s) connected", "", peers)]
-        if status.sessions_running:
-            parts.append(
-                self.tr("receiving %n op(s)", "", self.receiving) if self.receiving else self.tr("syncing…")
-            )
-        else:
-            self.receiving = 0
-            parts.append(self.tr("up to date") if peers else self.tr("waiting for peers"))
+        parts += self._progress(status.sessions_running, peers, status.peers_behind)
         if status.last_sync_ms is not None:
             when = datetime.fromtimestamp(status.last_sync_ms / 1000).strftime("%H:%M:%S")
             parts.append(self.tr("last sync {time}").format(time=when))
         if self.session.label:
             parts.append(self.session.label)
         self.setText("  ·  ".join(parts))
+
+    def _progress(self, running: int, peers: int, behind: int) -> list[str]:
+        """Receiving, syncing, up to date — and who is behind us, as far as is known."""
+        words = []
+        if running and self.receiving:
+            words.append(self.tr("receiving %n op(s)", "", self.receiving))
+        elif running and not behind:
+            words.append(self.tr("syncing…"))
+        elif not running:
+            self.receiving = 0
+            if not behind:
+                words.append(self.tr("up to date") if peers else self.tr("waiting for peers"))
+        if behind == 1:
+            words.append(self.tr("1 peer is behind"))
+        elif behind:
+            words.append(self.tr("{n} peers are behind").format(n=behind))
+        return words
