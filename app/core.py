@@ -5,7 +5,8 @@ the commands here are the app's intents: each validates its input, writes throug
 replica's one write path on the database worker, nudges the sync service and reports
 the `Changes`. Errors are `CommandError`s worded for a person.
 
-Runs on the trio run that opened it (in the GUI, trio's guest run on Qt's loop).
+Runs on the trio run that opened it (in the desktop client, the core thread's:
+`ui.core_thread`).
 """
 
 from __future__ import annotations
@@ -69,10 +70,15 @@ class Core:
         sync_settings: SyncSettings | None = None,
         on_changes: Callable[[Changes], None] | None = None,
         verify_workers: int = 2,
+        database: Database | None = None,
     ) -> AsyncIterator[Core]:
+        """`database`: one already open on `home` (the caller keeps and closes it; the
+        desktop opens it first to show the window before the network is up)."""
         identity = load(home)
         clock = clock or SystemClock()
-        database = Database(database_path(home), identity.key, verify_workers=verify_workers)
+        owned = database is None
+        if database is None:
+            database = Database(database_path(home), identity.key, verify_workers=verify_workers)
         try:
             async with network.open_host(identity.key.seed, host_config) as host:
                 sync = SyncService(
@@ -95,7 +101,8 @@ class Core:
                     finally:
                         nursery.cancel_scope.cancel()
         finally:
-            database.close()
+            if owned:
+                database.close()
 
     # -- commands --------------------------------------------------------------------
     @property

@@ -92,20 +92,25 @@ def run_client(home: Path, space_hex: str, address: str, expected_ops: int) -> d
                 await trio.sleep(0.05)
             window = windows[0]
             core = window.session.core
+            on_core = rt.core_thread.call  # the core lives on the core thread's trio run
             space = bytes.fromhex(space_hex)
+
+            async def held() -> int:
+                return (await on_core(lambda: core.state(space))).ops
+
             gaps.start()  # the anchor: an idle client, for two seconds
             await trio.sleep(2.0)
             idle = gaps.summary()
-            before = (await core.state(space)).ops
+            before = await held()
             gaps.start()
             start = time.perf_counter()
-            await core.sync.connect(address)
-            while (await core.state(space)).ops - before < expected_ops:
+            await on_core(lambda: core.sync.connect(address))
+            while await held() - before < expected_ops:
                 await trio.sleep(0.25)
             seconds = time.perf_counter() - start
             gaps.timer.stop()
             busy = gaps.summary()
-            received = (await core.state(space)).ops - before
+            received = await held() - before
             result.update(
                 ops=received,
                 seconds=round(seconds, 1),
@@ -122,6 +127,18 @@ def run_client(home: Path, space_hex: str, address: str, expected_ops: int) -> d
     return result
 
 
+def build_server_data(directory: Path, ops: int) -> str:
+    """The server's copy of a circle of `ops` ops (returns the circle's id); the minted
+    ops are freed before the client starts, so the client's heap is its own."""
+    circle = make_circle(directory, authors=10)
+    envelopes = mint(circle, ops)
+    server_db = receiver(directory / "server.db", circle, "owner-copy")
+    for offset in range(0, len(envelopes), 4000):
+        server_db.ingest(circle.space, envelopes[offset : offset + 4000])
+    server_db.store.close()
+    return bytes(circle.space).hex()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=100_000)
@@ -129,12 +146,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
-        circle = make_circle(directory, authors=10)
-        envelopes = mint(circle, args.ops)
-        server_db = receiver(directory / "server.db", circle, "owner-copy")
-        for offset in range(0, len(envelopes), 4000):
-            server_db.ingest(circle.space, envelopes[offset : offset + 4000])
-        server_db.store.close()
+        space_hex = build_server_data(directory, args.ops)
         make_home(directory / "server", directory / "server.db", seed("owner"), "Owner")
         make_home(directory / "member", directory / "m1.db", seed("member-1"), "Student 1")
         command = [sys.executable, "-m", "app.cli", "--home", str(directory / "server"), "serve"]
@@ -142,7 +154,7 @@ def main() -> None:
         server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         try:
             address = json.loads(server.stdout.readline())["listen"][0]  # type: ignore[union-attr]
-            figures = run_client(directory / "member", bytes(circle.space).hex(), address, args.ops)
+            figures = run_client(directory / "member", space_hex, address, args.ops)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)

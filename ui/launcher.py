@@ -4,6 +4,7 @@ carrying out the first choice (create, join, demo), and running until the window
 
 Owns `Launch` (what to open) and `run_desktop` (trio's root task in the GUI). Runs on
 the trio guest run; dialogs are opened with `open()` and awaited through their signals.
+The cores (the session's, the demo classmates') run on the core thread (`ui.session`).
 """
 
 from __future__ import annotations
@@ -111,14 +112,18 @@ async def run_desktop(runtime: Runtime, launch: Launch) -> None:
             window.join(first.invite_code)
         if use_demo:
             window.statusBar().showMessage(tr("Starting the demo classmates…"))
-            assert session.network is not None
-            nursery.start_soon(_demo_peers, session.network, window)
+            network = session.network
+            assert network is not None
+            # The classmates' cores live where the session's does (the core thread, on
+            # the same in-memory network); the invite code comes back to the GUI thread.
+            join = lambda code: runtime.post(lambda: window.join(code))  # noqa: E731
+            session.run(lambda: _demo_peers(network, join))
         await closed.wait()
         nursery.cancel_scope.cancel()
 
 
-async def _demo_peers(network: Network, window: MainWindow) -> None:
+async def _demo_peers(network: Network, on_invite: Callable[[str], None]) -> None:
     from app import demo
 
     with tempfile.TemporaryDirectory(prefix="studycircle-demo-") as base:
-        await demo.run_demo_peers(network, Path(base), window.join)
+        await demo.run_demo_peers(network, Path(base), on_invite)

@@ -2,8 +2,8 @@
 sync service's `peer_states()`), my addresses to share (copyable), and *Connect to
 address…* (dial a multiaddr; a failure is shown in the panel, worded for a person).
 
-Owns `QtPeers` (a dock widget's contents). Refreshed on the session's `peers_changed`
-and every second (states also move on timers). GUI thread.
+Owns `QtPeers` (a dock widget's contents). Refreshed from the session's `network_status`
+on `peers_changed` and every second (states also move on timers). GUI thread.
 """
 
 from __future__ import annotations
@@ -61,19 +61,18 @@ class QtPeers(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        core = self.session.core
-        self.connect_button.setEnabled(core is not None)
-        self.copy_button.setEnabled(core is not None)
-        if core is None:
+        status = self.session.network_status  # the core's objects belong to its thread
+        self.connect_button.setEnabled(status is not None)
+        self.copy_button.setEnabled(status is not None)
+        if status is None:
             self.addresses.setPlainText(self.tr("Starting the network…"))
             self.tree.clear()
             return
-        addresses = "\n".join(a for a in core.host.listen_addrs() if "/ip4/0.0.0.0/" not in a)
+        addresses = "\n".join(status.addresses)
         if self.addresses.toPlainText() != addresses:
             self.addresses.setPlainText(addresses)
-        connected = core.host.connected_peers()
-        states = core.sync.peer_states()
-        rows = sorted((str(peer), state.value, peer in connected) for peer, state in states.items())
+        connected, states = status.connected, status.states
+        rows = sorted((str(peer), state, peer in connected) for peer, state in states.items())
         for peer in connected:
             if peer not in states:
                 rows.append((str(peer), "connected", True))

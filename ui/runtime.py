@@ -7,7 +7,11 @@ widgets (the work runs as a trio task; `on_done`/`on_error` run on the GUI threa
 caller quits Qt). Errors nobody handled are reported once through `failed`, worded for
 a person (`ui.errors.describe`); they never end the trio run.
 
-Runs on the GUI thread; only `run_sync_soon_threadsafe` is called from trio's I/O thread.
+The cores do not run here: `core_thread` (`ui.core_thread`, started on first use) is a
+second trio run on a thread of its own; `ui.session` hosts cores there, and the guest
+run closes it before it ends.
+
+Runs on the GUI thread; `post` (trio's I/O thread, the core thread) from any thread.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 import trio
 from PySide6.QtCore import QMetaObject, QObject, Qt, Signal, Slot
 
+from ui.core_thread import CoreThread
 from ui.errors import describe
 from ui.qt_compat import emit
 
@@ -45,6 +50,7 @@ class Runtime(QObject):
         self._token: trio.lowlevel.TrioToken | None = None
         self._nurseries: list[trio.Nursery] = []
         self._early: list[tuple[Any, ...]] = []  # spawned before the root task was up
+        self._core_thread: CoreThread | None = None
         self.running = False
         self.error: BaseException | None = None
 
@@ -57,21 +63,42 @@ class Runtime(QObject):
         trio.lowlevel.start_guest_run(
             self._root,
             main,
-            run_sync_soon_threadsafe=self._post,
+            run_sync_soon_threadsafe=self.post,
             done_callback=self._done,
             strict_exception_groups=True,
         )
 
     async def _root(self, main: Main) -> None:
         self._token = trio.lowlevel.current_trio_token()
-        async with self.task_scope() as nursery:
-            for work, on_done, on_error in self._early:
-                nursery.start_soon(self._guarded, work, on_done, on_error)
-            self._early.clear()
-            await main(self)
-            self.stop()  # main is done: end the tasks it left behind too
+        try:
+            async with self.task_scope() as nursery:
+                for work, on_done, on_error in self._early:
+                    nursery.start_soon(self._guarded, work, on_done, on_error)
+                self._early.clear()
+                await main(self)
+                self.stop()  # main is done: end the tasks it left behind too
+        finally:
+            core_thread, self._core_thread = self._core_thread, None
+            if core_thread is not None:  # its sessions have closed with the tasks above
+                with trio.CancelScope(shield=True):
+                    await trio.to_thread.run_sync(core_thread.close)
 
-    def _post(self, function: Callable[[], Any]) -> None:
+    @property
+    def core_thread(self) -> CoreThread:
+        """The thread whose trio run hosts the cores (started on first use)."""
+        if self._core_thread is None:
+            if not self.running:
+                raise RuntimeError("the runtime is not running")
+            self._core_thread = CoreThread(deliver=self._deliver, report=lambda text: emit(self.failed, text))
+            self._core_thread.start()
+        return self._core_thread
+
+    def _deliver(self, function: Callable[[], None]) -> None:
+        """A result from the core thread: on the GUI thread, a failing view reported once."""
+        self.post(lambda: self._callback(lambda _: function(), None))
+
+    def post(self, function: Callable[[], Any]) -> None:
+        """Run `function()` on the GUI thread soon, after what was posted before (any thread)."""
         self._posted.append(function)  # deque appends are atomic: any thread
         QMetaObject.invokeMethod(self, "_run_posted", Qt.ConnectionType.QueuedConnection)
 

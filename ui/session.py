@@ -1,28 +1,33 @@
 """A session: one device's data seen from Qt — what views observe and how they act.
 
-Owns: `Session`, opened in two steps so the window is usable before the network is:
+Owns `Session` and `NetworkStatus`. The data and the core live on the core thread (a
+trio run of its own, `ui.core_thread`: the network's work and the ingest never run on
+the GUI thread), opened in two steps so the window is usable before the network is:
 
 1. *local* — the identity and the database (`app.database`, `app.commands`): views can
    query and write at once; `ready` is emitted.
-2. *online* — the network stack is imported and the full `app.core.Core` (host, sync
-   service) opened on the same data directory, off the GUI thread (importing libp2p
-   alone takes over a second); `online` is emitted and `core` is set. New commands then
-   go through the core; the local database stays open (idle) until the session ends, so
-   work that started on it finishes there.
+2. *online* — the network stack is imported (on a worker thread: libp2p alone takes
+   over a second) and the full `app.core.Core` (host, sync service) opened on the same
+   database; `core` is set and `online` emitted.
 
-It turns the core's one `Changes` stream (local writes and ops admitted from peers
-alike) into the Qt signal `changed`, and the sync service's session moves into
-`peers_changed`; `run()` is the one helper every view uses to start app work (queries
-and commands) so it never blocks the GUI thread and errors are shown the same way.
+`run()` is the one helper every view uses to start app work (queries and commands): the
+work runs on the core thread and its result, or its error worded once, comes back on the
+GUI thread. The core's one `Changes` stream (local writes and ops admitted from peers
+alike) becomes the Qt signal `changed`; session moves become `peers_changed`, and
+`network_status` is a snapshot of the network (peers, sessions, my addresses) that views
+read instead of the core's live objects, which only the core thread may touch.
 Views never hold a `Core` of their own.
 
-Runs on the GUI thread (trio guest run); the imports of step 2 run on a worker thread.
+`serve` runs on the GUI thread's trio guest run, `_live` and the work of `run()` on the
+core thread; signals are emitted and attributes set on the GUI thread only.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +49,30 @@ if TYPE_CHECKING:  # the network stack is imported only once the window is up
     from app.launch import Network
     from app.sync_service import SyncSettings
 
+STATUS_EVERY = 1.0  # s: "last sync" and session states also move on timers
+SESSION_MOVES_EVERY = 0.1  # s: at most ten `peers_changed` a second while sessions churn
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkStatus:
+    """The network as the core thread last saw it (a value: safe to read on any thread)."""
+
+    addresses: tuple[str, ...] = ()  # mine, to share (not the unroutable 0.0.0.0 ones)
+    connected: frozenset[str] = frozenset()  # peer ids
+    states: Mapping[str, str] = field(default_factory=dict)  # peer id -> its session's state
+    sessions_running: int = 0
+    last_sync_ms: int | None = None
+    peers_behind: int = 0  # connected peers known to lack ops we hold (`SyncStatus.behind`)
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    home: Path
+    network: Network | Callable[[], Network]
+    sync_settings: SyncSettings | None
+    local_only: bool
+    verify_workers: int
+
 
 class Session(QObject):
     changed = Signal(object)  # a `Changes`: re-query what it names
@@ -55,14 +84,16 @@ class Session(QObject):
     def __init__(self, runtime: Runtime, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runtime = runtime
-        self.core: Core | None = None
+        self.core: Core | None = None  # hand it only to work given to `run()`
         self.identity: Identity | None = None
         self.label = ""  # e.g. "demo" when not on the LAN
         self.network: Network | None = None  # once online
+        self.network_status: NetworkStatus | None = None  # once online
         self._local: Commands | None = None
-        self._nursery: trio.Nursery | None = None
+        self._nursery: trio.Nursery | None = None  # the core thread's, for the views' work
+        self._serving = False
 
-    # -- lifetime --------------------------------------------------------------------
+    # -- lifetime (GUI thread) ---------------------------------------------------------
     async def serve(
         self,
         *,
@@ -76,84 +107,135 @@ class Session(QObject):
         """Open the data (`ready`), then the core (`online`), and keep both open until
         cancelled (or `until`). `network` may be a factory: it is called off the GUI thread.
 
-        The views' tasks run in a nursery inside the core's lifetime: they end before
-        the core (and its database) closes."""
+        When this returns, the core thread has ended the views' work, closed the core
+        (peers told) and then the database, in that order."""
         self.identity = load(home)
-        identity = self.identity
-        local = await trio.to_thread.run_sync(
-            lambda: Database(database_path(home), identity.key, verify_workers=0)
-        )
-        release = trio.Event()
+        options = _Options(home, network, sync_settings, local_only, verify_workers)
+        core_thread = self.runtime.core_thread
+        self._serving = True
         try:
-            async with trio.open_nursery() as holder:
-                async with self.runtime.task_scope() as tasks:
-                    self._nursery = tasks
-                    self._local = Commands(
-                        database=local, identity=identity, clock=SystemClock(), after_write=self._written
-                    )
-                    emit(self.ready)
-                    await _settled(local)
-                    options = (home, network, sync_settings, local_only, verify_workers, release)
-                    core = await holder.start(self._hold_core, *options)
-                    # New work goes to the core; work already started on the local database
-                    # (a query between two of its steps) finishes there: it closes at the end.
-                    self.core = core
-                    tasks.start_soon(self._watch_peers, core)
-                    emit(self.online)
-                    emit(self.peers_changed)
-                    await (until.wait() if until is not None else trio.sleep_forever())
-                    tasks.cancel_scope.cancel()
-                release.set()
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(core_thread.call, lambda: self._hold(options))
+                if until is not None:
+                    await until.wait()
+                    nursery.cancel_scope.cancel()
         finally:
+            self._serving = False
             self._nursery = None
             self._local = None
             self.core = None
-            local.close()
+            self.network_status = None
             emit(self.closed)
+
+    def _gui(self, function: Callable[[], None]) -> None:
+        """From the core thread: run `function` on the GUI thread while the session is open."""
+        self.runtime.post(lambda: function() if self._serving else None)
+
+    def _opened(self, nursery: trio.Nursery, local: Commands) -> None:
+        self._nursery, self._local = nursery, local
+        emit(self.ready)
+
+    def _came_online(self, core: Core, network: Network, status: NetworkStatus) -> None:
+        self.core, self.network, self.network_status = core, network, status
+        emit(self.online)
+        emit(self.peers_changed)
+
+    def _new_status(self, status: NetworkStatus, sessions_moved: bool) -> None:
+        self.network_status = status
+        if sessions_moved:
+            emit(self.peers_changed)
+
+    # -- the core thread ---------------------------------------------------------------
+    async def _hold(self, options: _Options) -> None:
+        """Live until cancelled, then close in order: a cancel from the GUI only starts
+        the ending (`stopping`); the session itself runs shielded so that the views'
+        work ends before the core closes, and the core before the database."""
+        stopping = trio.Event()
+        async with trio.open_nursery() as watcher:
+            watcher.start_soon(_set_when_cancelled, stopping)
+            with trio.CancelScope(shield=True):
+                await self._live(options, stopping)
+            watcher.cancel_scope.cancel()
+
+    async def _live(self, options: _Options, stopping: trio.Event) -> None:
+        identity = self.identity
+        assert identity is not None
+        database = await trio.to_thread.run_sync(
+            lambda: Database(database_path(options.home), identity.key, verify_workers=options.verify_workers)
+        )
+        online: list[Core] = []
+
+        def written(changes: Changes | None) -> None:
+            if online:
+                online[0].sync.nudge()  # a write that started before the core was up
+            if changes is not None:
+                self._changed(changes)
+
+        local = Commands(database=database, identity=identity, clock=SystemClock(), after_write=written)
+        try:
+            async with trio.open_nursery() as holder:
+                release = trio.Event()
+                try:
+                    async with trio.open_nursery() as tasks:  # the views' work
+                        tasks.start_soon(_cancel_when, stopping, tasks.cancel_scope)
+                        self._gui(lambda: self._opened(tasks, local))
+                        await _settled(database)
+                        core, network = await holder.start(self._hold_core, database, options, release)
+                        online.append(core)
+                        # What is alive now (modules, the window, the core) stays alive: keep it
+                        # out of the collector's full scans, which hold the GIL — the GUI thread's
+                        # too — for 100–300 ms each while ops arrive (measured with gc.callbacks).
+                        gc.freeze()
+                        status = _network_status(core)
+                        self._gui(lambda: self._came_online(core, network, status))
+                        await self._watch_peers(core)
+                finally:
+                    release.set()  # the views' work is over: now the core may close
+        finally:
+            await trio.to_thread.run_sync(database.close)  # waits for a running job
 
     async def _hold_core(
         self,
-        home: Path,
-        network: Network | Callable[[], Network],
-        sync_settings: SyncSettings | None,
-        local_only: bool,
-        verify_workers: int,
+        database: Database,
+        options: _Options,
         release: trio.Event,
         *,
-        task_status: trio.TaskStatus[Core] = trio.TASK_STATUS_IGNORED,
+        task_status: trio.TaskStatus[tuple[Core, Network]] = trio.TASK_STATUS_IGNORED,
     ) -> None:
         core_type, host_config = await trio.to_thread.run_sync(_import_network_stack)
+        network = options.network
         if not hasattr(network, "open_host"):
             network = await trio.to_thread.run_sync(network)  # type: ignore[arg-type]
-        self.network = network
         async with core_type.open(
-            home=home,
+            home=options.home,
             network=network,
-            host_config=host_config(local_only=local_only),
-            sync_settings=sync_settings,
+            host_config=host_config(local_only=options.local_only),
+            sync_settings=options.sync_settings,
             on_changes=self._changed,
-            verify_workers=verify_workers,
+            verify_workers=options.verify_workers,
+            database=database,
         ) as core:
-            task_status.started(core)
+            task_status.started((core, network))
             await release.wait()
 
-    def _written(self, changes: Changes | None) -> None:
-        if self.core is not None:
-            self.core.sync.nudge()  # a write that started before the core was up
-        if changes is not None:
-            self._changed(changes)
-
     def _changed(self, changes: Changes) -> None:
-        emit(self.changed, changes)
+        self._gui(lambda: emit(self.changed, changes))
 
     async def _watch_peers(self, core: Core) -> None:
         while True:
-            await core.sync.sessions_changed.wait()
-            emit(self.peers_changed)
+            moved = False
+            with trio.move_on_after(STATUS_EVERY):
+                await core.sync.sessions_changed.wait()
+                moved = True
+            status = _network_status(core)
+            self._gui(lambda status=status, moved=moved: self._new_status(status, moved))  # type: ignore[misc]
+            if moved:
+                await trio.sleep(SESSION_MOVES_EVERY)
 
-    # -- what views use --------------------------------------------------------------
+    # -- what views use (GUI thread) -----------------------------------------------------
     @property
     def commands(self) -> Commands:
+        """For work given to `run()` (it runs on the core thread)."""
         if self.core is not None:
             return self.core.commands
         if self._local is None:
@@ -179,10 +261,38 @@ class Session(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
     ) -> bool:
-        """Start app work (a query or a command) on this session's data; see `Runtime.spawn`."""
+        """Start app work (a query or a command) on this session's data: `work()` runs on
+        the core thread; `on_done(result)` or `on_error(message)` on the GUI thread (without
+        `on_error`, the runtime's `failed` says it). False if the session is not open."""
         if self._nursery is None:
             return False
-        return self.runtime.spawn(work, on_done, on_error, nursery=self._nursery)
+        # A result that arrives once the session has closed has nobody left to show it to.
+        done = None if on_done is None else lambda value: on_done(value) if self._serving else None
+        failed = None if on_error is None else lambda text: on_error(text) if self._serving else None
+        return self.runtime.core_thread.spawn(work, done, failed, nursery=self._nursery)
+
+
+def _network_status(core: Core) -> NetworkStatus:
+    return NetworkStatus(
+        addresses=tuple(a for a in core.host.listen_addrs() if "/ip4/0.0.0.0/" not in a),
+        connected=frozenset(core.host.connected_peers()),
+        states={peer: state.value for peer, state in core.sync.peer_states().items()},
+        sessions_running=core.sync.status.sessions_running,
+        last_sync_ms=core.sync.status.last_sync_ms,
+        peers_behind=core.sync.status.peers_behind,
+    )
+
+
+async def _set_when_cancelled(event: trio.Event) -> None:
+    try:
+        await trio.sleep_forever()
+    finally:
+        event.set()
+
+
+async def _cancel_when(event: trio.Event, scope: trio.CancelScope) -> None:
+    await event.wait()
+    scope.cancel()
 
 
 async def _settled(database: Database, *, at_most: float = 5.0) -> None:

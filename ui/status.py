@@ -2,7 +2,7 @@
 connected, "up to date" or "receiving N ops", "K peers are behind" (connected peers whose
 gossip digest showed fewer ops than we hold, until a session with them ends:
 `SyncStatus.behind`), and when the last sync ended.
-Owns `QtSyncStatus`. GUI thread (reads the service's status on Qt's loop).
+Owns `QtSyncStatus`. GUI thread (reads the session's `network_status` snapshot).
 """
 
 from __future__ import annotations
@@ -30,18 +30,17 @@ class QtSyncStatus(QLabel):
         self.update_text()
 
     def _changed(self, changes: Changes) -> None:
-        core = self.session.core
-        if core is not None and core.sync.status.sessions_running and not changes.kinds:
+        status = self.session.network_status
+        if status is not None and status.sessions_running and not changes.kinds:
             self.receiving += len(changes.added)
         self.update_text()
 
     def update_text(self) -> None:
-        core = self.session.core
-        if core is None:
+        status = self.session.network_status  # the core's objects belong to its thread
+        if status is None:
             self.setText(self.tr("Starting the network…") if self.session.is_open else self.tr("Offline"))
             return
-        status = core.sync.status
-        peers = len(core.host.connected_peers())
+        peers = len(status.connected)
         parts = [self.tr("%n peer(s) connected", "", peers)]
         parts += self._progress(status.sessions_running, peers, status.peers_behind)
         if status.last_sync_ms is not None:

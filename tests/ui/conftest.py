@@ -44,7 +44,8 @@ def runtime(qtbot: QtBot) -> Iterator[Runtime]:
 
 
 class Desk:
-    """Several people's sessions on one in-memory network, all on the test's trio run."""
+    """Several people's sessions on one in-memory network, their cores all on the test
+    runtime's core thread."""
 
     def __init__(self, qtbot: QtBot, runtime: Runtime, tmp_path: Path) -> None:
         self.qtbot = qtbot
@@ -70,10 +71,10 @@ class Desk:
         return session
 
     def call(self, work: Callable[[], Awaitable[Any]]) -> Any:
-        """Run app work on the trio run and wait for its result (test setup)."""
+        """Run app work on the core thread (where the cores live) and wait for its result."""
         box: list[Any] = []
         errors: list[str] = []
-        self.runtime.spawn(work, box.append, errors.append)
+        self.runtime.core_thread.spawn(work, box.append, errors.append)
         self.qtbot.waitUntil(lambda: bool(box or errors), timeout=WAIT_MS)
         assert not errors, errors
         return box[0]
