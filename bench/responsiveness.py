@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -95,8 +96,8 @@ def run_client(home: Path, space_hex: str, address: str, expected_ops: int) -> d
             on_core = rt.core_thread.call  # the core lives on the core thread's trio run
             space = bytes.fromhex(space_hex)
 
-            async def held() -> int:
-                return (await on_core(lambda: core.state(space))).ops
+            async def held() -> int:  # a count, not `core.state` (which hashes every item)
+                return await on_core(lambda: core.database.run(ops_held, core.database.replica, space))
 
             gaps.start()  # the anchor: an idle client, for two seconds
             await trio.sleep(2.0)
@@ -125,6 +126,10 @@ def run_client(home: Path, space_hex: str, address: str, expected_ops: int) -> d
     if runtime.error is not None:
         raise SystemExit(f"the client failed: {runtime.error!r}")
     return result
+
+
+def ops_held(replica: Any, space: bytes) -> int:
+    return int(replica.db.execute("SELECT COUNT(*) FROM ops WHERE space = ?", (space,)).fetchone()[0])
 
 
 def build_server_data(directory: Path, ops: int) -> str:
