@@ -135,16 +135,31 @@ class SpaceContext:
         )
 
 
+# Literal kinds, not parameters: only then can SQLite use the partial index ops_auth
+# (sync/schema/0004-space-load.sql), whose IN list is this one.
+AUTH_OPS = (
+    "SELECT o.op_id, o.author, o.seq, o.hlc, o.clock, o.kind, o.header, b.plaintext"
+    " FROM ops o JOIN auth_bodies b USING (op_id)"
+    f" WHERE o.space = ? AND o.kind IN ({', '.join(repr(kind) for kind in sorted(AUTH_KINDS))})"
+    " AND o.status != 1 ORDER BY o.rowid"
+)
+
+
 def load(db: sqlite3.Connection, space: SpaceId) -> SpaceContext:
     """Read a space's context back from the database (after a restart or another writer)."""
     context = SpaceContext(space)
     for index, device in db.execute("SELECT idx, device FROM authors WHERE space = ? ORDER BY idx", (space,)):
         context.authors[device] = index
         context.devices[index] = DeviceId(device)
-    for author, seq in db.execute(
-        "SELECT author, MAX(seq) FROM ops WHERE space = ? AND status != 1 GROUP BY author", (space,)
-    ):
-        context.heads[author] = seq
+    # Each author's head walks its chain back from the newest op (index ops_chain), and the
+    # broken authors come from a partial index: neither reads every op of the space.
+    for author in context.devices:
+        head = db.execute(
+            "SELECT seq FROM ops WHERE space = ? AND author = ? AND status != 1 ORDER BY seq DESC LIMIT 1",
+            (space, author),
+        ).fetchone()
+        if head is not None:
+            context.heads[author] = head[0]
     for (author,) in db.execute("SELECT DISTINCT author FROM ops WHERE space = ? AND status = 1", (space,)):
         context.broken.add(author)
     for author, fork_seq in db.execute("SELECT author, fork_seq FROM forks WHERE space = ?", (space,)):
@@ -158,13 +173,7 @@ def load(db: sqlite3.Connection, space: SpaceId) -> SpaceContext:
     ).fetchone()
     if genesis is not None:
         adopt_genesis(context, genesis[1], parse_body("space.genesis", genesis[2]))
-    kinds = ",".join("?" * len(AUTH_KINDS))
-    rows = db.execute(
-        "SELECT o.op_id, o.author, o.seq, o.hlc, o.clock, o.kind, o.header, b.plaintext"
-        " FROM ops o JOIN auth_bodies b USING (op_id)"
-        f" WHERE o.space = ? AND o.kind IN ({kinds}) AND o.status != 1 ORDER BY o.rowid",
-        (space, *sorted(AUTH_KINDS)),
-    ).fetchall()
+    rows = db.execute(AUTH_OPS, (space,)).fetchall()
     for op_id, author, seq, hlc, clock, kind, header, plaintext in rows:
         info = OpInfo(author, seq, hlc, decode_clock(clock), kind)
         body = parse_body(kind, plaintext)
