@@ -19,6 +19,7 @@ Goal (issue #5): startup ≤ 1.0 s and ≤ 2× the bare window; idle RSS ≤ 150
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import statistics
@@ -123,6 +124,7 @@ def child_bare() -> None:
 
 def child_client(home: Path, page: str) -> None:
     """The real client start (`python -m ui`'s path), reporting when it is usable."""
+    importlib.import_module("ui.preload")  # as `python -m ui` does: before PySide6
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -15,8 +15,6 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-import sqlite_utils
-
 SCHEMA_PACKAGE = "sync.schema"
 
 # Python 3.11's sqlite3 looks every bytes parameter up in its adapter registry, then
@@ -97,7 +95,6 @@ class Store:
         self.connection = sqlite3.connect(
             str(path), isolation_level=None, check_same_thread=False, timeout=30.0
         )
-        self.db = sqlite_utils.Database(self.connection)
         self.buffer = WriteBuffer(self.connection)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")

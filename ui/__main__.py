@@ -7,6 +7,7 @@ loop, and quits Qt only after trio has finished (cores closed). GUI thread.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import signal
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("STUDYCIRCLE_LOG", "WARNING"), stream=sys.stderr)
 
+    importlib.import_module("ui.preload")  # before PySide6: see ui/preload.py
     from PySide6.QtWidgets import QApplication
 
     from app.paths import data_home
