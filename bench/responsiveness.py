@@ -92,7 +92,6 @@ def run_client(home: Path, space_hex: str, address: str, expected_ops: int) -> d
     runtime = Runtime()
     runtime.finished.connect(app.quit)
     settings = QSettings(str(home / "bench.ini"), QSettings.Format.IniFormat)
-    settings.setValue("circle/last", space_hex)  # open on the circle: its views refresh live
     windows: list[MainWindow] = []
     result: dict[str, float] = {}
     gaps = Gaps()
@@ -107,6 +106,9 @@ def run_client(home: Path, space_hex: str, address: str, expected_ops: int) -> d
             core = window.session.core
             on_core = rt.core_thread.call  # the core lives on the core thread's trio run
             space = bytes.fromhex(space_hex)
+            window.open_page(space)  # the circle's views, not My notes (the window opens there)
+            while window.pages.currentWidget() is window.notes:
+                await trio.sleep(0.05)
 
             async def held() -> int:  # a count, not `core.state` (which hashes every item)
                 return await on_core(lambda: core.database.run(ops_held, core.database.replica, space))
