@@ -1,7 +1,9 @@
-"""A libp2p stream seen as a `p2p.framing.ByteStream`.
+"""Adapters of py-libp2p streams.
 
-Owns: `NetStreamBytes`, which maps py-libp2p's stream exceptions onto `StreamClosed` so
-nothing above `p2p` ever sees a libp2p type. Runs on the trio task using the stream.
+Owns: `NetStreamBytes`, a libp2p stream seen as a `p2p.framing.ByteStream` (py-libp2p's
+stream exceptions mapped onto `StreamClosed`, so nothing above `p2p` ever sees a libp2p
+type); and `ReadAhead`, a libp2p stream whose small reads are served from one larger
+read. Run on the trio task using the stream.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from libp2p.exceptions import BaseLibp2pError
 from libp2p.network.stream.exceptions import StreamEOF
 
 from p2p.errors import StreamClosed
+
+# What `ReadAhead` asks the muxer for at once: one yamux frame's worth.
+READ_AHEAD = 64 * 1024
 
 
 class NetStreamBytes:
@@ -44,3 +49,33 @@ class NetStreamBytes:
             await self._stream.reset()
         except BaseLibp2pError as error:
             raise StreamClosed(str(error)) from error
+
+
+class ReadAhead:
+    """A libp2p stream whose reads are served from one larger read.
+
+    py-libp2p's pubsub reads each RPC's varint length a byte at a time, then its body;
+    yamux answers every read that returns data with a window update frame. Three frames
+    out per small message in was the largest part of a gossiping peer's work
+    (docs/benchmarks.md, Propagation). Everything else is the wrapped stream's.
+    """
+
+    def __init__(self, net_stream: INetStream) -> None:
+        self._stream = net_stream
+        self._buffer = bytearray()
+
+    async def read(self, n: int | None = None) -> bytes:
+        if n is None or n < 0:  # everything: what we hold, else what the stream has
+            if not self._buffer:
+                return await self._stream.read(n)
+            data = bytes(self._buffer)
+            self._buffer.clear()
+            return data
+        if not self._buffer:
+            self._buffer += await self._stream.read(max(n, READ_AHEAD))
+        data = bytes(self._buffer[:n])
+        del self._buffer[:n]
+        return data
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
