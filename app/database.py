@@ -7,6 +7,7 @@ threads would contend); small batches are verified inline.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -21,6 +22,16 @@ from sync.store import Store
 T = TypeVar("T")
 POOL_THRESHOLD_CHUNKS = 2
 
+FilesStamp = tuple[tuple[int, int], ...] | None
+
+
+def files_stamp(paths: tuple[os.PathLike[str], ...]) -> FilesStamp:
+    """A cheap fingerprint of database files: it changes with every commit to them."""
+    try:
+        return tuple((info.st_mtime_ns, info.st_size) for info in map(os.stat, paths))
+    except OSError:  # no WAL yet, or an in-memory store
+        return None
+
 
 class DatabaseClosed(RuntimeError):
     """Work was sent to a database after it was closed (e.g. a view refreshing at exit)."""
@@ -34,6 +45,13 @@ class Database:
         self._pool: ProcessPoolExecutor | None = None
         self.replica = Replica(Store(path), key, verify_map=self._verify_map)
         self.limiter = trio.CapacityLimiter(1)
+        store_path = self.replica.store.path
+        self.files = (store_path, store_path.with_name(store_path.name + "-wal"))
+        # Writes by other processes (a CLI command beside a serving peer), told apart from
+        # our own commits: the files' stamp after our last job, and how many times a job
+        # found them changed since (a write that lands during a job is not told apart).
+        self.stamp_after_job: FilesStamp = None
+        self.foreign_writes = 0
 
     def _verify_map(self, function: Callable[[Any], T], chunks: Iterable[Any]) -> Iterable[T]:
         chunks = list(chunks)
@@ -48,7 +66,12 @@ class Database:
             with self._open:  # close() waits for a running job; a later one is refused
                 if self._closed:
                     raise DatabaseClosed("This data directory was closed; open it again.")
-                return function(*args)
+                if files_stamp(self.files) != self.stamp_after_job:
+                    self.foreign_writes += 1
+                try:
+                    return function(*args)
+                finally:
+                    self.stamp_after_job = files_stamp(self.files)
 
         return await trio.to_thread.run_sync(job, limiter=self.limiter)
 

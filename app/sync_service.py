@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,8 @@ import trio
 
 from app import exchange
 from app.clock import Clock
-from app.database import Database
+from app.database import Database, files_stamp
+from app.gossip_inbox import GossipInbox, HeardDigest, Outcome
 from app.peer_sessions import Link, PeerSessions
 from app.personal import shared_spaces
 from p2p.errors import P2PError
@@ -39,8 +39,8 @@ from sync.errors import Rejected
 from sync.frontier import envelopes
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
-from sync.replica import IngestResult, Replica
-from sync.wire.gossip import Digest, Hello, decode_gossip, decode_hello, encode_digest, looks_sealed
+from sync.replica import Replica
+from sync.wire.gossip import Hello, decode_hello, encode_digest, looks_sealed
 from sync.wire.reconcile import OpsMessage, encode
 
 logger = logging.getLogger(__name__)
@@ -51,10 +51,11 @@ MAX_GOSSIP_OPS = 64
 
 @dataclass(frozen=True, slots=True)
 class SyncSettings:
-    poll_interval: float = 0.25  # at least this often, look for ops written by another process
+    poll_interval: float = 0.5  # at least this often, look for ops written by another process
     change_check_interval: float = 0.01  # how often to stat the database files for a write
     digest_interval: float = 5.0  # how often to announce what we hold
     reconcile_interval: float = 20.0  # timer: reconcile each space with a member peer
+    gossip_grace: float = 2.0  # a gap or a peer ahead: reconcile if gossip has not filled it by then
     handshake_timeout: float = 60.0  # connected this long with no accepted session: disconnect
     gossip: bool = True  # off only in tests that prove reconciliation alone suffices
 
@@ -89,18 +90,6 @@ class SyncStatus:
             del self.behind[key]
 
 
-@dataclass(frozen=True, slots=True)
-class HeardDigest:
-    """A peer's digest of a space, and ours when it was read."""
-
-    theirs: Digest
-    ours: Digest
-
-    @property
-    def same(self) -> bool:
-        return self.theirs.frontier_hash == self.ours.frontier_hash
-
-
 class SyncService:
     def __init__(
         self,
@@ -121,6 +110,8 @@ class SyncService:
         self._watched: set[SpaceId] = set()
         self._published: dict[SpaceId, int] = {}
         self._running: set[tuple[PeerId, SpaceId]] = set()
+        self._grace: set[tuple[PeerId, SpaceId]] = set()
+        self._inbox = GossipInbox(database, self._gossip_outcome)
         self._invites: dict[SpaceId, Invite] = {}
         self._nudge_send, self._nudge_receive = trio.open_memory_channel[None](1)
         self.session_finished = trio.Event()
@@ -141,6 +132,7 @@ class SyncService:
                 await self._watch_new_spaces()
                 await self._mark_published()
                 nursery.start_soon(self._peer_events, events)
+                nursery.start_soon(self._inbox.run)
                 nursery.start_soon(self._local_writes)
                 nursery.start_soon(self._timers)
                 task_status.started()
@@ -170,50 +162,78 @@ class SyncService:
         self._invites.pop(space, None)
 
     # -- spaces and gossip ------------------------------------------------------------
-    async def _watch_new_spaces(self) -> None:
-        for space in await self.database.run(shared_spaces, self.replica):  # nobody else holds "My notes"
+    async def _watch_new_spaces(self, spaces: list[SpaceId] | None = None) -> None:
+        if spaces is None:
+            spaces = await self.database.run(shared_spaces, self.replica)  # nobody else holds "My notes"
+        for space in spaces:
             if space in self._watched:
                 continue
             self._watched.add(space)
             if self.settings.gossip:
-                await self.host.subscribe(
-                    access.topic_for(space), self._gossip_handler(space), validator=looks_sealed
-                )
+                handler = self._inbox.handler(space)
+                await self.host.subscribe(access.topic_for(space), handler, validator=looks_sealed)
 
     async def _mark_published(self) -> None:
         for space in self._watched:
             self._published[space] = await self.database.run(_own_seq, self.replica, space)
 
-    def _gossip_handler(self, space: SpaceId):
-        async def handle(origin: PeerId, data: bytes) -> None:
-            # One trip to the database worker per message: each trip can wait a GIL
-            # switch interval (5 ms) behind the network's own Python work.
-            outcome = await self.database.run(_take_gossip, self.replica, space, data)
-            if isinstance(outcome, str):
-                self.host.penalise(origin, outcome)
-            elif isinstance(outcome, HeardDigest):
-                self.status.heard(origin, space, outcome)
-                if not outcome.same:
-                    self.schedule(origin, space)
-            elif outcome is not None:
-                if outcome.faults:
-                    self.host.penalise(
-                        origin, f"{outcome.faults} forged or malformed ops", points=float(outcome.faults)
-                    )
-                if outcome.accepted:
-                    self._report(outcome.changes)
-                if outcome.pending:
-                    self.schedule(origin, space)
+    def _gossip_outcome(self, origin: PeerId, space: SpaceId, outcome: Outcome) -> None:
+        if isinstance(outcome, str):
+            self.host.penalise(origin, outcome)
+        elif isinstance(outcome, HeardDigest):
+            self.status.heard(origin, space, outcome)
+            if self._should_pull(origin, outcome):
+                self._after_grace(origin, space, outcome.theirs.op_count)
+        elif outcome is not None:
+            if outcome.faults:
+                self.host.penalise(
+                    origin, f"{outcome.faults} forged or malformed ops", points=float(outcome.faults)
+                )
+            if outcome.accepted:
+                self._report(outcome.changes)
+            if outcome.pending:
+                self._after_grace(origin, space, None)
 
-        return handle
+    def _should_pull(self, peer: PeerId, digest: HeardDigest) -> bool:
+        """Does this digest show `peer` holding ops we lack? With equal counts and
+        different frontiers both lack some: the smaller peer id starts the session (one
+        session serves both sides)."""
+        if digest.same:
+            return False
+        theirs, ours = digest.theirs.op_count, digest.ours.op_count
+        return theirs > ours or (theirs == ours and str(self.host.peer_id) < str(peer))
+
+    def _after_grace(self, peer: PeerId, space: SpaceId, their_count: int | None) -> None:
+        """Reconcile with `peer` unless gossip in flight fills the gap first.
+
+        A digest or an op's missing parent seen while ops are still travelling is
+        usually answered by gossip within moments; reconciling at once made every busy
+        peer open a session with every other on each digest (at 10 peers × 20 ops/s,
+        60 sessions a minute each, nearly all finding nothing)."""
+        if (peer, space) in self._grace or (peer, space) in self._running or self._nursery is None:
+            return
+        self._grace.add((peer, space))
+        try:
+            self._nursery.start_soon(self._reconcile_if_still_behind, peer, space, their_count)
+        except RuntimeError:  # the service is stopping
+            self._grace.discard((peer, space))
+
+    async def _reconcile_if_still_behind(self, peer: PeerId, space: SpaceId, their_count: int | None) -> None:
+        try:
+            await trio.sleep(self.settings.gossip_grace)
+            behind = await self.database.run(_still_behind, self.replica, space, their_count)
+        finally:
+            self._grace.discard((peer, space))
+        if behind:
+            self.schedule(peer, space)
 
     async def _publish_new(self) -> None:
-        await self._watch_new_spaces()
-        for space in list(self._watched):
-            after = self._published.setdefault(space, 0)  # a space new since we started: all of it
-            last, sealed = await self.database.run(
-                _seal_own_after, self.replica, space, after, self.settings.gossip
-            )
+        """Gossip own ops not yet published, in every shared space (new ones: all of
+        their own ops). One database trip: on a busy peer each trip waits for the worker."""
+        published, gossip = dict(self._published), self.settings.gossip
+        spaces, unpublished = await self.database.run(_unpublished, self.replica, published, gossip)
+        await self._watch_new_spaces(spaces)
+        for space, (last, sealed) in unpublished.items():
             self._published[space] = last
             for payload in sealed:
                 await self._publish(space, payload)
@@ -225,21 +245,24 @@ class SyncService:
             logger.info("Gossip publish for a circle failed (sync will repair it): %s", error)
 
     async def _local_writes(self) -> None:
-        """Publish own ops: at once after a nudge, soon after any write to the database
-        files (another process's command), and at least every `poll_interval`."""
-        path = self.replica.store.path
-        watched = (path, path.with_name(path.name + "-wal"))
-        seen = _stamp(watched)
+        """Publish own ops: at once after a nudge, soon after another process writes to
+        the database files (a command run beside us), and at least every `poll_interval`.
+        Our own commits (every op taken from a peer) change the files too; they are told
+        apart by the stamp the database takes after each of its jobs."""
+        seen, foreign = files_stamp(self.database.files), self.database.foreign_writes
         last_look = trio.current_time()
         while True:
             nudged = False
             with trio.move_on_after(self.settings.change_check_interval):
                 await self._nudge_receive.receive()
                 nudged = True
-            stamp = _stamp(watched)  # before the look, so a write during it is seen next time
+            stamp = files_stamp(self.database.files)  # before the look: a write during it is seen next time
             now = trio.current_time()
-            if nudged or stamp != seen or now - last_look >= self.settings.poll_interval:
-                seen, last_look = stamp, now
+            written = stamp != seen and stamp != self.database.stamp_after_job
+            written = written or self.database.foreign_writes != foreign
+            seen, foreign = stamp, self.database.foreign_writes
+            if nudged or written or now - last_look >= self.settings.poll_interval:
+                last_look = now
                 await self._publish_new()
 
     async def _timers(self) -> None:
@@ -487,32 +510,23 @@ def _device_of(peer: PeerId) -> DeviceId | None:
         return None
 
 
-def _stamp(paths: tuple[os.PathLike[str], ...]) -> tuple[tuple[int, int], ...] | None:
-    """A cheap fingerprint of the database files: it changes with every commit to them."""
-    try:
-        return tuple((info.st_mtime_ns, info.st_size) for info in map(os.stat, paths))
-    except OSError:  # no WAL yet, or an in-memory store: rely on the poll
-        return None
+def _still_behind(replica: Replica, space: SpaceId, their_count: int | None) -> bool:
+    """Ops still wait for a missing parent (`their_count` None), or a peer's digest
+    counted more ops than we hold now."""
+    if their_count is None:
+        waiting = replica.db.execute("SELECT 1 FROM pending WHERE space = ? LIMIT 1", (space,))
+        return waiting.fetchone() is not None
+    return access.digest_of(replica, space).op_count < their_count
 
 
-def _take_gossip(replica: Replica, space: SpaceId, data: bytes) -> str | HeardDigest | IngestResult | None:
-    """Open, decode and ingest one gossip message on the database worker.
-
-    Returns None (not for our keys), a penalty reason, a digest beside ours, or the
-    ingest result of an ops message.
-    """
-    payload = access.unseal(replica, space, data)
-    if payload is None:
-        return None  # a stranger's or a removed epoch's
-    try:
-        message = decode_gossip(payload)
-    except Rejected as error:
-        return f"malformed gossip: {error}"
-    if message.space != space:
-        return "gossip for another space"
-    if isinstance(message, Digest):
-        return HeardDigest(message, access.digest_of(replica, space))
-    return replica.ingest(space, list(message.envelopes))
+def _unpublished(
+    replica: Replica, published: dict[SpaceId, int], gossip: bool
+) -> tuple[list[SpaceId], dict[SpaceId, tuple[int, list[bytes]]]]:
+    """The shared spaces, and for each its last own seq and own ops after `published`,
+    sealed in gossip messages."""
+    spaces = shared_spaces(replica)
+    after = {space: published.get(space, 0) for space in spaces}
+    return spaces, {space: _seal_own_after(replica, space, after[space], gossip) for space in spaces}
 
 
 def _seal_own_after(replica: Replica, space: SpaceId, seq: int, gossip: bool) -> tuple[int, list[bytes]]:
