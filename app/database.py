@@ -50,7 +50,7 @@ class Database:
         # Writes by other processes (a CLI command beside a serving peer), told apart from
         # our own commits: the files' stamp after our last job, and how many times a job
         # found them changed since (a write that lands during a job is not told apart).
-        self.stamp_after_job: FilesStamp = None
+        self.stamp_after_job: FilesStamp = files_stamp(self.files)
         self.foreign_writes = 0
 
     def _verify_map(self, function: Callable[[Any], T], chunks: Iterable[Any]) -> Iterable[T]:

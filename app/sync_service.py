@@ -182,7 +182,7 @@ class SyncService:
             self.host.penalise(origin, outcome)
         elif isinstance(outcome, HeardDigest):
             self.status.heard(origin, space, outcome)
-            if self._should_pull(origin, outcome):
+            if should_pull(self.host.peer_id, origin, outcome):
                 self._after_grace(origin, space, outcome.theirs.op_count)
         elif outcome is not None:
             if outcome.faults:
@@ -193,15 +193,6 @@ class SyncService:
                 self._report(outcome.changes)
             if outcome.pending:
                 self._after_grace(origin, space, None)
-
-    def _should_pull(self, peer: PeerId, digest: HeardDigest) -> bool:
-        """Does this digest show `peer` holding ops we lack? With equal counts and
-        different frontiers both lack some: the smaller peer id starts the session (one
-        session serves both sides)."""
-        if digest.same:
-            return False
-        theirs, ours = digest.theirs.op_count, digest.ours.op_count
-        return theirs > ours or (theirs == ours and str(self.host.peer_id) < str(peer))
 
     def _after_grace(self, peer: PeerId, space: SpaceId, their_count: int | None) -> None:
         """Reconcile with `peer` unless gossip in flight fills the gap first.
@@ -508,6 +499,16 @@ def _device_of(peer: PeerId) -> DeviceId | None:
         return DeviceId(public_key_of(peer))
     except P2PError:
         return None
+
+
+def should_pull(me: PeerId, peer: PeerId, digest: HeardDigest) -> bool:
+    """Does `peer`'s digest show it holding ops we lack? With equal counts and different
+    frontiers both lack some: the smaller peer id starts the session (one session serves
+    both sides)."""
+    if digest.same:
+        return False
+    theirs, ours = digest.theirs.op_count, digest.ours.op_count
+    return theirs > ours or (theirs == ours and str(me) < str(peer))
 
 
 def _still_behind(replica: Replica, space: SpaceId, their_count: int | None) -> bool:

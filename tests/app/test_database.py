@@ -3,13 +3,14 @@ view that refreshes while the app shuts down never touches a closed SQLite conne
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 import trio
 
-from app.database import Database, DatabaseClosed
+from app.database import Database, DatabaseClosed, files_stamp
 from sync.identity import DeviceKey
 
 
@@ -39,3 +40,30 @@ async def test_close_waits_for_the_running_job_and_later_jobs_are_refused(tmp_pa
     with pytest.raises(DatabaseClosed):
         await database.run(lambda: database.replica.db.execute("SELECT 1"))
     database.close()  # twice is harmless
+
+
+async def test_another_connections_commit_is_told_apart_from_our_own(tmp_path: Path) -> None:
+    """What lets a serving peer notice a CLI command's write without mistaking each op it
+    takes from a peer for one."""
+    path = tmp_path / "db.sqlite"
+    database = Database(path, DeviceKey(bytes(32)), verify_workers=0)
+    try:
+
+        def our_write() -> None:
+            with database.replica.store.transaction():
+                database.replica.db.execute("CREATE TABLE ours (a)")
+
+        await database.run(our_write)
+        await database.run(lambda: None)
+        assert database.foreign_writes == 0
+        assert files_stamp(database.files) == database.stamp_after_job
+
+        other = sqlite3.connect(path)  # another process's command, as far as the files show
+        with other:
+            other.execute("CREATE TABLE theirs (a)")
+        other.close()
+        assert files_stamp(database.files) != database.stamp_after_job
+        await database.run(lambda: None)
+        assert database.foreign_writes == 1
+    finally:
+        database.close()

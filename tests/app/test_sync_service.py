@@ -16,13 +16,16 @@ import trio
 
 from app.core import Core
 from app.exchange import SessionRefused
-from app.sync_service import RECONCILE_PROTOCOL, SyncSettings
+from app.gossip_inbox import HeardDigest
+from app.sync_service import RECONCILE_PROTOCOL, SyncSettings, should_pull
 from p2p.events import PeerEventKind
+from p2p.identity import PeerId
 from p2p.interface import Network
 from p2p.memory import MemoryHub
 from p2p.session import SessionEvent
 from sync import access
-from sync.wire.gossip import Hello, decode_answer, encode_digest, encode_hello
+from sync.ids import SpaceId
+from sync.wire.gossip import Digest, Hello, decode_answer, encode_digest, encode_hello
 from tests.app.conftest import DEADLINE, Changed, core_for
 
 
@@ -204,3 +207,19 @@ async def test_a_peer_whose_digest_lacks_our_ops_is_behind_until_a_session_with_
 
         await changed.until(level)
         assert "second" in await titles(ben, space)
+
+
+def test_a_digest_pulls_only_from_a_peer_that_holds_what_we_lack() -> None:
+    space = SpaceId(bytes(16))
+    ana, ben = PeerId("12D3KooWAna"), PeerId("12D3KooWBen")
+
+    def heard(theirs: tuple[bytes, int], ours: tuple[bytes, int]) -> HeardDigest:
+        return HeardDigest(Digest(space, *theirs), Digest(space, *ours))
+
+    assert should_pull(ana, ben, heard((b"b", 12), (b"a", 10)))  # Ben holds more
+    assert not should_pull(ana, ben, heard((b"b", 9), (b"a", 10)))  # Ben will pull from us
+    assert not should_pull(ana, ben, heard((b"a", 10), (b"a", 10)))  # level
+    # Same count, different ops: exactly one of the two starts the session.
+    assert should_pull(ana, ben, heard((b"b", 10), (b"a", 10))) != should_pull(
+        ben, ana, heard((b"a", 10), (b"b", 10))
+    )
