@@ -56,10 +56,12 @@ async def shoot(runtime: Runtime, out: Path, home: Path) -> None:
         window = windows[0]
         window.resize(*SIZE)
         commands = window.session.commands
-        await notes.add(
-            commands, "Eigenvalues", "The roots of det(A − λI) = 0.\n\nSee also [[Determinants]].", ["exam"]
-        )
-        await notes.add(commands, "Determinants", "- det(AB) = det(A)det(B)\n- volume scale factor", ["exam"])
+        for title, text in (
+            ("Eigenvalues", "The roots of det(A − λI) = 0.\n\nSee also [[Determinants]]."),
+            ("Determinants", "- det(AB) = det(A)det(B)\n- volume scale factor"),
+        ):  # on the core thread, where the data lives
+            add = lambda title=title, text=text: notes.add(commands, title, text, ["exam"])  # noqa: E731
+            await runtime.core_thread.call(add)
         page = next(iter(window.circles.values()))
         await until(lambda: page.discussion.threads.count() >= 2 and page.helpdesk.list.count() >= 2)
         await until(lambda: page.resources.list.count() >= 2 and page.chat.log.count() >= 2)
