@@ -32,9 +32,10 @@ class GossipSettings:
     # Per peer and topic, counting our own publishes too: py-libp2p's default of 10
     # would throttle a burst of local edits.
     max_messages_per_second: float = 200.0
-    mesh_degree: int = 6
-    mesh_degree_low: int = 4
-    mesh_degree_high: int = 12
+    # Each peer receives a message about `mesh_degree` times (docs/network.md).
+    mesh_degree: int = 4
+    mesh_degree_low: int = 3
+    mesh_degree_high: int = 6
     seen_ttl: int = 120
     # Messages waiting for a slow topic handler; more are dropped (gossip is a hint).
     delivery_queue_size: int = 1024
