@@ -220,12 +220,14 @@ async def measure(
             raise SystemExit("the peers did not reach each other within 60 s (warm-up ops)")
         await trio.sleep(SETTLE_SECONDS)
         cpu_before = [cpu_seconds(process.pid) for process in servers]
+        load_before, own_cpu_before = os.getloadavg()[0], time.process_time()
         started = time.perf_counter()
         ops = await write_ops(writers, space, arrivals, count=None, seconds=seconds, rate=rate)
         elapsed = time.perf_counter() - started
         await wait_everywhere(arrivals, ops, grace)
         cpu = [cpu_seconds(process.pid) - before for process, before in zip(servers, cpu_before, strict=True)]
         wall = time.perf_counter() - started
+        own_cpu = time.process_time() - own_cpu_before
     finally:
         for database in databases:
             database.close()
@@ -249,6 +251,10 @@ async def measure(
         "max_ms": round(max(pairs, default=float("nan")), 1),
         "write_seconds": round(elapsed, 1),
         "peer_cpu_percent": round(100 * statistics.mean(cpu) / wall, 1),
+        # The machine around the figures: the writer (this process) shares its cores.
+        "writer_cpu_percent": round(100 * own_cpu / wall, 1),
+        "load_before": round(load_before, 1),
+        "load_after": round(os.getloadavg()[0], 1),
     }
 
 
@@ -281,7 +287,9 @@ def main() -> None:
     every = f"p50 {figures['all_peers_p50_ms']} ms, p99 {figures['all_peers_p99_ms']} ms"
     print(f"write -> every peer's store: {every}")
     print(f"lost: {figures['lost']} (goal: p50 <= 50 ms, p99 <= 250 ms, 0 lost)")
-    print(f"each serve process used {figures['peer_cpu_percent']}% of a core on average")
+    print(f"each serve process used {figures['peer_cpu_percent']}% of a core on average", end="")
+    print(f"; the writer {figures['writer_cpu_percent']}%", end="")
+    print(f"; load average {figures['load_before']} before, {figures['load_after']} after")
     if figures["serve_died"]:
         print(f"{figures['serve_died']} serve processes died during the run")
 
