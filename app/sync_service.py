@@ -2,8 +2,10 @@
 
 For every space the device belongs to it subscribes the space's gossip topic, publishes
 new local ops (also ops another process wrote into the same data directory, found by
-polling), ingests gossiped ops through the replica's normal validation, and reconciles
-— on a new connection, on a gap or a frontier digest that differs, and on a timer.
+polling), ingests gossiped ops through the replica's normal validation (in batches,
+`app.gossip_inbox`), and reconciles — on a new connection, on a gap or a digest that
+shows a peer holding ops we lack (if gossip has not filled it within `gossip_grace`),
+and on a timer.
 Gossip is a hint; reconciliation is the truth. Peers that send garbage or forgeries
 are penalised (enough penalties ban them). A peer is served a space only if its device
 is a current member or it presents a valid invite for it.
