@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import trio
@@ -27,8 +27,10 @@ from app import exchange
 from app.clock import Clock
 from app.database import Database, files_stamp
 from app.gossip_inbox import GossipInbox, HeardDigest, Outcome
+from app.own_ops import own_seq, unpublished
 from app.peer_sessions import Link, PeerSessions
 from app.personal import shared_spaces
+from app.sync_status import SyncStatus
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
@@ -38,17 +40,14 @@ from p2p.session import PeerSession, SessionAction, SessionState
 from sync import access
 from sync.changes import Changes
 from sync.errors import Rejected
-from sync.frontier import envelopes
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
 from sync.replica import Replica
 from sync.wire.gossip import Hello, decode_hello, encode_digest, looks_sealed
-from sync.wire.reconcile import OpsMessage, encode
 
 logger = logging.getLogger(__name__)
 
 RECONCILE_PROTOCOL = "/studycircle/reconcile/1.0.0"
-MAX_GOSSIP_OPS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,36 +59,6 @@ class SyncSettings:
     gossip_grace: float = 2.0  # a gap or a peer ahead: reconcile if gossip has not filled it by then
     handshake_timeout: float = 60.0  # connected this long with no accepted session: disconnect
     gossip: bool = True  # off only in tests that prove reconciliation alone suffices
-
-
-@dataclass(slots=True)
-class SyncStatus:
-    """What the status bar shows: the truth about sync."""
-
-    connected: set[PeerId] = field(default_factory=set)
-    sessions_running: int = 0
-    sessions_done: int = 0
-    last_sync_ms: int | None = None
-    receiving: int = 0
-    # (peer, space) -> how many fewer ops the peer's last digest held than we did then;
-    # until a session with it for that space ends, a digest level with ours, or it leaves.
-    behind: dict[tuple[PeerId, SpaceId], int] = field(default_factory=dict)
-
-    @property
-    def peers_behind(self) -> int:
-        """Connected peers known to lack ops we hold (in any space)."""
-        return len({peer for peer, _ in self.behind if peer in self.connected})
-
-    def heard(self, peer: PeerId, space: SpaceId, digest: HeardDigest) -> None:
-        lacking = 0 if digest.same else digest.ours.op_count - digest.theirs.op_count
-        if lacking > 0:
-            self.behind[(peer, space)] = lacking
-        else:
-            self.behind.pop((peer, space), None)
-
-    def forget(self, peer: PeerId) -> None:
-        for key in [key for key in self.behind if key[0] == peer]:
-            del self.behind[key]
 
 
 class SyncService:
@@ -177,7 +146,7 @@ class SyncService:
 
     async def _mark_published(self) -> None:
         for space in self._watched:
-            self._published[space] = await self.database.run(_own_seq, self.replica, space)
+            self._published[space] = await self.database.run(own_seq, self.replica, space)
 
     def _gossip_outcome(self, origin: PeerId, space: SpaceId, outcome: Outcome) -> None:
         if isinstance(outcome, str):
@@ -224,9 +193,9 @@ class SyncService:
         """Gossip own ops not yet published, in every shared space (new ones: all of
         their own ops). One database trip: on a busy peer each trip waits for the worker."""
         published, gossip = dict(self._published), self.settings.gossip
-        spaces, unpublished = await self.database.run(_unpublished, self.replica, published, gossip)
+        spaces, new_ops = await self.database.run(unpublished, self.replica, published, gossip)
         await self._watch_new_spaces(spaces)
-        for space, (last, sealed) in unpublished.items():
+        for space, (last, sealed) in new_ops.items():
             self._published[space] = last
             for payload in sealed:
                 await self._publish(space, payload)
@@ -520,52 +489,3 @@ def _still_behind(replica: Replica, space: SpaceId, their_count: int | None) -> 
         waiting = replica.db.execute("SELECT 1 FROM pending WHERE space = ? LIMIT 1", (space,))
         return waiting.fetchone() is not None
     return access.digest_of(replica, space).op_count < their_count
-
-
-def _unpublished(
-    replica: Replica, published: dict[SpaceId, int], gossip: bool
-) -> tuple[list[SpaceId], dict[SpaceId, tuple[int, list[bytes]]]]:
-    """The shared spaces, and for each its last own seq and own ops after `published`,
-    sealed in gossip messages."""
-    spaces = shared_spaces(replica)
-    after = {space: published.get(space, 0) for space in spaces}
-    return spaces, {space: _seal_own_after(replica, space, after[space], gossip) for space in spaces}
-
-
-def _seal_own_after(replica: Replica, space: SpaceId, seq: int, gossip: bool) -> tuple[int, list[bytes]]:
-    """This device's ops after `seq`, sealed in gossip messages; and the last seq seen."""
-    rows = _own_after(replica, space, seq)
-    if not rows:
-        return seq, []
-    last = max(own_seq for own_seq, _ in rows)
-    if not gossip:
-        return last, []
-    batch = [envelope for _, envelope in rows]
-    sealed = []
-    for start in range(0, len(batch), MAX_GOSSIP_OPS):
-        payload = encode(OpsMessage(space, tuple(batch[start : start + MAX_GOSSIP_OPS])))
-        message = access.seal(replica, space, payload)
-        if message is not None:
-            sealed.append(message)
-    return last, sealed
-
-
-def _own_seq(replica: Replica, space: SpaceId) -> int:
-    replica.refresh()
-    context = replica.context(space)
-    me = context.authors.get(replica.key.device_id)
-    return 0 if me is None else context.heads.get(me, 0)
-
-
-def _own_after(replica: Replica, space: SpaceId, seq: int) -> list[tuple[int, bytes]]:
-    """This device's ops in `space` after `seq` (also those another process wrote)."""
-    replica.refresh()
-    context = replica.context(space)
-    me = context.authors.get(replica.key.device_id)
-    if me is None:
-        return []
-    rows = replica.db.execute(
-        "SELECT rowid, seq FROM ops WHERE space = ? AND author = ? AND seq > ? ORDER BY rowid",
-        (space, me, seq),
-    ).fetchall()
-    return list(zip([row[1] for row in rows], envelopes(replica, [row[0] for row in rows]), strict=True))

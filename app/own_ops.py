@@ -1,0 +1,70 @@
+"""This device's own ops, as the sync service gossips them.
+
+Owns: which own ops are not yet published (`unpublished`, one database job for every
+shared space), sealing them into gossip messages of at most `MAX_GOSSIP_OPS` ops, and
+the last own seq of a space. Also ops another process (a CLI command) wrote into the
+same data directory: each look refreshes the replica first.
+
+Runs on the database worker (called through `Database.run`).
+"""
+
+from __future__ import annotations
+
+from app.personal import shared_spaces
+from sync import access
+from sync.frontier import envelopes
+from sync.ids import SpaceId
+from sync.replica import Replica
+from sync.wire.reconcile import OpsMessage, encode
+
+MAX_GOSSIP_OPS = 64
+
+
+def unpublished(
+    replica: Replica, published: dict[SpaceId, int], gossip: bool
+) -> tuple[list[SpaceId], dict[SpaceId, tuple[int, list[bytes]]]]:
+    """The shared spaces, and for each its last own seq and own ops after `published`,
+    sealed in gossip messages."""
+    spaces = shared_spaces(replica)
+    after = {space: published.get(space, 0) for space in spaces}
+    return spaces, {space: seal_own_after(replica, space, after[space], gossip) for space in spaces}
+
+
+def seal_own_after(replica: Replica, space: SpaceId, seq: int, gossip: bool) -> tuple[int, list[bytes]]:
+    """This device's ops after `seq`, sealed in gossip messages; and the last seq seen."""
+    rows = own_after(replica, space, seq)
+    if not rows:
+        return seq, []
+    last = max(row_seq for row_seq, _ in rows)
+    if not gossip:
+        return last, []
+    batch = [envelope for _, envelope in rows]
+    sealed = []
+    for start in range(0, len(batch), MAX_GOSSIP_OPS):
+        payload = encode(OpsMessage(space, tuple(batch[start : start + MAX_GOSSIP_OPS])))
+        message = access.seal(replica, space, payload)
+        if message is not None:
+            sealed.append(message)
+    return last, sealed
+
+
+def own_seq(replica: Replica, space: SpaceId) -> int:
+    """The seq of this device's newest op in `space` (0: none yet)."""
+    replica.refresh()
+    context = replica.context(space)
+    me = context.authors.get(replica.key.device_id)
+    return 0 if me is None else context.heads.get(me, 0)
+
+
+def own_after(replica: Replica, space: SpaceId, seq: int) -> list[tuple[int, bytes]]:
+    """This device's ops in `space` after `seq` (also those another process wrote)."""
+    replica.refresh()
+    context = replica.context(space)
+    me = context.authors.get(replica.key.device_id)
+    if me is None:
+        return []
+    rows = replica.db.execute(
+        "SELECT rowid, seq FROM ops WHERE space = ? AND author = ? AND seq > ? ORDER BY rowid",
+        (space, me, seq),
+    ).fetchall()
+    return list(zip([row[1] for row in rows], envelopes(replica, [row[0] for row in rows]), strict=True))
