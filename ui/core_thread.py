@@ -16,16 +16,13 @@ Owns `CoreThread`, started by `ui.runtime.Runtime` on first use:
   `finally` — peers told, store closed — is done when `call` returns).
 - `close()` — end the run (its remaining tasks are cancelled) and join the thread.
 
-The thread runs only trio, at a lower priority than the GUI thread (on Linux); `spawn`,
-`call` and `close` are called from other threads.
+The thread runs only trio; `spawn`, `call` and `close` are called from other threads.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import sys
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -38,7 +35,6 @@ from ui.errors import describe
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-BACKGROUND_NICE = 10
 Deliver = Callable[[Callable[[], None]], None]
 
 
@@ -61,7 +57,6 @@ class CoreThread:
         self._up.wait()  # trio.run starts in a few milliseconds
 
     def _run(self) -> None:
-        _yield_to_the_gui()
         try:
             trio.run(self._main, strict_exception_groups=True)
         except BaseException as error:  # reported once; the GUI's run decides what to do
@@ -179,17 +174,3 @@ class CoreThread:
         if not box or (isinstance(box[0], outcome.Error) and isinstance(box[0].error, trio.Cancelled)):
             raise RuntimeError("the core thread stopped before this work finished")
         return box[0].unwrap()
-
-
-def _yield_to_the_gui() -> None:
-    """Lower this thread's priority below the GUI thread's (Linux: niceness is per thread,
-    and the threads and processes it starts — the database worker, the verify pool —
-    inherit it). When the machine is busy, the GUI thread then gets a core first; on a
-    loaded 2-core machine the longest gap in which the client ran went from 21-31 ms to
-    17-20 ms (bench/responsiveness.py, 20,000 ops, three runs each). Elsewhere, nothing."""
-    if sys.platform != "linux":
-        return  # on macOS a thread id is not a process id for setpriority
-    thread = threading.get_native_id()
-    with contextlib.suppress(OSError):
-        now = os.getpriority(os.PRIO_PROCESS, thread)
-        os.setpriority(os.PRIO_PROCESS, thread, min(19, now + BACKGROUND_NICE))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import sys
 import threading
 
 import pytest
@@ -156,19 +154,3 @@ def test_cancelling_a_call_cancels_the_work_on_the_core_thread_and_waits_for_it(
     runtime.spawn(caller, done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
     assert steps == ["closed on studycircle-core", "call returned"]
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="per-thread niceness is Linux's")
-def test_the_core_thread_runs_at_a_lower_priority_than_the_gui_thread(qtbot: QtBot, runtime: Runtime) -> None:
-    def mine() -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    async def niceness() -> tuple[int, int]:
-        return mine(), await trio.to_thread.run_sync(mine)
-
-    seen: list[tuple[int, int]] = []
-    runtime.core_thread.spawn(niceness, seen.append)
-    qtbot.waitUntil(lambda: bool(seen), timeout=WAIT_MS)
-    core, worker = seen[0]
-    assert core > mine() or core == 19
-    assert worker == core  # the database worker inherits it
