@@ -2,8 +2,8 @@
 
 A separate `studycircle serve` process (no shared GIL) holds a circle of N ops the
 member lacks; the member is the real desktop client in this process (the launcher, the
-main window open on that circle, so every view refreshes as the ops arrive) on libp2p
-over 127.0.0.1. A QTimer ticking every 5 ms records how late each tick comes; the
+main window open on that circle, whose views refresh when the sync reports the ops) on
+libp2p over 127.0.0.1. A QTimer ticking every 5 ms records how late each tick comes; the
 figure is the longest gap between ticks, from the moment the member dials until it
 holds every op; the gaps from then until the circle's discussion lists every new thread
 are reported beside it (`settle_max_gap_ms`, `settle_seconds`). The anchor is the same
