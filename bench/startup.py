@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 BATCH = 1000
+GIVE_UP_S = 60.0
 KINDS = 10  # of every ten circle ops: 1 thread, 4 replies, 4 chat lines, 1 help request
 
 
@@ -152,10 +153,15 @@ def child_client(home: Path, page: str) -> None:
             return current is not window.notes and current.discussion.threads.count() > 0
         return current is window.notes and window.notes.list.model().rowCount() > 0
 
+    began = time.monotonic()
+
     def poll() -> None:
         if holder and ready():
             print(f"USABLE {time.time():.6f}", flush=True)
             QTimer.singleShot(2000, idle)
+        elif time.monotonic() - began > GIVE_UP_S:  # say so rather than wait forever
+            print(f"not usable after {GIVE_UP_S:g} s (opening on {page})", file=sys.stderr, flush=True)
+            os._exit(3)
         else:
             QTimer.singleShot(1, poll)
 
