@@ -149,7 +149,7 @@ class BlobService:
         if not wanted:
             return FetchReport()
         if peers is None:
-            peers = await self._member_peers(space)
+            peers = await self.sync.member_peers(space)
         fetched = 0
         for blob in wanted:
             for peer in peers:
@@ -211,14 +211,6 @@ class BlobService:
         if not self.host.is_banned(peer):
             with contextlib.suppress(P2PError):
                 await self.host.ban(peer, reason)
-
-    async def _member_peers(self, space: SpaceId) -> list[PeerId]:
-        peers = []
-        for peer in sorted(self.host.connected_peers()):
-            device = _device_of(peer)
-            if device is not None and await self.database.run(access.is_member, self.replica, space, device):
-                peers.append(peer)
-        return peers
 
     # -- serving -----------------------------------------------------------------------
     async def _serve(self, peer: PeerId, stream: FramedStream) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +56,7 @@ class SyncSettings:
     poll_interval: float = 0.5  # at least this often, look for ops written by another process
     change_check_interval: float = 0.01  # how often to stat the database files for a write
     digest_interval: float = 5.0  # how often to announce what we hold
-    reconcile_interval: float = 20.0  # timer: reconcile each space with a member peer
+    reconcile_interval: float = 20.0  # timer: reconcile each space with one member peer, at random
     gossip_grace: float = 2.0  # a gap or a peer ahead: reconcile if gossip has not filled it by then
     handshake_timeout: float = 60.0  # connected this long with no accepted session: disconnect
     gossip: bool = True  # off only in tests that prove reconciliation alone suffices
@@ -82,6 +83,7 @@ class SyncService:
         self._published: dict[SpaceId, int] = {}
         self._running: set[tuple[PeerId, SpaceId]] = set()
         self._grace: set[tuple[PeerId, SpaceId]] = set()
+        self._random = random.Random()
         self._inbox = GossipInbox(database, self._gossip_outcome)
         self._invites: dict[SpaceId, Invite] = {}
         self._nudge_send, self._nudge_receive = trio.open_memory_channel[None](1)
@@ -234,13 +236,15 @@ class SyncService:
             ticks += 1
             for space in list(self._watched):
                 if self.settings.gossip:
-                    digest = await self.database.run(access.digest_of, self.replica, space)
-                    sealed = await self.database.run(access.seal, self.replica, space, encode_digest(digest))
+                    sealed = await self.database.run(_sealed_digest, self.replica, space)
                     if sealed is not None:
                         await self._publish(space, sealed)
                 if ticks * self.settings.digest_interval >= self.settings.reconcile_interval:
-                    for peer in await self._member_peers(space):
-                        self.schedule(peer, space)
+                    # One member peer a round, a different one each time (anti-entropy):
+                    # every peer a round made 10 busy peers run 90 sessions per interval.
+                    peers = await self.member_peers(space)
+                    if peers:
+                        self.schedule(self._random.choice(peers), space)
             if ticks * self.settings.digest_interval >= self.settings.reconcile_interval:
                 ticks = 0
 
@@ -339,13 +343,12 @@ class SyncService:
         except P2PError as error:
             logger.info("Redial of %s failed: %s", short(peer), error)
 
-    async def _member_peers(self, space: SpaceId) -> list[PeerId]:
-        peers = []
-        for peer in self.host.connected_peers():
-            device = _device_of(peer)
-            if device is not None and await self.database.run(access.is_member, self.replica, space, device):
-                peers.append(peer)
-        return peers
+    async def member_peers(self, space: SpaceId) -> list[PeerId]:
+        """Connected peers whose device is a current member of `space`, in a stable order."""
+        devices = {peer: _device_of(peer) for peer in sorted(self.host.connected_peers())}
+        known = {peer: device for peer, device in devices.items() if device is not None}
+        members = await self.database.run(_members_among, self.replica, space, list(known.values()))
+        return [peer for peer, device in known.items() if device in members]
 
     async def sync_with(self, peer: PeerId) -> None:
         """Reconcile every space we share with `peer` (or are joining through it)."""
@@ -470,6 +473,14 @@ def _device_of(peer: PeerId) -> DeviceId | None:
         return DeviceId(public_key_of(peer))
     except P2PError:
         return None
+
+
+def _members_among(replica: Replica, space: SpaceId, devices: list[DeviceId]) -> set[DeviceId]:
+    return {device for device in devices if access.is_member(replica, space, device)}
+
+
+def _sealed_digest(replica: Replica, space: SpaceId) -> bytes | None:
+    return access.seal(replica, space, encode_digest(access.digest_of(replica, space)))
 
 
 def should_pull(me: PeerId, peer: PeerId, digest: HeardDigest) -> bool:

@@ -33,9 +33,9 @@ class GossipSettings:
     # would throttle a burst of local edits.
     max_messages_per_second: float = 200.0
     # Each peer receives a message about `mesh_degree` times (docs/network.md).
-    mesh_degree: int = 4
-    mesh_degree_low: int = 3
-    mesh_degree_high: int = 6
+    mesh_degree: int = 3
+    mesh_degree_low: int = 2
+    mesh_degree_high: int = 4
     seen_ttl: int = 120
     # Messages waiting for a slow topic handler; more are dropped (gossip is a hint).
     delivery_queue_size: int = 1024
