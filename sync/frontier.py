@@ -27,9 +27,12 @@ def frontier(replica: Replica, space: SpaceId) -> Frontier:
         # Ops with a broken chain (status 1) are no chain's head, but are kept for
         # causality: listing them is what brings them to every peer.
         if fork is None:
+            # Two indexed lookups (ops_chain, and the partial ops_broken): as one `OR`,
+            # SQLite read every op of the author, for every digest sent or heard.
             rows = db.execute(
-                "SELECT seq, op_id FROM ops WHERE space = ? AND author = ? AND (seq = ? OR status = 1)",
-                (space, author, context.heads.get(author, 0)),
+                "SELECT seq, op_id FROM ops WHERE space = ? AND author = ? AND seq = ?"
+                " UNION SELECT seq, op_id FROM ops WHERE space = ? AND author = ? AND status = 1",
+                (space, author, context.heads.get(author, 0), space, author),
             ).fetchall()
         else:
             rows = db.execute(

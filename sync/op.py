@@ -29,6 +29,11 @@ GENESIS_SPACE = SpaceId(bytes(HASH_LEN))
 GENESIS_KIND = "space.genesis"
 
 
+def op_id_of(header_bytes: bytes, signature: bytes) -> OpId:
+    """An op's id: the hash of its header and signature (no check of either)."""
+    return OpId(digest(header_bytes + signature))
+
+
 @dataclass(frozen=True, slots=True)
 class UnverifiedOp:
     header: Header
@@ -43,7 +48,7 @@ class UnverifiedOp:
             raise Rejected(Reason.OVERSIZE, f"op of {len(data)} bytes")
         header_bytes, signature, body = decode_envelope(data)
         header = decode_header(header_bytes)
-        return cls(header, header_bytes, signature, body, OpId(digest(header_bytes + signature)))
+        return cls(header, header_bytes, signature, body, op_id_of(header_bytes, signature))
 
     def trusted(self) -> VerifiedOp:
         """For ops this replica authenticated before (read back from its own tables)."""
