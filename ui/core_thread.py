@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 import outcome
 import trio
 
-from ui.errors import describe
+from ui.errors import attempt
 
 log = logging.getLogger(__name__)
 
@@ -122,16 +122,11 @@ class CoreThread:
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[str], None] | None,
     ) -> None:
-        try:
-            result = await work()
-        except Exception as error:
-            message = describe(error)
-            if message.startswith("Unexpected"):
-                log.error("Unexpected error in work started by the UI", exc_info=error)
-            self._hand_back(lambda: (on_error or self._report)(message))
-            return
-        if on_done is not None:
-            self._hand_back(lambda: on_done(result))
+        ok, value = await attempt(work, where="work started by the UI")
+        if not ok:
+            self._hand_back(lambda: (on_error or self._report)(value))
+        elif on_done is not None:
+            self._hand_back(lambda: on_done(value))
 
     def _hand_back(self, function: Callable[[], None]) -> None:
         try:

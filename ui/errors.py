@@ -1,13 +1,20 @@
 """Errors as one sentence a person can act on (the same wording the CLI prints).
 
-Pure functions; any thread.
+Owns `describe` (pure; any thread) and `attempt`, which runs work and returns its result
+or that sentence, logging an unexpected error once (on whichever trio run awaits it).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from app.errors import CommandError
 from app.identity import IdentityError
 from sync.errors import Rejected
+
+log = logging.getLogger(__name__)
 
 
 def innermost(error: BaseException) -> BaseException:
@@ -27,3 +34,15 @@ def describe(error: BaseException) -> str:
     if type(error).__module__.startswith("p2p."):  # network errors are worded for people
         return str(error)
     return f"Unexpected error ({type(error).__name__}: {error}). Please report it."
+
+
+async def attempt(work: Callable[[], Awaitable[Any]], *, where: str) -> tuple[bool, Any]:
+    """(True, what `work` returned) or (False, its error worded for a person); an
+    unexpected error is logged with its traceback as happening in `where`."""
+    try:
+        return True, await work()
+    except Exception as error:
+        message = describe(error)
+        if message.startswith("Unexpected"):
+            log.error("Unexpected error in %s", where, exc_info=error)
+        return False, message

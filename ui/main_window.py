@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.circles: dict[SpaceId, QtCircle] = {}
         self.circle_names: list[tuple[SpaceId, str]] = []
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
+        self._restored_last = False
         self.unread: dict[SpaceId, int] = {}
         self._marks: dict[SpaceId, int] = {}  # what was seen, per circle (`app.unread`); as in settings
         self._looking: SpaceId | None = None  # the circle on screen: it has nothing unread
@@ -183,9 +184,12 @@ class MainWindow(QMainWindow):
             self.open_page(self._pending_open)
             self._pending_open = None
             self.statusBar().clearMessage()
+        elif not self._restored_last:  # the first list: reopen where the person left off
+            self._restored_last = True
+            last = _stored_space(self.settings.value("circle/last"))
+            self.open_page(last if last in listed else NOTES)
         elif self.sidebar.currentItem() is None:
-            last = self.settings.value("circle/last")
-            self.open_page(bytes.fromhex(last) if isinstance(last, str) and last != NOTES else NOTES)
+            self.open_page(NOTES)
 
     def open_page(self, key: SpaceId | bytes | str) -> None:
         for i in range(self.sidebar.count()):
@@ -394,3 +398,13 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         event.accept()
         emit(self.closed)
+
+
+def _stored_space(value: object) -> bytes | None:
+    """The circle a setting names (hex), if it names one."""
+    if not isinstance(value, str) or value == NOTES:
+        return None
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        return None

@@ -27,7 +27,7 @@ import trio
 from PySide6.QtCore import QMetaObject, QObject, Qt, Signal, Slot
 
 from ui.core_thread import CoreThread
-from ui.errors import describe
+from ui.errors import attempt, describe
 from ui.qt_compat import emit
 
 log = logging.getLogger(__name__)
@@ -179,16 +179,11 @@ class Runtime(QObject):
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[str], None] | None,
     ) -> None:
-        try:
-            result = await work()
-        except Exception as error:
-            message = describe(error)
-            if message.startswith("Unexpected"):
-                log.error("Unexpected error in a UI task", exc_info=error)
-            self._callback(on_error or (lambda text: emit(self.failed, text)), message)
-            return
-        if on_done is not None:
-            self._callback(on_done, result)
+        ok, value = await attempt(work, where="a UI task")
+        if not ok:
+            self._callback(on_error or (lambda text: emit(self.failed, text)), value)
+        elif on_done is not None:
+            self._callback(on_done, value)
 
     def _callback(self, function: Callable[[Any], None], value: Any) -> None:
         try:

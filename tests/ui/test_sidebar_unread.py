@@ -69,3 +69,18 @@ def test_unread_counts_appear_live_and_opening_the_circle_clears_them(
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: label(again, space) == "Algebra (1)", timeout=WAIT_MS)
     assert again.pages.currentWidget() is again.notes  # the last page was My notes
+
+
+def test_the_window_reopens_on_the_circle_it_was_closed_on(qtbot: QtBot, desk: Desk, tmp_path: Path) -> None:
+    ana, ben = desk.open("ana"), desk.open("ben")
+    space = circle_of(desk, ana, [ben])
+    window = MainWindow(ana, QSettings(str(tmp_path / "ana.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: label(window, space) == "Algebra", timeout=WAIT_MS)
+    window.open_page(space)
+    window.close()
+
+    again = MainWindow(ana, QSettings(str(tmp_path / "ana.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.pages.currentWidget() is again.circles.get(space), timeout=WAIT_MS)
+    assert again.sidebar.currentItem().data(SPACE) == space
