@@ -91,6 +91,16 @@ def studycircle() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
 
 
+def stop(process: subprocess.Popen[str], how: signal.Signals) -> None:
+    """Ask a process to stop with `how`; kill it if it has not within the deadline."""
+    process.send_signal(how)
+    try:
+        process.wait(timeout=DEADLINE)
+    finally:
+        if process.returncode is None:
+            process.kill()
+
+
 def read_line(process: subprocess.Popen[str], *, deadline: float = DEADLINE) -> str:
     """The next line the process prints, waiting at most `deadline` seconds for it."""
     assert process.stdout is not None
@@ -172,11 +182,6 @@ def serving(home: Path, *options: str) -> Iterator[str]:
     try:
         yield json.loads(read_line(serve))["listen"][0]
     finally:
-        serve.send_signal(signal.SIGINT)
-        try:
-            serve.wait(timeout=DEADLINE)
-        finally:
-            if serve.returncode is None:
-                serve.kill()
+        stop(serve, signal.SIGINT)
     assert serve.returncode == 0, serve.stderr.read() if serve.stderr else ""
     assert not (home / "serving.json").exists()

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.cli.helpers import DEADLINE, run_process, serving
+from tests.cli.helpers import DEADLINE, run_process, serving, stop
 
 LOOPBACK = ["--no-mdns", "--listen", "/ip4/127.0.0.1/tcp/0"]
 
@@ -57,10 +57,5 @@ def test_a_desktop_client_and_a_cli_peer_sync_a_help_request_both_ways(tmp_path:
             wait_for(ben, circle, "Snell's law sign?")  # published by the client process
             assert client.poll() is None, client.stderr.read() if client.stderr else ""
         finally:
-            client.send_signal(signal.SIGTERM)
-            try:
-                client.wait(timeout=DEADLINE)
-            finally:
-                if client.returncode is None:
-                    client.kill()
+            stop(client, signal.SIGTERM)
         assert client.returncode == 0, client.stderr.read() if client.stderr else ""
