@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from app import paging
 from app.commands import Commands
 from app.errors import CommandError
 from app.lookup import resolve_prefix
+from app.paging import Cursor, Page
 from app.personal import NAME, PERSONAL, my_notes, shared_spaces
 from sync import fields, views, writer
 from sync.crypto import NONCE_LEN, TAG_LEN
@@ -33,6 +35,7 @@ from sync.wire.body import encode_body
 from sync.wire.op import MAX_BODY_BYTES
 
 HINT = "see `note list`"
+NOTES = "type = 'note' AND deleted = 0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,43 +303,44 @@ def summary(row: ItemRow) -> dict[str, Any]:
     return {"note_id": row.item_id.hex(), "title": row.title, "tags": list(row.tags), "created": created(row)}
 
 
-def _listing(
-    replica: Replica, tag: str | None, newest_first: bool = False, limit: int = -1, after: str | None = None
-) -> list[dict[str, Any]]:
+def _listing(replica: Replica, tag: str | None) -> list[dict[str, Any]]:
     replica.refresh()
     space = my_notes(replica)
     if space is None:
         return []
-    where, params = "type = 'note' AND deleted = 0", ()
+    where = NOTES
     if tag is not None:
         where += " AND item_id IN (SELECT item_id FROM item_tags WHERE space = ? AND tag = ?)"
-        params = (space, tag)
-    if after is not None:  # keyset paging: the rows past the one `after` names, in the same order
-        where += f" AND (created_hlc, item_id) {'<' if newest_first else '>'} (SELECT created_hlc, item_id"
-        where += " FROM items WHERE space = ? AND item_id = ?)"
-        params = (*params, space, bytes.fromhex(after))
-    order = "created_hlc DESC, item_id DESC" if newest_first else "created_hlc, item_id"
-    rows = views.items(replica.db, space, where=where, params=params, order=order, limit=limit)
+    rows = views.items(replica.db, space, where=where, params=() if tag is None else (space, tag))
     return [summary(row) for row in views.shown(rows, MODERATOR)]
 
 
-async def listing(
-    commands: Commands,
-    tag: str | None = None,
-    *,
-    newest_first: bool = False,
-    limit: int = -1,
-    after: str | None = None,
-) -> list[dict[str, Any]]:
-    """My notes, oldest first; with `tag`, only those carrying it. A page of them: at most
-    `limit`, starting past the note `after` (a note id from the previous page)."""
+async def listing(commands: Commands, tag: str | None = None) -> list[dict[str, Any]]:
+    """My notes, oldest first; with `tag`, only those carrying it."""
     wanted = None
     if tag is not None:
         cleaned = clean_tags([tag])
         if not cleaned:
             raise CommandError("Give a tag to filter by.")
         wanted = cleaned[0]
-    return await commands.database.run(_listing, commands.replica, wanted, newest_first, limit, after)
+    return await commands.database.run(_listing, commands.replica, wanted)
+
+
+def _page(replica: Replica, after: Cursor | None, limit: int) -> Page:
+    replica.refresh()
+    space = my_notes(replica)
+    if space is None:
+        return Page([], None)
+    rows, next_page = paging.newest_first(
+        replica.db, space, where=NOTES, viewer_level=MODERATOR, after=after, limit=limit
+    )
+    return Page([summary(row) for row in rows], next_page)
+
+
+async def page(commands: Commands, *, after: Cursor | None = None, limit: int = -1) -> Page:
+    """My notes, newest first: a page of at most `limit` (-1: all), starting past `after`
+    (the previous page's `after`). Not counted: the list shows no total."""
+    return await commands.database.run(_page, commands.replica, after, limit)
 
 
 def _titled(replica: Replica, prefix: str, limit: int) -> list[dict[str, Any]]:

@@ -33,7 +33,8 @@ from sync.ids import SpaceId
 from ui.live import LiveQuery
 from ui.markdown import note_title, show_markdown
 from ui.note_editor import QtNoteEditor
-from ui.note_list import NoteListModel, QtNoteList
+from ui.note_list import NoteListModel
+from ui.paged_list import QtPagedList
 from ui.session import Session
 
 ID = Qt.ItemDataRole.UserRole
@@ -54,8 +55,8 @@ class QtNotes(QWidget):
         self.search.textChanged.connect(self._search_changed)
         self.model = NoteListModel(session, self)
         self.model.reset_done.connect(self._list_reset)
-        self.list = QtNoteList(self.model, self)
-        self.list.note_chosen.connect(self.open_note)
+        self.list = QtPagedList(self.model, self)
+        self.list.chosen.connect(self.open_note)
         self.new_button = QPushButton(self.tr("New note"), self)
         self.new_button.setToolTip(self.tr("Ctrl+N"))
         self.new_button.clicked.connect(self.new_item)

@@ -18,6 +18,7 @@ from app.commands import Commands
 from app.database import Database
 from app.errors import CommandError
 from app.markdown_vault import parse_note, render_note, split_front_matter, unique_names
+from app.paging import Page
 from app.paths import database_path
 from app.personal import my_notes, personal_spaces, shared_spaces
 from p2p.memory import MemoryHub
@@ -142,6 +143,20 @@ async def test_links_backlinks_and_search_follow_edits_and_deletes(commands: Com
     assert await titles(await notes.listing(commands)) == ["Cells", "Ribosomes"]
     with pytest.raises(CommandError, match="No note with id"):
         await notes.find_note(commands, mito.hex())
+
+
+async def test_my_notes_come_a_page_at_a_time_newest_first(commands: Commands) -> None:
+    assert await notes.page(commands, limit=2) == Page([], None)  # reading makes nothing
+    for n in range(5):
+        await notes.add(commands, f"Note {n}", "")
+    await notes.delete(
+        commands, await notes.find_note(commands, (await notes.listing(commands))[1]["note_id"])
+    )
+
+    first = await notes.page(commands, limit=2)
+    second = await notes.page(commands, after=first.after, limit=2)
+    assert await titles(first.rows + second.rows) == ["Note 4", "Note 3", "Note 2", "Note 0"]
+    assert second.after is not None and (await notes.page(commands, after=second.after)).rows == []
 
 
 async def test_refusals_name_the_problem_and_write_nothing(commands: Commands) -> None:

@@ -1,0 +1,157 @@
+"""A long list as a lazy model: a page of rows at a time, more as the person scrolls
+(`canFetchMore`/`fetchMore`), so a list of 100,000 costs one page of rows to open or
+to refresh. What My notes and the Discussion tab's threads are built on.
+
+Owns `PagedListModel` (subclasses say how to read a page, `app.paging.Page`, and how a
+row reads) and `QtPagedList` (its view). Pages are fetched through the session's `run`
+(never on the GUI thread); a refresh re-reads as many rows as are loaded, and a page that
+arrives after a refresh started is dropped. GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+
+from app.paging import Cursor, Page
+from ui.live import LiveQuery
+from ui.qt_compat import emit
+from ui.session import Session
+
+ID = Qt.ItemDataRole.UserRole  # a row's id (hex)
+PAGE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PagedListModel(QAbstractListModel):
+    """Rows (plain dicts, each with an id under `key`) read a page at a time."""
+
+    reset_done = Signal()  # the rows were re-read (a refresh)
+
+    def __init__(self, session: Session, *, key: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.key = key
+        self.rows: list[dict[str, Any]] = []
+        self.total: int | None = None  # rows in the whole list, loaded or not, if counted
+        self.after: Cursor | None = None  # where the next page starts; None: all are loaded
+        self.fetching = False
+        self.generation = 0
+        self._query = LiveQuery(session, self._fetch_first, self._reset)
+
+    # -- what a subclass says ----------------------------------------------------------
+    async def page(self, after: Cursor | None, limit: int) -> Page:
+        """Read a page (on the core thread, through the session)."""
+        raise NotImplementedError
+
+    def text(self, row: dict[str, Any]) -> str:
+        """The row as the list shows it."""
+        raise NotImplementedError
+
+    async def first_rows(self, wanted: int) -> Page:
+        """What a refresh shows: the first `wanted` rows (a subclass may show others, e.g.
+        search results)."""
+        return await self.page(None, wanted)
+
+    # -- Qt's model interface ----------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row)
+        if role == ID:
+            return row[self.key]
+        return None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.after is not None and not self.fetching
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        after, generation = self.after, self.generation
+        self.fetching = self.session.run(
+            lambda: self.page(after, PAGE), lambda page: self._append(generation, page), self._failed
+        )
+
+    # -- reading -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._query.refresh()
+
+    async def _fetch_first(self) -> Page:
+        return await self.first_rows(max(PAGE, len(self.rows)))
+
+    def _reset(self, page: Page) -> None:
+        self.generation += 1
+        self.beginResetModel()
+        self.rows, self.after, self.total = page.rows, page.after, page.total
+        self.fetching = False
+        self.endResetModel()
+        emit(self.reset_done)
+
+    def _append(self, generation: int, page: Page) -> None:
+        self.fetching = False
+        if generation != self.generation:
+            return  # a refresh replaced the rows this page continued
+        self.after = page.after
+        if page.rows:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page.rows) - 1)
+            self.rows.extend(page.rows)
+            self.endInsertRows()
+
+    def _failed(self, message: str) -> None:
+        self.fetching = False
+        emit(self.session.runtime.failed, message)
+
+    def row_of(self, row_id: str | None) -> int:
+        return next((i for i, row in enumerate(self.rows) if row[self.key] == row_id), -1)
+
+    def row_at(self, index: Index) -> dict[str, Any]:
+        return self.rows[index.row()]
+
+
+class QtPagedList(QListView):
+    """The view over a `PagedListModel`; `chosen` carries the id of the row picked."""
+
+    chosen = Signal(str)
+
+    def __init__(self, model: PagedListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setUniformItemSizes(True)  # no per-row size queries: scrolling 100k rows stays cheap
+        self.paged = model
+        self._quiet = False
+        self.selectionModel().currentChanged.connect(self._current_changed)
+
+    def _current_changed(self, current: QModelIndex, _: QModelIndex) -> None:
+        if not self._quiet and current.isValid():
+            emit(self.chosen, current.data(ID))
+
+    def select_quietly(self, row_id: str | None) -> None:
+        """Mark `row_id` current (if loaded) without choosing it again."""
+        self._quiet = True
+        try:
+            row = self.paged.row_of(row_id)
+            if row < 0:
+                self.selectionModel().clear()
+            else:
+                self.setCurrentIndex(self.paged.index(row))
+        finally:
+            self._quiet = False
+
+    # what tests and the screenshot script read
+    def count(self) -> int:
+        return self.paged.rowCount()
+
+    def texts(self) -> list[str]:
+        return [self.paged.data(self.paged.index(i)) for i in range(self.paged.rowCount())]
+
+    def setCurrentRow(self, row: int) -> None:
+        self.setCurrentIndex(self.paged.index(row))
