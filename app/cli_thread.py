@@ -20,7 +20,7 @@ async def cmd_thread_new(args: argparse.Namespace, commands: Commands) -> None:
 
 async def cmd_thread_list(args: argparse.Namespace, commands: Commands) -> None:
     space = await commands.resolve_circle(args.circle)
-    rows = await discussion.threads(commands, space)
+    rows = (await discussion.threads(commands, space)).rows[::-1]  # oldest first, as printed always
     lines = [
         f"{r['id'][:12]}  {r['title']}  — {r['author_name']}, {r['replies']} replies"
         + "".join(f" [{flag}]" for flag in ("hidden", "locked") if r.get(flag))

@@ -1,16 +1,20 @@
-"""Discussion, chat, thanks and moderation from the app's side: threads with replies,
-the circle chat, thanking a helper, the teachers' hide / unhide / lock / unlock /
-redact, and the per-circle record of who helped.
+"""Discussion, chat, thanks and moderation from the app's side: threads (a page at a
+time, `app.paging`) with replies, the circle chat, thanking a helper, the teachers' hide /
+unhide / lock / unlock / redact, and the per-circle record of who helped.
+
+The async functions run on trio; the `_underscored` ones on the database worker.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from app import paging
 from app.commands import Commands
 from app.errors import CommandError
 from app.helpdesk import clean_tags
 from app.items import Found, as_data, find_item, names_in, write_content
+from app.paging import Cursor, Page
 from sync import views, writer
 from sync.ids import OpId, SpaceId
 from sync.replica import Replica
@@ -64,25 +68,32 @@ async def moderate(commands: Commands, target: Found, action: str) -> OpId:
     return await write_content(commands, target.space, f"mod.{action}", {"item": target.item.item_id})
 
 
-def _threads(replica: Replica, space: SpaceId) -> list[dict[str, Any]]:
+THREADS = "type = 'thread' AND deleted = 0"
+
+
+def _threads(replica: Replica, space: SpaceId, after: Cursor | None, limit: int) -> Page:
     replica.refresh()
     level = writer.my_level(replica, space)
     names = names_in(replica, space)
-    counts = dict(
-        replica.db.execute(
-            "SELECT parent, COUNT(*) FROM items"
-            " WHERE space = ? AND type = 'reply' AND deleted = 0 GROUP BY parent",
-            (space,),
-        ).fetchall()
+    rows, next_page = paging.newest_first(
+        replica.db, space, where=THREADS, viewer_level=level, after=after, limit=limit
     )
-    return [
-        as_data(row, names) | {"replies": counts.get(row.item_id, 0)}
-        for row in views.of_type(replica.db, space, "thread", level)
-    ]
+    counts = paging.children_counts(replica.db, space, [row.item_id for row in rows], "reply")
+    first = after is None
+    return Page(
+        [as_data(row, names) | {"replies": counts.get(row.item_id, 0)} for row in rows],
+        next_page,
+        paging.count(replica.db, space, where=THREADS, viewer_level=level) if first else None,
+    )
 
 
-async def threads(commands: Commands, space: SpaceId) -> list[dict[str, Any]]:
-    return await commands.database.run(_threads, commands.replica, space)
+async def threads(
+    commands: Commands, space: SpaceId, *, after: Cursor | None = None, limit: int = -1
+) -> Page:
+    """The circle's threads, newest first, with their reply counts: a page of at most
+    `limit` (-1: all), starting past `after` (the previous page's `after`); the first page
+    says how many there are. Hidden threads are listed (marked) only for teachers."""
+    return await commands.database.run(_threads, commands.replica, space, after, limit)
 
 
 def _thread(replica: Replica, target: Found) -> dict[str, Any]:

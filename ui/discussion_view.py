@@ -1,18 +1,20 @@
-"""The Discussion tab: threads, one thread with its replies, a reply box, and context
-menus on threads and replies (`ui.item_menu`): *Save to my notes* (Ctrl+Shift+S) for
-everyone and, for teachers only, moderation (hide/unhide, lock/unlock, redact). Hidden
-items vanish for students and are shown marked to teachers, as `app.discussion` reads them.
+"""The Discussion tab: threads (newest first, a page at a time as the person scrolls:
+`ui.paged_list`), one thread with its replies, a reply box, and context menus on threads
+and replies (`ui.item_menu`): *Save to my notes* (Ctrl+Shift+S) for everyone and, for
+teachers only, moderation (hide/unhide, lock/unlock, redact). Hidden items vanish for
+students and are shown marked to teachers, as `app.discussion` reads them.
 
-Owns `QtDiscussion`. GUI thread.
+Owns `QtDiscussion` and `ThreadListModel`. GUI thread.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QLocale, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -24,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import discussion
+from app.errors import CommandError
+from app.paging import Cursor, Page
 from sync.changes import Changes
 from ui.circle import CircleContext
 from ui.composer import QtComposer
@@ -31,16 +35,34 @@ from ui.dialogs import ComposeDialog
 from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
+from ui.paged_list import PagedListModel, QtPagedList
 
-ID = Qt.ItemDataRole.UserRole  # an item's id (hex); its row is kept in the view's `rows`
+ID = Qt.ItemDataRole.UserRole  # an item's id (hex): threads' rows are in the model, replies' in `rows`
 # Rows are never stored in items as Python dicts: PySide6 6.12 miscounts references
 # to the True/False inside them, which crashed the client with thousands of rows.
 
 
-def marks(widget: QWidget, row: dict[str, Any]) -> str:
+def marks(widget: QObject, row: dict[str, Any]) -> str:
     words = {"hidden": widget.tr("hidden"), "locked": widget.tr("locked"), "redacted": widget.tr("redacted")}
     found = [word for key, word in words.items() if row.get(key)]
     return ("  [" + ", ".join(found) + "]") if found else ""
+
+
+class ThreadListModel(PagedListModel):
+    """The circle's threads, newest first, as `app.discussion.threads` pages them."""
+
+    def __init__(self, circle: CircleContext, parent: QObject | None = None) -> None:
+        super().__init__(circle.session, key="id", parent=parent)
+        self.space = circle.space
+
+    async def page(self, after: Cursor | None, limit: int) -> Page:
+        return await discussion.threads(self.session.commands, self.space, after=after, limit=limit)
+
+    def text(self, row: dict[str, Any]) -> str:
+        line = self.tr("{title}  ·  {who}  ·  {n} replies").format(
+            title=row.get("title", ""), who=row["author_name"], n=row["replies"]
+        )
+        return line + marks(self, row)
 
 
 class QtDiscussion(QWidget):
@@ -50,21 +72,24 @@ class QtDiscussion(QWidget):
         self.session = circle.session
         self.selected_id: str | None = None
         self.shown_thread: dict[str, Any] | None = None
-        self.rows: dict[str, dict[str, Any]] = {}  # by id: threads and the shown thread's replies
+        self.rows: dict[str, dict[str, Any]] = {}  # the shown thread's replies, by id
 
         self.new_button = QPushButton(self.tr("New thread…"), self)
         self.new_button.setToolTip(self.tr("Start a thread (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_item)
-        self.threads = QListWidget(self)
-        self.threads.currentItemChanged.connect(self._selected)
+        self.model = ThreadListModel(circle, self)
+        self.model.reset_done.connect(self._listed)
+        self.threads = QtPagedList(self.model, self)
+        self.threads.chosen.connect(self._chosen)
         self.threads.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.threads.customContextMenuRequested.connect(lambda at: self._menu(self.threads, at, True))
+        self.threads.customContextMenuRequested.connect(self._thread_menu_at)
+        self.total_label = QLabel(self)
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(True)
         self.replies = QListWidget(self)
         self.replies.setWordWrap(True)
         self.replies.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.replies.customContextMenuRequested.connect(lambda at: self._menu(self.replies, at, False))
+        self.replies.customContextMenuRequested.connect(self._reply_menu_at)
         self.composer = QtComposer(self.tr("Write a reply (Markdown)…"), self.tr("Reply"), self)
         self.composer.submitted.connect(self.reply)
         save = QAction(self.tr("Save to my notes"), self)
@@ -78,6 +103,7 @@ class QtDiscussion(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.new_button)
         left_layout.addWidget(self.threads)
+        left_layout.addWidget(self.total_label)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -90,58 +116,49 @@ class QtDiscussion(QWidget):
         splitter.setStretchFactor(1, 2)
         QVBoxLayout(self).addWidget(splitter)
 
-        commands = lambda: self.session.commands  # noqa: E731 (the core may reopen)
-        self._list_query = LiveQuery(
-            self.session, lambda: discussion.threads(commands(), circle.space), self._show_threads
-        )
         self._thread_query = LiveQuery(self.session, self._fetch_thread, self._show_thread)
         self.session.changed.connect(self._on_changes)
-        circle.roles_changed.connect(self._list_query.refresh)
-        self._list_query.refresh()
+        circle.roles_changed.connect(self._refresh)  # my role decides what is hidden from me
+        self.model.refresh()
         self._show_thread(None)
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.space == self.circle.space:
-            self._list_query.refresh()
-            if self.selected_id:
-                self._thread_query.refresh()
+            self._refresh()
 
-    def _show_threads(self, threads: list[dict[str, Any]]) -> None:
-        self.rows.update((row["id"], row) for row in threads)
-        self.threads.blockSignals(True)
-        self.threads.clear()
-        for row in reversed(threads):
-            line = self.tr("{title}  ·  {who}  ·  {n} replies").format(
-                title=row.get("title", ""), who=row["author_name"], n=row["replies"]
-            )
-            item = QListWidgetItem(line + marks(self, row))
-            item.setData(ID, row["id"])
-            self.threads.addItem(item)
-            if row["id"] == self.selected_id:
-                self.threads.setCurrentItem(item)
-        self.threads.blockSignals(False)
-        if self.selected_id and not any(
-            self.threads.item(i).data(ID) == self.selected_id for i in range(self.threads.count())
-        ):
-            self.selected_id = None  # hidden from me, or deleted
-            self._show_thread(None)
-        elif self.selected_id:
+    def _refresh(self) -> None:
+        self.model.refresh()
+        if self.selected_id:
             self._thread_query.refresh()
 
-    def _selected(self, item: QListWidgetItem | None) -> None:
-        self.selected_id = item.data(ID) if item is not None else None
+    def _listed(self) -> None:
+        self.threads.select_quietly(self.selected_id)
+        total = self.model.total or 0
+        many = self.tr("{n} threads").format(n=QLocale().toString(total))
+        self.total_label.setText(self.tr("1 thread") if total == 1 else many)
+
+    def _chosen(self, thread_id: str) -> None:
+        self.selected_id = thread_id
         self._thread_query.refresh()
 
-    async def _fetch_thread(self) -> dict[str, Any] | None:
-        if not self.selected_id:
-            return None
-        commands = self.session.commands
-        found = await discussion.find(commands, self.selected_id, frozenset({"thread"}), "thread")
-        return await discussion.thread(commands, found)
+    async def _fetch_thread(self) -> tuple[str | None, dict[str, Any] | None]:
+        typed, commands = self.selected_id, self.session.commands
+        if not typed:
+            return None, None
+        try:
+            found = await discussion.find(commands, typed, frozenset({"thread"}), "thread")
+        except CommandError:  # hidden from me, or deleted
+            return typed, None
+        return typed, await discussion.thread(commands, found)
 
-    def _show_thread(self, thread: dict[str, Any] | None) -> None:
+    def _show_thread(self, result: tuple[str | None, dict[str, Any] | None] | None) -> None:
+        typed, thread = result if result is not None else (None, None)
+        if thread is None and typed is not None and typed == self.selected_id:
+            self.selected_id = None  # the thread asked for is gone from my view
+            self.threads.select_quietly(None)
         self.shown_thread = thread
         self.replies.clear()
+        self.rows.clear()
         self.composer.setVisible(thread is not None and (not thread.get("locked") or self.circle.moderator))
         if thread is None:
             show_markdown(self.detail, self.tr("*Select a thread, or start one with Ctrl+N.*"))
@@ -157,14 +174,23 @@ class QtDiscussion(QWidget):
             self.rows[row["id"]] = row
             self.replies.addItem(item)
 
-    def _menu(self, widget: QListWidget, at: QPoint, lockable: bool) -> None:
-        item = widget.itemAt(at)
+    def _thread_menu_at(self, at: QPoint) -> None:
+        index = self.threads.indexAt(at)
+        if index.isValid():
+            self.thread_menu(index).popup(self.threads.viewport().mapToGlobal(at))
+
+    def _reply_menu_at(self, at: QPoint) -> None:
+        item = self.replies.itemAt(at)
         if item is not None:
-            self.item_menu(item).popup(widget.viewport().mapToGlobal(at))
+            self.item_menu(item).popup(self.replies.viewport().mapToGlobal(at))
+
+    def thread_menu(self, index: QModelIndex) -> QMenu:
+        """The context menu of a thread in the list."""
+        return item_menu(self, self.circle, self.model.row_at(index), lockable=True)
 
     def item_menu(self, item: QListWidgetItem) -> QMenu:
-        """The context menu of a thread or a reply."""
-        return item_menu(self, self.circle, self.row(item), lockable=item.listWidget() is self.threads)
+        """The context menu of a reply."""
+        return item_menu(self, self.circle, self.row(item))
 
     def save_to_notes(self) -> None:
         """Ctrl+Shift+S: the selected reply, else the thread shown."""
@@ -199,6 +225,6 @@ class QtDiscussion(QWidget):
 
         def select(op_id: Any) -> None:
             self.selected_id = op_id.hex()
-            self._list_query.refresh()
+            self._refresh()
 
         self.session.run(lambda: discussion.new_thread(commands, space, title, text, tags), select)

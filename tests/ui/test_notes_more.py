@@ -63,7 +63,7 @@ def test_saving_a_thread_and_an_answer_into_my_notes(qtbot: QtBot, desk: Desk) -
 
     threads = circle.discussion.threads
     qtbot.waitUntil(lambda: threads.count() == 1, timeout=WAIT_MS)
-    menu = circle.discussion.item_menu(threads.item(0))
+    menu = circle.discussion.thread_menu(threads.model().index(0, 0))
     assert [action.objectName() for action in menu.actions()] == ["save"]  # a student: no moderation
     menu.actions()[0].trigger()
     qtbot.waitUntil(lambda: my_notes.list.texts() == ["Exam on Friday"], timeout=WAIT_MS)
