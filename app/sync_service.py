@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ class SyncSettings:
     digest_interval: float = 5.0  # how often to announce what we hold
     reconcile_interval: float = 20.0  # timer: reconcile each space with one member peer, at random
     gossip_grace: float = 2.0  # a gap or a peer ahead: reconcile if gossip has not filled it by then
+    connect_grace: float = 1.0  # on connecting, how long the larger peer id waits for the other's session
     handshake_timeout: float = 60.0  # connected this long with no accepted session: disconnect
     gossip: bool = True  # off only in tests that prove reconciliation alone suffices
 
@@ -81,7 +83,9 @@ class SyncService:
         self._nursery: trio.Nursery | None = None
         self._watched: set[SpaceId] = set()
         self._published: dict[SpaceId, int] = {}
-        self._running: set[tuple[PeerId, SpaceId]] = set()
+        self._running: set[tuple[PeerId, SpaceId]] = set()  # sessions we opened (or are opening)
+        self._serving: set[tuple[PeerId, SpaceId]] = set()  # sessions a peer opened with us
+        self._served_at: dict[tuple[PeerId, SpaceId], float] = {}  # when it last opened one (trio clock)
         self._grace: set[tuple[PeerId, SpaceId]] = set()
         self._random = random.Random()
         self._inbox = GossipInbox(database, self._gossip_outcome)
@@ -351,18 +355,35 @@ class SyncService:
         return [peer for peer, device in known.items() if device in members]
 
     async def sync_with(self, peer: PeerId) -> None:
-        """Reconcile every space we share with `peer` (or are joining through it)."""
+        """Reconcile every space we share with `peer` (or are joining through it).
+
+        Both peers get here on connecting, and a session carries ops both ways, so two
+        would bring every missing op twice. The peer with the smaller id opens its
+        sessions at once; the other opens one only if none arrived within
+        `connect_grace` (the first may not know yet that we are a member)."""
+        since = trio.current_time() - self.settings.connect_grace  # its hello may beat our event
         await self._watch_new_spaces()
         for space in list(self._watched):
             if space in self._invites:
                 self.schedule(peer, space)
                 continue
             device = _device_of(peer)
-            if device is not None and await self.database.run(access.is_member, self.replica, space, device):
+            if device is None or not await self.database.run(access.is_member, self.replica, space, device):
+                continue
+            if self.host.peer_id < peer:
                 self.schedule(peer, space)
+            else:
+                self._spawn(self._schedule_unless_served, peer, space, since)
+
+    async def _schedule_unless_served(self, peer: PeerId, space: SpaceId, since: float) -> None:
+        await trio.sleep(self.settings.connect_grace)
+        if self._served_at.get((peer, space), -math.inf) < since and peer in self.host.connected_peers():
+            self.schedule(peer, space)
 
     def schedule(self, peer: PeerId, space: SpaceId) -> None:
-        if (peer, space) in self._running or self._nursery is None:
+        """Reconcile `space` with `peer` unless a session between us for it is running
+        already, either way: a session carries ops in both directions."""
+        if (peer, space) in self._running or (peer, space) in self._serving or self._nursery is None:
             return
         self._running.add((peer, space))
         try:
@@ -434,11 +455,18 @@ class SyncService:
                 verdict = await self.database.run(
                     lambda: access.may_serve(self.replica, hello, device, now_ms=self.clock.now_ms())
                 )
-            if verdict[0]:
-                self._accepted(peer, link)
-            report = await exchange.respond(self.database, stream, hello, verdict)
-            if verdict[0]:
-                await self._after_session(peer, hello.space, report)
+            if not verdict[0]:
+                await exchange.respond(self.database, stream, hello, verdict)
+                return
+            self._accepted(peer, link)
+            pair = (peer, hello.space)
+            self._serving.add(pair)
+            self._served_at[pair] = trio.current_time()
+            try:
+                report = await exchange.respond(self.database, stream, hello, verdict)
+            finally:
+                self._serving.discard(pair)
+            await self._after_session(peer, hello.space, report)
         except Rejected as error:
             await self._misbehaved(peer, error)
         except P2PError as error:

@@ -94,6 +94,36 @@ async def test_a_restarted_peer_catches_up_from_its_data_directory(
             assert {"before restart", "while away 2"} <= await titles(cara, space)
 
 
+async def test_a_reconnecting_peer_is_sent_each_missing_op_once(
+    network: Network, homes, changed: Changed
+) -> None:
+    """On connecting both peers open a session for the circle; one is refused as crossed
+    (a session carries ops both ways), so nothing the owner wrote arrives twice."""
+    async with core_for(network, homes("owner"), changed) as owner:
+        space = await owner.create_circle("Algebra")
+        code = await owner.invite(space)
+        async with core_for(network, homes("dan"), changed) as dan:
+            await dan.join(code)
+            await changed.until(lambda: same_state([owner, dan], space))
+        for number in range(200):  # Dan is offline
+            await owner.post(space, f"while away {number}")
+        async with core_for(network, homes("dan"), changed) as dan:
+            lacking = (await owner.state(space)).ops - (await dan.state(space)).ops
+            replica = dan.database.replica
+            handed: list[int] = []
+            ingest = replica.ingest
+
+            def counting_ingest(space: SpaceId, envelopes):  # type: ignore[no-untyped-def]
+                handed.append(len(envelopes))
+                return ingest(space, envelopes)
+
+            replica.ingest = counting_ingest  # type: ignore[method-assign]
+            await dan.host.connect(owner.host.listen_addrs()[0])
+            await changed.until(lambda: same_state([owner, dan], space))
+            assert lacking == 200
+            assert sum(handed) == lacking
+
+
 async def test_a_non_member_receives_none_of_a_circles_ops(network: Network, homes, changed: Changed) -> None:
     async with AsyncExitStack() as stack:
         owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
