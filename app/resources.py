@@ -4,7 +4,7 @@ save a resource's files into a folder.
 
 A file becomes a blob in this device's store before the op that names it is signed, so
 the author always has the bytes; other members' devices fetch them (`app.blob_service`).
-The async functions run on trio; `_listing`, `_files_of` and `_save` on the database worker.
+The async functions run on trio; the `_underscored` ones on the database worker.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from typing import Any
 import trio
 
 from app import files as local_files
+from app import paging
 from app.commands import Commands
 from app.errors import CommandError
 from app.helpdesk import clean_tags
 from app.items import Found, as_data, check_lengths, find_item, names_in, write_content
-from sync import blobs, views, writer
+from app.paging import Cursor, Page
+from sync import blobs, writer
 from sync.content import MAX_FILES
 from sync.ids import OpId, SpaceId
 from sync.replica import Replica
@@ -78,17 +80,32 @@ def _files_of(replica: Replica, extra: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _listing(replica: Replica, space: SpaceId) -> list[dict[str, Any]]:
+RESOURCES = "type = 'resource' AND deleted = 0"
+
+
+def _page(replica: Replica, space: SpaceId, after: Cursor | None, limit: int) -> Page:
     replica.refresh()
     level = writer.my_level(replica, space)
     names = names_in(replica, space)
-    rows = views.of_type(replica.db, space, "resource", level)
-    return [as_data(row, names) | {"files": _files_of(replica, row.extra)} for row in rows]
+    rows, next_page = paging.newest_first(
+        replica.db, space, where=RESOURCES, viewer_level=level, after=after, limit=limit
+    )
+    total = paging.count(replica.db, space, where=RESOURCES, viewer_level=level) if after is None else None
+    return Page(
+        [as_data(row, names) | {"files": _files_of(replica, row.extra)} for row in rows], next_page, total
+    )
+
+
+async def page(commands: Commands, space: SpaceId, *, after: Cursor | None = None, limit: int = -1) -> Page:
+    """The library, newest first: a page of at most `limit` (-1: all) past `after` (the
+    previous page's `after`); the first page says how many there are. Hidden resources
+    only for moderators (marked)."""
+    return await commands.database.run(_page, commands.replica, space, after, limit)
 
 
 async def listing(commands: Commands, space: SpaceId) -> list[dict[str, Any]]:
-    """The library, oldest first; hidden resources only for moderators (marked)."""
-    return await commands.database.run(_listing, commands.replica, space)
+    """The whole library, oldest first; hidden resources only for moderators (marked)."""
+    return (await page(commands, space)).rows[::-1]
 
 
 async def find(commands: Commands, typed: str) -> Found:

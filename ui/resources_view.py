@@ -1,17 +1,17 @@
-"""The Resources tab: the circle's library (links, texts, shared notes) with a preview,
-adding a link or a text, and saving a resource into my notes. Owns `QtResources`. GUI thread.
+"""The Resources tab: the circle's library (links, texts, shared notes; newest first, a
+page at a time as the person scrolls: `ui.paged_list`) with a preview, adding a link or a
+text, and saving a resource into my notes. Owns `QtResources` and `ResourceListModel`.
+GUI thread.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -20,13 +20,28 @@ from PySide6.QtWidgets import (
 )
 
 from app import notes, resources
+from app.paging import Cursor, Page
 from sync.changes import Changes
 from ui.circle import CircleContext
 from ui.dialogs import ComposeDialog
-from ui.discussion_view import ID, marks
+from ui.discussion_view import marks
 from ui.item_menu import moderation_menu
-from ui.live import LiveQuery
 from ui.markdown import show_markdown
+from ui.paged_list import PagedListModel, QtPagedList
+
+
+class ResourceListModel(PagedListModel):
+    """The circle's library, newest first, as `app.resources.page` pages it."""
+
+    def __init__(self, circle: CircleContext, parent: QObject | None = None) -> None:
+        super().__init__(circle.session, key="id", parent=parent)
+        self.space = circle.space
+
+    async def page(self, after: Cursor | None, limit: int) -> Page:
+        return await resources.page(self.session.commands, self.space, after=after, limit=limit)
+
+    def text(self, row: dict[str, Any]) -> str:
+        return f"{row.get('title', '')}  ·  {row['author_name']}{marks(self, row)}"
 
 
 class QtResources(QWidget):
@@ -34,9 +49,11 @@ class QtResources(QWidget):
         super().__init__(parent)
         self.circle = circle
         self.session = circle.session
-        self.rows: dict[str, dict[str, Any]] = {}
-        self.list = QListWidget(self)
-        self.list.currentItemChanged.connect(self._selected)
+        self.selected_id: str | None = None
+        self.model = ResourceListModel(circle, self)
+        self.model.reset_done.connect(self._listed)
+        self.list = QtPagedList(self.model, self)
+        self.list.chosen.connect(self._chosen)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
         self.add_button = QPushButton(self.tr("Add a resource…"), self)
@@ -58,38 +75,33 @@ class QtResources(QWidget):
         splitter.addWidget(self.preview)
         splitter.setStretchFactor(1, 2)
         QVBoxLayout(self).addWidget(splitter)
-        self._query = LiveQuery(
-            self.session, lambda: resources.listing(self.session.commands, circle.space), self._show
-        )
         self.session.changed.connect(self._on_changes)
-        circle.roles_changed.connect(self._query.refresh)
-        self._query.refresh()
-        self._selected(None)
+        circle.roles_changed.connect(self.model.refresh)
+        self.model.refresh()
+        self._preview(None)
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.space == self.circle.space:
-            self._query.refresh()
+            self.model.refresh()
 
-    def _show(self, rows: list[dict[str, Any]]) -> None:
-        keep = self.list.currentItem().data(ID) if self.list.currentItem() else None
-        self.rows = {row["id"]: row for row in rows}
-        self.list.blockSignals(True)
-        self.list.clear()
-        for row in reversed(rows):
-            item = QListWidgetItem(f"{row.get('title', '')}  ·  {row['author_name']}{marks(self, row)}")
-            item.setData(ID, row["id"])
-            self.list.addItem(item)
-            if row["id"] == keep:
-                self.list.setCurrentItem(item)
-        self.list.blockSignals(False)
-        self._selected(self.list.currentItem())
+    def _listed(self) -> None:
+        # The selection stays while its row is among those re-read; one hidden from me or
+        # deleted is gone (so is one pushed past them by as many new resources: rare).
+        row = self.model.row_of(self.selected_id)
+        if row < 0:
+            self.selected_id = None
+        self.list.select_quietly(self.selected_id)
+        self._preview(self.model.rows[row] if row >= 0 else None)
 
-    def _selected(self, item: QListWidgetItem | None) -> None:
-        self.save_button.setEnabled(item is not None)
-        if item is None:
+    def _chosen(self, resource_id: str) -> None:
+        self.selected_id = resource_id
+        self._preview(self.model.rows[self.model.row_of(resource_id)])
+
+    def _preview(self, row: dict[str, Any] | None) -> None:
+        self.save_button.setEnabled(row is not None)
+        if row is None:
             show_markdown(self.preview, self.tr("*Links, notes and files people shared with the circle.*"))
             return
-        row = self.rows[item.data(ID)]
         parts = [f"## {row.get('title', '')}", self.tr("*shared by {who}*").format(who=row["author_name"])]
         if row.get("url"):
             parts.append(f"<{row['url']}>")
@@ -97,8 +109,8 @@ class QtResources(QWidget):
         show_markdown(self.preview, "\n\n".join(parts))
 
     def _menu(self, at: QPoint) -> None:
-        item = self.list.itemAt(at)
-        menu = moderation_menu(self, self.circle, self.rows[item.data(ID)]) if item is not None else None
+        index = self.list.indexAt(at)
+        menu = moderation_menu(self, self.circle, self.model.row_at(index)) if index.isValid() else None
         if menu is not None:
             menu.popup(self.list.viewport().mapToGlobal(at))
 
@@ -119,10 +131,9 @@ class QtResources(QWidget):
         self.session.run(lambda: resources.add(commands, space, title=title, text=text, url=url, tags=tags))
 
     def save_to_notes(self) -> None:
-        item = self.list.currentItem()
-        if item is None:
+        if self.selected_id is None:
             return
-        commands, typed = self.session.commands, item.data(ID)
+        commands, typed = self.session.commands, self.selected_id
         window = self.window()
         self.session.run(
             lambda: notes.save(commands, typed),

@@ -11,7 +11,11 @@ import pytest
 import trio
 
 from app import identity
+from app.clock import SystemClock
+from app.commands import Commands
 from app.core import Core
+from app.database import Database
+from app.paths import database_path
 from app.sync_service import SyncSettings
 from p2p.config import HostConfig
 from p2p.host import Libp2pNetwork
@@ -80,3 +84,26 @@ async def core_for(
         verify_workers=0,
     ) as core:
         yield core
+
+
+People = Callable[[str], Commands]
+
+
+@pytest.fixture
+async def people(tmp_path: Path) -> AsyncIterator[People]:
+    """`people(name)`: that person's commands over a database of their own, with no network
+    (closed at the end); `tests.cli.helpers` moves ops between them."""
+    opened: list[Database] = []
+
+    def open_person(name: str) -> Commands:
+        home = tmp_path / name
+        me = identity.create(home, name.title())
+        database = Database(database_path(home), me.key, verify_workers=0)
+        opened.append(database)
+        return Commands(database=database, identity=me, clock=SystemClock())
+
+    try:
+        yield open_person
+    finally:
+        for database in opened:
+            database.close()

@@ -6,41 +6,15 @@ still full) and marked for teachers, and the same order on two peers holding the
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import pytest
-
-from app import discussion, identity
-from app.clock import SystemClock
+from app import discussion
 from app.commands import Commands
-from app.database import Database
 from app.paging import Page
-from app.paths import database_path
 from sync import writer
 from sync.ids import OpId, SpaceId
+from tests.app.conftest import People
 from tests.cli.helpers import join_in_process, sync_in_process
-
-Open = Callable[[str], Commands]
-
-
-@pytest.fixture
-async def people(tmp_path: Path) -> AsyncIterator[Open]:
-    """Each person's commands over their own database (closed at the end)."""
-    opened: list[Database] = []
-
-    def open_person(name: str) -> Commands:
-        home = tmp_path / name
-        me = identity.create(home, name.title())
-        database = Database(database_path(home), me.key, verify_workers=0)
-        opened.append(database)
-        return Commands(database=database, identity=me, clock=SystemClock())
-
-    try:
-        yield open_person
-    finally:
-        for database in opened:
-            database.close()
 
 
 def home_of(commands: Commands) -> Path:
@@ -68,7 +42,7 @@ async def every_page(commands: Commands, space: SpaceId, limit: int) -> list[Pag
     return pages
 
 
-async def test_threads_come_a_page_at_a_time_newest_first_with_the_total(people: Open) -> None:
+async def test_threads_come_a_page_at_a_time_newest_first_with_the_total(people: People) -> None:
     ana = people("ana")
     space = await ana.create_circle("Physics")
     ids = await threads_by(ana, space, [f"Thread {n}" for n in range(25)])
@@ -86,7 +60,7 @@ async def test_threads_come_a_page_at_a_time_newest_first_with_the_total(people:
     assert whole.after is None and [row["id"] for row in whole.rows] == listed
 
 
-async def test_a_page_continues_past_a_thread_deleted_meanwhile(people: Open) -> None:
+async def test_a_page_continues_past_a_thread_deleted_meanwhile(people: People) -> None:
     ana = people("ana")
     space = await ana.create_circle("Physics")
     ids = await threads_by(ana, space, [f"Thread {n}" for n in range(6)])
@@ -103,7 +77,7 @@ async def test_a_page_continues_past_a_thread_deleted_meanwhile(people: Open) ->
 
 
 async def test_students_pages_skip_hidden_threads_and_still_fill_teachers_see_them_marked(
-    people: Open,
+    people: People,
 ) -> None:
     teacher, student = people("teacher"), people("student")
     space = await teacher.create_circle("Physics")
@@ -127,7 +101,7 @@ async def test_students_pages_skip_hidden_threads_and_still_fill_teachers_see_th
 
 
 async def test_two_peers_holding_the_same_ops_page_the_same_threads_in_the_same_order(
-    people: Open,
+    people: People,
 ) -> None:
     ana, ben = people("ana"), people("ben")
     space = await ana.create_circle("Physics")

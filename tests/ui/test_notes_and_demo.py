@@ -48,7 +48,7 @@ def test_notes_link_backlink_search_and_share(qtbot: QtBot, desk: Desk, tmp_path
 
     notes.share(page.context.space)
     qtbot.waitUntil(lambda: page.resources.list.count() == 1, timeout=WAIT_MS)
-    assert page.resources.list.item(0).text().startswith("Momentum")
+    assert page.resources.list.texts()[0].startswith("Momentum")
     assert not desk.runtime.failures
 
 
