@@ -41,6 +41,7 @@ from app.identity import Identity, load
 from app.paths import database_path
 from sync.changes import Changes
 from sync.ids import DeviceId
+from ui.preload import past_qt_hook
 from ui.qt_compat import emit
 from ui.runtime import Runtime
 
@@ -205,7 +206,7 @@ class Session(QObject):
         core_type, host_config = await trio.to_thread.run_sync(_import_network_stack)
         network = options.network
         if not hasattr(network, "open_host"):
-            network = await trio.to_thread.run_sync(network)  # type: ignore[arg-type]
+            network = await trio.to_thread.run_sync(_make_network, network)  # type: ignore[arg-type]
         async with core_type.open(
             home=options.home,
             network=network,
@@ -308,6 +309,13 @@ async def _settled(database: Database, *, at_most: float = 5.0) -> None:
 
 
 def _import_network_stack() -> tuple[Any, Any]:
-    core = importlib.import_module("app.core")
-    launch = importlib.import_module("app.launch")
+    # Past PySide6's import hook: it would read all ~800 files (ui.preload says what it costs).
+    with past_qt_hook():
+        core = importlib.import_module("app.core")
+        launch = importlib.import_module("app.launch")
     return core.Core, launch.host_config
+
+
+def _make_network(factory: Callable[[], Network]) -> Network:
+    with past_qt_hook():  # the LAN's factory imports the libp2p host (p2p.host)
+        return factory()

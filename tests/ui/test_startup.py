@@ -1,0 +1,176 @@
+"""The desktop client's start: the window is usable (notes and circles listed) before the
+network is up, and says so; the network stack then comes in without PySide6's import
+hook reading its source files and without the libraries py-libp2p imports but our hosts
+never use (`ui.preload.past_qt_hook`, `p2p.deferred_imports`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import linecache
+import secrets
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+
+import PySide6.QtCore  # noqa: F401  (its import hook is what these tests are about)
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from app import identity
+from app.paths import database_path
+from app.personal import NAME, PERSONAL
+from p2p.memory import MemoryHub
+from sync import writer
+from sync.replica import Replica
+from sync.store import Store
+from tests.ui.conftest import FAST, WAIT_MS
+from ui.launcher import Launch, run_desktop
+from ui.main_window import MainWindow
+from ui.preload import past_qt_hook
+from ui.runtime import Runtime
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_home(home: Path, *, notes: int) -> None:
+    """Ana, `notes` notes of her own and a circle "Algebra", written as the CLI would."""
+    me = identity.create(home, "Ana")
+    replica = Replica(Store(database_path(home)), me.key)
+    now = 1_790_000_000_000
+    personal = writer.create_space(
+        replica, name=NAME, member_name="Ana", space_key=secrets.token_bytes(32), now_ms=now,
+        settings={PERSONAL: True},
+    )
+    batch = [("note.put", {"title": f"Note {n}", "text": "", "tags": []}) for n in range(notes)]
+    writer.write_many(replica, personal, batch, now_ms=now)
+    writer.create_space(
+        replica, name="Algebra", member_name="Ana", space_key=secrets.token_bytes(32), now_ms=now
+    )
+    replica.store.close()
+
+
+def test_the_window_lists_notes_and_circles_before_the_network_is_up_and_says_it_is_starting(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    make_home(tmp_path / "ana", notes=3)
+    network_wanted = threading.Event()
+    network_released = threading.Event()
+
+    def network_for(demo: bool) -> MemoryHub:
+        # Called off the GUI thread once the network stack is imported: hold the network
+        # back until the test has looked at the window.
+        network_wanted.set()
+        if not network_released.wait(WAIT_MS / 1000):
+            raise TimeoutError("the test never released the network")
+        return MemoryHub()
+
+    windows: list[MainWindow] = []
+    launch = Launch(
+        home=tmp_path / "ana",
+        network_for=network_for,
+        settings=QSettings(str(tmp_path / "ana.ini"), QSettings.Format.IniFormat),
+        sync_settings=FAST,
+        local_only=True,
+        verify_workers=0,
+        on_window=windows.append,
+    )
+    runtime = Runtime()
+    runtime.start(lambda rt: run_desktop(rt, launch))
+    try:
+        qtbot.waitUntil(lambda: bool(windows) and windows[0].notes.list.count() == 3, timeout=WAIT_MS)
+        window = windows[0]
+        qtbot.waitUntil(lambda: window.sidebar.count() == 2, timeout=WAIT_MS)
+        assert window.isVisible()
+        assert [window.sidebar.item(i).text() for i in range(2)] == ["My notes", "Algebra"]
+        assert window.notes.list.texts() == ["Note 2", "Note 1", "Note 0"]  # newest first
+        assert window.session.core is None  # the network is not up yet…
+        assert window.sync_status.text() == "Starting the network…"  # …and the window says so
+        qtbot.waitUntil(network_wanted.is_set, timeout=WAIT_MS)  # its modules are in; it waits
+        window.sync_status.update_text()
+        assert window.sync_status.text() == "Starting the network…"
+    finally:
+        network_released.set()
+    qtbot.waitUntil(lambda: window.session.core is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.sync_status.text().startswith("0 peer(s) connected"), timeout=WAIT_MS)
+    with qtbot.waitSignal(runtime.finished, timeout=WAIT_MS):
+        window.close()
+    assert runtime.error is None
+
+
+def test_modules_imported_past_the_qt_hook_are_not_read_into_linecache(
+    tmp_path: Path, monkeypatch
+) -> None:
+    token = uuid.uuid4().hex[:8]
+    for kind in ("plain", "past"):
+        (tmp_path / f"outer_{kind}_{token}.py").write_text(f"import inner_{kind}_{token}\n")
+        (tmp_path / f"inner_{kind}_{token}.py").write_text("VALUE = 42\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    importlib.import_module(f"outer_plain_{token}")  # the inner import goes through the hook
+    assert str(tmp_path / f"inner_plain_{token}.py") in linecache.cache  # it read the file
+
+    with past_qt_hook():
+        outer = importlib.import_module(f"outer_past_{token}")
+    assert getattr(outer, f"inner_past_{token}").VALUE == 42
+    assert str(tmp_path / f"inner_past_{token}.py") not in linecache.cache
+
+
+CLIENT = """
+import json, linecache, sys
+from pathlib import Path
+import ui.preload
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from ui.launcher import Launch, run_desktop
+from ui.runtime import Runtime
+
+home = Path(sys.argv[1])
+app = QApplication([])
+app.setQuitOnLastWindowClosed(False)
+runtime = Runtime()
+runtime.finished.connect(app.quit)
+windows = []
+
+def report():
+    if not windows or windows[0].session.core is None:
+        return QTimer.singleShot(20, report)
+    from p2p.deferred_imports import is_loaded
+    read = [f for f in linecache.cache if "site-packages/libp2p/" in f or "/p2p/" in f]
+    print(json.dumps({
+        "libp2p_imported": "libp2p.host.basic_host" in sys.modules,
+        "sources_read": read,
+        "acme_libraries_loaded": [n for n in ("httpx", "requests") if is_loaded(n)],
+    }), flush=True)
+    windows[0].close()
+
+launch = Launch(
+    home=home, settings=QSettings(str(home / "t.ini"), QSettings.Format.IniFormat),
+    local_only=True, verify_workers=0, on_window=windows.append,
+)
+runtime.start(lambda rt: run_desktop(rt, launch))
+QTimer.singleShot(0, report)
+app.exec()
+sys.exit(1 if runtime.error else 0)
+"""
+
+
+def test_the_client_brings_the_network_up_without_reading_its_sources_or_the_acme_libraries(
+    tmp_path: Path,
+) -> None:
+    make_home(tmp_path / "ana", notes=1)
+    done = subprocess.run(
+        [sys.executable, "-c", CLIENT, str(tmp_path / "ana")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_MS / 1000 * 3,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"libp2p_imported": True, "sources_read": [], "acme_libraries_loaded": []}
