@@ -21,7 +21,6 @@ from PySide6.QtCore import QCoreApplication, QSettings, SignalInstance
 
 from app import identity
 from app.paths import key_path
-from ui.first_run import FirstRun, FirstRunDialog
 from ui.main_window import MainWindow
 from ui.runtime import Runtime
 from ui.session import Session
@@ -29,6 +28,7 @@ from ui.session import Session
 if TYPE_CHECKING:  # the network stack is imported after the window is up (ui.session)
     from app.launch import Network
     from app.sync_service import SyncSettings
+    from ui.first_run import FirstRun, FirstRunDialog  # imported on a first run only
 
 
 def default_network(demo: bool) -> Network:
@@ -80,6 +80,8 @@ def tr(text: str) -> str:
 async def run_desktop(runtime: Runtime, launch: Launch) -> None:
     first: FirstRun | None = None
     if not key_path(launch.home).exists():
+        from ui.first_run import FirstRunDialog
+
         dialog = FirstRunDialog()
         dialog.open()
         launch.on_first_run(dialog)

@@ -14,6 +14,8 @@ the runtime so trio finishes before Qt quits). GUI thread.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -32,7 +34,6 @@ from PySide6.QtWidgets import (
 from app import membership, unread
 from sync.changes import Changes
 from sync.ids import SpaceId
-from ui.circle_view import QtCircle
 from ui.dialogs import LeaveDialog, LineDialog
 from ui.live import LiveQuery
 from ui.notes_view import QtNotes
@@ -41,6 +42,9 @@ from ui.peers_view import QtPeers
 from ui.qt_compat import emit
 from ui.session import Session
 from ui.status import QtSyncStatus
+
+if TYPE_CHECKING:  # imported when the first circle is opened: not on the way to the first paint
+    from ui.circle_view import QtCircle
 
 SPACE = Qt.ItemDataRole.UserRole
 NAME = Qt.ItemDataRole.UserRole + 1  # the circle's name; the text may add an unread count
@@ -212,6 +216,10 @@ class MainWindow(QMainWindow):
         self._unread_query.refresh()
         page = self.circles.get(key)
         if page is None:
+            # A circle's page and its tabs' modules: ~40 ms of imports the start of a window
+            # opening on My notes does without (bench/startup.py, docs/benchmarks.md).
+            from ui.circle_view import QtCircle
+
             page = self.circles[key] = QtCircle(self.session, key, item.data(NAME), self)
             self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
@@ -329,14 +337,20 @@ class MainWindow(QMainWindow):
 
     # -- actions ----------------------------------------------------------------------
     def new_item(self) -> None:
-        page = self.pages.currentWidget()
-        if isinstance(page, QtCircle | QtNotes):
+        page = self._item_page()
+        if page is not None:
             page.new_item()
 
     def start_search(self) -> None:
-        page = self.pages.currentWidget()
-        if isinstance(page, QtCircle | QtNotes):
+        page = self._item_page()
+        if page is not None:
             page.start_search()
+
+    def _item_page(self) -> QtCircle | QtNotes | None:
+        page = self.pages.currentWidget()
+        if page is self.notes:
+            return self.notes
+        return next((circle for circle in self.circles.values() if circle is page), None)
 
     def new_circle(self) -> None:
         dialog = LineDialog(
