@@ -29,16 +29,17 @@ from typing import Any
 
 import trio  # noqa: F401
 
+# What the window needs to open on My notes; a circle's page and its modules (e.g.
+# app.discussion, app.resources) come when the first circle is opened (ui.main_window).
 from app import (  # noqa: F401
     commands,
     database,
-    discussion,
     helpdesk,
     identity,
     membership,
     notes,
+    paging,
     paths,
-    resources,
     unread,
 )
 from sync import changes, ids, policy  # noqa: F401
