@@ -20,7 +20,6 @@ Imports only; no Qt.
 
 from __future__ import annotations
 
-import importlib.abc
 import sys
 import threading
 from collections.abc import Iterator
@@ -78,10 +77,12 @@ def _hook_table() -> dict[str, int] | None:
     return table if isinstance(table, dict) else None
 
 
-class _MarkNotQt(importlib.abc.MetaPathFinder):
-    """Marks each module the importing thread is about to load as not using Qt; finds
-    nothing itself (the next finders load the module as usual). Imports on other
-    threads meanwhile (the GUI thread's) are left to the hook."""
+class _MarkNotQt:
+    """A `sys.meta_path` finder that marks each module the importing thread is about to
+    load as not using Qt and finds nothing itself (the next finders load the module as
+    usual). Imports on other threads meanwhile (the GUI thread's) are left to the hook.
+    (Not an `importlib.abc.MetaPathFinder`: importing that module costs ~9 ms before
+    the first paint, and a finder needs only `find_spec`.)"""
 
     def __init__(self, table: dict[str, int], thread: int) -> None:
         self._table = table
