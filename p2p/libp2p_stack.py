@@ -81,6 +81,11 @@ def build_libp2p_host(
         inbound_upgrade_timeout=dial_timeout,
         outbound_stream_protocol_negotiation_timeout=negotiate_timeout,
         inbound_stream_protocol_negotiation_timeout=negotiate_timeout,
+        # py-libp2p's default ("best") opens new streams on the connection with the most
+        # streams: after a peer restarts that is often its old, dead connection, still
+        # holding the old pubsub streams (closes are not always noticed at once), and a
+        # stream opened there hangs until the negotiation times out.
+        load_balancing_strategy="least_loaded",
     )
     host = new_host(
         key_pair=key_pair,
