@@ -3,7 +3,8 @@
 Owns: which own ops are not yet published (`unpublished`, one database job for every
 shared space), sealing them into gossip messages of at most `MAX_GOSSIP_OPS` ops, and
 the last own seq of a space. Also ops another process (a CLI command) wrote into the
-same data directory: each look refreshes the replica first.
+same data directory: each look refreshes the replica first. Not own ops that arrived
+from a peer.
 
 Runs on the database worker (called through `Database.run`).
 """
@@ -24,9 +25,10 @@ def unpublished(
     replica: Replica, published: dict[SpaceId, int], gossip: bool
 ) -> tuple[list[SpaceId], dict[SpaceId, tuple[int, list[bytes]]]]:
     """The shared spaces, and for each its last own seq and own ops after `published`,
-    sealed in gossip messages."""
+    sealed in gossip messages. Own ops that came back from a peer (a device restored
+    from a backup catching up) are not resent: the circle has them."""
     spaces = shared_spaces(replica)
-    after = {space: published.get(space, 0) for space in spaces}
+    after = {space: max(published.get(space, 0), replica.received_own.get(space, 0)) for space in spaces}
     return spaces, {space: seal_own_after(replica, space, after[space], gossip) for space in spaces}
 
 

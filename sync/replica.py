@@ -82,6 +82,9 @@ class Replica:
         self._data_version = -1
         # Decryptions done while preparing a batch: op id -> (key, plaintext or None, fields).
         self._hints: dict[bytes, tuple[bytes, bytes | None, dict[str, Any]]] = {}
+        # Per space, the highest seq of this device's own ops that came in through
+        # `ingest` (a peer or a file had them): whoever gossips own ops need not resend those.
+        self.received_own: dict[SpaceId, int] = {}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -185,12 +188,15 @@ class Replica:
         known = self._known(context, [(item[1], item[2][1], item[2][2]) for _, item in candidates])
         verified = []
         hints = self._hints
+        me = self.key.device_id
         for envelope, (_, op_id, fields, signature_ok, epoch, plaintext, body_fields) in candidates:
             if op_id in known:
                 result.duplicates += 1
             elif not signature_ok:
                 result.rejected.append(Rejected(Reason.BAD_SIGNATURE, "signature does not verify"))
             else:
+                if fields[1] == me and fields[2] > self.received_own.get(context.space, 0):
+                    self.received_own[context.space] = fields[2]
                 # The worker checked this envelope's signature: this is what `verify` returns.
                 header_bytes, signature, body = split_trusted_envelope(envelope)
                 verified.append(VerifiedOp(op_id, Header(*fields), header_bytes, signature, body))

@@ -8,6 +8,7 @@ sending garbage is disconnected and nothing it sent is stored.
 from __future__ import annotations
 
 import random
+import shutil
 import threading
 from contextlib import AsyncExitStack
 
@@ -25,7 +26,8 @@ from p2p.memory import MemoryHub
 from p2p.session import SessionEvent
 from sync import access
 from sync.ids import SpaceId
-from sync.wire.gossip import Digest, Hello, decode_answer, encode_digest, encode_hello
+from sync.wire.gossip import Digest, Hello, decode_answer, decode_gossip, encode_digest, encode_hello
+from sync.wire.reconcile import OpsMessage
 from tests.app.conftest import DEADLINE, Changed, core_for
 
 
@@ -122,6 +124,44 @@ async def test_a_reconnecting_peer_is_sent_each_missing_op_once(
             await changed.until(lambda: same_state([owner, dan], space))
             assert lacking == 200
             assert sum(handed) == lacking
+
+
+async def test_a_device_restored_from_a_backup_does_not_gossip_its_old_ops_again(
+    network: Network, homes, changed: Changed, tmp_path
+) -> None:
+    async with core_for(network, homes("owner"), changed) as owner:
+        space = await owner.create_circle("Statistics")
+        code = await owner.invite(space)
+        async with core_for(network, homes("eve"), changed) as eve:
+            await eve.join(code)
+        backup = tmp_path / "eve-backup"
+        shutil.copytree(homes("eve"), backup)
+        async with core_for(network, homes("eve"), changed) as eve:
+            await eve.host.connect(owner.host.listen_addrs()[0])
+            for number in range(80):
+                await eve.post(space, f"written before the disk died {number}")
+            await changed.until(lambda: same_state([owner, eve], space))
+        async with core_for(network, backup, changed) as restored:
+            replica = restored.database.replica
+            gossiped: list[bytes] = []
+            publish = restored.host.publish
+
+            async def watching_publish(topic: str, data: bytes) -> None:
+                payload = access.unseal(replica, space, data)
+                if payload is not None:
+                    message = decode_gossip(payload)
+                    if isinstance(message, OpsMessage):
+                        gossiped.extend(message.envelopes)
+                await publish(topic, data)
+
+            restored.host.publish = watching_publish  # type: ignore[method-assign]
+            await restored.host.connect(owner.host.listen_addrs()[0])
+            await changed.until(lambda: same_state([owner, restored], space))
+            await restored.sync._publish_new()  # what its poll does; nothing of its own is new
+            assert gossiped == []
+            await restored.post(space, "after the restore")
+            await restored.sync._publish_new()
+            assert len(gossiped) == 1
 
 
 async def test_a_non_member_receives_none_of_a_circles_ops(network: Network, homes, changed: Changed) -> None:
