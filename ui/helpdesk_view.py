@@ -4,7 +4,8 @@ may take (claim, answer or report progress, escalate, resolve/accept, reopen, me
 thank). Requests and answers have context menus (`ui.item_menu`): *Save to my notes*
 (Ctrl+Shift+S) for everyone and, for teachers only, hide/unhide and redact; a hidden
 answer vanishes for students and is marked for teachers. Everything goes through
-`app.helpdesk` / `app.discussion`, as the CLI does.
+`app.helpdesk` / `app.discussion`, as the CLI does. The list of requests is read whole and
+shown a page at a time (`ui.helpdesk_list`).
 
 Owns `QtHelpDesk`. GUI thread; queries and commands run through the session.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,12 +37,13 @@ from ui.circle import CircleContext
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
 from ui.discussion_view import marks
+from ui.helpdesk_list import FILTERS, RequestListModel, matching
 from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import quote_block, show_markdown
+from ui.paged_list import QtPagedList
 
 ID = Qt.ItemDataRole.UserRole
-FILTERS = ("all", "open", "mine", "claimed", "escalated", "resolved")
 
 
 class QtHelpDesk(QWidget):
@@ -49,7 +51,7 @@ class QtHelpDesk(QWidget):
         super().__init__(parent)
         self.circle = circle
         self.session = circle.session
-        self.requests: list[dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []  # the whole listing, oldest first
         self.current: dict[str, Any] | None = None
         self.found: Any = None
         self.selected_id: str | None = None
@@ -65,13 +67,15 @@ class QtHelpDesk(QWidget):
         }
         for key in FILTERS:
             self.filter.addItem(labels[key], key)
-        self.filter.currentIndexChanged.connect(self._fill_list)
+        self.filter.currentIndexChanged.connect(lambda _: self._fill_list())
         self.ask_button = QPushButton(self.tr("Ask for help…"), self)
         self.ask_button.clicked.connect(self.ask)
-        self.list = QListWidget(self)
-        self.list.currentItemChanged.connect(self._selected)
+        self.model = RequestListModel(self.session, self)
+        self.model.reset_done.connect(self._listed)
+        self.list = QtPagedList(self.model, self)
+        self.list.chosen.connect(self._chosen)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.list.customContextMenuRequested.connect(lambda at: self._menu(self.list, at))
+        self.list.customContextMenuRequested.connect(self._request_menu)
 
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(True)
@@ -79,7 +83,7 @@ class QtHelpDesk(QWidget):
         self.answers.setToolTip(self.tr("Select an answer to accept or thank it"))
         self.answers.currentItemChanged.connect(self._update_actions)
         self.answers.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.answers.customContextMenuRequested.connect(lambda at: self._menu(self.answers, at))
+        self.answers.customContextMenuRequested.connect(self._answer_menu)
         save = QAction(self.tr("Save to my notes"), self)
         save.setShortcut(SAVE_KEYS)
         save.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -148,47 +152,18 @@ class QtHelpDesk(QWidget):
         self.requests = requests
         self._fill_list()
 
-    def _wanted(self, request: dict[str, Any]) -> bool:
-        key = self.filter.currentData()
-        if key == "mine":
-            return self.circle.is_me(request["author"])
-        if key == "claimed":
-            return self._claimed_by_me(request)
-        return key == "all" or request["status"] == key
+    def _fill_list(self, *, reveal: bool = False) -> None:
+        rows = matching(self.requests, self.filter.currentData(), self.session.me.hex())
+        self.model.show(rows, keep=self.selected_id, anywhere=reveal)
 
-    def _fill_list(self) -> None:
-        self.list.blockSignals(True)
-        self.list.clear()
-        status_words = {
-            "open": self.tr("open"),
-            "claimed": self.tr("claimed"),
-            "escalated": self.tr("escalated"),
-            "resolved": self.tr("resolved"),
-        }
-        for request in reversed(self.requests):  # newest first
-            if not self._wanted(request):
-                continue
-            line = self.tr("{title}  ·  {status}  ·  {answers} answers  ·  {who}").format(
-                title=request.get("title", ""),
-                status=status_words.get(request["status"], request["status"]),
-                answers=request["answers"],
-                who=request["author_name"],
-            )
-            if request.get("hidden"):
-                line += "  " + self.tr("[hidden]")
-            item = QListWidgetItem(line)
-            item.setData(ID, request["id"])
-            self.list.addItem(item)
-            if request["id"] == self.selected_id:
-                self.list.setCurrentItem(item)
-        self.list.blockSignals(False)
+    def _listed(self) -> None:
+        # The selection stays on its request wherever the list put it. A request the filter
+        # leaves out stays in the detail pane, unselected in the list, as it always has.
+        self.list.select_quietly(self.selected_id)
 
-    def _selected(self, item: QListWidgetItem | None) -> None:
-        self.selected_id = item.data(ID) if item is not None else None
-        if self.selected_id:
-            self._detail_query.refresh()
-        else:
-            self._show_detail(None)
+    def _chosen(self, request_id: str) -> None:
+        self.selected_id = request_id
+        self._detail_query.refresh()
 
     async def _fetch_detail(self) -> tuple[Any, dict[str, Any]] | None:
         typed = self.selected_id
@@ -287,16 +262,25 @@ class QtHelpDesk(QWidget):
         )
 
     # -- context menus and saving ------------------------------------------------------
-    def _menu(self, widget: QListWidget, at: QPoint) -> None:
-        item = widget.itemAt(at)
+    def _request_menu(self, at: QPoint) -> None:
+        index = self.list.indexAt(at)
+        menu = self.item_menu(index) if index.isValid() else None
+        if menu is not None:
+            menu.popup(self.list.viewport().mapToGlobal(at))
+
+    def _answer_menu(self, at: QPoint) -> None:
+        item = self.answers.itemAt(at)
         menu = self.item_menu(item) if item is not None else None
         if menu is not None:
-            menu.popup(widget.viewport().mapToGlobal(at))
+            menu.popup(self.answers.viewport().mapToGlobal(at))
 
-    def item_menu(self, item: QListWidgetItem) -> QMenu | None:
-        """The context menu of a request (in the list) or of an answer."""
-        rows = self.requests if item.listWidget() is self.list else (self.current or {}).get("answers", [])
-        row = next((row for row in rows if row["id"] == item.data(ID)), None)
+    def item_menu(self, item: QModelIndex | QListWidgetItem) -> QMenu | None:
+        """The context menu of a request (its index in the list) or of an answer."""
+        if isinstance(item, QModelIndex):
+            row: dict[str, Any] | None = self.model.row_at(item)
+        else:
+            answers = (self.current or {}).get("answers", [])
+            row = next((answer for answer in answers if answer["id"] == item.data(ID)), None)
         return item_menu(self, self.circle, row) if row is not None else None
 
     def save_to_notes(self) -> None:
@@ -347,7 +331,8 @@ class QtHelpDesk(QWidget):
         """Select a request (e.g. from a notification), whatever the filter hid."""
         self.selected_id = request_id
         self.filter.setCurrentIndex(0)
-        self._fill_list()
+        self._fill_list(reveal=True)
+        self.list.scrollTo(self.list.currentIndex())
         self._detail_query.refresh()
 
     def ask(self) -> None:

@@ -103,7 +103,7 @@ def test_a_help_request_from_asking_to_an_accepted_answer(
 
     # Ana sees it appear without any refresh, and may claim or answer it.
     qtbot.waitUntil(lambda: ana.helpdesk.list.count() == 1, timeout=WAIT_MS)
-    assert "Why are eigenvectors orthogonal?" in ana.helpdesk.list.item(0).text()
+    assert "Why are eigenvectors orthogonal?" in ana.helpdesk.list.texts()[0]
     ana.helpdesk.list.setCurrentRow(0)
     qtbot.waitUntil(lambda: ana.helpdesk.current is not None, timeout=WAIT_MS)
     assert "which" in ana.helpdesk.detail.toPlainText()  # rendered Markdown, not **stars**
@@ -124,7 +124,7 @@ def test_a_help_request_from_asking_to_an_accepted_answer(
     assert ben.helpdesk.buttons["accept"].isVisibleTo(ben.helpdesk)
     ben.helpdesk.buttons["accept"].click()
 
-    qtbot.waitUntil(lambda: "resolved" in ana.helpdesk.list.item(0).text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "resolved" in ana.helpdesk.list.texts()[0], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: ana.helpdesk.answers.item(0).text().startswith("✔"), timeout=WAIT_MS)
     assert "Accepted answer" in ana.helpdesk.detail.toPlainText()
     assert ben.helpdesk.buttons["reopen"].isVisibleTo(ben.helpdesk)

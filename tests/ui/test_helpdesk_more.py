@@ -6,7 +6,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from app import helpdesk
-from tests.ui.circles import circle_of, named, page, rows
+from tests.ui.circles import circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
 
 
@@ -20,16 +20,16 @@ def test_claimed_by_me_is_about_my_device_not_my_name(qtbot: QtBot, desk: Desk) 
     teacher_sam.helpdesk.list.setCurrentRow(0)
     qtbot.waitUntil(lambda: teacher_sam.helpdesk.current is not None, timeout=WAIT_MS)
     teacher_sam.helpdesk.act("claim")
-    qtbot.waitUntil(lambda: "claimed" in rows(other_sam.helpdesk.list)[0], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "claimed" in other_sam.helpdesk.list.texts()[0], timeout=WAIT_MS)
     qtbot.waitUntil(
         lambda: not teacher_sam.helpdesk.buttons["claim"].isVisibleTo(teacher_sam.helpdesk), timeout=WAIT_MS
     )
 
     claimed = teacher_sam.helpdesk.filter.findData("claimed")
     teacher_sam.helpdesk.filter.setCurrentIndex(claimed)
-    assert len(rows(teacher_sam.helpdesk.list)) == 1
+    assert len(teacher_sam.helpdesk.list.texts()) == 1
     other_sam.helpdesk.filter.setCurrentIndex(claimed)
-    assert rows(other_sam.helpdesk.list) == []  # the other Sam claimed nothing
+    assert other_sam.helpdesk.list.texts() == []  # the other Sam claimed nothing
     other_sam.helpdesk.filter.setCurrentIndex(0)
     other_sam.helpdesk.list.setCurrentRow(0)
     qtbot.waitUntil(lambda: other_sam.helpdesk.current is not None, timeout=WAIT_MS)

@@ -61,7 +61,7 @@ def test_the_demo_circle_is_alive_at_once_and_closing_ends_the_run(
     window = start(desk, tmp_path, "ana", demo)
     page = only_circle(qtbot, window)
     qtbot.waitUntil(lambda: page.helpdesk.list.count() == 2, timeout=WAIT_MS)
-    statuses = " ".join(texts(page.helpdesk.list))
+    statuses = " ".join(page.helpdesk.list.texts())
     assert "open" in statuses and "resolved" in statuses
     qtbot.waitUntil(lambda: page.discussion.threads.count() == 2, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: page.resources.list.count() == 2, timeout=WAIT_MS)

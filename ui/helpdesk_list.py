@@ -1,0 +1,92 @@
+"""The Help desk's list of requests: the circle's whole listing is read in one trip (its
+filters need each request's status, worked out in Python: `app.helpdesk.listing`), and
+the rows that match the filter are shown a page at a time as the person scrolls, from
+memory. A refresh is a filter over a Python list and a model reset of one page, so
+100,000 requests cost the GUI thread what 200 do to build.
+
+Owns `matching` (the filter) and `RequestListModel` (shown by `ui.paged_list.QtPagedList`).
+GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject
+
+from app.paging import Page
+from ui.paged_list import PAGE, Index, PagedListModel
+from ui.session import Session
+
+FILTERS = ("all", "open", "mine", "claimed", "escalated", "resolved")
+
+
+def matching(requests: list[dict[str, Any]], key: str, me: str) -> list[dict[str, Any]]:
+    """The requests (as listed: oldest first) that the filter `key` keeps, newest first;
+    `me` is my device id (hex). "claimed" is claimed by me, by device, not by display
+    name: two members may both be called Sam."""
+    newest_first = requests[::-1]
+    if key == "all":
+        return newest_first
+    if key == "mine":
+        return [request for request in newest_first if request["author"] == me]
+    if key == "claimed":
+        return [request for request in newest_first if me in request["claimed_by_ids"]]
+    return [request for request in newest_first if request["status"] == key]
+
+
+class RequestListModel(PagedListModel):
+    """Requests already read, newest first; rows are revealed a page at a time (no reads:
+    `fetchMore` takes the next page from `matching`)."""
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(session, key="id", parent=parent)
+        self.matching: list[dict[str, Any]] = []  # every row the filter keeps, shown or not
+
+    def show(
+        self, matching: list[dict[str, Any]], *, keep: str | None = None, anywhere: bool = False
+    ) -> None:
+        """Show these rows: as many as were shown (at least a page), and enough pages to
+        reach the row `keep` (the selected request) if it is at most a page further down
+        (new requests pushed it there), or wherever it is if `anywhere`."""
+        wanted = max(PAGE, len(self.rows))
+        if keep is not None:
+            # Not looking through the whole list on every refresh: 11 ms at 50,000 requests.
+            looked = matching if anywhere else matching[: wanted + PAGE]
+            at = next((i for i, row in enumerate(looked) if row["id"] == keep), -1)
+            if at >= wanted:
+                wanted = (at // PAGE + 1) * PAGE
+        self.matching = matching
+        self._reset(Page(matching[:wanted], after=None, total=len(matching)))
+
+    def text(self, row: dict[str, Any]) -> str:
+        status_words = {
+            "open": self.tr("open"),
+            "claimed": self.tr("claimed"),
+            "escalated": self.tr("escalated"),
+            "resolved": self.tr("resolved"),
+        }
+        line = self.tr("{title}  ·  {status}  ·  {answers} answers  ·  {who}").format(
+            title=row.get("title", ""),
+            status=status_words.get(row["status"], row["status"]),
+            answers=row["answers"],
+            who=row["author_name"],
+        )
+        if row.get("hidden"):
+            line += "  " + self.tr("[hidden]")
+        return line
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 (Qt's signature)
+        return not parent.isValid() and len(self.rows) < len(self.matching)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        more = self.matching[len(self.rows) : len(self.rows) + PAGE]
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def refresh(self) -> None:
+        """Re-show the rows held; reading them again is the Help desk's `LiveQuery`."""
+        self.show(self.matching)
