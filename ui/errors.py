@@ -10,10 +10,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.errors import CommandError
-from app.identity import IdentityError
-from sync.errors import Rejected
-
 log = logging.getLogger(__name__)
 
 
@@ -25,6 +21,12 @@ def innermost(error: BaseException) -> BaseException:
 
 
 def describe(error: BaseException) -> str:
+    # Imported here, not with the module: the window's first paint comes before the app's
+    # modules are loaded (ui.launcher), and an error to word comes after.
+    from app.errors import CommandError
+    from app.identity import IdentityError
+    from sync.errors import Rejected
+
     error = innermost(error)
     if isinstance(error, CommandError | IdentityError):
         return str(error)

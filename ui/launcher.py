@@ -2,33 +2,44 @@
 opening the core on the right network (the LAN, or an in-memory one for the demo),
 carrying out the first choice (create, join, demo), and running until the window closes.
 
-Owns `Launch` (what to open) and `run_desktop` (trio's root task in the GUI). Runs on
-the trio guest run; dialogs are opened with `open()` and awaited through their signals.
-The cores (the session's, the demo classmates') run on the core thread (`ui.session`).
+Owns `Launch` (what to open) and `run_desktop` (trio's root task in the GUI). With an
+identity and a database, `run_desktop` paints the window at once, from a read-only
+glance at the data (`app.glance`: plain sqlite3, before trio and the app's modules are
+imported), and returns the rest — opening the session, whose views then take over
+with the same rows — for the runtime to run as trio's root task (`ui.runtime`). Without
+(a first run), or when the glance cannot read the file, the window comes once the data
+is open, as before. The rest runs on the trio guest run; dialogs are opened with
+`open()` and awaited through their signals. The cores (the session's, the demo
+classmates') run on the core thread (`ui.session`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import trio
-from PySide6.QtCore import QCoreApplication, QSettings, SignalInstance
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, SignalInstance
 
-from app import identity
+from app import glance
 from app.paths import key_path
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, stored_marks
 from ui.runtime import Runtime
 from ui.session import Session
 
-if TYPE_CHECKING:  # the network stack is imported after the window is up (ui.session)
+if TYPE_CHECKING:  # trio after the first paint, the network stack after the window is up
+    import trio
+
     from app.launch import Network
     from app.sync_service import SyncSettings
     from ui.first_run import FirstRun, FirstRunDialog  # imported on a first run only
+
+
+log = logging.getLogger(__name__)
 
 
 def default_network(demo: bool) -> Network:
@@ -61,6 +72,8 @@ class Launch:
 
 async def signalled(*signals: SignalInstance) -> int:
     """Wait for the first of `signals`; its index."""
+    import trio
+
     event, fired = trio.Event(), list[int]()
     for index, signal in enumerate(signals):
         signal.connect(lambda *_, index=index: _fire(fired, index, event))
@@ -77,24 +90,89 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Launch", text)
 
 
-async def run_desktop(runtime: Runtime, launch: Launch) -> None:
-    first: FirstRun | None = None
+def run_desktop(runtime: Runtime, launch: Launch) -> Awaitable[None]:
+    """The desktop's start: the window painted now if the data can be glanced at, and
+    the rest (for trio's root task) returned."""
     if not key_path(launch.home).exists():
-        from ui.first_run import FirstRunDialog
-
-        dialog = FirstRunDialog()
-        dialog.open()
-        launch.on_first_run(dialog)
-        if await signalled(dialog.accepted, dialog.rejected) == 1:
-            return
-        first = dialog.result_value()
-        identity.create(launch.home, first.name)
-    use_demo = launch.demo or (first is not None and first.choice == "demo")
-    session = Session(runtime)
-    if use_demo:
-        session.label = tr("demo: an in-memory network on this computer")
+        return _first_run(runtime, launch)
     settings = launch.settings or QSettings(str(launch.home / "desktop.ini"), QSettings.Format.IniFormat)
+    try:
+        sight = glance.read(launch.home, marks=stored_marks(settings))
+    except Exception:  # a bug in the glance must not keep the window shut: the core reads
+        log.exception("The first paint's glance at %s failed; waiting for the core", launch.home)
+        sight = None
+    if sight is None:
+        return _desktop(runtime, launch, settings=settings)
+    session = _session(runtime, launch)
+    session.starting = True  # its views' work waits until the data is open
+    window = MainWindow(session, settings, glance=sight)
+    runtime.hold_start()  # the core's imports come after the window has painted
+    window.installEventFilter(_AfterFirstPaint(window, runtime.release_start))
+    QTimer.singleShot(FIRST_PAINT_WAIT_MS, runtime.release_start)  # e.g. started minimized
+    window.show()
+    launch.on_window(window)
+    for address in launch.connect:
+        window.dial(address)
+    return _desktop(runtime, launch, settings=settings, session=session, window=window)
+
+
+async def _first_run(runtime: Runtime, launch: Launch) -> None:
+    from app import identity
+    from ui.first_run import FirstRunDialog
+
+    dialog = FirstRunDialog()
+    dialog.open()
+    launch.on_first_run(dialog)
+    if await signalled(dialog.accepted, dialog.rejected) == 1:
+        return
+    first = dialog.result_value()
+    identity.create(launch.home, first.name)
+    settings = launch.settings or QSettings(str(launch.home / "desktop.ini"), QSettings.Format.IniFormat)
+    await _desktop(runtime, launch, settings=settings, first=first)
+
+
+FIRST_PAINT_WAIT_MS = 1000  # if the window does not paint (hidden, minimized), start anyway
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `then()` once the window's first paint is done (on the loop's next turn)."""
+
+    def __init__(self, window: MainWindow, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)  # after the rest of this paint
+        return False
+
+
+def _session(runtime: Runtime, launch: Launch, first: FirstRun | None = None) -> Session:
+    session = Session(runtime)
+    if launch.demo or (first is not None and first.choice == "demo"):
+        session.label = tr("demo: an in-memory network on this computer")
+    return session
+
+
+async def _desktop(
+    runtime: Runtime,
+    launch: Launch,
+    *,
+    settings: QSettings,
+    first: FirstRun | None = None,
+    session: Session | None = None,
+    window: MainWindow | None = None,
+) -> None:
+    import trio
+
+    use_demo = launch.demo or (first is not None and first.choice == "demo")
+    session = session or _session(runtime, launch, first)
     closed = trio.Event()
+    if window is not None:
+        if not window.isVisible():  # closed before trio was up
+            return
+        window.closed.connect(closed.set)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(
             lambda: session.serve(
@@ -106,13 +184,14 @@ async def run_desktop(runtime: Runtime, launch: Launch) -> None:
                 until=closed,
             )
         )
-        await signalled(session.ready)
-        window = MainWindow(session, settings)
-        window.closed.connect(closed.set)
-        window.show()
-        launch.on_window(window)
-        for address in launch.connect:
-            window.dial(address)
+        if window is None:
+            await signalled(session.ready)
+            window = MainWindow(session, settings)
+            window.closed.connect(closed.set)
+            window.show()
+            launch.on_window(window)
+            for address in launch.connect:
+                window.dial(address)
         if first is not None and first.choice == "create":
             commands = session.commands
             session.run(lambda: commands.create_circle(first.circle_name), window._created)

@@ -8,6 +8,11 @@ it open ("Algebra (3)", `app.unread`); the mark of what was seen is kept per cir
 the person is still in are listed; *Leave circle…* (menu, or the sidebar's context
 menu) asks first, then leaves as `circle leave` does.
 
+Given a glance (`app.glance`, `ui.launcher`), the window opens with its circles, their
+counts and My notes' first page before the core is up; the core's first reads then
+find the same and change nothing on screen. A circle chosen meanwhile opens once the
+data is open (its page reads through the core); until then a line says so.
+
 Owns `MainWindow`; emits `closed` when the person closes it (the launcher then stops
 the runtime so trio finishes before Qt quits). GUI thread.
 """
@@ -17,10 +22,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileIconProvider,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -31,20 +37,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import membership, unread
-from sync.changes import Changes
 from sync.ids import SpaceId
-from ui.dialogs import LeaveDialog, LineDialog
 from ui.live import LiveQuery
 from ui.notes_view import QtNotes
 from ui.notifications import Notice, QtNotifier
-from ui.peers_view import QtPeers
 from ui.qt_compat import emit
 from ui.session import Session
 from ui.status import QtSyncStatus
 
-if TYPE_CHECKING:  # imported when the first circle is opened: not on the way to the first paint
+if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
+    from PySide6.QtGui import QCloseEvent
+
+    from app.glance import Glance
+    from sync.changes import Changes
     from ui.circle_view import QtCircle
+    from ui.dialogs import LeaveDialog
+    from ui.peers_view import QtPeers
 
 SPACE = Qt.ItemDataRole.UserRole
 NAME = Qt.ItemDataRole.UserRole + 1  # the circle's name; the text may add an unread count
@@ -54,11 +62,19 @@ NOTES = "notes"
 class MainWindow(QMainWindow):
     closed = Signal()
 
-    def __init__(self, session: Session, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        settings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        glance: Glance | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.settings = settings
-        self.setWindowTitle(self.tr("StudyCircle — {name}").format(name=session.my_name))
+        name = glance.name if glance is not None else session.my_name
+        self.setWindowTitle(self.tr("StudyCircle — {name}").format(name=name))
         self.circles: dict[SpaceId, QtCircle] = {}
         self.circle_names: list[tuple[SpaceId, str]] = []
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
@@ -77,8 +93,11 @@ class MainWindow(QMainWindow):
         # type and enums (~10 ms of the start: the first paint needs no other QStyle).
         self.icons = QFileIconProvider()
         self.pages = QStackedWidget(self)
-        self.notes = QtNotes(session, self)
+        self.notes = QtNotes(session, self, glance=glance)
         self.pages.addWidget(self.notes)
+        self.opening = QLabel(self.tr("Opening the circle: StudyCircle is starting…"), self)
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages.addWidget(self.opening)  # a circle chosen before the data is open
         notes_item = QListWidgetItem(
             self.icons.icon(QFileIconProvider.IconType.File), self.tr("My notes")
         )
@@ -90,10 +109,10 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
 
-        self.peers = QtPeers(session, self)
         self.peers_dock = QDockWidget(self.tr("Peers"), self)
         self.peers_dock.setObjectName("peers")
-        self.peers_dock.setWidget(self.peers)
+        self._peers: QtPeers | None = None  # built when the dock is first shown
+        self.peers_dock.visibilityChanged.connect(lambda shown: self.peers if shown else None)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.peers_dock)
         self.peers_dock.hide()
         self.sync_status = QtSyncStatus(session, self)
@@ -113,12 +132,27 @@ class MainWindow(QMainWindow):
         self._circles_query = LiveQuery(session, self._fetch_circles, self._show_circles)
         self._unread_query = LiveQuery(session, self._fetch_unread, self._show_unread)
         session.changed.connect(self._on_changes)
+        session.ready.connect(self._data_open)
+        if glance is not None:  # shown now; the core reads them again once it is up
+            self.unread = dict(glance.unread)
+            self._show_circles(glance.circles)
+            self._show_counts()
         self._circles_query.refresh()
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 720)
+
+    @property
+    def peers(self) -> QtPeers:
+        """The Peers panel (the dock's), built on first use: the window opens without it."""
+        if self._peers is None:
+            from ui.peers_view import QtPeers
+
+            self._peers = QtPeers(self.session, self)
+            self.peers_dock.setWidget(self._peers)
+        return self._peers
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&Circle"))
@@ -162,6 +196,8 @@ class MainWindow(QMainWindow):
             self._circles_query.refresh()  # a circle created, joined, or its first ops arrived
 
     async def _fetch_circles(self) -> list[tuple[SpaceId, str]]:
+        from app import membership
+
         commands = self.session.commands
         circles = await commands.circles()
         current = await membership.current_circles(commands)
@@ -218,6 +254,9 @@ class MainWindow(QMainWindow):
         self._show_counts()
         self._unread_query.refresh()
         page = self.circles.get(key)
+        if page is None and not self.session.is_open:  # its page reads through the core
+            self.pages.setCurrentWidget(self.opening)
+            return
         if page is None:
             # A circle's page and its tabs' modules: ~40 ms of imports the start of a window
             # opening on My notes does without (bench/startup.py, docs/benchmarks.md).
@@ -226,6 +265,12 @@ class MainWindow(QMainWindow):
             page = self.circles[key] = QtCircle(self.session, key, item.data(NAME), self)
             self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
+
+    def _data_open(self) -> None:
+        """The session is open: a circle chosen while it was starting opens now."""
+        current = self.sidebar.currentItem()
+        if current is not None and self.pages.currentWidget() is self.opening:
+            self._page_chosen(current)
 
     # -- leaving a circle ---------------------------------------------------------------
     def _sidebar_menu(self, at: QPoint) -> None:
@@ -254,19 +299,21 @@ class MainWindow(QMainWindow):
         name = next((name for known, name in self.circle_names if known == space), None)
         if space is None or space == NOTES or name is None:
             return
+        from ui.dialogs import LeaveDialog
+
         box = self.leave_box = LeaveDialog(name, self)
         box.leave.clicked.connect(lambda: self._leave(space, name))
         box.open()
 
     def _leave(self, space: SpaceId, name: str) -> None:
-        commands = self.session.commands
+        session = self.session
 
         def left(_: object) -> None:
             self._drop_circle(space)
             self.statusBar().showMessage(self.tr("You left {name}.").format(name=name), 8000)
             self._circles_query.refresh()
 
-        self.session.run(lambda: commands.leave(space), left)
+        self.session.run(lambda: session.commands.leave(space), left)  # read once open
 
     def _drop_circle(self, space: SpaceId) -> None:
         for i in range(self.sidebar.count()):
@@ -291,6 +338,8 @@ class MainWindow(QMainWindow):
             return None
 
     async def _fetch_unread(self) -> tuple[int, dict[SpaceId, int], SpaceId | None]:
+        from app import unread
+
         looking, marks = self._looking, dict(self._marks)  # plain values: no Qt off the GUI thread
         now, counts = await unread.counts(self.session.commands, marks)
         return now, counts, looking
@@ -356,6 +405,8 @@ class MainWindow(QMainWindow):
         return next((circle for circle in self.circles.values() if circle is page), None)
 
     def new_circle(self) -> None:
+        from ui.dialogs import LineDialog
+
         dialog = LineDialog(
             self.tr("New circle"), self.tr("Name"), self.tr("e.g. Linear algebra, group B"), self
         )
@@ -363,14 +414,16 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _create(self, name: str) -> None:
-        commands = self.session.commands
-        self.session.run(lambda: commands.create_circle(name), self._created)
+        session = self.session
+        self.session.run(lambda: session.commands.create_circle(name), self._created)  # once open
 
     def _created(self, space: SpaceId) -> None:
         self._pending_open = space
         self._circles_query.refresh()
 
     def join_circle(self) -> None:
+        from ui.dialogs import LineDialog
+
         dialog = LineDialog(self.tr("Join a circle"), self.tr("Invite code"), "sc1.…", self)
         dialog.accepted.connect(lambda: self.join(dialog.value()))
         dialog.open()
@@ -415,6 +468,21 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         event.accept()
         emit(self.closed)
+
+
+def stored_marks(settings: QSettings) -> dict[bytes, int]:
+    """Every circle's mark of what was seen, as `MainWindow` keeps them (for `app.glance`)."""
+    marks = {}
+    settings.beginGroup("unread")
+    try:
+        for key in settings.childKeys():
+            try:
+                marks[bytes.fromhex(key)] = int(settings.value(key))  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                continue
+    finally:
+        settings.endGroup()
+    return marks
 
 
 def _stored_space(value: object) -> bytes | None:

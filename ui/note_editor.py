@@ -13,7 +13,6 @@ from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QWidget
 
-from app import notes
 from ui.live import LiveQuery
 from ui.session import Session
 
@@ -59,6 +58,8 @@ class QtNoteEditor(QPlainTextEdit):
         prefix = self._prefix
         if prefix is None:
             return None, []
+        from app import notes  # after the first paint (ui.launcher)
+
         return prefix, await notes.titled(self.session.commands, prefix, limit=20)
 
     def _show_titles(self, found: tuple[str | None, list[dict[str, Any]]]) -> None:

@@ -9,15 +9,15 @@ the session.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from app import notes
-from app.errors import CommandError
-from app.paging import Cursor, Page
 from ui.paged_list import PagedListModel
 from ui.session import Session
+
+if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
+    from app.paging import Cursor, Page
 
 
 class NoteListModel(PagedListModel):
@@ -26,9 +26,15 @@ class NoteListModel(PagedListModel):
         self.search = ""
 
     async def page(self, after: Cursor | None, limit: int) -> Page:
+        from app import notes
+
         return await notes.page(self.session.commands, after=after, limit=limit)
 
     async def first_rows(self, wanted: int) -> Page:
+        from app import notes
+        from app.errors import CommandError
+        from app.paging import Page
+
         query = self.search
         if query.strip():
             with contextlib.suppress(CommandError):  # no searchable word in it yet

@@ -8,9 +8,9 @@ Owns `QtNotes`. GUI thread.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import notes
-from sync.changes import Changes
 from sync.ids import SpaceId
 from ui.live import LiveQuery
 from ui.markdown import note_title, show_markdown
@@ -37,11 +35,19 @@ from ui.note_list import NoteListModel
 from ui.paged_list import QtPagedList
 from ui.session import Session
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+
+    from app.glance import Glance
+    from sync.changes import Changes
+
 ID = Qt.ItemDataRole.UserRole
 
 
 class QtNotes(QWidget):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, *, glance: Glance | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.space: SpaceId | None = None
@@ -118,12 +124,17 @@ class QtNotes(QWidget):
 
         self._note_query = LiveQuery(session, self._fetch_note, self._show_note)
         session.changed.connect(self._on_changes)
+        if glance is not None:  # the first page as the glance read it; the core reads it again
+            self.space = glance.notes_space
+            self.model.show_rows(glance.notes, glance.notes_after)
         self.model.refresh()
         session.run(self._fetch_space, self._got_space)
         self.new_item()
 
     # -- the list and search ---------------------------------------------------------
     async def _fetch_space(self) -> SpaceId | None:
+        from app import notes  # after the first paint (ui.launcher)
+
         return await notes.notes_space(self.session.commands, create=False)
 
     def _got_space(self, space: SpaceId | None) -> None:
@@ -138,7 +149,9 @@ class QtNotes(QWidget):
                 self._note_query.refresh()
 
     def _list_reset(self) -> None:
-        self.list.select_quietly(self.note.item_id.hex() if self.note is not None else None)
+        # the note being opened (a click made before the core was up, say), else the open one
+        wanted = self._opening or (self.note.item_id.hex() if self.note is not None else None)
+        self.list.select_quietly(wanted)
 
     def _search_changed(self, text: str) -> None:
         self.model.set_search(text)
@@ -156,6 +169,8 @@ class QtNotes(QWidget):
         typed = self._opening or (self.note.item_id.hex() if self.note is not None else None)
         if typed is None:
             return None
+        from app import notes
+
         row = await notes.find_note(self.session.commands, typed)
         return row, await notes.show(self.session.commands, row)
 
@@ -191,7 +206,7 @@ class QtNotes(QWidget):
 
             QDesktopServices.openUrl(url)
             return
-        commands, wanted = self.session.commands, title.strip()
+        session, wanted = self.session, title.strip()
 
         def follow(rows: list[dict[str, Any]]) -> None:
             match = next((row for row in rows if row["title"].strip().lower() == wanted.lower()), None)
@@ -201,7 +216,12 @@ class QtNotes(QWidget):
                 self.new_item()
                 self.title.setText(title)  # a link to a note not written yet: start it
 
-        self.session.run(lambda: notes.titled(commands, wanted, limit=50), follow)
+        async def work() -> list[dict[str, Any]]:
+            from app import notes
+
+            return await notes.titled(session.commands, wanted, limit=50)  # once open
+
+        self.session.run(work, follow)
 
     def new_item(self) -> None:
         self.note = None
@@ -213,11 +233,14 @@ class QtNotes(QWidget):
         self.title.setFocus()
 
     def save(self) -> None:
-        commands, note = self.session.commands, self.note
+        session, note = self.session, self.note
         title, text = self.title.text(), self.editor.toPlainText()
         tags = [tag for tag in self.tags.text().split(",") if tag.strip()]
 
         async def work() -> str:
+            from app import notes
+
+            commands = session.commands  # read when the work runs: the session is open then
             if note is None:
                 return (await notes.add(commands, title, text, tags)).hex()
             await notes.edit(commands, note, title=title, text=text, tags=tags)
@@ -238,12 +261,18 @@ class QtNotes(QWidget):
             self.share_menu.addAction(self.tr("You are in no circle yet")).setEnabled(False)
 
     def share(self, circle: SpaceId) -> None:
-        commands, note = self.session.commands, self.note
+        session, note = self.session, self.note
         if note is None:
             return
         window = self.window()
+
+        async def work() -> Any:
+            from app import notes
+
+            return await notes.share(session.commands, note, circle)
+
         self.session.run(
-            lambda: notes.share(commands, note, circle),
+            work,
             lambda _: (
                 window.statusBar().showMessage(self.tr("Shared to the circle's resources."), 5000)
                 if hasattr(window, "statusBar")

@@ -21,18 +21,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from app import helpdesk
-from app.helpdesk import HelpNews
-from sync.changes import Changes
 from sync.ids import SpaceId
 from sync.policy import Level
 from ui.live import LiveQuery
 from ui.qt_compat import emit
 from ui.session import Session
+
+if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
+    from app.helpdesk import HelpNews
+    from sync.changes import Changes
 
 SLACK_MS = 60_000  # a writer's clock may run this far behind mine
 SHOW_MS = 10_000
@@ -130,6 +132,8 @@ class QtNotifier(QObject):
             self.since[space] = self._now_ms()  # a circle new here: its history is not news
         query = self._queries.get(space)
         if query is None:
+            from app import helpdesk
+
             commands = lambda: self.session.commands  # noqa: E731 (the core may reopen)
             query = self._queries[space] = LiveQuery(
                 self.session,

@@ -5,20 +5,24 @@ to refresh. What My notes and the Discussion tab's threads are built on.
 Owns `PagedListModel` (subclasses say how to read a page, `app.paging.Page`, and how a
 row reads) and `QtPagedList` (its view). Pages are fetched through the session's `run`
 (never on the GUI thread); a refresh re-reads as many rows as are loaded, and a page that
-arrives after a refresh started is dropped. GUI thread.
+arrives after a refresh started is dropped; a refresh that reads the rows already shown
+(e.g. the core's first read after a first paint from `app.glance`) changes nothing on
+screen: no reset, the selection and the scroll position stay. GUI thread.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from app.paging import Cursor, Page
 from ui.live import LiveQuery
 from ui.qt_compat import emit
 from ui.session import Session
+
+if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
+    from app.paging import Cursor, Page
 
 ID = Qt.ItemDataRole.UserRole  # a row's id (hex)
 PAGE = 200
@@ -88,10 +92,20 @@ class PagedListModel(QAbstractListModel):
         return await self.first_rows(max(PAGE, len(self.rows)))
 
     def _reset(self, page: Page) -> None:
+        self.show_rows(page.rows, page.after, page.total)
+
+    def show_rows(self, rows: list[dict[str, Any]], after: Cursor | None, total: int | None = None) -> None:
+        """Show `rows` as the list's first rows (what a refresh read, or a first paint's)."""
+        if rows == self.rows:  # the same rows: nothing to redraw, nothing to lose
+            self.total = total
+            if not self.fetching:  # else the page being fetched continues these rows
+                self.after = after
+            emit(self.reset_done)  # re-read all the same
+            return
         self.generation += 1
-        self.beginResetModel()
-        self.rows, self.after, self.total = page.rows, page.after, page.total
         self.fetching = False
+        self.beginResetModel()
+        self.rows, self.after, self.total = rows, after, total
         self.endResetModel()
         emit(self.reset_done)
 

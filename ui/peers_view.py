@@ -8,7 +8,7 @@ on `peers_changed` and every second (states also move on timers). GUI thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs import LineDialog
 from ui.session import Session
 
 
@@ -88,6 +87,8 @@ class QtPeers(QWidget):
         self.message.setText(self.tr("Copied."))
 
     def ask_address(self) -> None:
+        from ui.dialogs import LineDialog  # not with the window: it opens without dialogs
+
         dialog = LineDialog(
             self.tr("Connect to address"),
             self.tr("Address"),
@@ -100,12 +101,14 @@ class QtPeers(QWidget):
 
     def dial(self, address: str) -> None:
         core = self.session.core
-        if core is None:
-            return
         if "/p2p/" not in address:
             self.message.setText(
                 self.tr("That is not a full address: it must end in /p2p/ and the peer's id.")
             )
+            return
+        if core is None:  # asked before the network was up: dial once it is
+            self.message.setText(self.tr("Connecting once the network is up…"))
+            self.session.online.connect(lambda: self.dial(address), Qt.ConnectionType.SingleShotConnection)
             return
         self.message.setText(self.tr("Connecting…"))
         self.session.run(

@@ -1,14 +1,18 @@
-"""The desktop client's non-Qt modules, imported before PySide6 is; and the import of
-the network stack after it, past PySide6's import hook.
+"""The desktop client's non-Qt modules: the few the first paint needs, imported before
+PySide6 is; trio and the app/sync modules after the first paint, and the network stack
+after that, both past PySide6's import hook.
 
 Once PySide6 is loaded, its import hook (`__feature__`) looks into every module imported
 after it: it reads the module's whole source file (`inspect.getsource`) to see whether
 it mentions PySide6, and the lines stay in `linecache` for the life of the process.
 
-- Importing trio and the app/sync modules first took ~120 ms off a ~650 ms start on the
-  startup bench's machine (median of five, `-X importtime` shows the hook).
-  `python -m ui` (and bench/startup.py's client) import this module first; forgetting a
-  module here costs only that module's share of the hook.
+- The first paint reads the data through `app.glance` (plain sqlite3): this module
+  imports it before PySide6. `python -m ui` (and bench/startup.py's client) import this
+  module first.
+- trio and the app/sync modules take longer to import than a bare PySide6 window takes
+  to start (bench/startup.py), so they come after the first paint:
+  `import_core_modules()`, on a thread of its own (`ui.runtime`), past the hook (it
+  took ~120 ms of a ~650 ms start when they came after PySide6 through it).
 - The network stack (py-libp2p and its dependencies: ~800 modules) can only come after
   the window is up. `past_qt_hook()` imports it without the hook reading a file:
   the hook's reads cost 18–21 MB of resident memory that never went back to the system
@@ -20,28 +24,35 @@ Imports only; no Qt.
 
 from __future__ import annotations
 
+import importlib
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import trio  # noqa: F401
+from app import glance  # noqa: F401  (the first paint's reads)
 
-# What the window needs to open on My notes; a circle's page and its modules (e.g.
-# app.discussion, app.resources) come when the first circle is opened (ui.main_window).
-from app import (  # noqa: F401
-    commands,
-    database,
-    helpdesk,
-    identity,
-    membership,
-    notes,
-    paging,
-    paths,
-    unread,
+#: What the window needs once the core is up, on My notes; a circle's page and its
+#: modules (e.g. app.discussion, app.resources) come when the first circle is opened
+#: (ui.main_window).
+CORE_MODULES = (
+    "trio",
+    "outcome",
+    "app.commands",
+    "app.database",
+    "app.errors",
+    "app.helpdesk",
+    "app.identity",
+    "app.membership",
+    "app.notes",
+    "app.paging",
+    "app.unread",
+    "sync.changes",
+    "sync.errors",
+    "ui.errors",
+    "ui.core_thread",
 )
-from sync import changes, ids, policy  # noqa: F401
 
 # What PySide6's hook (`shibokensupport.feature.feature_imported`, 6.7–6.12) records for
 # a module whose source does not mention PySide6: "ignore this module" in feature
@@ -70,6 +81,14 @@ def past_qt_hook() -> Iterator[None]:
         yield
     finally:
         sys.meta_path.remove(marker)
+
+
+def import_core_modules() -> None:
+    """Import `CORE_MODULES` past PySide6's hook (on any thread; the GUI thread's own
+    imports meanwhile are left to the hook)."""
+    with past_qt_hook():
+        for name in CORE_MODULES:
+            importlib.import_module(name)
 
 
 def _hook_table() -> dict[str, int] | None:

@@ -7,6 +7,14 @@ widgets (the work runs as a trio task; `on_done`/`on_error` run on the GUI threa
 caller quits Qt). Errors nobody handled are reported once through `failed`, worded for
 a person (`ui.errors.describe`); they never end the trio run.
 
+trio is not imported with this module: `start(main)` calls `main(runtime)` at once (so a
+main that paints before awaiting anything — `ui.launcher.run_desktop` — paints before
+trio and the app's modules are loaded), then imports them on a thread of its own
+(`ui.preload.import_core_modules`, past PySide6's import hook) once the loop has turned
+— or, if `main` called `hold_start()`, once it calls `release_start()` (after the first
+paint) — and only then starts the guest run with what `main` returned. Work spawned
+meanwhile waits for the run.
+
 The cores do not run here: `core_thread` (`ui.core_thread`, started on first use) is a
 second trio run on a thread of its own; `ui.session` hosts cores there, and the guest
 run closes it before it ends.
@@ -18,17 +26,21 @@ from __future__ import annotations
 
 import collections
 import logging
+import threading
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import trio
-from PySide6.QtCore import QMetaObject, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
-from ui.core_thread import CoreThread
 from ui.errors import attempt, describe
 from ui.qt_compat import emit
+
+if TYPE_CHECKING:  # imported once the window has painted (`start`)
+    import trio
+
+    from ui.core_thread import CoreThread
 
 log = logging.getLogger(__name__)
 
@@ -51,31 +63,75 @@ class Runtime(QObject):
         self._nurseries: list[trio.Nursery] = []
         self._early: list[tuple[Any, ...]] = []  # spawned before the root task was up
         self._core_thread: CoreThread | None = None
+        self._stop_asked = False  # before the guest run was up
+        self._held = False  # `hold_start()`: the run waits for `release_start()`
+        self._pending: Awaitable[None] | None = None  # main's result, until the run starts
         self.running = False
         self.error: BaseException | None = None
 
     # -- the guest run ---------------------------------------------------------------
     def start(self, main: Main) -> None:
-        """Start `main(runtime)` as trio's root task; when it returns the run ends."""
+        """Call `main(runtime)` now and run what it returns as trio's root task; when that
+        returns the run ends. The run itself starts once trio and the app's modules are
+        imported, on a thread, after the loop's first turn (the window's first paint)."""
         if self.running:
             raise RuntimeError("this runtime is already running")
         self.running = True
+        try:
+            self._pending = main(self)
+        except Exception as error:  # e.g. the first paint failed: the run ends before it began
+            log.error("The desktop could not start", exc_info=error)
+            self.running, self.error = False, error
+            QTimer.singleShot(0, lambda: emit(self.finished))  # once the caller's loop runs
+            return
+        if not self._held:
+            QTimer.singleShot(0, self.release_start)
+
+    def hold_start(self) -> None:
+        """From `main`'s synchronous part: start the run only on `release_start()`."""
+        self._held = True
+
+    def release_start(self) -> None:
+        """Import trio and the app's modules and start the run (once; later calls do
+        nothing). Not before the window's first paint: the import holds the GIL, and the
+        paint's model reads are Python calls that would each wait for it (up to 5 ms)."""
+        root, self._pending = self._pending, None
+        if root is None:
+            return
+
+        def work() -> None:
+            from ui.preload import import_core_modules
+
+            try:
+                import_core_modules()
+            finally:  # an import error surfaces in the guest run's own import below
+                self.post(lambda: self._start_guest_run(root))
+
+        threading.Thread(target=work, name="studycircle-imports", daemon=True).start()
+
+    def _start_guest_run(self, root: Awaitable[None]) -> None:
+        import trio
+
         trio.lowlevel.start_guest_run(
             self._root,
-            main,
+            root,
             run_sync_soon_threadsafe=self.post,
             done_callback=self._done,
             strict_exception_groups=True,
         )
 
-    async def _root(self, main: Main) -> None:
+    async def _root(self, root: Awaitable[None]) -> None:
+        import trio
+
         self._token = trio.lowlevel.current_trio_token()
         try:
             async with self.task_scope() as nursery:
                 for work, on_done, on_error in self._early:
                     nursery.start_soon(self._guarded, work, on_done, on_error)
                 self._early.clear()
-                await main(self)
+                if self._stop_asked:  # stopped before the run was up: end at once
+                    self.stop()
+                await root
                 self.stop()  # main is done: end the tasks it left behind too
         finally:
             core_thread, self._core_thread = self._core_thread, None
@@ -89,6 +145,8 @@ class Runtime(QObject):
         if self._core_thread is None:
             if not self.running:
                 raise RuntimeError("the runtime is not running")
+            from ui.core_thread import CoreThread
+
             self._core_thread = CoreThread(deliver=self._deliver, report=lambda text: emit(self.failed, text))
             self._core_thread.start()
         return self._core_thread
@@ -123,6 +181,7 @@ class Runtime(QObject):
     def stop(self) -> None:
         """Cancel every task (cores close in their `finally`); `finished` follows."""
         if self._token is None:
+            self._stop_asked = self.running  # the run is starting: it ends as soon as it is up
             return
         with _ignore_closed_run():
             self._token.run_sync_soon(self._cancel_all)
@@ -135,6 +194,8 @@ class Runtime(QObject):
     async def task_scope(self) -> AsyncIterator[trio.Nursery]:
         """A nursery that `stop()` cancels; pass it to `spawn` so the tasks end before it
         exits (e.g. inside a core's lifetime, so no query outlives the database)."""
+        import trio
+
         async with trio.open_nursery() as nursery:
             self._nurseries.append(nursery)
             try:
@@ -200,4 +261,6 @@ class _ignore_closed_run:
         return None
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> bool:
+        import trio  # the run exists, so trio was imported
+
         return kind is not None and issubclass(kind, trio.RunFinishedError | RuntimeError)

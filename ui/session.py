@@ -10,6 +10,10 @@ the GUI thread), opened in two steps so the window is usable before the network 
    over a second) and the full `app.core.Core` (host, sync service) opened on the same
    database; `core` is set and `online` emitted.
 
+Before step 1 the window may already be up, painted from `app.glance` (`ui.launcher`):
+the session is then `starting`, and work given to `run()` waits until the data is open,
+so a click or a keystroke made meanwhile is carried out, not dropped.
+
 `run()` is the one helper every view uses to start app work (queries and commands): the
 work runs on the core thread and its result, or its error worded once, comes back on the
 GUI thread. The core's one `Changes` stream (local writes and ops admitted from peers
@@ -31,24 +35,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import trio
 from PySide6.QtCore import QObject, Signal
 
-from app.clock import SystemClock
-from app.commands import Commands
-from app.database import Database
-from app.identity import Identity, load
-from app.paths import database_path
-from sync.changes import Changes
 from sync.ids import DeviceId
 from ui.preload import past_qt_hook
 from ui.qt_compat import emit
 from ui.runtime import Runtime
 
-if TYPE_CHECKING:  # the network stack is imported only once the window is up
+if TYPE_CHECKING:  # trio and the app come after the first paint, the network stack later
+    import trio
+
+    from app.commands import Commands
     from app.core import Core
+    from app.database import Database
+    from app.identity import Identity
     from app.launch import Network
     from app.sync_service import SyncSettings
+    from sync.changes import Changes
 
 STATUS_EVERY = 1.0  # s: "last sync" and session states also move on timers
 SESSION_MOVES_EVERY = 0.1  # s: at most ten `peers_changed` a second while sessions churn
@@ -93,6 +96,8 @@ class Session(QObject):
         self._local: Commands | None = None
         self._nursery: trio.Nursery | None = None  # the core thread's, for the views' work
         self._serving = False
+        self.starting = False  # opening (or about to): `run()` keeps work until it is open
+        self._waiting: list[tuple[Any, Any, Any]] = []  # work given to `run()` meanwhile
 
     # -- lifetime (GUI thread) ---------------------------------------------------------
     async def serve(
@@ -110,7 +115,16 @@ class Session(QObject):
 
         When this returns, the core thread has ended the views' work, closed the core
         (peers told) and then the database, in that order."""
-        self.identity = load(home)
+        import trio
+
+        from app.identity import load
+
+        self.starting = True
+        try:
+            self.identity = load(home)
+        except BaseException:
+            self._stop_starting()
+            raise
         options = _Options(home, network, sync_settings, local_only, verify_workers)
         core_thread = self.runtime.core_thread
         self._serving = True
@@ -122,6 +136,7 @@ class Session(QObject):
                     nursery.cancel_scope.cancel()
         finally:
             self._serving = False
+            self._stop_starting()
             self._nursery = None
             self._local = None
             self.core = None
@@ -134,7 +149,16 @@ class Session(QObject):
 
     def _opened(self, nursery: trio.Nursery, local: Commands) -> None:
         self._nursery, self._local = nursery, local
+        self.starting = False
+        waiting, self._waiting = self._waiting, []
+        for work, on_done, on_error in waiting:  # in the order they were given
+            self.run(work, on_done, on_error)
         emit(self.ready)
+
+    def _stop_starting(self) -> None:
+        """The session will not open (or has closed): work still waiting is dropped."""
+        self.starting = False
+        self._waiting = []
 
     def _came_online(self, core: Core, network: Network, status: NetworkStatus) -> None:
         self.core, self.network, self.network_status = core, network, status
@@ -151,6 +175,8 @@ class Session(QObject):
         """Live until cancelled, then close in order: a cancel from the GUI only starts
         the ending (`stopping`); the session itself runs shielded so that the views'
         work ends before the core closes, and the core before the database."""
+        import trio
+
         stopping = trio.Event()
         async with trio.open_nursery() as watcher:
             watcher.start_soon(_set_when_cancelled, stopping)
@@ -159,6 +185,13 @@ class Session(QObject):
             watcher.cancel_scope.cancel()
 
     async def _live(self, options: _Options, stopping: trio.Event) -> None:
+        import trio
+
+        from app.clock import SystemClock
+        from app.commands import Commands
+        from app.database import Database
+        from app.paths import database_path
+
         identity = self.identity
         assert identity is not None
         database = await trio.to_thread.run_sync(
@@ -201,8 +234,10 @@ class Session(QObject):
         options: _Options,
         release: trio.Event,
         *,
-        task_status: trio.TaskStatus[tuple[Core, Network]] = trio.TASK_STATUS_IGNORED,
+        task_status: trio.TaskStatus[tuple[Core, Network]],
     ) -> None:
+        import trio
+
         core_type, host_config = await trio.to_thread.run_sync(_import_network_stack)
         network = options.network
         if not hasattr(network, "open_host"):
@@ -223,6 +258,8 @@ class Session(QObject):
         self._gui(lambda: emit(self.changed, changes))
 
     async def _watch_peers(self, core: Core) -> None:
+        import trio
+
         while True:
             moved = False
             with trio.move_on_after(STATUS_EVERY):
@@ -264,8 +301,12 @@ class Session(QObject):
     ) -> bool:
         """Start app work (a query or a command) on this session's data: `work()` runs on
         the core thread; `on_done(result)` or `on_error(message)` on the GUI thread (without
-        `on_error`, the runtime's `failed` says it). False if the session is not open."""
+        `on_error`, the runtime's `failed` says it). While the session is `starting`, the
+        work waits until it is open. False if the session is not open (nor opening)."""
         if self._nursery is None:
+            if self.starting:
+                self._waiting.append((work, on_done, on_error))
+                return True
             return False
         # A result that arrives once the session has closed has nobody left to show it to.
         done = None if on_done is None else lambda value: on_done(value) if self._serving else None
@@ -285,6 +326,8 @@ def _network_status(core: Core) -> NetworkStatus:
 
 
 async def _set_when_cancelled(event: trio.Event) -> None:
+    import trio
+
     try:
         await trio.sleep_forever()
     finally:
@@ -300,6 +343,8 @@ async def _settled(database: Database, *, at_most: float = 5.0) -> None:
     """Wait until the views' first queries are answered: importing the network stack on
     another thread would hold the GIL against them (measured: it doubled the time to a
     populated window with 100,000 notes)."""
+    import trio
+
     with trio.move_on_after(at_most):
         quiet = 0
         while quiet < 3:  # idle for three looks in a row: the first wave of queries is done

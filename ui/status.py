@@ -8,12 +8,15 @@ Owns `QtSyncStatus`. GUI thread (reads the session's `network_status` snapshot).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-from sync.changes import Changes
 from ui.session import Session
+
+if TYPE_CHECKING:
+    from sync.changes import Changes
 
 
 class QtSyncStatus(QLabel):
@@ -38,7 +41,8 @@ class QtSyncStatus(QLabel):
     def update_text(self) -> None:
         status = self.session.network_status  # the core's objects belong to its thread
         if status is None:
-            self.setText(self.tr("Starting the network…") if self.session.is_open else self.tr("Offline"))
+            starting = self.session.is_open or self.session.starting
+            self.setText(self.tr("Starting the network…") if starting else self.tr("Offline"))
             return
         peers = len(status.connected)
         parts = [self.tr("%n peer(s) connected", "", peers)]

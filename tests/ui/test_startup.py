@@ -1,7 +1,10 @@
 """The desktop client's start: the window is usable (notes and circles listed) before the
-network is up, and says so; the network stack then comes in without PySide6's import
-hook reading its source files and without the libraries py-libp2p imports but our hosts
-never use (`ui.preload.past_qt_hook`, `p2p.deferred_imports`).
+network is up, and says so; its first paint comes from `app.glance` before trio and the
+app's modules are imported, the core's first reads then change nothing on screen, and
+what is done in the window meanwhile is carried out once the data is open; the network
+stack then comes in without PySide6's import hook reading its source files and without
+the libraries py-libp2p imports but our hosts never use (`ui.preload.past_qt_hook`,
+`p2p.deferred_imports`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import uuid
 from pathlib import Path
 
 import PySide6.QtCore  # noqa: F401  (its import hook is what these tests are about)
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from app import identity
@@ -106,6 +109,113 @@ def test_the_window_lists_notes_and_circles_before_the_network_is_up_and_says_it
     assert runtime.error is None
 
 
+def _launch(tmp_path: Path, windows: list[MainWindow], **options: object) -> Launch:
+    return Launch(
+        home=tmp_path / "ana",
+        network_for=lambda demo: MemoryHub(),
+        settings=QSettings(str(tmp_path / "ana.ini"), QSettings.Format.IniFormat),
+        sync_settings=FAST,
+        local_only=True,
+        verify_workers=0,
+        on_window=windows.append,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def _finish(qtbot: QtBot, runtime: Runtime, windows: list[MainWindow]) -> None:
+    if runtime.running:
+        with qtbot.waitSignal(runtime.finished, timeout=WAIT_MS):
+            if windows and windows[0].isVisible():
+                windows[0].close()
+            else:
+                runtime.stop()
+    assert runtime.error is None
+
+
+def test_the_first_paint_lists_what_the_core_then_lists_and_nothing_is_redrawn(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    make_home(tmp_path / "ana", notes=250)  # more than a page
+    windows: list[MainWindow] = []
+    first: dict[str, object] = {}
+    resets: list[str] = []
+
+    def painted(window: MainWindow) -> None:  # shown, before trio's run has started
+        windows.append(window)
+        first["open"] = window.session.is_open
+        first["sidebar"] = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+        first["notes"] = window.notes.list.texts()
+        first["ids"] = [row["note_id"] for row in window.notes.model.rows]
+        first["status"] = window.sync_status.text()
+        window.notes.model.modelReset.connect(lambda: resets.append("notes"))
+        window.sidebar.model().rowsInserted.connect(lambda *_: resets.append("sidebar"))
+        window.sidebar.model().rowsRemoved.connect(lambda *_: resets.append("sidebar"))
+
+    launch = _launch(tmp_path, windows)
+    launch.on_window = painted
+    runtime = Runtime()
+    runtime.start(lambda rt: run_desktop(rt, launch))
+    try:
+        assert windows, "the window was not painted before the runtime's loop ran"
+        window = windows[0]
+        assert first["open"] is False
+        assert first["sidebar"] == ["My notes", "Algebra"]
+        assert first["notes"][:2] == ["Note 249", "Note 248"] and len(first["notes"]) == 200  # type: ignore[index]
+        assert first["status"] == "Starting the network…"
+        # the core's own reads of the same lists, answered
+        qtbot.waitUntil(lambda: window.session.is_open, timeout=WAIT_MS)
+        model = window.notes.model
+        qtbot.waitUntil(
+            lambda: min(model._query.runs, window._circles_query.runs, window._unread_query.runs) > 0,
+            timeout=WAIT_MS,
+        )
+        assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == first["sidebar"]
+        assert window.notes.list.texts() == first["notes"]
+        assert [row["note_id"] for row in model.rows] == first["ids"]
+        assert resets == []  # the same rows: no reset, no flicker
+        window.notes.list.scrollToBottom()  # the next page continues where the glance's ended
+        qtbot.waitUntil(lambda: window.notes.list.count() == 250, timeout=WAIT_MS)
+        assert window.notes.list.texts()[-1] == "Note 0"
+    finally:
+        _finish(qtbot, runtime, windows)
+
+
+def test_work_done_in_the_window_before_the_core_is_up_is_carried_out(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    make_home(tmp_path / "ana", notes=3)
+    windows: list[MainWindow] = []
+    early: dict[str, object] = {}
+
+    def act(window: MainWindow) -> None:  # shown, before trio's run has started
+        windows.append(window)
+        early["open"] = window.session.is_open
+        notes = window.notes
+        notes.title.setText("Written early")
+        notes.editor.setPlainText("before the core was up")
+        qtbot.mouseClick(notes.save_button, Qt.MouseButton.LeftButton)
+        window.sidebar.setCurrentRow(1)  # and open the circle
+        early["page"] = window.pages.currentWidget()
+
+    launch = _launch(tmp_path, windows)
+    launch.on_window = act
+    runtime = Runtime()
+    runtime.start(lambda rt: run_desktop(rt, launch))
+    try:
+        window = windows[0]
+        assert early["open"] is False
+        assert early["page"] is window.opening  # says the circle opens once started
+        assert "starting" in window.opening.text()
+        qtbot.waitUntil(lambda: "Written early" in window.notes.list.texts(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: window.notes.title.text() == "Written early", timeout=WAIT_MS)
+        assert window.notes.editor.toPlainText() == "before the core was up"
+        assert window.notes.list.texts() == ["Written early", "Note 2", "Note 1", "Note 0"]
+        qtbot.waitUntil(lambda: type(window.pages.currentWidget()).__name__ == "QtCircle", timeout=WAIT_MS)
+        assert window.sidebar.currentRow() == 1
+    finally:
+        _finish(qtbot, runtime, windows)
+
+
 def test_modules_imported_past_the_qt_hook_are_not_read_into_linecache(
     tmp_path: Path, monkeypatch
 ) -> None:
@@ -128,7 +238,7 @@ CLIENT = """
 import json, linecache, sys
 from pathlib import Path
 import ui.preload
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from ui.launcher import Launch, run_desktop
 from ui.runtime import Runtime
@@ -139,6 +249,20 @@ app.setQuitOnLastWindowClosed(False)
 runtime = Runtime()
 runtime.finished.connect(app.quit)
 windows, seen = [], {}
+CORE = ("trio", "app.core", "app.commands", "app.database", "sync.replica", "nacl.public")
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and "painted_with" not in seen:
+            seen["painted_with"] = [m for m in CORE if m in sys.modules]
+        return False
+
+painting = FirstPaint()
+
+def shown(window):
+    windows.append(window)
+    seen["shown_with"] = [m for m in CORE if m in sys.modules]
+    window.notes.list.viewport().installEventFilter(painting)  # the rows' first paint
 
 def watch():
     window = windows[0] if windows else None
@@ -158,7 +282,7 @@ def watch():
 
 launch = Launch(
     home=home, settings=QSettings(str(home / "t.ini"), QSettings.Format.IniFormat),
-    local_only=True, verify_workers=0, on_window=windows.append,
+    local_only=True, verify_workers=0, on_window=shown,
 )
 runtime.start(lambda rt: run_desktop(rt, launch))
 QTimer.singleShot(0, watch)
@@ -167,7 +291,7 @@ sys.exit(1 if runtime.error else 0)
 """
 
 
-def test_a_client_start_paints_without_circle_pages_and_brings_the_network_up_lean(
+def test_a_client_start_paints_without_the_core_or_circle_pages_and_brings_the_network_up_lean(
     tmp_path: Path,
 ) -> None:
     make_home(tmp_path / "ana", notes=1)
@@ -183,6 +307,8 @@ def test_a_client_start_paints_without_circle_pages_and_brings_the_network_up_le
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen == {
+        "shown_with": [],  # the window was built and shown without trio, the core or the replica…
+        "painted_with": [],  # …and painted its rows without them
         "first_paint": [],  # neither a circle's page nor the first-run dialog was imported
         "libp2p_imported": True,
         "sources_read": [],  # PySide6's hook read none of the network stack's files
