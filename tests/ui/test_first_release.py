@@ -127,7 +127,7 @@ def test_a_help_request_from_asking_to_an_accepted_answer(
     qtbot.waitUntil(lambda: "resolved" in ana.helpdesk.list.texts()[0], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: ana.helpdesk.answers.item(0).text().startswith("✔"), timeout=WAIT_MS)
     assert "Accepted answer" in ana.helpdesk.detail.toPlainText()
-    assert ben.helpdesk.buttons["reopen"].isVisibleTo(ben.helpdesk)
+    qtbot.waitUntil(lambda: ben.helpdesk.buttons["reopen"].isVisibleTo(ben.helpdesk), timeout=WAIT_MS)
     ana.helpdesk.filter.setCurrentIndex(ana.helpdesk.filter.findData("open"))
     assert ana.helpdesk.list.count() == 0
     ana.helpdesk.filter.setCurrentIndex(ana.helpdesk.filter.findData("resolved"))
