@@ -152,7 +152,8 @@ def child_client(home: Path, page: str) -> None:
             return False
         current = window.pages.currentWidget()
         if page == "circle":
-            return current is not window.notes and current.discussion.threads.count() > 0
+            discussion = getattr(current, "discussion", None)  # a circle's page, not a placeholder
+            return discussion is not None and discussion.threads.count() > 0
         return current is window.notes and window.notes.list.model().rowCount() > 0
 
     began = time.monotonic()
