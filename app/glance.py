@@ -32,7 +32,6 @@ from sync.policy import MODERATOR
 
 PAGE = 200  # rows of My notes on the first paint: what `ui.paged_list` asks for first
 PERSONAL = "personal"  # app.personal.PERSONAL (not imported: it brings the replica)
-TRUE = b"\xc3"  # a canonical `true`: how the personal mark is stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +91,10 @@ def _read(db: sqlite3.Connection, *, name: str, me: DeviceId, marks: dict[bytes,
 
 def _is_my_personal(db: sqlite3.Connection, space: SpaceId, me: DeviceId) -> bool:
     """As `app.personal.personal_spaces`: marked personal, made by me, me its only member."""
+    from sync.wire.canonical import unpack_canonical
+
     mark = db.execute("SELECT value FROM settings WHERE space = ? AND key = ?", (space, PERSONAL)).fetchone()
-    if mark is None or bytes(mark[0]) != TRUE:
+    if mark is None or unpack_canonical(mark[0]) is not True:
         return False
     members = [row[0] for row in db.execute("SELECT device FROM members WHERE space = ?", (space,))]
     if members != [me]:

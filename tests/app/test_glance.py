@@ -93,6 +93,7 @@ async def test_the_glance_shows_what_the_core_then_lists(tmp_path: Path) -> None
     finally:
         database.close()
     assert seen is not None
+    assert glance.PERSONAL == PERSONAL  # the mark it looks for is the one app.personal sets
     assert (seen.name, seen.me) == ("Ben", me.key.device_id)
     assert seen.circles == circles == [(algebra, "Algebra")]  # not the circle he left…
     assert old not in seen.unread  # …nor a count for it
