@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 ENV_HOME = "STUDYCIRCLE_HOME"
 
 
@@ -17,6 +15,8 @@ def data_home(explicit: str | os.PathLike[str] | None = None) -> Path:
         return Path(explicit).expanduser()
     if os.environ.get(ENV_HOME):
         return Path(os.environ[ENV_HOME]).expanduser()
+    import platformdirs  # here, not above: the desktop's first paint needs only the paths
+
     return platformdirs.user_data_path("studycircle", appauthor=False)
 
 
