@@ -67,6 +67,13 @@ async def shoot(runtime: Runtime, out: Path, home: Path) -> None:
         await until(lambda: page.resources.list.count() >= 2 and page.chat.log.count() >= 2)
         await until(lambda: len(page.context.members) >= 3)
 
+        def classmates_level() -> bool:  # the demo's two classmates connected, no session running
+            status = window.session.network_status
+            return status is not None and len(status.connected) >= 2 and not status.sessions_running
+
+        await until(classmates_level)
+        window.sync_status.update_text()
+
         page.discussion.threads.setCurrentRow(page.discussion.threads.count() - 1)
         await until(lambda: page.discussion.replies.count() >= 1)
         page.tabs.setCurrentWidget(page.discussion)
