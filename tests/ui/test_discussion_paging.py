@@ -21,16 +21,21 @@ from ui.paged_list import PAGE
 from ui.session import Session
 
 
-def write_threads(desk: Desk, session: Session, space: SpaceId, titles: list[str]) -> list[str]:
-    """Threads written in this order in one transaction (each newer than the last)."""
+def write_titled(desk: Desk, session: Session, space: SpaceId, kind: str, titles: list[str]) -> list[str]:
+    """Items of `kind` (threads: "item.put", requests: "help.ask") written in this order in
+    one transaction (each newer than the last)."""
     commands = session.commands
-    batch = [("item.put", {"title": title, "text": f"About {title}.", "tags": []}) for title in titles]
+    batch = [(kind, {"title": title, "text": f"About {title}.", "tags": []}) for title in titles]
     ops, _ = desk.call(
         lambda: commands.write(
             writer.write_many, commands.replica, space, batch, now_ms=commands.clock.now_ms()
         )
     )
     return [op.op_id.hex() for op in ops]
+
+
+def write_threads(desk: Desk, session: Session, space: SpaceId, titles: list[str]) -> list[str]:
+    return write_titled(desk, session, space, "item.put", titles)
 
 
 def shown(qtbot: QtBot, circle: QtCircle) -> QtCircle:

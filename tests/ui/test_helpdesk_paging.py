@@ -12,11 +12,10 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from app import helpdesk
-from sync import writer
 from sync.ids import SpaceId
 from tests.ui.circles import circle_of, page
 from tests.ui.conftest import WAIT_MS, Desk
-from tests.ui.test_discussion_paging import shown
+from tests.ui.test_discussion_paging import shown, write_titled
 from ui.circle_view import QtCircle
 from ui.helpdesk_view import QtHelpDesk
 from ui.paged_list import PAGE
@@ -24,15 +23,7 @@ from ui.session import Session
 
 
 def ask_many(desk: Desk, session: Session, space: SpaceId, titles: list[str]) -> list[str]:
-    """Requests asked in this order in one transaction (each newer than the last)."""
-    commands = session.commands
-    batch = [("help.ask", {"title": title, "text": f"About {title}.", "tags": []}) for title in titles]
-    ops, _ = desk.call(
-        lambda: commands.write(
-            writer.write_many, commands.replica, space, batch, now_ms=commands.clock.now_ms()
-        )
-    )
-    return [op.op_id.hex() for op in ops]
+    return write_titled(desk, session, space, "help.ask", titles)
 
 
 def on_help_desk(qtbot: QtBot, circle: QtCircle) -> QtCircle:
