@@ -30,7 +30,7 @@ from sync.hlc import wall_ms
 from sync.ids import DeviceId, SpaceId
 from sync.policy import MODERATOR
 
-PAGE = 200  # rows of My notes on the first paint: what `ui.paged_list` asks for first
+PAGE = 200  # rows of a list's page: the first paint's, and each `ui.paged_list` reads
 PERSONAL = "personal"  # app.personal.PERSONAL (not imported: it brings the replica)
 
 

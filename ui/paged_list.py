@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
+from app.glance import PAGE  # the first paint's page is the lists' page
 from ui.live import LiveQuery
 from ui.qt_compat import emit
 from ui.session import Session
@@ -25,7 +26,6 @@ if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
     from app.paging import Cursor, Page
 
 ID = Qt.ItemDataRole.UserRole  # a row's id (hex)
-PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
 
 
