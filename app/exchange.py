@@ -43,13 +43,23 @@ async def _send_turn(database: Database, stream: FramedStream, reconciler: Recon
     message = await database.run(reconciler.generate_message)
     while message is not None:
         following: list[bytes | None] = []
+        failures: list[BaseException] = []
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(stream.send, message)
+            nursery.start_soon(_deliver, stream, message, failures)
             following.append(await database.run(reconciler.generate_message))
+        if failures:  # the stream failed: its own error, not a nursery's group of one
+            raise failures[0]
         sent += 1
         message = following[0]
     await stream.send(END_OF_TURN)
     return sent
+
+
+async def _deliver(stream: FramedStream, message: bytes, failures: list[BaseException]) -> None:
+    try:
+        await stream.send(message)
+    except Exception as error:  # surfaced by the caller, unwrapped, once the next is read
+        failures.append(error)
 
 
 async def _fetch_into(stream: FramedStream, arrived: list[bytes], failures: list[BaseException]) -> None:
