@@ -29,7 +29,7 @@ class PeerEventKind(enum.Enum):
 class PeerEvent:
     kind: PeerEventKind
     peer_id: PeerId
-    # Addresses learned with the event (discovery); empty otherwise.
+    # Addresses learned with the event (discovery), each ending /p2p/<peer id>; empty otherwise.
     addrs: tuple[str, ...] = ()
     # What the peer did, for MISBEHAVED and BANNED.
     reason: str = ""

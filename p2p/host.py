@@ -254,7 +254,11 @@ class Libp2pHost(HostCore):
         """A discovery source (mDNS, or the app) found `peer_id` at `addrs`; on trio's thread."""
         if self._closed or self.is_banned(peer_id):
             return
-        self._emit(PeerEventKind.DISCOVERED, peer_id, addrs=addrs)
+        # mDNS records carry no /p2p part; the event's addresses are dialable as they are
+        # (a session redials a dropped peer from them).
+        suffix = f"/p2p/{peer_id}"
+        dialable = tuple(address if "/p2p/" in address else address + suffix for address in addrs)
+        self._emit(PeerEventKind.DISCOVERED, peer_id, addrs=dialable)
         if self._config.dial_discovered and peer_id not in self._connected:
             try:
                 multiaddrs = [Multiaddr(address) for address in addrs]

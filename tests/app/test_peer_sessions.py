@@ -3,8 +3,9 @@
 Real cores on both networks (py-libp2p on 127.0.0.1 and the in-memory one): a dial goes
 discovered → dialing → handshake → syncing → idle on the dialer, and handshake →
 syncing → idle on the other side; a later sync trigger takes idle back through syncing;
-a dropped connection closes the session and the dialer redials as a new session; a
-failed dial is redialed; a peer that never proves membership is disconnected.
+a dropped connection closes the session and the dialer redials as a new session (also
+to a peer found by mDNS); a failed dial is redialed; a peer that never proves
+membership is disconnected.
 """
 
 from __future__ import annotations
@@ -123,6 +124,24 @@ async def test_a_dropped_connection_closes_the_session_and_the_dialer_redials(
             "a redial as a new session, in sync again",
         )
         assert path(session(ana, owner_peer))[:2] == [S.DISCOVERED, S.DIALING]
+
+
+async def test_a_peer_found_by_mdns_is_redialed_after_its_connection_drops(homes, changed: Changed) -> None:
+    network = Libp2pNetwork()  # mDNS is py-libp2p's; its records carry no /p2p part
+    async with AsyncExitStack() as stack:
+        owner, _ = await joined_pair(network, homes, changed, stack)
+        ana = await stack.enter_async_context(core_for(network, homes("ana"), changed))
+        owner_peer = owner.host.peer_id
+        record = owner.host.listen_addrs()[0].rsplit("/p2p/", 1)[0]
+        ana.host.note_discovered(owner_peer, (record,))  # what the mDNS bridge calls
+        await until(ana, lambda: ana.sync.peer_states().get(owner_peer) is S.IDLE, "first sync")
+        first = session(ana, owner_peer)
+        await ana.host.disconnect(owner_peer)
+        await until(
+            ana,
+            lambda: session(ana, owner_peer) is not first and ana.sync.peer_states()[owner_peer] is S.IDLE,
+            "a redial from the discovered address, in sync again",
+        )
 
 
 async def test_a_failed_dial_closes_the_session_and_is_retried(

@@ -40,7 +40,7 @@ async def test_a_discovery_from_another_thread_is_reported_and_dialed():
         assert (first.kind, first.peer_id, first.addrs) == (
             PeerEventKind.DISCOVERED,
             a.peer_id,
-            (a_address,),
+            (f"{a_address}/p2p/{a.peer_id}",),  # reported dialable: a redial needs the peer id
         )
         assert a.peer_id in b.connected_peers()
 
