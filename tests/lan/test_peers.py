@@ -55,14 +55,16 @@ def wait_for(
     """Re-check a state (each check runs CLI processes) until true or the deadline passes.
 
     Servers' output is drained on every round so that a chatty peer never blocks on a
-    full pipe.
+    full pipe. Prints how long the step took (pytest shows it beside a later failure).
     """
-    end = time.monotonic() + deadline
+    start = time.monotonic()
+    end = start + deadline
     while time.monotonic() < end:
         for server in servers:
             server.drain()
             assert server.process.poll() is None, f"{server.label} died: {server.describe()}"
         if condition():
+            print(f"{time.monotonic() - start:5.1f} s (of {deadline:g}): {what}")
             return
     raise AssertionError(
         f"not within {deadline:g} s: {what}\n" + "\n".join(server.describe() for server in servers)
@@ -97,9 +99,11 @@ def test_six_peers_find_each_other_by_mdns_converge_partition_and_heal(
         lab.spawn(i, [*CLI, "--home", str(homes[i]), "circle", "join", code, "--timeout", str(JOIN_DEADLINE)])
         for i in range(1, HOSTS)
     ]
+    started = time.monotonic()
     for index, process in enumerate(joiners, start=1):
         output, _ = process.communicate(timeout=JOIN_DEADLINE + 15)
         assert process.returncode == 0, f"peer{index} could not join: {output.decode()}"
+    print(f"{time.monotonic() - started:5.1f} s (of {JOIN_DEADLINE:g}): five joins by mDNS")
     for index in range(1, HOSTS):
         serve(index)
 
