@@ -197,7 +197,12 @@ class Libp2pHost(HostCore):
         # A dial the person asked for should not wait out py-libp2p's 60 s
         # negative cache of recently failed peers (network/swarm.py, _NegativePeerCache).
         self._swarm.unblock_peer(peer_info.peer_id)
-        self._libp2p.get_peerstore().add_addrs(peer_info.peer_id, peer_info.addrs, _ADDRESS_TTL)
+        # py-libp2p dials only the first TCP address its peerstore holds for the peer
+        # (network/swarm.py, MAX_ADDRS_PER_PEER): an address gone stale, kept ahead of
+        # the one given here, would fail this dial and every later one.
+        peerstore = self._libp2p.get_peerstore()
+        peerstore.clear_addrs(peer_info.peer_id)
+        peerstore.add_addrs(peer_info.peer_id, peer_info.addrs, _ADDRESS_TTL)
         with trio.move_on_after(self._config.dial_timeout):
             try:
                 await self._libp2p.connect(peer_info)

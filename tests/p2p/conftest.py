@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
@@ -25,6 +26,13 @@ DEADLINE = 15.0
 
 def device_seed(name: str) -> bytes:
     return hashlib.sha256(f"test device {name}".encode()).digest()
+
+
+def unused_port() -> int:
+    """A loopback TCP port nobody listens on (a peer's address gone stale)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def loopback_config(**streams: object) -> HostConfig:
