@@ -63,8 +63,13 @@ class PeerSessions:
 
     # -- discovery and dialing ---------------------------------------------------------
     def discovered(self, peer: PeerId, addresses: tuple[str, ...] | list[str]) -> None:
+        """Remember where `peer` can be dialed, the latest news first: a peer that
+        restarted listens on a new port, and its old one is refused from then on.
+        Loopback addresses go last (mDNS announces them too; they reach a peer on
+        this machine only)."""
+        fresh = sorted(dict.fromkeys(addresses), key=_is_loopback)
         known = self.addresses.setdefault(peer, [])
-        known.extend(address for address in addresses if address not in known)
+        known[:] = fresh + [address for address in known if address not in fresh]
         self._live(peer)
 
     def dialing(self, peer: PeerId, address: str) -> Actions:
@@ -156,3 +161,7 @@ class PeerSessions:
         for link in self._links.values():
             if not link.session.closed:
                 self._feed(link, SessionEvent.CLOSE)
+
+
+def _is_loopback(address: str) -> bool:
+    return address.startswith(("/ip4/127.", "/ip6/::1/"))

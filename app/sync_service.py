@@ -283,16 +283,26 @@ class SyncService:
     async def connect(self, address: str) -> PeerId:
         """Dial `address` (`/…/p2p/<peer id>`) through the peer's session: it is redialed
         with backoff if the dial fails or the connection later drops. Raises P2PError."""
-        peer = PeerId(address.rsplit("/p2p/", 1)[-1])
-        self.sessions.dialing(peer, address)
+        return await self._dial(PeerId(address.rsplit("/p2p/", 1)[-1]), [address])
+
+    async def _dial(self, peer: PeerId, addresses: list[str]) -> PeerId:
+        """One dial of `peer` by its session: each address in turn until one connects.
+        Raises the last address's P2PError once all have failed."""
+        self.sessions.dialing(peer, addresses[0])
         self._sessions_moved()
-        try:
-            connected = await self.host.connect(address)
-        except P2PError:
-            await self._perform(peer, self.sessions.dial_failed(peer))
-            raise
-        await self._perform(connected, self.sessions.connected(connected))
-        return connected
+        failure: P2PError | None = None
+        for address in addresses:
+            try:
+                connected = await self.host.connect(address)
+            except P2PError as error:
+                failure = error
+                continue
+            self.sessions.discovered(connected, [address])  # tried first next time
+            await self._perform(connected, self.sessions.connected(connected))
+            return connected
+        await self._perform(peer, self.sessions.dial_failed(peer))
+        assert failure is not None  # `addresses` is never empty
+        raise failure
 
     def _sessions_moved(self) -> None:
         self.sessions_changed.set()
@@ -340,10 +350,8 @@ class SyncService:
         addresses = self.sessions.addresses.get(peer)
         if not addresses:
             return
-        address = addresses.pop(0)
-        addresses.append(address)  # the next redial tries the next address
         try:
-            await self.connect(address)  # a failure schedules the next redial itself
+            await self._dial(peer, list(addresses))  # a failure schedules the next redial itself
         except P2PError as error:
             logger.info("Redial of %s failed: %s", short(peer), error)
 

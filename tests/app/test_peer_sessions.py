@@ -11,7 +11,6 @@ membership is disconnected.
 from __future__ import annotations
 
 import dataclasses
-import socket
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 
@@ -19,12 +18,14 @@ import pytest
 import trio
 
 from app.core import Core
+from app.peer_sessions import PeerSessions
 from p2p.errors import P2PError
 from p2p.host import Libp2pNetwork
 from p2p.identity import PeerId
 from p2p.interface import Network
 from p2p.session import PeerSession, SessionEvent, SessionState
 from tests.app.conftest import DEADLINE, FAST, Changed, core_for
+from tests.p2p.conftest import unused_port
 
 S, E = SessionState, SessionEvent
 
@@ -133,6 +134,9 @@ async def test_a_peer_found_by_mdns_is_redialed_after_its_connection_drops(homes
         ana = await stack.enter_async_context(core_for(network, homes("ana"), changed))
         owner_peer = owner.host.peer_id
         record = owner.host.listen_addrs()[0].rsplit("/p2p/", 1)[0]
+        # First announced by a process of the owner's device that has ended since (a
+        # `circle join`), then by the one serving now:
+        ana.host.note_discovered(owner_peer, (f"/ip4/127.0.0.1/tcp/{unused_port()}",))
         ana.host.note_discovered(owner_peer, (record,))  # what the mDNS bridge calls
         await until(ana, lambda: ana.sync.peer_states().get(owner_peer) is S.IDLE, "first sync")
         first = session(ana, owner_peer)
@@ -144,6 +148,18 @@ async def test_a_peer_found_by_mdns_is_redialed_after_its_connection_drops(homes
         )
 
 
+def test_the_latest_addresses_are_dialed_first_and_loopback_ones_last() -> None:
+    sessions, peer = PeerSessions(), PeerId("12D3KooWPeer")
+    sessions.discovered(peer, ["/ip4/10.0.0.2/tcp/4001/p2p/12D3KooWPeer"])
+    restarted = ["/ip4/127.0.0.1/tcp/4002/p2p/12D3KooWPeer", "/ip4/10.0.0.2/tcp/4002/p2p/12D3KooWPeer"]
+    sessions.discovered(peer, restarted)
+    assert sessions.addresses[peer] == [
+        "/ip4/10.0.0.2/tcp/4002/p2p/12D3KooWPeer",
+        "/ip4/127.0.0.1/tcp/4002/p2p/12D3KooWPeer",
+        "/ip4/10.0.0.2/tcp/4001/p2p/12D3KooWPeer",
+    ]
+
+
 async def test_a_failed_dial_closes_the_session_and_is_retried(
     network: Network, homes, changed: Changed
 ) -> None:
@@ -153,10 +169,7 @@ async def test_a_failed_dial_closes_the_session_and_is_retried(
     if isinstance(network, Libp2pNetwork):
         # A port nobody listens on: py-libp2p can still complete a handshake on a closed
         # host's listening socket for a moment, which would be a (short) connection.
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        address = f"/ip4/127.0.0.1/tcp/{port}/p2p/{gone_peer}"
+        address = f"/ip4/127.0.0.1/tcp/{unused_port()}/p2p/{gone_peer}"
     async with core_for(network, homes("ana"), changed) as ana:
         with pytest.raises(P2PError):
             await ana.sync.connect(address)
