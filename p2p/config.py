@@ -65,6 +65,9 @@ class HostConfig:
     mdns_service_type: str = "_p2p-studycircle._udp.local."
     dial_discovered: bool = True
     dial_timeout: float = 10.0
+    # A connection whose peer acknowledged nothing for this long is dropped (and the
+    # session redials); TCP alone would wait ~15 minutes (p2p/dead_peers.py).
+    silent_peer_timeout: float = 20.0
     streams: StreamLimits = field(default_factory=StreamLimits)
     gossip: GossipSettings = field(default_factory=GossipSettings)
     conduct: ConductPolicy = field(default_factory=ConductPolicy)

@@ -25,6 +25,7 @@ from multiaddr import Multiaddr
 
 from p2p.conduct import ConductLedger
 from p2p.config import HostConfig
+from p2p.dead_peers import bound_silence
 from p2p.delivery import GossipHandler, GossipValidator
 from p2p.errors import (
     AddressInvalid,
@@ -113,7 +114,7 @@ class _ConnectionWatcher(INotifee):
         self._host = host
 
     async def connected(self, network: INetwork, conn: INetConn) -> None:
-        self._host.connection_opened(PeerId(conn.muxed_conn.peer_id.to_base58()))
+        self._host.connection_opened(PeerId(conn.muxed_conn.peer_id.to_base58()), conn)
 
     async def disconnected(self, network: INetwork, conn: INetConn) -> None:
         self._host.connection_closed(PeerId(conn.muxed_conn.peer_id.to_base58()))
@@ -226,7 +227,8 @@ class Libp2pHost(HostCore):
             PeerId(peer.to_base58()) for peer, conns in self._swarm.connections.items() if conns
         )
 
-    def connection_opened(self, peer_id: PeerId) -> None:
+    def connection_opened(self, peer_id: PeerId, conn: INetConn) -> None:
+        bound_silence(conn, self._config.silent_peer_timeout)
         if self.is_banned(peer_id):
             self._nursery.start_soon(self._drop_peer, peer_id)
             return
