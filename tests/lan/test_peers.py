@@ -26,9 +26,10 @@ pytestmark = pytest.mark.lan
 HOSTS = 6
 JOIN_DEADLINE = 60.0  # a joiner finds the owner by mDNS and fetches the history
 CONVERGE_DEADLINE = 60.0  # all peers on one state hash after writes
-# After the partition heals: a session caught across the cut holds its (peer, circle)
-# pair until its 30 s read timeout (no second session runs beside it, either way), then
-# reconnection, the 20 s sync timer and the session itself.
+# After the partition heals: a connection across the cut was either dropped as silent
+# (after 20 s, p2p/dead_peers.py) and is redialed within the redial backoff (at most
+# 60 s), or it survived and resumes at TCP's next retransmission (sooner than the split
+# lasted); then a session, at once on connecting or by gossip or the 20 s sync timer.
 HEAL_DEADLINE = 120.0
 CLI = [sys.executable, "-m", "app.cli"]
 
