@@ -59,6 +59,9 @@ class SyncSettings:
     digest_interval: float = 5.0  # how often to announce what we hold
     reconcile_interval: float = 20.0  # timer: reconcile each space with one member peer, at random
     gossip_grace: float = 2.0  # a gap or a peer ahead: reconcile if gossip has not filled it by then
+    # A connected member heard nothing from in a space for this long (it gossips a digest
+    # every `digest_interval`) is reconciled with directly: gossip can miss one peer.
+    gossip_silence: float = 15.0
     connect_grace: float = 1.0  # on connecting, how long the larger peer id waits for the other's session
     handshake_timeout: float = 60.0  # connected this long with no accepted session: disconnect
     gossip: bool = True  # off only in tests that prove reconciliation alone suffices
@@ -87,6 +90,7 @@ class SyncService:
         self._serving: set[tuple[PeerId, SpaceId]] = set()  # sessions a peer opened with us
         self._served_at: dict[tuple[PeerId, SpaceId], float] = {}  # when it last opened one (trio clock)
         self._grace: set[tuple[PeerId, SpaceId]] = set()
+        self._heard_at: dict[tuple[PeerId, SpaceId], float] = {}  # its gossip or a session (trio clock)
         self._random = random.Random()
         self._inbox = GossipInbox(database, self._gossip_outcome)
         self._invites: dict[SpaceId, Invite] = {}
@@ -157,7 +161,9 @@ class SyncService:
     def _gossip_outcome(self, origin: PeerId, space: SpaceId, outcome: Outcome) -> None:
         if isinstance(outcome, str):
             self.host.penalise(origin, outcome)
-        elif isinstance(outcome, HeardDigest):
+            return
+        self._heard_at[(origin, space)] = trio.current_time()
+        if isinstance(outcome, HeardDigest):
             self.status.heard(origin, space, outcome)
             if should_pull(self.host.peer_id, origin, outcome):
                 self._after_grace(origin, space, outcome.theirs.op_count)
@@ -251,6 +257,29 @@ class SyncService:
                         self.schedule(self._random.choice(peers), space)
             if ticks * self.settings.digest_interval >= self.settings.reconcile_interval:
                 ticks = 0
+            await self._reconcile_silent_members()
+
+    async def _reconcile_silent_members(self) -> None:
+        """Reconcile with each connected member whose gossip in a space we have not heard
+        for `gossip_silence`. Its connection works, but gossipsub can leave one peer out
+        of every mesh (in py-libp2p, e.g. a device that reconnects moments after one of
+        its processes left); the random timer alone would reach it after minutes."""
+        if not self.settings.gossip:
+            return  # nothing to hear: the timer and the other triggers do it all
+        now = trio.current_time()
+        connected = self.host.connected_peers()
+        for space in list(self._watched):
+            silent = [
+                peer
+                for peer in connected
+                if now - self._heard_at.setdefault((peer, space), now) >= self.settings.gossip_silence
+            ]
+            if not silent:
+                continue
+            for peer in silent:
+                self._heard_at[(peer, space)] = now  # once per silence, member or not
+            for peer in set(silent) & set(await self.member_peers(space)):
+                self.schedule(peer, space)
 
     # -- peers -----------------------------------------------------------------------
     async def _peer_events(self, events: trio.MemoryReceiveChannel) -> None:  # type: ignore[type-arg]
@@ -262,14 +291,20 @@ class SyncService:
             elif event.kind is PeerEventKind.DISCONNECTED:
                 self.status.connected.discard(peer)
                 self.status.forget(peer)
+                self._forget_heard(peer)
                 await self._perform(peer, self.sessions.disconnected(peer))
             elif event.kind is PeerEventKind.BANNED:
                 self.status.connected.discard(peer)
                 self.status.forget(peer)
+                self._forget_heard(peer)
                 await self._perform(peer, self.sessions.misbehaved(peer))
             elif event.kind is PeerEventKind.DISCOVERED:
                 self.sessions.discovered(peer, event.addrs)
                 self._sessions_moved()
+
+    def _forget_heard(self, peer: PeerId) -> None:
+        for key in [key for key in self._heard_at if key[0] == peer]:
+            del self._heard_at[key]
 
     # -- peer sessions (p2p/session.py) -----------------------------------------------
     def peer_states(self) -> dict[PeerId, SessionState]:
@@ -492,6 +527,7 @@ class SyncService:
                 await self._drop(peer)
         self.status.sessions_done += 1
         self.status.last_sync_ms = self.clock.now_ms()
+        self._heard_at[(peer, space)] = trio.current_time()  # level with it now, gossip or not
         self.status.behind.pop((peer, space), None)  # a finished session leaves both sides level
         if report.ops_accepted:
             self._report(Changes(space, added=tuple(OpId(op_id) for op_id in report.added)))

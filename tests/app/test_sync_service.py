@@ -78,6 +78,27 @@ async def test_reconciliation_alone_brings_a_peer_without_gossip(
         assert "note 4" in await titles(deaf, space)
 
 
+async def test_a_member_whose_gossip_never_arrives_is_reconciled_with_after_a_silence(
+    homes, changed: Changed
+) -> None:
+    """Connected, but every gossip message between the two is lost (a peer gossipsub left
+    out of its mesh): new posts still cross, without waiting for the random timer."""
+    deaf_network = MemoryHub(rng=random.Random(5), gossip_drop_rate=1.0)
+    no_timer = SyncSettings(
+        poll_interval=0.05, digest_interval=0.2, reconcile_interval=3600.0, gossip_silence=1.0
+    )
+    async with core_for(deaf_network, homes("owner"), changed, settings=no_timer) as owner:
+        space = await owner.create_circle("Geology")
+        code = await owner.invite(space)
+        async with core_for(deaf_network, homes("eve"), changed, settings=no_timer) as eve:
+            await eve.join(code)
+            await changed.until(lambda: same_state([owner, eve], space))
+            await eve.post(space, "after joining")
+            await owner.post(space, "also after")
+            await changed.until(lambda: same_state([owner, eve], space), deadline=10.0)
+            assert {"after joining", "also after"} <= await titles(owner, space)
+
+
 async def test_a_restarted_peer_catches_up_from_its_data_directory(
     network: Network, homes, changed: Changed
 ) -> None:
