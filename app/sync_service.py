@@ -263,7 +263,7 @@ class SyncService:
         """Reconcile with each connected member whose gossip in a space we have not heard
         for `gossip_silence`. Its connection works, but gossipsub can leave one peer out
         of every mesh (in py-libp2p, e.g. a device that reconnects moments after one of
-        its processes left); the random timer alone would reach it after minutes."""
+        its processes left); the random timer alone took up to 36 s to reach it."""
         if not self.settings.gossip:
             return  # nothing to hear: the timer and the other triggers do it all
         now = trio.current_time()
