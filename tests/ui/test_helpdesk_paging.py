@@ -15,7 +15,7 @@ from app import helpdesk
 from sync.ids import SpaceId
 from tests.ui.circles import circle_of, page
 from tests.ui.conftest import WAIT_MS, Desk
-from tests.ui.test_discussion_paging import shown, write_titled
+from tests.ui.test_discussion_paging import scroll_to_the_end, shown, write_titled
 from ui.circle_view import QtCircle
 from ui.helpdesk_view import QtHelpDesk
 from ui.paged_list import PAGE
@@ -54,10 +54,7 @@ def test_a_large_help_desk_builds_a_page_of_rows_and_scrolling_reveals_more(qtbo
     assert ids(view) == asked[::-1][:PAGE]  # newest first
     assert view.list.texts()[0] == f"Request {2 * PAGE + 49}  ·  open  ·  0 answers  ·  ana"
 
-    view.list.scrollToBottom()
-    qtbot.waitUntil(lambda: view.list.count() == 2 * PAGE, timeout=WAIT_MS)
-    view.list.scrollToBottom()
-    qtbot.waitUntil(lambda: view.list.count() == 2 * PAGE + 50, timeout=WAIT_MS)
+    scroll_to_the_end(qtbot, view.list, 2 * PAGE + 50)
     assert ids(view) == asked[::-1]
     assert not view.model.canFetchMore(QModelIndex())
 
