@@ -6,13 +6,17 @@ the holder answers with the size (or a refusal and why), then the chunks in orde
 
 - Served: only to a peer whose device is a current member of the space (the check the
   sync service makes before serving ops, `access.may_serve`), only for a blob that a
-  live item of that space refers to, at most `max_serving` streams at once.
+  live item of that space refers to *and* that this device holds in that space (added
+  to it, or received from one of its members: `sync.blobs`), at most `max_serving`
+  streams at once. Bytes held for another circle are not served: the asker is told
+  this device does not have the file, as if the bytes were not here.
 - Fetched: after ops arrive from a peer (the sync service's listener), when a peer
-  connects, and on a timer, every blob a shared space's items refer to and this device
-  lacks is asked of the connected member devices, one at a time. The bytes are checked
-  against the blob's id and the 50 MiB bound before anything is stored; a peer that
-  sends malformed messages or the wrong bytes is penalised and banned, like one that
-  sends forged ops (its session then closes as misbehaving).
+  connects, and on a timer, every blob a shared space's items refer to and that space
+  does not hold is asked of the connected member devices, one at a time — only ever of
+  a current member of that space (a request names the circle and the file). The bytes
+  are checked against the blob's id and the 50 MiB bound before anything is stored; a
+  peer that sends malformed messages or the wrong bytes is penalised and banned, like
+  one that sends forged ops (its session then closes as misbehaving).
 
 Runs as trio tasks in the core's nursery; store calls go to the database worker.
 """
@@ -20,6 +24,7 @@ Runs as trio tasks in the core's nursery; store calls go to the database worker.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -167,13 +172,19 @@ class BlobService:
         lock = self._locks.setdefault(blob, trio.Lock())
         async with lock:
             try:
-                if await self.database.run(blobs.has, self.replica.db, blob):
+                if await self.database.run(blobs.held_in, self.replica.db, space, blob):
                     return True
+                if not await self.database.run(self._is_member, peer, space):
+                    # Asking names the circle and the file: a removed member or a
+                    # stranger is told neither, and nothing it sends is taken.
+                    logger.info("Not asking %s for a file: not a member of that circle", short(peer))
+                    return False
                 try:
                     chunks = await self._receive(peer, space, blob)
                     if chunks is None:
                         return False
-                    await self.database.run(blobs.put_chunks, self.replica.store, blob, chunks)
+                    put = functools.partial(blobs.put_chunks, self.replica.store, blob, chunks, space=space)
+                    await self.database.run(put)
                 except Rejected as error:
                     await self._misbehaving(peer, f"sent a bad file: {error}")
                     return False
@@ -256,9 +267,19 @@ class BlobService:
         if not blobs.referenced(self.replica.db, request.space, request.blob):
             return None, "no item of that circle refers to this file"
         size = blobs.size_of(self.replica.db, request.blob)
-        if size is None:
+        if size is None or not blobs.held_in(self.replica.db, request.space, request.blob):
+            # The same words whether the bytes are missing or held for another circle
+            # only: the asker learns nothing about other circles.
             return None, "this device does not have that file yet"
         return size, ""
+
+    def _is_member(self, peer: PeerId, space: SpaceId) -> bool:
+        """Is `peer`'s device a current member of `space` here? On the database worker."""
+        device = _device_of(peer)
+        self.replica.refresh()
+        if device is None or not self.replica.has_space(space):
+            return False
+        return access.is_member(self.replica, space, device)
 
 
 def _device_of(peer: PeerId) -> DeviceId | None:

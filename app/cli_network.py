@@ -30,7 +30,7 @@ def serving_addresses(home: Path) -> list[str]:
 
 async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
     total = 0
-    held = await core.database.run(blobs.count, core.database.replica.db)
+    held = await core.database.run(blobs.held_count, core.database.replica.db)
     with trio.move_on_after(args.timeout) as deadline:
         peer = await core.host.connect(args.connect)
         for space in await core.database.run(shared_spaces, core.database.replica):  # not My notes
@@ -42,7 +42,7 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
             f"Could not finish syncing with {args.connect} within {args.timeout:g} s"
             f" ({total} new ops kept); is the peer running and reachable?"
         )
-    files = await core.database.run(blobs.count, core.database.replica.db) - held
+    files = await core.database.run(blobs.held_count, core.database.replica.db) - held
     emit(
         args,
         {"peer_id": peer, "ops_received": total, "files_received": files},

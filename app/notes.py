@@ -11,11 +11,14 @@ The async functions run on trio; the `_underscored` ones on the database worker.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import trio
 
 from app import paging
 from app.commands import Commands
@@ -23,7 +26,7 @@ from app.errors import CommandError
 from app.lookup import resolve_prefix
 from app.paging import Cursor, Page
 from app.personal import NAME, PERSONAL, my_notes, shared_spaces
-from sync import fields, views, writer
+from sync import blobs, fields, views, writer
 from sync.crypto import NONCE_LEN, TAG_LEN
 from sync.hlc import wall_ms
 from sync.ids import HASH_LEN, OpId, SpaceId
@@ -258,10 +261,34 @@ async def share(commands: Commands, note: ItemRow, circle: SpaceId) -> OpId:
     }
     if files:
         body["files"] = files
-    op, _ = await commands.write(
-        writer.write, commands.replica, circle, "resource.add", body, now_ms=commands.clock.now_ms()
-    )
-    return op.op_id
+    return await _write_with_files(commands, "resource.add", body, source=space, target=circle)
+
+
+async def _write_with_files(
+    commands: Commands, kind: str, body: dict[str, Any], *, source: SpaceId, target: SpaceId
+) -> OpId:
+    """Write a copy of an item into `target`, its files held there as they were in `source`.
+
+    The person copies the files along, as if added anew: the files this device holds in
+    `source` become held (and served) in `target` too; any other file is wanted there like
+    one another member shared. Undone if the op is not written.
+    """
+    carried: list[bytes] = []
+    try:
+        for blob, _, _ in blobs.files_of(body):
+            carry = functools.partial(blobs.carry, commands.replica.store, blob, source=source, target=target)
+            if await commands.database.run(carry):
+                carried.append(blob)
+        op, _ = await commands.write(
+            writer.write, commands.replica, target, kind, body, now_ms=commands.clock.now_ms()
+        )
+        return op.op_id
+    except BaseException:
+        with trio.CancelScope(shield=True):
+            for blob in carried:
+                remove = functools.partial(blobs.remove, commands.replica.store, blob, space=target)
+                await commands.database.run(remove)
+        raise
 
 
 def _saved_title(found: CircleItem) -> str:
@@ -288,10 +315,7 @@ async def save(commands: Commands, typed: str) -> tuple[OpId, CircleItem]:
     draft = check_draft(_saved_title(found)[: fields.MAX_TITLE], text, item.tags)
     space = await _space(commands)
     body = draft.fields(source=(found.space, item.item_id), files=item.extra.get("files"))
-    op, _ = await commands.write(
-        writer.write, commands.replica, space, "note.put", body, now_ms=commands.clock.now_ms()
-    )
-    return op.op_id, found
+    return await _write_with_files(commands, "note.put", body, source=found.space, target=space), found
 
 
 # -- queries --------------------------------------------------------------------------------

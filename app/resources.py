@@ -2,13 +2,16 @@
 what the library holds (a shared note arrives here too, through `app.notes.share`), and
 save a resource's files into a folder.
 
-A file becomes a blob in this device's store before the op that names it is signed, so
-the author always has the bytes; other members' devices fetch them (`app.blob_service`).
+A file becomes a blob in this device's store, held in the circle, before the op that
+names it is signed, so the author always has the bytes to serve there; other members'
+devices fetch them (`app.blob_service`). A file counts as downloaded in a circle only
+if it is held in that circle (`sync.blobs.held_in`), not merely here for another one.
 The async functions run on trio; the `_underscored` ones on the database worker.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -55,12 +58,13 @@ async def add(
         fields["url"] = url
     check_lengths(fields)
     checked = [local_files.check(Path(path)) for path in files]
-    stored: list[bytes] = []  # blobs new on this device, removed again if the op is not written
+    stored: list[bytes] = []  # blobs new in the circle, removed again if the op is not written
     try:
         refs = []
         for local in checked:
             blob, chunks = await trio.to_thread.run_sync(local_files.read, local)
-            if await commands.database.run(blobs.put_chunks, commands.replica.store, blob, chunks):
+            put = functools.partial(blobs.put_chunks, commands.replica.store, blob, chunks, space=space)
+            if await commands.database.run(put):
                 stored.append(blob)
             refs.append([blob, local.name, local.size])
         if refs:
@@ -69,13 +73,14 @@ async def add(
     except BaseException:
         with trio.CancelScope(shield=True):
             for blob in stored:
-                await commands.database.run(blobs.remove, commands.replica.store, blob)
+                remove = functools.partial(blobs.remove, commands.replica.store, blob, space=space)
+                await commands.database.run(remove)
         raise
 
 
-def _files_of(replica: Replica, extra: dict[str, Any]) -> list[dict[str, Any]]:
+def _files_of(replica: Replica, space: SpaceId, extra: dict[str, Any]) -> list[dict[str, Any]]:
     return [
-        {"blob": blob.hex(), "name": name, "size": size, "downloaded": blobs.has(replica.db, blob)}
+        {"blob": blob.hex(), "name": name, "size": size, "downloaded": blobs.held_in(replica.db, space, blob)}
         for blob, name, size in blobs.files_of(extra)
     ]
 
@@ -91,9 +96,8 @@ def _page(replica: Replica, space: SpaceId, after: Cursor | None, limit: int) ->
         replica.db, space, where=RESOURCES, viewer_level=level, after=after, limit=limit
     )
     total = paging.count(replica.db, space, where=RESOURCES, viewer_level=level) if after is None else None
-    return Page(
-        [as_data(row, names) | {"files": _files_of(replica, row.extra)} for row in rows], next_page, total
-    )
+    listed = [as_data(row, names) | {"files": _files_of(replica, space, row.extra)} for row in rows]
+    return Page(listed, next_page, total)
 
 
 async def page(commands: Commands, space: SpaceId, *, after: Cursor | None = None, limit: int = -1) -> Page:
@@ -121,7 +125,7 @@ def _save(replica: Replica, found: Found, directory: Path) -> list[dict[str, Any
     refs = blobs.files_of(found.item.extra)
     if not refs:
         raise CommandError("This resource has no files (see `resource list` for its link or text).")
-    missing = [name for blob, name, _ in refs if not blobs.has(replica.db, blob)]
+    missing = [name for blob, name, _ in refs if not blobs.held_in(replica.db, found.space, blob)]
     if missing:
         raise CommandError(f"{', '.join(missing)}: {NOT_HERE}.")
     if directory.exists() and not directory.is_dir():

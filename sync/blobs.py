@@ -7,8 +7,13 @@ hash of the protocol. It is stored in chunks of `CHUNK_BYTES` (all full but the 
 whole or not at all, and only after its bytes were checked against its id and bound.
 
 Which blobs matter is a function of the valid ops: a space *refers to* a blob if one
-of its items that is neither deleted nor redacted lists it among its files. Only those
-are served to the space's members, and `wanted` lists those this device still lacks.
+of its items that is neither deleted nor redacted lists it among its files. Which blobs
+a space *holds* here is not: it is this device's record (`space_blobs`) of the files it
+added to that space or received from a member of it. A blob is served in a space only
+if the space both refers to it and holds it, and `wanted` lists what a space refers to
+but does not hold — even if the bytes are here for another space. Holding the bytes for
+circle A says nothing about circle B: a member of B who names A's file in B must not be
+sent it, so a device in both fetches it again from a member of B rather than serve it.
 
 Pure: no I/O besides the SQLite connection (or `Store`) it is given; runs on the
 thread that owns the store (the app's database worker).
@@ -71,19 +76,23 @@ def split(data: bytes) -> list[memoryview]:
     return [view[start : start + CHUNK_BYTES] for start in range(0, len(data), CHUNK_BYTES)]
 
 
-def put(store: Store, data: bytes) -> BlobId:
-    """Store `data` as a blob (a no-op if it is here already); returns its id."""
+def put(store: Store, data: bytes, *, space: SpaceId | None = None) -> BlobId:
+    """Store `data` as a blob held in `space` (a no-op if it is there already); its id."""
     chunks = split(data)
     blob = _hashed(chunks)
-    put_chunks(store, blob, chunks)
+    put_chunks(store, blob, chunks, space=space)
     return blob
 
 
-def put_chunks(store: Store, blob: bytes, chunks: Sequence[bytes | memoryview]) -> bool:
-    """Store the blob `blob` from its chunks, after checking them; True if it is new here.
+def put_chunks(
+    store: Store, blob: bytes, chunks: Sequence[bytes | memoryview], *, space: SpaceId | None = None
+) -> bool:
+    """Store the blob `blob` from its chunks, after checking them, as held in `space`.
 
-    Refused, with nothing stored: chunks not cut as stored (`Reason.MALFORMED`), more
-    than `MAX_FILE_BYTES` (`OVERSIZE`), or bytes whose hash is not `blob` (`BAD_BODY`).
+    True if it is new in `space` (with no space: if its bytes are new here; a blob held
+    in no space is served in none). Refused, with nothing stored: chunks not cut as
+    stored (`Reason.MALFORMED`), more than `MAX_FILE_BYTES` (`OVERSIZE`), or bytes whose
+    hash is not `blob` (`BAD_BODY`).
     """
     if len(blob) != HASH_LEN:
         raise Rejected(Reason.MALFORMED, "a blob id is 32 bytes")
@@ -104,13 +113,34 @@ def put_chunks(store: Store, blob: bytes, chunks: Sequence[bytes | memoryview]) 
                 "INSERT INTO blob_chunks (blob, idx, data) VALUES (?, ?, ?)",
                 ((blob, index, chunk) for index, chunk in enumerate(chunks)),
             )
+        if space is not None:
+            added = _hold(db, space, blob)
     return bool(added)
 
 
-def remove(store: Store, blob: bytes) -> bool:
-    """Delete a blob that no item of any space refers to (undoing a write that failed)."""
+def _hold(db: sqlite3.Connection, space: SpaceId, blob: bytes) -> int:
+    return db.execute("INSERT OR IGNORE INTO space_blobs (space, blob) VALUES (?, ?)", (space, blob)).rowcount
+
+
+def carry(store: Store, blob: bytes, *, source: SpaceId, target: SpaceId) -> bool:
+    """Hold in `target` a blob held in `source`, as when a person copies an item with its
+    files from one space into another; True if it is new in `target`."""
     with store.transaction() as db:
-        if _referring_items(db, None, blob):
+        return held_in(db, source, blob) and bool(_hold(db, target, blob))
+
+
+def remove(store: Store, blob: bytes, *, space: SpaceId | None = None) -> bool:
+    """Undo storing `blob` for a write that failed; True if its bytes were deleted.
+
+    It stops being held in `space` unless an item of `space` refers to it; its bytes are
+    deleted only once no space holds it and no item of any space refers to it.
+    """
+    with store.transaction() as db:
+        if space is not None and not _referring_items(db, space, blob):
+            db.execute("DELETE FROM space_blobs WHERE space = ? AND blob = ?", (space, blob))
+        if _referring_items(db, None, blob) or db.execute(
+            "SELECT 1 FROM space_blobs WHERE blob = ?", (blob,)
+        ).fetchone():
             return False
         db.execute("DELETE FROM blob_chunks WHERE blob = ?", (blob,))
         return db.execute("DELETE FROM blobs WHERE blob = ?", (blob,)).rowcount > 0
@@ -123,12 +153,24 @@ def size_of(db: sqlite3.Connection, blob: bytes) -> int | None:
 
 
 def has(db: sqlite3.Connection, blob: bytes) -> bool:
+    """Are the blob's bytes here (for any space)?"""
     return size_of(db, blob) is not None
+
+
+def held_in(db: sqlite3.Connection, space: SpaceId, blob: bytes) -> bool:
+    """Did this device add `blob` to `space` or receive it from a member of `space`?"""
+    row = db.execute("SELECT 1 FROM space_blobs WHERE space = ? AND blob = ?", (space, blob)).fetchone()
+    return row is not None
 
 
 def count(db: sqlite3.Connection) -> int:
     """How many blobs this device holds."""
     return int(db.execute("SELECT COUNT(*) FROM blobs").fetchone()[0])
+
+
+def held_count(db: sqlite3.Connection) -> int:
+    """How many (space, blob) this device holds: a file held in two spaces counts twice."""
+    return int(db.execute("SELECT COUNT(*) FROM space_blobs").fetchone()[0])
 
 
 def read_chunk(db: sqlite3.Connection, blob: bytes, index: int) -> bytes:
@@ -180,11 +222,17 @@ def referenced(db: sqlite3.Connection, space: SpaceId, blob: bytes) -> bool:
     return bool(_referring_items(db, space, blob))
 
 
+def servable(db: sqlite3.Connection, space: SpaceId, blob: bytes) -> bool:
+    """May `blob` be sent to a member of `space`: does the space refer to it and hold it?"""
+    return held_in(db, space, blob) and referenced(db, space, blob)
+
+
 def wanted(db: sqlite3.Connection, space: SpaceId) -> list[BlobId]:
-    """The blobs the space's live items refer to that are not here, in a stable order."""
+    """The blobs the space's live items refer to that it does not hold, in a stable order
+    (bytes here for another space only are still wanted: see the module docstring)."""
     missing: dict[bytes, None] = {}
     for _, _, files in _referring_items(db, space, None):
         for blob, _, _ in files:
-            if blob not in missing and not has(db, blob):
+            if blob not in missing and not held_in(db, space, blob):
                 missing[blob] = None
     return [BlobId(blob) for blob in missing]

@@ -4,6 +4,9 @@ A member's device ends up with a shared file's exact bytes with no command of it
 a non-member asking for it gets a refusal and no bytes; a peer that sends the wrong
 bytes is banned and nothing of them is stored; a blob no item of the circle refers to
 is not served, even to a member; `sync --connect` brings the files before it exits.
+Files are scoped to their circle: naming another circle's file gets nothing, a file
+added to two circles is served in both, and a removed member neither gets a file nor
+is asked for one.
 """
 
 from __future__ import annotations
@@ -20,14 +23,18 @@ import trio
 from app import resources
 from app.blob_service import BLOB_PROTOCOL
 from app.cli_network import cmd_sync
+from app.commands import Member
 from app.core import Core
+from app.items import write_content
 from p2p.errors import StreamClosed
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
 from p2p.host import Libp2pNetwork
-from p2p.identity import PeerId
+from p2p.identity import PeerId, public_key_of
 from p2p.interface import Network
 from sync import blobs
+from sync.access import is_member
+from sync.ids import DeviceId
 from sync.wire.blob import (
     BlobAnswer,
     BlobChunk,
@@ -195,3 +202,142 @@ async def test_sync_connect_brings_the_files_before_it_exits(
             await cmd_sync(args, ben)
             assert json.loads(capsys.readouterr().out)["files_received"] == 1
             assert await ben.database.run(stored, ben, blobs.blob_id(data)) == data
+
+
+# -- files are scoped to their circle ----------------------------------------------------------
+def held(core: Core, space: bytes, blob: bytes) -> bool:
+    return blobs.held_in(core.database.replica.db, space, blob)  # type: ignore[arg-type]
+
+
+def referenced(core: Core, space: bytes, blob: bytes) -> bool:
+    core.database.replica.refresh()
+    return blobs.referenced(core.database.replica.db, space, blob)  # type: ignore[arg-type]
+
+
+async def test_naming_another_circles_file_gets_nothing(homes, changed: Changed, tmp_path: Path) -> None:
+    """The cross-circle hash trick: Mal, a member of Chess only, names a file of Physics in
+    Chess; neither the owner (who added it to Physics) nor Ben (who received it there) sends
+    it, though both are in both circles and hold the bytes."""
+    network = Libp2pNetwork()
+    path, data = a_file(tmp_path, "exam-answers.pdf", 1_200_000)
+    blob = blobs.blob_id(data)
+    async with AsyncExitStack() as stack:
+        physics, owner, (ben,) = await circle_of(stack, network, homes, changed, "ben")
+        await resources.add(owner.commands, physics, title="Exam answers", files=[path])
+        await until_fetched(ben, blob)
+        chess = await owner.create_circle("Chess")
+        await ben.join(await owner.invite(chess))
+        mal = await stack.enter_async_context(core_for(network, homes("mal"), changed))
+        await mal.join(await owner.invite(chess))
+        # Mal knows the hash (from a circle it was removed from, a redacted resource, …).
+        fields = {"title": "Nice", "text": "", "tags": [], "files": [[blob, "x.pdf", len(data)]]}
+        await write_content(mal.commands, chess, "resource.add", fields)
+        await changed.until(lambda: owner.database.run(referenced, owner, chess, blob))
+        await changed.until(lambda: ben.database.run(referenced, ben, chess, blob))
+        for holder in (owner, ben):
+            answer, stream = await ask(mal, holder, chess, blob)
+            assert answer.size is None and answer.reason == "this device does not have that file yet"
+            async with stream:
+                pass
+        report = await mal.blobs.fetch_wanted(chess)
+        assert (report.fetched, report.missing) == (0, 1)
+        assert await mal.database.run(count, mal, "blobs") == 0
+        # In Chess the file is wanted, not downloaded, on the devices that hold it for Physics.
+        listed = await resources.listing(ben.commands, chess)
+        assert [file["downloaded"] for row in listed for file in row["files"]] == [False]
+        assert await ben.database.run(held, ben, physics, blob)
+        assert not await ben.database.run(held, ben, chess, blob)
+
+
+async def test_a_file_added_to_two_circles_is_served_in_both(homes, changed: Changed, tmp_path: Path) -> None:
+    """The legitimate case: the owner adds the same file to both circles. Ben, who received
+    it in Physics, fetches it again in Chess (from a member of Chess) and then serves it
+    there to Carol, a member of Chess only."""
+    network = Libp2pNetwork()
+    path, data = a_file(tmp_path, "syllabus.pdf", 300_000)
+    blob = blobs.blob_id(data)
+    async with AsyncExitStack() as stack:
+        physics, owner, (ben,) = await circle_of(stack, network, homes, changed, "ben")
+        chess = await owner.create_circle("Chess")
+        await ben.join(await owner.invite(chess))
+        carol = await stack.enter_async_context(core_for(network, homes("carol"), changed))
+        await carol.join(await owner.invite(chess))
+        await resources.add(owner.commands, physics, title="Syllabus", files=[path])
+        await until_fetched(ben, blob)
+        await resources.add(owner.commands, chess, title="Syllabus", files=[path])
+        await changed.until(lambda: ben.database.run(held, ben, chess, blob))
+        await changed.until(lambda: carol.database.run(held, carol, chess, blob))
+        assert await carol.database.run(stored, carol, blob) == data
+        for holder in (owner, ben):
+            answer, stream = await ask(carol, holder, chess, blob)
+            assert answer.size == len(data)
+            async with stream:
+                pass
+
+
+async def test_a_removed_member_asking_for_a_file_gets_nothing(
+    homes, changed: Changed, tmp_path: Path
+) -> None:
+    network = Libp2pNetwork()
+    path, data = a_file(tmp_path, "week5.pdf", 100_000)
+    blob = blobs.blob_id(data)
+    async with AsyncExitStack() as stack:
+        space, owner, (ben,) = await circle_of(stack, network, homes, changed, "ben")
+        await resources.add(owner.commands, space, title="Week 5", files=[path])
+        await until_fetched(ben, blob)
+        ben_device = DeviceId(public_key_of(ben.host.peer_id))
+        await owner.commands.remove(space, Member(ben_device, "ben", "member"))
+        answer, stream = await ask(ben, owner, space, blob)
+        assert answer.size is None and "members" in answer.reason
+        with pytest.raises(StreamClosed):
+            await stream.receive()
+
+
+def removed_from(core: Core, space: bytes, device: DeviceId) -> bool:
+    core.database.replica.refresh()
+    return not is_member(core.database.replica, space, device)  # type: ignore[arg-type]
+
+
+def recording_server(core: Core, asked: list[tuple[bytes, bytes]], serving: list[bool]):
+    """A blob handler that writes down every request and, once `serving[0]`, sends what it has."""
+
+    async def serve(peer: PeerId, stream: FramedStream) -> None:
+        request = decode_request(await stream.receive())
+        if not serving[0]:
+            await stream.send(encode_answer(BlobAnswer(None, "busy")))
+            return
+        asked.append((request.space, request.blob))
+        data = await core.database.run(stored, core, request.blob)
+        if data is None:
+            await stream.send(encode_answer(BlobAnswer(None, "no")))
+            return
+        await stream.send(encode_answer(BlobAnswer(len(data))))
+        for index, chunk in enumerate(blobs.split(data)):
+            await stream.send(encode_chunk(BlobChunk(index, bytes(chunk))))
+
+    return serve
+
+
+async def test_a_removed_member_is_not_asked_for_a_file(homes, changed: Changed, tmp_path: Path) -> None:
+    """The asker checks the holder too: Rex added a file, was removed before anyone got
+    it, and then offers it. Ben (as `sync --connect` to Rex does) asks it of Rex only: Rex
+    hears neither the circle nor the file, and nothing is taken from it."""
+    network = Libp2pNetwork()
+    path, data = a_file(tmp_path, "rex-notes.pdf", 150_000)
+    blob = blobs.blob_id(data)
+    asked: list[tuple[bytes, bytes]] = []
+    serving = [False]
+    async with AsyncExitStack() as stack:
+        space, owner, (rex, ben) = await circle_of(stack, network, homes, changed, "rex", "ben")
+        rex.host.set_stream_handler(BLOB_PROTOCOL, recording_server(rex, asked, serving))
+        await resources.add(rex.commands, space, title="Rex's notes", files=[path])
+        await changed.until(lambda: ben.database.run(referenced, ben, space, blob))
+        rex_device = DeviceId(public_key_of(rex.host.peer_id))
+        await owner.commands.remove(space, Member(rex_device, "rex", "member"))
+        await changed.until(lambda: ben.database.run(removed_from, ben, space, rex_device))
+        serving[0] = True
+        rex_peer = await ben.host.connect(rex.host.listen_addrs()[0])
+        report = await ben.blobs.fetch_wanted(space, peers=[rex_peer])
+        assert (report.fetched, report.missing) == (0, 1)
+        assert asked == []
+        assert await ben.database.run(count, ben, "blobs") == 0

@@ -12,17 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from app import identity, markdown_vault, notes
+from app import identity, markdown_vault, notes, resources
 from app.clock import SystemClock
 from app.commands import Commands
 from app.database import Database
 from app.errors import CommandError
+from app.items import write_content
 from app.markdown_vault import parse_note, render_note, split_front_matter, unique_names
 from app.paging import Page
 from app.paths import database_path
 from app.personal import my_notes, personal_spaces, shared_spaces
 from p2p.memory import MemoryHub
-from sync import access, views
+from sync import access, blobs, views
 from sync.fields import MAX_TEXT
 from tests.app.conftest import Changed, core_for
 
@@ -221,6 +222,31 @@ async def test_saving_a_circle_item_copies_it_into_my_notes_with_provenance(comm
     assert await titles(await notes.search(commands, "rayleigh")) == ["Why is the sky blue?"]
     with pytest.raises(CommandError, match="No circle item with id"):
         await notes.save(commands, saved.hex())  # a note of mine is not a circle item
+
+
+async def test_a_file_saved_into_my_notes_and_shared_on_goes_with_its_holding(
+    commands: Commands, tmp_path: Path
+) -> None:
+    """Files copied from one circle to another through My notes are held (so served) in
+    the next circle, as if added there; a file the first circle does not hold is not."""
+    physics, chess = await commands.create_circle("Physics"), await commands.create_circle("Chess")
+    (tmp_path / "slides.pdf").write_bytes(b"slides")
+    resource = await resources.add(commands, physics, title="Slides", files=[tmp_path / "slides.pdf"])
+    blob = blobs.blob_id(b"slides")
+    saved, _ = await notes.save(commands, resource.hex())
+    personal = my_notes(commands.replica)
+    assert personal is not None and blobs.held_in(commands.replica.db, personal, blob)
+    await notes.share(commands, await notes.find_note(commands, saved.hex()), chess)
+    assert blobs.servable(commands.replica.db, chess, blob)
+    # Another circle's file, named in Physics by someone else, is not carried along.
+    other = await commands.create_circle("Other")
+    (tmp_path / "other.pdf").write_bytes(b"other")
+    await resources.add(commands, other, title="Other", files=[tmp_path / "other.pdf"])
+    fields = {"title": "Named", "text": "", "tags": [], "files": [[blobs.blob_id(b"other"), "o.pdf", 5]]}
+    named = await write_content(commands, physics, "resource.add", fields)
+    copied, _ = await notes.save(commands, named.hex())
+    await notes.share(commands, await notes.find_note(commands, copied.hex()), chess)
+    assert blobs.wanted(commands.replica.db, chess) == [blobs.blob_id(b"other")]
 
 
 # -- Markdown -------------------------------------------------------------------------------

@@ -17,11 +17,11 @@ def run(room: Room, who: str, *argv: str):
     return room.cli(room.homes[who], *argv)
 
 
-def copy_blob(source: Path, target: Path, blob: bytes) -> None:
+def copy_blob(source: Path, target: Path, space: bytes, blob: bytes) -> None:
     """What the blob service does over the network, done between two data directories."""
     giver, taker = open_replica(source), open_replica(target)
     try:
-        blobs.put_chunks(taker.store, blob, list(blobs.read(giver.db, blob)))
+        blobs.put_chunks(taker.store, blob, list(blobs.read(giver.db, blob)), space=space)  # type: ignore[arg-type]
     finally:
         giver.store.close()
         taker.store.close()
@@ -92,7 +92,14 @@ def test_a_file_not_here_yet_says_so_and_writes_nothing(room: Room, tmp_path: Pa
     )
     assert "\n" not in line and not out.exists()
 
-    copy_blob(room.homes["ana"], room.homes["sue"], blobs.blob_id(b"exercise 1: ..."))
+    sue = open_replica(room.homes["sue"])  # the same bytes, held for another circle: not this one's
+    try:
+        blobs.put(sue.store, b"exercise 1: ...", space=bytes(32))  # type: ignore[arg-type]
+    finally:
+        sue.store.close()
+    run(room, "sue", "resource", "get", resource, str(out)).refused("sheet.txt", "not downloaded yet")
+    circle = bytes.fromhex(room.circle)
+    copy_blob(room.homes["ana"], room.homes["sue"], circle, blobs.blob_id(b"exercise 1: ..."))
     run(room, "sue", "resource", "get", resource, str(out)).ok()
     assert (out / "sheet.txt").read_bytes() == b"exercise 1: ..."
 
@@ -100,7 +107,7 @@ def test_a_file_not_here_yet_says_so_and_writes_nothing(room: Room, tmp_path: Pa
 def test_a_name_chosen_by_another_member_cannot_leave_the_folder(room: Room, tmp_path: Path) -> None:
     replica = open_replica(room.homes["sam"])
     try:
-        blob = blobs.put(replica.store, b"#!/bin/sh\n")
+        blob = blobs.put(replica.store, b"#!/bin/sh\n", space=bytes.fromhex(room.circle))  # type: ignore[arg-type]
         fields = {"title": "Tools", "text": "", "files": [[blob, "../../evil.sh", 10]]}
         op, _ = writer.write(
             replica, bytes.fromhex(room.circle), "resource.add", fields, now_ms=time.time_ns() // 10**6

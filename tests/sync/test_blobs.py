@@ -1,5 +1,6 @@
-"""Blobs in the store: ids, chunked storage that is whole or absent, and which blobs a
-space refers to (served) or lacks (wanted), as a function of its valid ops."""
+"""Blobs in the store: ids, chunked storage that is whole or absent, which blobs a space
+refers to, as a function of its valid ops, and which it holds here: only those it both
+refers to and holds are served, and those it refers to but does not hold are wanted."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sync.errors import Reason, Rejected
 from sync.ids import digest
 from sync.policy import Level
 from sync.replica import Replica
+from sync.store import Store
 from sync.wire.blob import CHUNK_BYTES
 from tests.sync.helpers import Circle, Clock, new_replica, seed
 
@@ -96,7 +98,9 @@ def test_wanted_and_referenced_follow_the_spaces_live_items() -> None:
     assert blobs.referenced(ben.db, space, blobs.blob_id(slides))
     assert not blobs.referenced(ben.db, space, blobs.blob_id(other))
 
-    blobs.put(ben.store, slides)
+    blobs.put(ben.store, slides)  # the bytes alone, held in no space: still wanted here
+    assert blobs.wanted(ben.db, space) == [blobs.blob_id(slides), blobs.blob_id(sheet)]
+    blobs.put(ben.store, slides, space=space)
     assert blobs.wanted(ben.db, space) == [blobs.blob_id(sheet)]
     assert blobs.wanted(circle.owner.db, space) == [blobs.blob_id(slides), blobs.blob_id(sheet)]
 
@@ -140,3 +144,65 @@ def test_remove_undoes_only_an_unreferenced_blob() -> None:
     assert blobs.has(circle.owner.db, blobs.blob_id(kept))
     assert not blobs.has(circle.owner.db, blobs.blob_id(loose))
     assert count(circle.owner, "blob_chunks") == 1
+
+
+def test_a_blob_is_served_only_in_the_spaces_that_hold_it() -> None:
+    """Bytes held for one circle are neither servable nor counted as downloaded in another
+    that names them: a member of the other circle could have named them on purpose."""
+    clock = Clock()
+    physics = Circle.create(clock)
+    chess = Circle.create(clock, owner=physics.owner, name="Chess")  # the owner is in both
+    answers = b"exam answers"
+    blob = blobs.put(physics.owner.store, answers, space=physics.space)
+    add_resource(physics, physics.owner, clock, ref(answers))
+    mal = chess.add("mal")
+    add_resource(chess, mal, clock, ref(answers, "x.pdf"))  # Mal knows the hash
+    owner = physics.owner
+    assert blobs.servable(owner.db, physics.space, blob)
+    assert blobs.referenced(owner.db, chess.space, blob) and not blobs.servable(owner.db, chess.space, blob)
+    assert blobs.wanted(owner.db, chess.space) == [blob]
+    # Received from a member of Chess (the bytes prove it held them): held there too.
+    assert blobs.put_chunks(owner.store, blob, blobs.split(answers), space=chess.space) is True
+    assert blobs.servable(owner.db, chess.space, blob) and blobs.wanted(owner.db, chess.space) == []
+    assert count(owner, "blobs") == 1 and blobs.held_count(owner.db) == 2
+
+
+def test_carry_holds_a_file_where_a_person_copies_it_and_remove_undoes_it() -> None:
+    clock = Clock()
+    physics = Circle.create(clock)
+    other = Circle.create(clock, owner=physics.owner, name="Chess").space
+    owner = physics.owner
+    kept, absent = b"slides", b"not held in physics"
+    blob = blobs.put(owner.store, kept, space=physics.space)
+    loose = blobs.put(owner.store, absent)
+    assert blobs.carry(owner.store, blob, source=physics.space, target=other) is True
+    assert blobs.carry(owner.store, blob, source=physics.space, target=other) is False  # already
+    assert blobs.carry(owner.store, loose, source=physics.space, target=other) is False
+    assert blobs.held_in(owner.db, other, blob) and not blobs.held_in(owner.db, other, loose)
+    # Undoing the copy keeps the bytes Physics holds; undoing the only holding deletes them.
+    assert blobs.remove(owner.store, blob, space=other) is False
+    assert not blobs.held_in(owner.db, other, blob) and blobs.held_in(owner.db, physics.space, blob)
+    assert blobs.remove(owner.store, blob, space=physics.space) is True
+    assert not blobs.has(owner.db, blob) and blobs.held_count(owner.db) == 0
+
+
+def test_the_schema_upgrade_holds_each_blob_in_the_spaces_that_name_it(tmp_path) -> None:
+    clock = Clock()
+    path = tmp_path / "replica.sqlite"
+    circle = Circle.create(clock, owner=new_replica("owner", path))
+    owner = circle.owner
+    named, loose = b"named", b"loose"
+    blobs.put(owner.store, named, space=circle.space)
+    blobs.put(owner.store, loose)
+    add_resource(circle, owner, clock, ref(named))
+    with owner.store.transaction() as db:  # back to the schema before the index
+        db.execute("DROP TABLE space_blobs")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute(f"PRAGMA user_version={version - 1}")
+    owner.store.close()
+    reopened = Store(path)
+    try:
+        rows = reopened.connection.execute("SELECT space, blob FROM space_blobs").fetchall()
+        assert rows == [(circle.space, blobs.blob_id(named))]
+    finally:
+        reopened.close()
