@@ -17,7 +17,7 @@ from sync.errors import Reason, Rejected
 from sync.ids import HASH_LEN, KEY_LEN, SIG_LEN, DeviceId, OpId, SpaceId
 from sync.wire.canonical import pack_flat, unpack_flat
 
-VERSION = 1
+VERSION = 2  # 2: bodies under subkeys of the epoch key (sync.crypto); 1 keyed both halves alike
 MAX_DEPS = 16
 MAX_KIND_LEN = 40
 MAX_HEADER_BYTES = 1024

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from sync import state, writer
-from sync.crypto import decrypt_body, encrypt_body
+from sync.crypto import NONCE_LEN, decrypt_body, encrypt_body, subkeys
 from sync.errors import Reason, Rejected
 from sync.frontier import all_envelopes
 from sync.op import UnverifiedOp
@@ -78,7 +81,7 @@ def test_changing_any_associated_data_field_makes_decryption_fail(field: str) ->
     plaintext = decrypt_body(key, header.associated_data(), op.body or b"")
     assert plaintext  # the untouched header decrypts
     changed = {
-        "version": 2,
+        "version": header.version + 1,
         "space": bytes(32),
         "author": device(circle.owner),
         "seq": header.seq + 1,
@@ -100,3 +103,24 @@ def test_encryption_is_deterministic_and_message_bound() -> None:
     assert encrypt_body(key, associated, b"one")[:12] != encrypt_body(key, associated, b"two")[:12]
     with pytest.raises(Rejected):
         decrypt_body(seed("other"), associated, encrypt_body(key, associated, b"one"))
+
+
+def test_the_nonce_and_the_cipher_never_share_a_key() -> None:
+    """The SIV halves are keyed apart: neither subkey is the epoch key nor the other, the
+    nonce is not the keyed BLAKE2b of the epoch key (op version 1's), and the body does
+    not open under ChaCha20-Poly1305 keyed with the epoch key itself."""
+    key, associated, plaintext = seed("space-key"), b"header fields", b"a body"
+    keys = subkeys(key)
+    assert len({key, keys.nonce_key, keys.aead_key}) == 3
+    assert all(len(subkey) == len(key) for subkey in (keys.nonce_key, keys.aead_key))
+    body = encrypt_body(key, associated, plaintext)
+    nonce, sealed = body[:NONCE_LEN], body[NONCE_LEN:]
+    reused = hashlib.blake2b(digest_size=NONCE_LEN, key=key, person=b"sc-body-nonce")
+    reused.update(len(associated).to_bytes(4, "big") + associated + plaintext)
+    assert nonce != reused.digest()
+    with pytest.raises(InvalidTag):
+        ChaCha20Poly1305(key).decrypt(nonce, sealed, associated)
+    assert ChaCha20Poly1305(keys.aead_key).decrypt(nonce, sealed, associated) == plaintext
+    mac = hashlib.blake2b(digest_size=NONCE_LEN, key=keys.nonce_key, person=b"sc-body-nonce")
+    mac.update(len(associated).to_bytes(4, "big") + associated + plaintext)
+    assert nonce == mac.digest()  # the documented construction, exactly
