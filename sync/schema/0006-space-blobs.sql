@@ -13,7 +13,17 @@ CREATE INDEX space_blobs_blob ON space_blobs (blob);
 
 -- Blobs already here are held in every space whose live items name them: the scoping
 -- starts with this schema, and what a device held before it cannot be told apart.
--- 'files' in msgpack (a5 66 69 6c 65 73) narrows the join to items that list files.
+-- A file reference in an item's msgpack `extra` is the array [bin8(32) blob, name, size],
+-- bytes 93 c4 20 then the blob id. Those three bytes never occur inside a string (c4 must
+-- be followed by a UTF-8 continuation byte); inside another hash they may, and then the
+-- 32 bytes after them name no blob here. Matches are walked one after another and looked
+-- up by key (100,000 items, 10,000 with files: 0.6 s; a join on instr took 6 s).
+WITH RECURSIVE refs (space, rest, blob) AS (
+    SELECT space, extra, NULL FROM items
+        WHERE extra IS NOT NULL AND deleted = 0 AND instr(extra, X'a566696c6573') > 0
+    UNION ALL
+    SELECT space, substr(rest, instr(rest, X'93c420') + 35), substr(rest, instr(rest, X'93c420') + 3, 32)
+        FROM refs WHERE instr(rest, X'93c420') > 0
+)
 INSERT OR IGNORE INTO space_blobs (space, blob)
-    SELECT items.space, blobs.blob FROM items JOIN blobs ON instr(items.extra, blobs.blob) > 0
-    WHERE items.extra IS NOT NULL AND items.deleted = 0 AND instr(items.extra, X'a566696c6573') > 0;
+    SELECT refs.space, refs.blob FROM refs JOIN blobs ON blobs.blob = refs.blob;
