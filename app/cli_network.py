@@ -54,11 +54,7 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
             f" ({total} new ops kept); is the peer running and reachable?"
         )
     if unsigned:
-        refusals.insert(
-            0,
-            f"Joining circle {short(min(unsigned), 12)} was interrupted before your join was signed;"
-            " run `studycircle circle join` with the invite code again",
-        )
+        refusals.insert(0, _unsigned_join_sentence(min(unsigned)))
     if refusals:  # one sentence a person can act on, not the session's exception
         others = f" ({total} new ops from the other circles kept)" if total else ""
         raise CommandError(f"{refusals[0]}{others}.")
@@ -81,6 +77,8 @@ async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
     listen = list(core.host.listen_addrs())
     (args.home_path / SERVING_FILE).write_text(json.dumps({"listen": listen}))
     print(json.dumps({"peer_id": core.host.peer_id, "listen": listen}), flush=True)
+    for space in sorted(await core.database.run(_unsigned_joins, core.database.replica)):
+        print(f"studycircle: {_unsigned_join_sentence(space)}.", file=sys.stderr, flush=True)
     if args.events:  # one line per batch of ops admitted from peers; time.time() when stored
         core.sync.add_listener(lambda changes: print(_event_line(changes), flush=True))
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
@@ -95,6 +93,13 @@ def _unsigned_joins(replica: Any) -> set[SpaceId]:
     replica.refresh()
     spaces = joining.joining_spaces(replica)
     return {space for space in spaces if joining.own_join_seq(replica, space) is None}
+
+
+def _unsigned_join_sentence(space: SpaceId) -> str:
+    return (
+        f"Joining circle {short(space, 12)} was interrupted before your join was signed;"
+        " run `studycircle circle join` with the invite code again"
+    )
 
 
 def _event_line(changes: Any) -> str:

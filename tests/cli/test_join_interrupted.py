@@ -139,7 +139,7 @@ def test_a_signed_join_killed_before_delivery_is_delivered_by_serve(tmp_path: Pa
         assert_joined(ana, tom, circle, address)
 
 
-def test_sync_finishes_a_signed_join_and_explains_an_unsigned_one(tmp_path: Path) -> None:
+def test_sync_finishes_a_signed_join_and_sync_or_serve_explain_an_unsigned_one(tmp_path: Path) -> None:
     ana, tom, circle = owner_with_circle(tmp_path)
     with serving(ana, *LISTEN) as address:
         signed = run_process(ana, "circle", "invite", circle, "--json").json()["code"]
@@ -151,10 +151,23 @@ def test_sync_finishes_a_signed_join_and_explains_an_unsigned_one(tmp_path: Path
         identity.create(sue, "Sue")
         unsigned = run_process(ana, "circle", "invite", circle, "--json").json()["code"]
         join_killed_at(sue, unsigned, "join.fetched")
-        run_process(sue, "sync", "--connect", address, "--timeout", "30").refused(
-            f"Joining circle {circle[:12]} was interrupted before your join was signed",
-            "run `studycircle circle join` with the invite code again",
+        sentence = (
+            f"Joining circle {circle[:12]} was interrupted before your join was signed;"
+            " run `studycircle circle join` with the invite code again."
         )
+        run_process(sue, "sync", "--connect", address, "--timeout", "30").refused(sentence)
+        serve = subprocess.Popen(
+            [*studycircle(), "--home", str(sue), "serve", *LISTEN],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "STUDYCIRCLE_LOG": "ERROR"},
+        )
+        try:
+            read_line(serve)  # listening
+            assert read_error_line(serve) == f"studycircle: {sentence}\n"
+        finally:
+            stop(serve, signal.SIGINT)
         assert run_process(sue, "circle", "join", unsigned, *LOOPBACK, "--json").json() == {
             "circle_id": circle
         }
