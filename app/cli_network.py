@@ -15,7 +15,8 @@ import trio
 from app.cli_base import CommandLine, Needs, emit
 from app.errors import CommandError
 from app.personal import shared_spaces
-from sync import blobs
+from sync import blobs, joining
+from sync.ids import SpaceId, short
 
 SERVING_FILE = "serving.json"
 
@@ -29,12 +30,22 @@ def serving_addresses(home: Path) -> list[str]:
 
 
 async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
+    from app.exchange import SessionRefused
+
     total = 0
+    refusals: list[str] = []
     held = await core.database.run(blobs.held_count, core.database.replica.db)
+    unsigned = await core.database.run(_unsigned_joins, core.database.replica)
     with trio.move_on_after(args.timeout) as deadline:
         peer = await core.host.connect(args.connect)
         for space in await core.database.run(shared_spaces, core.database.replica):  # not My notes
-            report = await core.sync.reconcile(peer, space)
+            if space in unsigned:
+                continue  # nothing of ours to deliver yet; said below
+            try:
+                report = await core.sync.reconcile(peer, space)
+            except SessionRefused as refused:
+                refusals.append(f"{peer} would not sync circle {short(space, 12)}: {refused}")
+                continue
             total += report.ops_accepted
             await core.blobs.fetch_wanted(space, peers=[peer])  # the files its items name, too
     if deadline.cancelled_caught:
@@ -42,6 +53,11 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
             f"Could not finish syncing with {args.connect} within {args.timeout:g} s"
             f" ({total} new ops kept); is the peer running and reachable?"
         )
+    if unsigned:
+        refusals.insert(0, _unsigned_join_sentence(min(unsigned)))
+    if refusals:  # one sentence a person can act on, not the session's exception
+        others = f" ({total} new ops from the other circles kept)" if total else ""
+        raise CommandError(f"{refusals[0]}{others}.")
     files = await core.database.run(blobs.held_count, core.database.replica.db) - held
     emit(
         args,
@@ -61,12 +77,29 @@ async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
     listen = list(core.host.listen_addrs())
     (args.home_path / SERVING_FILE).write_text(json.dumps({"listen": listen}))
     print(json.dumps({"peer_id": core.host.peer_id, "listen": listen}), flush=True)
+    for space in sorted(await core.database.run(_unsigned_joins, core.database.replica)):
+        print(f"studycircle: {_unsigned_join_sentence(space)}.", file=sys.stderr, flush=True)
     if args.events:  # one line per batch of ops admitted from peers; time.time() when stored
         core.sync.add_listener(lambda changes: print(_event_line(changes), flush=True))
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async for _ in signals:
             break
     (args.home_path / SERVING_FILE).unlink(missing_ok=True)
+
+
+def _unsigned_joins(replica: Any) -> set[SpaceId]:
+    """Circles an interrupted `circle join` fetched without signing the join: only that
+    command, with the invite code, can finish them."""
+    replica.refresh()
+    spaces = joining.joining_spaces(replica)
+    return {space for space in spaces if joining.own_join_seq(replica, space) is None}
+
+
+def _unsigned_join_sentence(space: SpaceId) -> str:
+    return (
+        f"Joining circle {short(space, 12)} was interrupted before your join was signed;"
+        " run `studycircle circle join` with the invite code again"
+    )
 
 
 def _event_line(changes: Any) -> str:

@@ -20,7 +20,7 @@ from app.errors import CommandError
 from app.identity import Identity
 from app.lookup import resolve_name_or_prefix, resolve_prefix
 from app.personal import shared_spaces
-from sync import writer
+from sync import joining, writer
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.frontier import frontier
@@ -211,8 +211,12 @@ def parse_invite(code: str, *, now_ms: int) -> Invite:
 
 
 def _members(replica: Replica, space: SpaceId) -> list[Any]:
+    """The members; this device only once a member holds its join (`sync.joining`)."""
     replica.refresh()
-    return members(replica.db, space)
+    rows = members(replica.db, space)
+    if joining.pending(replica, space) is None:
+        return rows
+    return [row for row in rows if row.device != replica.key.device_id]
 
 
 def circle_state(replica: Replica, space: SpaceId) -> CircleState:
@@ -229,9 +233,10 @@ def circle_state(replica: Replica, space: SpaceId) -> CircleState:
 def _circle_rows(replica: Replica, everything: bool) -> list[dict[str, Any]]:
     replica.refresh()
     rows = []
+    unconfirmed = joining.joining_spaces(replica)
     for space in shared_spaces(replica):
         level = writer.my_level(replica, space)
-        if level == Level.NONE and not everything:
+        if level == Level.NONE and not everything and space not in unconfirmed:
             continue
         found = replica.db.execute(
             "SELECT value FROM settings WHERE space = ? AND key = 'description'", (space,)
@@ -241,11 +246,17 @@ def _circle_rows(replica: Replica, everything: bool) -> list[dict[str, Any]]:
             {
                 "circle_id": space.hex(),
                 "name": replica.context(space).name,
-                "role": role_name(level) if level else "none (left or removed)",
+                "role": _role_shown(level, joining=space in unconfirmed),
                 "description": description if isinstance(description, str) else "",
             }
         )
     return rows
+
+
+def _role_shown(level: int, *, joining: bool) -> str:
+    if joining:  # no member holds our join yet: we are nobody's member (`circle join` again)
+        return "joining"
+    return role_name(level) if level else "none (left or removed)"
 
 
 def _circles(replica: Replica) -> list[tuple[SpaceId, str]]:

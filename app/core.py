@@ -11,7 +11,6 @@ Runs on the trio run that opened it (in the desktop client, the core thread's:
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,16 +25,18 @@ from app.database import Database
 from app.exchange import SessionRefused
 from app.identity import Identity, load
 from app.paths import database_path
+from app.pause_points import pause_at
 from app.sync_service import SyncService, SyncSettings
 from p2p.config import HostConfig
 from p2p.errors import P2PError
 from p2p.interface import Network, PeerHost
-from sync import writer
+from sync import joining, writer
 from sync.access import is_final_refusal
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.ids import OpId, SpaceId
 from sync.invite import Invite
+from sync.policy import Level
 
 
 class Core:
@@ -144,23 +145,31 @@ class Core:
         return await self.commands.state(space)
 
     async def join(self, code: str, *, timeout: float = 30.0) -> SpaceId:
-        """Join with an invite code: fetch the circle's history from the inviter, then sign our join.
+        """Join with an invite code: fetch the circle's history from the inviter, sign our
+        join, and deliver it until a member holds it (`sync.joining`).
 
-        A join that fails (used-up invite, inviter unreachable) leaves nothing behind on
-        a device that did not hold the circle before.
+        Interrupted at any step, the next run with the same code (or a newer one for the
+        same circle) finishes the job: it fetches what is missing, signs the join only if
+        it is not signed yet, and delivers it. A join that fails before it is signed
+        (used-up invite, inviter unreachable) leaves nothing behind on a device that did
+        not hold the circle before.
         """
         invite = parse_invite(code, now_ms=self.clock.now_ms())
         space = invite.token.space
         replica = self.database.replica
-        had_space = await self.database.run(replica.has_space, space)
-        joined = False
+        held, signed, was_joining = await self.database.run(_join_standing, replica, space)
+        if signed and not was_joining:
+            return space  # a member already (a rerun after the join was confirmed): nothing to do
+        had_space = held and not was_joining  # a circle an interrupted join fetched is not the device's
         try:
             await self.database.run(writer.accept_invite, replica, invite)
             self.sync.expect_invite(invite)
+            pause_at("join.accepted")
             with trio.move_on_after(timeout):
-                while not await self.database.run(_has_op, replica, space, invite.token.at):
-                    await self._fetch_from(invite)
-                try:
+                if not signed:
+                    while not await self.database.run(_has_op, replica, space, invite.token.at):
+                        await self._fetch_from(invite)
+                    pause_at("join.fetched")
                     await self._write(
                         writer.join,
                         replica,
@@ -168,19 +177,29 @@ class Core:
                         member_name=self.identity.name,
                         now_ms=self.clock.now_ms(),
                     )
-                    joined = True
-                    for peer in self.host.connected_peers():  # deliver the join, still showing the invite
-                        with contextlib.suppress(SessionRefused, P2PError, Rejected):
-                            await self.sync.reconcile(peer, space)
-                finally:
-                    self.sync.forget_invite(space)
+                    signed = True
+                    pause_at("join.signed")
+                while await self.database.run(joining.pending, replica, space) is not None:
+                    await self._fetch_from(invite)  # a member that takes the join confirms it
+                pause_at("join.confirmed")
+                if await self.database.run(writer.my_level, replica, space) == Level.NONE:
+                    raise CommandError(
+                        "A member received your join but did not accept it: the invite was used up"
+                        " or had expired by then; ask for a new one."
+                    )
                 return space
+            if signed:
+                raise CommandError(
+                    f"Your join is signed, but no member of the circle received it within {timeout:g} s;"
+                    " run this command again (or `studycircle sync`) when the inviter is online."
+                )
             raise CommandError(
                 "Could not reach the inviter to fetch the circle within "
                 f"{timeout:g} s; make sure they are online (`studycircle serve`) and try again."
             )
         finally:
-            if not joined and not had_space:
+            self.sync.forget_invite(space)
+            if not signed and not had_space:
                 with trio.CancelScope(shield=True):
                     await self.database.run(writer.abandon_invite, replica, space)
 
@@ -209,6 +228,14 @@ class Core:
         if not peers:  # nobody reachable yet: give discovery a moment
             with trio.move_on_after(1.0):
                 await self.sync.session_finished.wait()
+
+
+def _join_standing(replica: Any, space: SpaceId) -> tuple[bool, bool, bool]:
+    """(holds the space, has a valid join of its own there, is still joining it)."""
+    replica.refresh()
+    held = replica.has_space(space)
+    signed = held and writer.my_level(replica, space) > Level.NONE
+    return held, signed, joining.pending(replica, space) is not None
 
 
 def _has_op(replica: Any, space: SpaceId, op_id: bytes) -> bool:

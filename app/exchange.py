@@ -17,6 +17,7 @@ import trio
 from app.database import Database
 from p2p.framing import FramedStream
 from sync.errors import Reason, Rejected
+from sync.ids import DeviceId
 from sync.reconcile import Reconciler
 from sync.wire.gossip import Answer, Hello, decode_answer, encode_answer, encode_hello
 
@@ -34,6 +35,7 @@ class SessionReport:
     messages_received: int = 0
     ops_accepted: int = 0
     faults: int = 0
+    join_confirmed: bool = False  # the peer, a member, holds this device's join (sync.joining)
     added: list[bytes] = field(default_factory=list)
 
 
@@ -118,6 +120,7 @@ async def _turns(
         my_turn = not my_turn
     report.ops_accepted = reconciler.stats.ops_accepted
     report.faults = reconciler.stats.faults
+    report.join_confirmed = reconciler.stats.join_confirmed
     report.added = [op_id for result in reconciler.stats.results for op_id in result.changes.added]
     return report
 
@@ -128,24 +131,32 @@ async def initiate(
     hello: Hello,
     *,
     on_accepted: Callable[[], None] = lambda: None,
+    peer: DeviceId | None = None,
 ) -> SessionReport:
+    """`peer`: the responder's device, if known (it can then confirm our join)."""
     await stream.send(encode_hello(hello))
     answer = decode_answer(await stream.receive())
     if not answer.accepted:
         raise SessionRefused(answer.reason)
     on_accepted()
-    reconciler = Reconciler(database.replica, hello.space)
+    reconciler = Reconciler(database.replica, hello.space, peer=peer)
     return await _turns(database, stream, reconciler, first=True)
 
 
 async def respond(
-    database: Database, stream: FramedStream, hello: Hello, verdict: tuple[bool, str]
+    database: Database,
+    stream: FramedStream,
+    hello: Hello,
+    verdict: tuple[bool, str],
+    *,
+    peer: DeviceId | None = None,
 ) -> SessionReport:
+    """`peer`: the initiator's device, if known (it can then confirm our join)."""
     accepted, reason = verdict
     await stream.send(encode_answer(Answer(accepted, reason)))
     if not accepted:
         return SessionReport()
-    reconciler = Reconciler(database.replica, hello.space)
+    reconciler = Reconciler(database.replica, hello.space, peer=peer)
     return await _turns(database, stream, reconciler, first=False)
 
 

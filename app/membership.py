@@ -1,6 +1,8 @@
 """Which circles this device is a current member of. A device that left a circle, or was
 removed from it, keeps the history it holds (`circle list --all` still shows it), but the
-circle is no longer one of its own: the desktop's sidebar lists only current ones.
+circle is no longer one of its own: the desktop's sidebar lists only current ones. Nor
+is a circle whose join no member holds yet (`sync.joining`): the sync service delivers
+the join on its next contact with a member, and the circle appears then.
 
 `_current` runs on the database worker (`Database.run`).
 """
@@ -8,6 +10,7 @@ circle is no longer one of its own: the desktop's sidebar lists only current one
 from __future__ import annotations
 
 from app.commands import Commands
+from sync import joining
 from sync.ids import SpaceId
 from sync.replica import Replica
 
@@ -15,7 +18,7 @@ from sync.replica import Replica
 def _current(replica: Replica) -> set[SpaceId]:
     replica.refresh()
     rows = replica.db.execute("SELECT space FROM members WHERE device = ?", (replica.key.device_id,))
-    return {SpaceId(space) for (space,) in rows}
+    return {SpaceId(space) for (space,) in rows} - joining.joining_spaces(replica)
 
 
 async def current_circles(commands: Commands) -> set[SpaceId]:

@@ -39,7 +39,7 @@ from p2p.framing import FramedStream
 from p2p.identity import PeerId, public_key_of, short
 from p2p.interface import PeerHost
 from p2p.session import PeerSession, SessionAction, SessionState
-from sync import access
+from sync import access, joining
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.ids import DeviceId, OpId, SpaceId
@@ -450,8 +450,7 @@ class SyncService:
 
     async def reconcile(self, peer: PeerId, space: SpaceId) -> exchange.SessionReport:
         """One session with `peer` for `space`, as the initiator."""
-        invite = self._invites.get(space)
-        hello = Hello(space, invite.token_bytes, invite.signature) if invite else Hello(space)
+        hello = await self._hello(space)
         self.status.sessions_running += 1
         link, actions = self.sessions.reconcile_started(peer)
         await self._perform(peer, actions)
@@ -460,7 +459,11 @@ class SyncService:
             stream = await self.host.open_stream(peer, RECONCILE_PROTOCOL)
             async with stream:
                 report = await exchange.initiate(
-                    self.database, stream, hello, on_accepted=lambda: self._accepted(peer, link)
+                    self.database,
+                    stream,
+                    hello,
+                    on_accepted=lambda: self._accepted(peer, link),
+                    peer=_device_of(peer),
                 )
         except Rejected as error:
             await self._misbehaved(peer, error)
@@ -473,6 +476,15 @@ class SyncService:
             await self._perform(peer, self.sessions.reconcile_ended(peer, link, failed=failed))
         await self._after_session(peer, space, report)
         return report
+
+    async def _hello(self, space: SpaceId) -> Hello:
+        """Ask for `space`, presenting our invite while no member holds our join: the one
+        being joined with now, else the one an earlier, interrupted join recorded."""
+        invite = self._invites.get(space)
+        if invite is not None:
+            return Hello(space, invite.token_bytes, invite.signature)
+        pending = await self.database.run(joining.pending, self.replica, space)
+        return Hello(space, pending.token, pending.token_signature) if pending else Hello(space)
 
     def _accepted(self, peer: PeerId, link: Link) -> None:
         # HANDSHAKE_OK asks only for START_SYNC, and this reconciliation is that sync.
@@ -506,7 +518,7 @@ class SyncService:
             self._serving.add(pair)
             self._served_at[pair] = trio.current_time()
             try:
-                report = await exchange.respond(self.database, stream, hello, verdict)
+                report = await exchange.respond(self.database, stream, hello, verdict, peer=device)
             finally:
                 self._serving.discard(pair)
             await self._after_session(peer, hello.space, report)
@@ -529,8 +541,9 @@ class SyncService:
         self.status.last_sync_ms = self.clock.now_ms()
         self._heard_at[(peer, space)] = trio.current_time()  # level with it now, gossip or not
         self.status.behind.pop((peer, space), None)  # a finished session leaves both sides level
-        if report.ops_accepted:
-            self._report(Changes(space, added=tuple(OpId(op_id) for op_id in report.added)))
+        if report.ops_accepted or report.join_confirmed:  # a confirmed join makes us a member to show
+            added = tuple(OpId(op_id) for op_id in report.added)
+            self._report(Changes(space, added=added, members=report.join_confirmed))
         self.session_finished.set()
         self.session_finished = trio.Event()
 

@@ -2,7 +2,8 @@
 
 - `may_serve`: a peer is served a space's ops only if its device is a current member,
   or if it presents an invite token for that space that a current member signed, that
-  has not expired (by the caller's clock) and has uses left.
+  has not expired (by the caller's clock) and has uses left — and never by a device
+  that is itself still joining the space (`sync.joining`).
 - Gossip for a space is sealed under a key derived from the newest epoch key, so a
   stranger subscribed to the topic sees neither bodies nor headers; receivers try the
   keys of their ring. The topic name is derived from the space id, which it does not
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 
+from sync import joining
 from sync.crypto import decrypt_body, encrypt_body
 from sync.errors import Rejected
 from sync.frontier import frontier
@@ -57,6 +59,8 @@ def may_serve(replica: Replica, hello: Hello, device: DeviceId, *, now_ms: int) 
         return False, "this peer is not in that circle"
     if is_member(replica, hello.space, device):
         return True, ""
+    if joining.pending(replica, hello.space) is not None:  # no member knows us: we admit no one
+        return False, "this peer has not finished joining that circle"
     if hello.token is None or hello.token_signature is None:
         return False, "only members of the circle are served its history"
     try:

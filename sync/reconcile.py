@@ -7,12 +7,16 @@ heads disagree in a way that shows a fork, so fork proofs reach everyone — plu
 chain segments behind the ops the other says it needs. Ops leave in chunks of at most
 `max_chunk` bytes. The session is finished when neither side has anything to say.
 The caller moves the bytes and counts exchanges; nothing here does I/O.
+
+Given the peer's device (`peer`), a session also confirms this device's own join in
+progress once the peer, a member, lists the join in its frontier (`sync.joining`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sync import joining
 from sync.errors import Reason, Rejected
 from sync.frontier import (
     Frontier,
@@ -39,13 +43,17 @@ class SessionStats:
     ops_sent: int = 0
     ops_accepted: int = 0
     faults: int = 0
+    join_confirmed: bool = False  # a member showed it holds this device's join in progress
     results: list[IngestResult] = field(default_factory=list)
 
 
 class Reconciler:
-    def __init__(self, replica: Replica, space: SpaceId, *, max_chunk: int = MAX_CHUNK) -> None:
+    def __init__(
+        self, replica: Replica, space: SpaceId, *, max_chunk: int = MAX_CHUNK, peer: DeviceId | None = None
+    ) -> None:
         self.replica = replica
         self.space = space
+        self.peer = peer
         self.max_chunk = max_chunk
         self.stats = SessionStats()
         self._last_sent: tuple[object, ...] | None = None
@@ -108,7 +116,16 @@ class Reconciler:
             self.stats.ops_accepted += result.accepted
             self.stats.faults += result.faults
         else:
+            self._confirm_join(message)
             self._plan(message)
+
+    def _confirm_join(self, theirs: FrontierMessage) -> None:
+        if self.peer is None:
+            return
+        me = self.replica.key.device_id
+        held = [(seq, head) for author, seq, head in theirs.heads if author == me]
+        if held and joining.confirm_if_held(self.replica, self.space, self.peer, held):
+            self.stats.join_confirmed = True
 
     def _plan(self, theirs: FrontierMessage) -> None:
         their_heads: Frontier = {}

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from sync import joining
 from sync.changes import Changes
 from sync.errors import Reason, Rejected
 from sync.explain import explain
@@ -268,7 +269,8 @@ def invite(
 
 
 def accept_invite(replica: Replica, invite: Invite) -> None:
-    """Take a space's keys from an invite, so its ops can be received and read."""
+    """Take a space's keys from an invite, so its ops can be received and read, and note
+    in the same transaction that this device is joining it (`sync.joining`)."""
     space = invite.token.space
     with replica.store.transaction():
         db = replica.db
@@ -277,6 +279,7 @@ def accept_invite(replica: Replica, invite: Invite) -> None:
             "INSERT OR IGNORE INTO keyring (space, ref, key) VALUES (?, ?, ?)",
             [(space, ref, key) for ref, key in invite.keyring],
         )
+        joining.record(replica, invite)
     replica.forget(space)
 
 

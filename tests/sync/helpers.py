@@ -43,7 +43,7 @@ def new_replica(label: str | int, path: Path | str = ":memory:") -> Replica:
 
 def reconcile(a: Replica, b: Replica, space: SpaceId, *, max_rounds: int = 10_000) -> int:
     """Run one reconciliation session between two replicas; returns messages exchanged."""
-    left, right = Reconciler(a, space), Reconciler(b, space)
+    left, right = Reconciler(a, space, peer=b.key.device_id), Reconciler(b, space, peer=a.key.device_id)
     messages = 0
     for _ in range(max_rounds):
         progressed = False
