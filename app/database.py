@@ -2,7 +2,8 @@
 
 The UI thread and the network tasks never wait on SQLite or on bulk signature checks.
 Bulk verification fans out to a process pool (PyNaCl holds the GIL between checks, so
-threads would contend); small batches are verified inline.
+threads would contend; `app.worker_pool`: its workers die with this process); small
+batches are verified inline.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 import trio
 
+from app.worker_pool import WorkerPool
 from sync.identity import DeviceKey
 from sync.replica import Replica
 from sync.store import Store
@@ -42,7 +43,7 @@ class Database:
         self._open = threading.Lock()
         self._closed = False
         self._workers = verify_workers
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: WorkerPool | None = None
         self.replica = Replica(Store(path), key, verify_map=self._verify_map)
         self.limiter = trio.CapacityLimiter(1)
         store_path = self.replica.store.path
@@ -58,7 +59,7 @@ class Database:
         if len(chunks) < POOL_THRESHOLD_CHUNKS or self._workers < 1:
             return map(function, chunks)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self._workers)
+            self._pool = WorkerPool(self._workers)
         return self._pool.map(function, chunks)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
