@@ -9,12 +9,15 @@ batches are verified inline.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import trio
 
+from app.errors import disk_full
 from app.worker_pool import WorkerPool
 from sync.identity import DeviceKey
 from sync.replica import Replica
@@ -44,7 +47,13 @@ class Database:
         self._closed = False
         self._workers = verify_workers
         self._pool: WorkerPool | None = None
-        self.replica = Replica(Store(path), key, verify_map=self._verify_map)
+        try:
+            store = Store(path)
+        except sqlite3.Error as error:  # creating or upgrading the schema writes
+            if (full := disk_full(error, Path(path).parent)) is None:
+                raise
+            raise full from error
+        self.replica = Replica(store, key, verify_map=self._verify_map)
         self.limiter = trio.CapacityLimiter(1)
         store_path = self.replica.store.path
         self.files = (store_path, store_path.with_name(store_path.name + "-wal"))
@@ -71,6 +80,12 @@ class Database:
                     self.foreign_writes += 1
                 try:
                     return function(*args)
+                except (sqlite3.Error, OSError) as error:
+                    # A full disk is a sentence, not an internal error; the transaction
+                    # it broke was rolled back (`Store.transaction`).
+                    if (full := disk_full(error, self.files[0].parent)) is None:
+                        raise
+                    raise full from error
                 finally:
                     self.stamp_after_job = files_stamp(self.files)
 

@@ -140,9 +140,11 @@ def assert_none_outlive(started: set[Started]) -> float:
     )
 
 
-def a_circle_with_history(tmp_path: Path, cli: InProcess) -> tuple[Path, Path, str]:
+def a_circle_with_history(
+    tmp_path: Path, cli: InProcess, *, ben: Path | None = None
+) -> tuple[Path, Path, str]:
     """Ana's circle with Ben in it, and HISTORY_OPS threads by Ana that Ben does not have yet."""
-    ana, ben = tmp_path / "ana", tmp_path / "ben"
+    ana, ben = tmp_path / "ana", ben or tmp_path / "ben"
     cli(ana, "init", "--name", "Ana").ok()
     identity.create(ben, "Ben")
     circle = cli(ana, "circle", "create", "Physics", "--json").json()["circle_id"]
