@@ -89,7 +89,7 @@ async def write_content(commands: Commands, space: SpaceId, kind: str, fields: d
 
 def names_in(replica: Replica, space: SpaceId) -> dict[bytes, str]:
     """Authors' names, former members' included: a removed member's posts keep its name."""
-    return dict(replica.context(space).author_names())
+    return {device: name for device, name in replica.context(space).author_names().items()}
 
 
 def when(hlc: int) -> str:

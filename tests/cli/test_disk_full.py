@@ -20,7 +20,7 @@ import resource
 import signal
 import sqlite3
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +58,7 @@ class SmallDisk:
         return Result(done.returncode, done.stdout, done.stderr)
 
 
-def _full_tmpfs(tmp_path: Path) -> Iterator[SmallDisk]:
+def _full_tmpfs(tmp_path: Path) -> Generator[SmallDisk, None, None]:
     if os.geteuid() != 0:
         pytest.skip("mounting a small tmpfs needs root; the file-size limit variant runs instead")
     root = tmp_path / "disk"

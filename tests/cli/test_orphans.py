@@ -120,7 +120,7 @@ def kill_with_workers(
     started: set[Started] = set()
 
     def workers_running() -> bool:
-        assert process.poll() is None, f"{process.args} ended before its pool started"
+        assert process.poll() is None, f"{process.args!r} ended before its pool started"
         started.update(descendants(process.pid))
         return sum(map(is_worker, living(started))) >= workers
 
