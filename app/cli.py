@@ -22,7 +22,7 @@ from app.cli_base import CommandLine, CommandSpec, Needs, OneLineParser, spec_of
 from app.clock import SystemClock
 from app.commands import Commands, sentence
 from app.database import Database
-from app.errors import CommandError
+from app.errors import CommandError, disk_full
 from app.identity import IdentityError
 from app.paths import ENV_HOME, data_home, database_path
 from sync.errors import Rejected
@@ -37,7 +37,8 @@ GROUPS = (
     "app.cli_note",
     "app.cli_resource",
 )
-EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 70, 130
+#: 74 is sysexits' EX_IOERR: the disk holding the data (or an output file) is full or failing.
+EXIT_ERROR, EXIT_INTERNAL, EXIT_DISK_FULL, EXIT_INTERRUPTED = 1, 70, 74, 130
 log = logging.getLogger("studycircle")
 
 
@@ -108,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INTERRUPTED
         if isinstance(error, SystemExit):
             raise error from None
+        full = disk_full(error, args.home_path)  # worded already if the database raised it
+        if full is not None:
+            print(f"studycircle: {full}", file=sys.stderr, flush=True)
+            return EXIT_DISK_FULL
         message = _message(error)
         if message is None:
             log.debug("unexpected error", exc_info=error)

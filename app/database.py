@@ -2,19 +2,23 @@
 
 The UI thread and the network tasks never wait on SQLite or on bulk signature checks.
 Bulk verification fans out to a process pool (PyNaCl holds the GIL between checks, so
-threads would contend); small batches are verified inline.
+threads would contend; `app.worker_pool`: its workers die with this process); small
+batches are verified inline.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 import trio
 
+from app.errors import disk_full
+from app.worker_pool import WorkerPool
 from sync.identity import DeviceKey
 from sync.replica import Replica
 from sync.store import Store
@@ -42,8 +46,14 @@ class Database:
         self._open = threading.Lock()
         self._closed = False
         self._workers = verify_workers
-        self._pool: ProcessPoolExecutor | None = None
-        self.replica = Replica(Store(path), key, verify_map=self._verify_map)
+        self._pool: WorkerPool | None = None
+        try:
+            store = Store(path)
+        except sqlite3.Error as error:  # creating or upgrading the schema writes
+            if (full := disk_full(error, Path(path).parent)) is None:
+                raise
+            raise full from error
+        self.replica = Replica(store, key, verify_map=self._verify_map)
         self.limiter = trio.CapacityLimiter(1)
         store_path = self.replica.store.path
         self.files = (store_path, store_path.with_name(store_path.name + "-wal"))
@@ -58,7 +68,7 @@ class Database:
         if len(chunks) < POOL_THRESHOLD_CHUNKS or self._workers < 1:
             return map(function, chunks)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self._workers)
+            self._pool = WorkerPool(self._workers)
         return self._pool.map(function, chunks)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
@@ -70,6 +80,12 @@ class Database:
                     self.foreign_writes += 1
                 try:
                     return function(*args)
+                except (sqlite3.Error, OSError) as error:
+                    # A full disk is a sentence, not an internal error; the transaction
+                    # it broke was rolled back (`Store.transaction`).
+                    if (full := disk_full(error, self.files[0].parent)) is None:
+                        raise
+                    raise full from error
                 finally:
                     self.stamp_after_job = files_stamp(self.files)
 

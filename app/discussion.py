@@ -128,7 +128,7 @@ def _helpers(replica: Replica, space: SpaceId) -> list[dict[str, Any]]:
             "accepted": r.accepted,
             "thanks": r.thanks,
         }
-        for r in views.recognition(replica.db, space)
+        for r in views.recognition(replica.db, space, names_in(replica, space))
     ]
 
 

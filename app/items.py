@@ -18,7 +18,7 @@ from sync.fields import MAX_TEXT, MAX_TITLE
 from sync.hlc import wall_ms
 from sync.ids import HASH_LEN, OpId, SpaceId
 from sync.replica import Replica
-from sync.state import ItemRow, members
+from sync.state import ItemRow
 
 NOUN = {
     "thread": "thread",
@@ -88,7 +88,8 @@ async def write_content(commands: Commands, space: SpaceId, kind: str, fields: d
 
 
 def names_in(replica: Replica, space: SpaceId) -> dict[bytes, str]:
-    return {m.device: m.name for m in members(replica.db, space)}
+    """Authors' names, former members' included: a removed member's posts keep its name."""
+    return {device: name for device, name in replica.context(space).author_names().items()}
 
 
 def when(hlc: int) -> str:

@@ -592,11 +592,11 @@ class Replica:
         db = self.db
         db.execute("DELETE FROM members WHERE space = ?", (context.space,))
         rows = []
+        names = context.author_names()
         for index, device in context.devices.items():
             level = context.auth.current_level(index)
             if level > Level.NONE:
-                name = context.owner_name if index in context.auth.owners else ""
-                rows.append((context.space, device, context.auth.names.get(index, name), level))
+                rows.append((context.space, device, names.get(device, ""), level))
         db.executemany("INSERT INTO members (space, device, name, level) VALUES (?, ?, ?, ?)", rows)
 
     def _finish(self, batch: _Batch) -> None:

@@ -64,6 +64,17 @@ class SpaceContext:
             self.devices[index] = DeviceId(device)
         return index
 
+    def author_names(self) -> dict[DeviceId, str]:
+        """The name each device had in this space: the name it joined with (an owner without
+        one: the genesis's owner name). Kept after the device leaves or is removed, so what
+        it wrote keeps its author's name; who is a member now is `auth.current_level`."""
+        devices = self.devices
+        names = {devices[index]: name for index, name in self.auth.names.items() if index in devices}
+        for index in self.auth.owners:
+            if index in devices:
+                names.setdefault(devices[index], self.owner_name)
+        return names
+
     # -- op facts --------------------------------------------------------------------
     def remember(self, op_id: OpId, info: OpInfo) -> None:
         infos = self.infos

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.policy import MODERATOR
 from sync.reducers.helpdesk import Status
-from sync.state import ItemRow, help_status, items, members, reactions
+from sync.state import ItemRow, help_status, items, reactions
 
 
 def shown(rows: list[ItemRow], viewer_level: int) -> list[ItemRow]:
@@ -109,8 +110,9 @@ class Recognition:
     thanks: int
 
 
-def recognition(db: sqlite3.Connection, space: SpaceId) -> list[Recognition]:
-    """Everyone who helped, by name — a record to encourage, deliberately not a ranking."""
+def recognition(db: sqlite3.Connection, space: SpaceId, names: Mapping[bytes, str]) -> list[Recognition]:
+    """Everyone who helped, by name — a record to encourage, deliberately not a ranking.
+    `names`: the name each author had (`SpaceContext.author_names`; former members too)."""
     authors = dict(db.execute("SELECT item_id, author FROM items WHERE space = ? AND deleted = 0", (space,)))
     answers: dict[bytes, int] = {}
     for (author,) in db.execute(
@@ -126,7 +128,6 @@ def recognition(db: sqlite3.Connection, space: SpaceId) -> list[Recognition]:
         chosen = help_status(db, space, row.item_id).accepted
         if chosen is not None and chosen in authors:
             accepted[authors[chosen]] = accepted.get(authors[chosen], 0) + 1
-    names = {m.device: m.name for m in members(db, space)}
     helpers = set(answers) | set(thanks) | set(accepted)
     return sorted(
         (

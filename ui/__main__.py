@@ -56,4 +56,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):
+        # A packaged build's verify workers are spawned (app/worker_pool.py) through this
+        # same entry point; freeze_support sends them to their work instead of to main().
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(main())
