@@ -120,6 +120,17 @@ def verify(op: UnverifiedOp, *, space: SpaceId) -> VerifiedOp:
     return op.trusted()
 
 
+def check_as_peers_do(op: VerifiedOp) -> None:
+    """Run on a freshly signed op the checks a peer runs before its signature check:
+    the bounded decode of envelope and header (every cap of the wire format, from the
+    body and envelope sizes to deps and the kind's length) and the body hash. The same
+    functions as on receipt, on the same bytes; raises `Rejected` as a peer would."""
+    received = UnverifiedOp.from_wire(op.to_wire())
+    if received.header != op.header:
+        raise Rejected(Reason.NON_CANONICAL, "the op does not decode to what was signed")
+    check_body(received)
+
+
 def seal_and_sign(key: DeviceKey, draft: Header, plaintext: bytes, body_key: bytes) -> VerifiedOp:
     """Encrypt `plaintext` bound to the draft header, fill in the body hash, and sign.
 

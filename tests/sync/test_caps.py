@@ -1,0 +1,92 @@
+"""One limit, checked alike: every cap a peer checks on an op, its writer checks first.
+
+An op that its own writer admits must never be refused by a peer as oversize or
+malformed (a peer fault, which disconnects and bans the sender). The body cap is the
+case that broke: the writer let through plaintext up to 256 KiB, peers measured the
+ciphertext, 28 bytes longer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sync import writer
+from sync.errors import Reason, Rejected
+from sync.ids import SpaceId
+from sync.wire.body import encode_body
+from sync.wire.op import MAX_BODY_BYTES, MAX_KIND_LEN, MAX_PLAINTEXT_BYTES
+from sync.wire.reconcile import OpsMessage, decode, encode
+from tests.sync.helpers import Circle, Clock, reconcile
+
+
+def post_of(size: int) -> dict[str, Any]:
+    """An item.put body whose encoding is exactly `size` bytes (2-byte characters: the
+    text stays under its 200,000-character limit)."""
+    wide = 70_000 if size > 200_000 else 0
+    fields = {"title": "Lecture notes", "text": "é" * wide}
+    while (short := size - len(encode_body(fields))) != 0:  # the length prefix may grow
+        fields["text"] = fields["text"] + "a" * short if short > 0 else fields["text"][:short]
+    assert len(encode_body(fields)) == size
+    return fields
+
+
+def ops_of(replica: Any, space: SpaceId) -> int:
+    return replica.db.execute("SELECT COUNT(*) FROM ops WHERE space = ?", (space,)).fetchone()[0]
+
+
+def test_the_caps_are_stated_on_the_quantity_peers_measure() -> None:
+    assert MAX_PLAINTEXT_BYTES == 262_116 and MAX_BODY_BYTES == 262_144
+
+
+@pytest.mark.parametrize("size", [MAX_PLAINTEXT_BYTES - 1, MAX_PLAINTEXT_BYTES])
+def test_a_body_up_to_the_cap_is_written_and_taken_by_a_peer_without_a_fault(size: int) -> None:
+    clock = Clock()
+    circle = Circle.create(clock)
+    member = circle.add("ana")
+    op, _ = writer.write(member, circle.space, "item.put", post_of(size), now_ms=clock())
+    assert op.header.body_len <= MAX_BODY_BYTES
+    envelope = op.to_wire()
+    # It fits a reconciliation message as a peer decodes it...
+    assert decode(encode(OpsMessage(circle.space, (envelope,)))).envelopes == (envelope,)
+    # ...and a peer takes it: accepted, no rejection, no fault.
+    result = circle.owner.ingest(circle.space, [envelope])
+    assert (result.accepted, result.faults, result.rejected) == (1, 0, [])
+    assert reconcile(circle.owner, member, circle.space) >= 0
+
+
+# Every size of the old gap's edges (262,117 to 262,144 was written, then refused by
+# every peer) and beyond it.
+@pytest.mark.parametrize(
+    "size", [MAX_PLAINTEXT_BYTES + 1, 262_130, MAX_BODY_BYTES - 1, MAX_BODY_BYTES, MAX_BODY_BYTES + 1]
+)
+def test_one_byte_over_the_cap_is_refused_by_the_writer_with_a_sentence_and_nothing_written(
+    size: int,
+) -> None:
+    clock = Clock()
+    circle = Circle.create(clock)
+    member = circle.add("ana")
+    before = ops_of(member, circle.space), member.context(circle.space).heads
+    with pytest.raises(Rejected) as refused:
+        writer.write(member, circle.space, "item.put", post_of(size), now_ms=clock())
+    assert refused.value.reason is Reason.OVERSIZE
+    assert refused.value.detail.startswith(
+        f"This post is {size:,} bytes once encoded; the most a single item can hold is 262,116 bytes."
+    )
+    assert (ops_of(member, circle.space), member.context(circle.space).heads) == before
+    # The device can go on writing, and its next op is taken by peers.
+    op, _ = writer.write(member, circle.space, "item.put", post_of(1_000), now_ms=clock())
+    result = circle.owner.ingest(circle.space, [op.to_wire()])
+    assert (result.accepted, result.faults) == (1, 0)
+
+
+def test_a_header_cap_is_checked_by_the_writer_as_a_peer_checks_it() -> None:
+    """A kind longer than peers decode is refused before it is written, not at peers."""
+    clock = Clock()
+    circle = Circle.create(clock)
+    before = ops_of(circle.owner, circle.space)
+    with pytest.raises(Rejected) as refused:
+        writer.write(circle.owner, circle.space, "k" * (MAX_KIND_LEN + 1), {}, now_ms=clock())
+    assert refused.value.reason is Reason.MALFORMED
+    assert ops_of(circle.owner, circle.space) == before
