@@ -3,19 +3,27 @@
 A member that writes the largest item its device allows must never be taken for a
 hostile peer: before the writer and the peers measured the same cap, a body of
 262,117 to 262,144 bytes was written locally, then refused by every peer as oversize,
-which closed the connection, banned the author and left its later ops pending.
+which closed the connection, banned the author and left its later ops pending. And a
+device that did send one bad op is served again once its ban is over.
 """
 
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
 
+import trio
+
+from app.core import Core
 from app.errors import CommandError
+from app.sync_service import RECONCILE_PROTOCOL
+from p2p.config import ConductPolicy, HostConfig
+from p2p.events import PeerEventKind
 from p2p.host import Libp2pNetwork
 from sync.wire.body import encode_body
+from sync.wire.gossip import Hello, decode_answer, encode_hello
 from sync.wire.op import MAX_PLAINTEXT_BYTES
-from tests.app.conftest import Changed, core_for
-from tests.app.test_sync_service import titles
+from tests.app.conftest import DEADLINE, FAST, Changed, core_for
+from tests.app.test_sync_service import forged_ops, titles
 
 
 def text_for(title: str, size: int) -> str:
@@ -60,3 +68,47 @@ async def test_the_largest_item_reaches_peers_and_one_byte_more_is_refused_by_it
             f"This post is {MAX_PLAINTEXT_BYTES + 1:,} bytes once encoded;"
             f" the most a single item can hold is {MAX_PLAINTEXT_BYTES:,} bytes."
         )
+
+
+async def test_a_member_that_sent_one_forged_op_is_served_again_once_its_ban_ends(
+    homes, changed: Changed
+) -> None:
+    """Penalties decay: one fault bans a device for `ban_duration` (here 1 s), not for good."""
+    network = Libp2pNetwork()
+    short_bans = HostConfig(
+        listen_addrs=("/ip4/127.0.0.1/tcp/0",), mdns=False, conduct=ConductPolicy(ban_duration=1.0)
+    )
+    async with AsyncExitStack() as stack:
+        owner = await stack.enter_async_context(
+            Core.open(
+                home=homes("owner"),
+                network=network,
+                host_config=short_bans,
+                sync_settings=FAST,
+                on_changes=changed,
+                verify_workers=0,
+            )
+        )
+        space = await owner.create_circle("Physics")
+        code = await owner.invite(space)
+        member = await stack.enter_async_context(core_for(network, homes("ana"), changed))
+        await member.join(code)
+        await member.sync.connect(owner.host.listen_addrs()[0])  # as `serve --connect` does
+        peer = member.host.peer_id
+        events = owner.host.peer_events()
+        stream = await member.host.open_stream(owner.host.peer_id, RECONCILE_PROTOCOL)
+        await stream.send(encode_hello(Hello(space)))
+        assert decode_answer(await stream.receive()).accepted
+        await stream.send(forged_ops(space, member))  # a bug, once
+        await stream.send(b"")
+        with trio.fail_after(DEADLINE):
+            async for event in events:
+                if event.peer_id == peer and event.kind is PeerEventKind.BANNED:
+                    break
+        await member.post(space, "After the ban")
+
+        async def arrived() -> bool:
+            return "After the ban" in await titles(owner, space)
+
+        await changed.until(arrived)  # the member redials once the ban is over, and is served
+        assert not owner.host.is_banned(peer) and peer in owner.host.connected_peers()
