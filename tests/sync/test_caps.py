@@ -14,11 +14,15 @@ import pytest
 
 from sync import writer
 from sync.errors import Reason, Rejected
-from sync.ids import SpaceId
+from sync.frontier import frontier
+from sync.identity import DeviceKey
+from sync.ids import OpId, SpaceId, digest
+from sync.op import sign
+from sync.reconcile import Reconciler
 from sync.wire.body import encode_body
-from sync.wire.op import MAX_BODY_BYTES, MAX_KIND_LEN, MAX_PLAINTEXT_BYTES
+from sync.wire.op import MAX_BODY_BYTES, MAX_KIND_LEN, MAX_PLAINTEXT_BYTES, Header
 from sync.wire.reconcile import OpsMessage, decode, encode
-from tests.sync.helpers import Circle, Clock, reconcile
+from tests.sync.helpers import Circle, Clock, hash_of, reconcile, seed
 
 
 def post_of(size: int) -> dict[str, Any]:
@@ -90,3 +94,44 @@ def test_a_header_cap_is_checked_by_the_writer_as_a_peer_checks_it() -> None:
         writer.write(circle.owner, circle.space, "k" * (MAX_KIND_LEN + 1), {}, now_ms=clock())
     assert refused.value.reason is Reason.MALFORMED
     assert ops_of(circle.owner, circle.space) == before
+
+
+def test_a_frontier_with_more_authors_than_a_peer_decodes_is_cut_to_fit_not_a_fault(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ops of throwaway keys, admitted as invalid, still make their keys authors. ~29,000
+    of them made every honest device's frontier larger than the 2 MiB its peers decode:
+    every session a peer fault, every member banned by every other. Here the cap is
+    lowered (for reader and writer alike) so a few hundred authors show it."""
+    monkeypatch.setattr("sync.wire.reconcile.MAX_MESSAGE_BYTES", 32 * 1024)
+    clock = Clock()
+    circle = Circle.create(clock)
+    ana = circle.add("ana")
+    strays = []
+    for k in range(600):
+        key = DeviceKey(seed(f"throwaway-{k}"))
+        body = b"not a body"
+        header = Header(
+            space=circle.space,
+            author=key.device_id,
+            seq=1,
+            prev=None,
+            deps=(OpId(circle.space),),
+            kind="item.put",
+            epoch=0,
+            body_hash=digest(body),
+            body_len=len(body),
+            hlc=(clock() + 1_000) << 16,
+        )
+        strays.append(sign(key, header, body).to_wire())
+    result = circle.owner.ingest(circle.space, strays)
+    assert result.accepted == 600 and result.faults == 0  # stored (as invalid): authors now
+    assert len(frontier(circle.owner, circle.space)) > 400  # more than 32 KiB of heads
+    post, _ = writer.write(circle.owner, circle.space, "item.put", post_of(1_000), now_ms=clock())
+    left, right = Reconciler(circle.owner, circle.space), Reconciler(ana, circle.space)
+    reconcile(circle.owner, ana, circle.space)  # raised Rejected(OVERSIZE) at ana before
+    assert ana.context(circle.space).info(ana.db, post.op_id) is not None
+    assert hash_of(ana, circle.space) == hash_of(circle.owner, circle.space)
+    for session in (left, right):
+        message = session.generate_message()
+        assert message is not None and len(message) <= 32 * 1024
