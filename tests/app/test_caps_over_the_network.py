@@ -28,7 +28,7 @@ from tests.app.test_sync_service import forged_ops, titles
 
 def text_for(title: str, size: int) -> str:
     """The text that makes `post`'s body exactly `size` bytes once encoded."""
-    text = "é" * 70_000  # two bytes each: the text stays under its character limit
+    text = "é" * min(70_000, size // 3)  # two bytes each: the text stays under its character limit
     while (short := size - len(encode_body({"title": title, "text": text}))) != 0:
         text = text + "a" * short if short > 0 else text[:short]
     return text
@@ -112,3 +112,37 @@ async def test_a_member_that_sent_one_forged_op_is_served_again_once_its_ban_end
 
         await changed.until(arrived)  # the member redials once the ban is over, and is served
         assert not owner.host.is_banned(peer) and peer in owner.host.connected_peers()
+
+
+def test_own_ops_are_gossiped_in_messages_every_peer_accepts() -> None:
+    """Gossip frames are sized as receivers check them: 64 ops of any size made one
+    message, refused by our own publish (and by peers) whenever it passed 256 KiB."""
+    from app.own_ops import MAX_GOSSIP_BYTES, own_after, seal_own_after
+    from sync import access, writer
+    from sync.wire.gossip import decode_gossip
+    from tests.sync.helpers import Circle, Clock
+
+    clock = Clock()
+    circle = Circle.create(clock)
+    sizes = [1_000, 100_000, 100_000, MAX_PLAINTEXT_BYTES, 1_000, 150_000]
+    written = [
+        writer.write(
+            circle.owner,
+            circle.space,
+            "item.put",
+            {"title": "t", "text": text_for("t", size)},
+            now_ms=clock(),
+        )[0]
+        for size in sizes
+    ]
+    _, sealed = seal_own_after(circle.owner, circle.space, 0, True)
+    assert sealed and max(len(message) for message in sealed) <= MAX_GOSSIP_BYTES
+    gossiped = set()
+    for message in sealed:
+        payload = access.unseal(circle.owner, circle.space, message)
+        assert payload is not None
+        gossiped |= set(decode_gossip(payload).envelopes)
+    too_large = written[3].to_wire()  # alone over the cap: reconciliation carries it
+    mine = {envelope for _, envelope in own_after(circle.owner, circle.space, 0)}  # genesis too
+    assert {op.to_wire() for op in written} <= mine
+    assert gossiped == mine - {too_large}
