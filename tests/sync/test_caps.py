@@ -135,3 +135,30 @@ def test_a_frontier_with_more_authors_than_a_peer_decodes_is_cut_to_fit_not_a_fa
     for session in (left, right):
         message = session.generate_message()
         assert message is not None and len(message) <= 32 * 1024
+
+
+def test_an_invite_its_joiner_could_not_read_is_refused_when_it_is_made() -> None:
+    """A code carries every epoch key; past ~160 of them (member removals) the joiner's
+    decoder refused the code as damaged. Now the inviter hears why, at once."""
+    from sync.invite import InviteToken, make_invite, parse_code
+    from sync.policy import Level
+
+    inviter = DeviceKey(seed("owner"))
+    token = InviteToken(
+        space=SpaceId(seed("space")),
+        inviter=inviter.device_id,
+        at=OpId(seed("at")),
+        at_seq=1,
+        at_hlc=1,
+        role=Level.MEMBER,
+        uses=1,
+        expires_ms=1,
+        nonce=seed("nonce")[:16],
+        addresses=("/ip4/192.0.2.1/tcp/4001",),
+    )
+    ring = [(seed(f"ref-{n}"), seed(f"key-{n}")) for n in range(200)]
+    assert parse_code(make_invite(inviter, token, ring[:100]).code()).keyring == tuple(ring[:100])
+    with pytest.raises(Rejected) as refused:
+        make_invite(inviter, token, ring)
+    assert refused.value.reason is Reason.BAD_INVITE
+    assert "carries 200 circle keys" in refused.value.detail
