@@ -162,3 +162,23 @@ def test_an_invite_its_joiner_could_not_read_is_refused_when_it_is_made() -> Non
         make_invite(inviter, token, ring)
     assert refused.value.reason is Reason.BAD_INVITE
     assert "carries 200 circle keys" in refused.value.detail
+
+
+def test_an_export_no_device_could_read_is_refused_when_it_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The export file's caps (1 GiB, 4,000,000 ops) are checked by the writer as by readers;
+    here the byte cap is lowered for both."""
+    from sync.offline import export_space
+    from sync.wire.export import decode_export, encode_export
+
+    clock = Clock()
+    circle = Circle.create(clock)
+    writer.write(circle.owner, circle.space, "item.put", post_of(20_000), now_ms=clock())
+    export = export_space(circle.owner, circle.space)
+    assert decode_export(encode_export(export)).envelopes == export.envelopes
+    monkeypatch.setattr("sync.wire.export.MAX_EXPORT_BYTES", 10_000)
+    with pytest.raises(Rejected) as refused:
+        encode_export(export)
+    assert refused.value.reason is Reason.OVERSIZE
+    assert "an export file holds at most 10,000 (what any device reads)" in refused.value.detail
