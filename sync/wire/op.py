@@ -190,6 +190,12 @@ def check_body_len(body_len: int) -> None:
         raise Rejected(Reason.OVERSIZE, f"a body of {body_len:,} bytes (at most {MAX_BODY_BYTES:,})")
 
 
+def check_envelope_len(length: int) -> None:
+    """The envelope cap, stated once (checked before any decoding, and by the writer)."""
+    if length > MAX_ENVELOPE_BYTES:
+        raise Rejected(Reason.OVERSIZE, f"op of {length:,} bytes (at most {MAX_ENVELOPE_BYTES:,})")
+
+
 def encode_envelope(header_bytes: bytes, signature: bytes, body: bytes | None) -> bytes:
     return pack_flat([header_bytes, signature, body])
 
