@@ -27,7 +27,6 @@ from app.lookup import resolve_prefix
 from app.paging import Cursor, Page
 from app.personal import NAME, PERSONAL, my_notes, shared_spaces
 from sync import blobs, fields, views, writer
-from sync.crypto import NONCE_LEN, TAG_LEN
 from sync.hlc import wall_ms
 from sync.ids import HASH_LEN, OpId, SpaceId
 from sync.policy import MODERATOR
@@ -35,7 +34,7 @@ from sync.reducers.common import LINK
 from sync.replica import Replica
 from sync.state import ItemRow
 from sync.wire.body import encode_body
-from sync.wire.op import MAX_BODY_BYTES
+from sync.wire.op import MAX_PLAINTEXT_BYTES
 
 HINT = "see `note list`"
 NOTES = "type = 'note' AND deleted = 0"
@@ -97,11 +96,11 @@ def check_draft(title: str, text: str, tags: Iterable[str] = (), *, where: str =
             " Split it into several notes and link them with [[Title]]."
         )
     draft = Draft(title, text, clean_tags(tags, where=where))
-    size = len(encode_body(draft.fields())) + NONCE_LEN + TAG_LEN
-    if size > MAX_BODY_BYTES:  # many characters outside ASCII take several bytes each
+    size = len(encode_body(draft.fields()))
+    if size > MAX_PLAINTEXT_BYTES:  # many characters outside ASCII take several bytes each
         raise CommandError(
-            f"{where}This note is {size // 1024:,} KiB once encoded; a note may be at most"
-            f" {MAX_BODY_BYTES // 1024} KiB. Split it into several notes and link them with [[Title]]."
+            f"{where}This note is {size:,} bytes once encoded; the most a single item can hold is"
+            f" {MAX_PLAINTEXT_BYTES:,} bytes. Split it into several notes and link them with [[Title]]."
         )
     return draft
 

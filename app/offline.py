@@ -30,7 +30,11 @@ async def export_circle(commands: Commands, space: SpaceId, path: Path) -> int:
     """Write every op of `space` to `path` (atomically); returns how many ops."""
     _check_writable(path)
     export = await commands.database.run(export_space, commands.replica, space)
-    await trio.to_thread.run_sync(_write_atomically, path, encode_export(export))
+    try:
+        data = encode_export(export)
+    except Rejected as error:
+        raise CommandError(f"{error.detail}; nothing was written.") from None
+    await trio.to_thread.run_sync(_write_atomically, path, data)
     return len(export.envelopes)
 
 

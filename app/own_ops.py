@@ -1,7 +1,8 @@
 """This device's own ops, as the sync service gossips them.
 
 Owns: which own ops are not yet published (`unpublished`, one database job for every
-shared space), sealing them into gossip messages of at most `MAX_GOSSIP_OPS` ops, and
+shared space), sealing them into gossip messages of at most `MAX_GOSSIP_OPS` ops and
+`MAX_GOSSIP_BYTES` (what peers accept), and
 the last own seq of a space. Also ops another process (a CLI command) wrote into the
 same data directory: each look refreshes the replica first. Not own ops that arrived
 from a peer.
@@ -11,7 +12,10 @@ Runs on the database worker (called through `Database.run`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from app.personal import shared_spaces
+from p2p.config import GossipSettings
 from sync import access
 from sync.frontier import envelopes
 from sync.ids import SpaceId
@@ -19,6 +23,13 @@ from sync.replica import Replica
 from sync.wire.reconcile import OpsMessage, encode
 
 MAX_GOSSIP_OPS = 64
+#: The most a sealed gossip message may weigh: what every peer's gossip layer accepts
+#: (a larger one is refused by our own publish, and by peers as invalid gossip).
+MAX_GOSSIP_BYTES = GossipSettings().max_message_size
+# What sealing and the ops message add around the envelopes, at most: the sealed frame
+# (tag, nonce, length, AEAD tag: 37 bytes) and the message's tag, space id and array
+# header (41); each envelope adds its own length prefix (at most 5).
+_FRAME_BYTES, _PER_OP_BYTES = 37 + 41, 5
 
 
 def unpublished(
@@ -40,14 +51,31 @@ def seal_own_after(replica: Replica, space: SpaceId, seq: int, gossip: bool) -> 
     last = max(row_seq for row_seq, _ in rows)
     if not gossip:
         return last, []
-    batch = [envelope for _, envelope in rows]
     sealed = []
-    for start in range(0, len(batch), MAX_GOSSIP_OPS):
-        payload = encode(OpsMessage(space, tuple(batch[start : start + MAX_GOSSIP_OPS])))
-        message = access.seal(replica, space, payload)
+    for batch in _batches([envelope for _, envelope in rows]):
+        message = access.seal(replica, space, encode(OpsMessage(space, tuple(batch))))
         if message is not None:
             sealed.append(message)
     return last, sealed
+
+
+def _batches(ops: list[bytes]) -> Iterator[list[bytes]]:
+    """Runs of at most MAX_GOSSIP_OPS ops whose sealed message fits MAX_GOSSIP_BYTES. An
+    op too large to fit alone is not gossiped: reconciliation carries it (peers hear of
+    it in our digest)."""
+    batch: list[bytes] = []
+    size = _FRAME_BYTES
+    for envelope in ops:
+        weight = len(envelope) + _PER_OP_BYTES
+        if _FRAME_BYTES + weight > MAX_GOSSIP_BYTES:
+            continue
+        if batch and (len(batch) == MAX_GOSSIP_OPS or size + weight > MAX_GOSSIP_BYTES):
+            yield batch
+            batch, size = [], _FRAME_BYTES
+        batch.append(envelope)
+        size += weight
+    if batch:
+        yield batch
 
 
 def own_seq(replica: Replica, space: SpaceId) -> int:

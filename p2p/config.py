@@ -43,10 +43,16 @@ class GossipSettings:
 
 @dataclass(frozen=True, slots=True)
 class ConductPolicy:
-    """How misbehaviour adds up to a ban."""
+    """How misbehaviour adds up to a ban, and how both wear off."""
 
     ban_threshold: float = 10.0
+    # A first ban. Each earlier ban still remembered (a strike) doubles the next one, up
+    # to `max_ban_duration`: a device that erred once is served again after 10 min, a
+    # peer that keeps sending garbage is refused for longer each time it comes back.
     ban_duration: float = 600.0
+    max_ban_duration: float = 7 * 86_400.0
+    # Strikes halve over this many seconds: a day later, one old ban counts half.
+    strike_half_life: float = 86_400.0
     # Penalty points halve over this many seconds, so rare glitches never add up.
     penalty_half_life: float = 600.0
     oversized_frame_points: float = 5.0

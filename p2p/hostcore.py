@@ -93,8 +93,12 @@ class HostCore:
 
     async def ban(self, peer_id: PeerId, reason: str, *, duration: float | None = None) -> None:
         self._check_open()
-        seconds = self._config.conduct.ban_duration if duration is None else duration
-        self._ledger.ban(peer_id, until=trio.current_time() + seconds)
+        now = trio.current_time()
+        if duration is None:
+            seconds = self._ledger.banish(peer_id, now)  # escalates for a repeat offender
+        else:
+            seconds = duration
+            self._ledger.ban(peer_id, until=now + seconds)
         logger.info("Banned peer %s for %g s: %s", short(peer_id), seconds, reason)
         self._emit(PeerEventKind.BANNED, peer_id, reason=reason)
         await self._drop_peer(peer_id)

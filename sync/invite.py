@@ -68,9 +68,22 @@ class Invite:
 
 
 def make_invite(inviter: DeviceKey, token: InviteToken, keyring: list[tuple[bytes, bytes]]) -> Invite:
+    """Sign an invite, refused (`BAD_INVITE`) unless the joiner's decoder takes its code:
+    the caps of a code (addresses, its size, the keys it carries) are checked here by the
+    very functions that read it."""
     token_bytes = encode_token(token.fields())
     signature = inviter.sign(INVITE_DOMAIN + token_bytes)
-    return Invite(token, token_bytes, signature, tuple(keyring))
+    invite = Invite(token, token_bytes, signature, tuple(keyring))
+    try:
+        parse_code(invite.code())
+    except Rejected as error:
+        raise Rejected(
+            Reason.BAD_INVITE,
+            f"This invite would be refused by the device it is for ({error.detail}): it carries"
+            f" {len(keyring)} circle keys (one more per member removal) and {len(token.addresses)}"
+            f" addresses, and a code holds at most about 160 keys and {MAX_ADDRESSES} addresses",
+        ) from None
+    return invite
 
 
 def parse_token(token_bytes: bytes, signature: bytes) -> InviteToken:

@@ -15,9 +15,9 @@ from sync.errors import Reason, Rejected
 from sync.identity import DeviceKey, signature_ok
 from sync.ids import HASH_LEN, OpId, SpaceId, digest
 from sync.wire.op import (
-    MAX_ENVELOPE_BYTES,
     Header,
     associated_data_of,
+    check_envelope_len,
     decode_envelope,
     decode_header,
     encode_envelope,
@@ -44,8 +44,7 @@ class UnverifiedOp:
 
     @classmethod
     def from_wire(cls, data: bytes) -> UnverifiedOp:
-        if len(data) > MAX_ENVELOPE_BYTES:
-            raise Rejected(Reason.OVERSIZE, f"op of {len(data)} bytes")
+        check_envelope_len(len(data))
         header_bytes, signature, body = decode_envelope(data)
         header = decode_header(header_bytes)
         return cls(header, header_bytes, signature, body, op_id_of(header_bytes, signature))
@@ -118,6 +117,17 @@ def verify(op: UnverifiedOp, *, space: SpaceId) -> VerifiedOp:
     if not op.signature_ok():
         raise Rejected(Reason.BAD_SIGNATURE, "signature does not verify")
     return op.trusted()
+
+
+def check_as_peers_do(op: VerifiedOp) -> None:
+    """Run on a freshly signed op the checks of every cap a peer applies before its
+    signature check, with the same functions on the same bytes: the envelope's size,
+    and the bounded decode of the header (body length, deps, the kind's length, every
+    field's range). Raises `Rejected` as a peer would. (The envelope's structure and
+    the body hash hold by construction: `sign` made them.)"""
+    check_envelope_len(len(op.to_wire()))
+    if decode_header(op.header_bytes) != op.header:
+        raise Rejected(Reason.NON_CANONICAL, "the op does not decode to what was signed")
 
 
 def seal_and_sign(key: DeviceKey, draft: Header, plaintext: bytes, body_key: bytes) -> VerifiedOp:

@@ -28,8 +28,10 @@ from sync.frontier import (
     waiting_for,
 )
 from sync.ids import DeviceId, SpaceId
+from sync.policy import Level
 from sync.replica import IngestResult, Replica
-from sync.wire.reconcile import FrontierMessage, OpsMessage, decode, encode
+from sync.wire import reconcile as wire
+from sync.wire.reconcile import FrontierMessage, OpsMessage, decode, encode, fit_frontier
 
 MAX_CHUNK = 1024 * 1024
 
@@ -77,19 +79,33 @@ class Reconciler:
         return data
 
     def _frontier_message(self) -> FrontierMessage:
-        heads = tuple(
-            (author, seq, head)
+        """Our frontier, cut (if it must be) to what the peer's decoder accepts: the
+        heads of current members first, each author's highest seq before its others."""
+        context = self.replica.context(self.space)
+
+        def wanted(author: DeviceId, rank: int) -> tuple[bool, int, bytes]:
+            index = context.authors.get(author)
+            member = index is not None and context.auth.current_level(index) > Level.NONE
+            return (not member, rank, author)
+
+        ranked = sorted(
+            (wanted(author, rank), (author, seq, head))
             for author, entries in frontier(self.replica, self.space).items()
-            for seq, head in entries
+            for rank, (seq, head) in enumerate(sorted(entries, reverse=True))
         )
-        return FrontierMessage(self.space, tuple(sorted(heads)), tuple(waiting_for(self.replica, self.space)))
+        message = FrontierMessage(
+            self.space, tuple(entry for _, entry in ranked), tuple(waiting_for(self.replica, self.space))
+        )
+        fitted = fit_frontier(message)
+        return FrontierMessage(self.space, tuple(sorted(fitted.heads)), fitted.needs)
 
     def _next_chunk(self) -> bytes:
         chunk: list[bytes] = []
         size = 64
         taken = 0
+        limit = min(self.max_chunk, wire.MAX_MESSAGE_BYTES)  # never more than the peer decodes
         for envelope in envelopes(self.replica, self._outbox[:2000]):
-            if chunk and size + len(envelope) + 8 > self.max_chunk:
+            if chunk and size + len(envelope) + 8 > limit:
                 break
             chunk.append(envelope)
             size += len(envelope) + 8

@@ -11,6 +11,7 @@ Runs on one thread (the app's database worker); the verify map may use others.
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
@@ -34,7 +35,18 @@ from sync.wire.clock import decode_clock, encode_clock
 from sync.wire.op import Header, decode_envelope, decode_header, split_trusted_envelope
 
 VALID, STRUCTURAL, SEMANTIC, LOCKED = 0, 1, 2, 3
-MAX_PENDING = 200_000
+# Parked ops — authentic, but waiting for a missing prev or dep — are admission policy,
+# never truth: reconciliation sends ops in causal order and brings an evicted one again
+# once its past is here. So the bounds only have to hold what honest gossip brings
+# ahead of its past, with a wide margin: a busy circle (40 members, 50 ops a day each,
+# ~1 KiB an op) writes ~14 MiB and ~14,000 ops in a week, and its busiest author
+# ~1.5 MiB. Anyone can sign ops with a fresh key and a made-up prev, so the bounds are
+# what such a flood can cost a circle's device. Evicted first: authors who are not
+# current members, then the author holding the most bytes, that author's highest seq
+# first (the op furthest from being released). This device's own ops are never evicted.
+MAX_PENDING = 50_000  # parked ops per circle
+MAX_PENDING_BYTES = 32 * 1024 * 1024  # of parked envelopes per circle
+MAX_PENDING_AUTHOR_BYTES = 4 * 1024 * 1024  # of parked envelopes per author in a circle
 VERIFY_CHUNK = 256  # ops
 VERIFY_CHUNK_BYTES = 48 * 1024  # of envelopes
 # Batches this small (a gossip message's worth) are checked for ops already held before
@@ -70,12 +82,22 @@ class _Batch:
 
 class Replica:
     def __init__(
-        self, store: Store, key: DeviceKey, *, verify_map: VerifyMap = map, max_pending: int = MAX_PENDING
+        self,
+        store: Store,
+        key: DeviceKey,
+        *,
+        verify_map: VerifyMap = map,
+        max_pending: int = MAX_PENDING,
+        max_pending_bytes: int = MAX_PENDING_BYTES,
+        max_pending_author_bytes: int = MAX_PENDING_AUTHOR_BYTES,
     ) -> None:
         self.store = store
         self.key = key
         self._verify_map = verify_map
         self._max_pending = max_pending
+        self._max_pending_bytes = max_pending_bytes
+        self._max_pending_author_bytes = max_pending_author_bytes
+        self._parked: dict[SpaceId, _Parked] = {}  # what the pending table holds, summed
         self._contexts: dict[SpaceId, SpaceContext] = {}
         self._waiting: dict[SpaceId, set[bytes]] = {}
         self._handlers = reducers.handlers()
@@ -101,6 +123,7 @@ class Replica:
         if version != self._data_version:
             self._contexts.clear()
             self._waiting.clear()
+            self._parked.clear()
             self._data_version = version
 
     def context(self, space: SpaceId) -> SpaceContext:
@@ -117,6 +140,7 @@ class Replica:
         """Drop a cached context (after a rolled-back write, its memory is stale)."""
         self._contexts.pop(space, None)
         self._waiting.pop(space, None)
+        self._parked.pop(space, None)
 
     def spaces(self) -> list[SpaceId]:
         return [SpaceId(row[0]) for row in self.db.execute("SELECT space FROM spaces ORDER BY rowid")]
@@ -151,9 +175,7 @@ class Replica:
                     self._admit_prepared(context, batch, job, prepared, keys, result, seen)
                     self.store.buffer.flush()
                 if self._waiting.get(space):
-                    result.pending = self.db.execute(
-                        "SELECT COUNT(*) FROM pending WHERE space = ?", (space,)
-                    ).fetchone()[0]
+                    result.pending = self._parked_in(space).count
                 result.accepted = len(batch.added)
                 self._finish(batch)
         except BaseException:
@@ -340,27 +362,81 @@ class Replica:
         return len(parked)
 
     def _park(self, space: SpaceId, op: VerifiedOp, waiting_for: bytes, *, own: bool) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO pending (op_id, space, waiting_for, own, envelope) VALUES (?, ?, ?, ?, ?)",
-            (op.op_id, space, waiting_for, int(own), op.to_wire()),
+        """Keep an op until its causal past arrives, within the bounds (MAX_PENDING_*).
+
+        Admission policy: an op evicted here is brought again by reconciliation, in
+        causal order, once its past is here."""
+        db = self.db
+        if db.execute("SELECT 1 FROM pending WHERE op_id = ?", (op.op_id,)).fetchone() is not None:
+            return
+        parked = self._parked_in(space)  # summed before the row goes in
+        author = op.header.author
+        own = own or author == self.key.device_id
+        envelope = op.to_wire()
+        db.execute(
+            "INSERT INTO pending (op_id, space, waiting_for, own, author, seq, size, envelope)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (op.op_id, space, waiting_for, int(own), author, op.header.seq, len(envelope), envelope),
         )
         self._waiting.setdefault(space, set()).add(waiting_for)
-        count = self.db.execute("SELECT COUNT(*) FROM pending WHERE space = ?", (space,)).fetchone()[0]
-        if count > self._max_pending:  # admission policy: reconciliation will bring them again
-            self.db.execute(
-                "DELETE FROM pending WHERE rowid IN (SELECT rowid FROM pending WHERE space = ? AND own = 0"
-                " ORDER BY rowid LIMIT ?)",
-                (space, count - self._max_pending),
+        parked.add(author, len(envelope), own=own, member=self._is_member(space, author))
+        if not own:
+            while parked.by_author.get(author, 0) > self._max_pending_author_bytes:
+                self._evict_one(space, parked, author)
+        while parked.size > self._max_pending_bytes or parked.count > self._max_pending:
+            victim = parked.largest(lambda device: self._is_member(space, device))
+            if victim is None:
+                break  # only this device's own ops are left
+            self._evict_one(space, parked, victim)
+
+    def _parked_in(self, space: SpaceId) -> _Parked:
+        parked = self._parked.get(space)
+        if parked is None:
+            parked = self._parked[space] = _Parked()
+            rows = self.db.execute(
+                "SELECT author, MAX(own), COUNT(*), SUM(size) FROM pending WHERE space = ? GROUP BY author",
+                (space,),
             )
+            for author, own, count, size in rows:
+                parked.load(author, count, size, own=bool(own), member=self._is_member(space, author))
+        return parked
+
+    def _is_member(self, space: SpaceId, device: bytes) -> bool:
+        context = self.context(space)
+        index = context.authors.get(device)
+        return index is not None and context.auth.current_level(index) > Level.NONE
+
+    def _evict_one(self, space: SpaceId, parked: _Parked, author: bytes) -> None:
+        """Drop `author`'s parked op furthest from release: its highest seq (then op id)."""
+        db = self.db
+        row = db.execute(
+            "SELECT op_id, waiting_for, size FROM pending WHERE space = ? AND author = ? AND own = 0"
+            " ORDER BY seq DESC, op_id DESC LIMIT 1",
+            (space, author),
+        ).fetchone()
+        if row is None:  # pragma: no cover - the sums say it holds some
+            parked.by_author.pop(author, None)
+            return
+        op_id, waiting_for, size = row
+        db.execute("DELETE FROM pending WHERE op_id = ?", (op_id,))
+        parked.remove(author, size)
+        still = db.execute(
+            "SELECT 1 FROM pending WHERE waiting_for = ? AND space = ? LIMIT 1", (waiting_for, space)
+        ).fetchone()
+        if still is None:
+            self._waiting.get(space, set()).discard(waiting_for)
 
     def _unpark(self, space: SpaceId, op_id: bytes) -> list[VerifiedOp]:
+        parked = self._parked_in(space)  # summed before the rows go
         rows = self.db.execute(
-            "SELECT op_id, envelope FROM pending WHERE waiting_for = ? AND space = ?", (op_id, space)
+            "SELECT author, size, envelope FROM pending WHERE waiting_for = ? AND space = ?", (op_id, space)
         ).fetchall()
         self.db.execute("DELETE FROM pending WHERE waiting_for = ? AND space = ?", (op_id, space))
         self._waiting[space].discard(op_id)
+        for author, size, _ in rows:
+            parked.remove(author, size)
         # Authenticated before they were parked.
-        return [UnverifiedOp.from_wire(envelope).trusted() for _, envelope in rows]
+        return [UnverifiedOp.from_wire(envelope).trusted() for _, _, envelope in rows]
 
     # -- admission of one op whose causal past is present -----------------------------
     def _parents(self, context: SpaceContext, header: Header) -> list[OpInfo] | None:
@@ -644,6 +720,72 @@ class Replica:
             pending=result.pending if result else 0,
             rejected=tuple(str(error) for error in result.rejected) if result else (),
         )
+
+
+class _Parked:
+    """The sums of one space's pending table: ops, bytes, and bytes per author, plus the
+    order in which authors lose parked ops when the space is over its bounds.
+
+    Kept in memory so that parking costs no scan of the table; rebuilt from the table
+    whenever the replica's caches are. The eviction order is a heap with lazy entries:
+    (member?, -bytes, author), so non-members go first, then whoever holds the most;
+    an entry that no longer states its author's sums is dropped (and the right one
+    pushed) when it reaches the top."""
+
+    __slots__ = ("_heap", "_own", "by_author", "count", "size")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.size = 0
+        self.by_author: dict[bytes, int] = {}
+        self._own: set[bytes] = set()
+        self._heap: list[tuple[bool, int, bytes]] = []
+
+    def load(self, author: bytes, count: int, size: int, *, own: bool, member: bool) -> None:
+        self.count += count
+        self.size += size
+        self.by_author[author] = size
+        if own:
+            self._own.add(author)
+        else:
+            heapq.heappush(self._heap, (member, -size, author))
+
+    def add(self, author: bytes, size: int, *, own: bool, member: bool) -> None:
+        self.count += 1
+        self.size += size
+        total = self.by_author[author] = self.by_author.get(author, 0) + size
+        if own:
+            self._own.add(author)
+            return
+        heapq.heappush(self._heap, (member, -total, author))
+        if len(self._heap) > 2 * len(self.by_author) + 64:  # stale entries: start afresh
+            self._heap = list({entry for entry in self._heap if self.by_author.get(entry[2]) == -entry[1]})
+            heapq.heapify(self._heap)
+
+    def remove(self, author: bytes, size: int) -> None:
+        self.count -= 1
+        self.size -= size
+        left = self.by_author.get(author, 0) - size
+        if left > 0:
+            self.by_author[author] = left
+        else:
+            self.by_author.pop(author, None)
+
+    def largest(self, is_member: Callable[[bytes], bool]) -> bytes | None:
+        """The author to lose a parked op next: not a member first, then the most bytes."""
+        heap = self._heap
+        while heap:
+            member, minus_size, author = heap[0]
+            size = self.by_author.get(author, 0)
+            if author in self._own or size == 0:
+                heapq.heappop(heap)
+                continue
+            now_member = is_member(author)
+            if (member, -minus_size) != (now_member, size):
+                heapq.heapreplace(heap, (now_member, -size, author))
+                continue
+            return author
+        return None
 
 
 def _chunks(envelopes: Sequence[bytes]) -> list[list[bytes]]:

@@ -20,12 +20,25 @@ from sync.hlc import next_hlc
 from sync.identity import seal
 from sync.ids import HASH_LEN, DeviceId, OpId, SpaceId
 from sync.invite import Invite, InviteToken, make_invite
-from sync.op import GENESIS_KIND, GENESIS_SPACE, VerifiedOp, seal_and_sign
+from sync.op import GENESIS_KIND, GENESIS_SPACE, VerifiedOp, check_as_peers_do, seal_and_sign
 from sync.policy import GRANTABLE, Level, may, role_name
 from sync.replica import VALID, Replica, _Batch
 from sync.space import OpInfo, SpaceContext
 from sync.wire.body import encode_body
-from sync.wire.op import MAX_DEPS, Header
+from sync.wire.op import BODY_OVERHEAD, MAX_DEPS, MAX_PLAINTEXT_BYTES, Header, check_body_len
+
+#: How a person calls an op of each kind, for refusals ("This note is …").
+_NOUNS = {
+    "note.put": "note",
+    "item.put": "post",
+    "item.reply": "reply",
+    "item.edit": "edit",
+    "chat.say": "message",
+    "resource.add": "resource",
+    "help.ask": "request",
+    "help.answer": "answer",
+    "help.progress": "progress report",
+}
 
 
 @contextmanager
@@ -37,6 +50,32 @@ def _writing(replica: Replica, space: SpaceId) -> Iterator[SpaceContext]:
     except BaseException:
         replica.forget(space)
         raise
+
+
+def _plaintext(kind: str, fields: dict[str, Any]) -> bytes:
+    """The body of a new op, refused (before anything is signed) if peers would refuse it.
+
+    The cap is checked on the very quantity a peer checks in the header — the body as
+    it travels, encryption included — by the same function (`check_body_len`)."""
+    plaintext = encode_body(fields)
+    try:
+        check_body_len(len(plaintext) + BODY_OVERHEAD)
+    except Rejected:
+        raise Rejected(
+            Reason.OVERSIZE,
+            f"This {_NOUNS.get(kind, 'item')} is {len(plaintext):,} bytes once encoded; the most a single"
+            f" item can hold is {MAX_PLAINTEXT_BYTES:,} bytes. Shorten it or split it into several,"
+            " or share long material as a file",
+        ) from None
+    return plaintext
+
+
+def _sealed(replica: Replica, draft: Header, plaintext: bytes, key: bytes) -> VerifiedOp:
+    """Encrypt and sign, then check the op as every peer will before it is admitted here:
+    whatever a peer would count against this device is never written."""
+    op = seal_and_sign(replica.key, draft, plaintext, key)
+    check_as_peers_do(op)
+    return op
 
 
 def _admit_own(replica: Replica, context: SpaceContext, op: VerifiedOp, *, allow_invalid: bool) -> Changes:
@@ -104,6 +143,7 @@ def _build(
     now_ms: int,
     extra: Iterable[OpId] = (),
 ) -> VerifiedOp:
+    plaintext = _plaintext(kind, fields)
     me = context.author_index(replica.db, replica.key.device_id)
     seq, prev, deps, parents = _parents(replica, context, me, list(extra))
     clock: dict[int, int] = {}
@@ -127,7 +167,7 @@ def _build(
         body_len=0,
         hlc=next_hlc(now_ms=now_ms, floor=floor),
     )
-    return seal_and_sign(replica.key, draft, encode_body(fields), key)
+    return _sealed(replica, draft, plaintext, key)
 
 
 def write(
@@ -210,7 +250,7 @@ def create_space(
         hlc=next_hlc(now_ms=now_ms, floor=0),
     )
     fields = {"name": name, "member_name": member_name, "policy": dict(policy or {})}
-    op = seal_and_sign(replica.key, draft, encode_body(fields), space_key)
+    op = _sealed(replica, draft, _plaintext(GENESIS_KIND, fields), space_key)
     space = SpaceId(op.op_id)
     with replica.store.transaction():
         replica._refresh()

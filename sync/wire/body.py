@@ -6,7 +6,7 @@ from typing import Any
 
 from sync.errors import Reason, Rejected
 from sync.wire.canonical import pack, unpack_canonical
-from sync.wire.op import MAX_BODY_BYTES
+from sync.wire.op import MAX_PLAINTEXT_BYTES
 
 
 def encode_body(fields: dict[str, Any]) -> bytes:
@@ -14,7 +14,7 @@ def encode_body(fields: dict[str, Any]) -> bytes:
 
 
 def decode_body(plaintext: bytes) -> dict[str, Any]:
-    value = unpack_canonical(plaintext, max_bytes=MAX_BODY_BYTES, max_items=1024)
+    value = unpack_canonical(plaintext, max_bytes=MAX_PLAINTEXT_BYTES, max_items=1024)
     if not isinstance(value, dict):
         raise Rejected(Reason.BAD_CONTENT, "body is not a map")
     return value

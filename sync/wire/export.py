@@ -34,7 +34,20 @@ class ExportFile:
 
 
 def encode_export(export: ExportFile) -> bytes:
+    """The file's bytes; refused (`OVERSIZE`) past the caps `decode_export` reads with."""
+    if len(export.envelopes) > MAX_EXPORT_OPS:
+        raise Rejected(
+            Reason.OVERSIZE,
+            f"This circle holds {len(export.envelopes):,} ops; an export file holds at most"
+            f" {MAX_EXPORT_OPS:,} (what any device reads). Sync with a peer instead",
+        )
     body = MAGIC + pack_flat([export.space, list(export.envelopes)])
+    if len(body) + HASH_LEN > MAX_EXPORT_BYTES:
+        raise Rejected(
+            Reason.OVERSIZE,
+            f"This circle's history is {len(body) + HASH_LEN:,} bytes; an export file holds at most"
+            f" {MAX_EXPORT_BYTES:,} (what any device reads). Sync with a peer instead",
+        )
     return body + digest(body, person=CHECKSUM_PERSON)
 
 

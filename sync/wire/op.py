@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import msgpack
 
+from sync.crypto import NONCE_LEN, TAG_LEN
 from sync.errors import Reason, Rejected
 from sync.ids import HASH_LEN, KEY_LEN, SIG_LEN, DeviceId, OpId, SpaceId
 from sync.wire.canonical import pack_flat, unpack_flat
@@ -21,7 +22,14 @@ VERSION = 2  # 2: bodies under subkeys of the epoch key (sync.crypto); 1 keyed b
 MAX_DEPS = 16
 MAX_KIND_LEN = 40
 MAX_HEADER_BYTES = 1024
+#: The most a body may weigh as it travels and as its header states it (`body_len`):
+#: the ciphertext, nonce and tag included. Writer and decoder both check this one
+#: quantity (`check_body_len`), so an op its writer admits is never oversize at a peer.
 MAX_BODY_BYTES = 256 * 1024
+#: What encryption adds to a body's plaintext (the nonce and the tag).
+BODY_OVERHEAD = NONCE_LEN + TAG_LEN
+#: The most plaintext one op can carry: what is left of MAX_BODY_BYTES once encrypted.
+MAX_PLAINTEXT_BYTES = MAX_BODY_BYTES - BODY_OVERHEAD
 MAX_ENVELOPE_BYTES = MAX_HEADER_BYTES + SIG_LEN + MAX_BODY_BYTES + 64
 MAX_INT = (1 << 63) - 1
 
@@ -167,10 +175,25 @@ def _explain_header(value: list[object]) -> Header:
     _need_int(epoch, "epoch", low=0)
     _need_bytes(body_hash, HASH_LEN, "body hash")
     _need_int(body_len, "body length", low=0)
-    if isinstance(body_len, int) and body_len > MAX_BODY_BYTES:
-        raise Rejected(Reason.OVERSIZE, f"body of {body_len} bytes")
+    if isinstance(body_len, int):
+        check_body_len(body_len)
     _need_int(hlc, "clock", low=0)
     raise Rejected(Reason.MALFORMED, "header")
+
+
+def check_body_len(body_len: int) -> None:
+    """The body cap, stated once: a body (as it travels) of at most MAX_BODY_BYTES.
+
+    Peers check it on every header they decode; the writer checks the same quantity
+    before it signs (`sync.writer`), so the two can never disagree."""
+    if body_len > MAX_BODY_BYTES:
+        raise Rejected(Reason.OVERSIZE, f"a body of {body_len:,} bytes (at most {MAX_BODY_BYTES:,})")
+
+
+def check_envelope_len(length: int) -> None:
+    """The envelope cap, stated once (checked before any decoding, and by the writer)."""
+    if length > MAX_ENVELOPE_BYTES:
+        raise Rejected(Reason.OVERSIZE, f"op of {length:,} bytes (at most {MAX_ENVELOPE_BYTES:,})")
 
 
 def encode_envelope(header_bytes: bytes, signature: bytes, body: bytes | None) -> bytes:

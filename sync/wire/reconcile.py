@@ -40,6 +40,24 @@ def encode(message: FrontierMessage | OpsMessage) -> bytes:
     return pack_flat([OPS, message.space, list(message.envelopes)])
 
 
+def fit_frontier(message: FrontierMessage) -> FrontierMessage:
+    """The message with as many of its heads, in the order given (most wanted first), as
+    `decode` accepts: at most MAX_HEADS entries and MAX_MESSAGE_BYTES once encoded.
+
+    The caps are stated once, here, and the sender applies them as the receiver does: a
+    circle with more authors than fit (ops of throwaway keys, admitted as invalid, are
+    authors too) must not make every honest device's frontier a peer fault. A peer that
+    is not told of an author sends that author's chain again; nothing is lost."""
+    budget = MAX_MESSAGE_BYTES - len(encode(FrontierMessage(message.space, (), message.needs))) - 4
+    kept = []
+    for author, seq, head in message.heads[:MAX_HEADS]:
+        budget -= len(pack_flat([author, seq, head]))
+        if budget < 0:
+            break
+        kept.append((author, seq, head))
+    return FrontierMessage(message.space, tuple(kept), message.needs)
+
+
 def decode(data: bytes) -> FrontierMessage | OpsMessage:
     value = unpack_canonical(
         data,

@@ -168,7 +168,7 @@ async def test_refusals_name_the_problem_and_write_nothing(commands: Commands) -
         ("  \n ", "x", [], "A note needs a title."),
         ("T" * 501, "x", [], "title is at most 500 characters"),
         ("Big", "x" * (50 * 1024 * 1024), [], "at most 200,000 characters; this one has 52,428,800"),
-        ("Wide", "é" * MAX_TEXT, [], "KiB once encoded"),
+        ("Wide", "é" * MAX_TEXT, [], "bytes once encoded; the most a single item can hold is 262,116 bytes"),
         ("Tags", "x", ["t" * 65], "too long (at most 64 characters)"),
         ("Tags", "x", [f"t{n}" for n in range(33)], "at most 32 tags"),
     ):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from p2p.conduct import ConductLedger
 from p2p.config import ConductPolicy
 from p2p.identity import peer_id_from_seed
@@ -46,3 +48,25 @@ def test_the_publish_pacer_allows_a_burst_then_the_rate():
     assert pacer.delay_for_next(now=0) == 0.01
     assert pacer.delay_for_next(now=0) == 0.02
     assert pacer.delay_for_next(now=10) == 0  # refilled, capped at the burst
+
+
+def test_a_device_that_erred_once_is_served_again_while_a_peer_that_keeps_at_it_stays_banned():
+    """Bans decay: each lasts 10 min × 2^strikes (at most a week); strikes halve daily."""
+    ledger = ConductLedger(ConductPolicy())  # the defaults the app runs with
+    member, rogue = PEER, peer_id_from_seed(device_seed("rogue"))
+    assert ledger.banish(member, now=0) == 600  # one forged op relayed by a buggy device
+    assert ledger.banish(rogue, now=0) == 600
+    assert ledger.is_banned(member, now=599) and not ledger.is_banned(member, now=600)
+    # The rogue sends garbage again the moment each ban ends: refused twice as long each time.
+    lengths = [600.0]
+    for _ in range(12):
+        returned = ledger.banned_until(rogue)
+        assert returned is not None and not ledger.is_banned(rogue, now=returned)
+        lengths.append(ledger.banish(rogue, now=returned))
+    assert lengths[:8] == [600 * 2**n for n in range(8)]
+    assert lengths[-1] == 7 * 86_400  # capped at a week: it stays out
+    banned_for = ledger.banned_until(rogue)
+    assert banned_for is not None and banned_for > 14 * 86_400
+    # The member's one strike wears off: a day later it counts half, a week later not at all.
+    assert ledger.ban_length(member, now=600 + 86_400) == pytest.approx(600 * 2**0.5)
+    assert ledger.ban_length(member, now=600 + 7 * 86_400) == 600
