@@ -99,8 +99,7 @@ def test_a_clock_far_ahead_is_held_back_and_the_circle_keeps_working(
     ben = circle.members["ben"]
     poisoned, _ = writer.write(ben, circle.space, "item.put", {"title": "x", "text": ""}, now_ms=poisoned_ms)
     reconcile(ben, circle.owner, circle.space)
-    assert status_of(circle.owner, poisoned.op_id) is None  # not admitted: nothing depends on it
-
+    # Before the fix: "bad-clock" here, on this and every later write, by anyone.
     removal, _ = writer.remove_member(
         circle.owner, circle.space, device(ben), new_key=seed("k1"), now_ms=circle.clock()
     )
@@ -109,6 +108,7 @@ def test_a_clock_far_ahead_is_held_back_and_the_circle_keeps_working(
     hlc = circle.owner.db.execute("SELECT hlc FROM ops WHERE op_id = ?", (post,)).fetchone()[0]
     assert wall_ms(hlc) <= circle.clock.now + 1
     assert status_of(circle.owner, removal.op_id) == (VALID, None)
+    assert status_of(circle.owner, poisoned.op_id) is None  # held back, so nothing depends on it
 
 
 def test_an_op_held_back_is_admitted_once_the_clock_reaches_it(circle: Circle) -> None:
@@ -324,3 +324,21 @@ def test_the_same_ops_in_any_order_give_the_same_verdicts(circle: Circle) -> Non
     verdicts = {row[0]: (row[1], row[2]) for row in fresh.db.execute("SELECT op_id, status, reason FROM ops")}
     expected = {row[0]: (row[1], row[2]) for row in owner.db.execute("SELECT op_id, status, reason FROM ops")}
     assert verdicts == expected
+
+
+def test_a_removed_member_cannot_mint_a_token_to_come_back_as_a_new_device(circle: Circle) -> None:
+    """Ben, removed, signs a fresh invite naming an op of his from before the removal and
+    joins with a new device that never names the removal (backdating the join)."""
+    owner, ben = circle.owner, circle.members["ben"]
+    writer.remove_member(owner, circle.space, device(ben), new_key=seed("k1"), now_ms=circle.clock())
+    # Ben has not synced since: his replica still thinks he may invite.
+    token = writer.invite(
+        ben, circle.space, role=Level.MEMBER, uses=5, expires_ms=circle.clock.now + 10**9, nonce=bytes(16)
+    )
+    puppet = clocked("puppet", circle.clock)
+    writer.accept_invite(puppet, token)
+    reconcile(ben, puppet, circle.space)
+    join, _ = writer.join(puppet, token, member_name="Ben again", now_ms=circle.clock())
+    reconcile(puppet, owner, circle.space)
+    assert status_of(owner, join.op_id) == (2, "not-permitted")
+    assert not is_member(owner, circle.space, puppet)
