@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import trio
 
+from app.clock import Clock, SystemClock
 from app.errors import disk_full
 from app.worker_pool import WorkerPool
 from sync.identity import DeviceKey
@@ -42,7 +43,9 @@ class DatabaseClosed(RuntimeError):
 
 
 class Database:
-    def __init__(self, path: Any, key: DeviceKey, *, verify_workers: int = 2) -> None:
+    def __init__(
+        self, path: Any, key: DeviceKey, *, verify_workers: int = 2, clock: Clock | None = None
+    ) -> None:
         self._open = threading.Lock()
         self._closed = False
         self._workers = verify_workers
@@ -53,7 +56,9 @@ class Database:
             if (full := disk_full(error, Path(path).parent)) is None:
                 raise
             raise full from error
-        self.replica = Replica(store, key, verify_map=self._verify_map)
+        # The replica admits an op only once its clock is near this device's (sync.hlc).
+        now_ms = (clock or SystemClock()).now_ms
+        self.replica = Replica(store, key, verify_map=self._verify_map, now_ms=now_ms)
         self.limiter = trio.CapacityLimiter(1)
         store_path = self.replica.store.path
         self.files = (store_path, store_path.with_name(store_path.name + "-wal"))
