@@ -164,9 +164,10 @@ class SyncService:
     async def _refresh_gossip(self, spaces: list[SpaceId] | None = None) -> None:
         """Read each space's current gossip key and members (all watched spaces if None)
         and follow them: a new key means a new topic (subscribe it, leave the old one),
-        no key means no topic (we were removed). Members left behind on the old topic
-        hear nothing more from us; the silence makes us reconcile with them
-        (`_reconcile_silent_members`), which brings them the rotation."""
+        no key means no topic (we were removed). Before leaving a topic for a rotation we
+        publish the rotation on it (`access.rotation_notice`); a member that still misses
+        it hears nothing more from us, and the silence makes us reconcile with it
+        (`_reconcile_silent_members`), which brings it the rotation."""
         if not self.settings.gossip:
             return
         async with self._gates_lock:
@@ -177,12 +178,22 @@ class SyncService:
                 if gate is not None:
                     self._gates[space] = gate
                 if old is not None and (gate is None or gate.gossip.topic != old.gossip.topic):
+                    if gate is not None:  # a rotation: tell whoever is still on the old topic
+                        notice = await self.database.run(
+                            access.rotation_notice, self.replica, space, old.gossip
+                        )
+                        if notice is not None:
+                            await self._publish_on(notice)
                     with contextlib.suppress(P2PError):
                         await self.host.unsubscribe(old.gossip.topic)
                 if gate is not None and (old is None or gate.gossip.topic != old.gossip.topic):
                     topic = gate.gossip.topic
                     handler = self._inbox.handler(space)
-                    await self.host.subscribe(topic, handler, validator=self._validator(space, topic))
+                    try:
+                        await self.host.subscribe(topic, handler, validator=self._validator(space, topic))
+                    except P2PError as error:  # the host is closing; the next refresh tries again
+                        logger.info("Could not follow a circle's gossip topic: %s", error)
+                        self._gates.pop(space, None)
 
     def _validator(self, space: SpaceId, topic: str) -> Callable[[PeerId, bytes], GossipVerdict]:
         """The relay gate of `space`'s topic `topic`, judged against its current gate."""
@@ -264,6 +275,9 @@ class SyncService:
         gate = self._gates.get(space)
         if gate is None or gate.gossip.topic != message.topic:
             await self._refresh_gossip([space])  # sealed under a key we have not followed yet
+        await self._publish_on(message)
+
+    async def _publish_on(self, message: access.Sealed) -> None:
         try:
             await self.host.publish(message.topic, message.data)
         except P2PError as error:

@@ -23,12 +23,13 @@ from enum import Enum
 
 from sync.crypto import decrypt_body, encrypt_body
 from sync.errors import Rejected
-from sync.frontier import frontier
+from sync.frontier import envelopes, frontier
 from sync.ids import DeviceId, SpaceId, digest
 from sync.invite import parse_token
 from sync.policy import Level, may, role_name
 from sync.replica import Replica
 from sync.wire.gossip import Digest, Hello, decode_sealed, encode_sealed
+from sync.wire.reconcile import OpsMessage, encode
 
 GOSSIP_AD = b"studycircle/gossip/v1"
 TOPIC_PREFIX = "studycircle/"
@@ -175,6 +176,24 @@ def unseal(replica: Replica, space: SpaceId, data: bytes) -> bytes | None:
     gossip is a hint: reconciliation brings that member up to date)."""
     current = gossip_key(replica, space)
     return None if current is None else current.open(data)
+
+
+def rotation_notice(replica: Replica, space: SpaceId, previous: GossipKey) -> Sealed | None:
+    """The ops that made the current epoch (removals with their new key sealed to each
+    remaining member), sealed for `previous`'s topic. A device moving to a new topic
+    leaves this behind, so that members who have not heard of the rotation learn it at
+    gossip speed rather than at their next reconciliation. A removed device on that
+    topic learns only that it was removed: the new key is not sealed to it."""
+    context = replica.context(space)
+    _, refs = context.auth.epoch_at(dict(context.heads))
+    rowids = [
+        row[0]
+        for ref in refs
+        for row in replica.db.execute("SELECT rowid FROM ops WHERE op_id = ? AND space = ?", (ref, space))
+    ]
+    if not rowids:
+        return None
+    return previous.seal(encode(OpsMessage(space, tuple(envelopes(replica, rowids)))))
 
 
 class GossipVerdict(Enum):
