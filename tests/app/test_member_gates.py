@@ -13,6 +13,8 @@ project's own modules and raw hosts.
   hash, need the current key to compute, and move with a rotation.
 - A stranger's undecryptable gossip is not relayed to other subscribers and costs it
   (penalty, then ban).
+- A member that has not heard of a rotation follows the others to the new topic by
+  gossip alone (the rotation notice left on the old topic).
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ from app import exchange
 from app.commands import parse_invite
 from app.core import Core
 from app.exchange import SessionRefused
-from app.sync_service import RECONCILE_PROTOCOL
+from app.sync_service import RECONCILE_PROTOCOL, SyncSettings
 from p2p.errors import P2PError
 from p2p.events import PeerEvent, PeerEventKind
 from p2p.framing import FramedStream
 from p2p.host import Libp2pHost, Libp2pNetwork
 from p2p.identity import PeerId, to_libp2p_id
+from p2p.interface import Network
 from sync import access
 from sync.crypto import encrypt_body
 from sync.ids import OpId, SpaceId, digest
@@ -51,7 +54,7 @@ from sync.wire.gossip import (
     encode_hello,
     encode_sealed,
 )
-from tests.app.conftest import DEADLINE, Changed, core_for
+from tests.app.conftest import DEADLINE, FAST, Changed, core_for
 from tests.p2p.conftest import device_seed, loopback_config
 
 
@@ -302,3 +305,36 @@ async def test_a_strangers_undecryptable_gossip_is_not_relayed_and_costs_it(home
         count = heard.count(owner_peer)
         await until(lambda: heard.count(owner_peer) > count)
         assert stranger.peer_id not in heard
+
+
+async def test_a_member_follows_a_rotation_to_the_new_topic_by_gossip_alone(
+    network: Network, homes, changed: Changed
+) -> None:
+    # No timer and no silence trigger: only gossip can bring Ben the removal.
+    gossip_only = SyncSettings(
+        poll_interval=FAST.poll_interval,
+        digest_interval=FAST.digest_interval,
+        reconcile_interval=3600.0,
+        gossip_silence=3600.0,
+    )
+    async with AsyncExitStack() as stack:
+        owner, ben, rex = [
+            await stack.enter_async_context(core_for(network, homes(name), changed, settings=gossip_only))
+            for name in ("owner", "ben", "rex")
+        ]
+        space = await owner.create_circle("Drama")
+        code = await owner.invite(space, uses=2)
+        for member in (ben, rex):
+            await member.join(code)
+        await changed.until(lambda: same_state([owner, ben, rex], space))
+        before = await ben.database.run(access.gossip_key, ben.database.replica, space)
+        await remove(owner, space, rex)
+        after_removal = await owner.post(space, "for the remaining members")
+
+        async def ben_followed() -> bool:
+            current = await ben.database.run(access.gossip_key, ben.database.replica, space)
+            return current is not None and current != before and await holds(ben, after_removal)
+
+        await changed.until(ben_followed)
+        assert await same_state([owner, ben], space)
+        assert not await holds(rex, after_removal)
