@@ -262,14 +262,10 @@ class SyncService:
             published, gossip = dict(self._published), self.settings.gossip
             spaces, new_ops = await self.database.run(unpublished, self.replica, published, gossip)
             await self._watch_new_spaces(spaces)
-            written = [space for space, (last, _) in new_ops.items() if last != self._published.get(space)]
-            for space, (last, _) in new_ops.items():
+            for space, (last, sealed) in new_ops.items():
                 self._published[space] = last
-            if written:  # an own op may be a removal (a new key, a new topic) or a join
-                await self._refresh_gossip(written)
-            for space, (_, sealed) in new_ops.items():
-                for message in sealed:
-                    await self._publish(space, message)
+                for message in sealed:  # sealed under a new key after our own removal of someone:
+                    await self._publish(space, message)  # `_publish` follows it to its topic
 
     async def _publish(self, space: SpaceId, message: access.Sealed) -> None:
         gate = self._gates.get(space)
