@@ -7,7 +7,8 @@ message's outcome back to the sync service in arrival order. One trip per messag
 the limit on a busy peer: every trip waits for the worker thread and the GIL (measured
 at 10 peers × 20 ops/s: a message's trip averaged ≈ 100–200 ms, so the handler fell
 further behind with every op; docs/benchmarks.md, Propagation). Also the pure parts:
-`take_gossip` (open, decode, ingest one message) and `HeardDigest`.
+`take_gossip` (open under the current key, check the publisher is a current member,
+decode, ingest one message) and `HeardDigest`.
 
 Runs as one trio task in the sync service's nursery; `take_batch` on the database worker.
 """
@@ -23,10 +24,11 @@ import trio
 
 from app.database import Database
 from p2p.delivery import GossipHandler
-from p2p.identity import PeerId
+from p2p.errors import P2PError
+from p2p.identity import PeerId, public_key_of
 from sync import access
 from sync.errors import Rejected
-from sync.ids import SpaceId
+from sync.ids import DeviceId, SpaceId
 from sync.replica import IngestResult, Replica
 from sync.wire.gossip import Digest, decode_gossip
 
@@ -87,29 +89,43 @@ class GossipInbox:
                     batch.append(self._receive.receive_nowait())
                 except trio.WouldBlock:
                     break
-            messages = [(space, data) for space, _, data in batch]
+            messages = [(space, device_of(origin), data) for space, origin, data in batch]
             outcomes = await self._database.run(take_batch, self._database.replica, messages)
             for (space, origin, _), outcome in zip(batch, outcomes, strict=True):
                 self._on_outcome(origin, space, outcome)
 
 
-def take_batch(replica: Replica, messages: list[tuple[SpaceId, bytes]]) -> list[Outcome]:
+def device_of(peer: PeerId) -> DeviceId | None:
+    """The device key behind a peer id (they are the same Ed25519 key); None if it is not one."""
+    try:
+        return DeviceId(public_key_of(peer))
+    except P2PError:
+        return None
+
+
+def take_batch(replica: Replica, messages: list[tuple[SpaceId, DeviceId | None, bytes]]) -> list[Outcome]:
     """Each message's outcome, in order; one message's failure is its own."""
     outcomes: list[Outcome] = []
-    for space, data in messages:
+    for space, publisher, data in messages:
         try:
-            outcomes.append(take_gossip(replica, space, data))
+            outcomes.append(take_gossip(replica, space, publisher, data))
         except Exception:  # a bug on one message must not lose the rest of the batch
             logger.exception("Taking a gossip message failed")
             outcomes.append(None)
     return outcomes
 
 
-def take_gossip(replica: Replica, space: SpaceId, data: bytes) -> Outcome:
-    """Open, decode and ingest one gossip message."""
+def take_gossip(replica: Replica, space: SpaceId, publisher: DeviceId | None, data: bytes) -> Outcome:
+    """Open, decode and ingest one gossip message published by `publisher`'s device.
+
+    Only gossip sealed under the current epoch key by a current member is taken. The
+    topic's validator already dropped (and charged) the rest before it was relayed;
+    this checks again against the database, which may have moved on since."""
+    if publisher is None or not access.is_member(replica, space, publisher):
+        return None  # not (or no longer, or not yet known as) a member
     payload = access.unseal(replica, space, data)
     if payload is None:
-        return None  # a stranger's or a removed epoch's
+        return None  # a stranger's, a removed device's, or sealed before a rotation we know of
     try:
         message = decode_gossip(payload)
     except Rejected as error:

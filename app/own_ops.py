@@ -34,7 +34,7 @@ _FRAME_BYTES, _PER_OP_BYTES = 37 + 41, 5
 
 def unpublished(
     replica: Replica, published: dict[SpaceId, int], gossip: bool
-) -> tuple[list[SpaceId], dict[SpaceId, tuple[int, list[bytes]]]]:
+) -> tuple[list[SpaceId], dict[SpaceId, tuple[int, list[access.Sealed]]]]:
     """The shared spaces, and for each its last own seq and own ops after `published`,
     sealed in gossip messages. Own ops that came back from a peer (a device restored
     from a backup catching up) are not resent: the circle has them."""
@@ -43,7 +43,9 @@ def unpublished(
     return spaces, {space: seal_own_after(replica, space, after[space], gossip) for space in spaces}
 
 
-def seal_own_after(replica: Replica, space: SpaceId, seq: int, gossip: bool) -> tuple[int, list[bytes]]:
+def seal_own_after(
+    replica: Replica, space: SpaceId, seq: int, gossip: bool
+) -> tuple[int, list[access.Sealed]]:
     """This device's ops after `seq`, sealed in gossip messages; and the last seq seen."""
     rows = own_after(replica, space, seq)
     if not rows:

@@ -1,14 +1,18 @@
 """The sync service: moves a device's spaces between peers over a `PeerHost`.
 
-For every space the device belongs to it subscribes the space's gossip topic, publishes
+For every space the device belongs to it subscribes the space's gossip topic (named after
+the current epoch key, so a key rotation moves it to a new topic), publishes
 new local ops (also ops another process wrote into the same data directory, found by
 polling), ingests gossiped ops through the replica's normal validation (in batches,
 `app.gossip_inbox`), and reconciles — on a new connection, on a gap or a digest that
 shows a peer holding ops we lack (if gossip has not filled it within `gossip_grace`),
 and on a timer.
-Gossip is a hint; reconciliation is the truth. Peers that send garbage or forgeries
-are penalised (enough penalties ban them). A peer is served a space only if its device
-is a current member or it presents a valid invite for it.
+Gossip is a hint; reconciliation is the truth. Gossip is taken and relayed only if it
+opens under the current key and its publisher is a current member (`access.GossipGate`);
+gossip that does not open costs its publisher. Peers that send garbage or forgeries are
+penalised (enough penalties ban them). A peer is served a space only if its device is a
+current member or it presents a valid invite for it (a removed device's never counts),
+and this device opens a session only with a current member (`access.may_send_to`).
 
 Runs as trio tasks in the service's nursery; replica calls go to the database worker.
 """
@@ -28,7 +32,7 @@ import trio
 from app import exchange
 from app.clock import Clock
 from app.database import Database, files_stamp
-from app.gossip_inbox import GossipInbox, HeardDigest, Outcome
+from app.gossip_inbox import GossipInbox, HeardDigest, Outcome, device_of
 from app.own_ops import own_seq, unpublished
 from app.peer_sessions import Link, PeerSessions
 from app.personal import shared_spaces
@@ -36,8 +40,8 @@ from app.sync_status import SyncStatus
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
-from p2p.identity import PeerId, public_key_of, short
-from p2p.interface import PeerHost
+from p2p.identity import PeerId, short
+from p2p.interface import GossipVerdict, PeerHost
 from p2p.session import PeerSession, SessionAction, SessionState
 from sync import access, joining
 from sync.changes import Changes
@@ -45,7 +49,7 @@ from sync.errors import Rejected
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
 from sync.replica import Replica
-from sync.wire.gossip import Hello, decode_hello, encode_digest, looks_sealed
+from sync.wire.gossip import Hello, decode_hello, encode_digest
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +89,9 @@ class SyncService:
         self.status = SyncStatus()
         self._nursery: trio.Nursery | None = None
         self._watched: set[SpaceId] = set()
+        self._gates: dict[SpaceId, access.GossipGate] = {}  # each watched space's current topic
+        self._gates_lock = trio.Lock()  # one refresh at a time: a later one reads later state
+        self._publishing = trio.Lock()
         self._published: dict[SpaceId, int] = {}
         self._running: set[tuple[PeerId, SpaceId]] = set()  # sessions we opened (or are opening)
         self._serving: set[tuple[PeerId, SpaceId]] = set()  # sessions a peer opened with us
@@ -132,6 +139,8 @@ class SyncService:
         self._listeners.append(listener)
 
     def _report(self, changes: Changes) -> None:
+        if changes.members or changes.rebuilt:
+            self._spawn(self._refresh_gossip, [changes.space])
         for listener in self._listeners:
             listener(changes)
 
@@ -150,9 +159,54 @@ class SyncService:
             if space in self._watched:
                 continue
             self._watched.add(space)
-            if self.settings.gossip:
-                handler = self._inbox.handler(space)
-                await self.host.subscribe(access.topic_for(space), handler, validator=looks_sealed)
+            await self._refresh_gossip([space])
+
+    async def _refresh_gossip(self, spaces: list[SpaceId] | None = None) -> None:
+        """Read each space's current gossip key and members (all watched spaces if None)
+        and follow them: a new key means a new topic (subscribe it, leave the old one),
+        no key means no topic (we were removed). Before leaving a topic for a rotation we
+        publish the rotation on it (`access.rotation_notice`); a member that still misses
+        it hears nothing more from us, and the silence makes us reconcile with it
+        (`_reconcile_silent_members`), which brings it the rotation."""
+        if not self.settings.gossip:
+            return
+        async with self._gates_lock:
+            wanted = [space for space in (spaces or list(self._watched)) if space in self._watched]
+            gates = await self.database.run(_gates_of, self.replica, wanted)
+            for space, gate in gates.items():
+                old = self._gates.pop(space, None)
+                if gate is not None:
+                    self._gates[space] = gate
+                if old is not None and (gate is None or gate.gossip.topic != old.gossip.topic):
+                    if gate is not None:  # a rotation: tell whoever is still on the old topic
+                        notice = await self.database.run(
+                            access.rotation_notice, self.replica, space, old.gossip
+                        )
+                        if notice is not None:
+                            await self._publish_on(notice)
+                    with contextlib.suppress(P2PError):
+                        await self.host.unsubscribe(old.gossip.topic)
+                if gate is not None and (old is None or gate.gossip.topic != old.gossip.topic):
+                    topic = gate.gossip.topic
+                    handler = self._inbox.handler(space)
+                    try:
+                        await self.host.subscribe(topic, handler, validator=self._validator(space, topic))
+                    except P2PError as error:  # the host is closing; the next refresh tries again
+                        logger.info("Could not follow a circle's gossip topic: %s", error)
+                        self._gates.pop(space, None)
+
+    def _validator(self, space: SpaceId, topic: str) -> Callable[[PeerId, bytes], GossipVerdict]:
+        """The relay gate of `space`'s topic `topic`, judged against its current gate."""
+
+        def validate(publisher: PeerId, data: bytes) -> GossipVerdict:
+            if publisher == self.host.peer_id:
+                return GossipVerdict.ACCEPT  # our own, sealed with the key its topic names
+            gate = self._gates.get(space)
+            if gate is None or gate.gossip.topic != topic:
+                return GossipVerdict.IGNORE  # a straggler on a topic we are leaving
+            return GossipVerdict(gate.judge(device_of(publisher), data).value)
+
+        return validate
 
     async def _mark_published(self) -> None:
         for space in self._watched:
@@ -204,17 +258,24 @@ class SyncService:
     async def _publish_new(self) -> None:
         """Gossip own ops not yet published, in every shared space (new ones: all of
         their own ops). One database trip: on a busy peer each trip waits for the worker."""
-        published, gossip = dict(self._published), self.settings.gossip
-        spaces, new_ops = await self.database.run(unpublished, self.replica, published, gossip)
-        await self._watch_new_spaces(spaces)
-        for space, (last, sealed) in new_ops.items():
-            self._published[space] = last
-            for payload in sealed:
-                await self._publish(space, payload)
+        async with self._publishing:  # one look at a time: two would both send what is new
+            published, gossip = dict(self._published), self.settings.gossip
+            spaces, new_ops = await self.database.run(unpublished, self.replica, published, gossip)
+            await self._watch_new_spaces(spaces)
+            for space, (last, sealed) in new_ops.items():
+                self._published[space] = last
+                for message in sealed:  # sealed under a new key after our own removal of someone:
+                    await self._publish(space, message)  # `_publish` follows it to its topic
 
-    async def _publish(self, space: SpaceId, data: bytes) -> None:
+    async def _publish(self, space: SpaceId, message: access.Sealed) -> None:
+        gate = self._gates.get(space)
+        if gate is None or gate.gossip.topic != message.topic:
+            await self._refresh_gossip([space])  # sealed under a key we have not followed yet
+        await self._publish_on(message)
+
+    async def _publish_on(self, message: access.Sealed) -> None:
         try:
-            await self.host.publish(access.topic_for(space), data)
+            await self.host.publish(message.topic, message.data)
         except P2PError as error:
             logger.info("Gossip publish for a circle failed (sync will repair it): %s", error)
 
@@ -244,6 +305,7 @@ class SyncService:
         while True:
             await trio.sleep(self.settings.digest_interval)
             ticks += 1
+            await self._refresh_gossip()  # a safety net: membership changes are followed sooner
             for space in list(self._watched):
                 if self.settings.gossip:
                     sealed = await self.database.run(_sealed_digest, self.replica, space)
@@ -392,7 +454,7 @@ class SyncService:
 
     async def member_peers(self, space: SpaceId) -> list[PeerId]:
         """Connected peers whose device is a current member of `space`, in a stable order."""
-        devices = {peer: _device_of(peer) for peer in sorted(self.host.connected_peers())}
+        devices = {peer: device_of(peer) for peer in sorted(self.host.connected_peers())}
         known = {peer: device for peer, device in devices.items() if device is not None}
         members = await self.database.run(_members_among, self.replica, space, list(known.values()))
         return [peer for peer, device in known.items() if device in members]
@@ -410,7 +472,7 @@ class SyncService:
             if space in self._invites:
                 self.schedule(peer, space)
                 continue
-            device = _device_of(peer)
+            device = device_of(peer)
             if device is None or not await self.database.run(access.is_member, self.replica, space, device):
                 continue
             if self.host.peer_id < peer:
@@ -449,7 +511,11 @@ class SyncService:
             self._running.discard((peer, space))
 
     async def reconcile(self, peer: PeerId, space: SpaceId) -> exchange.SessionReport:
-        """One session with `peer` for `space`, as the initiator."""
+        """One session with `peer` for `space`, as the initiator. Raises SessionRefused,
+        before anything is sent, if `peer` is not a current member of a circle we hold."""
+        allowed, reason = await self.database.run(access.may_send_to, self.replica, space, device_of(peer))
+        if not allowed:
+            raise exchange.SessionRefused(reason)
         hello = await self._hello(space)
         self.status.sessions_running += 1
         link, actions = self.sessions.reconcile_started(peer)
@@ -463,7 +529,7 @@ class SyncService:
                     stream,
                     hello,
                     on_accepted=lambda: self._accepted(peer, link),
-                    peer=_device_of(peer),
+                    peer=device_of(peer),
                 )
         except Rejected as error:
             await self._misbehaved(peer, error)
@@ -504,7 +570,7 @@ class SyncService:
         failed = False
         try:
             hello = decode_hello(await stream.receive())
-            device = _device_of(peer)
+            device = device_of(peer)
             verdict = (False, "not a StudyCircle device key")
             if device is not None:
                 verdict = await self.database.run(
@@ -544,6 +610,7 @@ class SyncService:
         if report.ops_accepted or report.join_confirmed:  # a confirmed join makes us a member to show
             added = tuple(OpId(op_id) for op_id in report.added)
             self._report(Changes(space, added=added, members=report.join_confirmed))
+            self._spawn(self._refresh_gossip, [space])  # it may have brought a removal or a join
         self.session_finished.set()
         self.session_finished = trio.Event()
 
@@ -553,18 +620,15 @@ class SyncService:
             await self.host.ban(peer, "sent malformed or forged sync data")
 
 
-def _device_of(peer: PeerId) -> DeviceId | None:
-    try:
-        return DeviceId(public_key_of(peer))
-    except P2PError:
-        return None
+def _gates_of(replica: Replica, spaces: list[SpaceId]) -> dict[SpaceId, access.GossipGate | None]:
+    return {space: access.gossip_gate(replica, space) for space in spaces}
 
 
 def _members_among(replica: Replica, space: SpaceId, devices: list[DeviceId]) -> set[DeviceId]:
     return {device for device in devices if access.is_member(replica, space, device)}
 
 
-def _sealed_digest(replica: Replica, space: SpaceId) -> bytes | None:
+def _sealed_digest(replica: Replica, space: SpaceId) -> access.Sealed | None:
     return access.seal(replica, space, encode_digest(access.digest_of(replica, space)))
 
 

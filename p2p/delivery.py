@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from enum import Enum
 from typing import TypeAlias
 
 import trio
@@ -20,8 +21,18 @@ logger = logging.getLogger(__name__)
 GossipHandler: TypeAlias = Callable[[PeerId, bytes], Awaitable[None]]
 """Called with the peer that published the message (not the relay) and its bytes."""
 
-GossipValidator: TypeAlias = Callable[[bytes], bool]
-"""Cheap check run before delivery and relay; False drops the message early."""
+
+
+class GossipVerdict(Enum):
+    """A validator's verdict on one message (gossipsub v1.1's accept / ignore / reject)."""
+
+    ACCEPT = "accept"  # deliver it and relay it
+    IGNORE = "ignore"  # drop it quietly: an honest peer may have sent it
+    REJECT = "reject"  # drop it and penalise its publisher and the peer that relayed it
+
+
+GossipValidator: TypeAlias = Callable[[PeerId, bytes], GossipVerdict]
+"""Cheap check of (publisher, bytes) run before delivery and relay; on the host's task."""
 
 
 class TopicDelivery:
@@ -41,17 +52,18 @@ class TopicDelivery:
         self._send, self._receive = trio.open_memory_channel[tuple[PeerId, bytes]](queue_size)
         self.dropped = 0
 
-    def accepts(self, data: bytes) -> bool:
-        """The early check: size limit, then the caller's validator (an exception means no)."""
+    def judge(self, origin: PeerId, data: bytes) -> GossipVerdict:
+        """The early check: size limit, then the caller's validator (an exception drops
+        the message without blaming anyone: it is our bug)."""
         if len(data) > self._max_message_size:
-            return False
+            return GossipVerdict.REJECT
         if self._validator is None:
-            return True
+            return GossipVerdict.ACCEPT
         try:
-            return bool(self._validator(data))
+            return self._validator(origin, data)
         except Exception:
             logger.exception("Gossip validator for %s raised; dropping the message", self.topic)
-            return False
+            return GossipVerdict.IGNORE
 
     def offer(self, origin: PeerId, data: bytes) -> None:
         try:

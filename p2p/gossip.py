@@ -28,7 +28,7 @@ from libp2p.pubsub.rpc_queue import RpcQueue
 from libp2p.tools.anyio_service import background_trio_service
 
 from p2p.config import MIB, GossipSettings
-from p2p.delivery import GossipHandler, GossipValidator, TopicDelivery
+from p2p.delivery import GossipHandler, GossipValidator, GossipVerdict, TopicDelivery
 from p2p.errors import MessageTooLarge, describe_size
 from p2p.identity import PeerId
 from p2p.libp2p_streams import ReadAhead
@@ -224,15 +224,19 @@ class Libp2pGossip:
         self._topics.clear()
 
     def _validator_for(self, delivery: TopicDelivery) -> Callable[[ID, rpc_pb2.Message], bool]:
+        """Only accepted messages are delivered and relayed. A rejected one costs its
+        publisher (signed: gossipsub strict signing) and the peer that relayed it, which
+        should have refused it too."""
+
         def validate(forwarder: ID, message: rpc_pb2.Message) -> bool:
-            if delivery.accepts(message.data):
-                return True
-            if forwarder != self._own_id:
-                self._on_invalid(
-                    PeerId(forwarder.to_base58()),
-                    f"relayed an invalid gossip message on {delivery.topic}",
-                )
-            return False
+            origin = ID(message.from_id)
+            verdict = delivery.judge(PeerId(origin.to_base58()), message.data)
+            if verdict is GossipVerdict.REJECT:
+                reason = f"sent or relayed an invalid gossip message on {delivery.topic}"
+                for peer in dict.fromkeys((origin, forwarder)):
+                    if peer != self._own_id:
+                        self._on_invalid(PeerId(peer.to_base58()), reason)
+            return verdict is GossipVerdict.ACCEPT
 
         return validate
 

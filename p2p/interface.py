@@ -12,13 +12,13 @@ from typing import Protocol, runtime_checkable
 import trio
 
 from p2p.config import HostConfig
-from p2p.delivery import GossipHandler, GossipValidator
+from p2p.delivery import GossipHandler, GossipValidator, GossipVerdict
 from p2p.events import PeerEvent
 from p2p.framing import FramedStream
 from p2p.identity import PeerId
 from p2p.inbound import StreamHandler
 
-__all__ = ["GossipHandler", "GossipValidator", "Network", "PeerHost", "StreamHandler"]
+__all__ = ["GossipHandler", "GossipValidator", "GossipVerdict", "Network", "PeerHost", "StreamHandler"]
 
 
 @runtime_checkable

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import trio
 
 from p2p.config import HostConfig
-from p2p.delivery import GossipHandler, GossipValidator, TopicDelivery
+from p2p.delivery import GossipHandler, GossipValidator, GossipVerdict, TopicDelivery
 from p2p.errors import (
     AddressInvalid,
     DialFailed,
@@ -279,7 +279,7 @@ class MemoryHost(HostCore):
             )
         await trio.lowlevel.checkpoint()
         own = self._topics.get(topic)
-        if own is not None and not own.accepts(data):
+        if own is not None and own.judge(self.peer_id, data) is not GossipVerdict.ACCEPT:
             return  # as libp2p does: our own validator drops our own bad message
         self._seqno += 1
         message = _GossipMessage(self.peer_id, self._seqno, topic, bytes(data))
@@ -322,12 +322,15 @@ class MemoryHost(HostCore):
         delivery = self._topics.get(message.topic)
         if delivery is None:
             return
-        if not delivery.accepts(message.data):
-            self.penalise(
-                forwarder,
-                f"relayed an invalid gossip message on {message.topic}",
-                points=self._config.conduct.invalid_gossip_points,
-            )
+        verdict = delivery.judge(message.origin, message.data)
+        if verdict is GossipVerdict.REJECT:
+            for peer_id in dict.fromkeys((message.origin, forwarder)):
+                self.penalise(
+                    peer_id,
+                    f"sent or relayed an invalid gossip message on {message.topic}",
+                    points=self._config.conduct.invalid_gossip_points,
+                )
+        if verdict is not GossipVerdict.ACCEPT:
             return
         delivery.offer(message.origin, message.data)
         self._relay(message, came_from=forwarder)

@@ -102,13 +102,16 @@ async def test_the_sync_service_leaves_my_notes_out_of_gossip(tmp_path: Path, ch
         circle = await core.create_circle("Physics")
         personal = await notes.notes_space(core.commands, create=False)
         assert personal is not None
-        host = core.host
+        host, replica = core.host, core.database.replica
+        circle_gossip = await core.database.run(access.gossip_key, replica, circle)
+        personal_gossip = await core.database.run(access.gossip_key, replica, personal)
+        assert circle_gossip is not None and personal_gossip is not None
 
         async def circle_watched() -> bool:
-            return host.subscribed(access.topic_for(circle))  # type: ignore[attr-defined]
+            return host.subscribed(circle_gossip.topic)  # type: ignore[attr-defined]
 
         await changed.until(circle_watched)
-        assert not host.subscribed(access.topic_for(personal))  # type: ignore[attr-defined]
+        assert not host.subscribed(personal_gossip.topic)  # type: ignore[attr-defined]
 
 
 # -- notes, links, search -------------------------------------------------------------------

@@ -283,7 +283,8 @@ async def test_a_peer_whose_digest_lacks_our_ops_is_behind_until_a_session_with_
                 await trio.to_thread.run_sync(held.wait)
                 await owner.post(space, "first")
                 await owner.post(space, "second")
-                await ben.host.publish(access.topic_for(space), sealed)
+                assert sealed is not None
+                await ben.host.publish(sealed.topic, sealed.data)
 
                 async def ben_behind() -> bool:
                     return owner.sync.status.peers_behind == 1

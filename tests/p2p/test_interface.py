@@ -17,7 +17,7 @@ from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
 from p2p.identity import PeerId
 from p2p.inbound import serve_requests
-from p2p.interface import PeerHost
+from p2p.interface import GossipVerdict, PeerHost
 from tests.p2p.conftest import DEADLINE, OpenHost, connected_pair, loopback_config, next_event
 
 ECHO = "/studycircle/test-echo/1.0.0"
@@ -116,7 +116,10 @@ async def test_gossip_validator_drops_malformed_messages_and_flags_the_sender(
             received.append(data)
             good_arrived.set()
 
-        await b.subscribe("space-1", on_message, validator=lambda data: data.startswith(b"op:"))
+        def validator(origin: PeerId, data: bytes) -> GossipVerdict:
+            return GossipVerdict.ACCEPT if data.startswith(b"op:") else GossipVerdict.REJECT
+
+        await b.subscribe("space-1", on_message, validator=validator)
         with trio.fail_after(DEADLINE):
             while not good_arrived.is_set():
                 await a.publish("space-1", b"garbage")
@@ -126,6 +129,31 @@ async def test_gossip_validator_drops_malformed_messages_and_flags_the_sender(
             event = await next_event(events, PeerEventKind.MISBEHAVED, a.peer_id)
         assert "invalid gossip" in event.reason
         assert b.misbehaviour(a.peer_id) > 0
+        assert all(data == b"op:1" for data in received)
+
+
+async def test_an_ignored_gossip_message_is_dropped_without_blaming_anyone(open_host: OpenHost):
+    async with connected_pair(open_host) as (a, b):
+        received: list[bytes] = []
+        judged: list[tuple[PeerId, bytes]] = []
+        good_arrived = trio.Event()
+
+        async def on_message(origin: PeerId, data: bytes) -> None:
+            received.append(data)
+            good_arrived.set()
+
+        def validator(origin: PeerId, data: bytes) -> GossipVerdict:
+            judged.append((origin, data))
+            return GossipVerdict.ACCEPT if data.startswith(b"op:") else GossipVerdict.IGNORE
+
+        await b.subscribe("space-1", on_message, validator=validator)
+        with trio.fail_after(DEADLINE):
+            while not (good_arrived.is_set() and (a.peer_id, b"from a stranger") in judged):
+                await a.publish("space-1", b"from a stranger")
+                await a.publish("space-1", b"op:1")
+                with trio.move_on_after(0.2):
+                    await good_arrived.wait()
+        assert b.misbehaviour(a.peer_id) == 0
         assert all(data == b"op:1" for data in received)
 
 

@@ -44,7 +44,7 @@ def test_a_peer_that_lacks_our_ops_is_said_to_be_behind_until_it_catches_up(qtbo
         qtbot.waitUntil(held.is_set, timeout=WAIT_MS)
         for title in ("Exam on Friday", "Bring a calculator"):
             desk.call(lambda title=title: discussion.new_thread(ana.commands, space, title, "", []))
-        desk.call(lambda: core.host.publish(access.topic_for(space), sealed))
+        desk.call(lambda: core.host.publish(sealed.topic, sealed.data))
         qtbot.waitUntil(lambda: "1 peer is behind" in status.text(), timeout=WAIT_MS)
         assert "up to date" not in status.text()
     finally:
