@@ -136,10 +136,10 @@ def test_own_ops_are_gossiped_in_messages_every_peer_accepts() -> None:
         for size in sizes
     ]
     _, sealed = seal_own_after(circle.owner, circle.space, 0, True)
-    assert sealed and max(len(message) for message in sealed) <= MAX_GOSSIP_BYTES
+    assert sealed and max(len(message.data) for message in sealed) <= MAX_GOSSIP_BYTES
     gossiped = set()
     for message in sealed:
-        payload = access.unseal(circle.owner, circle.space, message)
+        payload = access.unseal(circle.owner, circle.space, message.data)
         assert payload is not None
         gossiped |= set(decode_gossip(payload).envelopes)
     too_large = written[3].to_wire()  # alone over the cap: reconciliation carries it
