@@ -1,11 +1,13 @@
 """Our pubsub stream to each peer lives on the peer's newest open connection.
 
-Owns: `StreamFollowingPubsub`, the patch to py-libp2p 0.8.1's per-peer pubsub streams,
-and `open_pubsub_stream_on`. Runs on the host's trio run (pubsub's own tasks).
+Owns: `StreamFollowingPubsub`, the patch to py-libp2p 0.8.1's per-peer pubsub streams
+(where each lives, what a failed write means, what a new subscriber is sent), and
+`open_pubsub_stream_on`. Runs on the host's trio run (pubsub's own tasks).
+tests/p2p/test_gossip_streams.py has the canary that names it.
 
 py-libp2p keeps one outbound pubsub stream per peer id (`Pubsub.peers`) and sends our
-subscriptions (the "hello") once, on that stream. Three of its rules together can cut a
-peer off from all gossip while its connection works:
+subscriptions (the "hello") once, on that stream. Three of its rules together cut a peer
+off from all gossip while its connection works:
 
 1. A new connection from a peer already in `peers` gets no stream and no hello
    (`pubsub/pubsub.py:892`, `if peer_id in self.peers: return`).
@@ -15,18 +17,21 @@ peer off from all gossip while its connection works:
    (`pubsub.py:1129`) forgets the subscriptions the peer announced on *its* stream to
    us (still open, never repeated), removes it from the mesh, and opens a new stream.
 
-So a device that comes back (its `serve` started moments after its `circle join` process
-left, a laptop waking with a new connection, the far side of a healed network split)
-while we still hold its previous connection is written to on the old, dead connection
-and never hears our subscriptions: it has nobody to send to and we send into the void,
-in both directions, until the old connection is dropped (up to `silent_peer_timeout`),
-and then rule 3 leaves it unsubscribed in our view for good.
+So a device that comes back (its `serve` started while its `circle join` process was
+leaving, a laptop waking up, the far side of a healed network split) while we still
+hold its previous connection is written to on the old connection and never hears our
+subscriptions: it sends to nobody and we send into the void, in both directions, for as
+long as the old connection looks alive (a frozen process's kernel keeps acknowledging:
+more than 120 s measured), and once it closes rule 3 can leave the peer unsubscribed in
+our view for good. Two connections where one closes (both peers dialed at once, or two
+interfaces) hit rules 2 and 3 alone.
 
 The rule here: whenever a connection to a peer opens or closes, and whenever a write to
-it fails while it is still connected, our stream to it is moved to its newest open
-connection (opened there, our hello sent first), and nothing else changes: its
-subscriptions, mesh place and outbound queue stay. Only a peer with no connection left
-goes through py-libp2p's own removal.
+it fails while it is still connected, our stream to it moves to its newest open
+connection (opened there, our hello written first); its subscriptions, mesh place and
+outbound queue stay. Only a peer with no connection left goes through py-libp2p's own
+removal. Besides, py-libp2p re-sends its message cache to every peer that subscribes;
+we do not (`_replay_recent_messages`).
 """
 
 from __future__ import annotations
@@ -36,8 +41,10 @@ import logging
 import trio
 from libp2p.abc import IHost, INetConn, INetStream, INetwork, INotifee
 from libp2p.custom_types import TProtocol
+from libp2p.exceptions import BaseLibp2pError
 from libp2p.peer.id import ID
 from libp2p.protocol_muxer.multiselect_communicator import MultiselectCommunicator
+from libp2p.pubsub.pb import rpc_pb2
 from libp2p.pubsub.pubsub import Pubsub
 from libp2p.utils import encode_varint_prefixed
 from multiaddr import Multiaddr
@@ -110,6 +117,28 @@ class StreamFollowingPubsub(Pubsub):
             self._registering.discard(peer_id)
         self.follow_connections(peer_id)  # one may have opened meanwhile
 
+    async def _replay_recent_messages(self, peer_id: ID, topic: str) -> None:
+        """Nothing: py-libp2p re-sends its message cache (the last `gossip_window`
+        heartbeats, 3 s) to every peer that subscribes, so a device that reconnects got
+        again, by gossip, the ops its sync session brings it (tests/app/test_sync_service.py,
+        "each missing op once"). Messages published while a new peer's subscription is on
+        its way still reach it (the router's pending queue, `flush_pending_messages`)."""
+        return None
+
+    async def write_msg(self, stream: INetStream, rpc_msg: rpc_pb2.RPC) -> bool:
+        """py-libp2p's, except that any libp2p error is a failed write (not only a closed
+        or reset stream: the sending task must not die of another), and a failure on a
+        stream we have already moved away from says nothing about the peer."""
+        try:
+            await stream.write(encode_varint_prefixed(rpc_msg.SerializeToString()))
+            return True
+        except (BaseLibp2pError, OSError) as error:
+            peer_id = stream.muxed_conn.peer_id
+            logger.debug("Writing to %s's pubsub stream failed: %s", peer_id, error)
+            if self.peers.get(peer_id) is stream:
+                self._handle_dead_peer(peer_id)
+            return False
+
     def _handle_dead_peer(self, peer_id: ID) -> None:
         if peer_id in self.peers and self.newest_connection(peer_id) is not None:
             # Our stream broke, not the peer: it stays subscribed and in the mesh.
@@ -165,6 +194,9 @@ class StreamFollowingPubsub(Pubsub):
                     del self._broken[peer_id]
                 self._signal_stream_moved(peer_id)
                 logger.debug("Pubsub stream to %s moved to its newest connection", peer_id)
+                # Closed, not reset: what was written on it is still read. A write
+                # blocked on it (a dead connection's window) fails within yamux's 5 s
+                # and is sent again on the new stream (`write_msg`, `stream_after`).
                 self.manager.run_task(_close_quietly, old)
                 # and once more round: a newer connection may have opened meanwhile
         finally:

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import trio
+from libp2p.host.basic_host import BasicHost
 from libp2p.pubsub.pubsub import Pubsub
 
 from p2p.events import PeerEventKind
@@ -155,14 +156,18 @@ async def test_peers_stay_subscribed_when_the_connection_under_their_gossip_clos
 
 
 def test_py_libp2p_still_keeps_pubsub_streams_per_peer_id_that_gossip_streams_moves() -> None:
-    """Canary for p2p/gossip_streams.py: it overrides `Pubsub._handle_new_peer` and
-    `Pubsub._handle_dead_peer` and opens streams with `multiselect_client`. When
-    py-libp2p changes, re-check that module (and drop it if py-libp2p now moves a
-    peer's stream to its newest connection and keeps its subscriptions)."""
+    """Canary for p2p/gossip_streams.py: it overrides `Pubsub._handle_new_peer`,
+    `_handle_dead_peer`, `_replay_recent_messages` and `write_msg`, and opens streams with
+    the host's `multiselect_client`. When py-libp2p changes, re-check that module (and
+    drop what py-libp2p now does itself: moving a peer's stream to its newest connection
+    while keeping its subscriptions)."""
     assert importlib.metadata.version("libp2p") == "0.8.1", "re-check p2p/gossip_streams.py"
     new_peer = inspect.getsource(Pubsub._handle_new_peer)
     assert "if peer_id in self.peers:" in new_peer  # a new connection gets no stream
+    assert "handle_sending_messages" in new_peer  # one sending task per registration
     dead_peer = inspect.getsource(Pubsub._handle_dead_peer)
     assert dead_peer.index("_forget_all_subscriptions") < dead_peer.index("_peer_is_connected")
-    assert "handle_sending_messages" in inspect.getsource(Pubsub._handle_new_peer)
     assert "get_connections" in inspect.getsource(Pubsub.handle_dead_peer_queue)
+    assert "_replay_recent_messages" in inspect.getsource(Pubsub.handle_subscription)
+    assert "_handle_dead_peer" in inspect.getsource(Pubsub.write_msg)
+    assert hasattr(BasicHost, "multiselect_client") or "multiselect_client" in inspect.getsource(BasicHost)
