@@ -21,7 +21,7 @@ import trio
 from libp2p.abc import IHost, INetStream
 from libp2p.peer.id import ID
 from libp2p.pubsub.gossipsub import PROTOCOL_ID as GOSSIPSUB_V10
-from libp2p.pubsub.gossipsub import PROTOCOL_ID_V11, GossipSub
+from libp2p.pubsub.gossipsub import PROTOCOL_ID_V11
 from libp2p.pubsub.pb import rpc_pb2
 from libp2p.pubsub.rpc_queue import RpcQueue
 from libp2p.tools.anyio_service import background_trio_service
@@ -29,6 +29,7 @@ from libp2p.tools.anyio_service import background_trio_service
 from p2p.config import MIB, GossipSettings
 from p2p.delivery import GossipHandler, GossipValidator, TopicDelivery
 from p2p.errors import MessageTooLarge, describe_size
+from p2p.gossip_mesh import SteadyMeshGossipSub
 from p2p.gossip_streams import StreamFollowingPubsub
 from p2p.identity import PeerId
 from p2p.libp2p_streams import ReadAhead
@@ -59,7 +60,7 @@ class _DeliveringPubsub(StreamFollowingPubsub):
     def __init__(
         self,
         host: IHost,
-        router: GossipSub,
+        router: SteadyMeshGossipSub,
         deliver: Callable[[rpc_pb2.Message], None],
         **options: object,
     ) -> None:
@@ -140,7 +141,7 @@ class Libp2pGossip:
             burst=_PUBLISH_BURST,
             now=trio.current_time(),
         )
-        self._router = GossipSub(
+        self._router = SteadyMeshGossipSub(
             # Not v1.2: its IDONTWANT control messages (one per message to every mesh
             # peer) pay off for large messages; ours are small, and in py-libp2p each RPC
             # costs several tiny stream reads and a yamux window update apiece. With 5
