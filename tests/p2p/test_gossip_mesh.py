@@ -76,6 +76,58 @@ async def test_six_peers_mesh_settles_within_its_bounds_and_reaches_everyone() -
                     await changed.wait()
 
 
+async def test_a_peer_pruned_by_everyone_still_gets_and_gives_gossip() -> None:
+    """The end state of the churn: each other peer pruned `left` from its mesh (as its
+    heartbeat does: out of the mesh, backed off, PRUNE sent), so `left` is backed off
+    from all of them and has no mesh. Its gossip still flows both ways, by IHAVE/IWANT."""
+    heard: dict[PeerId, set[PeerId]] = {}
+    changed = trio.Event()
+
+    def hearing(me: PeerId):  # type: ignore[no-untyped-def]
+        async def on_message(origin: PeerId, data: bytes) -> None:
+            nonlocal changed
+            heard[me].add(origin)
+            changed.set()
+            changed = trio.Event()
+
+        return on_message
+
+    network = Libp2pNetwork()
+    async with AsyncExitStack() as stack:
+        hosts = [
+            await stack.enter_async_context(network.open_host(device_seed(f"q{i}"), loopback_config()))
+            for i in range(3)
+        ]
+        left, *others = hosts
+        for host in hosts:
+            heard[host.peer_id] = set()
+            await host.subscribe(TOPIC, hearing(host.peer_id))
+        for i, host in enumerate(hosts):
+            for other in hosts[i + 1 :]:
+                await host.connect(other.listen_addrs()[0])
+        left_id = left.gossip._pubsub.my_id
+        with trio.fail_after(DEADLINE):
+            while not all(left_id in other.gossip._router.mesh.get(TOPIC, ()) for other in others):
+                await trio.sleep(0.05)  # polling the mesh: it has no event of its own
+        for other in others:
+            router = other.gossip._router
+            router.mesh[TOPIC].discard(left_id)
+            router._add_back_off(left_id, TOPIC, False)
+            await router.emit_prune(TOPIC, left_id, False, False)
+        with trio.fail_after(DEADLINE):
+            while left.gossip._router.mesh.get(TOPIC):
+                await trio.sleep(0.05)
+
+        with trio.fail_after(DEADLINE):
+            while not (heard[left.peer_id] >= {o.peer_id for o in others} and all(
+                left.peer_id in heard[o.peer_id] for o in others
+            )):
+                for host in hosts:
+                    await host.publish(TOPIC, b"hello")
+                with trio.move_on_after(0.2):
+                    await changed.wait()
+
+
 def test_py_libp2p_still_grafts_opportunistically_and_prunes_without_backoff() -> None:
     """Canary for p2p/gossip_mesh.py: it overrides `GossipSub._perform_opportunistic_grafting`
     and wraps `GossipSub.mesh_heartbeat`. When py-libp2p changes, re-check that module (and
