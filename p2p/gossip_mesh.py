@@ -7,18 +7,18 @@ tests/p2p/test_gossip_mesh.py has the canary that names it.
 Three of py-libp2p's heartbeat rules together could leave a peer with no gossip at all:
 
 1. Opportunistic grafting runs at every heartbeat whenever the router has a scorer
-   (it always does) and the mesh has at least `degree_low` peers (`gossipsub.py:1425`,
+   (it always does) and the mesh has at least `degree_low` peers (`gossipsub.py:1435`,
    `_perform_opportunistic_grafting` at 3048). It grafts up to two peers scoring at
    least the mesh's median; we score nobody (all weights 0), so every peer qualifies and
    every mesh grows by two a second until it passes `degree_high` and is pruned back.
    go-libp2p grafts opportunistically once a minute, and only when the mesh's median
    score is below a positive threshold: never, without scoring.
-2. The heartbeat prunes without backing off the pruned peer (`mesh_heartbeat`, 1437),
+2. The heartbeat prunes without backing off the pruned peer (`mesh_heartbeat`, 1444),
    while the pruned peer backs off from us for `prune_back_off` (60 s). Our next
    heartbeat grafts it again; it refuses with a PRUNE (and extends its back-off), which
    backs us off from it. go-libp2p backs off on both sides (`prunePeer` in its heartbeat).
 3. IHAVE gossip, which lets a peer outside the mesh pull what it missed, goes only to
-   peers not backed off (`_handle_topic_heartbeat`, 1496). go-libp2p's `emitGossip`
+   peers not backed off (`_handle_topic_heartbeat`, 1510). go-libp2p's `emitGossip`
    skips only the mesh.
 
 With six peers, each second's grafts and prunes backed more pairs off from each other
@@ -57,7 +57,7 @@ class SteadyMeshGossipSub(GossipSub):
     def gossip_heartbeat(self) -> defaultdict[ID, dict[str, list[bytes]]]:
         """IHAVE for the recent messages of each topic, to peers outside its mesh (or
         fanout), backed off or not: py-libp2p skips the backed-off ones
-        (`_handle_topic_heartbeat`, `gossipsub.py:1496`), which left a peer pruned by
+        (`_handle_topic_heartbeat`, `gossipsub.py:1510`), which left a peer pruned by
         everyone without even gossip. go-libp2p's `emitGossip` skips only mesh peers."""
         peers_to_gossip: defaultdict[ID, dict[str, list[bytes]]] = defaultdict(dict)
         for topic, peers in self.mesh.items():
