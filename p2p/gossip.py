@@ -21,15 +21,16 @@ import trio
 from libp2p.abc import IHost, INetStream
 from libp2p.peer.id import ID
 from libp2p.pubsub.gossipsub import PROTOCOL_ID as GOSSIPSUB_V10
-from libp2p.pubsub.gossipsub import PROTOCOL_ID_V11, GossipSub
+from libp2p.pubsub.gossipsub import PROTOCOL_ID_V11
 from libp2p.pubsub.pb import rpc_pb2
-from libp2p.pubsub.pubsub import Pubsub
 from libp2p.pubsub.rpc_queue import RpcQueue
 from libp2p.tools.anyio_service import background_trio_service
 
 from p2p.config import MIB, GossipSettings
 from p2p.delivery import GossipHandler, GossipValidator, GossipVerdict, TopicDelivery
 from p2p.errors import MessageTooLarge, describe_size
+from p2p.gossip_mesh import SteadyMeshGossipSub
+from p2p.gossip_streams import StreamFollowingPubsub
 from p2p.identity import PeerId
 from p2p.libp2p_streams import ReadAhead
 from p2p.pacing import PublishPacer
@@ -48,7 +49,7 @@ _MERGED_RPC_SIZE = 256 * 1024
 logger = logging.getLogger(__name__)
 
 
-class _DeliveringPubsub(Pubsub):
+class _DeliveringPubsub(StreamFollowingPubsub):
     """Pubsub that hands validated messages to our per-topic queues.
 
     `notify_subscriptions` is the one place py-libp2p delivers to subscribers; its own
@@ -59,7 +60,7 @@ class _DeliveringPubsub(Pubsub):
     def __init__(
         self,
         host: IHost,
-        router: GossipSub,
+        router: SteadyMeshGossipSub,
         deliver: Callable[[rpc_pb2.Message], None],
         **options: object,
     ) -> None:
@@ -79,8 +80,11 @@ class _DeliveringPubsub(Pubsub):
         message and several trio checkpoints, ≈ 100 ms of waiting apiece on a busy
         peer (10 peers × 20 ops/s: a message waited 3.5 s in its sender's queue). An
         RPC's fields are all repeated (messages, subscriptions, control), so RPCs merge.
+        Each write goes to the peer's current stream, which moves with its connections
+        (`p2p.gossip_streams`); an RPC whose write failed is sent again on the next one.
         """
         carried: rpc_pb2.RPC | None = None
+        current: INetStream | None = stream
         try:
             while True:
                 rpc = carried if carried is not None else await queue.pop()
@@ -97,8 +101,13 @@ class _DeliveringPubsub(Pubsub):
                         break
                     rpc = _merged(rpc, waiting)
                     size = rpc.ByteSize()
-                if not await self.write_msg(stream, rpc):
-                    return
+                current = self.peers.get(peer_id)
+                if current is None:
+                    return  # the peer is gone
+                while not await self.write_msg(current, rpc):
+                    current = await self.stream_after(peer_id, current)
+                    if current is None:
+                        return
         except Exception:
             logger.debug("Gossip sending to %s stopped", peer_id, exc_info=True)
             self._handle_dead_peer(peer_id)
@@ -132,7 +141,7 @@ class Libp2pGossip:
             burst=_PUBLISH_BURST,
             now=trio.current_time(),
         )
-        self._router = GossipSub(
+        self._router = SteadyMeshGossipSub(
             # Not v1.2: its IDONTWANT control messages (one per message to every mesh
             # peer) pay off for large messages; ours are small, and in py-libp2p each RPC
             # costs several tiny stream reads and a yamux window update apiece. With 5

@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 # How long libp2p keeps an address it was told about (dial or discovery), in seconds.
 _ADDRESS_TTL = 3600
+# Closing connections and listeners as the host closes: each is one frame and a socket close.
+_CLOSE_TIMEOUT = 5.0
 
 
 class Libp2pNetwork:
@@ -99,6 +101,18 @@ class Libp2pNetwork:
                     # that ended the block.
                     await host.shut_down()
                     nursery.cancel_scope.cancel()
+            await _close_connections_and_listeners(libp2p_host)
+
+
+async def _close_connections_and_listeners(libp2p_host: BasicHost) -> None:
+    """py-libp2p's `run` stops the swarm's tasks but leaves its sockets open until the
+    process ends: peers saw a closed host as connected (and wrote gossip into it), its port
+    took dials. `Swarm.close` closes them (and tells the notifees, pubsub's included)."""
+    with trio.CancelScope(shield=True), trio.move_on_after(_CLOSE_TIMEOUT):
+        try:
+            await _swarm(libp2p_host).close()
+        except (BaseLibp2pError, OSError) as error:
+            logger.debug("Closing the swarm: %s", error)
 
 
 def _swarm(libp2p_host: BasicHost) -> Swarm:
