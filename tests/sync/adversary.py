@@ -179,10 +179,10 @@ class AdversarySimulation(Simulation):
         for peer in self.peers:
             if not peer.honest:
                 continue
-            for op_id, envelope in self.at_cap.items():
+            for envelope in self.at_cap.values():
                 refused = peer.replica.ingest(self.space, [envelope]).rejected
                 if refused:
-                    self._violation(f"{peer.name} refused an op at the cap ({op_id.hex()[:8]}): {refused[0]}")
+                    self._violation(f"{peer.name} refused an op at the cap: {refused[0]}")
 
     def _adversary_replicas(self) -> list[Replica]:
         return [*self.byz_replicas, *(a.replica for a in self.adversaries if a is not self.byz)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sync.fields import MAX_TEXT
-from sync.hlc import COUNTER_BITS
+from sync.hlc import COUNTER_BITS, MAX_HLC
 from sync.identity import DeviceKey
 from sync.ids import HASH_LEN, OpId, SpaceId
 from sync.op import VerifiedOp, seal_and_sign
@@ -79,7 +79,7 @@ def craft(
         epoch=epoch,
         body_hash=bytes(HASH_LEN),
         body_len=0,
-        hlc=hlc if hlc is not None else max(now_ms << COUNTER_BITS, floor + 1),
+        hlc=hlc if hlc is not None else min(max(now_ms << COUNTER_BITS, floor + 1), MAX_HLC),
     )
     return seal_and_sign(key, draft, encode_body(fields), body_key)
 
