@@ -35,10 +35,11 @@ from sync.errors import Reason, Rejected
 from sync.fields import MAX_TITLE
 from sync.frontier import all_envelopes
 from sync.hlc import COUNTER_BITS, MAX_HLC, wall_ms
-from sync.ids import DeviceId, OpId
+from sync.ids import DeviceId, OpId, digest
 from sync.kinds import parse_body
 from sync.op import VerifiedOp
 from sync.policy import Level
+from sync.reconcile import Reconciler
 from sync.replica import Replica
 from sync.wire.op import MAX_BODY_BYTES, MAX_DEPS
 from sync.wire.reconcile import OpsMessage, encode
@@ -109,6 +110,7 @@ class AdversarySimulation(Simulation):
         self.twins: dict[tuple[bytes, int], VerifiedOp] = {}
         self.adversary_removed: set[bytes] = set()
         self.final_rounds = 0
+        self.honest_frames: set[bytes] = set()  # digests of every frame an honest peer sent
         super().__init__(plan.seed, directory, config_for(plan))
 
     # -- setup ---------------------------------------------------------------------------
@@ -280,6 +282,19 @@ class AdversarySimulation(Simulation):
                 self.counts["adversaries_removed"] += 1
                 self.acknowledged[op.op_id] = manager.name
                 self._wrote(manager, "remove-adversary", op, now)
+
+    def _send(self, src: int, dst: int, frame: bytes) -> None:
+        if self.peers[src].honest:
+            self.honest_frames.add(digest(frame))
+        super()._send(src, dst, frame)
+
+    def _receive(self, dst: int, reconciler: Reconciler, frame: bytes) -> None:
+        """An op an honest peer sends is never a peer fault (one limit, checked alike)."""
+        before = len(reconciler.stats.results)
+        super()._receive(dst, reconciler, frame)
+        faults = sum(result.faults for result in reconciler.stats.results[before:])
+        if faults and self.peers[dst].honest and digest(frame) in self.honest_frames:
+            self._violation(f"{self.peers[dst].name} counted {faults} ops an honest peer sent as peer faults")
 
     def _is_member(self, peer: Peer, device: bytes) -> bool:
         row = peer.replica.db.execute(
