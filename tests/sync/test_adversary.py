@@ -29,14 +29,18 @@ from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from sync import writer
 from sync.crypto import decrypt_body, merge_epoch_keys
 from sync.errors import Rejected
 from sync.kinds import parse_body
+from sync.policy import Level
 from sync.replica import VALID
-from tests.sync.adversary import ADVERSARY_ACTS, AdversarySimulation, Plan
+from tests.sync.adversary import ADVERSARY_ACTS, AdversarySimulation, Plan, Written
+from tests.sync.helpers import Circle, Clock, device, reconcile, seed
 from tests.sync.simulator import every_stored_id, hash_of, op_ids, verdicts
 
 ADVERSARY_SEEDS = int(os.environ.get("ADVERSARY_SEEDS", "30"))
@@ -148,8 +152,8 @@ def summary(broken: list[str], limit: int = 12) -> str:
     return "\n".join(lines[:limit]) + more
 
 
-def _opens(key: bytes, written: object) -> bool:
-    op = written.op  # type: ignore[attr-defined]
+def _opens(key: bytes, written: Written) -> bool:
+    op = written.op
     try:
         decrypt_body(key, op.associated_data(), op.body)
     except Rejected:
@@ -221,3 +225,34 @@ def test_the_adversary_really_acts(tmp_path: Path) -> None:
         at_cap += len(sim.at_cap)
     assert {f"act_{act}" for act in ADVERSARY_ACTS} <= set(counts), counts
     assert counts["adversary_removals_tried"] >= 3 and twins_of_joins >= 2 and at_cap >= 3, counts
+
+
+# -- found by the property ------------------------------------------------------------------------
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: a rotation concurrent with a removal seals the next epoch's key to the removed member",
+)
+def test_a_rotation_concurrent_with_a_removal_does_not_give_the_removed_member_the_next_key() -> None:
+    """(d) at its smallest. The owner removes dan (epoch 1); the teacher, who has not heard,
+    removes sue (epoch 1) and then sid (epoch 2), sealing each new key to everyone it
+    believes a member, dan included. The highest epoch wins, so the owner, having
+    accepted dan's removal, writes under the teacher's epoch-2 key, which dan holds."""
+    clock = Clock()
+    circle = Circle.create(clock)
+    teacher = circle.add("teacher", Level.TEACHER)
+    dan, sue, sid = (circle.add(name) for name in ("dan", "sue", "sid"))
+    circle.sync_all()
+    space, owner = circle.space, circle.owner
+    writer.remove_member(owner, space, device(dan), new_key=seed("key-without-dan"), now_ms=clock())
+    writer.remove_member(teacher, space, device(sue), new_key=seed("key-without-sue"), now_ms=clock())
+    writer.remove_member(teacher, space, device(sid), new_key=seed("key-without-sid"), now_ms=clock())
+    reconcile(teacher, dan, space)  # dan still counts as a member at the teacher's
+    reconcile(owner, teacher, space)
+    op, _ = writer.write(owner, space, "item.put", {"title": "after dan left", "text": ""}, now_ms=clock())
+
+    held = [row[0] for row in dan.db.execute("SELECT key FROM keyring WHERE space = ?", (space,))]
+    opened = []
+    for key in held:
+        with contextlib.suppress(Rejected):
+            opened.append(decrypt_body(key, op.associated_data(), op.body))
+    assert not opened, "dan, removed before the owner wrote, reads what the owner wrote"
