@@ -30,7 +30,7 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from sync import writer
@@ -205,6 +205,7 @@ def keys_within_reach(sim: AdversarySimulation, device: bytes) -> set[bytes]:
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(plan=plans())
+@example(plan=Plan(0, adversaries=2, acts=ADVERSARY_ACTS, removal_steps=(4, 8), steps=14))  # all at once
 def test_honest_members_keep_their_circle_against_hostile_members(plan: Plan) -> None:
     with tempfile.TemporaryDirectory() as directory:
         sim, broken = run_plan(plan, Path(directory))
