@@ -10,9 +10,12 @@ forges signatures, impersonates the teacher, replays ops of another space, equiv
 (hand-signed pairs with one seq, plus a cloned device writing from a copy of its
 database), sends oversize ops, lying frontiers and garbage frames.
 
-Only `random.Random(seed)` drives it: no wall clock, no sleeps, no threads. After the
-chaos, `converge()` heals everything and runs clean sessions between every pair of
-honest peers until a round moves nothing. `SimReport` carries what the tests assert on.
+Only `random.Random(seed)` drives it: no wall clock, no sleeps, no threads. Each peer's
+clock is the simulated one off by its own skew; replicas that take a clock read it (to
+hold back ops too far ahead). After the chaos, `converge()` lets half an hour pass, heals
+everything and runs clean sessions between every pair of honest peers until a round
+moves nothing. `SimReport` carries what the tests assert on; subclasses (adversary.py)
+are told of every honest write through `_wrote` and `_refused`.
 
 Runs on the test's thread only.
 """
