@@ -78,7 +78,7 @@ class Core:
         clock = clock or SystemClock()
         owned = database is None
         if database is None:
-            database = Database(database_path(home), identity.key, verify_workers=verify_workers)
+            database = Database(database_path(home), identity.key, verify_workers=verify_workers, clock=clock)
         try:
             async with network.open_host(identity.key.seed, host_config) as host:
                 sync = SyncService(

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import trio
 
+from app.clock import Clock, SystemClock
 from sync.identity import DeviceKey
 from sync.replica import Replica
 from sync.store import Store
@@ -38,12 +39,16 @@ class DatabaseClosed(RuntimeError):
 
 
 class Database:
-    def __init__(self, path: Any, key: DeviceKey, *, verify_workers: int = 2) -> None:
+    def __init__(
+        self, path: Any, key: DeviceKey, *, verify_workers: int = 2, clock: Clock | None = None
+    ) -> None:
         self._open = threading.Lock()
         self._closed = False
         self._workers = verify_workers
         self._pool: ProcessPoolExecutor | None = None
-        self.replica = Replica(Store(path), key, verify_map=self._verify_map)
+        # The replica admits an op only once its clock is near this device's (sync.hlc).
+        now_ms = (clock or SystemClock()).now_ms
+        self.replica = Replica(Store(path), key, verify_map=self._verify_map, now_ms=now_ms)
         self.limiter = trio.CapacityLimiter(1)
         store_path = self.replica.store.path
         self.files = (store_path, store_path.with_name(store_path.name + "-wal"))

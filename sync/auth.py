@@ -56,6 +56,7 @@ class Change:
     level: int
     cut: int
     op_id: OpId
+    seen: Mapping[int, int] = field(default_factory=dict)  # the causal past of the op that made it
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +206,15 @@ def _judge(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason | None
     if event.target is None or event.target in state.owners:
         return Reason.NOT_PERMITTED
     target = state.level_at(event.target, event.clock, event.clock.get(event.target, 0))
-    if target < Level.MEMBER or target >= actor:
+    if target >= actor:
+        return Reason.NOT_PERMITTED
+    if target < Level.MEMBER and not (
+        # A member who left can still be removed: that rotates the key they hold and bars
+        # them, and a `leave` they slip into the past of a removal cannot undo it.
+        isinstance(body, Removal)
+        and event.target not in state.removed
+        and _was_member(state, event.target, event.clock)
+    ):
         return Reason.NOT_PERMITTED
     if isinstance(body, RoleChange):
         if event.target in state.removed:  # removal is final: a concurrent role change cannot undo it
@@ -218,6 +227,34 @@ def _judge(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason | None
         return Reason.NOT_PERMITTED
     epoch, _ = state.epoch_at(event.clock, exclude=event.op_id)
     return None if body.epoch == epoch + 1 else Reason.WRONG_EPOCH
+
+
+def _inviter_cut_off(state: AuthState, event: AuthEvent) -> bool:
+    """Whether the inviter lost the right to admit this joiner before the join took effect.
+
+    A token names an op of the inviter's, and anyone can mint one naming an old op; so a
+    removal (or demotion) of the inviter that the token's op had not seen and that did not
+    see the join ends the token, as strong removal ends the inviter's own later ops. Else
+    a removed member would mint a token after its removal and come back as a new device.
+    """
+    assert event.token is not None and event.inviter is not None and event.at_clock is not None
+    right = "invite." + role_name(event.token.role)
+    for change in state.changes.get(event.inviter, ()):
+        if may(state.policy, change.level, right):
+            continue
+        after_token = event.at_clock.get(change.author, 0) < change.seq
+        saw_join = change.seen.get(event.author, 0) >= event.seq
+        if after_token and not saw_join:
+            return True
+    return False
+
+
+def _was_member(state: AuthState, who: int, clock: Mapping[int, int]) -> bool:
+    """Whether `who` held a member's level at some point of this causal past."""
+    return any(
+        change.level >= Level.MEMBER and clock.get(change.author, 0) >= change.seq
+        for change in state.changes.get(who, ())
+    )
 
 
 def _judge_join(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason | None:
@@ -233,6 +270,8 @@ def _judge_join(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason |
         return Reason.NOT_PERMITTED
     if token.role > inviter:
         return Reason.NOT_PERMITTED
+    if _inviter_cut_off(state, event):
+        return Reason.NOT_PERMITTED
     if state.invite_uses.get(event.invite_id, 0) >= token.uses:
         return Reason.BAD_INVITE
     if wall_ms(event.hlc) > token.expires_ms:
@@ -245,20 +284,20 @@ def _apply(state: AuthState, event: AuthEvent) -> None:
     if isinstance(body, Join):
         assert event.token is not None and event.invite_id is not None
         state.changes.setdefault(event.author, []).append(
-            Change(event.author, event.seq, event.token.role, event.seq, event.op_id)
+            Change(event.author, event.seq, event.token.role, event.seq, event.op_id, event.clock)
         )
         state.names[event.author] = body.member_name
         state.invite_uses[event.invite_id] = state.invite_uses.get(event.invite_id, 0) + 1
     elif isinstance(body, Leave):
         state.changes.setdefault(event.author, []).append(
-            Change(event.author, event.seq, Level.NONE, event.seq, event.op_id)
+            Change(event.author, event.seq, Level.NONE, event.seq, event.op_id, event.clock)
         )
     else:
         assert event.target is not None
         level = body.level if isinstance(body, RoleChange) else Level.NONE
         cut = event.clock.get(event.target, 0)
         state.changes.setdefault(event.target, []).append(
-            Change(event.author, event.seq, level, cut, event.op_id)
+            Change(event.author, event.seq, level, cut, event.op_id, event.clock)
         )
         if isinstance(body, Removal):
             state.removed.add(event.target)
@@ -271,7 +310,9 @@ def _actor_ok(state: AuthState, event: AuthEvent) -> bool:
     if isinstance(body, Join):
         assert event.token is not None and event.inviter is not None and event.at_clock is not None
         inviter = state.level_at(event.inviter, event.at_clock, event.token.at_seq)
-        return may(state.policy, inviter, "invite." + role_name(event.token.role))
+        return may(state.policy, inviter, "invite." + role_name(event.token.role)) and not _inviter_cut_off(
+            state, event
+        )
     actor = state.level_at(event.author, event.clock, event.seq, ignore=event.op_id)
     if isinstance(body, Leave):
         return actor >= Level.MEMBER

@@ -23,6 +23,8 @@ class Reason(enum.Enum):
     BAD_CONTENT = "bad-content"
     QUARANTINED = "quarantined"
     BAD_INVITE = "bad-invite"
+    # Not about the op's validity: admission policy of the receiver (see sync.hlc).
+    CLOCK_AHEAD = "clock-ahead"
 
 
 #: Rejections that prove the transport peer sent garbage or forgeries.

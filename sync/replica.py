@@ -22,6 +22,8 @@ from sync.causal import merged
 from sync.changes import Changes
 from sync.crypto import decrypt_body
 from sync.errors import PEER_FAULTS, Reason, Rejected
+from sync.forks import LoggedOp, is_past_fork, witnessed
+from sync.hlc import too_far_ahead, wall_ms
 from sync.identity import DeviceKey
 from sync.ids import OpId, SpaceId
 from sync.kinds import AUTH_KINDS, Removal, RoleChange, parse_body, parse_fields
@@ -34,6 +36,7 @@ from sync.wire.clock import decode_clock, encode_clock
 from sync.wire.op import Header, decode_envelope, decode_header, split_trusted_envelope
 
 VALID, STRUCTURAL, SEMANTIC, LOCKED = 0, 1, 2, 3
+HLC_FIELD = 9  # a header's clock, in the order `Header(*fields)` takes (prepare.py)
 MAX_PENDING = 200_000
 VERIFY_CHUNK = 256  # ops
 VERIFY_CHUNK_BYTES = 48 * 1024  # of envelopes
@@ -70,11 +73,20 @@ class _Batch:
 
 class Replica:
     def __init__(
-        self, store: Store, key: DeviceKey, *, verify_map: VerifyMap = map, max_pending: int = MAX_PENDING
+        self,
+        store: Store,
+        key: DeviceKey,
+        *,
+        verify_map: VerifyMap = map,
+        max_pending: int = MAX_PENDING,
+        now_ms: Callable[[], int] | None = None,
     ) -> None:
+        """`now_ms` reads the device's wall clock for admission (ops too far ahead of it
+        wait, see `sync.hlc.MAX_CLOCK_AHEAD_MS`); without it every clock is admitted."""
         self.store = store
         self.key = key
         self._verify_map = verify_map
+        self._now_ms = now_ms
         self._max_pending = max_pending
         self._contexts: dict[SpaceId, SpaceContext] = {}
         self._waiting: dict[SpaceId, set[bytes]] = {}
@@ -189,11 +201,17 @@ class Replica:
         verified = []
         hints = self._hints
         me = self.key.device_id
+        now_ms = self._now_ms() if self._now_ms is not None else None
         for envelope, (_, op_id, fields, signature_ok, epoch, plaintext, body_fields) in candidates:
             if op_id in known:
                 result.duplicates += 1
             elif not signature_ok:
                 result.rejected.append(Rejected(Reason.BAD_SIGNATURE, "signature does not verify"))
+            elif now_ms is not None and too_far_ahead(fields[HLC_FIELD], now_ms=now_ms):
+                # Admission policy, not validity: the op is held back until this device's
+                # clock is near it. Admitted now, it would lift every later op's clock.
+                ahead = wall_ms(fields[HLC_FIELD]) - now_ms
+                result.rejected.append(Rejected(Reason.CLOCK_AHEAD, f"its clock is {ahead} ms ahead"))
             else:
                 if fields[1] == me and fields[2] > self.received_own.get(context.space, 0):
                     self.received_own[context.space] = fields[2]
@@ -426,6 +444,8 @@ class Replica:
             batch.rebuild = True
         if status == VALID:
             context.heads[author] = max(head, header.seq)
+            if context.forks and self._names_unwitnessed(context, header, author, parents):
+                batch.rebuild = True  # it may witness a forked author's op (sync.forks)
         else:
             context.broken.add(author)
         info = OpInfo(author, header.seq, header.hlc, clock, header.kind, reason is Reason.BAD_CHAIN)
@@ -455,6 +475,19 @@ class Replica:
         batch.kinds.add(header.kind)
         return status, reason
 
+    @staticmethod
+    def _names_unwitnessed(context: SpaceContext, header: Header, author: int, parents: list[OpInfo]) -> bool:
+        """Whether an op of `author` names another author's quarantined op past its fork."""
+        if is_past_fork(context.forks, author, header.seq):
+            return False
+        named = ([header.prev] if header.prev is not None else []) + list(header.deps)
+        return any(
+            parent.author != author
+            and is_past_fork(context.forks, parent.author, parent.seq)
+            and op_id not in context.witnessed
+            for op_id, parent in zip(named, parents, strict=True)
+        )
+
     def _has_twin(self, context: SpaceContext, author: int, seq: int) -> bool:
         """Whether a chain-valid op of `author` already holds `seq`."""
         row = self.db.execute(
@@ -468,7 +501,7 @@ class Replica:
     ) -> tuple[int, Reason | None]:
         """Semantic validity against the space's authority; applies the op if valid."""
         header = op.header
-        if info.seq >= context.forks.get(info.author, info.seq + 1):
+        if is_past_fork(context.forks, info.author, info.seq) and op.op_id not in context.witnessed:
             return SEMANTIC, Reason.QUARANTINED
         epoch, refs = context.auth.epoch_at(info.clock, exclude=op.op_id)
         if header.epoch != epoch:
@@ -617,11 +650,16 @@ class Replica:
                 (space,),
             ).fetchall()
             events_before = set(context.events)
-            for op_id, author, seq, hlc, clock, kind, header_bytes, signature, body, status, old in rows:
-                if status == STRUCTURAL:
-                    continue
-                op = VerifiedOp(OpId(op_id), decode_header(header_bytes), header_bytes, signature, body)
-                info = OpInfo(author, seq, hlc, decode_clock(clock), kind)
+            witnessed_before = context.witnessed
+            decoded = [
+                (row, decode_header(row[6]), decode_clock(row[4])) for row in rows if row[9] != STRUCTURAL
+            ]
+            if context.forks:
+                self._settle_witnesses(context, decoded)
+            for row, header, clock in decoded:
+                op_id, author, seq, hlc, _, kind, header_bytes, signature, body, status, old = row
+                op = VerifiedOp(OpId(op_id), header, header_bytes, signature, body)
+                info = OpInfo(author, seq, hlc, clock, kind)
                 new_status, reason = self._judge(context, scratch, op, info, apply=True)
                 new_reason = reason.value if reason else None
                 if (new_status, new_reason) != (status, old):
@@ -630,9 +668,31 @@ class Replica:
                         (new_status, new_reason, op_id),
                     )
             self._materialize_members(context)
-            if set(context.events) == events_before:
+            if set(context.events) == events_before and context.witnessed == witnessed_before:
                 return
         raise RuntimeError("authority did not settle")  # pragma: no cover - bounded by keys
+
+    def _settle_witnesses(
+        self, context: SpaceContext, decoded: list[tuple[Any, Header, dict[int, int]]]
+    ) -> None:
+        """Which ops past a fork count (sync.forks); stored, and the authority re-resolved."""
+        logged = [
+            LoggedOp(
+                row[0],
+                row[1],
+                row[2],
+                clock,
+                (((header.prev,) if header.prev is not None else ()) + tuple(header.deps)),
+            )
+            for row, header, clock in decoded
+        ]
+        context.witnessed = witnessed(logged, forks=context.forks, resolve=context.resolve_with)
+        self.db.execute("DELETE FROM fork_witnessed WHERE space = ?", (context.space,))
+        self.db.executemany(
+            "INSERT INTO fork_witnessed (space, op_id) VALUES (?, ?)",
+            [(context.space, op_id) for op_id in sorted(context.witnessed)],
+        )
+        context.resolve_auth()
 
     def _changes(self, batch: _Batch, result: IngestResult | None = None) -> Changes:
         return Changes(

@@ -13,6 +13,7 @@ from itertools import islice
 from sync.auth import AuthEvent, AuthState, resolve
 from sync.crypto import merge_epoch_keys
 from sync.errors import Rejected
+from sync.forks import is_past_fork
 from sync.ids import DeviceId, OpId, SpaceId, digest
 from sync.invite import parse_token
 from sync.kinds import AUTH_KINDS, Genesis, Join, Removal, RoleChange, parse_body
@@ -45,6 +46,7 @@ class SpaceContext:
     devices: dict[int, DeviceId] = field(default_factory=dict)
     heads: dict[int, int] = field(default_factory=dict)
     forks: dict[int, int] = field(default_factory=dict)
+    witnessed: set[bytes] = field(default_factory=set)  # ops past a fork that still count (sync.forks)
     broken: set[int] = field(default_factory=set)  # authors with broken-chain ops
     keyring: dict[bytes, bytes] = field(default_factory=dict)
     events: dict[OpId, AuthEvent] = field(default_factory=dict)
@@ -98,12 +100,20 @@ class SpaceContext:
 
     # -- authority -------------------------------------------------------------------
     def resolve_auth(self) -> AuthState:
+        """Authority over the membership events that count (a forked author's events past
+        its fork only if witnessed, see sync.forks)."""
+        self.auth = self.resolve_with(self.witnessed)
+        return self.auth
+
+    def resolve_with(self, witnessed: set[bytes]) -> AuthState:
+        """Authority counting these of the forked authors' events past their fork (sync.forks)."""
         owners = frozenset({self.genesis_author}) if self.genesis_author else frozenset()
         live = [
-            event for event in self.events.values() if event.seq < self.forks.get(event.author, event.seq + 1)
+            event
+            for event in self.events.values()
+            if not is_past_fork(self.forks, event.author, event.seq) or event.op_id in witnessed
         ]
-        self.auth = resolve(owners=owners, policy=self.policy, events=live)
-        return self.auth
+        return resolve(owners=owners, policy=self.policy, events=live)
 
     def build_event(
         self, db: sqlite3.Connection, *, op_id: OpId, info: OpInfo, deps: tuple[OpId, ...], body: object
@@ -164,6 +174,10 @@ def load(db: sqlite3.Connection, space: SpaceId) -> SpaceContext:
         context.broken.add(author)
     for author, fork_seq in db.execute("SELECT author, fork_seq FROM forks WHERE space = ?", (space,)):
         context.forks[author] = fork_seq
+    if context.forks:
+        context.witnessed = {
+            row[0] for row in db.execute("SELECT op_id FROM fork_witnessed WHERE space = ?", (space,))
+        }
     for ref, key in db.execute("SELECT ref, key FROM keyring WHERE space = ?", (space,)):
         context.keyring[ref] = key
     genesis = db.execute(

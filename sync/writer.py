@@ -66,14 +66,19 @@ def _parents(
         assert prev_info is not None
         infos.append(prev_info)
     heads: list[tuple[OpId, OpInfo]] = []
-    for author, head_seq in context.heads.items():
+    for author in context.heads:
         if author == me:
             continue
+        # Each other author's newest *valid* op: an invalid op (a non-member's, a removed
+        # member's, a quarantined fork) is never a dependency, so it cannot lift this op's
+        # clock or stand in its causal past (docs/security.md, "Liveness").
         row = db.execute(
-            "SELECT op_id FROM ops WHERE space = ? AND author = ? AND seq = ? AND status != 1"
-            " ORDER BY op_id LIMIT 1",
-            (context.space, author, head_seq),
+            "SELECT op_id FROM ops WHERE space = ? AND author = ? AND status = ?"
+            " ORDER BY seq DESC, op_id LIMIT 1",
+            (context.space, author, VALID),
         ).fetchone()
+        if row is None:
+            continue
         info = context.info(db, OpId(row[0]))
         assert info is not None
         heads.append((OpId(row[0]), info))

@@ -212,10 +212,13 @@ def check_invariants(circle: Circle, replica: Replica, replicas: dict[str, Repli
             "SELECT 1 FROM ops WHERE author = ? AND seq > ? AND status = 0 AND kind != 'space.genesis'",
             (target, cut),
         ).fetchall()
-    # Equivocation: everything from the fork seq on is quarantined.
+    # Equivocation: from the fork seq on, only what other members built on still counts
+    # (sync/forks.py); the rest is quarantined.
     for author, fork_seq in db.execute("SELECT author, fork_seq FROM forks"):
         assert not db.execute(
-            "SELECT 1 FROM ops WHERE author = ? AND seq >= ? AND status = 0", (author, fork_seq)
+            "SELECT 1 FROM ops WHERE author = ? AND seq >= ? AND status = 0"
+            " AND op_id NOT IN (SELECT op_id FROM fork_witnessed)",
+            (author, fork_seq),
         ).fetchall()
 
 
