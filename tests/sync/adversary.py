@@ -29,12 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sync import hlc as hlc_rules
 from sync import writer
 from sync.errors import PEER_FAULTS, Reason, Rejected
 from sync.fields import MAX_TITLE
 from sync.frontier import all_envelopes
-from sync.hlc import COUNTER_BITS, MAX_HLC, wall_ms
+from sync.hlc import COUNTER_BITS, MAX_CLOCK_AHEAD_MS, MAX_HLC, wall_ms
 from sync.ids import DeviceId, OpId, digest
 from sync.kinds import parse_body
 from sync.op import VerifiedOp
@@ -47,8 +46,6 @@ from tests.sync.craft import fields_of_size, heads_of_others, others_ops, own_ch
 from tests.sync.helpers import reconcile
 from tests.sync.simulator import BASE_ATTACKS, Peer, SimConfig, SimReport, Simulation
 
-#: Planned bound of fix/core; the constant is read from sync.hlc once it exists there.
-MAX_CLOCK_AHEAD_MS: int = getattr(hlc_rules, "MAX_CLOCK_AHEAD_MS", 5 * 60_000)
 #: What encryption adds to a body: 12 bytes of nonce and 16 of tag.
 SEAL_OVERHEAD = 28
 YEAR_2999_MS = int(datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC).timestamp() * 1000)
