@@ -209,11 +209,11 @@ def _judge(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason | None
     if target >= actor:
         return Reason.NOT_PERMITTED
     if target < Level.MEMBER and not (
-        # A member who left can still be removed: that rotates the key they hold and bars
-        # them, and a `leave` they slip into the past of a removal cannot undo it.
-        isinstance(body, Removal)
-        and event.target not in state.removed
-        and _was_member(state, event.target, event.clock)
+        # A member who left, or whom a concurrent removal already cut off, can still be
+        # removed: that rotates the key they hold (a teacher who removed them without
+        # having heard of the owner's removal keeps their rotation and what they wrote
+        # after it), and a `leave` slipped into the past of a removal cannot undo it.
+        isinstance(body, Removal) and _was_member(state, event.target, event.clock)
     ):
         return Reason.NOT_PERMITTED
     if isinstance(body, RoleChange):

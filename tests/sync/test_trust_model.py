@@ -351,3 +351,26 @@ def test_a_removed_member_cannot_mint_a_token_to_come_back_as_a_new_device(circl
     reconcile(puppet, owner, circle.space)
     assert status_of(owner, join.op_id) == (2, "not-permitted")
     assert not is_member(owner, circle.space, puppet)
+
+
+def test_a_second_removal_made_before_hearing_of_the_first_keeps_its_rotation(circle: Circle) -> None:
+    """The owner removes Ben; Ben posts; Tess, a teacher who heard Ben's post but not the
+    owner's removal, removes him too and writes. Both removals stand, and so does her post
+    (found by tests/sync/test_adversary.py)."""
+    owner, ben = circle.owner, circle.members["ben"]
+    tess = circle.add("tess", Level.TEACHER, replica=clocked("tess", circle.clock))
+    circle.sync_all([owner, ben, tess])
+    first, _ = writer.remove_member(
+        owner, circle.space, device(ben), new_key=seed("k1"), now_ms=circle.clock()
+    )
+    circle.post(ben, "meanwhile")
+    reconcile(ben, tess, circle.space)
+    second, _ = writer.remove_member(
+        tess, circle.space, device(ben), new_key=seed("k2"), now_ms=circle.clock()
+    )
+    after = circle.post(tess, "after my removal of Ben")
+    circle.sync_all([owner, tess])
+    for replica in (owner, tess):
+        assert status_of(replica, first.op_id) == (VALID, None)
+        assert status_of(replica, second.op_id) == (VALID, None)
+        assert status_of(replica, after) == (VALID, None)
