@@ -279,29 +279,3 @@ def test_a_rotation_concurrent_with_a_removal_does_not_give_the_removed_member_t
         with contextlib.suppress(Rejected):
             opened.append(decrypt_body(key, op.associated_data(), op.body))
     assert not opened, "dan, removed before the owner wrote, reads what the owner wrote"
-
-
-@pytest.mark.xfail(
-    strict=True, reason="open: a removal is cut when its target wrote concurrently with another removal of it"
-)
-def test_a_second_removal_of_a_member_does_not_lose_what_is_written_under_its_key() -> None:
-    """(f) at its smallest, no hostile act needed. The owner removes sid; sid posts, which
-    only the teacher hears; the teacher removes sid too and posts. The teacher's removal
-    names sid's post past the owner's cut, so it is judged to remove a non-member and is
-    refused with its rotation: the teacher's post, sealed with that rotation's key, becomes
-    wrong-epoch everywhere, lost."""
-    clock = Clock()
-    circle = Circle.create(clock)
-    teacher = circle.add("teacher", Level.TEACHER)
-    sid = circle.add("sid")
-    circle.sync_all()
-    space, owner = circle.space, circle.owner
-    writer.remove_member(owner, space, device(sid), new_key=seed("key-from-owner"), now_ms=clock())
-    circle.post(sid, "sid posts; only the teacher hears")
-    reconcile(sid, teacher, space)
-    writer.remove_member(teacher, space, device(sid), new_key=seed("key-from-teacher"), now_ms=clock())
-    homework = circle.post(teacher, "homework 3")
-    reconcile(owner, teacher, space)
-
-    for replica in (owner, teacher):
-        assert verdicts(replica, space)[homework] == (VALID, None), "the teacher's post is lost"
