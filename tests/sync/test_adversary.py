@@ -16,11 +16,10 @@ after an honest manager removed them, once the network heals:
 (f) a post an honest member wrote is valid at every member unless an honest manager
     removed its author.
 
-`ADVERSARY_SEEDS` sets the number of examples (default 25, about 1.4 s of CPU each, the
+`ADVERSARY_SEEDS` sets the number of examples (default 25, about 1.3 s of CPU each, the
 same 25 every time; `make soak` runs 1000 new ones). Shrinking is off (each example is a
-whole run). A failure prints
-its plan and a one-line history: replay it with `run_plan(Plan(...), path)` from a shell,
-or add it as an `@example(...)` below.
+whole run). A failure prints its plan and a one-line history: replay it with
+`run_plan(Plan(...), path)` from a shell, or add it as an `@example(...)` below.
 """
 
 from __future__ import annotations
