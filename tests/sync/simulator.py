@@ -10,9 +10,12 @@ forges signatures, impersonates the teacher, replays ops of another space, equiv
 (hand-signed pairs with one seq, plus a cloned device writing from a copy of its
 database), sends oversize ops, lying frontiers and garbage frames.
 
-Only `random.Random(seed)` drives it: no wall clock, no sleeps, no threads. After the
-chaos, `converge()` heals everything and runs clean sessions between every pair of
-honest peers until a round moves nothing. `SimReport` carries what the tests assert on.
+Only `random.Random(seed)` drives it: no wall clock, no sleeps, no threads. Each peer's
+clock is the simulated one off by its own skew; replicas that take a clock read it (to
+hold back ops too far ahead). After the chaos, `converge()` lets half an hour pass, heals
+everything and runs clean sessions between every pair of honest peers until a round
+moves nothing. `SimReport` carries what the tests assert on; subclasses (adversary.py)
+are told of every honest write through `_wrote` and `_refused`.
 
 Runs on the test's thread only.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import random
 import sqlite3
 from collections import Counter
@@ -94,6 +98,10 @@ class SimConfig:
     byzantine_writes: float = 0.3
     clone_byzantine: bool = True
     final_rounds: int = 6
+    skew_ms: int = 300_000  # each peer's clock is off real time by up to this, either way
+    #: How far the clock moves when `converge` starts, so that ops held back for being
+    #: ahead of a receiver's clock (sync.hlc.MAX_CLOCK_AHEAD_MS) are admitted by then.
+    settle_ms: int = 30 * 60_000
 
 
 @dataclass(slots=True)
@@ -161,9 +169,15 @@ class Simulation:
     def _key(self, name: str) -> DeviceKey:
         return DeviceKey(seed(f"sim-{self.seed}-{name}"))
 
-    def _open(self, name: str, key: DeviceKey) -> tuple[Path, Replica]:
+    def _open(self, name: str, key: DeviceKey, index: int) -> tuple[Path, Replica]:
         path = self.dir / f"{name}.sqlite3"
-        return path, Replica(Store(path), key)
+        return path, self._replica(path, key, index)
+
+    def _replica(self, path: Path, key: DeviceKey, index: int) -> Replica:
+        """A replica on `path` whose wall clock, where it reads one, is peer `index`'s."""
+        if not _TAKES_NOW:
+            return Replica(Store(path), key)
+        return Replica(Store(path), key, now_ms=lambda: self.clock.now + self.skew[index])
 
     def _build(self) -> None:
         n = self.config.peers
@@ -173,9 +187,9 @@ class Simulation:
         self.peers: list[Peer] = []
         for index, (name, role) in enumerate(zip(names, roles, strict=True)):
             key = self._key(name)
-            path, replica = self._open(name, key)
+            path, replica = self._open(name, key, index)
             self.peers.append(Peer(index, name, key, path, replica, role, honest=name != "byz"))
-            self.skew[index] = self.rng.randrange(-300_000, 300_000)
+            self.skew[index] = self.rng.randrange(-self.config.skew_ms, self.config.skew_ms)
         owner = self.peers[0]
         self.circle = Circle.create(self.clock, owner=owner.replica, name=f"Circle {self.seed}")
         self.space = self.circle.space
@@ -229,6 +243,7 @@ class Simulation:
         self.groups = None
         self.sessions.clear()
         self.queues.clear()
+        self.clock.now += self.config.settle_ms
         for peer in self.peers:
             if peer.trap_armed:
                 self._disarm(peer)
@@ -317,7 +332,7 @@ class Simulation:
     def _restart(self, peer: Peer) -> None:
         """Crash: drop the process (and its sessions), reopen the file with the same key."""
         peer.replica.store.close()
-        peer.replica = Replica(Store(peer.path), peer.key)
+        peer.replica = self._replica(peer.path, peer.key, peer.index)
         if peer is self.byz:
             self.byz_replicas[0] = peer.replica
         peer.trap_armed = False
@@ -407,11 +422,19 @@ class Simulation:
                 new_key = self.rng.randbytes(32)
                 op, _ = writer.remove_member(replica, self.space, device, new_key=new_key, now_ms=now)
                 self.removals += 1
-        except Rejected:
+        except Rejected as error:
             self.counts["writes_refused"] += 1  # e.g. a removed member, or an item hidden meanwhile
+            self._refused(peer, action, error)
             return
         self.acknowledged[op.op_id] = peer.name
         self.counts["writes"] += 1
+        self._wrote(peer, action, op, now)
+
+    def _wrote(self, peer: Peer, action: str, op: VerifiedOp, now: int) -> None:
+        """Told of every honest write that committed (a subclass checks it)."""
+
+    def _refused(self, peer: Peer, action: str, error: Rejected) -> None:
+        """Told of every honest write its own replica refused (a subclass checks it)."""
 
     def _students(self, replica: Replica, *, include_byzantine: bool) -> list[tuple[DeviceId, int]]:
         exclude = set() if include_byzantine else {self.byz.device}
@@ -432,7 +455,7 @@ class Simulation:
             clone = sqlite3.connect(self.byz_clone_path)
             self.byz.replica.store.connection.backup(clone)
             clone.close()
-            self.byz_replicas.append(Replica(Store(self.byz_clone_path), self.byz.key))
+            self.byz_replicas.append(self._replica(self.byz_clone_path, self.byz.key, self.byz.index))
             self.counts["byz_cloned"] += 1
         for replica in self.byz_replicas:
             if self.rng.random() < self.config.byzantine_writes:
@@ -457,6 +480,10 @@ class Simulation:
         try:
             writer.write(replica, self.space, kind, fields, now_ms=now, allow_invalid=True)
         except Rejected:
+            return
+        except sqlite3.IntegrityError:
+            # Kept though invalid, an op signed on top of its own clock-2**63-1 op gets the
+            # same clock, and so the same id as an earlier one when its body is the same.
             return
         self.counts["byz_writes"] += 1
 
@@ -577,8 +604,8 @@ class Simulation:
             for author, seen in parent.clock.items():
                 clock[author] = max(clock.get(author, 0), seen)
         epoch, refs = context.auth.epoch_at(clock)
-        key = context.epoch_key(refs)
-        assert key is not None
+        # A removed device lacks the new epoch's key: it seals with the newest it holds.
+        key = context.epoch_key(refs) or list(context.keyring.values())[-1]
         floor = max(parent.hlc for parent in parents if parent is not None)
         if unstored_prev is not None:
             floor = max(floor, unstored_prev.header.hlc)
@@ -751,6 +778,10 @@ class Simulation:
 
 
 # -- small pure helpers -------------------------------------------------------------------------
+#: Whether replicas take a wall clock (to hold back ops too far ahead of it).
+_TAKES_NOW = "now_ms" in inspect.signature(Replica).parameters
+
+
 def _stored(replica: Replica, space: SpaceId) -> tuple[int, int]:
     ops = replica.db.execute("SELECT COUNT(*) FROM ops WHERE space = ?", (space,)).fetchone()[0]
     pending = replica.db.execute("SELECT COUNT(*) FROM pending WHERE space = ?", (space,)).fetchone()[0]
