@@ -65,6 +65,7 @@ class Rotation:
     author: int
     seq: int
     epoch: int
+    clock: Mapping[int, int] = field(default_factory=dict)  # the removal's causal past
 
 
 @dataclass(slots=True)
@@ -115,16 +116,29 @@ class AuthState:
         return changes[-1].level if changes else Level.NONE
 
     def epoch_at(self, clock: Mapping[int, int], *, exclude: OpId | None = None) -> tuple[int, list[OpId]]:
-        """The key epoch an op with this causal past must use, and the rotations behind it."""
-        best, refs = 0, []
-        for rotation in self.rotations:
-            if rotation.op_id == exclude or clock.get(rotation.author, 0) < rotation.seq:
-                continue
-            if rotation.epoch > best:
-                best, refs = rotation.epoch, [rotation.op_id]
-            elif rotation.epoch == best:
-                refs.append(rotation.op_id)
-        return best, sorted(refs)
+        """The key epoch an op with this causal past must use, and the rotations behind it.
+
+        The epoch is the highest of the rotations in the causal past; the key merges the
+        keys of every *latest* one (not in another's causal past). A rotation made by a
+        teacher who had not heard of a concurrent removal seals its key to the removed
+        member too: with only the highest epoch's key, what follows both would be
+        readable by that member; the merge needs the other rotation's key as well.
+        """
+        past = [
+            rotation
+            for rotation in self.rotations
+            if rotation.op_id != exclude and clock.get(rotation.author, 0) >= rotation.seq
+        ]
+        latest = [
+            rotation
+            for rotation in past
+            if not any(
+                other is not rotation and other.clock.get(rotation.author, 0) >= rotation.seq
+                for other in past
+            )
+        ]
+        best = max((rotation.epoch for rotation in past), default=0)
+        return best, sorted(rotation.op_id for rotation in latest)
 
     def accepted(self) -> set[OpId]:
         return {op_id for op_id, verdict in self.verdicts.items() if verdict is None}
@@ -192,7 +206,7 @@ def _fold(
 
 def _add_rotation(state: AuthState, event: AuthEvent) -> None:
     assert isinstance(event.body, Removal)
-    state.rotations.append(Rotation(event.op_id, event.author, event.seq, event.body.epoch))
+    state.rotations.append(Rotation(event.op_id, event.author, event.seq, event.body.epoch, event.clock))
 
 
 def _judge(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason | None:

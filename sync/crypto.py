@@ -81,7 +81,7 @@ def decrypt_body(key: bytes, associated: bytes, body: bytes) -> bytes:
 
 
 def merge_epoch_keys(keys: Sequence[bytes]) -> bytes:
-    """One key from concurrent rotations to the same epoch (keys in op-id order).
+    """One key from concurrent rotations (the latest ones in an op's past; keys in op-id order).
 
     A member removed by any one of the rotations lacks that rotation's key and so
     cannot derive the merged key.
