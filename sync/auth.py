@@ -166,6 +166,11 @@ def _causal_order(events: Sequence[AuthEvent], owners: frozenset[int]) -> list[A
     for event in events:
         count = 0
         for other in events:
+            # An author's own ops at the same or a later seq are not in its past: two twins
+            # of a fork (both counted once witnessed) would otherwise each wait on the
+            # other, and everything after them would drop out of the order.
+            if other.author == event.author and other.seq >= event.seq:
+                continue
             if other is not event and event.clock.get(other.author, 0) >= other.seq:
                 successors[other.op_id].append(event)
                 count += 1

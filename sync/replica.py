@@ -572,13 +572,18 @@ class Replica:
     ) -> tuple[int, Reason | None]:
         """Semantic validity against the space's authority; applies the op if valid."""
         header = op.header
-        if is_past_fork(context.forks, info.author, info.seq) and op.op_id not in context.witnessed:
+        quarantined = is_past_fork(context.forks, info.author, info.seq) and op.op_id not in context.witnessed
+        if quarantined and header.kind not in AUTH_KINDS:
             return SEMANTIC, Reason.QUARANTINED
         epoch, refs = context.auth.epoch_at(info.clock, exclude=op.op_id)
         if header.epoch != epoch:
-            return SEMANTIC, Reason.WRONG_EPOCH
+            return SEMANTIC, Reason.QUARANTINED if quarantined else Reason.WRONG_EPOCH
         if header.kind in AUTH_KINDS or header.kind == GENESIS_KIND:
-            return self._judge_membership(context, batch, op, info, refs, apply=apply)
+            # A quarantined membership op is still read and kept as an event (the authority
+            # leaves it out unless witnessed): whether it counts must not depend on whether
+            # it arrived before or after the fork was known (sync/forks.py).
+            status, reason = self._judge_membership(context, batch, op, info, refs, apply=apply)
+            return (SEMANTIC, Reason.QUARANTINED) if quarantined and status != LOCKED else (status, reason)
         key = context.epoch_key(refs)
         if key is None:
             return LOCKED, Reason.UNDECRYPTABLE
