@@ -8,6 +8,7 @@ host's nursery, mDNS in worker threads (see `p2p.mdns`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -231,10 +232,20 @@ class Libp2pHost(HostCore):
         )
 
     async def disconnect(self, peer_id: PeerId) -> None:
+        libp2p_id = to_libp2p_id(peer_id)
+        muxed = [conn.muxed_conn for conn in self._swarm.get_connections(libp2p_id)]
         try:
-            await self._libp2p.disconnect(to_libp2p_id(peer_id))
+            await self._libp2p.disconnect(libp2p_id)
         except BaseLibp2pError as error:
             logger.debug("Disconnecting %s: %s", short(peer_id), error)
+        # py-libp2p does not close a muxed connection that two of its wrappers share (its
+        # add_conn race; network/connection/swarm_connection.py, `_shared_muxed_conn`):
+        # the peer stayed connected, and this side never heard DISCONNECTED.
+        for connection in muxed:
+            if not connection.is_closed:
+                with contextlib.suppress(Exception):
+                    await connection.close()
+        self.connection_closed(peer_id)
 
     def connected_peers(self) -> frozenset[PeerId]:
         return frozenset(
