@@ -374,3 +374,39 @@ def test_a_second_removal_made_before_hearing_of_the_first_keeps_its_rotation(ci
         assert status_of(replica, first.op_id) == (VALID, None)
         assert status_of(replica, second.op_id) == (VALID, None)
         assert status_of(replica, after) == (VALID, None)
+
+
+def test_two_witnessed_twins_do_not_stall_the_authority(circle: Circle) -> None:
+    """Ben signs a second join at seq 1 and Ann names it: both twins count. Each used to wait on
+    the other in the authority's causal order, so every later membership event (here
+    Dan's join) dropped out of it (found by the adversary property)."""
+    owner, ann, ben = circle.owner, circle.members["ann"], circle.members["ben"]
+    circle.sync_all()
+    circle.post(owner, "welcome")  # names Ben's join
+    circle.sync_all()
+    token = circle.invite(owner)  # a second join for the twin, naming the owner's op
+    twin = sign_by_hand(
+        ben,
+        circle,
+        seq=1,
+        prev=None,
+        deps=(circle.space, token.token.at),
+        kind="member.join",
+        fields={"token": token.token_bytes, "token_sig": token.signature, "member_name": "Ben"},
+        hlc=circle.clock() << COUNTER_BITS,
+    )
+    ann.ingest(circle.space, [twin.to_wire()])
+    writer.write(
+        ann,
+        circle.space,
+        "item.put",
+        {"title": "seen", "text": ""},
+        now_ms=circle.clock(),
+        extra_deps=[OpId(twin.op_id)],
+    )
+    circle.sync_all([owner, ann])
+    dan = circle.add("dan", replica=clocked("dan", circle.clock))
+    circle.sync_all([owner, ann, dan])
+    for replica in (owner, ann):
+        assert is_member(replica, circle.space, dan)
+        assert is_member(replica, circle.space, ben)  # his join is what the others built on
