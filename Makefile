@@ -45,7 +45,7 @@ bench: $(VENV)/.dev
 
 soak: $(VENV)/.dev
 	SIM_SEEDS=2000 $(PY) -m pytest tests/sync/test_simulator.py -q
-	ADVERSARY_SEEDS=1000 $(PY) -m pytest tests/sync/test_adversary.py -q
+	ADVERSARY_SEEDS=1000 $(PY) -m pytest tests/sync/test_adversary.py -q --timeout=0
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
