@@ -69,19 +69,21 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
 async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
     from p2p.errors import P2PError
 
-    for address in args.connect:
-        try:
-            await core.sync.connect(address)  # redialed with backoff if it drops
-        except P2PError as error:
-            print(f"studycircle: could not connect to {address}: {error}", file=sys.stderr, flush=True)
-    listen = list(core.host.listen_addrs())
-    (args.home_path / SERVING_FILE).write_text(json.dumps({"listen": listen}))
-    print(json.dumps({"peer_id": core.host.peer_id, "listen": listen}), flush=True)
-    for space in sorted(await core.database.run(_unsigned_joins, core.database.replica)):
-        print(f"studycircle: {_unsigned_join_sentence(space)}.", file=sys.stderr, flush=True)
-    if args.events:  # one line per batch of ops admitted from peers; time.time() when stored
-        core.sync.add_listener(lambda changes: print(_event_line(changes), flush=True))
+    # Taken before the listen line is printed: whoever reads it may stop us at once, and a
+    # SIGINT that arrived before the receiver exited 130 instead of a clean 0.
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        for address in args.connect:
+            try:
+                await core.sync.connect(address)  # redialed with backoff if it drops
+            except P2PError as error:
+                print(f"studycircle: could not connect to {address}: {error}", file=sys.stderr, flush=True)
+        listen = list(core.host.listen_addrs())
+        (args.home_path / SERVING_FILE).write_text(json.dumps({"listen": listen}))
+        print(json.dumps({"peer_id": core.host.peer_id, "listen": listen}), flush=True)
+        for space in sorted(await core.database.run(_unsigned_joins, core.database.replica)):
+            print(f"studycircle: {_unsigned_join_sentence(space)}.", file=sys.stderr, flush=True)
+        if args.events:  # one line per batch of ops admitted from peers; time.time() when stored
+            core.sync.add_listener(lambda changes: print(_event_line(changes), flush=True))
         async for _ in signals:
             break
     (args.home_path / SERVING_FILE).unlink(missing_ok=True)
