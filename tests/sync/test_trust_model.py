@@ -82,6 +82,20 @@ def sign_by_hand(
     return seal_and_sign(author.key, draft, encode_body(fields), key or seed("space-key"))
 
 
+def fork_of_join(author: Replica, circle: Circle) -> VerifiedOp:
+    """A second op at seq 1, a twin of `author`'s join, signed now."""
+    return sign_by_hand(
+        author,
+        circle,
+        seq=1,
+        prev=None,
+        deps=(circle.space,),
+        kind="item.put",
+        fields={"title": "fork", "text": ""},
+        hlc=circle.clock() << COUNTER_BITS,
+    )
+
+
 def own_op(replica: Replica, circle: Circle, seq: int) -> bytes:
     me = replica.context(circle.space).authors[device(replica)]
     return replica.db.execute(
@@ -196,16 +210,7 @@ def test_a_removed_member_cannot_fork_its_join_to_undo_the_removal(circle: Circl
     secret = circle.post(ann, "after the removal")
     circle.sync_all([owner, ann])
     # Ben signs a second op at seq 1: a fork of his own join.
-    fork = sign_by_hand(
-        ben,
-        circle,
-        seq=1,
-        prev=None,
-        deps=(circle.space,),
-        kind="item.put",
-        fields={"title": "fork", "text": ""},
-        hlc=circle.clock() << COUNTER_BITS,
-    )
+    fork = fork_of_join(ben, circle)
     for replica in (owner, ann):
         replica.ingest(circle.space, [fork.to_wire()])
         context = replica.context(circle.space)
@@ -246,16 +251,7 @@ def test_forking_ones_join_does_not_expel_ones_invitees(circle: Circle) -> None:
     note = circle.post(cara, "my work")
     reconcile(cara, owner, circle.space)
     assert is_member(owner, circle.space, cara)
-    fork = sign_by_hand(
-        ben,
-        circle,
-        seq=1,
-        prev=None,
-        deps=(circle.space,),
-        kind="item.put",
-        fields={"title": "fork", "text": ""},
-        hlc=circle.clock() << COUNTER_BITS,
-    )
+    fork = fork_of_join(ben, circle)
     owner.ingest(circle.space, [fork.to_wire()])
     assert is_member(owner, circle.space, cara)
     assert status_of(owner, note) == (VALID, None)
@@ -314,16 +310,7 @@ def test_the_same_ops_in_any_order_give_the_same_verdicts(circle: Circle) -> Non
     reverse chain order ends where the owner is."""
     owner, ben = circle.owner, circle.members["ben"]
     writer.remove_member(owner, circle.space, device(ben), new_key=seed("k1"), now_ms=circle.clock())
-    fork = sign_by_hand(
-        ben,
-        circle,
-        seq=1,
-        prev=None,
-        deps=(circle.space,),
-        kind="item.put",
-        fields={"title": "fork", "text": ""},
-        hlc=circle.clock() << COUNTER_BITS,
-    )
+    fork = fork_of_join(ben, circle)
     owner.ingest(circle.space, [fork.to_wire()])
     fresh = clocked("fresh", circle.clock)
     writer.accept_invite(fresh, circle.invite(owner))
