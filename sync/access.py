@@ -45,9 +45,7 @@ def topic_for(space: SpaceId, epoch_key: bytes) -> str:
 
 
 def is_member(replica: Replica, space: SpaceId, device: bytes) -> bool:
-    context = replica.context(space)
-    index = context.authors.get(device)
-    return index is not None and context.auth.current_level(index) > Level.NONE
+    return replica.context(space).is_member(device)
 
 
 def was_removed(replica: Replica, space: SpaceId, device: bytes) -> bool:

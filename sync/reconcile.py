@@ -28,7 +28,6 @@ from sync.frontier import (
     waiting_for,
 )
 from sync.ids import DeviceId, SpaceId
-from sync.policy import Level
 from sync.replica import IngestResult, Replica
 from sync.wire import reconcile as wire
 from sync.wire.reconcile import FrontierMessage, OpsMessage, decode, encode, fit_frontier
@@ -84,9 +83,7 @@ class Reconciler:
         context = self.replica.context(self.space)
 
         def wanted(author: DeviceId, rank: int) -> tuple[bool, int, bytes]:
-            index = context.authors.get(author)
-            member = index is not None and context.auth.current_level(index) > Level.NONE
-            return (not member, rank, author)
+            return (not context.is_member(author), rank, author)
 
         ranked = sorted(
             (wanted(author, rank), (author, seq, head))

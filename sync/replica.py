@@ -415,9 +415,7 @@ class Replica:
         return parked
 
     def _is_member(self, space: SpaceId, device: bytes) -> bool:
-        context = self.context(space)
-        index = context.authors.get(device)
-        return index is not None and context.auth.current_level(index) > Level.NONE
+        return self.context(space).is_member(device)
 
     def _evict_one(self, space: SpaceId, parked: _Parked, author: bytes) -> None:
         """Drop `author`'s parked op furthest from release: its highest seq (then op id)."""

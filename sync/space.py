@@ -17,7 +17,7 @@ from sync.forks import is_past_fork
 from sync.ids import DeviceId, OpId, SpaceId, digest
 from sync.invite import parse_token
 from sync.kinds import AUTH_KINDS, Genesis, Join, Removal, RoleChange, parse_body
-from sync.policy import DEFAULT_POLICY
+from sync.policy import DEFAULT_POLICY, Level
 from sync.wire.clock import decode_clock
 from sync.wire.op import decode_header
 
@@ -76,6 +76,11 @@ class SpaceContext:
             if index in devices:
                 names.setdefault(devices[index], self.owner_name)
         return names
+
+    def is_member(self, device: bytes) -> bool:
+        """Whether `device` is a current member (by the resolved authority)."""
+        index = self.authors.get(device)
+        return index is not None and self.auth.current_level(index) > Level.NONE
 
     # -- op facts --------------------------------------------------------------------
     def remember(self, op_id: OpId, info: OpInfo) -> None:
