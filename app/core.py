@@ -18,19 +18,20 @@ from typing import Any
 
 import trio
 
-from app.blob_service import BlobService
 from app.clock import Clock, SystemClock
-from app.commands import CircleState, CommandError, Commands, parse_invite
 from app.database import Database
-from app.exchange import SessionRefused
 from app.identity import Identity, load
+from app.network.blob_service import BlobService
+from app.network.exchange import SessionRefused
+from app.network.sync_service import SyncService, SyncSettings
 from app.paths import database_path
 from app.pause_points import pause_at
-from app.sync_service import SyncService, SyncSettings
+from app.personal import shared_spaces
+from app.services.commands import CircleState, CommandError, Commands, parse_invite
 from p2p.config import HostConfig
 from p2p.errors import P2PError
 from p2p.interface import Network, PeerHost
-from sync import joining, writer
+from sync import blobs, joining, writer
 from sync.access import is_final_refusal
 from sync.changes import Changes
 from sync.errors import Rejected
@@ -141,6 +142,19 @@ class Core:
     async def post(self, space: SpaceId, title: str, text: str = "") -> OpId:
         return await self.commands.post(space, title, text)
 
+    async def unsigned_joins(self) -> set[SpaceId]:
+        """Circles an interrupted `circle join` fetched without signing the join: only that
+        command, with the invite code, can finish them."""
+        return await self.database.run(_unsigned_joins, self.database.replica)
+
+    async def shared_spaces(self) -> list[SpaceId]:
+        """The spaces this device shares with others (every circle; not My notes)."""
+        return list(await self.database.run(shared_spaces, self.database.replica))
+
+    async def held_files(self) -> int:
+        """How many files (blobs) this device holds."""
+        return int(await self.database.run(blobs.held_count, self.database.replica.db))
+
     async def state(self, space: SpaceId) -> CircleState:
         return await self.commands.state(space)
 
@@ -228,6 +242,12 @@ class Core:
         if not peers:  # nobody reachable yet: give discovery a moment
             with trio.move_on_after(1.0):
                 await self.sync.session_finished.wait()
+
+
+def _unsigned_joins(replica: Any) -> set[SpaceId]:
+    replica.refresh()
+    spaces = joining.joining_spaces(replica)
+    return {space for space in spaces if joining.own_join_seq(replica, space) is None}
 
 
 def _join_standing(replica: Any, space: SpaceId) -> tuple[bool, bool, bool]:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import trio
 
-from app import discussion, helpdesk, identity, resources
+from app import identity
 from app.core import Core
 from app.errors import CommandError
-from app.items import Found
 from app.launch import Network, host_config
+from app.services import discussion, helpdesk, resources
+from app.services.items import Found
 from sync.changes import Changes
 
 TEACHER, STUDENT = "Tomás (demo teacher)", "Mia (demo student)"

@@ -134,7 +134,7 @@ def main() -> None:
         command = [
             sys.executable,
             "-m",
-            "app.cli",
+            "app.cli.main",
             "--home",
             str(directory / "server"),
             "serve",

@@ -4,7 +4,7 @@ Each peer is its own OS process, set up and run the way a person would with the 
 `init`, `circle create` / `circle invite` / `circle join`, then `serve --no-mdns --events`
 listening on 127.0.0.1 and connected to every peer started before it (`--connect`).
 While they serve, this process writes `--rate` ops per second round-robin into the
-peers' data directories through `app.commands.Commands` (what `studycircle thread new`
+peers' data directories through `app.services.commands.Commands` (what `studycircle thread new`
 runs; the serving process picks the op up from its own database and gossips it).
 
 Latency of an op at a peer = the time its row was committed at that peer (the `time`
@@ -39,12 +39,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import identity
 from app.clock import SystemClock
-from app.commands import Commands
 from app.database import Database
 from app.paths import database_path
+from app.services.commands import Commands
 from sync.ids import SpaceId
 
-CLI = [sys.executable, "-m", "app.cli"]
+CLI = [sys.executable, "-m", "app.cli.main"]
 LOOPBACK = ["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"]
 SETTLE_SECONDS = 3.0  # after warm-up ops reach everyone: let gossip meshes fill (1 s heartbeat)
 

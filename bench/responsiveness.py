@@ -182,7 +182,7 @@ def main() -> None:
         space_hex = build_server_data(directory, args.ops)
         make_home(directory / "server", directory / "server.db", seed("owner"), "Owner")
         make_home(directory / "member", directory / "m1.db", seed("member-1"), "Student 1")
-        command = [sys.executable, "-m", "app.cli", "--home", str(directory / "server"), "serve"]
+        command = [sys.executable, "-m", "app.cli.main", "--home", str(directory / "server"), "serve"]
         command += ["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"]
         # A session of its own: the peer stands for another computer, so it must not share
         # the client's scheduling group (Linux autogroup) and take the GUI thread's turns.

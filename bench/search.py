@@ -2,9 +2,9 @@
 
 Generates N Markdown notes (deterministic seed; words drawn from a vocabulary with a
 Zipf-like spread, paragraphs and lists, front-matter tags, `[[links]]` to other notes'
-titles), imports the folder through `note import`'s own path (`app.markdown_vault`)
+titles), imports the folder through `note import`'s own path (`app.services.markdown_vault`)
 into a fresh data directory, then times searches of 1–3 words with the last one cut to
-a prefix through `app.notes.search` — what `note search` runs, minus process start-up.
+a prefix through `app.services.notes.search` — what `note search` runs, minus process start-up.
 
 Anchors from the same run: the same rows inserted into a bare SQLite FTS5 table (same
 tokenizer, one transaction) for the import, and the same queries against that bare
@@ -28,12 +28,13 @@ from pathlib import Path
 
 import trio
 
-from app import identity, notes
+from app import identity
 from app.clock import SystemClock
-from app.commands import Commands
 from app.database import Database
-from app.markdown_vault import import_folder
 from app.paths import database_path
+from app.services import notes
+from app.services.commands import Commands
+from app.services.markdown_vault import import_folder
 from sync.views import fts_query
 
 SYLLABLES = [

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import discussion
+from app.services import discussion
 from sync.changes import Changes
 from ui.circle import CircleContext
 from ui.discussion_view import ID, marks

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.commands import Member
+from app.services.commands import Member
 from sync.changes import Changes
 from sync.ids import SpaceId
 from sync.policy import MODERATOR, ROLE_BY_NAME, Level

@@ -2,7 +2,7 @@
 `ui.paged_list`), one thread with its replies, a reply box, and context menus on threads
 and replies (`ui.item_menu`): *Save to my notes* (Ctrl+Shift+S) for everyone and, for
 teachers only, moderation (hide/unhide, lock/unlock, redact). Hidden items vanish for
-students and are shown marked to teachers, as `app.discussion` reads them.
+students and are shown marked to teachers, as `app.services.discussion` reads them.
 
 Owns `QtDiscussion` and `ThreadListModel`. GUI thread.
 """
@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import discussion
 from app.errors import CommandError
-from app.paging import Cursor, Page
+from app.services import discussion
+from app.services.paging import Cursor, Page
 from sync.changes import Changes
 from ui.circle import CircleContext
 from ui.composer import QtComposer
@@ -49,7 +49,7 @@ def marks(widget: QObject, row: dict[str, Any]) -> str:
 
 
 class ThreadListModel(PagedListModel):
-    """The circle's threads, newest first, as `app.discussion.threads` pages them."""
+    """The circle's threads, newest first, as `app.services.discussion.threads` pages them."""
 
     def __init__(self, circle: CircleContext, parent: QObject | None = None) -> None:
         super().__init__(circle.session, key="id", parent=parent)

@@ -1,5 +1,5 @@
 """The Help desk's list of requests: the circle's whole listing is read in one trip (its
-filters need each request's status, worked out in Python: `app.helpdesk.listing`), and
+filters need each request's status, worked out in Python: `app.services.helpdesk.listing`), and
 the rows that match the filter are shown a page at a time as the person scrolls, from
 memory. A refresh is a filter over a Python list and a model reset of one page, so
 100,000 requests cost the GUI thread what 200 do to build.
@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject
 
-from app.paging import Page
+from app.services.paging import Page
 from ui.paged_list import PAGE, Index, PagedListModel
 from ui.session import Session
 

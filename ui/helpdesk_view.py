@@ -4,7 +4,7 @@ may take (claim, answer or report progress, escalate, resolve/accept, reopen, me
 thank). Requests and answers have context menus (`ui.item_menu`): *Save to my notes*
 (Ctrl+Shift+S) for everyone and, for teachers only, hide/unhide and redact; a hidden
 answer vanishes for students and is marked for teachers. Everything goes through
-`app.helpdesk` / `app.discussion`, as the CLI does. The list of requests is read whole and
+`app.services.helpdesk` / `app.services.discussion`, as the CLI does. The list of requests is read whole and
 shown a page at a time (`ui.helpdesk_list`).
 
 Owns `QtHelpDesk`. GUI thread; queries and commands run through the session.
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import discussion, helpdesk
+from app.services import discussion, helpdesk
 from sync.changes import Changes
 from sync.policy import Level
 from ui.circle import CircleContext

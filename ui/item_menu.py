@@ -1,8 +1,8 @@
 """What can be done to one circle item (a thread, reply, help request or answer) from its
-context menu: *Save to my notes* (`app.notes.save`: a copy with a link back to where it
+context menu: *Save to my notes* (`app.services.notes.save`: a copy with a link back to where it
 came from) for everyone, and — for teachers only — moderation (hide/unhide, lock/unlock,
-redact through `app.discussion.moderate`). Hidden items vanish for students and are
-shown marked to teachers, as `app.discussion` reads them.
+redact through `app.services.discussion.moderate`). Hidden items vanish for students and are
+shown marked to teachers, as `app.services.discussion` reads them.
 
 Owns `item_menu`, `moderation_actions`, `moderation_menu` and `save_to_notes`. GUI thread.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
-from app import discussion, notes
+from app.services import discussion, notes
 from ui.circle import CircleContext
 from ui.session import Session
 

@@ -4,7 +4,7 @@ carrying out the first choice (create, join, demo), and running until the window
 
 Owns `Launch` (what to open) and `run_desktop` (trio's root task in the GUI). With an
 identity and a database, `run_desktop` paints the window at once, from a read-only
-glance at the data (`app.glance`: plain sqlite3, before trio and the app's modules are
+glance at the data (`app.services.glance`: plain sqlite3, before trio and the app's modules are
 imported), and returns the rest — opening the session, whose views then take over
 with the same rows — for the runtime to run as trio's root task (`ui.runtime`). Without
 (a first run), or when the glance cannot read the file, the window comes once the data
@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, SignalInstance
 
-from app import glance
 from app.paths import key_path
+from app.services import glance
 from ui.main_window import MainWindow, stored_marks
 from ui.runtime import Runtime
 from ui.session import Session
@@ -34,8 +34,8 @@ from ui.session import Session
 if TYPE_CHECKING:  # trio after the first paint, the network stack after the window is up
     import trio
 
+    from app.core import SyncSettings
     from app.launch import Network
-    from app.sync_service import SyncSettings
     from ui.first_run import FirstRun, FirstRunDialog  # imported on a first run only
 
 

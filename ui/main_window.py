@@ -3,12 +3,12 @@ the right, menus and shortcuts (Ctrl+N new, Ctrl+F search, Ctrl+Q quit), the syn
 bar, and window geometry plus the last open circle kept in `QSettings`.
 
 Each circle in the sidebar shows how many items others added since the person last had
-it open ("Algebra (3)", `app.unread`); the mark of what was seen is kept per circle in
+it open ("Algebra (3)", `app.services.unread`); the mark of what was seen is kept per circle in
 `QSettings` (the data directory's desktop.ini), never in the circle itself. Only circles
 the person is still in are listed; *Leave circle…* (menu, or the sidebar's context
 menu) asks first, then leaves as `circle leave` does.
 
-Given a glance (`app.glance`, `ui.launcher`), the window opens with its circles, their
+Given a glance (`app.services.glance`, `ui.launcher`), the window opens with its circles, their
 counts and My notes' first page before the core is up; the core's first reads then
 find the same and change nothing on screen. A circle chosen meanwhile opens once the
 data is open (its page reads through the core); until then a line says so.
@@ -48,7 +48,7 @@ from ui.status import QtSyncStatus
 if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from PySide6.QtGui import QCloseEvent
 
-    from app.glance import Glance
+    from app.services.glance import Glance
     from sync.changes import Changes
     from ui.circle_view import QtCircle
     from ui.dialogs import LeaveDialog
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
         self._restored_last = False
         self.unread: dict[SpaceId, int] = {}
-        self._marks: dict[SpaceId, int] = {}  # what was seen, per circle (`app.unread`); as in settings
+        self._marks: dict[SpaceId, int] = {}  # seen, per circle (`app.services.unread`), as in settings
         self._looking: SpaceId | None = None  # the circle on screen: it has nothing unread
 
         self.sidebar = QListWidget(self)
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
             self._circles_query.refresh()  # a circle created, joined, or its first ops arrived
 
     async def _fetch_circles(self) -> list[tuple[SpaceId, str]]:
-        from app import membership
+        from app.services import membership
 
         commands = self.session.commands
         circles = await commands.circles()
@@ -338,7 +338,7 @@ class MainWindow(QMainWindow):
             return None
 
     async def _fetch_unread(self) -> tuple[int, dict[SpaceId, int], SpaceId | None]:
-        from app import unread
+        from app.services import unread
 
         looking, marks = self._looking, dict(self._marks)  # plain values: no Qt off the GUI thread
         now, counts = await unread.counts(self.session.commands, marks)
@@ -471,7 +471,7 @@ class MainWindow(QMainWindow):
 
 
 def stored_marks(settings: QSettings) -> dict[bytes, int]:
-    """Every circle's mark of what was seen, as `MainWindow` keeps them (for `app.glance`)."""
+    """Every circle's mark of what was seen, as `MainWindow` keeps them (for `app.services.glance`)."""
     marks = {}
     settings.beginGroup("unread")
     try:

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import discussion
-from app.commands import Member
+from app.services import discussion
+from app.services.commands import Member
 from sync.changes import Changes
 from sync.policy import ROLE_BY_NAME, Level
 from ui.circle import CircleContext

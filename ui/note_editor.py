@@ -1,5 +1,5 @@
 """The Markdown editor of a note, completing `[[` links with the titles of my notes: after
-`[[` a popup lists the notes whose title starts with what follows (`app.notes.titled`);
+`[[` a popup lists the notes whose title starts with what follows (`app.services.notes.titled`);
 Enter or Tab takes one and closes the link with `]]`, Escape dismisses the popup.
 
 Owns `QtNoteEditor`. GUI thread; the title lookups run through the session.

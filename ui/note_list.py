@@ -1,4 +1,4 @@
-"""The My notes list: a `ui.paged_list` model over `app.notes.page`, newest first, more as
+"""The My notes list: a `ui.paged_list` model over `app.services.notes.page`, newest first, more as
 the person scrolls, so 100,000 notes cost one page of rows to open. A search shows its
 (bounded) results in the same model.
 
@@ -17,7 +17,7 @@ from ui.paged_list import PagedListModel
 from ui.session import Session
 
 if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
-    from app.paging import Cursor, Page
+    from app.services.paging import Cursor, Page
 
 
 class NoteListModel(PagedListModel):
@@ -26,14 +26,14 @@ class NoteListModel(PagedListModel):
         self.search = ""
 
     async def page(self, after: Cursor | None, limit: int) -> Page:
-        from app import notes
+        from app.services import notes
 
         return await notes.page(self.session.commands, after=after, limit=limit)
 
     async def first_rows(self, wanted: int) -> Page:
-        from app import notes
         from app.errors import CommandError
-        from app.paging import Page
+        from app.services import notes
+        from app.services.paging import Page
 
         query = self.search
         if query.strip():

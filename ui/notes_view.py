@@ -1,7 +1,7 @@
 """My notes: the list (or search results, Ctrl+F), an editor with a live Markdown
 preview where `[[Title]]` links open the note they name (typing `[[` completes titles,
 `ui.note_editor`), the note's backlinks, saving
-(Ctrl+S) and sharing a note into a circle's library. Everything through `app.notes`.
+(Ctrl+S) and sharing a note into a circle's library. Everything through `app.services.notes`.
 
 Owns `QtNotes`. GUI thread.
 """
@@ -38,7 +38,7 @@ from ui.session import Session
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
 
-    from app.glance import Glance
+    from app.services.glance import Glance
     from sync.changes import Changes
 
 ID = Qt.ItemDataRole.UserRole
@@ -169,7 +169,7 @@ class QtNotes(QWidget):
         typed = self._opening or (self.note.item_id.hex() if self.note is not None else None)
         if typed is None:
             return None
-        from app import notes
+        from app.services import notes
 
         row = await notes.find_note(self.session.commands, typed)
         return row, await notes.show(self.session.commands, row)
@@ -217,7 +217,7 @@ class QtNotes(QWidget):
                 self.title.setText(title)  # a link to a note not written yet: start it
 
         async def work() -> list[dict[str, Any]]:
-            from app import notes
+            from app.services import notes
 
             return await notes.titled(session.commands, wanted, limit=50)  # once open
 
@@ -238,7 +238,7 @@ class QtNotes(QWidget):
         tags = [tag for tag in self.tags.text().split(",") if tag.strip()]
 
         async def work() -> str:
-            from app import notes
+            from app.services import notes
 
             commands = session.commands  # read when the work runs: the session is open then
             if note is None:
@@ -267,7 +267,7 @@ class QtNotes(QWidget):
         window = self.window()
 
         async def work() -> Any:
-            from app import notes
+            from app.services import notes
 
             return await notes.share(session.commands, note, circle)
 

@@ -33,7 +33,7 @@ from ui.qt_compat import emit
 from ui.session import Session
 
 if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
-    from app.helpdesk import HelpNews
+    from app.services.helpdesk import HelpNews
     from sync.changes import Changes
 
 SLACK_MS = 60_000  # a writer's clock may run this far behind mine
@@ -132,7 +132,7 @@ class QtNotifier(QObject):
             self.since[space] = self._now_ms()  # a circle new here: its history is not news
         query = self._queries.get(space)
         if query is None:
-            from app import helpdesk
+            from app.services import helpdesk
 
             commands = lambda: self.session.commands  # noqa: E731 (the core may reopen)
             query = self._queries[space] = LiveQuery(

@@ -2,11 +2,11 @@
 (`canFetchMore`/`fetchMore`), so a list of 100,000 costs one page of rows to open or
 to refresh. What My notes and the Discussion tab's threads are built on.
 
-Owns `PagedListModel` (subclasses say how to read a page, `app.paging.Page`, and how a
+Owns `PagedListModel` (subclasses say how to read a page, `app.services.paging.Page`, and how a
 row reads) and `QtPagedList` (its view). Pages are fetched through the session's `run`
 (never on the GUI thread); a refresh re-reads as many rows as are loaded, and a page that
 arrives after a refresh started is dropped; a refresh that reads the rows already shown
-(e.g. the core's first read after a first paint from `app.glance`) changes nothing on
+(e.g. the core's first read after a first paint from `app.services.glance`) changes nothing on
 screen: no reset, the selection and the scroll position stay. GUI thread.
 """
 
@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from app.glance import PAGE  # the first paint's page is the lists' page
+from app.services.glance import PAGE  # the first paint's page is the lists' page
 from ui.live import LiveQuery
 from ui.qt_compat import emit
 from ui.session import Session
 
 if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
-    from app.paging import Cursor, Page
+    from app.services.paging import Cursor, Page
 
 ID = Qt.ItemDataRole.UserRole  # a row's id (hex)
 Index = QModelIndex | QPersistentModelIndex

@@ -6,7 +6,7 @@ Once PySide6 is loaded, its import hook (`__feature__`) looks into every module 
 after it: it reads the module's whole source file (`inspect.getsource`) to see whether
 it mentions PySide6, and the lines stay in `linecache` for the life of the process.
 
-- The first paint reads the data through `app.glance` (plain sqlite3): this module
+- The first paint reads the data through `app.services.glance` (plain sqlite3): this module
   imports it before PySide6. `python -m ui` (and bench/startup.py's client) import this
   module first.
 - trio and the app/sync modules take longer to import than a bare PySide6 window takes
@@ -34,20 +34,20 @@ from typing import Any
 from app import glance  # noqa: F401  (the first paint's reads)
 
 #: What the window needs once the core is up, on My notes; a circle's page and its
-#: modules (e.g. app.discussion, app.resources) come when the first circle is opened
+#: modules (e.g. app.services.discussion, app.services.resources) come when the first circle is opened
 #: (ui.main_window).
 CORE_MODULES = (
     "trio",
     "outcome",
-    "app.commands",
+    "app.services.commands",
     "app.database",
     "app.errors",
-    "app.helpdesk",
+    "app.services.helpdesk",
     "app.identity",
-    "app.membership",
-    "app.notes",
-    "app.paging",
-    "app.unread",
+    "app.services.membership",
+    "app.services.notes",
+    "app.services.paging",
+    "app.services.unread",
     "sync.changes",
     "sync.errors",
     "ui.errors",

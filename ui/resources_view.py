@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import notes, resources
-from app.paging import Cursor, Page
+from app.services import notes, resources
+from app.services.paging import Cursor, Page
 from sync.changes import Changes
 from ui.circle import CircleContext
 from ui.dialogs import ComposeDialog
@@ -31,7 +31,7 @@ from ui.paged_list import PagedListModel, QtPagedList
 
 
 class ResourceListModel(PagedListModel):
-    """The circle's library, newest first, as `app.resources.page` pages it."""
+    """The circle's library, newest first, as `app.services.resources.page` pages it."""
 
     def __init__(self, circle: CircleContext, parent: QObject | None = None) -> None:
         super().__init__(circle.session, key="id", parent=parent)

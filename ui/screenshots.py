@@ -17,7 +17,8 @@ import trio
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app import identity, notes
+from app import identity
+from app.services import notes
 from ui.first_run import FirstRunDialog
 from ui.launcher import Launch, run_desktop
 from ui.main_window import MainWindow

@@ -4,13 +4,13 @@ Owns `Session` and `NetworkStatus`. The data and the core live on the core threa
 trio run of its own, `ui.core_thread`: the network's work and the ingest never run on
 the GUI thread), opened in two steps so the window is usable before the network is:
 
-1. *local* — the identity and the database (`app.database`, `app.commands`): views can
+1. *local* — the identity and the database (`app.database`, `app.services.commands`): views can
    query and write at once; `ready` is emitted.
 2. *online* — the network stack is imported (on a worker thread: libp2p alone takes
    over a second) and the full `app.core.Core` (host, sync service) opened on the same
    database; `core` is set and `online` emitted.
 
-Before step 1 the window may already be up, painted from `app.glance` (`ui.launcher`):
+Before step 1 the window may already be up, painted from `app.services.glance` (`ui.launcher`):
 the session is then `starting`, and work given to `run()` waits until the data is open,
 so a click or a keystroke made meanwhile is carried out, not dropped.
 
@@ -45,12 +45,11 @@ from ui.runtime import Runtime
 if TYPE_CHECKING:  # trio and the app come after the first paint, the network stack later
     import trio
 
-    from app.commands import Commands
-    from app.core import Core
+    from app.core import Core, SyncSettings
     from app.database import Database
     from app.identity import Identity
     from app.launch import Network
-    from app.sync_service import SyncSettings
+    from app.services.commands import Commands
     from sync.changes import Changes
 
 STATUS_EVERY = 1.0  # s: "last sync" and session states also move on timers
@@ -188,9 +187,9 @@ class Session(QObject):
         import trio
 
         from app.clock import SystemClock
-        from app.commands import Commands
         from app.database import Database
         from app.paths import database_path
+        from app.services.commands import Commands
 
         identity = self.identity
         assert identity is not None

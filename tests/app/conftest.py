@@ -12,11 +12,11 @@ import trio
 
 from app import identity
 from app.clock import SystemClock
-from app.commands import Commands
 from app.core import Core
 from app.database import Database
+from app.network.sync_service import SyncSettings
 from app.paths import database_path
-from app.sync_service import SyncSettings
+from app.services.commands import Commands
 from p2p.config import HostConfig
 from p2p.host import Libp2pNetwork
 from p2p.interface import Network

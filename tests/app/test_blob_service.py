@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 import trio
 
-from app import resources
-from app.blob_service import BLOB_PROTOCOL
-from app.cli_network import cmd_sync
-from app.commands import Member
+from app.cli.network import cmd_sync
 from app.core import Core
-from app.items import write_content
+from app.network.blob_service import BLOB_PROTOCOL
+from app.services import resources
+from app.services.commands import Member
+from app.services.items import write_content
 from p2p.errors import StreamClosed
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream

@@ -15,7 +15,7 @@ import trio
 
 from app.core import Core
 from app.errors import CommandError
-from app.sync_service import RECONCILE_PROTOCOL
+from app.network.sync_service import RECONCILE_PROTOCOL
 from p2p.config import ConductPolicy, HostConfig
 from p2p.events import PeerEventKind
 from p2p.host import Libp2pNetwork
@@ -117,7 +117,7 @@ async def test_a_member_that_sent_one_forged_op_is_served_again_once_its_ban_end
 def test_own_ops_are_gossiped_in_messages_every_peer_accepts() -> None:
     """Gossip frames are sized as receivers check them: 64 ops of any size made one
     message, refused by our own publish (and by peers) whenever it passed 256 KiB."""
-    from app.own_ops import MAX_GOSSIP_BYTES, own_after, seal_own_after
+    from app.network.own_ops import MAX_GOSSIP_BYTES, own_after, seal_own_after
     from sync import access, writer
     from sync.wire.gossip import decode_gossip
     from tests.sync.helpers import Circle, Clock

@@ -1,4 +1,4 @@
-"""The circle's threads a page at a time (`app.discussion.threads` over `app.paging`), on
+"""The circle's threads a page at a time (`app.services.discussion.threads` over `app.services.paging`), on
 real SQLite files: newest first with a total, pages that join up exactly, a cursor that
 survives the deletion of the row it names, hidden threads skipped for students (pages
 still full) and marked for teachers, and the same order on two peers holding the same ops.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app import discussion
-from app.commands import Commands
-from app.paging import Page
+from app.services import discussion
+from app.services.commands import Commands
+from app.services.paging import Page
 from sync import writer
 from sync.ids import OpId, SpaceId
 from tests.app.conftest import People

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import trio
 
-from app import exchange
+from app.network import exchange
 from p2p.config import StreamLimits
 from p2p.errors import StreamClosed
 from p2p.framing import FramedStream

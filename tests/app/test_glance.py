@@ -1,4 +1,4 @@
-"""`app.glance`, the desktop's first paint, against the core's own queries over the same
+"""`app.services.glance`, the desktop's first paint, against the core's own queries over the same
 real data directory: the circles (current ones, by name), their unread counts (others'
 items after a mark, hidden ones left out for a member), the first page of My notes (with
 tags, past a deleted note) and where the next page starts. The read is read-only and
@@ -11,12 +11,13 @@ import secrets
 import sqlite3
 from pathlib import Path
 
-from app import glance, identity, membership, notes, unread
+from app import identity
 from app.clock import SystemClock
-from app.commands import Commands
 from app.database import Database
 from app.paths import database_path
 from app.personal import NAME, PERSONAL
+from app.services import glance, membership, notes, unread
+from app.services.commands import Commands
 from sync import writer
 from sync.ids import SpaceId
 from sync.policy import Level

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import trio
 
-from app import gossip_inbox, identity
+from app import identity
 from app.clock import SystemClock
-from app.commands import Commands
 from app.database import Database
-from app.gossip_inbox import GossipInbox, HeardDigest, Outcome
+from app.network import gossip_inbox
+from app.network.gossip_inbox import GossipInbox, HeardDigest, Outcome
 from app.paths import database_path
+from app.services.commands import Commands
 from p2p.identity import PeerId, peer_id_from_public_key
 from sync import access
 from sync.ids import SpaceId

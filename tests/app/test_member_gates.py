@@ -29,11 +29,11 @@ from pathlib import Path
 import pytest
 import trio
 
-from app import exchange
-from app.commands import parse_invite
 from app.core import Core
-from app.exchange import SessionRefused
-from app.sync_service import RECONCILE_PROTOCOL, SyncSettings
+from app.network import exchange
+from app.network.exchange import SessionRefused
+from app.network.sync_service import RECONCILE_PROTOCOL, SyncSettings
+from app.services.commands import parse_invite
 from p2p.errors import P2PError
 from p2p.events import PeerEvent, PeerEventKind
 from p2p.framing import FramedStream

@@ -12,16 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from app import identity, markdown_vault, notes, resources
+from app import identity
 from app.clock import SystemClock
-from app.commands import Commands
 from app.database import Database
 from app.errors import CommandError
-from app.items import write_content
-from app.markdown_vault import parse_note, render_note, split_front_matter, unique_names
-from app.paging import Page
 from app.paths import database_path
 from app.personal import my_notes, personal_spaces, shared_spaces
+from app.services import markdown_vault, notes, resources
+from app.services.commands import Commands
+from app.services.items import write_content
+from app.services.markdown_vault import parse_note, render_note, split_front_matter, unique_names
+from app.services.paging import Page
 from p2p.memory import MemoryHub
 from sync import access, blobs, views
 from sync.fields import MAX_TEXT

@@ -8,7 +8,7 @@ from contextlib import AsyncExitStack
 
 import trio
 
-from app.sync_service import RECONCILE_PROTOCOL
+from app.network.sync_service import RECONCILE_PROTOCOL
 from p2p.host import Libp2pNetwork
 from sync.replica import MAX_PENDING_AUTHOR_BYTES, MAX_PENDING_BYTES
 from sync.wire.gossip import Hello, decode_answer, encode_hello

@@ -18,7 +18,7 @@ import pytest
 import trio
 
 from app.core import Core
-from app.peer_sessions import PeerSessions
+from app.network.peer_sessions import PeerSessions
 from p2p.errors import P2PError
 from p2p.host import Libp2pNetwork
 from p2p.identity import PeerId

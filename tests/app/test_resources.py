@@ -4,7 +4,7 @@ first with the total (what the Resources tab reads), and the whole of it oldest 
 
 from __future__ import annotations
 
-from app import resources
+from app.services import resources
 from tests.app.conftest import People
 
 

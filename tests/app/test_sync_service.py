@@ -16,9 +16,9 @@ import pytest
 import trio
 
 from app.core import Core
-from app.exchange import SessionRefused
-from app.gossip_inbox import HeardDigest
-from app.sync_service import RECONCILE_PROTOCOL, SyncSettings, should_pull
+from app.network.exchange import SessionRefused
+from app.network.gossip_inbox import HeardDigest
+from app.network.sync_service import RECONCILE_PROTOCOL, SyncSettings, should_pull
 from p2p.events import PeerEventKind
 from p2p.identity import PeerId
 from p2p.interface import Network

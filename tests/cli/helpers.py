@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from app import identity
-from app.cli import main
+from app.cli.main import main
 from app.paths import database_path
 from sync import writer
 from sync.invite import parse_code
@@ -59,7 +59,7 @@ class Result:
 
 
 class InProcess:
-    """`studycircle` through `app.cli.main`, with stdout and stderr captured."""
+    """`studycircle` through `app.cli.main.main`, with stdout and stderr captured."""
 
     def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
         self.capsys = capsys
@@ -88,7 +88,7 @@ def run_process(home: Path, *argv: str, timeout: float = DEADLINE) -> Result:
 def studycircle() -> list[str]:
     """The installed `studycircle` script beside this Python, else the module."""
     script = Path(sys.executable).parent / "studycircle"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli.main"]
 
 
 def stop(process: subprocess.Popen[str], how: signal.Signals) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.clock import Clock
-from app.commands import CommandError, parse_invite
+from app.services.commands import CommandError, parse_invite
 from sync import writer
 from sync.policy import Level
 from sync.wire.export import ExportFile, decode_export, encode_export

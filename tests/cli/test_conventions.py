@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.errors import CommandError
-from app.lookup import resolve_name_or_prefix, resolve_prefix
 from app.paths import ENV_HOME, data_home
+from app.services.lookup import resolve_name_or_prefix, resolve_prefix
 from tests.cli.helpers import InProcess, fingerprint
 
 
@@ -29,7 +29,7 @@ def test_home_is_the_flag_else_the_environment_else_the_platforms(
 def test_the_environment_variable_picks_the_data_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.cli import main
+    from app.cli.main import main
 
     monkeypatch.setenv(ENV_HOME, str(tmp_path / "env-home"))
     assert main(["init", "--name", "Eve", "--json"]) == 0

@@ -9,7 +9,7 @@ import pytest
 import trio
 
 from app import identity
-from app.commands import CommandError
+from app.services.commands import CommandError
 from p2p.memory import MemoryHub
 from tests.app.conftest import Changed, core_for
 from tests.cli.helpers import fingerprint

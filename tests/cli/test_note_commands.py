@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app import markdown_vault
 from app.personal import my_notes
+from app.services import markdown_vault
 from sync import views
 from tests.cli.helpers import InProcess, fingerprint, open_replica
 

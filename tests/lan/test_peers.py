@@ -31,7 +31,7 @@ CONVERGE_DEADLINE = 60.0  # all peers on one state hash after writes
 # 60 s), or it survived and resumes at TCP's next retransmission (sooner than the split
 # lasted); then a session, at once on connecting or by gossip or the 20 s sync timer.
 HEAL_DEADLINE = 120.0
-CLI = [sys.executable, "-m", "app.cli"]
+CLI = [sys.executable, "-m", "app.cli.main"]
 
 
 def cli(home: Path, *args: str) -> dict[str, object]:

@@ -16,7 +16,7 @@ import trio
 from pytestqt.qtbot import QtBot
 
 from app import identity
-from app.sync_service import SyncSettings
+from app.network.sync_service import SyncSettings
 from p2p.memory import MemoryHub
 from ui.runtime import Runtime
 from ui.session import Session

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from app import discussion
+from app.services import discussion
 from sync import writer
 from sync.ids import SpaceId
 from tests.ui.circles import circle_of, page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from app import helpdesk
+from app.services import helpdesk
 from tests.ui.circles import circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
 

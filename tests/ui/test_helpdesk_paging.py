@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from app import helpdesk
+from app.services import helpdesk
 from sync.ids import SpaceId
 from tests.ui.circles import circle_of, page
 from tests.ui.conftest import WAIT_MS, Desk

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app import helpdesk
+from app.services import helpdesk
 from sync.ids import SpaceId
 from tests.ui.circles import circle_of, named, page, rows
 from tests.ui.conftest import WAIT_MS, Desk

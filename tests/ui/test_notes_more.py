@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from app import discussion, helpdesk, notes
+from app.services import discussion, helpdesk, notes
 from tests.ui.circles import circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
 from tests.ui.test_notes_and_demo import write_note

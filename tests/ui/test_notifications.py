@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
-from app import helpdesk
+from app.services import helpdesk
 from tests.ui.circles import circle_of, named
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.notifications import QtNotifier

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from app import resources
+from app.services import resources
 from sync import writer
 from tests.ui.circles import circle_of, page
 from tests.ui.conftest import WAIT_MS, Desk

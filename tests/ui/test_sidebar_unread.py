@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from app import discussion
+from app.services import discussion
 from sync.ids import SpaceId
 from tests.ui.circles import circle_of
 from tests.ui.conftest import WAIT_MS, Desk

@@ -1,5 +1,5 @@
 """The desktop client's start: the window is usable (notes and circles listed) before the
-network is up, and says so; its first paint comes from `app.glance` before trio and the
+network is up, and says so; its first paint comes from `app.services.glance` before trio and the
 app's modules are imported, the core's first reads then change nothing on screen, and
 what is done in the window meanwhile is carried out once the data is open; the network
 stack then comes in without PySide6's import hook reading its source files and without
@@ -249,7 +249,7 @@ app.setQuitOnLastWindowClosed(False)
 runtime = Runtime()
 runtime.finished.connect(app.quit)
 windows, seen = [], {}
-CORE = ("trio", "app.core", "app.commands", "app.database", "sync.replica", "nacl.public")
+CORE = ("trio", "app.core", "app.services.commands", "app.database", "sync.replica", "nacl.public")
 
 class FirstPaint(QObject):
     def eventFilter(self, watched, event):

@@ -9,7 +9,7 @@ import threading
 
 from pytestqt.qtbot import QtBot
 
-from app import discussion
+from app.services import discussion
 from sync import access
 from sync.wire.gossip import encode_digest
 from tests.ui.circles import circle_of, named, page

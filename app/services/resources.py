@@ -1,10 +1,10 @@
 """The circle's resource library from the app's side: add a link, a text or files, list
-what the library holds (a shared note arrives here too, through `app.notes.share`), and
+what the library holds (a shared note arrives here too, through `app.services.notes.share`), and
 save a resource's files into a folder.
 
 A file becomes a blob in this device's store, held in the circle, before the op that
 names it is signed, so the author always has the bytes to serve there; other members'
-devices fetch them (`app.blob_service`). A file counts as downloaded in a circle only
+devices fetch them (`app.network.blob_service`). A file counts as downloaded in a circle only
 if it is held in that circle (`sync.blobs.held_in`), not merely here for another one.
 The async functions run on trio; the `_underscored` ones on the database worker.
 """
@@ -18,13 +18,13 @@ from typing import Any
 
 import trio
 
-from app import files as local_files
-from app import paging
-from app.commands import Commands
 from app.errors import CommandError
-from app.helpdesk import clean_tags
-from app.items import Found, as_data, check_lengths, find_item, names_in, write_content
-from app.paging import Cursor, Page
+from app.services import files as local_files
+from app.services import paging
+from app.services.commands import Commands
+from app.services.helpdesk import clean_tags
+from app.services.items import Found, as_data, check_lengths, find_item, names_in, write_content
+from app.services.paging import Cursor, Page
 from sync import blobs, writer
 from sync.content import MAX_FILES
 from sync.ids import OpId, SpaceId

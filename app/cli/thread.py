@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import argparse
 
-from app import discussion
-from app.cli_base import CommandLine, emit
-from app.commands import Commands
+from app.cli.base import CommandLine, emit
 from app.errors import CommandError
+from app.services import discussion
+from app.services.commands import Commands
 
 
 async def cmd_thread_new(args: argparse.Namespace, commands: Commands) -> None:

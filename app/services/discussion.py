@@ -1,5 +1,5 @@
 """Discussion, chat, thanks and moderation from the app's side: threads (a page at a
-time, `app.paging`) with replies, the circle chat, thanking a helper, the teachers' hide /
+time, `app.services.paging`) with replies, the circle chat, thanking a helper, the teachers' hide /
 unhide / lock / unlock / redact, and the per-circle record of who helped.
 
 The async functions run on trio; the `_underscored` ones on the database worker.
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from app import paging
-from app.commands import Commands
 from app.errors import CommandError
-from app.helpdesk import clean_tags
-from app.items import Found, as_data, find_item, names_in, write_content
-from app.paging import Cursor, Page
+from app.services import paging
+from app.services.commands import Commands
+from app.services.helpdesk import clean_tags
+from app.services.items import Found, as_data, find_item, names_in, write_content
+from app.services.paging import Cursor, Page
 from sync import views, writer
 from sync.ids import OpId, SpaceId
 from sync.replica import Replica

@@ -1,7 +1,7 @@
 """What every command-line group shares: how commands are registered, run and print.
 
 A group is a module with `register(cli: CommandLine) -> None`, listed in
-`app.cli.GROUPS`. It declares each command with `cli.command("circle leave", handler,
+`app.cli.main.GROUPS`. It declares each command with `cli.command("circle leave", handler,
 help=..., needs=...)` and adds its arguments to the parser that returns. A handler is
 `async def handler(args, target) -> None`, where `target` depends on `needs`:
 
@@ -13,8 +13,8 @@ help=..., needs=...)` and adds its arguments to the parser that returns. A handl
 no network started), for validation that needs neither.
 
 Conventions: every command takes `--json` and then prints exactly one JSON document on
-stdout (`emit`); errors are `CommandError`s, printed by `app.cli` as one line on stderr
-with exit code 1; ids are resolved with `app.lookup`.
+stdout (`emit`); errors are `CommandError`s, printed by `app.cli.main` as one line on stderr
+with exit code 1; ids are resolved with `app.services.lookup`.
 """
 
 from __future__ import annotations

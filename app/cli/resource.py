@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app import resources
-from app.cli_base import CommandLine, emit
-from app.commands import Commands
-from app.files import describe_size
+from app.cli.base import CommandLine, emit
+from app.services import resources
+from app.services.commands import Commands
+from app.services.files import describe_size
 
 
 async def cmd_resource_add(args: argparse.Namespace, commands: Commands) -> None:

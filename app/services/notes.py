@@ -4,7 +4,7 @@ Commands (add, edit, delete, share a note into a circle, save a circle item into
 notes) check their input and answer in words a person can act on before anything is
 signed; queries (list, show with links and backlinks, search) read the materialized
 state the note reducers keep. Notes live in the personal space (`app.personal`), made
-on the first write. Import and export of Markdown folders are in `app.markdown_vault`.
+on the first write. Import and export of Markdown folders are in `app.services.markdown_vault`.
 
 The async functions run on trio; the `_underscored` ones on the database worker.
 """
@@ -20,12 +20,12 @@ from typing import Any
 
 import trio
 
-from app import paging
-from app.commands import Commands
 from app.errors import CommandError
-from app.lookup import resolve_prefix
-from app.paging import Cursor, Page
 from app.personal import NAME, PERSONAL, my_notes, shared_spaces
+from app.services import paging
+from app.services.commands import Commands
+from app.services.lookup import resolve_prefix
+from app.services.paging import Cursor, Page
 from sync import blobs, fields, views, writer
 from sync.hlc import wall_ms
 from sync.ids import HASH_LEN, OpId, SpaceId

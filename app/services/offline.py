@@ -18,8 +18,8 @@ from pathlib import Path
 
 import trio
 
-from app.commands import Commands
 from app.errors import CommandError
+from app.services.commands import Commands
 from sync.errors import Reason, Rejected
 from sync.ids import SpaceId
 from sync.offline import ImportReport, export_space, import_export, read_export

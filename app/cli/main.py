@@ -1,7 +1,7 @@
 """`studycircle` — the command line: a headless peer, scripting, and testing without a screen.
 
 `studycircle [--home DIR] COMMAND …`. The commands live in group modules (`GROUPS`),
-each registering its commands with `app.cli_base.CommandLine`; this module parses,
+each registering its commands with `app.cli.base.CommandLine`; this module parses,
 opens what a command needs (the data directory, the database, or the network core),
 runs it on trio, and turns every error into one line on stderr with a non-zero exit
 code. Usage: `studycircle --help` and docs/cli.md.
@@ -18,24 +18,24 @@ import sys
 import trio
 
 from app import identity
-from app.cli_base import CommandLine, CommandSpec, Needs, OneLineParser, spec_of
+from app.cli.base import CommandLine, CommandSpec, Needs, OneLineParser, spec_of
 from app.clock import SystemClock
-from app.commands import Commands, sentence
 from app.database import Database
 from app.errors import CommandError, disk_full
 from app.identity import IdentityError
 from app.paths import ENV_HOME, data_home, database_path
+from app.services.commands import Commands, sentence
 from sync.errors import Rejected
 
 #: The modules that register command groups, in `--help` order. Add yours here.
 GROUPS = (
-    "app.cli_device",
-    "app.cli_network",
-    "app.cli_circle",
-    "app.cli_thread",
-    "app.cli_help",
-    "app.cli_note",
-    "app.cli_resource",
+    "app.cli.device",
+    "app.cli.network",
+    "app.cli.circle",
+    "app.cli.thread",
+    "app.cli.help",
+    "app.cli.note",
+    "app.cli.resource",
 )
 #: 74 is sysexits' EX_IOERR: the disk holding the data (or an output file) is full or failing.
 EXIT_ERROR, EXIT_INTERNAL, EXIT_DISK_FULL, EXIT_INTERRUPTED = 1, 70, 74, 130
@@ -66,13 +66,12 @@ async def _run(args: argparse.Namespace, spec: CommandSpec) -> None:
             database.close()
     else:
         from app.core import Core
-        from p2p.config import HostConfig
-        from p2p.host import Libp2pNetwork
+        from app.launch import host_config, lan_network
 
         identity.load(args.home_path)  # a missing identity is one line, before any network starts
         listen = tuple(getattr(args, "listen", None) or ()) or ("/ip4/0.0.0.0/tcp/0",)
-        config = HostConfig(listen_addrs=listen, mdns=not getattr(args, "no_mdns", False))
-        async with Core.open(home=args.home_path, network=Libp2pNetwork(), host_config=config) as core:
+        config = host_config(listen=listen, mdns=not getattr(args, "no_mdns", False))
+        async with Core.open(home=args.home_path, network=lan_network(), host_config=config) as core:
             await spec.handler(args, core)
 
 

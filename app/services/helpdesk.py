@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.commands import Commands
 from app.errors import CommandError
-from app.items import Found, as_data, find_item, names_in, write_content
+from app.services.commands import Commands
+from app.services.items import Found, as_data, find_item, names_in, write_content
 from sync import views, writer
 from sync.hlc import COUNTER_BITS
 from sync.ids import OpId, SpaceId

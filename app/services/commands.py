@@ -18,8 +18,8 @@ from app.clock import Clock
 from app.database import Database
 from app.errors import CommandError
 from app.identity import Identity
-from app.lookup import resolve_name_or_prefix, resolve_prefix
 from app.personal import shared_spaces
+from app.services.lookup import resolve_name_or_prefix, resolve_prefix
 from sync import joining, writer
 from sync.changes import Changes
 from sync.errors import Rejected

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.gossip_inbox import HeardDigest
+from app.network.gossip_inbox import HeardDigest
 from p2p.identity import PeerId
 from sync.ids import SpaceId
 

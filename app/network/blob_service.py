@@ -32,8 +32,8 @@ import trio
 
 from app.clock import Clock
 from app.database import Database
+from app.network.sync_service import SyncService
 from app.personal import shared_spaces
-from app.sync_service import SyncService
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream

@@ -8,10 +8,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from app import markdown_vault, notes
-from app.cli_base import CommandLine, emit
-from app.commands import Commands
+from app.cli.base import CommandLine, emit
 from app.errors import CommandError
+from app.services import markdown_vault, notes
+from app.services.commands import Commands
 
 #: `--file` larger than this is refused before it is read (a note holds 200,000 characters).
 MAX_FILE_BYTES = markdown_vault.MAX_FILE_BYTES

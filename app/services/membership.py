@@ -9,7 +9,7 @@ the join on its next contact with a member, and the circle appears then.
 
 from __future__ import annotations
 
-from app.commands import Commands
+from app.services.commands import Commands
 from sync import joining
 from sync.ids import SpaceId
 from sync.replica import Replica

@@ -7,9 +7,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app import discussion, helpdesk
-from app.cli_base import CommandLine, emit
-from app.commands import Commands
+from app.cli.base import CommandLine, emit
+from app.services import discussion, helpdesk
+from app.services.commands import Commands
 from sync.reducers.helpdesk import STATUSES
 
 

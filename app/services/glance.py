@@ -5,7 +5,7 @@ network stack are imported (bench/startup.py: they take longer than a bare PySid
 window does to start).
 
 What it returns is what the core's own queries return for the same file
-(`Commands.circles` with `app.membership`, `app.unread.counts`, `app.notes.page`);
+(`Commands.circles` with `app.services.membership`, `app.services.unread.counts`, `app.services.notes.page`);
 tests/app/test_glance.py holds the two side by side. It reads the materialized tables
 (`spaces`, `settings`, `members`, `items`, `item_tags`) and decodes only a circle's
 genesis body, for its name. The connection is opened read-only, never writes (no
@@ -41,10 +41,10 @@ class Glance:
     name: str
     me: DeviceId
     circles: list[tuple[SpaceId, str]]  # the sidebar's, in `Commands.circles` order
-    mark_now: int  # `app.unread`'s mark for "everything so far"
+    mark_now: int  # `app.services.unread`'s mark for "everything so far"
     unread: dict[SpaceId, int]  # per circle given a mark: items new since it
     notes_space: SpaceId | None
-    notes: list[dict[str, Any]]  # the first page of My notes, as `app.notes.page` gives it
+    notes: list[dict[str, Any]]  # the first page of My notes, as `app.services.notes.page` gives it
     notes_after: tuple[int, bytes] | None  # where the next page starts
 
 
@@ -124,7 +124,7 @@ def _name(db: sqlite3.Connection, space: SpaceId) -> str:
 
 
 def _unread(db: sqlite3.Connection, me: DeviceId, marks: dict[bytes, int]) -> dict[SpaceId, int]:
-    """As `app.unread._counts`."""
+    """As `app.services.unread._counts`."""
     if not marks:
         return {}
     new: dict[bytes, list[bytes]] = {}
@@ -158,7 +158,7 @@ def _hidden(db: sqlite3.Connection, space: SpaceId, me: DeviceId) -> set[bytes]:
 def _first_notes(
     db: sqlite3.Connection, space: SpaceId
 ) -> tuple[list[dict[str, Any]], tuple[int, bytes] | None]:
-    """As `app.notes.page(limit=PAGE)`: newest first, with each note's tags."""
+    """As `app.services.notes.page(limit=PAGE)`: newest first, with each note's tags."""
     read = db.execute(
         "SELECT item_id, title, created_hlc FROM items WHERE space = ? AND type = 'note' AND deleted = 0"
         " ORDER BY created_hlc DESC, item_id DESC LIMIT ?",
@@ -181,5 +181,5 @@ def _first_notes(
 
 
 def _created(hlc: int) -> str:
-    """As `app.notes.created`."""
+    """As `app.services.notes.created`."""
     return datetime.fromtimestamp(wall_ms(hlc) / 1000, UTC).isoformat(timespec="seconds")

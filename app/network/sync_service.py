@@ -4,7 +4,7 @@ For every space the device belongs to it subscribes the space's gossip topic (na
 the current epoch key, so a key rotation moves it to a new topic), publishes
 new local ops (also ops another process wrote into the same data directory, found by
 polling), ingests gossiped ops through the replica's normal validation (in batches,
-`app.gossip_inbox`), and reconciles — on a new connection, on a gap or a digest that
+`app.network.gossip_inbox`), and reconciles — on a new connection, on a gap or a digest that
 shows a peer holding ops we lack (if gossip has not filled it within `gossip_grace`),
 and on a timer.
 Gossip is a hint; reconciliation is the truth. Gossip is taken and relayed only if it
@@ -29,14 +29,14 @@ from typing import Any
 
 import trio
 
-from app import exchange
 from app.clock import Clock
 from app.database import Database, files_stamp
-from app.gossip_inbox import GossipInbox, HeardDigest, Outcome, device_of
-from app.own_ops import own_seq, unpublished
-from app.peer_sessions import Link, PeerSessions
+from app.network import exchange
+from app.network.gossip_inbox import GossipInbox, HeardDigest, Outcome, device_of
+from app.network.own_ops import own_seq, unpublished
+from app.network.peer_sessions import Link, PeerSessions
+from app.network.sync_status import SyncStatus
 from app.personal import shared_spaces
-from app.sync_status import SyncStatus
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.commands import Commands
 from app.errors import CommandError
-from app.lookup import resolve_prefix
+from app.services.commands import Commands
+from app.services.lookup import resolve_prefix
 from sync import views, writer
 from sync.fields import MAX_TEXT, MAX_TITLE
 from sync.hlc import wall_ms

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.commands import Commands
 from app.errors import CommandError
-from app.notes import Draft, check_draft, notes_space
 from app.personal import my_notes
+from app.services.commands import Commands
+from app.services.notes import Draft, check_draft, notes_space
 from sync import fields, views, writer
 from sync.policy import MODERATOR
 from sync.replica import Replica

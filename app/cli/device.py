@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from app import identity
-from app.cli_base import CommandLine, Needs, emit
-from app.commands import Commands
+from app.cli.base import CommandLine, Needs, emit
+from app.services.commands import Commands
 
 
 async def cmd_init(args: argparse.Namespace, home: Path) -> None:
@@ -16,13 +16,13 @@ async def cmd_init(args: argparse.Namespace, home: Path) -> None:
 
 
 async def cmd_whoami(args: argparse.Namespace, commands: Commands) -> None:
-    from p2p.identity import peer_id_from_seed
+    from app.launch import peer_id_of
 
     me = commands.identity
     document = {
         "name": me.name,
         "device_id": me.key.device_id.hex(),
-        "peer_id": peer_id_from_seed(me.key.seed),
+        "peer_id": peer_id_of(me.key.seed),
     }
     emit(args, document, f"{me.name}\ndevice {document['device_id']}\npeer   {document['peer_id']}")
 

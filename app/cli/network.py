@@ -12,10 +12,8 @@ from typing import Any
 
 import trio
 
-from app.cli_base import CommandLine, Needs, emit
+from app.cli.base import CommandLine, Needs, emit
 from app.errors import CommandError
-from app.personal import shared_spaces
-from sync import blobs, joining
 from sync.ids import SpaceId, short
 
 SERVING_FILE = "serving.json"
@@ -30,15 +28,15 @@ def serving_addresses(home: Path) -> list[str]:
 
 
 async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
-    from app.exchange import SessionRefused
+    from app.core import SessionRefused
 
     total = 0
     refusals: list[str] = []
-    held = await core.database.run(blobs.held_count, core.database.replica.db)
-    unsigned = await core.database.run(_unsigned_joins, core.database.replica)
+    held = await core.held_files()
+    unsigned = await core.unsigned_joins()
     with trio.move_on_after(args.timeout) as deadline:
         peer = await core.host.connect(args.connect)
-        for space in await core.database.run(shared_spaces, core.database.replica):  # not My notes
+        for space in await core.shared_spaces():  # not My notes
             if space in unsigned:
                 continue  # nothing of ours to deliver yet; said below
             try:
@@ -58,7 +56,7 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
     if refusals:  # one sentence a person can act on, not the session's exception
         others = f" ({total} new ops from the other circles kept)" if total else ""
         raise CommandError(f"{refusals[0]}{others}.")
-    files = await core.database.run(blobs.held_count, core.database.replica.db) - held
+    files = await core.held_files() - held
     emit(
         args,
         {"peer_id": peer, "ops_received": total, "files_received": files},
@@ -67,7 +65,7 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
 
 
 async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
-    from p2p.errors import P2PError
+    from app.launch import P2PError
 
     # Taken before the listen line is printed: whoever reads it may stop us at once, and a
     # SIGINT that arrived before the receiver exited 130 instead of a clean 0.
@@ -80,21 +78,13 @@ async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
         listen = list(core.host.listen_addrs())
         (args.home_path / SERVING_FILE).write_text(json.dumps({"listen": listen}))
         print(json.dumps({"peer_id": core.host.peer_id, "listen": listen}), flush=True)
-        for space in sorted(await core.database.run(_unsigned_joins, core.database.replica)):
+        for space in sorted(await core.unsigned_joins()):
             print(f"studycircle: {_unsigned_join_sentence(space)}.", file=sys.stderr, flush=True)
         if args.events:  # one line per batch of ops admitted from peers; time.time() when stored
             core.sync.add_listener(lambda changes: print(_event_line(changes), flush=True))
         async for _ in signals:
             break
     (args.home_path / SERVING_FILE).unlink(missing_ok=True)
-
-
-def _unsigned_joins(replica: Any) -> set[SpaceId]:
-    """Circles an interrupted `circle join` fetched without signing the join: only that
-    command, with the invite code, can finish them."""
-    replica.refresh()
-    spaces = joining.joining_spaces(replica)
-    return {space for space in spaces if joining.own_join_seq(replica, space) is None}
 
 
 def _unsigned_join_sentence(space: SpaceId) -> str:

@@ -8,12 +8,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli_base import CommandLine, Needs, emit
-from app.cli_network import serving_addresses
+from app.cli.base import CommandLine, Needs, emit
+from app.cli.network import serving_addresses
 from app.clock import SystemClock
-from app.commands import Commands, parse_invite
 from app.errors import CommandError
-from app.offline import export_circle, import_file
+from app.services.commands import Commands, parse_invite
+from app.services.offline import export_circle, import_file
 from sync.ids import short
 
 ROLES = ("member", "mentor", "teacher")

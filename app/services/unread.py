@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.commands import Commands
+from app.services.commands import Commands
 from sync import writer
 from sync.ids import SpaceId
 from sync.policy import MODERATOR
