@@ -58,7 +58,7 @@ class QtNoteEditor(QPlainTextEdit):
         prefix = self._prefix
         if prefix is None:
             return None, []
-        from app import notes  # after the first paint (ui.launcher)
+        from app.services import notes  # after the first paint (ui.launcher)
 
         return prefix, await notes.titled(self.session.commands, prefix, limit=20)
 

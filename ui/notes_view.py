@@ -133,7 +133,7 @@ class QtNotes(QWidget):
 
     # -- the list and search ---------------------------------------------------------
     async def _fetch_space(self) -> SpaceId | None:
-        from app import notes  # after the first paint (ui.launcher)
+        from app.services import notes  # after the first paint (ui.launcher)
 
         return await notes.notes_space(self.session.commands, create=False)
 

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from app import glance  # noqa: F401  (the first paint's reads)
+from app.services import glance  # noqa: F401  (the first paint's reads)
 
 #: What the window needs once the core is up, on My notes; a circle's page and its
 #: modules (e.g. app.services.discussion, app.services.resources) come when the first circle is opened
