@@ -4,3 +4,7 @@ sync runtime in `app.network` directly).
 
 Owns: argument parsing, the command groups, how results are printed (text or `--json`).
 """
+
+from app.cli.main import main
+
+__all__ = ["main"]
