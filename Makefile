@@ -29,6 +29,7 @@ screenshots: $(VENV)/.base
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy app ui sync p2p
 
 test: lint
 	sh tests/lan/ensure-deps.sh

@@ -38,7 +38,7 @@ class ConductLedger:
         if penalty is None:
             return 0.0
         elapsed = max(0.0, now - penalty.at)
-        return penalty.points * 0.5 ** (elapsed / self._policy.penalty_half_life)
+        return float(penalty.points * 0.5 ** (elapsed / self._policy.penalty_half_life))
 
     def strikes(self, peer_id: PeerId, now: float) -> float:
         """The peer's earlier bans, each counting less as it ages (see the module doc)."""
@@ -49,7 +49,7 @@ class ConductLedger:
         if value < 1 / 64:  # forgotten
             del self._strikes[peer_id]
             return 0.0
-        return value
+        return float(value)
 
     def ban_length(self, peer_id: PeerId, now: float) -> float:
         """How long a ban starting now lasts: doubled for each strike, capped."""

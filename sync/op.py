@@ -99,7 +99,7 @@ def check_body(op: UnverifiedOp) -> None:
 def check_space(op: UnverifiedOp, space: SpaceId) -> None:
     header = op.header
     if header.kind == GENESIS_KIND:
-        if header.space != GENESIS_SPACE or op.op_id != space:
+        if header.space != GENESIS_SPACE or SpaceId(op.op_id) != space:
             raise Rejected(Reason.WRONG_SPACE, "genesis of another space")
     elif header.space != space:
         raise Rejected(Reason.WRONG_SPACE, "op of another space")

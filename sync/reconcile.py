@@ -32,6 +32,9 @@ from sync.replica import IngestResult, Replica
 from sync.wire import reconcile as wire
 from sync.wire.reconcile import FrontierMessage, OpsMessage, decode, encode, fit_frontier
 
+# One author's heads as a frontier lists them: (seq, op id) pairs, one unless forked.
+Heads = tuple[tuple[int, bytes], ...]
+
 MAX_CHUNK = 1024 * 1024
 
 
@@ -159,7 +162,9 @@ class Reconciler:
         self._queued.update(fresh)
         self._outbox = sorted(set(self._outbox) | set(fresh))
 
-    def _lacking(self, author: DeviceId, mine: tuple, theirs: tuple) -> list[int]:
+    def _lacking(
+        self, author: DeviceId, mine: Heads, theirs: Heads
+    ) -> list[int]:
         if mine == theirs:
             return []
         if not theirs:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.policy import MODERATOR
 from sync.reducers.helpdesk import Status
-from sync.state import ItemRow, help_status, items, reactions
+from sync.state import ItemRow, help_status, reactions
+from sync.state import items as items  # the app reads item rows through views
 
 
 def shown(rows: list[ItemRow], viewer_level: int) -> list[ItemRow]:
@@ -32,9 +33,8 @@ def children(
     db: sqlite3.Connection, space: SpaceId, parent: OpId, viewer_level: int, type_: str | None = None
 ) -> list[ItemRow]:
     """Replies (or answers, progress notes) under an item, in causal order."""
-    where, params = "parent = ?", (parent,)
-    if type_ is not None:
-        where, params = "parent = ? AND type = ?", (parent, type_)
+    where = "parent = ?" if type_ is None else "parent = ? AND type = ?"
+    params: tuple[OpId | str, ...] = (parent,) if type_ is None else (parent, type_)
     return shown(items(db, space, where=where, params=params), viewer_level)
 
 

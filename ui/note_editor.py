@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QPlainTextEdit, QWidget
 
 from ui.live import LiveQuery
 from ui.session import Session
@@ -46,11 +46,16 @@ class QtNoteEditor(QPlainTextEdit):
         cursor = self.textCursor()
         return link_prefix(cursor.block().text()[: cursor.positionInBlock()])
 
+    def _popup(self) -> QAbstractItemView:
+        popup = self.completer.popup()
+        assert popup is not None  # a QCompleter always has one
+        return popup
+
     def _typed(self) -> None:
         """After a key press (not when a note is loaded): complete the link the cursor is in."""
         self._prefix = self.prefix()
         if self._prefix is None:
-            self.completer.popup().hide()
+            self._popup().hide()
             return
         self._query.refresh()
 
@@ -69,9 +74,9 @@ class QtNoteEditor(QPlainTextEdit):
         self.titles.setStringList([row["title"] for row in rows])
         self.completer.setCompletionPrefix(prefix)
         if not rows:
-            self.completer.popup().hide()
+            self._popup().hide()
             return
-        popup = self.completer.popup()
+        popup = self._popup()
         popup.setCurrentIndex(self.completer.completionModel().index(0, 0))
         area = self.cursorRect()
         area.setWidth(popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width())
@@ -92,10 +97,10 @@ class QtNoteEditor(QPlainTextEdit):
             cursor.insertText(CLOSE)
         self.setTextCursor(cursor)
         self._prefix = None
-        self.completer.popup().hide()
+        self._popup().hide()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.completer.popup().isVisible() and event.key() in POPUP_KEYS:
+        if self._popup().isVisible() and event.key() in POPUP_KEYS:
             event.ignore()  # the completer takes these
             return
         super().keyPressEvent(event)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # trio and the app come after the first paint, the network st
     from app.identity import Identity
     from app.launch import Network
     from app.services.commands import Commands
+    from app.task_status import TaskStatus
     from sync.changes import Changes
 
 STATUS_EVERY = 1.0  # s: "last sync" and session states also move on timers
@@ -233,14 +234,14 @@ class Session(QObject):
         options: _Options,
         release: trio.Event,
         *,
-        task_status: trio.TaskStatus[tuple[Core, Network]],
+        task_status: TaskStatus[tuple[Core, Network]],
     ) -> None:
         import trio
 
         core_type, host_config = await trio.to_thread.run_sync(_import_network_stack)
         network = options.network
         if not hasattr(network, "open_host"):
-            network = await trio.to_thread.run_sync(_make_network, network)  # type: ignore[arg-type]
+            network = await trio.to_thread.run_sync(_make_network, network)
         async with core_type.open(
             home=options.home,
             network=network,

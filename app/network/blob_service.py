@@ -34,6 +34,7 @@ from app.clock import Clock
 from app.database import Database
 from app.network.sync_service import SyncService
 from app.personal import shared_spaces
+from app.task_status import TaskStatus
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
@@ -102,7 +103,7 @@ class BlobService:
     def replica(self) -> Replica:
         return self.database.replica
 
-    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+    async def run(self, *, task_status: TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         events = self.host.peer_events()
         self.host.set_stream_handler(BLOB_PROTOCOL, self._serve)
         self.sync.add_listener(self._ops_arrived)
@@ -124,7 +125,7 @@ class BlobService:
         if unknown or changes.kinds & _MAY_WANT_FILES or changes.members or changes.rebuilt:
             self.wake()
 
-    async def _watch_peers(self, events: trio.MemoryReceiveChannel) -> None:  # type: ignore[type-arg]
+    async def _watch_peers(self, events: trio.MemoryReceiveChannel) -> None:
         async for event in events:
             if event.kind is PeerEventKind.CONNECTED:
                 self.wake()

@@ -178,15 +178,17 @@ def _find_circle_item(replica: Replica, typed: str) -> CircleItem:
     replica.refresh()
     candidates: list[tuple[bytes, CircleItem]] = []
     bounds = _id_range(typed)
-    for space in shared_spaces(replica) if bounds is not None else []:
-        level = writer.my_level(replica, space)
-        for (item_id,) in replica.db.execute(
-            "SELECT item_id FROM items WHERE space = ? AND item_id BETWEEN ? AND ? AND deleted = 0 LIMIT 20",
-            (space, *bounds),
-        ):
-            row = views.item(replica.db, space, OpId(item_id))
-            if row is not None and views.shown([row], level):
-                candidates.append((item_id, CircleItem(space, replica.context(space).name, row)))
+    if bounds is not None:  # else nothing matches: resolve_prefix says so
+        for space in shared_spaces(replica):
+            level = writer.my_level(replica, space)
+            for (item_id,) in replica.db.execute(
+                "SELECT item_id FROM items"
+                " WHERE space = ? AND item_id BETWEEN ? AND ? AND deleted = 0 LIMIT 20",
+                (space, *bounds),
+            ):
+                row = views.item(replica.db, space, OpId(item_id))
+                if row is not None and views.shown([row], level):
+                    candidates.append((item_id, CircleItem(space, replica.context(space).name, row)))
     return resolve_prefix(
         typed, candidates, noun="circle item", hint="give the id of a thread, resource, request…"
     )

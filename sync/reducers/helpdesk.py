@@ -17,7 +17,7 @@ and say "me too"; the asker, a mentor or above, or someone who claimed it escala
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sync.content import HelpAsk, HelpResolve, HelpStep, HelpText
@@ -100,7 +100,9 @@ def _apply_ask(db: sqlite3.Connection, op: Applied, body: HelpAsk) -> None:
     insert_item(db, op, "help", title=body.title, text=body.text, tags=body.tags, extra=extra)
 
 
-def _by_asker(asker: bool, *, lockable: bool = True):
+def _by_asker(
+    asker: bool, *, lockable: bool = True
+) -> Callable[[sqlite3.Connection, Applied, HelpText | HelpStep], Reason | None]:
     """A check that the op's author is (or is not) the one who asked. A lock holds back
     everything but the asker closing or reopening their own request."""
 
@@ -136,14 +138,14 @@ def _check_resolve(db: sqlite3.Connection, op: Applied, body: HelpResolve) -> Re
     return problem
 
 
-def _text(type_: str):
+def _text(type_: str) -> Callable[[sqlite3.Connection, Applied, HelpText], None]:
     def apply(db: sqlite3.Connection, op: Applied, body: HelpText) -> None:
         insert_item(db, op, type_, text=body.text, parent=body.request)
 
     return apply
 
 
-def _step(step: str):
+def _step(step: str) -> Callable[[sqlite3.Connection, Applied, HelpStep | HelpResolve], None]:
     def apply(db: sqlite3.Connection, op: Applied, body: HelpStep | HelpResolve) -> None:
         answer = body.accept if isinstance(body, HelpResolve) else None
         db.execute(

@@ -10,7 +10,7 @@ judged over the replying op's causal past.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sync.content import ItemRef
@@ -81,7 +81,7 @@ def _check(db: sqlite3.Connection, op: Applied, body: ItemRef) -> Reason | None:
     return None if origin(db, op, body.item) is not None else Reason.BAD_CONTENT
 
 
-def _mark(mark: str):
+def _mark(mark: str) -> Callable[[sqlite3.Connection, Applied, ItemRef], None]:
     def apply(db: sqlite3.Connection, op: Applied, body: ItemRef) -> None:
         db.execute(
             "INSERT OR IGNORE INTO item_marks (op_id, space, item_id, mark, author, seq, clock)"

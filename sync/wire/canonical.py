@@ -18,12 +18,14 @@ MAX_DOC_BYTES = 8 * 1024 * 1024
 
 def pack(value: Any) -> bytes:
     """Canonical encoding: msgpack, bytes as bin, str as str, maps with sorted str keys."""
-    return msgpack.packb(_normalize(value), use_bin_type=True)
+    packed: bytes = msgpack.packb(_normalize(value), use_bin_type=True)
+    return packed
 
 
 def pack_flat(value: list[Any]) -> bytes:
     """Fast path for arrays that hold no maps (op headers)."""
-    return msgpack.packb(value, use_bin_type=True)
+    packed: bytes = msgpack.packb(value, use_bin_type=True)
+    return packed
 
 
 def _normalize(value: Any) -> Any:

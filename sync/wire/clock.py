@@ -12,8 +12,10 @@ import msgpack
 
 
 def encode_clock(clock: Mapping[int, int]) -> bytes:
-    return msgpack.packb(clock)
+    packed: bytes = msgpack.packb(clock)
+    return packed
 
 
 def decode_clock(data: bytes) -> dict[int, int]:
-    return msgpack.unpackb(data, strict_map_key=False)
+    clock: dict[int, int] = msgpack.unpackb(data, strict_map_key=False)
+    return clock
