@@ -6,7 +6,7 @@ settings py-libp2p needs changed: a 1 s heartbeat (default 120 s), adaptive goss
 per-peer-per-topic rate limit above our own publish rate (default 10 msg/s, which also
 throttles our own publishes), and delivery through our own bounded queues instead of
 py-libp2p's 32-slot subscription channels; inbound pubsub streams read ahead
-(`ReadAhead`) and senders' peer records verified once (`p2p.peer_records`). Runs on
+(`ReadAhead`) and senders' peer records verified once (`p2p.upstream.peer_records`). Runs on
 the host's trio run; the pubsub and router services run in it, topic handlers in the
 host's nursery.
 """
@@ -18,23 +18,21 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import trio
-from libp2p.abc import IHost, INetStream
+from libp2p.abc import IHost
 from libp2p.peer.id import ID
 from libp2p.pubsub.gossipsub import PROTOCOL_ID as GOSSIPSUB_V10
 from libp2p.pubsub.gossipsub import PROTOCOL_ID_V11
 from libp2p.pubsub.pb import rpc_pb2
-from libp2p.pubsub.rpc_queue import RpcQueue
 from libp2p.tools.anyio_service import background_trio_service
 
 from p2p.config import MIB, GossipSettings
 from p2p.delivery import GossipHandler, GossipValidator, GossipVerdict, TopicDelivery
 from p2p.errors import MessageTooLarge, describe_size
-from p2p.gossip_mesh import SteadyMeshGossipSub
-from p2p.gossip_streams import StreamFollowingPubsub
 from p2p.identity import PeerId
-from p2p.libp2p_streams import ReadAhead
 from p2p.pacing import PublishPacer
-from p2p.peer_records import verify_peer_records_once
+from p2p.upstream.gossip_mesh import SteadyMeshGossipSub
+from p2p.upstream.peer_records import verify_peer_records_once
+from p2p.upstream.pubsub_delivery import DeliveringPubsub
 
 InvalidGossipReporter = Callable[[PeerId, str], None]
 
@@ -43,82 +41,8 @@ InvalidGossipReporter = Callable[[PeerId, str], None]
 _PUBLISH_SHARE_OF_LIMIT = 0.75
 _PUBLISH_BURST = 16
 _PEER_REGISTRATION_TIMEOUT = 30.0
-# Queued RPCs to one peer are merged into one write up to this size (peers accept 1 MiB).
-_MERGED_RPC_SIZE = 256 * 1024
 
 logger = logging.getLogger(__name__)
-
-
-class _DeliveringPubsub(StreamFollowingPubsub):
-    """Pubsub that hands validated messages to our per-topic queues.
-
-    `notify_subscriptions` is the one place py-libp2p delivers to subscribers; its own
-    channels hold 32 messages and drop the rest, which a burst of 100 ops overflows
-    before the reading task is even scheduled.
-    """
-
-    def __init__(
-        self,
-        host: IHost,
-        router: SteadyMeshGossipSub,
-        deliver: Callable[[rpc_pb2.Message], None],
-        **options: object,
-    ) -> None:
-        super().__init__(host, router, **options)  # type: ignore[arg-type]
-        self._deliver = deliver
-
-    def notify_subscriptions(self, publish_message: rpc_pb2.Message) -> None:
-        self._deliver(publish_message)
-
-    async def continuously_read_stream(self, stream: INetStream) -> None:
-        await super().continuously_read_stream(ReadAhead(stream))  # type: ignore[arg-type]
-
-    async def handle_sending_messages(self, peer_id: ID, stream: INetStream, queue: RpcQueue) -> None:
-        """py-libp2p's per-peer sending loop, writing what has queued as one RPC.
-
-        py-libp2p writes one RPC per message; each write is a yamux frame, a Noise
-        message and several trio checkpoints, ≈ 100 ms of waiting apiece on a busy
-        peer (10 peers × 20 ops/s: a message waited 3.5 s in its sender's queue). An
-        RPC's fields are all repeated (messages, subscriptions, control), so RPCs merge.
-        Each write goes to the peer's current stream, which moves with its connections
-        (`p2p.gossip_streams`); an RPC whose write failed is sent again on the next one.
-        """
-        carried: rpc_pb2.RPC | None = None
-        current: INetStream | None = stream
-        try:
-            while True:
-                rpc = carried if carried is not None else await queue.pop()
-                carried = None
-                if rpc is None:
-                    return  # the queue was closed: the peer is gone
-                size = rpc.ByteSize()
-                while len(queue) and size < _MERGED_RPC_SIZE:
-                    waiting = await queue.pop()  # returns at once: something is queued
-                    if waiting is None:
-                        break
-                    if size + waiting.ByteSize() > _MERGED_RPC_SIZE:
-                        carried = waiting
-                        break
-                    rpc = _merged(rpc, waiting)
-                    size = rpc.ByteSize()
-                current = self.peers.get(peer_id)
-                if current is None:
-                    return  # the peer is gone
-                while not await self.write_msg(current, rpc):
-                    current = await self.stream_after(peer_id, current)
-                    if current is None:
-                        return
-        except Exception:
-            logger.debug("Gossip sending to %s stopped", peer_id, exc_info=True)
-            self._handle_dead_peer(peer_id)
-
-
-def _merged(first: rpc_pb2.RPC, second: rpc_pb2.RPC) -> rpc_pb2.RPC:
-    """A new RPC carrying both (queued RPCs may be shared with other peers' queues)."""
-    merged = rpc_pb2.RPC()
-    merged.CopyFrom(first)
-    merged.MergeFrom(second)
-    return merged
 
 
 class Libp2pGossip:
@@ -155,7 +79,7 @@ class Libp2pGossip:
             adaptive_gossip_enabled=False,
             max_messages_per_topic_per_second=settings.max_messages_per_second,
         )
-        self._pubsub = _DeliveringPubsub(
+        self._pubsub = DeliveringPubsub(
             host,
             self._router,
             self._deliver,

@@ -1,6 +1,6 @@
 """The libraries py-libp2p's ACME client imports (httpx, requests) stay out of memory
 while our hosts connect and talk over TCP + Noise + yamux, and load as usual for code
-that does use them (`p2p.deferred_imports`).
+that does use them (`p2p.upstream.deferred_imports`).
 
 Each check runs in a fresh interpreter: in this one, any other test may already have
 imported the libraries for real.
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 HOSTS = """
 import json, sys, trio
-from p2p.deferred_imports import DeferredModule, is_loaded
+from p2p.upstream.deferred_imports import DeferredModule, is_loaded
 from p2p.host import Libp2pNetwork
 from p2p.inbound import serve_requests
 from tests.p2p.conftest import DEADLINE, connected_pair, device_seed, loopback_config
@@ -45,7 +45,7 @@ trio.run(main)
 USE = """
 import json, sys
 import p2p  # installs the deferral
-from p2p.deferred_imports import DeferredModule, is_loaded
+from p2p.upstream.deferred_imports import DeferredModule, is_loaded
 
 import requests
 seen = {"deferred_after_import": isinstance(requests, DeferredModule) and not is_loaded("requests")}

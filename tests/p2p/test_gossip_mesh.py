@@ -1,4 +1,4 @@
-"""The gossip mesh of six peers settles and leaves nobody out (p2p/gossip_mesh.py).
+"""The gossip mesh of six peers settles and leaves nobody out (p2p/upstream/gossip_mesh.py).
 
 Real py-libp2p hosts on 127.0.0.1. py-libp2p 0.8.1 grafted two more peers at every
 heartbeat (opportunistic grafting, with every score 0) and pruned without backing off,
@@ -129,11 +129,11 @@ async def test_a_peer_pruned_by_everyone_still_gets_and_gives_gossip() -> None:
 
 
 def test_py_libp2p_still_grafts_opportunistically_and_prunes_without_backoff() -> None:
-    """Canary for p2p/gossip_mesh.py: it overrides `GossipSub._perform_opportunistic_grafting`
+    """Canary for p2p/upstream/gossip_mesh.py: it overrides `GossipSub._perform_opportunistic_grafting`
     and wraps `GossipSub.mesh_heartbeat`. When py-libp2p changes, re-check that module (and
     drop what py-libp2p now does itself: backing off a peer it prunes, grafting
     opportunistically only on scores)."""
-    assert importlib.metadata.version("libp2p") == "0.8.1", "re-check p2p/gossip_mesh.py"
+    assert importlib.metadata.version("libp2p") == "0.8.1", "re-check p2p/upstream/gossip_mesh.py"
     heartbeat = inspect.getsource(GossipSub.mesh_heartbeat)
     assert "_perform_opportunistic_grafting" in heartbeat
     assert "_add_back_off" not in heartbeat  # the pruning side does not back off

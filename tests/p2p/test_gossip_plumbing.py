@@ -6,9 +6,9 @@ from __future__ import annotations
 from libp2p.peer.id import ID
 from libp2p.pubsub.pb import rpc_pb2
 
-from p2p.gossip import _merged
 from p2p.libp2p_streams import READ_AHEAD, ReadAhead
-from p2p.peer_records import _VerifiedOnce
+from p2p.upstream.peer_records import _VerifiedOnce
+from p2p.upstream.pubsub_delivery import _merged
 
 
 class ScriptedStream:

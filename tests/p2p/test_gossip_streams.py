@@ -1,4 +1,4 @@
-"""Gossip keeps flowing when a peer's connections change under it (p2p/gossip_streams.py).
+"""Gossip keeps flowing when a peer's connections change under it (p2p/upstream/pubsub_streams.py).
 
 Real py-libp2p hosts on 127.0.0.1. py-libp2p 0.8.1 keeps one pubsub stream per peer id
 and never moves it: a device back with a new connection while its previous one lingers
@@ -156,12 +156,12 @@ async def test_peers_stay_subscribed_when_the_connection_under_their_gossip_clos
 
 
 def test_py_libp2p_still_keeps_pubsub_streams_per_peer_id_that_gossip_streams_moves() -> None:
-    """Canary for p2p/gossip_streams.py: it overrides `Pubsub._handle_new_peer`,
+    """Canary for p2p/upstream/pubsub_streams.py: it overrides `Pubsub._handle_new_peer`,
     `_handle_dead_peer`, `_replay_recent_messages` and `write_msg`, and opens streams with
     the host's `multiselect_client`. When py-libp2p changes, re-check that module (and
     drop what py-libp2p now does itself: moving a peer's stream to its newest connection
     while keeping its subscriptions)."""
-    assert importlib.metadata.version("libp2p") == "0.8.1", "re-check p2p/gossip_streams.py"
+    assert importlib.metadata.version("libp2p") == "0.8.1", "re-check p2p/upstream/pubsub_streams.py"
     new_peer = inspect.getsource(Pubsub._handle_new_peer)
     assert "if peer_id in self.peers:" in new_peer  # a new connection gets no stream
     assert "handle_sending_messages" in new_peer  # one sending task per registration

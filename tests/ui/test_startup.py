@@ -4,7 +4,7 @@ app's modules are imported, the core's first reads then change nothing on screen
 what is done in the window meanwhile is carried out once the data is open; the network
 stack then comes in without PySide6's import hook reading its source files and without
 the libraries py-libp2p imports but our hosts never use (`ui.preload.past_qt_hook`,
-`p2p.deferred_imports`).
+`p2p.upstream.deferred_imports`).
 """
 
 from __future__ import annotations
@@ -270,7 +270,7 @@ def watch():
         seen["first_paint"] = [m for m in ("ui.circle_view", "ui.first_run") if m in sys.modules]
     if "first_paint" not in seen or window.session.core is None:
         return QTimer.singleShot(10, watch)
-    from p2p.deferred_imports import is_loaded
+    from p2p.upstream.deferred_imports import is_loaded
     seen["libp2p_imported"] = "libp2p.host.basic_host" in sys.modules
     seen["sources_read"] = [f for f in linecache.cache if "site-packages/libp2p/" in f or "/p2p/" in f]
     seen["acme_libraries_loaded"] = [n for n in ("httpx", "requests") if is_loaded(n)]
