@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import discussion
-from sync.changes import Changes
+from sync.changes import CHAT_KINDS, Changes
 from ui.circle import CircleContext
 from ui.discussion_view import ID, marks
 from ui.item_menu import moderation_menu
@@ -54,7 +54,7 @@ class QtChat(QWidget):
         self._query.refresh()
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.space == self.circle.space:
+        if changes.space == self.circle.space and changes.touches(CHAT_KINDS):
             self._query.refresh()
 
     def _show(self, lines: list[dict[str, Any]]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from app.services.commands import Member
-from sync.changes import Changes
+from sync.changes import MEMBER_KINDS, Changes
 from sync.ids import SpaceId
 from sync.policy import MODERATOR, ROLE_BY_NAME, Level
 from ui.live import LiveQuery
@@ -31,9 +31,7 @@ class CircleContext(QObject):
         self._query.refresh()
 
     def _on_changes(self, changes: Changes) -> None:
-        # Ops a sync session brought name no kinds: they may hold joins or role changes.
-        unknown = bool(changes.added) and not changes.kinds
-        if changes.space == self.space and (changes.members or changes.rebuilt or unknown):
+        if changes.space == self.space and changes.touches(MEMBER_KINDS):
             self._query.refresh()
 
     def _show(self, members: list[Member]) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.errors import CommandError
 from app.services import discussion
 from app.services.paging import Cursor, Page
-from sync.changes import Changes
+from sync.changes import DISCUSSION_KINDS, Changes
 from ui.circle import CircleContext
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
@@ -123,7 +123,7 @@ class QtDiscussion(QWidget):
         self._show_thread(None)
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.space == self.circle.space:
+        if changes.space == self.circle.space and changes.touches(DISCUSSION_KINDS):
             self._refresh()
 
     def _refresh(self) -> None:
@@ -223,8 +223,8 @@ class QtDiscussion(QWidget):
         title, text, tags = dialog.values()
         commands, space = self.session.commands, self.circle.space
 
-        def select(op_id: Any) -> None:
+        def select(op_id: Any) -> None:  # the list re-reads on the write's own Changes
             self.selected_id = op_id.hex()
-            self._refresh()
+            self._thread_query.refresh()
 
         self.session.run(lambda: discussion.new_thread(commands, space, title, text, tags), select)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import discussion, helpdesk
-from sync.changes import Changes
+from sync.changes import HELP_KINDS, Changes
 from sync.policy import Level
 from ui.circle import CircleContext
 from ui.composer import QtComposer
@@ -142,7 +142,7 @@ class QtHelpDesk(QWidget):
 
     # -- live data -------------------------------------------------------------------
     def _on_changes(self, changes: Changes) -> None:
-        if changes.space != self.circle.space:
+        if changes.space != self.circle.space or not changes.touches(HELP_KINDS):
             return
         self._list_query.refresh()
         if self.selected_id:
@@ -349,10 +349,9 @@ class QtHelpDesk(QWidget):
         title, text, tags = dialog.values()
         commands, space = self.session.commands, self.circle.space
 
-        def select(op_id: Any) -> None:
+        def select(op_id: Any) -> None:  # the list re-reads on the write's own Changes
             self.selected_id = op_id.hex()
             self.filter.setCurrentIndex(0)
-            self._list_query.refresh()
             self._detail_query.refresh()
 
         self.session.run(lambda: helpdesk.ask(commands, space, title, text, tags), select)

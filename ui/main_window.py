@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.setToolTip(self.tr("StudyCircle"))
             self.tray.messageClicked.connect(self._notice_clicked)
-            self.tray.activated.connect(lambda _: (self.showNormal(), self.activateWindow()))
+            self.tray.activated.connect(lambda _: self._bring_forward())
             self.tray.show()
         self.notifier = QtNotifier(session, self, tray=self.tray)
 
@@ -190,7 +190,9 @@ class MainWindow(QMainWindow):
     def _on_changes(self, changes: Changes) -> None:
         if any(space == changes.space for space, _ in self.circle_names):
             self._unread_query.refresh()
-            if changes.members or changes.rebuilt or (changes.added and not changes.kinds):
+            from sync.changes import MEMBER_KINDS  # loaded by now (the core reported this)
+
+            if changes.touches(MEMBER_KINDS):
                 self._circles_query.refresh()  # I may have left, or been removed
         elif changes.space != self.notes.space:
             self._circles_query.refresh()  # a circle created, joined, or its first ops arrived
@@ -370,6 +372,10 @@ class MainWindow(QMainWindow):
             font.setBold(count > 0)
             item.setFont(font)
 
+    def _bring_forward(self) -> None:
+        self.showNormal()
+        self.activateWindow()
+
     def _notice_clicked(self) -> None:
         """The tray's last message was clicked: show its request."""
         if self.notifier.shown:
@@ -477,7 +483,7 @@ def stored_marks(settings: QSettings) -> dict[bytes, int]:
     try:
         for key in settings.childKeys():
             try:
-                marks[bytes.fromhex(key)] = int(settings.value(key))  # type: ignore[arg-type]
+                marks[bytes.fromhex(key)] = int(settings.value(key))
             except (TypeError, ValueError):
                 continue
     finally:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.services import discussion
 from app.services.commands import Member
-from sync.changes import Changes
+from sync.changes import HELP_KINDS, Changes
 from sync.policy import ROLE_BY_NAME, Level
 from ui.circle import CircleContext
 from ui.dialogs import InviteDialog
@@ -59,7 +59,7 @@ class QtMembers(QWidget):
         self._fill()
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.space == self.circle.space:
+        if changes.space == self.circle.space and changes.touches(HELP_KINDS):
             self._helpers.refresh()
 
     def _show_helpers(self, helpers: list[dict[str, Any]]) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.services import notes, resources
 from app.services.paging import Cursor, Page
-from sync.changes import Changes
+from sync.changes import RESOURCE_KINDS, Changes
 from ui.circle import CircleContext
 from ui.dialogs import ComposeDialog
 from ui.discussion_view import marks
@@ -81,7 +81,7 @@ class QtResources(QWidget):
         self._preview(None)
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.space == self.circle.space:
+        if changes.space == self.circle.space and changes.touches(RESOURCE_KINDS):
             self.model.refresh()
 
     def _listed(self) -> None:

@@ -37,6 +37,9 @@ class SessionReport:
     faults: int = 0
     join_confirmed: bool = False  # the peer, a member, holds this device's join (sync.joining)
     added: list[bytes] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)  # the op kinds among `added`
+    members: bool = False  # it changed who is a member or their roles
+    rebuilt: bool = False  # a space was rebuilt (a fork, a late removal)
 
 
 async def _send_turn(database: Database, stream: FramedStream, reconciler: Reconciler) -> int:
@@ -122,6 +125,10 @@ async def _turns(
     report.faults = reconciler.stats.faults
     report.join_confirmed = reconciler.stats.join_confirmed
     report.added = [op_id for result in reconciler.stats.results for op_id in result.changes.added]
+    for result in reconciler.stats.results:
+        report.kinds |= result.changes.kinds
+        report.members |= result.changes.members
+        report.rebuilt |= result.changes.rebuilt
     return report
 
 

@@ -37,6 +37,7 @@ from app.network.own_ops import own_seq, unpublished
 from app.network.peer_sessions import Link, PeerSessions
 from app.network.sync_status import SyncStatus
 from app.personal import shared_spaces
+from app.task_status import TaskStatus
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
@@ -111,7 +112,7 @@ class SyncService:
         return self.database.replica
 
     # -- lifecycle -------------------------------------------------------------------
-    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+    async def run(self, *, task_status: TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         events = self.host.peer_events()
         try:
             async with trio.open_nursery() as nursery:
@@ -344,7 +345,7 @@ class SyncService:
                 self.schedule(peer, space)
 
     # -- peers -----------------------------------------------------------------------
-    async def _peer_events(self, events: trio.MemoryReceiveChannel) -> None:  # type: ignore[type-arg]
+    async def _peer_events(self, events: trio.MemoryReceiveChannel) -> None:
         async for event in events:
             peer = event.peer_id
             if event.kind is PeerEventKind.CONNECTED:
@@ -609,7 +610,15 @@ class SyncService:
         self.status.behind.pop((peer, space), None)  # a finished session leaves both sides level
         if report.ops_accepted or report.join_confirmed:  # a confirmed join makes us a member to show
             added = tuple(OpId(op_id) for op_id in report.added)
-            self._report(Changes(space, added=added, members=report.join_confirmed))
+            self._report(
+                Changes(
+                    space,
+                    added=added,
+                    kinds=frozenset(report.kinds),
+                    members=report.join_confirmed or report.members,
+                    rebuilt=report.rebuilt,
+                )
+            )
             self._spawn(self._refresh_gossip, [space])  # it may have brought a removal or a join
         self.session_finished.set()
         self.session_finished = trio.Event()
