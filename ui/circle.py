@@ -12,7 +12,6 @@ from sync.changes import MEMBER_KINDS, Changes
 from sync.ids import SpaceId
 from sync.policy import MODERATOR, ROLE_BY_NAME, Level
 from ui.live import LiveQuery
-from ui.qt_compat import emit
 from ui.session import Session
 
 
@@ -38,7 +37,7 @@ class CircleContext(QObject):
         self.members = members
         mine = next((m for m in members if m.device == self.session.me), None)
         self.level = Level(ROLE_BY_NAME[mine.role]) if mine else Level.NONE
-        emit(self.roles_changed)
+        self.roles_changed.emit()
 
     @property
     def moderator(self) -> bool:

@@ -6,8 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QWidget
 
-from ui.qt_compat import emit
-
 
 class QtComposer(QWidget):
     submitted = Signal(str)
@@ -32,7 +30,7 @@ class QtComposer(QWidget):
     def submit(self) -> None:
         text = self.editor.toPlainText()
         if text.strip():
-            emit(self.submitted, text)
+            self.submitted.emit(text)
 
     def clear(self) -> None:
         self.editor.clear()

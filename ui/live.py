@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ui.qt_compat import emit
 from ui.session import Session
 
 
@@ -38,7 +37,7 @@ class LiveQuery:
 
     def _failed(self, message: str) -> None:
         self.busy = False
-        emit(self.session.runtime.failed, message)
+        self.session.runtime.failed.emit(message)
         self._after()
 
     def _after(self) -> None:

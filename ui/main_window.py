@@ -41,7 +41,6 @@ from sync.ids import SpaceId
 from ui.live import LiveQuery
 from ui.notes_view import QtNotes
 from ui.notifications import Notice, QtNotifier
-from ui.qt_compat import emit
 from ui.session import Session
 from ui.status import QtSyncStatus
 
@@ -473,7 +472,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("circle/last", key if key == NOTES else bytes(key).hex())
         self.settings.sync()
         event.accept()
-        emit(self.closed)
+        self.closed.emit()
 
 
 def stored_marks(settings: QSettings) -> dict[bytes, int]:

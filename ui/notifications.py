@@ -29,7 +29,6 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from sync.ids import SpaceId
 from sync.policy import Level
 from ui.live import LiveQuery
-from ui.qt_compat import emit
 from ui.session import Session
 
 if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
@@ -148,7 +147,7 @@ class QtNotifier(QObject):
         self.seen.update(item.op_id for item in fresh)
         for notice in notices(space, circle, level, fresh, self.tr):
             self.shown.append(notice)
-            emit(self.notified, notice.title, notice.message)
+            self.notified.emit(notice.title, notice.message)
             if self.tray is not None and QSystemTrayIcon.isSystemTrayAvailable():
                 self.tray.showMessage(
                     notice.title, notice.message, QSystemTrayIcon.MessageIcon.Information, SHOW_MS

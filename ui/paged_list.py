@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from app.services.glance import PAGE  # the first paint's page is the lists' page
 from ui.live import LiveQuery
-from ui.qt_compat import emit
 from ui.session import Session
 
 if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
@@ -100,14 +99,14 @@ class PagedListModel(QAbstractListModel):
             self.total = total
             if not self.fetching:  # else the page being fetched continues these rows
                 self.after = after
-            emit(self.reset_done)  # re-read all the same
+            self.reset_done.emit()  # re-read all the same
             return
         self.generation += 1
         self.fetching = False
         self.beginResetModel()
         self.rows, self.after, self.total = rows, after, total
         self.endResetModel()
-        emit(self.reset_done)
+        self.reset_done.emit()
 
     def _append(self, generation: int, page: Page) -> None:
         self.fetching = False
@@ -121,7 +120,7 @@ class PagedListModel(QAbstractListModel):
 
     def _failed(self, message: str) -> None:
         self.fetching = False
-        emit(self.session.runtime.failed, message)
+        self.session.runtime.failed.emit(message)
 
     def row_of(self, row_id: str | None) -> int:
         return next((i for i, row in enumerate(self.rows) if row[self.key] == row_id), -1)
@@ -146,7 +145,7 @@ class QtPagedList(QListView):
 
     def _current_changed(self, current: QModelIndex, _: QModelIndex) -> None:
         if not self._quiet and current.isValid():
-            emit(self.chosen, current.data(ID))
+            self.chosen.emit(current.data(ID))
 
     def select_quietly(self, row_id: str | None) -> None:
         """Mark `row_id` current (if loaded) without choosing it again."""

@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from ui.errors import attempt, describe
-from ui.qt_compat import emit
 
 if TYPE_CHECKING:  # imported once the window has painted (`start`)
     import trio
@@ -56,8 +55,7 @@ class Runtime(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # trio's I/O thread (and worker threads) post; the GUI thread runs what was posted,
-        # in order. A queued no-argument invoke per post (not a signal carrying the
-        # callable: see ui.qt_compat for what emit costs on PySide6 6.12.0).
+        # in order: a queued no-argument invoke per post, not a signal carrying the callable.
         self._posted: collections.deque[Callable[[], Any]] = collections.deque()
         self._token: trio.lowlevel.TrioToken | None = None
         self._nurseries: list[trio.Nursery] = []
@@ -82,7 +80,7 @@ class Runtime(QObject):
         except Exception as error:  # e.g. the first paint failed: the run ends before it began
             log.error("The desktop could not start", exc_info=error)
             self.running, self.error = False, error
-            QTimer.singleShot(0, lambda: emit(self.finished))  # once the caller's loop runs
+            QTimer.singleShot(0, lambda: self.finished.emit())  # once the caller's loop runs
             return
         if not self._held:
             QTimer.singleShot(0, self.release_start)
@@ -147,7 +145,7 @@ class Runtime(QObject):
                 raise RuntimeError("the runtime is not running")
             from ui.core_thread import CoreThread
 
-            self._core_thread = CoreThread(deliver=self._deliver, report=lambda text: emit(self.failed, text))
+            self._core_thread = CoreThread(deliver=self._deliver, report=lambda text: self.failed.emit(text))
             self._core_thread.start()
         return self._core_thread
 
@@ -176,7 +174,7 @@ class Runtime(QObject):
         except BaseException as error:  # the run is over; say so once, don't crash Qt
             self.error = error
             log.error("The trio run ended with an error:\n%s", "".join(traceback.format_exception(error)))
-        emit(self.finished)
+        self.finished.emit()
 
     def stop(self) -> None:
         """Cancel every task (cores close in their `finally`); `finished` follows."""
@@ -242,7 +240,7 @@ class Runtime(QObject):
     ) -> None:
         ok, value = await attempt(work, where="a UI task")
         if not ok:
-            self._callback(on_error or (lambda text: emit(self.failed, text)), value)
+            self._callback(on_error or (lambda text: self.failed.emit(text)), value)
         elif on_done is not None:
             self._callback(on_done, value)
 
@@ -251,7 +249,7 @@ class Runtime(QObject):
             function(value)
         except Exception as error:  # a bug in a view must not end the run for every view
             log.error("A UI callback failed", exc_info=error)
-            emit(self.failed, describe(error))
+            self.failed.emit(describe(error))
 
 
 class _ignore_closed_run:

@@ -39,7 +39,6 @@ from PySide6.QtCore import QObject, Signal
 
 from sync.ids import DeviceId
 from ui.preload import past_qt_hook
-from ui.qt_compat import emit
 from ui.runtime import Runtime
 
 if TYPE_CHECKING:  # trio and the app come after the first paint, the network stack later
@@ -141,7 +140,7 @@ class Session(QObject):
             self._local = None
             self.core = None
             self.network_status = None
-            emit(self.closed)
+            self.closed.emit()
 
     def _gui(self, function: Callable[[], None]) -> None:
         """From the core thread: run `function` on the GUI thread while the session is open."""
@@ -153,7 +152,7 @@ class Session(QObject):
         waiting, self._waiting = self._waiting, []
         for work, on_done, on_error in waiting:  # in the order they were given
             self.run(work, on_done, on_error)
-        emit(self.ready)
+        self.ready.emit()
 
     def _stop_starting(self) -> None:
         """The session will not open (or has closed): work still waiting is dropped."""
@@ -162,13 +161,13 @@ class Session(QObject):
 
     def _came_online(self, core: Core, network: Network, status: NetworkStatus) -> None:
         self.core, self.network, self.network_status = core, network, status
-        emit(self.online)
-        emit(self.peers_changed)
+        self.online.emit()
+        self.peers_changed.emit()
 
     def _new_status(self, status: NetworkStatus, sessions_moved: bool) -> None:
         self.network_status = status
         if sessions_moved:
-            emit(self.peers_changed)
+            self.peers_changed.emit()
 
     # -- the core thread ---------------------------------------------------------------
     async def _hold(self, options: _Options) -> None:
@@ -255,7 +254,7 @@ class Session(QObject):
             await release.wait()
 
     def _changed(self, changes: Changes) -> None:
-        self._gui(lambda: emit(self.changed, changes))
+        self._gui(lambda: self.changed.emit(changes))
 
     async def _watch_peers(self, core: Core) -> None:
         import trio

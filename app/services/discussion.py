@@ -12,9 +12,9 @@ from typing import Any
 from app.errors import CommandError
 from app.services import paging
 from app.services.commands import Commands
-from app.services.helpdesk import clean_tags
 from app.services.items import Found, as_data, find_item, names_in, write_content
 from app.services.paging import Cursor, Page
+from app.services.tags import clean_tags
 from sync import views, writer
 from sync.ids import OpId, SpaceId
 from sync.replica import Replica

@@ -14,6 +14,7 @@ from typing import Any
 from app.errors import CommandError
 from app.services.commands import Commands
 from app.services.items import Found, as_data, find_item, names_in, write_content
+from app.services.tags import clean_tags
 from sync import views, writer
 from sync.hlc import COUNTER_BITS
 from sync.ids import OpId, SpaceId
@@ -193,19 +194,3 @@ async def news(commands: Commands, space: SpaceId, *, since_ms: int) -> tuple[st
     """The circle's name, my level in it, and what happened to its help requests from
     `since_ms` on (by the writers' clocks): requests asked, answers given, escalations."""
     return await commands.database.run(_news, commands.replica, space, since_ms)
-
-
-def clean_tags(tags: list[str]) -> list[str]:
-    """Tags as people type them ("#Algebra", "exam prep") into the stored form."""
-    cleaned: list[str] = []
-    for tag in tags:
-        tag = "-".join(tag.strip().lstrip("#").lower().split())
-        if not tag:
-            continue
-        if len(tag) > 64:
-            raise CommandError(f"The tag {tag[:20]!r}… is too long (at most 64 characters).")
-        if tag not in cleaned:
-            cleaned.append(tag)
-    if len(cleaned) > 32:
-        raise CommandError("At most 32 tags.")
-    return cleaned

@@ -26,6 +26,7 @@ from app.services import paging
 from app.services.commands import Commands
 from app.services.lookup import resolve_prefix
 from app.services.paging import Cursor, Page
+from app.services.tags import clean_tags
 from sync import blobs, fields, views, writer
 from sync.hlc import wall_ms
 from sync.ids import HASH_LEN, OpId, SpaceId
@@ -60,24 +61,6 @@ class Draft:
 
 
 # -- checking input -------------------------------------------------------------------------
-def clean_tags(tags: Iterable[str], *, where: str = "") -> tuple[str, ...]:
-    """Tags as people type them ("#Algebra", "exam prep") into the stored form."""
-    cleaned: list[str] = []
-    for typed in tags:
-        tag = "-".join(typed.strip().lstrip("#").lower().split())
-        if not tag:
-            continue
-        if len(tag) > fields.MAX_TAG:
-            raise CommandError(
-                f"{where}The tag {tag[:20]!r}… is too long (at most {fields.MAX_TAG} characters)."
-            )
-        if tag not in cleaned:
-            cleaned.append(tag)
-    if len(cleaned) > fields.MAX_TAGS:
-        raise CommandError(f"{where}A note has at most {fields.MAX_TAGS} tags, not {len(cleaned)}.")
-    return tuple(cleaned)
-
-
 def check_draft(title: str, text: str, tags: Iterable[str] = (), *, where: str = "") -> Draft:
     """A note's title, text and tags, or a refusal saying what to change.
 
@@ -95,7 +78,7 @@ def check_draft(title: str, text: str, tags: Iterable[str] = (), *, where: str =
             f"{where}A note's text is at most {fields.MAX_TEXT:,} characters; this one has {len(text):,}."
             " Split it into several notes and link them with [[Title]]."
         )
-    draft = Draft(title, text, clean_tags(tags, where=where))
+    draft = Draft(title, text, tuple(clean_tags(tags, where=where)))
     size = len(encode_body(draft.fields()))
     if size > MAX_PLAINTEXT_BYTES:  # many characters outside ASCII take several bytes each
         raise CommandError(

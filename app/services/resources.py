@@ -22,9 +22,9 @@ from app.errors import CommandError
 from app.services import files as local_files
 from app.services import paging
 from app.services.commands import Commands
-from app.services.helpdesk import clean_tags
 from app.services.items import Found, as_data, check_lengths, find_item, names_in, write_content
 from app.services.paging import Cursor, Page
+from app.services.tags import clean_tags
 from sync import blobs, writer
 from sync.content import MAX_FILES
 from sync.ids import OpId, SpaceId

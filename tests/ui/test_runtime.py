@@ -66,8 +66,6 @@ def test_thousands_of_ticks_and_emits_keep_every_reference_to_true(qtbot: QtBot,
 
     from PySide6.QtCore import QObject, Signal
 
-    from ui.qt_compat import emit
-
     class Pinger(QObject):
         ping = Signal(object)
 
@@ -79,7 +77,7 @@ def test_thousands_of_ticks_and_emits_keep_every_reference_to_true(qtbot: QtBot,
     async def many_ticks() -> int:
         for number in range(2000):
             await trio.to_thread.run_sync(lambda: None)  # a post from a worker thread each time
-            emit(pinger.ping, number)
+            pinger.ping.emit(number)
         return 2000
 
     runtime.spawn(many_ticks, done.append)
