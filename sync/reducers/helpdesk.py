@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from sync.content import HelpAsk, HelpResolve, HelpStep, HelpText
 from sync.errors import Reason
@@ -29,7 +30,43 @@ from sync.reducers.common import Origin, insert_item, origin
 from sync.reducers.marks import locked_for
 
 REQUEST = frozenset({"help"})
-STATUSES = ("open", "claimed", "escalated", "resolved")
+
+
+class HelpStatus(StrEnum):
+    """Where a help request stands. Stored and shown as these strings."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+
+
+STATUSES = tuple(HelpStatus)
+
+#: The request's lifecycle, declared: (status, step) -> the next status. A pair not listed
+#: leaves the status as it is (the step is still recorded: a second claim, a "me too").
+#: `BACK` is where a reopened request returns: escalated if it ever was, else claimed if
+#: anyone claimed it, else open. A resolved request takes no step but "reopen".
+BACK = None
+TRANSITIONS: dict[tuple[HelpStatus, str], HelpStatus | None] = {
+    (HelpStatus.OPEN, "claim"): HelpStatus.CLAIMED,
+    (HelpStatus.OPEN, "escalate"): HelpStatus.ESCALATED,
+    (HelpStatus.CLAIMED, "escalate"): HelpStatus.ESCALATED,
+    (HelpStatus.OPEN, "resolve"): HelpStatus.RESOLVED,
+    (HelpStatus.CLAIMED, "resolve"): HelpStatus.RESOLVED,
+    (HelpStatus.ESCALATED, "resolve"): HelpStatus.RESOLVED,
+    (HelpStatus.RESOLVED, "reopen"): BACK,
+}
+
+
+def next_status(status: HelpStatus, step: str, *, escalated: bool, claimed: bool) -> HelpStatus:
+    """The status after `step` (pure): the table's, else unchanged."""
+    if (status, step) not in TRANSITIONS:
+        return status
+    target = TRANSITIONS[(status, step)]
+    if target is BACK:
+        return HelpStatus.ESCALATED if escalated else HelpStatus.CLAIMED if claimed else HelpStatus.OPEN
+    return target
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +80,7 @@ class Step:
 
 @dataclass(slots=True)
 class Status:
-    status: str = "open"
+    status: HelpStatus = HelpStatus.OPEN
     claimed_by: list[bytes] = field(default_factory=list)
     escalated: bool = False
     accepted: bytes | None = None
@@ -56,21 +93,20 @@ def fold(steps: Iterable[Step]) -> Status:
     for step in sorted(steps, key=lambda s: (s.hlc, s.op_id)):
         if step.step == "metoo":
             status.me_too.add(step.device)
-        elif status.status == "resolved":
-            if step.step == "reopen":
-                status.accepted = None
-                status.status = (
-                    "escalated" if status.escalated else "claimed" if status.claimed_by else "open"
-                )
-        elif step.step == "claim":
-            if step.device not in status.claimed_by:
-                status.claimed_by.append(step.device)
-            if status.status == "open":
-                status.status = "claimed"
+            continue
+        if status.status == HelpStatus.RESOLVED and step.step != "reopen":
+            continue  # the table's rule: a resolved request only reopens
+        claimed = bool(status.claimed_by)
+        after = next_status(status.status, step.step, escalated=status.escalated, claimed=claimed)
+        if step.step == "claim" and step.device not in status.claimed_by:
+            status.claimed_by.append(step.device)
         elif step.step == "escalate":
-            status.status, status.escalated = "escalated", True
+            status.escalated = True
         elif step.step == "resolve":
-            status.status, status.accepted = "resolved", step.answer
+            status.accepted = step.answer
+        elif step.step == "reopen" and after != status.status:
+            status.accepted = None
+        status.status = after
     return status
 
 
