@@ -30,6 +30,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy app ui sync p2p
+	$(PY) -m tests.lint.sql_outside_core
 
 test: lint
 	sh tests/lan/ensure-deps.sh

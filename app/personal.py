@@ -13,6 +13,7 @@ Functions here run on the database worker (`Database.run`).
 
 from __future__ import annotations
 
+from sync import reads
 from sync.ids import SpaceId
 from sync.replica import Replica
 from sync.wire.canonical import unpack_canonical
@@ -26,14 +27,10 @@ def personal_spaces(replica: Replica) -> list[SpaceId]:
     db = replica.db
     me = replica.key.device_id
     found = []
-    for space, value in db.execute(
-        "SELECT s.space, s.value FROM settings s JOIN spaces p ON p.space = s.space"
-        " WHERE s.key = ? ORDER BY p.rowid",
-        (PERSONAL,),
-    ):
+    for space, value in reads.spaces_with_setting(db, PERSONAL):
         if unpack_canonical(value) is not True:
             continue
-        members = [row[0] for row in db.execute("SELECT device FROM members WHERE space = ?", (space,))]
+        members = reads.member_devices(db, space)
         if members != [me]:
             continue
         context = replica.context(SpaceId(space))

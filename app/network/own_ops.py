@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from app.personal import shared_spaces
 from p2p.config import GossipSettings
-from sync import access
+from sync import access, reads
 from sync.frontier import envelopes
 from sync.ids import SpaceId
 from sync.replica import Replica
@@ -95,8 +95,5 @@ def own_after(replica: Replica, space: SpaceId, seq: int) -> list[tuple[int, byt
     me = context.authors.get(replica.key.device_id)
     if me is None:
         return []
-    rows = replica.db.execute(
-        "SELECT rowid, seq FROM ops WHERE space = ? AND author = ? AND seq > ? ORDER BY rowid",
-        (space, me, seq),
-    ).fetchall()
+    rows = reads.ops_after(replica.db, space, me, seq)
     return list(zip([row[1] for row in rows], envelopes(replica, [row[0] for row in rows]), strict=True))

@@ -44,7 +44,7 @@ from p2p.framing import FramedStream
 from p2p.identity import PeerId, short
 from p2p.interface import GossipVerdict, PeerHost
 from p2p.session import PeerSession, SessionAction, SessionState
-from sync import access, joining
+from sync import access, joining, reads
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.ids import DeviceId, OpId, SpaceId
@@ -655,6 +655,5 @@ def _still_behind(replica: Replica, space: SpaceId, their_count: int | None) -> 
     """Ops still wait for a missing parent (`their_count` None), or a peer's digest
     counted more ops than we hold now."""
     if their_count is None:
-        waiting = replica.db.execute("SELECT 1 FROM pending WHERE space = ? LIMIT 1", (space,))
-        return waiting.fetchone() is not None
+        return reads.has_pending(replica.db, space)
     return access.digest_of(replica, space).op_count < their_count

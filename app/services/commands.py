@@ -20,7 +20,7 @@ from app.errors import CommandError
 from app.identity import Identity
 from app.personal import shared_spaces
 from app.services.lookup import resolve_name_or_prefix, resolve_prefix
-from sync import joining, writer
+from sync import joining, reads, writer
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.frontier import frontier
@@ -29,7 +29,6 @@ from sync.invite import MAX_USES, Invite, parse_code
 from sync.policy import GRANTABLE, ROLE_BY_NAME, Level, role_name
 from sync.replica import Replica
 from sync.state import members, state_hash
-from sync.wire.canonical import unpack_canonical
 
 __all__ = ["CircleState", "CommandError", "Commands", "Member", "parse_invite"]
 
@@ -222,7 +221,7 @@ def _members(replica: Replica, space: SpaceId) -> list[Any]:
 def circle_state(replica: Replica, space: SpaceId) -> CircleState:
     replica.refresh()
     heads = frontier(replica, space)
-    ops = replica.db.execute("SELECT COUNT(*) FROM ops WHERE space = ?", (space,)).fetchone()[0]
+    ops = reads.op_count(replica.db, space)
     return CircleState(
         state_hash=state_hash(replica.db, space).hex(),
         ops=ops,
@@ -238,10 +237,7 @@ def _circle_rows(replica: Replica, everything: bool) -> list[dict[str, Any]]:
         level = writer.my_level(replica, space)
         if level == Level.NONE and not everything and space not in unconfirmed:
             continue
-        found = replica.db.execute(
-            "SELECT value FROM settings WHERE space = ? AND key = 'description'", (space,)
-        ).fetchone()
-        description = unpack_canonical(found[0]) if found else ""
+        description = reads.description(replica.db, space)
         rows.append(
             {
                 "circle_id": space.hex(),

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.errors import CommandError
-from app.services import paging
 from app.services.commands import Commands
 from app.services.items import Found, as_data, find_item, names_in, write_content
 from app.services.paging import Cursor, Page
 from app.services.tags import clean_tags
+from sync import paging as core_paging
 from sync import views, writer
 from sync.ids import OpId, SpaceId
 from sync.replica import Replica
@@ -68,22 +68,19 @@ async def moderate(commands: Commands, target: Found, action: str) -> OpId:
     return await write_content(commands, target.space, f"mod.{action}", {"item": target.item.item_id})
 
 
-THREADS = "type = 'thread' AND deleted = 0"
-
-
 def _threads(replica: Replica, space: SpaceId, after: Cursor | None, limit: int) -> Page:
     replica.refresh()
     level = writer.my_level(replica, space)
     names = names_in(replica, space)
-    rows, next_page = paging.newest_first(
-        replica.db, space, where=THREADS, viewer_level=level, after=after, limit=limit
+    rows, next_page = core_paging.newest_first(
+        replica.db, space, type_="thread", viewer_level=level, after=after, limit=limit
     )
-    counts = paging.children_counts(replica.db, space, [row.item_id for row in rows], "reply")
+    counts = core_paging.children_counts(replica.db, space, [row.item_id for row in rows], "reply")
     first = after is None
     return Page(
         [as_data(row, names) | {"replies": counts.get(row.item_id, 0)} for row in rows],
         next_page,
-        paging.count(replica.db, space, where=THREADS, viewer_level=level) if first else None,
+        core_paging.count(replica.db, space, type_="thread", viewer_level=level) if first else None,
     )
 
 

@@ -6,7 +6,8 @@ window does to start).
 
 What it returns is what the core's own queries return for the same file
 (`Commands.circles` with `app.services.membership`, `app.services.unread.counts`, `app.services.notes.page`);
-tests/app/test_glance.py holds the two side by side. It reads the materialized tables
+tests/app/test_glance.py holds the two side by side. The one module outside `sync/` with
+SQL in it, on purpose (tests/lint/sql_outside_core.py exempts it by name). It reads the materialized tables
 (`spaces`, `settings`, `members`, `items`, `item_tags`) and decodes only a circle's
 genesis body, for its name. The connection is opened read-only, never writes (no
 journal, no WAL checkpoint) and is closed before `read` returns, so the core that

@@ -15,7 +15,7 @@ from app.errors import CommandError
 from app.services.commands import Commands
 from app.services.items import Found, as_data, find_item, names_in, write_content
 from app.services.tags import clean_tags
-from sync import views, writer
+from sync import reads, views, writer
 from sync.hlc import COUNTER_BITS
 from sync.ids import OpId, SpaceId
 from sync.policy import MODERATOR
@@ -158,30 +158,12 @@ def _news(replica: Replica, space: SpaceId, since_ms: int) -> tuple[str, int, li
     db, me = replica.db, replica.key.device_id
     level = writer.my_level(replica, space)
     since = since_ms << COUNTER_BITS
-    found: list[tuple[str, bytes, bytes, bytes]] = [  # event, op, request, who
-        ("asked" if type_ == "help" else "answered", item_id, parent or item_id, author)
-        for item_id, type_, parent, author in db.execute(
-            "SELECT item_id, type, parent, author FROM items WHERE space = ? AND type IN ('help', 'answer')"
-            " AND created_hlc >= ? AND deleted = 0",
-            (space, since),
-        )
-    ]
-    found += [
-        ("escalated", op_id, request, device)
-        for op_id, request, device in db.execute(
-            "SELECT op_id, request, device FROM help_steps"
-            " WHERE space = ? AND step = 'escalate' AND hlc >= ?",
-            (space, since),
-        )
-    ]
+    found = reads.help_events_since(db, space, since)
     hidden = hidden_items(db, space) if level < MODERATOR and found else set()
     names = names_in(replica, space)
     news = []
     for event, op_id, request, who in found:
-        row = db.execute(
-            "SELECT title, author FROM items WHERE space = ? AND item_id = ? AND deleted = 0",
-            (space, request),
-        ).fetchone()
+        row = reads.title_and_author(db, space, request)
         if row is None or request in hidden or op_id in hidden:
             continue
         news.append(

@@ -13,7 +13,7 @@ from typing import Any
 from app.errors import CommandError
 from app.services.commands import Commands
 from app.services.lookup import resolve_prefix
-from sync import views, writer
+from sync import reads, views, writer
 from sync.fields import MAX_TEXT, MAX_TITLE
 from sync.hlc import wall_ms
 from sync.ids import HASH_LEN, OpId, SpaceId
@@ -54,12 +54,7 @@ def find_item(
         high = bytes.fromhex(prefix.ljust(2 * HASH_LEN, "f"))
         for space in replica.spaces():
             level = writer.my_level(replica, space)
-            rows = replica.db.execute(
-                "SELECT item_id FROM items"
-                " WHERE space = ? AND item_id BETWEEN ? AND ? AND deleted = 0 LIMIT 5",
-                (space, low, high),
-            ).fetchall()
-            for (item_id,) in rows:
+            for item_id in reads.item_ids_between(replica.db, space, low, high, limit=5):
                 row = views.item(replica.db, space, OpId(item_id))
                 if row is None or (types is not None and row.type not in types):
                     continue

@@ -33,7 +33,7 @@ from app.errors import CommandError
 from app.personal import my_notes
 from app.services.commands import Commands
 from app.services.notes import Draft, check_draft, notes_space
-from sync import fields, views, writer
+from sync import fields, reads, views, writer
 from sync.policy import MODERATOR
 from sync.replica import Replica
 
@@ -199,9 +199,7 @@ def _known_notes(replica: Replica) -> set[bytes]:
         return set()
     return {
         _fingerprint(title, text)
-        for title, text in replica.db.execute(
-            "SELECT title, text FROM items WHERE space = ? AND type = 'note' AND deleted = 0", (space,)
-        )
+        for title, text in ((row.title, row.text) for row in reads.notes(replica.db, space))
     }
 
 
@@ -266,7 +264,7 @@ def _all_notes(replica: Replica) -> list[tuple[str, tuple[str, ...], str]]:
     space = my_notes(replica)
     if space is None:
         return []
-    rows = views.shown(views.items(replica.db, space, where="type = 'note' AND deleted = 0"), MODERATOR)
+    rows = views.shown(reads.notes(replica.db, space), MODERATOR)
     return [(row.title, row.tags, row.text) for row in rows]
 
 

@@ -10,15 +10,14 @@ the join on its next contact with a member, and the circle appears then.
 from __future__ import annotations
 
 from app.services.commands import Commands
-from sync import joining
+from sync import joining, reads
 from sync.ids import SpaceId
 from sync.replica import Replica
 
 
 def _current(replica: Replica) -> set[SpaceId]:
     replica.refresh()
-    rows = replica.db.execute("SELECT space FROM members WHERE device = ?", (replica.key.device_id,))
-    return {SpaceId(space) for (space,) in rows} - joining.joining_spaces(replica)
+    return reads.spaces_with_member(replica.db, replica.key.device_id) - joining.joining_spaces(replica)
 
 
 async def current_circles(commands: Commands) -> set[SpaceId]:

@@ -22,12 +22,12 @@ import trio
 
 from app.errors import CommandError
 from app.personal import NAME, PERSONAL, my_notes, shared_spaces
-from app.services import paging
 from app.services.commands import Commands
 from app.services.lookup import resolve_prefix
 from app.services.paging import Cursor, Page
 from app.services.tags import clean_tags
-from sync import blobs, fields, views, writer
+from sync import blobs, fields, reads, views, writer
+from sync import paging as core_paging
 from sync.hlc import wall_ms
 from sync.ids import HASH_LEN, OpId, SpaceId
 from sync.policy import MODERATOR
@@ -38,7 +38,6 @@ from sync.wire.body import encode_body
 from sync.wire.op import MAX_PLAINTEXT_BYTES
 
 HINT = "see `note list`"
-NOTES = "type = 'note' AND deleted = 0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,17 +126,10 @@ def _id_range(typed: str) -> tuple[bytes, bytes] | None:
 def _find_note(replica: Replica, typed: str) -> ItemRow:
     replica.refresh()
     space = my_notes(replica)
-    ids: list[bytes] = []
+    ids: list[OpId] = []
     bounds = _id_range(typed)
     if space is not None and bounds is not None:
-        ids = [
-            row[0]
-            for row in replica.db.execute(
-                "SELECT item_id FROM items WHERE space = ? AND item_id BETWEEN ? AND ?"
-                " AND type = 'note' AND deleted = 0",
-                (space, *bounds),
-            )
-        ]
+        ids = reads.item_ids_between(replica.db, space, *bounds, limit=-1, type_="note")
     item_id: bytes = resolve_prefix(typed, ((i, i) for i in ids), noun="note", hint=HINT)
     assert space is not None
     found = views.item(replica.db, space, OpId(item_id))
@@ -164,11 +156,7 @@ def _find_circle_item(replica: Replica, typed: str) -> CircleItem:
     if bounds is not None:  # else nothing matches: resolve_prefix says so
         for space in shared_spaces(replica):
             level = writer.my_level(replica, space)
-            for (item_id,) in replica.db.execute(
-                "SELECT item_id FROM items"
-                " WHERE space = ? AND item_id BETWEEN ? AND ? AND deleted = 0 LIMIT 20",
-                (space, *bounds),
-            ):
+            for item_id in reads.item_ids_between(replica.db, space, *bounds, limit=20):
                 row = views.item(replica.db, space, OpId(item_id))
                 if row is not None and views.shown([row], level):
                     candidates.append((item_id, CircleItem(space, replica.context(space).name, row)))
@@ -316,10 +304,7 @@ def _listing(replica: Replica, tag: str | None) -> list[dict[str, Any]]:
     space = my_notes(replica)
     if space is None:
         return []
-    where = NOTES
-    if tag is not None:
-        where += " AND item_id IN (SELECT item_id FROM item_tags WHERE space = ? AND tag = ?)"
-    rows = views.items(replica.db, space, where=where, params=() if tag is None else (space, tag))
+    rows = reads.notes(replica.db, space, tag=tag)
     return [summary(row) for row in views.shown(rows, MODERATOR)]
 
 
@@ -339,8 +324,8 @@ def _page(replica: Replica, after: Cursor | None, limit: int) -> Page:
     space = my_notes(replica)
     if space is None:
         return Page([], None)
-    rows, next_page = paging.newest_first(
-        replica.db, space, where=NOTES, viewer_level=MODERATOR, after=after, limit=limit
+    rows, next_page = core_paging.newest_first(
+        replica.db, space, type_="note", viewer_level=MODERATOR, after=after, limit=limit
     )
     return Page([summary(row) for row in rows], next_page)
 
@@ -356,9 +341,7 @@ def _titled(replica: Replica, prefix: str, limit: int) -> list[dict[str, Any]]:
     space = my_notes(replica)
     if space is None:
         return []
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    where = "type = 'note' AND deleted = 0 AND title LIKE ? ESCAPE '\\'"
-    rows = views.items(replica.db, space, where=where, params=(escaped + "%",), order="title", limit=limit)
+    rows = reads.notes_titled(replica.db, space, prefix, limit=limit)
     return [summary(row) for row in rows]
 
 

@@ -1,28 +1,18 @@
 """Lists read a page at a time: the circle's threads and My notes, newest first, so a view
 holding 100,000 of them reads (and builds) only what is on screen.
 
-Owns `Page`, `Cursor`, `newest_first` (the one keyset-paged read of a space's items) and
-the counts a page shows beside it (`count`, `children_counts`).
-The order is by creation clock, then item id, both fixed by the ops themselves, so every
-peer holding the same ops pages through the same list. Runs on the database worker.
+Owns `Page`, what a view or the CLI gets for one page. The reads themselves are the
+core's (`sync.paging`: keyset-paged, the same order on every peer).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from sync import views
-from sync.ids import SpaceId
-from sync.policy import MODERATOR
-from sync.state import ItemRow, hidden_items
+from sync.paging import Cursor
 
-CHUNK = 500  # ids bound into one SQL statement, well below SQLite's variable limit
-
-#: Where the next page starts: the (created_hlc, item_id) of the last item read. A key, not
-#: an item id, so a page still continues after that item is deleted or hidden meanwhile.
-Cursor = tuple[int, bytes]
+__all__ = ["Cursor", "Page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,72 +24,3 @@ class Page:
     # Rows in the whole list, for this viewer; None when not counted: counting reads every
     # row (25 ms at 100,000 threads), so a list counts with its first page only, if at all.
     total: int | None = None
-
-
-def newest_first(
-    db: sqlite3.Connection,
-    space: SpaceId,
-    *,
-    where: str,
-    viewer_level: int,
-    after: Cursor | None = None,
-    limit: int = -1,
-) -> tuple[list[ItemRow], Cursor | None]:
-    """Up to `limit` (-1: all) items matching `where` that the viewer may see, newest first,
-    past `after`; and the cursor to the next page (None when none is left).
-
-    Items hidden from this viewer are skipped after reading, so a page may take more than
-    one read to fill: the cursor follows the last item *read*, shown or not.
-    """
-    found: list[ItemRow] = []
-    while True:
-        wanted = -1 if limit < 0 else limit - len(found)
-        past = "" if after is None else " AND (created_hlc, item_id) < (?, ?)"
-        read = views.items(
-            db,
-            space,
-            where=f"({where}){past}",
-            params=after or (),
-            order="created_hlc DESC, item_id DESC",
-            limit=wanted,
-        )
-        found += views.shown(read, viewer_level)
-        if wanted < 0 or len(read) < wanted:
-            return found, None
-        last = read[-1]
-        after = (last.created_hlc, bytes(last.item_id))
-        if len(found) >= limit:
-            return found, after
-
-
-def count(db: sqlite3.Connection, space: SpaceId, *, where: str, viewer_level: int) -> int:
-    """How many items match `where` for this viewer (hidden ones only for moderators)."""
-    matching = f"SELECT COUNT(*) FROM items WHERE space = ? AND ({where})"
-    total: int = db.execute(matching, (space,)).fetchone()[0]
-    if viewer_level >= MODERATOR:
-        return total
-    hidden = sorted(hidden_items(db, space))
-    for start in range(0, len(hidden), CHUNK):
-        ids = hidden[start : start + CHUNK]
-        total -= db.execute(
-            f"{matching} AND item_id IN ({','.join('?' * len(ids))})", (space, *ids)
-        ).fetchone()[0]
-    return total
-
-
-def children_counts(
-    db: sqlite3.Connection, space: SpaceId, parents: list[bytes], type_: str
-) -> dict[bytes, int]:
-    """How many (undeleted) items of `type_` sit under each of `parents`: one index lookup
-    per parent, where counting per parent over the space would read every reply."""
-    counts: dict[bytes, int] = {}
-    for start in range(0, len(parents), CHUNK):
-        ids = parents[start : start + CHUNK]
-        counts.update(
-            db.execute(
-                "SELECT parent, COUNT(*) FROM items WHERE space = ? AND type = ? AND deleted = 0"
-                f" AND parent IN ({','.join('?' * len(ids))}) GROUP BY parent",
-                (space, type_, *ids),
-            ).fetchall()
-        )
-    return counts

@@ -20,12 +20,12 @@ import trio
 
 from app.errors import CommandError
 from app.services import files as local_files
-from app.services import paging
 from app.services.commands import Commands
 from app.services.items import Found, as_data, check_lengths, find_item, names_in, write_content
 from app.services.paging import Cursor, Page
 from app.services.tags import clean_tags
 from sync import blobs, writer
+from sync import paging as core_paging
 from sync.content import MAX_FILES
 from sync.ids import OpId, SpaceId
 from sync.replica import Replica
@@ -85,17 +85,15 @@ def _files_of(replica: Replica, space: SpaceId, extra: dict[str, Any]) -> list[d
     ]
 
 
-RESOURCES = "type = 'resource' AND deleted = 0"
-
-
 def _page(replica: Replica, space: SpaceId, after: Cursor | None, limit: int) -> Page:
     replica.refresh()
     level = writer.my_level(replica, space)
     names = names_in(replica, space)
-    rows, next_page = paging.newest_first(
-        replica.db, space, where=RESOURCES, viewer_level=level, after=after, limit=limit
+    rows, next_page = core_paging.newest_first(
+        replica.db, space, type_="resource", viewer_level=level, after=after, limit=limit
     )
-    total = paging.count(replica.db, space, where=RESOURCES, viewer_level=level) if after is None else None
+    first = after is None
+    total = core_paging.count(replica.db, space, type_="resource", viewer_level=level) if first else None
     listed = [as_data(row, names) | {"files": _files_of(replica, space, row.extra)} for row in rows]
     return Page(listed, next_page, total)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from app.services.commands import Commands
-from sync import writer
+from sync import reads, writer
 from sync.ids import SpaceId
 from sync.policy import MODERATOR
 from sync.replica import Replica
@@ -23,7 +23,7 @@ from sync.state import hidden_items
 
 def _mark(replica: Replica) -> int:
     replica.refresh()
-    return int(replica.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM ops").fetchone()[0])
+    return reads.last_op_rowid(replica.db)
 
 
 def _counts(replica: Replica, marks: Mapping[SpaceId, int]) -> dict[SpaceId, int]:
@@ -31,16 +31,11 @@ def _counts(replica: Replica, marks: Mapping[SpaceId, int]) -> dict[SpaceId, int
     if not marks:
         return {}
     db, me = replica.db, replica.key.device_id
-    rows = db.execute(  # the rowid range first: ops_chain would read every op of a space
-        "SELECT o.rowid, o.space, i.item_id FROM ops o"
-        " JOIN items i ON i.space = o.space AND i.item_id = o.op_id"
-        " WHERE o.rowid > ? AND i.author != ? AND i.deleted = 0",
-        (min(marks.values()), me),
-    ).fetchall()
-    new: dict[bytes, list[bytes]] = {}
-    for rowid, space, item_id in rows:
-        if space in marks and rowid > marks[SpaceId(space)]:
-            new.setdefault(space, []).append(item_id)
+    rows = reads.items_added_after(db, min(marks.values()), not_by=me)
+    new: dict[SpaceId, list[bytes]] = {}
+    for rowid, added_in, item_id in rows:
+        if added_in in marks and rowid > marks[added_in]:
+            new.setdefault(added_in, []).append(item_id)
     counts = {space: 0 for space in marks}
     for space, found in new.items():
         circle = SpaceId(space)
