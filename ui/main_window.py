@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
     def join_circle(self) -> None:
         from ui.dialogs import LineDialog
 
-        dialog = LineDialog(self.tr("Join a circle"), self.tr("Invite code"), "sc1.…", self)
+        dialog = LineDialog(self.tr("Join a circle"), self.tr("Invite code"), "sc2.…", self)
         dialog.accepted.connect(lambda: self.join(dialog.value()))
         dialog.open()
 

@@ -1,23 +1,36 @@
 """Invite wire formats: the signed token, and the copy-pasteable invite code around it.
 
-code  = "sc1." + base64url([token_bytes, token_signature, [[key_ref, key], ...]])
+code  = "sc2." + base64url(payload + check)
+payload = [token_bytes, token_signature, [[key_ref, key], ...]]
+check = BLAKE2b-32 of payload (personalised "sc-invite-code")
 token = canonical map {addrs, at, at_hlc, at_seq, expires_ms, inviter, nonce, role, space, uses}
 
 The token is what a joiner's `member.join` op carries; the key ring travels only in
-the code, which is therefore a secret to hand to the invitee alone.
+the code, which is therefore a secret to hand to the invitee alone. The signature
+covers the token but not the key ring, so the check is what tells a mistyped key from
+a real one: without it a code damaged in its last characters decoded into wrong keys
+and the joiner waited for a circle it could never read. Codes of the first format
+("sc1.", no check) are still read.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from typing import Any
 
 from sync.errors import Reason, Rejected
 from sync.wire.canonical import pack, unpack_canonical
 
-CODE_PREFIX = "sc1."
+CODE_PREFIX = "sc2."
+LEGACY_PREFIX = "sc1."  # no check bytes
+CHECK_LEN = 4
 MAX_CODE_CHARS = 16_000
+
+
+def code_check(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=CHECK_LEN, person=b"sc-invite-code").digest()
 
 
 def encode_token(fields: dict[str, Any]) -> bytes:
@@ -36,18 +49,28 @@ def decode_token(data: bytes) -> dict[str, Any]:
 
 def encode_code(token: bytes, signature: bytes, keyring: list[tuple[bytes, bytes]]) -> str:
     payload = pack([token, signature, [[ref, key] for ref, key in keyring]])
-    return CODE_PREFIX + base64.urlsafe_b64encode(payload).rstrip(b"=").decode("ascii")
+    framed = payload + code_check(payload)
+    return CODE_PREFIX + base64.urlsafe_b64encode(framed).rstrip(b"=").decode("ascii")
 
 
 def decode_code(code: str) -> tuple[bytes, bytes, list[tuple[bytes, bytes]]]:
     text = "".join(code.split())
-    if len(text) > MAX_CODE_CHARS or not text.startswith(CODE_PREFIX):
+    checked = text.startswith(CODE_PREFIX)
+    if len(text) > MAX_CODE_CHARS or not (checked or text.startswith(LEGACY_PREFIX)):
         raise Rejected(Reason.BAD_INVITE, "this is not a StudyCircle invite code")
     raw = text[len(CODE_PREFIX) :]
     try:
         payload = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
     except (binascii.Error, ValueError):
         raise Rejected(Reason.BAD_INVITE, "the invite code is damaged (bad characters)") from None
+    if checked:
+        payload, check = payload[:-CHECK_LEN], payload[-CHECK_LEN:]
+        if len(check) < CHECK_LEN or code_check(payload) != check:
+            raise Rejected(
+                Reason.BAD_INVITE,
+                "the invite code is damaged or incomplete (its check characters do not match:"
+                " copy it again, whole)",
+            )
     try:
         value = unpack_canonical(payload, max_bytes=12_000, max_items=256)
     except Rejected:

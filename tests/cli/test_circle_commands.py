@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,6 +170,25 @@ def test_garbage_invite_codes_are_refused_before_anything_starts(
         cli(joiner, "circle", "join", garbage, "--timeout", "1").refused(
             "This invite code is not valid", message
         )
+    assert fingerprint(joiner) == before
+
+
+def test_a_code_mistyped_in_its_last_characters_is_refused_at_once(
+    room: Room, tmp_path: Path, cli: InProcess
+) -> None:
+    """The end of a code is the circle's keys, which the inviter's signature does not cover:
+    the check characters are what catch a typo there, before any waiting for peers."""
+    joiner = tmp_path / "joiner"
+    cli(joiner, "init", "--name", "Joe").ok()
+    before = fingerprint(joiner)
+    code = cli(room.homes["ana"], "circle", "invite", room.circle, "--json").json()["code"]
+    for at in (len(code) - 8, len(code) - 20):
+        typo = code[:at] + ("x" if code[at] != "x" else "y") + code[at + 1 :]
+        started = time.monotonic()
+        cli(joiner, "circle", "join", typo, "--timeout", "60").refused(
+            "This invite code is not valid", "check characters do not match"
+        )
+        assert time.monotonic() - started < 1.0
     assert fingerprint(joiner) == before
 
 

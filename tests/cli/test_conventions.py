@@ -58,7 +58,7 @@ def test_every_command_that_shows_data_prints_one_json_document(
     assert documents["members"]["members"] == [
         {"device_id": documents["whoami"]["device_id"], "name": "Ana", "role": "owner"}
     ]
-    assert documents["invite"]["code"].startswith("sc1.")
+    assert documents["invite"]["code"].startswith("sc2.")
     assert documents["state"]["ops"] == 1  # before the thread
     assert documents["export"]["ops"] == 2
     assert documents["import"]["ops_known"] == 2 and documents["import"]["ops_new"] == 0

@@ -61,7 +61,7 @@ from sync.reconcile import Reconciler
 from sync.replica import Replica
 from sync.store import Store
 from sync.wire.body import decode_body, encode_body
-from sync.wire.invite import decode_code, encode_code, encode_token
+from sync.wire.invite import CHECK_LEN, CODE_PREFIX, code_check, decode_code, encode_code, encode_token
 from sync.wire.op import decode_envelope, decode_header, encode_envelope, encode_header
 from sync.wire.reconcile import FRONTIER, FrontierMessage, OpsMessage, decode, encode
 from tests.sync.helpers import Circle, Clock, device, hash_of, new_replica, seed
@@ -595,12 +595,24 @@ def test_arbitrary_bytes(check: Callable[[bytes], None], payload: bytes) -> None
     check(payload)
 
 
+def _payload(code: str) -> bytes:
+    raw = code.removeprefix(CODE_PREFIX)
+    return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))[:-CHECK_LEN]
+
+
+def _code(payload: bytes) -> str:
+    """A code around `payload` with correct check bytes, so the mutation reaches the decoder."""
+    framed = payload + code_check(payload)
+    return CODE_PREFIX + base64.urlsafe_b64encode(framed).decode("ascii").rstrip("=")
+
+
 @ARBITRARY
 @given(
     code=st.one_of(
         st.text(max_size=300),
         st.text(alphabet="sc1.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/= \n"),
         st.binary(max_size=400).map(lambda raw: "sc1." + base64.urlsafe_b64encode(raw).decode().rstrip("=")),
+        st.binary(max_size=400).map(_code),
     )
 )
 def test_arbitrary_invite_codes(code: str) -> None:
@@ -639,15 +651,6 @@ def test_mutated_bodies_of_every_kind(rng: random.Random, pick: int) -> None:
     if rng.randint(0, 4) == 0:  # a body under another kind
         kind = rng.choice(sorted(PARSERS))
     check_parsed_body(kind, mutate(rng, plaintext))
-
-
-def _payload(code: str) -> bytes:
-    raw = code.removeprefix("sc1.")
-    return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
-
-
-def _code(payload: bytes) -> str:
-    return "sc1." + base64.urlsafe_b64encode(payload).decode("ascii").rstrip("=")
 
 
 @MUTATED

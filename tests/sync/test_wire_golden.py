@@ -196,11 +196,14 @@ def test_invite_token_and_code() -> None:
     assert parse_token(token_bytes, invite.signature) == INVITE_TOKEN
 
     code = committed["invite_code.bin"].decode("ascii")
-    assert code.startswith("sc1.")
+    assert code.startswith("sc2.")
     parsed = parse_code(code)
     assert parsed == Invite(INVITE_TOKEN, token_bytes, invite.signature, tuple(KEYRING))
     # What a person pastes may be wrapped over lines; it is the same invite.
     assert parse_code("\n".join(code[i : i + 30] for i in range(0, len(code), 30))) == parsed
+    # A code of the first format (no check characters), made before they existed, still reads.
+    legacy = (FIXTURES / "invite_code_sc1.bin").read_bytes().decode("ascii")
+    assert legacy.startswith("sc1.") and parse_code(legacy) == parsed
 
 
 def test_reconcile_frontier_message() -> None:

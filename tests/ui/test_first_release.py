@@ -75,7 +75,7 @@ def two(desk: Desk, tmp_path: Path, qtbot: QtBot) -> tuple[QtCircle, QtCircle]:
     members.invite()
     dialog = members.invite_dialog
     dialog.make.click()
-    qtbot.waitUntil(lambda: dialog.code.toPlainText().startswith("sc1."), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: dialog.code.toPlainText().startswith("sc2."), timeout=WAIT_MS)
     code = dialog.code.toPlainText()
     dialog.reject()
 
