@@ -23,6 +23,7 @@ from app.database import Database
 from app.identity import Identity, load
 from app.network.blob_service import BlobService
 from app.network.exchange import SessionRefused
+from app.network.room_codes import RoomCodeService
 from app.network.sync_service import SyncService, SyncSettings
 from app.paths import database_path
 from app.pause_points import pause_at
@@ -38,6 +39,7 @@ from sync.errors import Rejected
 from sync.ids import OpId, SpaceId
 from sync.invite import Invite
 from sync.policy import Level
+from sync.room_code import looks_like_room_code, parse_room_code
 
 
 class Core:
@@ -50,6 +52,7 @@ class Core:
         sync: SyncService,
         clock: Clock,
         blobs: BlobService,
+        room_codes: RoomCodeService,
         on_changes: Callable[[Changes], None] | None = None,
     ) -> None:
         self.identity = identity
@@ -57,6 +60,7 @@ class Core:
         self.host = host
         self.sync = sync
         self.blobs = blobs
+        self.room_codes = room_codes
         self.clock = clock
         self._on_changes = on_changes or (lambda changes: None)
 
@@ -87,9 +91,11 @@ class Core:
                     database=database, host=host, clock=clock, settings=sync_settings, on_changes=on_changes
                 )
                 blobs = BlobService(database=database, host=host, sync=sync, clock=clock)
+                room_codes = RoomCodeService(home=home, host=host, clock=clock)
                 async with trio.open_nursery() as nursery:
                     await nursery.start(sync.run)
                     await nursery.start(blobs.run)
+                    await nursery.start(room_codes.run)
                     try:
                         yield cls(
                             identity=identity,
@@ -99,6 +105,7 @@ class Core:
                             clock=clock,
                             on_changes=on_changes,
                             blobs=blobs,
+                            room_codes=room_codes,
                         )
                     finally:
                         nursery.cancel_scope.cancel()
@@ -168,6 +175,12 @@ class Core:
         (used-up invite, inviter unreachable) leaves nothing behind on a device that did
         not hold the circle before.
         """
+        if looks_like_room_code(code):  # a room code: the long one, from the device that made it
+            try:
+                room = parse_room_code(code)
+            except Rejected as error:
+                raise CommandError(f"This room code is not valid: {error.detail}.") from None
+            code = await self.room_codes.fetch_invite(room, timeout=timeout)
         invite = parse_invite(code, now_ms=self.clock.now_ms())
         space = invite.token.space
         replica = self.database.replica

@@ -38,6 +38,7 @@ from sync.wire.room_code import Answer, Ask, Confirm, Refusal, Sealed
 MAX_FAILURES = 3
 MAX_CHANNEL = 99
 DEFAULT_MINUTES = 10
+MAX_ROOM_MINUTES = 120
 DEFAULT_USES = 30
 MEMBER_ID = b"studycircle/room-code/member"
 JOINER_ID = b"studycircle/room-code/joiner"

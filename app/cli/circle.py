@@ -12,9 +12,18 @@ from app.cli.base import CommandLine, Needs, emit
 from app.cli.network import serving_addresses
 from app.clock import SystemClock
 from app.errors import CommandError
+from app.room_offers import add_offer, require_serving
 from app.services.commands import Commands, parse_invite
 from app.services.offline import export_circle, import_file
-from sync.ids import short
+from sync.errors import Rejected
+from sync.ids import SpaceId, short
+from sync.room_code import (
+    DEFAULT_MINUTES,
+    DEFAULT_USES,
+    MAX_ROOM_MINUTES,
+    looks_like_room_code,
+    parse_room_code,
+)
 
 ROLES = ("member", "mentor", "teacher")
 
@@ -43,18 +52,57 @@ async def cmd_members(args: argparse.Namespace, commands: Commands) -> None:
 
 async def cmd_invite(args: argparse.Namespace, commands: Commands) -> None:
     space = await commands.resolve_circle(args.circle)
+    if args.short:
+        await _invite_short(args, commands, space)
+        return
     code = await commands.invite(
         space,
         role=args.role,
-        uses=args.uses,
+        uses=1 if args.uses is None else args.uses,
         expires_hours=args.expires_hours,
         addresses=serving_addresses(args.home_path),
     )
     emit(args, {"code": code}, code)
 
 
+async def _invite_short(args: argparse.Namespace, commands: Commands, space: SpaceId) -> None:
+    """A room code over a long invite that lasts as long and allows as many uses."""
+    require_serving(args.home_path)  # before an invite op is written for nothing
+    uses = DEFAULT_USES if args.uses is None else args.uses
+    if not 0 < args.minutes <= MAX_ROOM_MINUTES:
+        raise CommandError(f"A room code lasts from 1 to {MAX_ROOM_MINUTES} minutes, not {args.minutes:g}.")
+    code = await commands.invite(
+        space,
+        role=args.role,
+        uses=uses,
+        expires_hours=args.minutes / 60,
+        addresses=serving_addresses(args.home_path),
+    )
+    name = dict(await commands.circles()).get(space, "")
+    offer = add_offer(
+        args.home_path,
+        invite_code=code,
+        circle_name=name,
+        minutes=args.minutes,
+        uses=uses,
+        now_ms=SystemClock().now_ms(),
+    )
+    text = offer.code.text()
+    emit(
+        args,
+        {"code": text, "uses": uses, "minutes": args.minutes},
+        f"{text}\n(«{name}»: {uses} uses within {args.minutes:g} minutes, while this device runs)",
+    )
+
+
 def check_join(args: argparse.Namespace) -> None:
     """A bad or expired code is refused before the network starts or a file is written."""
+    if looks_like_room_code(args.code):
+        try:
+            parse_room_code(args.code)
+        except Rejected as error:
+            raise CommandError(f"This room code is not valid: {error.detail}.") from None
+        return
     parse_invite(args.code, now_ms=SystemClock().now_ms())
 
 
@@ -141,7 +189,13 @@ def register(cli: CommandLine) -> None:
     invite = cli.command("circle invite", cmd_invite, help="mint an invite code for a new member")
     invite.add_argument("circle", help="circle id or unique prefix")
     invite.add_argument("--role", default="member", choices=ROLES)
-    invite.add_argument("--uses", type=int, default=1, help="how many people may join with it (default 1)")
+    invite.add_argument(
+        "--uses", type=int, default=None, help="how many people may join with it (default 1; 30 with --short)"
+    )
+    invite.add_argument("--short", action="store_true", help="a room code to read aloud, for the LAN")
+    invite.add_argument(
+        "--minutes", type=float, default=DEFAULT_MINUTES, help="how long a --short code lasts (default 10)"
+    )
     invite.add_argument("--expires-hours", type=float, default=72.0, metavar="H", help="default 72")
     join = cli.command(
         "circle join",

@@ -359,3 +359,29 @@ def test_circle_list_shows_my_role_and_description_and_hides_circles_i_left(
     assert cli(sue, "circle", "list", "--json").json()["circles"] == []
     kept = cli(sue, "circle", "list", "--all", "--json").json()["circles"]
     assert [(r["circle_id"], r["role"]) for r in kept] == [(room.circle, "none (left or removed)")]
+
+
+def test_a_room_code_needs_this_device_running_and_writes_nothing_otherwise(
+    room: Room, cli: InProcess
+) -> None:
+    before = fingerprint(room.homes["ana"])
+    cli(room.homes["ana"], "circle", "invite", room.circle, "--short").refused(
+        "only while this device is on the network", "studycircle serve"
+    )
+    assert fingerprint(room.homes["ana"]) == before  # no invite op minted for nothing
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [("7-guitr-harbor", "“guitr” is not one of the room-code words"), ("0-guitar-harbor", "from 1 to 99")],
+)
+def test_a_mistyped_room_code_is_refused_before_the_network_starts(
+    tmp_path: Path, cli: InProcess, code: str, says: str
+) -> None:
+    joiner = tmp_path / "joiner"
+    cli(joiner, "init", "--name", "Joe").ok()
+    before = fingerprint(joiner)
+    started = time.monotonic()
+    cli(joiner, "circle", "join", code).refused("This room code is not valid", says)
+    assert time.monotonic() - started < 1.0
+    assert fingerprint(joiner) == before
