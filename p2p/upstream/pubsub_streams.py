@@ -40,7 +40,7 @@ from __future__ import annotations
 import logging
 
 import trio
-from libp2p.abc import IHost, INetConn, INetStream, INetwork, INotifee
+from libp2p.abc import IHost, INetConn, INetStream, INetwork, INotifee, IPubsubRouter
 from libp2p.custom_types import TProtocol
 from libp2p.exceptions import BaseLibp2pError
 from libp2p.peer.id import ID
@@ -77,8 +77,22 @@ async def open_pubsub_stream_on(
 class StreamFollowingPubsub(Pubsub):
     """py-libp2p's `Pubsub`, with its stream to each peer following the peer's connections."""
 
-    def __init__(self, host: IHost, router: object, **options: object) -> None:
-        super().__init__(host, router, **options)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        host: IHost,
+        router: IPubsubRouter,
+        *,
+        seen_ttl: int,
+        strict_signing: bool,
+        max_inbound_rpc_size: int,
+    ) -> None:
+        super().__init__(
+            host,
+            router,
+            seen_ttl=seen_ttl,
+            strict_signing=strict_signing,
+            max_inbound_rpc_size=max_inbound_rpc_size,
+        )
         self._moving: set[ID] = set()
         self._broken: dict[ID, INetStream] = {}  # a write on it failed; replace it
         self._registering: set[ID] = set()
