@@ -7,7 +7,7 @@ sessions opened to it hang until their timeout, and once the network is back the
 connection resumes only at TCP's next retransmission, which backs off to minutes.
 
 Owns: `bound_silence`, which sets the kernel's limits on one py-libp2p connection's
-socket:
+socket (reached through `p2p.upstream.connection_socket`):
 - probes after `after / 4` seconds of quiet;
 - abort once nothing has been acknowledged for `after` seconds (`TCP_USER_TIMEOUT`).
 The aborted connection then closes like any other (the host reports DISCONNECTED and
@@ -18,30 +18,20 @@ from __future__ import annotations
 
 import logging
 import socket
-from typing import Any
 
-import trio
+from libp2p.abc import INetConn
+
+from p2p.upstream.connection_socket import tcp_socket_of
 
 logger = logging.getLogger(__name__)
 
 _PROBES = 3
 
 
-def socket_of(connection: Any) -> trio.socket.SocketType | None:
-    """The TCP socket under a py-libp2p 0.8 `SwarmConn` (muxer → Noise session → raw
-    connection → trio stream), or None for a transport without one."""
-    try:
-        raw = connection.muxed_conn.secured_conn.conn.conn
-        found = raw.stream.stream.socket
-    except AttributeError:
-        return None
-    return found if isinstance(found, trio.socket.SocketType) else None
-
-
-def bound_silence(connection: Any, after: float) -> bool:
+def bound_silence(connection: INetConn, after: float) -> bool:
     """Make the kernel drop `connection` once its peer has been silent for `after`
     seconds. Returns False (and changes nothing) where its socket can't be reached."""
-    sock = socket_of(connection)
+    sock = tcp_socket_of(connection)
     if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
         logger.debug("No TCP socket under %r; its silence is not bounded", connection)
         return False
@@ -65,4 +55,4 @@ def bound_silence(connection: Any, after: float) -> bool:
     return True
 
 
-__all__ = ["bound_silence", "socket_of"]
+__all__ = ["bound_silence"]

@@ -135,21 +135,15 @@ class Libp2pGossip:
         await self._pubsub.publish(topic, data)
 
     async def announce_subscriptions_to(self, peer: ID) -> None:
-        """Tell a newly connected peer our topics again, once its pubsub stream is up.
-
-        py-libp2p builds the greeting that lists our topics before it registers the peer
-        (pubsub/pubsub.py, `_handle_new_peer`), and `subscribe` only tells registered peers:
-        a subscription made in between reaches neither, and that peer would never send us
-        that topic's gossip. Repeating the greeting once the peer is registered closes the
-        gap; later subscriptions reach it the normal way.
-        """
+        """Tell a newly connected peer our topics again, once its pubsub stream is up:
+        py-libp2p's greeting can miss a subscription made while the peer was being
+        registered (`p2p.upstream.pubsub_streams`, `queue_hello`)."""
         try:
             await self._pubsub.wait_for_peer(peer, timeout=_PEER_REGISTRATION_TIMEOUT)
         except trio.TooSlowError:
             return  # the connection went away first, or pubsub gave up on it
-        queue = self._pubsub.peer_queues.get(peer)
-        if self._topics and queue is not None:
-            queue.push(self._pubsub.get_hello_packet())
+        if self._topics:
+            self._pubsub.queue_hello(peer)
 
     def close(self) -> None:
         for delivery in self._topics.values():

@@ -8,7 +8,6 @@ host's nursery, mDNS in worker threads (see `p2p.mdns`).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,6 +43,8 @@ from p2p.inbound import StreamHandler
 from p2p.libp2p_stack import build_libp2p_host
 from p2p.libp2p_streams import NetStreamBytes
 from p2p.mdns import DiscoveryBridge, MdnsService
+from p2p.upstream.auto_dialing import stop_auto_dialing
+from p2p.upstream.shared_connections import disconnect_fully
 
 logger = logging.getLogger(__name__)
 
@@ -86,10 +87,9 @@ class Libp2pNetwork:
         self, libp2p_host: BasicHost, listen: list[Multiaddr], config: HostConfig, ledger: ConductLedger
     ) -> AsyncIterator[Libp2pHost]:
         async with libp2p_host.run(listen):
-            # py-libp2p's auto-connector re-dials every peer in the peerstore whenever the
-            # connection count drops (network/auto_connector.py), which would undo
-            # `disconnect` and bans. Dialing is the app's decision.
-            await _swarm(libp2p_host).auto_connector.stop()
+            # py-libp2p's auto-connector would re-dial peers from the peerstore, undoing
+            # `disconnect` and bans (p2p.upstream.auto_dialing). Dialing is the app's decision.
+            await stop_auto_dialing(_swarm(libp2p_host))
             async with trio.open_nursery() as nursery:
                 host = Libp2pHost(libp2p_host, config=config, nursery=nursery, ledger=ledger)
                 try:
@@ -232,19 +232,12 @@ class Libp2pHost(HostCore):
         )
 
     async def disconnect(self, peer_id: PeerId) -> None:
-        libp2p_id = to_libp2p_id(peer_id)
-        muxed = [conn.muxed_conn for conn in self._swarm.get_connections(libp2p_id)]
         try:
-            await self._libp2p.disconnect(libp2p_id)
+            # Also closes a muxed connection two of py-libp2p's wrappers share, which
+            # its own disconnect leaves open (p2p.upstream.shared_connections).
+            await disconnect_fully(self._libp2p, to_libp2p_id(peer_id))
         except BaseLibp2pError as error:
             logger.debug("Disconnecting %s: %s", short(peer_id), error)
-        # py-libp2p does not close a muxed connection that two of its wrappers share (its
-        # add_conn race; network/connection/swarm_connection.py, `_shared_muxed_conn`):
-        # the peer stayed connected, and this side never heard DISCONNECTED.
-        for connection in muxed:
-            if not connection.is_closed:
-                with contextlib.suppress(Exception):
-                    await connection.close()
         self.connection_closed(peer_id)
 
     def connected_peers(self) -> frozenset[PeerId]:

@@ -5,33 +5,27 @@ discovery to the trio run with `TrioToken.run_sync_soon` and touches nothing els
 `MdnsService` (starts and stops py-libp2p's mDNS discovery in a worker thread, since
 zeroconf's constructor, registration and shutdown block).
 
-py-libp2p quirks handled here (libp2p/discovery/mdns/):
-- discoveries are announced through a process-wide singleton, `peerDiscovery`, so every
-  host in the process hears every discovery: we filter our own id, and unregister on stop;
-- the listener writes discovered addresses into the peerstore from zeroconf's thread:
-  we give it a private, throwaway peerstore and record addresses on the trio side;
-- the broadcaster advertises the host's raw transport addresses, which are 0.0.0.0 when
-  listening on all interfaces: we pass expanded addresses and no host instead.
+py-libp2p's discovery is reached only through `p2p.upstream.mdns_discovery` (its
+internals, patched there). Here: every host in the process hears every discovery, so
+we filter our own id; the broadcaster would advertise the host's raw transport
+addresses, which are 0.0.0.0 when listening on all interfaces, so we pass expanded
+addresses and no host instead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import cast
 
 import trio
-from libp2p.abc import INetworkService
-from libp2p.discovery.events.peerDiscovery import peerDiscovery
 from libp2p.discovery.mdns.mdns import MDNSDiscovery
-from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import PeerInfo
-from libp2p.peer.peerstore import PeerStore
 
 from p2p.errors import AddressInvalid
 from p2p.identity import PeerId, parse_peer_id, to_libp2p_id
+from p2p.upstream import mdns_discovery
 
 logger = logging.getLogger(__name__)
 
@@ -69,17 +63,6 @@ class DiscoveryBridge:
             logger.exception("Handling a discovered peer failed")
 
 
-@dataclass
-class _SwarmView:
-    """All MDNSDiscovery reads from the swarm: our id and a peerstore to write into."""
-
-    peer_id: ID
-    peerstore: PeerStore = field(default_factory=PeerStore)
-
-    def get_peer_id(self) -> ID:
-        return self.peer_id
-
-
 class MdnsService:
     def __init__(
         self, bridge: DiscoveryBridge, *, own_peer_id: PeerId, service_type: str
@@ -90,38 +73,33 @@ class MdnsService:
         self._discovery: MDNSDiscovery | None = None
 
     async def start(self, *, port: int, advertised_addrs: Sequence[str]) -> None:
-        peerDiscovery.register_peer_discovered_handler(self._on_zeroconf_thread)
+        mdns_discovery.watch_discoveries(self._on_zeroconf_thread)
         try:
             self._discovery = await trio.to_thread.run_sync(
-                self._start_blocking, port, list(advertised_addrs)
+                functools.partial(
+                    mdns_discovery.start_advertising,
+                    to_libp2p_id(self._own_peer_id),
+                    port=port,
+                    listen_addrs=tuple(advertised_addrs),
+                    service_type=self._service_type,
+                )
             )
         except Exception:
             # No multicast here (no interface, a sandbox): the other discovery paths remain.
-            peerDiscovery.unregister_peer_discovered_handler(self._on_zeroconf_thread)
+            mdns_discovery.unwatch_discoveries(self._on_zeroconf_thread)
             logger.warning("mDNS discovery could not start", exc_info=True)
 
     async def stop(self) -> None:
-        peerDiscovery.unregister_peer_discovered_handler(self._on_zeroconf_thread)
+        mdns_discovery.unwatch_discoveries(self._on_zeroconf_thread)
         self._bridge.close()
         discovery, self._discovery = self._discovery, None
         if discovery is None:
             return
         with trio.CancelScope(shield=True):
             try:
-                await trio.to_thread.run_sync(discovery.stop)
+                await trio.to_thread.run_sync(mdns_discovery.stop_advertising, discovery)
             except Exception:
                 logger.warning("mDNS discovery did not stop cleanly", exc_info=True)
-
-    def _start_blocking(self, port: int, advertised_addrs: list[str]) -> MDNSDiscovery:
-        view = _SwarmView(to_libp2p_id(self._own_peer_id))
-        discovery = MDNSDiscovery(
-            cast(INetworkService, view),
-            port=port,
-            listen_addrs=advertised_addrs,
-            service_type=self._service_type,
-        )
-        discovery.broadcaster.register()  # what MDNSDiscovery.start does, minus its trio task
-        return discovery
 
     def _on_zeroconf_thread(self, peer_info: PeerInfo) -> None:
         self._bridge.from_thread(

@@ -1,7 +1,8 @@
 """The life of a session with one peer, as one transition table.
 
 Owns: `SessionState`, `SessionEvent`, `SessionAction`, the `TRANSITIONS` table and the
-pure `step(state, event)`; `PeerSession` records a session's history for logs and tests.
+pure `step(state, event)`; `PeerSession` keeps a session's last `HISTORY_LIMIT` steps for
+logs and tests (a session idling for days steps on every gossip hint).
 No I/O, no clock: the owner (the app's sync service) feeds events and performs the
 actions. A closed session is finished; a later attempt is a new session. Diagram and
 meaning of each edge: docs/network.md, "Peer sessions".
@@ -10,6 +11,7 @@ meaning of each edge: docs/network.md, "Peer sessions".
 from __future__ import annotations
 
 import enum
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -108,12 +110,20 @@ class Step:
     actions: tuple[SessionAction, ...]
 
 
+HISTORY_LIMIT = 64
+"""Steps a `PeerSession` keeps: a whole session from discovery to idle several times over."""
+
+
+def _empty_history() -> deque[Step]:
+    return deque(maxlen=HISTORY_LIMIT)
+
+
 @dataclass(slots=True)
 class PeerSession:
-    """One session's current state and its recorded history."""
+    """One session's current state and its last `HISTORY_LIMIT` steps, oldest first."""
 
     state: SessionState = SessionState.DISCOVERED
-    history: list[Step] = field(default_factory=list)
+    history: deque[Step] = field(default_factory=_empty_history)
 
     def handle(self, event: SessionEvent) -> tuple[SessionAction, ...]:
         after, actions = step(self.state, event)

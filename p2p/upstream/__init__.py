@@ -16,6 +16,13 @@ from here before any libp2p import.
 - `gossip_mesh`: a mesh that holds still and leaves nobody without gossip.
 - `peer_records`: signed peer records built and verified once, not per RPC.
 - `deferred_imports`: httpx/requests (AutoTLS's imports) loaded only if used.
+- `mdns_discovery`: mDNS discovery without a swarm, a trio task or a shared peerstore.
+- `connection_socket`: the TCP socket under a connection, through its private layers.
+- `auto_dialing`: the swarm's auto-connector stopped (dialing is the app's decision).
+- `shared_connections`: a disconnect also closes a muxed connection two wrappers share.
+
+No symbol appears in two patches (a canary checks): two patches of one symbol would
+each be re-checked against the other's assumptions, or not at all.
 """
 
 from __future__ import annotations
@@ -96,6 +103,60 @@ PATCHES: tuple[Patch, ...] = (
                 "8d685cc27bf8895ab9ba090ed6a80eef37c900a0351cf32a55f432c04e3ac9aa",
             "libp2p.security.tls.autotls.broker:":
                 "dea5733d96b02c26abffbd1d677408d5bb74510df881949336bbc6e3466f22aa",
+        },
+    ),
+    Patch(
+        "mdns_discovery",
+        {
+            "libp2p.discovery.mdns.mdns:MDNSDiscovery.__init__":
+                "8abb9ca67b1ac7f3d9e147de13ed2a13d27cbdf90453ab5ff4e813317e48be2a",
+            "libp2p.discovery.mdns.mdns:MDNSDiscovery.start":
+                "ee58cdb131cccb3a057c27f45c2ebbeb6b46ee2dad0dbdcaf62ca04e7cd0e053",
+            "libp2p.discovery.mdns.mdns:MDNSDiscovery.stop":
+                "18bd704c6c087ec98613066b7d998ebfd1611cdcf806ca2578f3304a66a42710",
+            "libp2p.discovery.mdns.listener:PeerListener.add_service":
+                "5accf62804148ee6615902c6e5924ba6fb4ef864e4b5eb1b853ecdc8087ed4fb",
+            "libp2p.discovery.events.peerDiscovery:PeerDiscovery":
+                "3c4ab0a568e6f498baa072c6801c4aa29ba9463cf9788b1b2e47dcaa5ccdf2ac",
+        },
+    ),
+    Patch(
+        "connection_socket",
+        {
+            "libp2p.stream_muxer.yamux.yamux:Yamux.__init__":
+                "3b11a2a71ca444ca7b621d7deac2caa2254260af54e2cac958ce275cafbeb691",
+            "libp2p.security.secure_session:SecureSession.__init__":
+                "b076c07a6dc2251b01afb1dc64f9d04efb6239642ad7e984eeccc5a8a2a996b3",
+            "libp2p.security.noise.io:BaseNoiseMsgReadWriter.__init__":
+                "e6b51bace4fa3dda4a04e7367a9d40f2658344a4320ae477ff4a34afb6246d98",
+            "libp2p.io.abc:EncryptedMsgReadWriter.__init__":
+                "f7ae795aecc11c502f458dd81413b6cf5175a2cb7dc5ad3a4faccf8ea7f48ebe",
+            "libp2p.network.connection.raw_connection:RawConnection.__init__":
+                "89beb8adac60eaa6a3c9884225053b7d153cf51e64b739ea2684718de6da4552",
+            "libp2p.io.trio:TrioTCPStream.__init__":
+                "4222fa993846189e94274705f1aa866df0eae8b1b91998d7b237043f1e1d134c",
+        },
+    ),
+    Patch(
+        "auto_dialing",
+        {
+            "libp2p.network.auto_connector:AutoConnector.stop":
+                "50e7cee7bbf6571d80c0fa37a3ff6df709a9fa8d34071c5d7ff5f1d330443240",
+            "libp2p.network.auto_connector:AutoConnector.maybe_connect":
+                "018fac95eafc2413f4d0e79fd048e93528191ee55afbd083c322b94e2caafab0",
+            "libp2p.network.swarm:Swarm._schedule_auto_connect":
+                "3fbd49fa201bce1e907731825968f689647908362bb08f5f32304deead626082",
+        },
+    ),
+    Patch(
+        "shared_connections",
+        {
+            "libp2p.network.swarm:Swarm.add_conn":
+                "d469d71b3ed1f4dfb6f4aa100342da105e8c80b64e36404c874d6ac6cfaffe31",
+            "libp2p.network.connection.swarm_connection:SwarmConn.close":
+                "442c6259a8e9e45e4a833af75bf5811dcbafb0643a5e06f3d02e803034774ea5",
+            "libp2p.network.connection.swarm_connection:SwarmConn._cleanup":
+                "84470a285af6c28757e21c0d484034d9cbad88c1944715ebb79854beec420896",
         },
     ),
 )

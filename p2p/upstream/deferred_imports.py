@@ -31,6 +31,7 @@ import importlib.machinery
 import sys
 import threading
 import types
+from collections.abc import Sequence
 from typing import Any
 
 # Imported by py-libp2p's AutoTLS (ACME) client only, with a plain `import`.
@@ -42,7 +43,7 @@ _load_lock = threading.RLock()
 class DeferredModule(types.ModuleType):
     """Stands in for a module until something reads from it; then it is the real one."""
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # Any: whatever the real module holds
         # Only called for names not set on this object (i.e. not __name__, __spec__, …).
         # The import system reads __path__ while creating the module (before exec_module):
         # that read must not load it; a later one is a submodule import, which must.
@@ -77,7 +78,12 @@ class _DeferringFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         """The next spec asked for is a submodule of `name`, just imported for real."""
         self._just_loaded = name
 
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None = None,
+        target: types.ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
         parent, self._just_loaded = self._just_loaded, None
         if parent is not None and fullname.startswith(parent + ".") and fullname in sys.modules:
             # `import requests.adapters` while `requests` was deferred: reading its

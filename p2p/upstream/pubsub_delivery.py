@@ -43,9 +43,18 @@ class DeliveringPubsub(StreamFollowingPubsub):
         host: IHost,
         router: SteadyMeshGossipSub,
         deliver: Callable[[rpc_pb2.Message], None],
-        **options: object,
+        *,
+        seen_ttl: int,
+        strict_signing: bool,
+        max_inbound_rpc_size: int,
     ) -> None:
-        super().__init__(host, router, **options)
+        super().__init__(
+            host,
+            router,
+            seen_ttl=seen_ttl,
+            strict_signing=strict_signing,
+            max_inbound_rpc_size=max_inbound_rpc_size,
+        )
         self._deliver = deliver
 
     def notify_subscriptions(self, publish_message: rpc_pb2.Message) -> None:

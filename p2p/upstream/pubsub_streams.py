@@ -1,8 +1,9 @@
 """Our pubsub stream to each peer lives on the peer's newest open connection.
 
 Owns: `StreamFollowingPubsub`, the patch to py-libp2p 0.8.1's per-peer pubsub streams
-(where each lives, what a failed write means, what a new subscriber is sent), and
-`open_pubsub_stream_on`. Runs on the host's trio run (pubsub's own tasks).
+(where each lives, what a failed write means, what a new subscriber is sent, a hello
+repeated once a peer is registered: `queue_hello`), and `open_pubsub_stream_on`. Runs
+on the host's trio run (pubsub's own tasks).
 tests/p2p/test_gossip_streams.py has the canary that names it.
 
 py-libp2p keeps one outbound pubsub stream per peer id (`Pubsub.peers`) and sends our
@@ -39,7 +40,7 @@ from __future__ import annotations
 import logging
 
 import trio
-from libp2p.abc import IHost, INetConn, INetStream, INetwork, INotifee
+from libp2p.abc import IHost, INetConn, INetStream, INetwork, INotifee, IPubsubRouter
 from libp2p.custom_types import TProtocol
 from libp2p.exceptions import BaseLibp2pError
 from libp2p.peer.id import ID
@@ -76,8 +77,22 @@ async def open_pubsub_stream_on(
 class StreamFollowingPubsub(Pubsub):
     """py-libp2p's `Pubsub`, with its stream to each peer following the peer's connections."""
 
-    def __init__(self, host: IHost, router: object, **options: object) -> None:
-        super().__init__(host, router, **options)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        host: IHost,
+        router: IPubsubRouter,
+        *,
+        seen_ttl: int,
+        strict_signing: bool,
+        max_inbound_rpc_size: int,
+    ) -> None:
+        super().__init__(
+            host,
+            router,
+            seen_ttl=seen_ttl,
+            strict_signing=strict_signing,
+            max_inbound_rpc_size=max_inbound_rpc_size,
+        )
         self._moving: set[ID] = set()
         self._broken: dict[ID, INetStream] = {}  # a write on it failed; replace it
         self._registering: set[ID] = set()
@@ -102,6 +117,21 @@ class StreamFollowingPubsub(Pubsub):
         if stream is None or newest is None or stream.muxed_conn is newest.muxed_conn:
             return
         self._move_stream_soon(peer_id)
+
+    def queue_hello(self, peer_id: ID) -> bool:
+        """Queue our hello (the topics we subscribe to) for a registered peer again;
+        False if it is not registered.
+
+        py-libp2p builds the hello before it registers the peer (`_handle_new_peer`),
+        and `subscribe` tells only registered peers: a subscription made in between
+        reaches neither, and that peer would never send us that topic's gossip. The
+        owner calls this once the peer is registered (`wait_for_peer`); later
+        subscriptions reach it the normal way."""
+        queue = self.peer_queues.get(peer_id)
+        if queue is None:
+            return False
+        queue.push(self.get_hello_packet())
+        return True
 
     # py-libp2p's hooks
 

@@ -11,8 +11,9 @@ import socket
 import sys
 from dataclasses import replace
 
-from p2p.dead_peers import bound_silence, socket_of
+from p2p.dead_peers import bound_silence
 from p2p.host import Libp2pNetwork
+from p2p.upstream.connection_socket import tcp_socket_of
 from tests.p2p.conftest import device_seed, loopback_config
 
 
@@ -25,7 +26,7 @@ async def test_every_connection_both_ways_drops_a_peer_silent_for_the_configured
     ):
         await b.connect(a.listen_addrs()[0])
         sockets = [
-            socket_of(connection)
+            tcp_socket_of(connection)
             for host in (a, b)
             for connections in host._swarm.connections.values()  # type: ignore[attr-defined]
             for connection in connections
@@ -43,5 +44,5 @@ async def test_every_connection_both_ways_drops_a_peer_silent_for_the_configured
 
 
 def test_a_connection_without_a_tcp_socket_is_left_alone() -> None:
-    assert socket_of(object()) is None
-    assert bound_silence(object(), 20.0) is False
+    assert tcp_socket_of(object()) is None  # type: ignore[arg-type]
+    assert bound_silence(object(), 20.0) is False  # type: ignore[arg-type]

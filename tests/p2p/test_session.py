@@ -7,12 +7,14 @@ import itertools
 import pytest
 
 from p2p.session import (
+    HISTORY_LIMIT,
     TRANSITIONS,
     IllegalTransition,
     PeerSession,
     SessionAction,
     SessionEvent,
     SessionState,
+    Step,
     step,
 )
 
@@ -132,3 +134,22 @@ def test_a_misbehaving_peer_is_banned_mid_sync():
     with pytest.raises(IllegalTransition):
         session.handle(E.HANDSHAKE_OK)
     assert len(session.history) == 3  # the refused event left no trace
+
+
+def test_the_history_keeps_only_the_last_steps_and_the_state_stays_right():
+    session = PeerSession()
+    for event in (E.CONNECTED, E.HANDSHAKE_OK, E.SYNC_DONE):
+        session.handle(event)
+    rounds = 1000  # a long-lived session: every gossip hint is a BEHIND, then a SYNC_DONE
+    for _ in range(rounds):
+        session.handle(E.BEHIND)
+        session.handle(E.SYNC_DONE)
+    assert len(session.history) == HISTORY_LIMIT
+    assert session.state is S.IDLE
+    assert session.history[-1] == Step(S.SYNCING, E.SYNC_DONE, S.IDLE, (A.MARK_IN_SYNC,))
+    assert all(recorded.event in (E.BEHIND, E.SYNC_DONE) for recorded in session.history)
+    session.handle(E.DISCONNECTED)
+    assert session.closed
+    assert len(session.history) == HISTORY_LIMIT
+    assert session.history[-1] == Step(S.IDLE, E.DISCONNECTED, S.CLOSED, (A.SCHEDULE_REDIAL,))
+    assert session.history[0] == Step(S.SYNCING, E.SYNC_DONE, S.IDLE, (A.MARK_IN_SYNC,))

@@ -58,3 +58,45 @@ def test_a_changed_symbol_is_caught() -> None:
     target = next(iter(PATCHES[0].touches))
     assert fingerprint(target) == PATCHES[0].touches[target]
     assert fingerprint("libp2p.pubsub.pubsub:Pubsub.subscribe") != PATCHES[0].touches[target]
+
+
+def _covers(outer: str, inner: str) -> bool:
+    """`outer` is `inner` or contains it (its module, or a class of its method)."""
+    outer_module, _, outer_name = outer.partition(":")
+    inner_module, _, inner_name = inner.partition(":")
+    if outer_module != inner_module:
+        return False
+    return not outer_name or inner_name == outer_name or inner_name.startswith(outer_name + ".")
+
+
+def shared_symbols(patches: tuple[Patch, ...]) -> list[str]:
+    """Every symbol (or a symbol inside one) that two different patches touch."""
+    shared = []
+    for index, first in enumerate(patches):
+        for second in patches[index + 1 :]:
+            for a in first.touches:
+                for b in second.touches:
+                    if _covers(a, b) or _covers(b, a):
+                        shared.append(f"{a} ({first.name}) and {b} ({second.name})")
+    return shared
+
+
+def test_no_two_patches_touch_the_same_symbol() -> None:
+    """Two patches of one symbol would each be re-checked against only its own idea of
+    it: merge them into one patch, or make one stop relying on the symbol."""
+    assert not shared_symbols(PATCHES)
+
+
+def test_the_overlap_canary_can_fail() -> None:
+    method = "libp2p.pubsub.pubsub:Pubsub.write_msg"
+    assert shared_symbols((Patch("a", {method: ""}), Patch("b", {method: ""})))
+    assert shared_symbols((Patch("a", {"libp2p.pubsub.pubsub:Pubsub": ""}), Patch("b", {method: ""})))
+    assert shared_symbols((Patch("a", {"libp2p.pubsub.pubsub:": ""}), Patch("b", {method: ""})))
+    # A name that only starts like another is a different symbol.
+    assert not shared_symbols(
+        (Patch("a", {"libp2p.pubsub.pubsub:Pubsub.write": ""}), Patch("b", {method: ""}))
+    )
+    assert not shared_symbols(
+        (Patch("a", {"libp2p.pubsub.gossipsub:env_to_send_in_RPC": ""}),
+         Patch("b", {"libp2p.pubsub.pubsub:env_to_send_in_RPC": ""}))
+    )
