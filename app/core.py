@@ -22,7 +22,8 @@ from app.clock import Clock, SystemClock
 from app.database import Database
 from app.identity import Identity, load
 from app.network.blob_service import BlobService
-from app.network.exchange import SessionRefused
+from app.network.exchange import SessionRefused as SessionRefused  # for the CLI
+from app.network.joins import InviteRefused, Round, WaitingJoins, fetch_round, has_op
 from app.network.room_codes import RoomCodeService
 from app.network.sync_service import SyncService, SyncSettings
 from app.paths import database_path
@@ -30,16 +31,18 @@ from app.pause_points import pause_at
 from app.personal import shared_spaces
 from app.services.commands import CircleState, CommandError, Commands, parse_invite
 from p2p.config import HostConfig
-from p2p.errors import P2PError
 from p2p.interface import Network, PeerHost
 from sync import blobs, joining, writer
-from sync.access import is_final_refusal
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.ids import OpId, SpaceId
 from sync.invite import Invite
 from sync.policy import Level
 from sync.room_code import looks_like_room_code, parse_room_code
+
+# With `may_wait`, how long a join looks for a member before it waits in the background:
+# dialing the invite's addresses, and mDNS on a LAN (which answers within a second or two).
+REACH_SECONDS = 6.0
 
 
 class Core:
@@ -61,6 +64,7 @@ class Core:
         self.sync = sync
         self.blobs = blobs
         self.room_codes = room_codes
+        self.waiting_joins = WaitingJoins(database=database, host=host, sync=sync, sign=self._sign_join)
         self.clock = clock
         self._on_changes = on_changes or (lambda changes: None)
 
@@ -97,7 +101,7 @@ class Core:
                     await nursery.start(blobs.run)
                     await nursery.start(room_codes.run)
                     try:
-                        yield cls(
+                        core = cls(
                             identity=identity,
                             database=database,
                             host=host,
@@ -107,6 +111,8 @@ class Core:
                             blobs=blobs,
                             room_codes=room_codes,
                         )
+                        await nursery.start(core.waiting_joins.run)
+                        yield core
                     finally:
                         nursery.cancel_scope.cancel()
         finally:
@@ -165,15 +171,22 @@ class Core:
     async def state(self, space: SpaceId) -> CircleState:
         return await self.commands.state(space)
 
-    async def join(self, code: str, *, timeout: float = 30.0) -> SpaceId:
-        """Join with an invite code: fetch the circle's history from the inviter, sign our
-        join, and deliver it until a member holds it (`sync.joining`).
+    async def join(
+        self, code: str, *, timeout: float = 30.0, may_wait: bool = False, reach: float = REACH_SECONDS
+    ) -> SpaceId:
+        """Join with an invite code or a room code: fetch the circle's history from any
+        member reachable, sign our join, and deliver it until a member holds it
+        (`sync.joining`, `app.network.joins`).
+
+        `may_wait`: when no member is reachable within `reach` seconds (or none takes
+        the join within `timeout`), keep the join and return: it is finished in the
+        background (`WaitingJoins`) at the next contact with a member; `join_status`
+        says which. Without it, that is an error and a join not yet signed leaves
+        nothing behind on a device that did not hold the circle before.
 
         Interrupted at any step, the next run with the same code (or a newer one for the
         same circle) finishes the job: it fetches what is missing, signs the join only if
-        it is not signed yet, and delivers it. A join that fails before it is signed
-        (used-up invite, inviter unreachable) leaves nothing behind on a device that did
-        not hold the circle before.
+        it is not signed yet, and delivers it.
         """
         if looks_like_room_code(code):  # a room code: the long one, from the device that made it
             try:
@@ -182,32 +195,36 @@ class Core:
                 raise CommandError(f"This room code is not valid: {error.detail}.") from None
             code = await self.room_codes.fetch_invite(room, timeout=timeout)
         invite = parse_invite(code, now_ms=self.clock.now_ms())
+        async with self.waiting_joins.lock(invite.token.space):
+            return await self._join(invite, timeout=timeout, may_wait=may_wait, reach=reach)
+
+    async def _join(self, invite: Invite, *, timeout: float, may_wait: bool, reach: float) -> SpaceId:
         space = invite.token.space
         replica = self.database.replica
         held, signed, was_joining = await self.database.run(_join_standing, replica, space)
         if signed and not was_joining:
             return space  # a member already (a rerun after the join was confirmed): nothing to do
         had_space = held and not was_joining  # a circle an interrupted join fetched is not the device's
+        keep = False  # the join waits for a member: keep what it recorded
         try:
             await self.database.run(writer.accept_invite, replica, invite)
             self.sync.expect_invite(invite)
             pause_at("join.accepted")
+            reach_by = trio.current_time() + (min(timeout, reach) if may_wait else timeout)
             with trio.move_on_after(timeout):
                 if not signed:
-                    while not await self.database.run(_has_op, replica, space, invite.token.at):
-                        await self._fetch_from(invite)
+                    served = False
+                    while not await self.database.run(has_op, replica, space, invite.token.at):
+                        if not served and trio.current_time() >= reach_by:
+                            keep = True
+                            return space  # nobody serves the circle yet: wait for a member
+                        served = (await self._fetch_round(invite)).served or served
                     pause_at("join.fetched")
-                    await self._write(
-                        writer.join,
-                        replica,
-                        invite,
-                        member_name=self.identity.name,
-                        now_ms=self.clock.now_ms(),
-                    )
+                    await self._sign_join(invite)
                     signed = True
                     pause_at("join.signed")
                 while await self.database.run(joining.pending, replica, space) is not None:
-                    await self._fetch_from(invite)  # a member that takes the join confirms it
+                    await self._fetch_round(invite)  # a member that takes the join confirms it
                 pause_at("join.confirmed")
                 if await self.database.run(writer.my_level, replica, space) == Level.NONE:
                     raise CommandError(
@@ -215,46 +232,41 @@ class Core:
                         " or had expired by then; ask for a new one."
                     )
                 return space
+            if may_wait:
+                keep = True
+                return space
             if signed:
                 raise CommandError(
                     f"Your join is signed, but no member of the circle received it within {timeout:g} s;"
                     " run this command again (or `studycircle sync`) when the inviter is online."
                 )
             raise CommandError(
-                "Could not reach the inviter to fetch the circle within "
-                f"{timeout:g} s; make sure they are online (`studycircle serve`) and try again."
+                "Could not reach a member of the circle to fetch it within "
+                f"{timeout:g} s; make sure one is online (`studycircle serve`) and try again."
             )
         finally:
             self.sync.forget_invite(space)
-            if not signed and not had_space:
+            if not signed and not had_space and not keep:
                 with trio.CancelScope(shield=True):
                     await self.database.run(writer.abandon_invite, replica, space)
 
-    async def _fetch_from(self, invite: Invite) -> None:
-        peers = set(self.host.connected_peers())
-        for address in invite.token.addresses:
-            try:
-                peers.add(await self.host.connect(address))
-            except P2PError:
-                continue
-        refusals: list[str] = []
-        for peer in peers:
-            try:
-                await self.sync.reconcile(peer, invite.token.space)
-            except SessionRefused as refused:
-                refusals.append(str(refused))
-            except (P2PError, Rejected):
-                continue
-        # A member that judged the invite itself (used up, expired, inviter demoted) will
-        # not change its mind by waiting; peers outside the circle say nothing of it.
-        about_invite = [reason for reason in refusals if is_final_refusal(reason)]
-        if about_invite:
+    async def join_status(self, space: SpaceId) -> str:
+        """"joined" once a member holds our join, else "waiting"."""
+        pending = await self.database.run(joining.pending, self.database.replica, space)
+        return "waiting" if pending is not None else "joined"
+
+    async def _sign_join(self, invite: Invite) -> None:
+        now_ms = self.clock.now_ms()
+        replica = self.database.replica
+        await self._write(writer.join, replica, invite, member_name=self.identity.name, now_ms=now_ms)
+
+    async def _fetch_round(self, invite: Invite) -> Round:
+        try:
+            return await fetch_round(self.host, self.sync, invite)
+        except InviteRefused as refused:
             raise CommandError(
-                f"A member's device refused this invite: {about_invite[0]}; ask for a new one."
-            )
-        if not peers:  # nobody reachable yet: give discovery a moment
-            with trio.move_on_after(1.0):
-                await self.sync.session_finished.wait()
+                f"A member's device refused this invite: {refused}; ask for a new one."
+            ) from None
 
 
 def _unsigned_joins(replica: Any) -> set[SpaceId]:
@@ -269,8 +281,3 @@ def _join_standing(replica: Any, space: SpaceId) -> tuple[bool, bool, bool]:
     held = replica.has_space(space)
     signed = held and writer.my_level(replica, space) > Level.NONE
     return held, signed, joining.pending(replica, space) is not None
-
-
-def _has_op(replica: Any, space: SpaceId, op_id: bytes) -> bool:
-    replica.refresh()
-    return replica.context(space).info(replica.db, op_id) is not None

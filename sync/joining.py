@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sync.ids import DeviceId, OpId, SpaceId
-from sync.invite import Invite
+from sync.invite import Invite, parse_token
 from sync.policy import Level
 from sync.replica import Replica
 
@@ -44,6 +44,17 @@ def record(replica: Replica, invite: Invite) -> None:
 def pending(replica: Replica, space: SpaceId) -> PendingJoin | None:
     row = replica.db.execute("SELECT token, token_sig FROM joining WHERE space = ?", (space,)).fetchone()
     return None if row is None else PendingJoin(space, row[0], row[1])
+
+
+def pending_invite(replica: Replica, space: SpaceId) -> Invite | None:
+    """The invite an unfinished join recorded, with the keys it brought (to sign the join
+    later, when the circle's history arrives: a join that waited for a member)."""
+    row = pending(replica, space)
+    if row is None:
+        return None
+    keyring = replica.db.execute("SELECT ref, key FROM keyring WHERE space = ? ORDER BY ref", (space,))
+    token = parse_token(row.token, row.token_signature)
+    return Invite(token, row.token, row.token_signature, tuple((ref, key) for ref, key in keyring))
 
 
 def joining_spaces(replica: Replica) -> set[SpaceId]:

@@ -107,8 +107,19 @@ def check_join(args: argparse.Namespace) -> None:
 
 
 async def cmd_join(args: argparse.Namespace, core: Any) -> None:
-    space = await core.join(args.code, timeout=args.timeout)
-    emit(args, {"circle_id": space.hex()}, f"Joined {space.hex()}")
+    space = await core.join(args.code, timeout=args.timeout, may_wait=True)
+    status = await core.join_status(space)
+    document = {"circle_id": space.hex(), "status": status}
+    if status == "joined":
+        emit(args, document, f"Joined {space.hex()}")
+        return
+    name = dict(await core.commands.circles()).get(space) or f"circle {short(space, 12)}"
+    emit(
+        args,
+        document,
+        f"Waiting to meet a member of «{name}»; you'll be admitted automatically the next time"
+        " this device meets one (the desktop client, `studycircle serve` or `studycircle sync`).",
+    )
 
 
 async def cmd_leave(args: argparse.Namespace, commands: Commands) -> None:

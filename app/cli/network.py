@@ -33,9 +33,11 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
     total = 0
     refusals: list[str] = []
     held = await core.held_files()
-    unsigned = await core.unsigned_joins()
+    unsigned: set[SpaceId] = set()
     with trio.move_on_after(args.timeout) as deadline:
         peer = await core.host.connect(args.connect)
+        await core.waiting_joins.advance_all()  # joins that waited for a member: this may be one
+        unsigned = await core.unsigned_joins()
         for space in await core.shared_spaces():  # not My notes
             if space in unsigned:
                 continue  # nothing of ours to deliver yet; said below
@@ -52,7 +54,7 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
             f" ({total} new ops kept); is the peer running and reachable?"
         )
     if unsigned:
-        refusals.insert(0, _unsigned_join_sentence(min(unsigned)))
+        refusals.insert(0, f"{_waiting_sentence(min(unsigned))}: {peer} did not serve it")
     if refusals:  # one sentence a person can act on, not the session's exception
         others = f" ({total} new ops from the other circles kept)" if total else ""
         raise CommandError(f"{refusals[0]}{others}.")
@@ -79,7 +81,7 @@ async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
         (args.home_path / SERVING_FILE).write_text(json.dumps({"listen": listen}))
         print(json.dumps({"peer_id": core.host.peer_id, "listen": listen}), flush=True)
         for space in sorted(await core.unsigned_joins()):
-            print(f"studycircle: {_unsigned_join_sentence(space)}.", file=sys.stderr, flush=True)
+            print(f"studycircle: {_waiting_sentence(space)}.", file=sys.stderr, flush=True)
         if args.events:  # one line per batch of ops admitted from peers; time.time() when stored
             core.sync.add_listener(lambda changes: print(_event_line(changes), flush=True))
         async for _ in signals:
@@ -87,10 +89,10 @@ async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
     (args.home_path / SERVING_FILE).unlink(missing_ok=True)
 
 
-def _unsigned_join_sentence(space: SpaceId) -> str:
+def _waiting_sentence(space: SpaceId) -> str:
     return (
-        f"Joining circle {short(space, 12)} was interrupted before your join was signed;"
-        " run `studycircle circle join` with the invite code again"
+        f"Your join to circle {short(space, 12)} is waiting to meet a member; it is finished"
+        " automatically when this device reaches one"
     )
 
 

@@ -36,7 +36,7 @@ def test_a_help_request_from_question_to_resolution_across_four_peers(tmp_path: 
 
         for home, options in ((mo, ["--role", "mentor"]), (sam, []), (sue, [])):
             joined = run_process(home, "circle", "join", invite(*options), *LOOPBACK, "--json")
-            assert joined.json() == {"circle_id": circle}
+            assert joined.json() == {"circle_id": circle, "status": "joined"}
 
         ask = [
             "help",

@@ -108,7 +108,7 @@ def test_a_join_killed_at_any_step_is_finished_by_the_next_join(tmp_path: Path, 
             assert "Tom" not in members(ana, circle)
 
         rerun = run_process(tom, "circle", "join", code, *LOOPBACK, "--json")
-        assert rerun.json() == {"circle_id": circle}
+        assert rerun.json() == {"circle_id": circle, "status": "joined"}
         assert_joined(ana, tom, circle, address)
 
 
@@ -139,37 +139,44 @@ def test_a_signed_join_killed_before_delivery_is_delivered_by_serve(tmp_path: Pa
         assert_joined(ana, tom, circle, address)
 
 
-def test_sync_finishes_a_signed_join_and_sync_or_serve_explain_an_unsigned_one(tmp_path: Path) -> None:
+def test_sync_or_serve_finish_a_join_signed_or_not(tmp_path: Path) -> None:
+    """A join interrupted before or after it was signed is finished by the next contact with
+    a member — `sync` (Tom: signed; Sue: history fetched, unsigned) or `serve` (Uma: only
+    the keys taken) — and `serve` with nobody to meet says the join is waiting."""
     ana, tom, circle = owner_with_circle(tmp_path)
+    sue, uma = tmp_path / "sue", tmp_path / "uma"
+    identity.create(sue, "Sue")
+    identity.create(uma, "Uma")
+    uma_code = run_process(ana, "circle", "invite", circle, "--json").json()["code"]
     with serving(ana, *LISTEN) as address:
         signed = run_process(ana, "circle", "invite", circle, "--json").json()["code"]
         join_killed_at(tom, signed, "join.signed")
         run_process(tom, "sync", "--connect", address, "--timeout", "30").ok()  # delivers the join
         assert_joined(ana, tom, circle, address)
 
-        sue = tmp_path / "sue"
-        identity.create(sue, "Sue")
         unsigned = run_process(ana, "circle", "invite", circle, "--json").json()["code"]
         join_killed_at(sue, unsigned, "join.fetched")
-        sentence = (
-            f"Joining circle {circle[:12]} was interrupted before your join was signed;"
-            " run `studycircle circle join` with the invite code again."
-        )
-        run_process(sue, "sync", "--connect", address, "--timeout", "30").refused(sentence)
-        serve = subprocess.Popen(
-            [*studycircle(), "--home", str(sue), "serve", *LISTEN],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "STUDYCIRCLE_LOG": "ERROR"},
-        )
-        try:
-            read_line(serve)  # listening
-            assert read_error_line(serve) == f"studycircle: {sentence}\n"
-        finally:
-            stop(serve, signal.SIGINT)
-        assert run_process(sue, "circle", "join", unsigned, *LOOPBACK, "--json").json() == {
-            "circle_id": circle
-        }
+        run_process(sue, "sync", "--connect", address, "--timeout", "30").ok()  # signs and delivers
+        assert roles(sue) == {circle: "member"}
         assert members(ana, circle) == {"Ana": "owner", "Sue": "member", "Tom": "member"}
-        run_process(sue, "sync", "--connect", address, "--timeout", "30").ok()
+
+        join_killed_at(uma, uma_code, "join.accepted")
+    serve = subprocess.Popen(  # Ana is away: Uma's serve says the join waits
+        [*studycircle(), "--home", str(uma), "serve", *LISTEN],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "STUDYCIRCLE_LOG": "ERROR"},
+    )
+    try:
+        read_line(serve)  # listening
+        assert read_error_line(serve) == (
+            f"studycircle: Your join to circle {circle[:12]} is waiting to meet a member; it is"
+            " finished automatically when this device reaches one.\n"
+        )
+    finally:
+        stop(serve, signal.SIGINT)
+    with serving_with_events(ana) as (address, ana_serve), serving(uma, *LISTEN, "--connect", address):
+        event = json.loads(read_line(ana_serve))  # Uma's join, fetched, signed and delivered by serve
+        assert event["event"] == "ops" and event["circle_id"] == circle
+    assert members(ana, circle) == {"Ana": "owner", "Sue": "member", "Tom": "member", "Uma": "member"}

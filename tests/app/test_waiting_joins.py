@@ -1,0 +1,120 @@
+"""Joining through any member, or later: with the inviter offline, with nobody online,
+and with an invite that expires while the join waits (in memory and over libp2p, peers
+found by mDNS — the hub's stand-in in memory, real multicast on 127.0.0.1 for libp2p)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+import trio
+
+from app.core import Core
+from app.errors import CommandError
+from p2p.config import HostConfig
+from p2p.interface import Network
+from tests.app.conftest import FAST, Changed, core_for
+
+DEADLINE = 40.0
+
+
+@asynccontextmanager
+async def found_by_mdns(network: Network, home: Path, changed: Changed) -> AsyncIterator[Core]:
+    config = HostConfig(listen_addrs=("/ip4/127.0.0.1/tcp/0",), mdns=True)
+    async with Core.open(
+        home=home,
+        network=network,
+        host_config=config,
+        sync_settings=FAST,
+        on_changes=changed,
+        verify_workers=0,
+    ) as core:
+        core.waiting_joins.retry_interval = 0.5  # a test need not wait 15 s for the timer
+        yield core
+
+
+async def member_names(core: Core, space: bytes) -> set[str]:
+    return {member.name for member in await core.commands.members(space)}  # type: ignore[arg-type]
+
+
+async def test_the_inviter_offline_another_member_admits_the_joiner(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    async with core_for(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Calculus I")
+        first = await ana.invite(space)
+        async with core_for(network, homes("fay"), changed) as fay:
+            await fay.host.connect(ana.host.listen_addrs()[0])
+            await fay.join(first)
+        code = await ana.invite(space)  # carries Ana's addresses, which will not answer
+    async with found_by_mdns(network, homes("fay"), changed) as fay, found_by_mdns(
+        network, homes("gus"), changed
+    ) as gus:
+        with trio.fail_after(DEADLINE):
+            assert await gus.join(code, timeout=DEADLINE, may_wait=True, reach=DEADLINE) == space
+        assert await gus.join_status(space) == "joined"
+        await changed.until(lambda: _has_member(fay, space, "gus"))
+
+
+async def test_with_nobody_online_the_join_waits_and_finishes_when_a_member_appears(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    async with core_for(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Calculus I")
+        code = await ana.invite(space)
+    async with found_by_mdns(network, homes("gus"), changed) as gus:
+        started = time.monotonic()
+        assert await gus.join(code, timeout=60, may_wait=True, reach=1.0) == space
+        assert time.monotonic() - started < 10  # returned, not timed out after 60 s
+        assert await gus.join_status(space) == "waiting"
+        rows = await gus.commands.circle_rows()
+        assert [row["role"] for row in rows if row["circle_id"] == space.hex()] == ["joining"]
+        async with found_by_mdns(network, homes("ana"), changed) as ana:
+            await changed.until(lambda: _status_is(gus, space, "joined"))
+            await changed.until(lambda: _has_member(ana, space, "gus"))
+            assert "gus" in await member_names(gus, space)
+
+
+async def test_an_invite_that_expires_while_the_join_waits_is_refused_and_nothing_stays(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    async with core_for(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Calculus I")
+        code = await ana.invite(space, expires_hours=2 / 3600)  # two seconds
+        expires_at = time.time() + 2
+    async with found_by_mdns(network, homes("gus"), changed) as gus:
+        assert await gus.join(code, timeout=60, may_wait=True, reach=0.5) == space
+        with trio.fail_after(5):
+            while time.time() <= expires_at:
+                await trio.sleep(0.05)
+        async with found_by_mdns(network, homes("ana"), changed) as ana:
+            await changed.until(lambda: _forgotten(gus, space))
+            assert "gus" not in await member_names(ana, space)
+        assert await gus.unsigned_joins() == set()  # the keys and the record went with it
+
+
+async def test_without_may_wait_an_unreachable_circle_is_an_error_that_keeps_nothing(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    async with core_for(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Calculus I")
+        code = await ana.invite(space, addresses=[])
+    async with found_by_mdns(network, homes("gus"), changed) as gus:
+        with pytest.raises(CommandError, match="Could not reach a member of the circle"):
+            await gus.join(code, timeout=0.5)
+        assert await gus.database.run(gus.database.replica.spaces) == []
+
+
+async def _has_member(core: Core, space: bytes, name: str) -> bool:
+    return name in await member_names(core, space)
+
+
+async def _status_is(core: Core, space: bytes, status: str) -> bool:
+    return await core.join_status(space) == status  # type: ignore[arg-type]
+
+
+async def _forgotten(core: Core, space: bytes) -> bool:
+    return space not in await core.database.run(core.database.replica.spaces)
