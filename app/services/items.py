@@ -78,6 +78,8 @@ def check_lengths(fields: dict[str, Any]) -> None:
 
 
 async def write_content(commands: Commands, space: SpaceId, kind: str, fields: dict[str, Any]) -> OpId:
+    # `fields` is an op's body on its way to `sync.writer`, a mapping on purpose: its shape is the
+    # wire's, per `kind`, and `sync.content` checks it (rows going the other way are typed).
     check_lengths(fields)
     op, _ = await commands.write(
         writer.write, commands.replica, space, kind, fields, now_ms=commands.clock.now_ms()
