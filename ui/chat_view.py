@@ -4,8 +4,6 @@ Ctrl+Enter sends). Teachers get the moderation menu on lines. Owns `QtChat`. GUI
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import discussion
+from app.services.rows import Item
 from sync.changes import CHAT_KINDS, Changes
 from ui.circle import CircleContext
 from ui.discussion_view import ID, marks
@@ -30,7 +29,7 @@ class QtChat(QWidget):
         super().__init__(parent)
         self.circle = circle
         self.session = circle.session
-        self.rows: dict[str, dict[str, Any]] = {}
+        self.rows: dict[str, Item] = {}
         self.log = QListWidget(self)
         self.log.setWordWrap(True)
         self.log.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -57,15 +56,15 @@ class QtChat(QWidget):
         if changes.space == self.circle.space and changes.touches(CHAT_KINDS):
             self._query.refresh()
 
-    def _show(self, lines: list[dict[str, Any]]) -> None:
+    def _show(self, lines: list[Item]) -> None:
         at_end = self.log.verticalScrollBar().value() == self.log.verticalScrollBar().maximum()
         self.log.clear()
-        self.rows = {row["id"]: row for row in lines}
+        self.rows = {row.id: row for row in lines}
         for row in lines:
-            when = row["created"][11:16]
-            text = row["text"] if not row.get("redacted") else self.tr("(redacted by a teacher)")
-            item = QListWidgetItem(f"{when}  {row['author_name']}: {text}{marks(self, row)}")
-            item.setData(ID, row["id"])
+            when = row.created[11:16]
+            text = row.text if not row.redacted else self.tr("(redacted by a teacher)")
+            item = QListWidgetItem(f"{when}  {row.author_name}: {text}{marks(self, row)}")
+            item.setData(ID, row.id)
             self.log.addItem(item)
         if at_end:
             self.log.scrollToBottom()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.errors import CommandError
 from app.services import discussion
 from app.services.paging import Cursor, Page
+from app.services.rows import Item, Thread, ThreadSummary
 from sync.changes import DISCUSSION_KINDS, Changes
 from ui.circle import CircleContext
 from ui.composer import QtComposer
@@ -42,25 +43,29 @@ ID = Qt.ItemDataRole.UserRole  # an item's id (hex): threads' rows are in the mo
 # to the True/False inside them, which crashed the client with thousands of rows.
 
 
-def marks(widget: QObject, row: dict[str, Any]) -> str:
-    words = {"hidden": widget.tr("hidden"), "locked": widget.tr("locked"), "redacted": widget.tr("redacted")}
-    found = [word for key, word in words.items() if row.get(key)]
+def marks(widget: QObject, row: Item) -> str:
+    flags = (
+        (row.hidden, widget.tr("hidden")),
+        (row.locked, widget.tr("locked")),
+        (row.redacted, widget.tr("redacted")),
+    )
+    found = [word for flag, word in flags if flag]
     return ("  [" + ", ".join(found) + "]") if found else ""
 
 
-class ThreadListModel(PagedListModel):
+class ThreadListModel(PagedListModel[ThreadSummary]):
     """The circle's threads, newest first, as `app.services.discussion.threads` pages them."""
 
     def __init__(self, circle: CircleContext, parent: QObject | None = None) -> None:
         super().__init__(circle.session, key="id", parent=parent)
         self.space = circle.space
 
-    async def page(self, after: Cursor | None, limit: int) -> Page:
+    async def page(self, after: Cursor | None, limit: int) -> Page[ThreadSummary]:
         return await discussion.threads(self.session.commands, self.space, after=after, limit=limit)
 
-    def text(self, row: dict[str, Any]) -> str:
+    def text(self, row: ThreadSummary) -> str:
         line = self.tr("{title}  ·  {who}  ·  {n} replies").format(
-            title=row.get("title", ""), who=row["author_name"], n=row["replies"]
+            title=row.title, who=row.author_name, n=row.replies
         )
         return line + marks(self, row)
 
@@ -71,8 +76,8 @@ class QtDiscussion(QWidget):
         self.circle = circle
         self.session = circle.session
         self.selected_id: str | None = None
-        self.shown_thread: dict[str, Any] | None = None
-        self.rows: dict[str, dict[str, Any]] = {}  # the shown thread's replies, by id
+        self.shown_thread: Thread | None = None
+        self.rows: dict[str, Item] = {}  # the shown thread's replies, by id
 
         self.new_button = QPushButton(self.tr("New thread…"), self)
         self.new_button.setToolTip(self.tr("Start a thread (Ctrl+N)"))
@@ -141,7 +146,7 @@ class QtDiscussion(QWidget):
         self.selected_id = thread_id
         self._thread_query.refresh()
 
-    async def _fetch_thread(self) -> tuple[str | None, dict[str, Any] | None]:
+    async def _fetch_thread(self) -> tuple[str | None, Thread | None]:
         typed, commands = self.selected_id, self.session.commands
         if not typed:
             return None, None
@@ -151,7 +156,7 @@ class QtDiscussion(QWidget):
             return typed, None
         return typed, await discussion.thread(commands, found)
 
-    def _show_thread(self, result: tuple[str | None, dict[str, Any] | None] | None) -> None:
+    def _show_thread(self, result: tuple[str | None, Thread | None] | None) -> None:
         typed, thread = result if result is not None else (None, None)
         if thread is None and typed is not None and typed == self.selected_id:
             self.selected_id = None  # the thread asked for is gone from my view
@@ -159,19 +164,17 @@ class QtDiscussion(QWidget):
         self.shown_thread = thread
         self.replies.clear()
         self.rows.clear()
-        self.composer.setVisible(thread is not None and (not thread.get("locked") or self.circle.moderator))
+        self.composer.setVisible(thread is not None and (not thread.locked or self.circle.moderator))
         if thread is None:
             show_markdown(self.detail, self.tr("*Select a thread, or start one with Ctrl+N.*"))
             return
-        head = self.tr("*{who}, {when}*").format(who=thread["author_name"], when=thread["created"])
-        show_markdown(
-            self.detail, f"## {thread.get('title', '')}{marks(self, thread)}\n\n{head}\n\n{thread['text']}"
-        )
-        for row in thread["replies"]:
-            text = row["text"] if not row.get("redacted") else self.tr("(redacted by a teacher)")
-            item = QListWidgetItem(f"{row['author_name']}: {text}{marks(self, row)}")
-            item.setData(ID, row["id"])
-            self.rows[row["id"]] = row
+        head = self.tr("*{who}, {when}*").format(who=thread.author_name, when=thread.created)
+        show_markdown(self.detail, f"## {thread.title}{marks(self, thread)}\n\n{head}\n\n{thread.text}")
+        for row in thread.replies:
+            text = row.text if not row.redacted else self.tr("(redacted by a teacher)")
+            item = QListWidgetItem(f"{row.author_name}: {text}{marks(self, row)}")
+            item.setData(ID, row.id)
+            self.rows[row.id] = row
             self.replies.addItem(item)
 
     def _thread_menu_at(self, at: QPoint) -> None:
@@ -199,7 +202,7 @@ class QtDiscussion(QWidget):
         if typed:
             save_to_notes(self, self.session, typed)
 
-    def row(self, item: QListWidgetItem) -> dict[str, Any]:
+    def row(self, item: QListWidgetItem) -> Item:
         return self.rows[item.data(ID)]
 
     def reply(self, text: str) -> None:

@@ -10,18 +10,18 @@ GUI thread.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QModelIndex, QObject
 
 from app.services.paging import Page
+from app.services.rows import HelpRequestSummary
+from sync.reducers.helpdesk import HelpStatus
 from ui.paged_list import PAGE, Index, PagedListModel
 from ui.session import Session
 
 FILTERS = ("all", "open", "mine", "claimed", "escalated", "resolved")
 
 
-def matching(requests: list[dict[str, Any]], key: str, me: str) -> list[dict[str, Any]]:
+def matching(requests: list[HelpRequestSummary], key: str, me: str) -> list[HelpRequestSummary]:
     """The requests (as listed: oldest first) that the filter `key` keeps, newest first;
     `me` is my device id (hex). "claimed" is claimed by me, by device, not by display
     name: two members may both be called Sam."""
@@ -29,22 +29,23 @@ def matching(requests: list[dict[str, Any]], key: str, me: str) -> list[dict[str
     if key == "all":
         return newest_first
     if key == "mine":
-        return [request for request in newest_first if request["author"] == me]
+        return [request for request in newest_first if request.author == me]
     if key == "claimed":
-        return [request for request in newest_first if me in request["claimed_by_ids"]]
-    return [request for request in newest_first if request["status"] == key]
+        return [request for request in newest_first if me in request.claimed_by_ids]
+    status = HelpStatus(key)  # the other filters are statuses
+    return [request for request in newest_first if request.status is status]
 
 
-class RequestListModel(PagedListModel):
+class RequestListModel(PagedListModel[HelpRequestSummary]):
     """Requests already read, newest first; rows are revealed a page at a time (no reads:
     `fetchMore` takes the next page from `matching`)."""
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(session, key="id", parent=parent)
-        self.matching: list[dict[str, Any]] = []  # every row the filter keeps, shown or not
+        self.matching: list[HelpRequestSummary] = []  # every row the filter keeps, shown or not
 
     def show(
-        self, matching: list[dict[str, Any]], *, keep: str | None = None, anywhere: bool = False
+        self, matching: list[HelpRequestSummary], *, keep: str | None = None, anywhere: bool = False
     ) -> None:
         """Show these rows: as many as were shown (at least a page), and enough pages to
         reach the row `keep` (the selected request) if it is at most a page further down
@@ -53,26 +54,26 @@ class RequestListModel(PagedListModel):
         if keep is not None:
             # Not looking through the whole list on every refresh: 11 ms at 50,000 requests.
             looked = matching if anywhere else matching[: wanted + PAGE]
-            at = next((i for i, row in enumerate(looked) if row["id"] == keep), -1)
+            at = next((i for i, row in enumerate(looked) if row.id == keep), -1)
             if at >= wanted:
                 wanted = (at // PAGE + 1) * PAGE
         self.matching = matching
         self._reset(Page(matching[:wanted], after=None, total=len(matching)))
 
-    def text(self, row: dict[str, Any]) -> str:
+    def text(self, row: HelpRequestSummary) -> str:
         status_words = {
-            "open": self.tr("open"),
-            "claimed": self.tr("claimed"),
-            "escalated": self.tr("escalated"),
-            "resolved": self.tr("resolved"),
+            HelpStatus.OPEN: self.tr("open"),
+            HelpStatus.CLAIMED: self.tr("claimed"),
+            HelpStatus.ESCALATED: self.tr("escalated"),
+            HelpStatus.RESOLVED: self.tr("resolved"),
         }
         line = self.tr("{title}  ·  {status}  ·  {answers} answers  ·  {who}").format(
-            title=row.get("title", ""),
-            status=status_words.get(row["status"], row["status"]),
-            answers=row["answers"],
-            who=row["author_name"],
+            title=row.title,
+            status=status_words[row.status],
+            answers=row.answers,
+            who=row.author_name,
         )
-        if row.get("hidden"):
+        if row.hidden:
             line += "  " + self.tr("[hidden]")
         return line
 

@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import discussion, helpdesk
+from app.services.rows import Answer, HelpRequest, HelpRequestSummary, Item
 from sync.changes import HELP_KINDS, Changes
 from sync.policy import Level
+from sync.reducers.helpdesk import HelpStatus
 from ui.circle import CircleContext
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
@@ -51,8 +53,8 @@ class QtHelpDesk(QWidget):
         super().__init__(parent)
         self.circle = circle
         self.session = circle.session
-        self.requests: list[dict[str, Any]] = []  # the whole listing, oldest first
-        self.current: dict[str, Any] | None = None
+        self.requests: list[HelpRequestSummary] = []  # the whole listing, oldest first
+        self.current: HelpRequest | None = None
         self.found: Any = None
         self.selected_id: str | None = None
 
@@ -148,7 +150,7 @@ class QtHelpDesk(QWidget):
         if self.selected_id:
             self._detail_query.refresh()
 
-    def _show_list(self, requests: list[dict[str, Any]]) -> None:
+    def _show_list(self, requests: list[HelpRequestSummary]) -> None:
         self.requests = requests
         self._fill_list()
 
@@ -165,14 +167,14 @@ class QtHelpDesk(QWidget):
         self.selected_id = request_id
         self._detail_query.refresh()
 
-    async def _fetch_detail(self) -> tuple[Any, dict[str, Any]] | None:
+    async def _fetch_detail(self) -> tuple[Any, HelpRequest] | None:
         typed = self.selected_id
         if not typed:
             return None
         found = await helpdesk.find_request(self.session.commands, typed)
         return found, await helpdesk.detail(self.session.commands, found)
 
-    def _show_detail(self, result: tuple[Any, dict[str, Any]] | None) -> None:
+    def _show_detail(self, result: tuple[Any, HelpRequest] | None) -> None:
         self.found, self.current = result if result is not None else (None, None)
         data = self.current
         if data is None:
@@ -184,74 +186,73 @@ class QtHelpDesk(QWidget):
         keep = self.answers.currentItem().data(ID) if self.answers.currentItem() else None
         self.answers.blockSignals(True)
         self.answers.clear()
-        for answer in data["answers"]:
-            mark = "✔ " if answer["accepted"] else ""
-            text = " ".join(answer["text"].split())[:100]
-            if answer.get("redacted"):
+        for answer in data.answers:
+            mark = "✔ " if answer.accepted else ""
+            text = " ".join(answer.text.split())[:100]
+            if answer.redacted:
                 text = self.tr("(redacted by a teacher)")
-            line = f"{mark}{answer['author_name']}: {text}{marks(self, answer)}"
-            if answer["thanks"]:
-                line += "  " + self.tr("({n} thanks)").format(n=answer["thanks"])
+            line = f"{mark}{answer.author_name}: {text}{marks(self, answer)}"
+            if answer.thanks:
+                line += "  " + self.tr("({n} thanks)").format(n=answer.thanks)
             item = QListWidgetItem(line)
-            item.setData(ID, answer["id"])
+            item.setData(ID, answer.id)
             self.answers.addItem(item)
-            if answer["id"] == keep:
+            if answer.id == keep:
                 self.answers.setCurrentItem(item)
         self.answers.blockSignals(False)
         self._update_actions()
 
-    def _as_markdown(self, data: dict[str, Any]) -> str:
-        lines = [f"## {data.get('title', '')}"]
-        status = self.tr("Status: **{status}**").format(status=data["status"])
-        if data["claimed_by"]:
-            status += "  ·  " + self.tr("claimed by {names}").format(names=", ".join(data["claimed_by"]))
-        if data["me_too"]:
-            status += "  ·  " + self.tr("{n} also need this").format(n=data["me_too"])
+    def _as_markdown(self, data: HelpRequest) -> str:
+        lines = [f"## {data.title}"]
+        status = self.tr("Status: **{status}**").format(status=data.status.value)
+        if data.claimed_by:
+            status += "  ·  " + self.tr("claimed by {names}").format(names=", ".join(data.claimed_by))
+        if data.me_too:
+            status += "  ·  " + self.tr("{n} also need this").format(n=data.me_too)
         lines += [
-            self.tr("*asked by {who} on {when}*").format(who=data["author_name"], when=data["created"]),
+            self.tr("*asked by {who} on {when}*").format(who=data.author_name, when=data.created),
             "",
             status,
             "",
-            data["text"],
+            data.text,
             "",
         ]
-        timeline = [("answer", row) for row in data["answers"]] + [
-            ("progress", row) for row in data["progress"]
-        ]
-        timeline.sort(key=lambda entry: entry[1]["created"])
-        for kind, row in timeline:
-            if kind == "answer":
-                head = self.tr("**Answer** by {who}").format(who=row["author_name"])
-                if row["accepted"]:
-                    head = "✔ " + self.tr("**Accepted answer** by {who}").format(who=row["author_name"])
+        timeline: list[Answer | Item] = [*data.answers, *data.progress]
+        timeline.sort(key=lambda row: row.created)
+        for row in timeline:
+            if isinstance(row, Answer):
+                head = self.tr("**Answer** by {who}").format(who=row.author_name)
+                if row.accepted:
+                    head = "✔ " + self.tr("**Accepted answer** by {who}").format(who=row.author_name)
             else:
-                head = self.tr("**Progress** from {who}").format(who=row["author_name"])
-            flags = [word for key, word in self._flag_words() if row.get(key)]
+                head = self.tr("**Progress** from {who}").format(who=row.author_name)
+            flags = [word for flag, word in self._flag_words(row) if flag]
             if flags:
                 head += " *(" + ", ".join(flags) + ")*"
-            lines += ["---", f"{head} — {row['created']}", "", quote_block(row["text"]), ""]
+            lines += ["---", f"{head} — {row.created}", "", quote_block(row.text), ""]
         return "\n".join(lines)
 
-    def _flag_words(self) -> list[tuple[str, str]]:
-        return [("hidden", self.tr("hidden")), ("redacted", self.tr("redacted"))]
+    def _flag_words(self, row: Item) -> list[tuple[bool, str]]:
+        return [(row.hidden, self.tr("hidden")), (row.redacted, self.tr("redacted"))]
 
     # -- what the viewer may do ------------------------------------------------------
     def _update_actions(self, *_: object) -> None:
         data = self.current
-        asker = data is not None and self.circle.is_me(data["author"])
-        status = data["status"] if data else ""
+        asker = data is not None and self.circle.is_me(data.author)
+        status = data.status if data is not None else None
         answer = self._selected_answer()
         claimed_by_me = data is not None and self._claimed_by_me(data)
+        takes_steps = status in (HelpStatus.OPEN, HelpStatus.CLAIMED)
         may = {
-            "claim": data is not None and not asker and status in ("open", "claimed") and not claimed_by_me,
+            "claim": data is not None and not asker and takes_steps and not claimed_by_me,
             "escalate": data is not None
-            and status in ("open", "claimed")
+            and takes_steps
             and (asker or claimed_by_me or self.circle.level >= Level.MENTOR),
-            "metoo": data is not None and not asker and status != "resolved",
-            "resolve": asker and status != "resolved",
-            "accept": asker and answer is not None and not answer["accepted"],
-            "thank": answer is not None and not self.circle.is_me(answer["author"]),
-            "reopen": asker and status == "resolved",
+            "metoo": data is not None and not asker and status is not HelpStatus.RESOLVED,
+            "resolve": asker and status is not HelpStatus.RESOLVED,
+            "accept": asker and answer is not None and not answer.accepted,
+            "thank": answer is not None and not self.circle.is_me(answer.author),
+            "reopen": asker and status is HelpStatus.RESOLVED,
         }
         for name, button in self.buttons.items():
             button.setVisible(bool(may[name]))
@@ -277,28 +278,28 @@ class QtHelpDesk(QWidget):
     def item_menu(self, item: QModelIndex | QListWidgetItem) -> QMenu | None:
         """The context menu of a request (its index in the list) or of an answer."""
         if isinstance(item, QModelIndex):
-            row: dict[str, Any] | None = self.model.row_at(item)
+            row: Item | None = self.model.row_at(item)
         else:
-            answers = (self.current or {}).get("answers", [])
-            row = next((answer for answer in answers if answer["id"] == item.data(ID)), None)
+            answers = self.current.answers if self.current is not None else ()
+            row = next((answer for answer in answers if answer.id == item.data(ID)), None)
         return item_menu(self, self.circle, row) if row is not None else None
 
     def save_to_notes(self) -> None:
         """Ctrl+Shift+S: the selected answer, else the request shown."""
         answer = self._selected_answer()
-        typed = answer["id"] if answer is not None else self.selected_id
+        typed = answer.id if answer is not None else self.selected_id
         if typed:
             save_to_notes(self, self.session, typed)
 
-    def _claimed_by_me(self, request: dict[str, Any]) -> bool:
+    def _claimed_by_me(self, request: HelpRequest) -> bool:
         """By device, not by display name: two members may both be called Sam."""
-        return any(self.circle.is_me(device) for device in request["claimed_by_ids"])
+        return any(self.circle.is_me(device) for device in request.claimed_by_ids)
 
-    def _selected_answer(self) -> dict[str, Any] | None:
+    def _selected_answer(self) -> Answer | None:
         item = self.answers.currentItem()
         if item is None or self.current is None:
             return None
-        return next((a for a in self.current["answers"] if a["id"] == item.data(ID)), None)
+        return next((a for a in self.current.answers if a.id == item.data(ID)), None)
 
     def act(self, name: str) -> None:
         found, commands = self.found, self.session.commands
@@ -310,11 +311,11 @@ class QtHelpDesk(QWidget):
         elif name == "resolve":
             self.session.run(lambda: helpdesk.resolve(commands, found, None))
         elif name == "accept" and answer is not None:
-            self.session.run(lambda: helpdesk.resolve(commands, found, answer["id"]))
+            self.session.run(lambda: helpdesk.resolve(commands, found, answer.id))
         elif name == "thank" and answer is not None:
 
             async def thank() -> None:
-                await discussion.thank(commands, await discussion.find(commands, answer["id"]))
+                await discussion.thank(commands, await discussion.find(commands, answer.id))
 
             self.session.run(thank)
 
@@ -323,7 +324,7 @@ class QtHelpDesk(QWidget):
         if found is None:
             return
         commands = self.session.commands
-        asker = self.circle.is_me(self.current["author"]) if self.current else False
+        asker = self.circle.is_me(self.current.author) if self.current else False
         work = helpdesk.progress if asker else helpdesk.answer
         self.session.run(lambda: work(commands, found, text), lambda _: self.composer.clear())
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
 from app.services import discussion, notes
+from app.services.rows import Item
 from ui.circle import CircleContext
 from ui.session import Session
 
@@ -33,15 +34,15 @@ def save_to_notes(parent: QWidget, session: Session, item_id: str) -> None:
 
 
 def moderation_actions(
-    parent: QWidget, circle: CircleContext, row: dict[str, Any], *, lockable: bool = False
+    parent: QWidget, circle: CircleContext, row: Item, *, lockable: bool = False
 ) -> list[QAction]:
     """The teacher's actions on an item (parented to `parent`); none for anyone else."""
     if not circle.moderator:
         return []
-    names = [("unhide" if row.get("hidden") else "hide")]
+    names = [("unhide" if row.hidden else "hide")]
     if lockable:
-        names.append("unlock" if row.get("locked") else "lock")
-    if not row.get("redacted"):
+        names.append("unlock" if row.locked else "lock")
+    if not row.redacted:
         names.append("redact")
     labels = {
         "hide": parent.tr("Hide from students"),
@@ -60,7 +61,7 @@ def moderation_actions(
             commands = session.commands
 
             async def work() -> None:
-                await discussion.moderate(commands, await discussion.find(commands, row["id"]), name)
+                await discussion.moderate(commands, await discussion.find(commands, row.id), name)
 
             session.run(work)
 
@@ -70,7 +71,7 @@ def moderation_actions(
 
 
 def moderation_menu(
-    parent: QWidget, circle: CircleContext, row: dict[str, Any], *, lockable: bool = False
+    parent: QWidget, circle: CircleContext, row: Item, *, lockable: bool = False
 ) -> QMenu | None:
     """The teacher's actions on an item as a menu, or None for anyone who may not moderate."""
     actions = moderation_actions(parent, circle, row, lockable=lockable)
@@ -83,15 +84,13 @@ def moderation_menu(
     return menu
 
 
-def item_menu(
-    parent: QWidget, circle: CircleContext, row: dict[str, Any], *, lockable: bool = False
-) -> QMenu:
+def item_menu(parent: QWidget, circle: CircleContext, row: Item, *, lockable: bool = False) -> QMenu:
     """Save to my notes, then (teachers only) moderation. The menu deletes itself when closed."""
     menu = QMenu(parent)
     save = QAction(parent.tr("Save to my notes"), menu)
     save.setObjectName("save")
     save.setShortcut(SAVE_KEYS)  # shown as a hint; the view's own action takes the keys
-    save.triggered.connect(lambda _=False: save_to_notes(parent, circle.session, row["id"]))
+    save.triggered.connect(lambda _=False: save_to_notes(parent, circle.session, row.id))
     menu.addAction(save)
     moderation = moderation_actions(menu, circle, row, lockable=lockable)
     if moderation:

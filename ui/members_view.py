@@ -6,8 +6,6 @@ GUI thread.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -21,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import discussion
-from app.services.commands import Member
+from app.services.rows import Helper, Member
 from sync.changes import HELP_KINDS, Changes
 from sync.policy import ROLE_BY_NAME, Level
 from ui.circle import CircleContext
@@ -36,7 +34,7 @@ class QtMembers(QWidget):
         super().__init__(parent)
         self.circle = circle
         self.session = circle.session
-        self.helped: dict[str, dict[str, Any]] = {}
+        self.helped: dict[str, Helper] = {}
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels([self.tr("Name"), self.tr("Role"), self.tr("Helped")])
         self.tree.setRootIsDecorated(False)
@@ -62,8 +60,8 @@ class QtMembers(QWidget):
         if changes.space == self.circle.space and changes.touches(HELP_KINDS):
             self._helpers.refresh()
 
-    def _show_helpers(self, helpers: list[dict[str, Any]]) -> None:
-        self.helped = {row["device_id"]: row for row in helpers}
+    def _show_helpers(self, helpers: list[Helper]) -> None:
+        self.helped = {row.device_id: row for row in helpers}
         self._fill()
 
     def _fill(self) -> None:
@@ -73,7 +71,7 @@ class QtMembers(QWidget):
             helped = self.helped.get(member.device.hex())
             summary = (
                 self.tr("{a} answers, {c} accepted, {t} thanks").format(
-                    a=helped["answers"], c=helped["accepted"], t=helped["thanks"]
+                    a=helped.answers, c=helped.accepted, t=helped.thanks
                 )
                 if helped
                 else ""

@@ -7,7 +7,7 @@ Owns `QtNoteEditor`. GUI thread; the title lookups run through the session.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QAbstractItemView, QCompleter, QPlainTextEdit, QWi
 
 from ui.live import LiveQuery
 from ui.session import Session
+
+if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
+    from app.services.rows import NoteSummary
 
 OPEN, CLOSE = "[[", "]]"
 POPUP_KEYS = {Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_Tab, Qt.Key.Key_Backtab}
@@ -59,7 +62,7 @@ class QtNoteEditor(QPlainTextEdit):
             return
         self._query.refresh()
 
-    async def _fetch_titles(self) -> tuple[str | None, list[dict[str, Any]]]:
+    async def _fetch_titles(self) -> tuple[str | None, list[NoteSummary]]:
         prefix = self._prefix
         if prefix is None:
             return None, []
@@ -67,11 +70,11 @@ class QtNoteEditor(QPlainTextEdit):
 
         return prefix, await notes.titled(self.session.commands, prefix, limit=20)
 
-    def _show_titles(self, found: tuple[str | None, list[dict[str, Any]]]) -> None:
+    def _show_titles(self, found: tuple[str | None, list[NoteSummary]]) -> None:
         prefix, rows = found
         if prefix is None or prefix != self._prefix:
             return  # typed on: a newer lookup is queued
-        self.titles.setStringList([row["title"] for row in rows])
+        self.titles.setStringList([row.title for row in rows])
         self.completer.setCompletionPrefix(prefix)
         if not rows:
             self._popup().hide()

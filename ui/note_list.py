@@ -9,7 +9,7 @@ the session.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
@@ -18,19 +18,20 @@ from ui.session import Session
 
 if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
     from app.services.paging import Cursor, Page
+    from app.services.rows import NoteSummary
 
 
-class NoteListModel(PagedListModel):
+class NoteListModel(PagedListModel["NoteSummary"]):
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(session, key="note_id", parent=parent)
         self.search = ""
 
-    async def page(self, after: Cursor | None, limit: int) -> Page:
+    async def page(self, after: Cursor | None, limit: int) -> Page[NoteSummary]:
         from app.services import notes
 
         return await notes.page(self.session.commands, after=after, limit=limit)
 
-    async def first_rows(self, wanted: int) -> Page:
+    async def first_rows(self, wanted: int) -> Page[NoteSummary]:
         from app.errors import CommandError
         from app.services import notes
         from app.services.paging import Page
@@ -42,9 +43,9 @@ class NoteListModel(PagedListModel):
                 return Page(found, None)
         return await self.page(None, wanted)
 
-    def text(self, row: dict[str, Any]) -> str:
-        tags = "  " + " ".join(f"#{t}" for t in row["tags"]) if row["tags"] else ""
-        return str(row["title"]) + tags
+    def text(self, row: NoteSummary) -> str:
+        tags = "  " + " ".join(f"#{t}" for t in row.tags) if row.tags else ""
+        return row.title + tags
 
     def set_search(self, text: str) -> None:
         self.search = text

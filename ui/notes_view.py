@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
 
     from app.services.glance import Glance
+    from app.services.rows import Note, NoteSummary
     from sync.changes import Changes
 
 ID = Qt.ItemDataRole.UserRole
@@ -165,7 +166,7 @@ class QtNotes(QWidget):
         self._opening = note_id
         self._note_query.refresh()
 
-    async def _fetch_note(self) -> tuple[Any, dict[str, Any]] | None:
+    async def _fetch_note(self) -> tuple[Any, Note] | None:
         typed = self._opening or (self.note.item_id.hex() if self.note is not None else None)
         if typed is None:
             return None
@@ -174,7 +175,7 @@ class QtNotes(QWidget):
         row = await notes.find_note(self.session.commands, typed)
         return row, await notes.show(self.session.commands, row)
 
-    def _show_note(self, result: tuple[Any, dict[str, Any]] | None) -> None:
+    def _show_note(self, result: tuple[Any, Note] | None) -> None:
         opening, self._opening = self._opening, None
         if result is None:
             return
@@ -185,9 +186,9 @@ class QtNotes(QWidget):
             self.tags.setText(", ".join(row.tags))
             self.editor.setPlainText(row.text)
         self.backlinks.clear()
-        for link in shown["backlinks"]:
-            item = QListWidgetItem(link["title"])
-            item.setData(ID, link["note_id"])
+        for link in shown.backlinks:
+            item = QListWidgetItem(link.title)
+            item.setData(ID, link.note_id)
             self.backlinks.addItem(item)
 
     def _dirty(self) -> bool:
@@ -208,15 +209,15 @@ class QtNotes(QWidget):
             return
         session, wanted = self.session, title.strip()
 
-        def follow(rows: list[dict[str, Any]]) -> None:
-            match = next((row for row in rows if row["title"].strip().lower() == wanted.lower()), None)
+        def follow(rows: list[NoteSummary]) -> None:
+            match = next((row for row in rows if row.title.strip().lower() == wanted.lower()), None)
             if match is not None:
-                self.open_note(match["note_id"])
+                self.open_note(match.note_id)
             else:
                 self.new_item()
                 self.title.setText(title)  # a link to a note not written yet: start it
 
-        async def work() -> list[dict[str, Any]]:
+        async def work() -> list[NoteSummary]:
             from app.services import notes
 
             return await notes.titled(session.commands, wanted, limit=50)  # once open

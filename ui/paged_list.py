@@ -12,7 +12,7 @@ screen: no reset, the selection and the scroll position stay. GUI thread.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
@@ -26,10 +26,12 @@ if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
 
 ID = Qt.ItemDataRole.UserRole  # a row's id (hex)
 Index = QModelIndex | QPersistentModelIndex
+RowT = TypeVar("RowT")  # a row of `app.services.rows`
 
 
-class PagedListModel(QAbstractListModel):
-    """Rows (plain dicts, each with an id under `key`) read a page at a time."""
+class PagedListModel(QAbstractListModel, Generic[RowT]):
+    """Rows (`app.services.rows` values, each with its id, hex, in the attribute named `key`)
+    read a page at a time."""
 
     reset_done = Signal()  # the rows were re-read (a refresh)
 
@@ -37,7 +39,7 @@ class PagedListModel(QAbstractListModel):
         super().__init__(parent)
         self.session = session
         self.key = key
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[RowT] = []
         self.total: int | None = None  # rows in the whole list, loaded or not, if counted
         self.after: Cursor | None = None  # where the next page starts; None: all are loaded
         self.fetching = False
@@ -45,15 +47,15 @@ class PagedListModel(QAbstractListModel):
         self._query = LiveQuery(session, self._fetch_first, self._reset)
 
     # -- what a subclass says ----------------------------------------------------------
-    async def page(self, after: Cursor | None, limit: int) -> Page:
+    async def page(self, after: Cursor | None, limit: int) -> Page[RowT]:
         """Read a page (on the core thread, through the session)."""
         raise NotImplementedError
 
-    def text(self, row: dict[str, Any]) -> str:
+    def text(self, row: RowT) -> str:
         """The row as the list shows it."""
         raise NotImplementedError
 
-    async def first_rows(self, wanted: int) -> Page:
+    async def first_rows(self, wanted: int) -> Page[RowT]:
         """What a refresh shows: the first `wanted` rows (a subclass may show others, e.g.
         search results)."""
         return await self.page(None, wanted)
@@ -69,7 +71,7 @@ class PagedListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(row)
         if role == ID:
-            return row[self.key]
+            return self.row_id(row)
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -87,13 +89,13 @@ class PagedListModel(QAbstractListModel):
     def refresh(self) -> None:
         self._query.refresh()
 
-    async def _fetch_first(self) -> Page:
+    async def _fetch_first(self) -> Page[RowT]:
         return await self.first_rows(max(PAGE, len(self.rows)))
 
-    def _reset(self, page: Page) -> None:
+    def _reset(self, page: Page[RowT]) -> None:
         self.show_rows(page.rows, page.after, page.total)
 
-    def show_rows(self, rows: list[dict[str, Any]], after: Cursor | None, total: int | None = None) -> None:
+    def show_rows(self, rows: list[RowT], after: Cursor | None, total: int | None = None) -> None:
         """Show `rows` as the list's first rows (what a refresh read, or a first paint's)."""
         if rows == self.rows:  # the same rows: nothing to redraw, nothing to lose
             self.total = total
@@ -108,7 +110,7 @@ class PagedListModel(QAbstractListModel):
         self.endResetModel()
         self.reset_done.emit()
 
-    def _append(self, generation: int, page: Page) -> None:
+    def _append(self, generation: int, page: Page[RowT]) -> None:
         self.fetching = False
         if generation != self.generation:
             return  # a refresh replaced the rows this page continued
@@ -122,10 +124,14 @@ class PagedListModel(QAbstractListModel):
         self.fetching = False
         self.session.runtime.failed.emit(message)
 
-    def row_of(self, row_id: str | None) -> int:
-        return next((i for i, row in enumerate(self.rows) if row[self.key] == row_id), -1)
+    def row_id(self, row: RowT) -> str:
+        id_: str = getattr(row, self.key)  # every row kind has its id as a hex str
+        return id_
 
-    def row_at(self, index: Index) -> dict[str, Any]:
+    def row_of(self, row_id: str | None) -> int:
+        return next((i for i, row in enumerate(self.rows) if self.row_id(row) == row_id), -1)
+
+    def row_at(self, index: Index) -> RowT:
         return self.rows[index.row()]
 
 
@@ -134,7 +140,7 @@ class QtPagedList(QListView):
 
     chosen = Signal(str)
 
-    def __init__(self, model: PagedListModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: PagedListModel[Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

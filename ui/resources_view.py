@@ -6,8 +6,6 @@ GUI thread.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.services import notes, resources
 from app.services.paging import Cursor, Page
+from app.services.rows import Resource
 from sync.changes import RESOURCE_KINDS, Changes
 from ui.circle import CircleContext
 from ui.dialogs import ComposeDialog
@@ -30,18 +29,18 @@ from ui.markdown import show_markdown
 from ui.paged_list import PagedListModel, QtPagedList
 
 
-class ResourceListModel(PagedListModel):
+class ResourceListModel(PagedListModel[Resource]):
     """The circle's library, newest first, as `app.services.resources.page` pages it."""
 
     def __init__(self, circle: CircleContext, parent: QObject | None = None) -> None:
         super().__init__(circle.session, key="id", parent=parent)
         self.space = circle.space
 
-    async def page(self, after: Cursor | None, limit: int) -> Page:
+    async def page(self, after: Cursor | None, limit: int) -> Page[Resource]:
         return await resources.page(self.session.commands, self.space, after=after, limit=limit)
 
-    def text(self, row: dict[str, Any]) -> str:
-        return f"{row.get('title', '')}  ·  {row['author_name']}{marks(self, row)}"
+    def text(self, row: Resource) -> str:
+        return f"{row.title}  ·  {row.author_name}{marks(self, row)}"
 
 
 class QtResources(QWidget):
@@ -97,15 +96,15 @@ class QtResources(QWidget):
         self.selected_id = resource_id
         self._preview(self.model.rows[self.model.row_of(resource_id)])
 
-    def _preview(self, row: dict[str, Any] | None) -> None:
+    def _preview(self, row: Resource | None) -> None:
         self.save_button.setEnabled(row is not None)
         if row is None:
             show_markdown(self.preview, self.tr("*Links, notes and files people shared with the circle.*"))
             return
-        parts = [f"## {row.get('title', '')}", self.tr("*shared by {who}*").format(who=row["author_name"])]
-        if row.get("url"):
-            parts.append(f"<{row['url']}>")
-        parts.append(row["text"])
+        parts = [f"## {row.title}", self.tr("*shared by {who}*").format(who=row.author_name)]
+        if row.url:
+            parts.append(f"<{row.url}>")
+        parts.append(row.text)
         show_markdown(self.preview, "\n\n".join(parts))
 
     def _menu(self, at: QPoint) -> None:

@@ -96,7 +96,9 @@ def spec_of(args: argparse.Namespace) -> CommandSpec:
 
 
 def emit(args: argparse.Namespace, document: dict[str, Any], text: str) -> None:
-    """Print the command's result: `document` as one JSON line with --json, else `text`."""
+    """Print the command's result: `document` as one JSON line with --json, else `text`.
+
+    `document` is the JSON itself (rows put theirs in with `to_json()`, `app.services.rows`)."""
     out = json.dumps(document) if getattr(args, "json", False) else text
     if out:
         print(out, file=sys.stdout, flush=True)

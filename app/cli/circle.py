@@ -35,15 +35,15 @@ async def cmd_create(args: argparse.Namespace, commands: Commands) -> None:
 
 async def cmd_list(args: argparse.Namespace, commands: Commands) -> None:
     rows = await commands.circle_rows(everything=args.all)
-    lines = [f"{r['circle_id'][:12]}  {r['role']:<7}  {r['name']}" for r in rows]
-    emit(args, {"circles": rows}, "\n".join(lines))
+    lines = [f"{r.circle_id[:12]}  {r.role:<7}  {r.name}" for r in rows]
+    emit(args, {"circles": [r.to_json() for r in rows]}, "\n".join(lines))
 
 
 async def cmd_members(args: argparse.Namespace, commands: Commands) -> None:
     space = await commands.resolve_circle(args.circle)
     me = commands.identity.key.device_id
     members = await commands.members(space)
-    rows = [{"device_id": m.device.hex(), "name": m.name, "role": m.role} for m in members]
+    rows = [m.to_json() for m in members]
     lines = [
         f"{m.device.hex()[:12]}  {m.role:<7}  {m.name}{'  (you)' if m.device == me else ''}" for m in members
     ]

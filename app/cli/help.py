@@ -5,20 +5,21 @@ resolve (accepting the answer that helped), reopen, me too.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from app.cli.base import CommandLine, emit
 from app.services import discussion, helpdesk
 from app.services.commands import Commands
+from app.services.rows import Answer, HelpRequest, HelpRequestSummary, Item
 from sync.reducers.helpdesk import STATUSES
 
 
-def _line(request: dict[str, Any]) -> str:
-    answers = f"{request['answers']} answer{'s' if request['answers'] != 1 else ''}"
-    flags = "".join(f" [{flag}]" for flag in ("hidden", "locked") if request.get(flag))
+def _line(request: HelpRequestSummary | HelpRequest) -> str:
+    count = request.answers if isinstance(request.answers, int) else len(request.answers)
+    answers = f"{count} answer{'s' if count != 1 else ''}"
+    flags = "".join(f" [{flag}]" for flag in ("hidden", "locked") if getattr(request, flag))
     return (
-        f"{request['id'][:12]}  {request['status']:<9}  {request['title']}"
-        f"  — {request['author_name']}, {answers}{flags}"
+        f"{request.id[:12]}  {request.status.value:<9}  {request.title}"
+        f"  — {request.author_name}, {answers}{flags}"
     )
 
 
@@ -31,27 +32,24 @@ async def cmd_ask(args: argparse.Namespace, commands: Commands) -> None:
 async def cmd_list(args: argparse.Namespace, commands: Commands) -> None:
     space = await commands.resolve_circle(args.circle)
     rows = await helpdesk.listing(commands, space, status=args.status, mine=args.mine)
-    emit(args, {"circle_id": space.hex(), "requests": rows}, "\n".join(_line(row) for row in rows))
+    document = {"circle_id": space.hex(), "requests": [row.to_json() for row in rows]}
+    emit(args, document, "\n".join(_line(row) for row in rows))
 
 
 async def cmd_show(args: argparse.Namespace, commands: Commands) -> None:
     request = await helpdesk.find_request(commands, args.request)
     data = await helpdesk.detail(commands, request)
-    lines = [_line({**data, "answers": len(data["answers"])}), "", data["text"]]
-    if data["claimed_by"]:
-        lines.append(f"\nClaimed by {', '.join(data['claimed_by'])}.")
-    if data["me_too"]:
-        lines.append(f"{data['me_too']} other(s) have the same problem.")
-    for entry in sorted(data["answers"] + data["progress"], key=lambda e: e["created"]):
-        label = (
-            "progress"
-            if entry["type"] == "progress"
-            else "answer" + (" ✓ accepted" if entry["accepted"] else "")
-        )
-        lines.append(
-            f"\n[{label}] {entry['id'][:12]}  {entry['author_name']}, {entry['created']}\n{entry['text']}"
-        )
-    emit(args, data, "\n".join(lines))
+    lines = [_line(data), "", data.text]
+    if data.claimed_by:
+        lines.append(f"\nClaimed by {', '.join(data.claimed_by)}.")
+    if data.me_too:
+        lines.append(f"{data.me_too} other(s) have the same problem.")
+    timeline: list[Answer | Item] = [*data.answers, *data.progress]
+    for entry in sorted(timeline, key=lambda e: e.created):
+        accepted = isinstance(entry, Answer) and entry.accepted
+        label = "progress" if entry.type == "progress" else "answer" + (" ✓ accepted" if accepted else "")
+        lines.append(f"\n[{label}] {entry.id[:12]}  {entry.author_name}, {entry.created}\n{entry.text}")
+    emit(args, data.to_json(), "\n".join(lines))
 
 
 def _step(name: str, done: str):
@@ -89,11 +87,14 @@ async def cmd_helpers(args: argparse.Namespace, commands: Commands) -> None:
     space = await commands.resolve_circle(args.circle)
     rows = await discussion.helpers(commands, space)
     lines = [
-        f"{r['name'] or r['device_id'][:12]}: answered {r['answers']}, accepted {r['accepted']},"
-        f" thanked {r['thanks']}"
+        f"{r.name or r.device_id[:12]}: answered {r.answers}, accepted {r.accepted}, thanked {r.thanks}"
         for r in rows
     ]
-    emit(args, {"circle_id": space.hex(), "helpers": rows}, "\n".join(lines) or "Nobody has answered yet.")
+    emit(
+        args,
+        {"circle_id": space.hex(), "helpers": [r.to_json() for r in rows]},
+        "\n".join(lines) or "Nobody has answered yet.",
+    )
 
 
 def register(cli: CommandLine) -> None:

@@ -12,6 +12,7 @@ from app.cli.base import CommandLine, emit
 from app.errors import CommandError
 from app.services import markdown_vault, notes
 from app.services.commands import Commands
+from app.services.rows import NoteSummary
 
 #: `--file` larger than this is refused before it is read (a note holds 200,000 characters).
 MAX_FILE_BYTES = markdown_vault.MAX_FILE_BYTES
@@ -38,9 +39,9 @@ def _read_body(args: argparse.Namespace) -> str | None:
         raise CommandError(f"{path} is not UTF-8 text (at byte {error.start}); save it as UTF-8.") from None
 
 
-def _line(row: dict[str, object]) -> str:
-    tags = " ".join(f"#{tag}" for tag in row["tags"])  # type: ignore[attr-defined]
-    return f"{str(row['note_id'])[:12]}  {row['title']}{'  ' + tags if tags else ''}"
+def _line(row: NoteSummary) -> str:
+    tags = " ".join(f"#{tag}" for tag in row.tags)
+    return f"{row.note_id[:12]}  {row.title}{'  ' + tags if tags else ''}"
 
 
 async def cmd_add(args: argparse.Namespace, commands: Commands) -> None:
@@ -50,28 +51,29 @@ async def cmd_add(args: argparse.Namespace, commands: Commands) -> None:
 
 async def cmd_list(args: argparse.Namespace, commands: Commands) -> None:
     rows = await notes.listing(commands, args.tag)
-    emit(args, {"notes": rows}, "\n".join(_line(row) for row in rows))
+    emit(args, {"notes": [row.to_json() for row in rows]}, "\n".join(_line(row) for row in rows))
 
 
 async def cmd_show(args: argparse.Namespace, commands: Commands) -> None:
     data = await notes.show(commands, await notes.find_note(commands, args.note))
-    lines = [f"# {data['title']}", f"id {data['note_id']}  created {data['created']}"]
-    if data["tags"]:
-        lines.append("tags: " + ", ".join(data["tags"]))
-    if "source" in data:
-        lines.append(f"saved from circle {data['source']['space'][:12]}, item {data['source']['item'][:12]}")
-    lines += ["", data["text"], ""]
-    for link in data["links"]:
-        target = ", ".join(i[:12] for i in link["note_ids"]) or "no such note yet"
-        lines.append(f"→ [[{link['title']}]]  {target}")
-    for row in data["backlinks"]:
-        lines.append(f"← {row['note_id'][:12]}  {row['title']}")
-    emit(args, data, "\n".join(lines).rstrip())
+    lines = [f"# {data.title}", f"id {data.note_id}  created {data.created}"]
+    if data.tags:
+        lines.append("tags: " + ", ".join(data.tags))
+    if data.source is not None:
+        lines.append(f"saved from circle {data.source.space[:12]}, item {data.source.item[:12]}")
+    lines += ["", data.text, ""]
+    for link in data.links:
+        target = ", ".join(i[:12] for i in link.note_ids) or "no such note yet"
+        lines.append(f"→ [[{link.title}]]  {target}")
+    for row in data.backlinks:
+        lines.append(f"← {row.note_id[:12]}  {row.title}")
+    emit(args, data.to_json(), "\n".join(lines).rstrip())
 
 
 async def cmd_search(args: argparse.Namespace, commands: Commands) -> None:
     rows = await notes.search(commands, args.query, limit=args.limit)
-    emit(args, {"query": args.query, "notes": rows}, "\n".join(_line(row) for row in rows))
+    document = {"query": args.query, "notes": [row.to_json() for row in rows]}
+    emit(args, document, "\n".join(_line(row) for row in rows))
 
 
 async def cmd_edit(args: argparse.Namespace, commands: Commands) -> None:

@@ -33,14 +33,14 @@ async def cmd_resource_list(args: argparse.Namespace, commands: Commands) -> Non
     rows = await resources.listing(commands, space)
     lines = []
     for row in rows:
-        flags = "".join(f" [{flag}]" for flag in ("hidden", "redacted") if row.get(flag))
-        lines.append(f"{row['id'][:12]}  {row['title']}  — {row['author_name']}{flags}")
-        if row.get("url"):
-            lines.append(f"    {row['url']}")
-        for file in row["files"]:
-            state = "" if file["downloaded"] else "  (not downloaded yet)"
-            lines.append(f"    {file['name']}  {describe_size(file['size'])}{state}")
-    emit(args, {"circle_id": space.hex(), "resources": rows}, "\n".join(lines))
+        flags = "".join(f" [{flag}]" for flag in ("hidden", "redacted") if getattr(row, flag))
+        lines.append(f"{row.id[:12]}  {row.title}  — {row.author_name}{flags}")
+        if row.url:
+            lines.append(f"    {row.url}")
+        for file in row.files:
+            state = "" if file.downloaded else "  (not downloaded yet)"
+            lines.append(f"    {file.name}  {describe_size(file.size)}{state}")
+    emit(args, {"circle_id": space.hex(), "resources": [row.to_json() for row in rows]}, "\n".join(lines))
 
 
 async def cmd_resource_get(args: argparse.Namespace, commands: Commands) -> None:
@@ -48,8 +48,8 @@ async def cmd_resource_get(args: argparse.Namespace, commands: Commands) -> None
     saved = await resources.save_files(commands, found, Path(args.dir))
     emit(
         args,
-        {"resource_id": found.item.item_id.hex(), "files": saved},
-        "\n".join(f"Saved {file['path']}" for file in saved),
+        {"resource_id": found.item.item_id.hex(), "files": [file.to_json() for file in saved]},
+        "\n".join(f"Saved {file.path}" for file in saved),
     )
 
 

@@ -22,21 +22,21 @@ async def cmd_thread_list(args: argparse.Namespace, commands: Commands) -> None:
     space = await commands.resolve_circle(args.circle)
     rows = (await discussion.threads(commands, space)).rows[::-1]  # oldest first, as printed always
     lines = [
-        f"{r['id'][:12]}  {r['title']}  — {r['author_name']}, {r['replies']} replies"
-        + "".join(f" [{flag}]" for flag in ("hidden", "locked") if r.get(flag))
+        f"{r.id[:12]}  {r.title}  — {r.author_name}, {r.replies} replies"
+        + "".join(f" [{flag}]" for flag in ("hidden", "locked") if getattr(r, flag))
         for r in rows
     ]
-    emit(args, {"circle_id": space.hex(), "threads": rows}, "\n".join(lines))
+    emit(args, {"circle_id": space.hex(), "threads": [r.to_json() for r in rows]}, "\n".join(lines))
 
 
 async def cmd_thread_show(args: argparse.Namespace, commands: Commands) -> None:
     target = await discussion.find(commands, args.thread, frozenset({"thread", "resource"}), "thread")
     data = await discussion.thread(commands, target)
-    lines = [f"{data['title']}  — {data['author_name']}", data["text"]]
-    for reply in data["replies"]:
-        flags = "".join(f" [{flag}]" for flag in ("hidden", "redacted") if reply.get(flag))
-        lines.append(f"\n{reply['id'][:12]}  {reply['author_name']}{flags}\n{reply['text']}")
-    emit(args, data, "\n".join(lines))
+    lines = [f"{data.title}  — {data.author_name}", data.text]
+    for reply in data.replies:
+        flags = "".join(f" [{flag}]" for flag in ("hidden", "redacted") if getattr(reply, flag))
+        lines.append(f"\n{reply.id[:12]}  {reply.author_name}{flags}\n{reply.text}")
+    emit(args, data.to_json(), "\n".join(lines))
 
 
 async def cmd_reply(args: argparse.Namespace, commands: Commands) -> None:
@@ -52,8 +52,8 @@ async def cmd_chat(args: argparse.Namespace, commands: Commands) -> None:
             raise CommandError("Usage: chat log CIRCLE")
         space = await commands.resolve_circle(words[1])
         rows = await discussion.chat_log(commands, space, args.limit)
-        lines = [f"{r['created'][11:16]}  {r['author_name']}: {r['text']}" for r in rows]
-        emit(args, {"circle_id": space.hex(), "messages": rows}, "\n".join(lines))
+        lines = [f"{r.created[11:16]}  {r.author_name}: {r.text}" for r in rows]
+        emit(args, {"circle_id": space.hex(), "messages": [r.to_json() for r in rows]}, "\n".join(lines))
         return
     if len(words) < 2:
         raise CommandError("Usage: chat CIRCLE TEXT (or chat log CIRCLE)")

@@ -20,11 +20,12 @@ from app.errors import CommandError
 from app.identity import Identity
 from app.personal import shared_spaces
 from app.services.lookup import resolve_name_or_prefix, resolve_prefix
+from app.services.rows import CircleRow, Member
 from sync import joining, reads, writer
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.frontier import frontier
-from sync.ids import DeviceId, OpId, SpaceId
+from sync.ids import OpId, SpaceId
 from sync.invite import MAX_USES, Invite, parse_code
 from sync.policy import GRANTABLE, ROLE_BY_NAME, Level, role_name
 from sync.replica import Replica
@@ -33,13 +34,6 @@ from sync.state import members, state_hash
 __all__ = ["CircleState", "CommandError", "Commands", "Member", "parse_invite"]
 
 MAX_INVITE_HOURS = 24 * 366  # a school year and then some; beyond that, mint a new one
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    device: DeviceId
-    name: str
-    role: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +131,7 @@ class Commands:
     async def circles(self) -> list[tuple[SpaceId, str]]:
         return await self.database.run(_circles, self.replica)
 
-    async def circle_rows(self, *, everything: bool = False) -> list[dict[str, Any]]:
+    async def circle_rows(self, *, everything: bool = False) -> list[CircleRow]:
         """The circles this device is in (with `everything`, also those it left or was
         removed from), with this device's role and the circle's description."""
         return await self.database.run(_circle_rows, self.replica, everything)
@@ -229,7 +223,7 @@ def circle_state(replica: Replica, space: SpaceId) -> CircleState:
     )
 
 
-def _circle_rows(replica: Replica, everything: bool) -> list[dict[str, Any]]:
+def _circle_rows(replica: Replica, everything: bool) -> list[CircleRow]:
     replica.refresh()
     rows = []
     unconfirmed = joining.joining_spaces(replica)
@@ -239,12 +233,12 @@ def _circle_rows(replica: Replica, everything: bool) -> list[dict[str, Any]]:
             continue
         description = reads.description(replica.db, space)
         rows.append(
-            {
-                "circle_id": space.hex(),
-                "name": replica.context(space).name,
-                "role": _role_shown(level, joining=space in unconfirmed),
-                "description": description if isinstance(description, str) else "",
-            }
+            CircleRow(
+                circle_id=space.hex(),
+                name=replica.context(space).name,
+                role=_role_shown(level, joining=space in unconfirmed),
+                description=description if isinstance(description, str) else "",
+            )
         )
     return rows
 

@@ -7,12 +7,11 @@ The async functions run on trio; the `_underscored` ones on the database worker.
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.errors import CommandError
 from app.services.commands import Commands
-from app.services.items import Found, as_data, find_item, names_in, write_content
+from app.services.items import Found, as_row, find_item, names_in, write_content
 from app.services.paging import Cursor, Page
+from app.services.rows import Helper, Item, Thread, ThreadSummary
 from app.services.tags import clean_tags
 from sync import paging as core_paging
 from sync import views, writer
@@ -68,7 +67,7 @@ async def moderate(commands: Commands, target: Found, action: str) -> OpId:
     return await write_content(commands, target.space, f"mod.{action}", {"item": target.item.item_id})
 
 
-def _threads(replica: Replica, space: SpaceId, after: Cursor | None, limit: int) -> Page:
+def _threads(replica: Replica, space: SpaceId, after: Cursor | None, limit: int) -> Page[ThreadSummary]:
     replica.refresh()
     level = writer.my_level(replica, space)
     names = names_in(replica, space)
@@ -78,7 +77,7 @@ def _threads(replica: Replica, space: SpaceId, after: Cursor | None, limit: int)
     counts = core_paging.children_counts(replica.db, space, [row.item_id for row in rows], "reply")
     first = after is None
     return Page(
-        [as_data(row, names) | {"replies": counts.get(row.item_id, 0)} for row in rows],
+        [as_row(ThreadSummary, row, names, replies=counts.get(row.item_id, 0)) for row in rows],
         next_page,
         core_paging.count(replica.db, space, type_="thread", viewer_level=level) if first else None,
     )
@@ -86,48 +85,42 @@ def _threads(replica: Replica, space: SpaceId, after: Cursor | None, limit: int)
 
 async def threads(
     commands: Commands, space: SpaceId, *, after: Cursor | None = None, limit: int = -1
-) -> Page:
+) -> Page[ThreadSummary]:
     """The circle's threads, newest first, with their reply counts: a page of at most
     `limit` (-1: all), starting past `after` (the previous page's `after`); the first page
     says how many there are. Hidden threads are listed (marked) only for teachers."""
     return await commands.database.run(_threads, commands.replica, space, after, limit)
 
 
-def _thread(replica: Replica, target: Found) -> dict[str, Any]:
+def _thread(replica: Replica, target: Found) -> Thread:
     replica.refresh()
     names = names_in(replica, target.space)
     replies = views.children(replica.db, target.space, target.item.item_id, target.level, "reply")
-    return as_data(target.item, names) | {"replies": [as_data(row, names) for row in replies]}
+    return as_row(Thread, target.item, names, replies=tuple(as_row(Item, row, names) for row in replies))
 
 
-async def thread(commands: Commands, target: Found) -> dict[str, Any]:
+async def thread(commands: Commands, target: Found) -> Thread:
     return await commands.database.run(_thread, commands.replica, target)
 
 
-def _chat_log(replica: Replica, space: SpaceId, limit: int) -> list[dict[str, Any]]:
+def _chat_log(replica: Replica, space: SpaceId, limit: int) -> list[Item]:
     replica.refresh()
     names = names_in(replica, space)
     level = writer.my_level(replica, space)
-    return [as_data(row, names) for row in views.chat_log(replica.db, space, level, limit)]
+    return [as_row(Item, row, names) for row in views.chat_log(replica.db, space, level, limit)]
 
 
-async def chat_log(commands: Commands, space: SpaceId, limit: int = 200) -> list[dict[str, Any]]:
+async def chat_log(commands: Commands, space: SpaceId, limit: int = 200) -> list[Item]:
     return await commands.database.run(_chat_log, commands.replica, space, limit)
 
 
-def _helpers(replica: Replica, space: SpaceId) -> list[dict[str, Any]]:
+def _helpers(replica: Replica, space: SpaceId) -> list[Helper]:
     replica.refresh()
     return [
-        {
-            "device_id": r.device.hex(),
-            "name": r.name,
-            "answers": r.answers,
-            "accepted": r.accepted,
-            "thanks": r.thanks,
-        }
+        Helper(r.device.hex(), r.name, r.answers, r.accepted, r.thanks)
         for r in views.recognition(replica.db, space, names_in(replica, space))
     ]
 
 
-async def helpers(commands: Commands, space: SpaceId) -> list[dict[str, Any]]:
+async def helpers(commands: Commands, space: SpaceId) -> list[Helper]:
     return await commands.database.run(_helpers, commands.replica, space)

@@ -24,9 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from app.paths import database_path, key_path, profile_path
+from app.services.rows import NoteSummary
 from sync.hlc import wall_ms
 from sync.ids import DeviceId, SpaceId
 from sync.policy import MODERATOR
@@ -45,7 +45,7 @@ class Glance:
     mark_now: int  # `app.services.unread`'s mark for "everything so far"
     unread: dict[SpaceId, int]  # per circle given a mark: items new since it
     notes_space: SpaceId | None
-    notes: list[dict[str, Any]]  # the first page of My notes, as `app.services.notes.page` gives it
+    notes: list[NoteSummary]  # the first page of My notes, as `app.services.notes.page` gives it
     notes_after: tuple[int, bytes] | None  # where the next page starts
 
 
@@ -158,7 +158,7 @@ def _hidden(db: sqlite3.Connection, space: SpaceId, me: DeviceId) -> set[bytes]:
 
 def _first_notes(
     db: sqlite3.Connection, space: SpaceId
-) -> tuple[list[dict[str, Any]], tuple[int, bytes] | None]:
+) -> tuple[list[NoteSummary], tuple[int, bytes] | None]:
     """As `app.services.notes.page(limit=PAGE)`: newest first, with each note's tags."""
     read = db.execute(
         "SELECT item_id, title, created_hlc FROM items WHERE space = ? AND type = 'note' AND deleted = 0"
@@ -174,7 +174,9 @@ def _first_notes(
     ):
         tags.setdefault(item_id, []).append(tag)
     rows = [
-        {"note_id": item_id.hex(), "title": title, "tags": tags.get(item_id, []), "created": _created(hlc)}
+        NoteSummary(
+            note_id=item_id.hex(), title=title, tags=tuple(tags.get(item_id, [])), created=_created(hlc)
+        )
         for item_id, title, hlc in read
     ]
     after = (read[-1][2], bytes(read[-1][0])) if len(read) == PAGE else None

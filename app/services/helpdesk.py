@@ -9,17 +9,18 @@ input is checked and the refusal worded (`sync.explain`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from app.errors import CommandError
 from app.services.commands import Commands
-from app.services.items import Found, as_data, find_item, names_in, write_content
+from app.services.items import Found, as_row, find_item, names_in, write_content
+from app.services.rows import Answer, HelpRequest, HelpRequestSummary, Item
 from app.services.tags import clean_tags
 from sync import reads, views, writer
 from sync.hlc import COUNTER_BITS
 from sync.ids import OpId, SpaceId
 from sync.policy import MODERATOR
-from sync.reducers.helpdesk import STATUSES
+from sync.reducers.helpdesk import STATUSES, HelpStatus, Status
 from sync.replica import Replica
 from sync.state import hidden_items
 
@@ -75,68 +76,92 @@ async def progress(commands: Commands, request: Found, text: str) -> OpId:
 async def resolve(commands: Commands, request: Found, accept: str | None) -> OpId:
     fields: dict[str, Any] = {"request": request.item.item_id}
     if accept:
-        answers = (await detail(commands, request))["answers"]
-        matches = [a for a in answers if a["id"].startswith(accept.strip().lower())]
+        answers = (await detail(commands, request)).answers
+        matches = [a for a in answers if a.id.startswith(accept.strip().lower())]
         if not matches:
             raise CommandError(f"No answer to this request has id {accept!r} (see `help show`).")
         if len(matches) > 1:
             raise CommandError(
                 f"The id prefix {accept!r} matches {len(matches)} answers; give more characters."
             )
-        fields["accept"] = bytes.fromhex(matches[0]["id"])
+        fields["accept"] = bytes.fromhex(matches[0].id)
     return await write_content(commands, request.space, "help.resolve", fields)
 
 
-def _listing(replica: Replica, space: SpaceId, status: str | None, mine: bool) -> list[dict[str, Any]]:
+def _listing(replica: Replica, space: SpaceId, status: str | None, mine: bool) -> list[HelpRequestSummary]:
     replica.refresh()
     level = writer.my_level(replica, space)
     names = names_in(replica, space)
     me = replica.key.device_id
-    found = []
-    for request in views.help_requests(replica.db, space, level, status=status):
-        if mine and request.item.author != me:
-            continue
-        data = as_data(request.item, names)
-        data |= _status_data(request.status, names)
-        data["answers"] = request.answers
-        found.append(data)
-    return found
+    return [
+        as_row(
+            HelpRequestSummary,
+            request.item,
+            names,
+            **_status_fields(request.status, names),
+            answers=request.answers,
+        )
+        for request in views.help_requests(replica.db, space, level, status=status)
+        if not mine or request.item.author == me
+    ]
 
 
 async def listing(
     commands: Commands, space: SpaceId, *, status: str | None = None, mine: bool = False
-) -> list[dict[str, Any]]:
+) -> list[HelpRequestSummary]:
     if status is not None and status not in STATUSES:
         raise CommandError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
     return await commands.database.run(_listing, commands.replica, space, status, mine)
 
 
-def _status_data(status: Any, names: dict[bytes, str]) -> dict[str, Any]:
+class _StatusFields(TypedDict):
+    """The fields a help request row adds for where it stands (`rows._HelpState`)."""
+
+    status: HelpStatus
+    claimed_by: tuple[str, ...]
+    claimed_by_ids: tuple[str, ...]
+    escalated: bool
+    accepted_answer: str | None
+    me_too: int
+
+
+def _status_fields(status: Status, names: dict[bytes, str]) -> _StatusFields:
     return {
         "status": status.status,
-        "claimed_by": [names.get(device, device.hex()) for device in status.claimed_by],
-        "claimed_by_ids": [device.hex() for device in status.claimed_by],  # names may repeat
+        "claimed_by": tuple(names.get(device, device.hex()) for device in status.claimed_by),
+        "claimed_by_ids": tuple(device.hex() for device in status.claimed_by),  # names may repeat
         "escalated": status.escalated,
         "accepted_answer": status.accepted.hex() if status.accepted else None,
         "me_too": len(status.me_too),
     }
 
 
-def _detail(replica: Replica, request: Found) -> dict[str, Any]:
+def _detail(replica: Replica, request: Found) -> HelpRequest:
     replica.refresh()
     names = names_in(replica, request.space)
     shown = views.help_detail(replica.db, request.space, request.item, request.level)
-    data = as_data(shown.request, names) | _status_data(shown.status, names)
-    data["answers"] = [
-        as_data(row, names)
-        | {"thanks": shown.thanks.get(row.item_id, 0), "accepted": row.item_id == shown.status.accepted}
+    answers = tuple(
+        as_row(
+            Answer,
+            row,
+            names,
+            thanks=shown.thanks.get(row.item_id, 0),
+            accepted=row.item_id == shown.status.accepted,
+        )
         for row in shown.answers
-    ]
-    data["progress"] = [as_data(row, names) for row in shown.progress]
-    return data
+    )
+    progress = tuple(as_row(Item, row, names) for row in shown.progress)
+    return as_row(
+        HelpRequest,
+        shown.request,
+        names,
+        **_status_fields(shown.status, names),
+        answers=answers,
+        progress=progress,
+    )
 
 
-async def detail(commands: Commands, request: Found) -> dict[str, Any]:
+async def detail(commands: Commands, request: Found) -> HelpRequest:
     return await commands.database.run(_detail, commands.replica, request)
 
 

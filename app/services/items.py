@@ -1,6 +1,7 @@
 """Content ops from the app's side: finding an item in any of this device's circles
 from the id (or unique prefix) a person typed, writing a content op with errors worded
-for them, and an item as the plain data the CLI prints and the UI shows.
+for them, and an item as the typed row (`app.services.rows`) the CLI prints and the UI
+shows.
 """
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from app.errors import CommandError
 from app.services.commands import Commands
 from app.services.lookup import resolve_prefix
+from app.services.rows import Item, ItemSource
 from sync import reads, views, writer
 from sync.fields import MAX_TEXT, MAX_TITLE
 from sync.hlc import wall_ms
@@ -31,6 +33,7 @@ NOUN = {
     "note": "note",
 }
 _HEX = frozenset(string.hexdigits)
+RowT = TypeVar("RowT", bound=Item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,8 @@ def check_lengths(fields: dict[str, Any]) -> None:
 
 
 async def write_content(commands: Commands, space: SpaceId, kind: str, fields: dict[str, Any]) -> OpId:
+    # `fields` is an op's body on its way to `sync.writer`, a mapping on purpose: its shape is the
+    # wire's, per `kind`, and `sync.content` checks it (rows going the other way are typed).
     check_lengths(fields)
     op, _ = await commands.write(
         writer.write, commands.replica, space, kind, fields, now_ms=commands.clock.now_ms()
@@ -91,32 +96,29 @@ def when(hlc: int) -> str:
     return datetime.fromtimestamp(wall_ms(hlc) / 1000, UTC).isoformat(timespec="seconds")
 
 
-def as_data(row: ItemRow, names: dict[bytes, str]) -> dict[str, Any]:
-    """An item as JSON-ready data; a redacted body is empty, hidden items say so."""
-    data: dict[str, Any] = {
-        "id": row.item_id.hex(),
-        "type": row.type,
-        "author": row.author.hex(),
-        "author_name": names.get(row.author, ""),
-        "created": when(row.created_hlc),
-        "text": row.shown_text,
-    }
-    if row.title:
-        data["title"] = row.title
-    if row.parent:
-        data["parent"] = row.parent.hex()
-    if row.tags:
-        data["tags"] = list(row.tags)
-    for flag in ("hidden", "locked", "redacted"):
-        if getattr(row, flag):
-            data[flag] = True
-    if "url" in row.extra:
-        data["url"] = row.extra["url"]
-    if "source" in row.extra:
-        data["source"] = {"circle": row.extra["source"][0].hex(), "item": row.extra["source"][1].hex()}
-    if "link" in row.extra:
-        data["link"] = row.extra["link"].hex()
-    return data
+def as_row(kind: type[RowT], row: ItemRow, names: dict[bytes, str], **more: Any) -> RowT:
+    """An item as a typed row (`kind`: `Item` or a richer one, whose own fields are `more`);
+    a redacted body is empty, hidden items say so."""
+    extra = row.extra  # the reducers' typed bodies, kept as the content schema checked them
+    source = extra.get("source")
+    return kind(
+        id=row.item_id.hex(),
+        type=row.type,
+        author=row.author.hex(),
+        author_name=names.get(row.author, ""),
+        created=when(row.created_hlc),
+        text=row.shown_text,
+        title=row.title,
+        parent=row.parent.hex() if row.parent else "",
+        tags=tuple(row.tags),
+        hidden=row.hidden,
+        locked=row.locked,
+        redacted=row.redacted,
+        url=extra.get("url", ""),
+        source=None if source is None else ItemSource(source[0].hex(), source[1].hex()),
+        link=extra["link"].hex() if "link" in extra else "",
+        **more,
+    )
 
 
 def as_line(row: ItemRow, names: dict[bytes, str]) -> str:

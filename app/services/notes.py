@@ -25,6 +25,7 @@ from app.personal import NAME, PERSONAL, my_notes, shared_spaces
 from app.services.commands import Commands
 from app.services.lookup import resolve_prefix
 from app.services.paging import Cursor, Page
+from app.services.rows import Note, NoteFile, NoteLink, NoteSource, NoteSummary
 from app.services.tags import clean_tags
 from sync import blobs, fields, reads, views, writer
 from sync import paging as core_paging
@@ -295,11 +296,11 @@ def created(row: ItemRow) -> str:
     return datetime.fromtimestamp(wall_ms(row.created_hlc) / 1000, UTC).isoformat(timespec="seconds")
 
 
-def summary(row: ItemRow) -> dict[str, Any]:
-    return {"note_id": row.item_id.hex(), "title": row.title, "tags": list(row.tags), "created": created(row)}
+def summary(row: ItemRow) -> NoteSummary:
+    return NoteSummary(note_id=row.item_id.hex(), title=row.title, tags=tuple(row.tags), created=created(row))
 
 
-def _listing(replica: Replica, tag: str | None) -> list[dict[str, Any]]:
+def _listing(replica: Replica, tag: str | None) -> list[NoteSummary]:
     replica.refresh()
     space = my_notes(replica)
     if space is None:
@@ -308,7 +309,7 @@ def _listing(replica: Replica, tag: str | None) -> list[dict[str, Any]]:
     return [summary(row) for row in views.shown(rows, MODERATOR)]
 
 
-async def listing(commands: Commands, tag: str | None = None) -> list[dict[str, Any]]:
+async def listing(commands: Commands, tag: str | None = None) -> list[NoteSummary]:
     """My notes, oldest first; with `tag`, only those carrying it."""
     wanted = None
     if tag is not None:
@@ -319,7 +320,7 @@ async def listing(commands: Commands, tag: str | None = None) -> list[dict[str, 
     return await commands.database.run(_listing, commands.replica, wanted)
 
 
-def _page(replica: Replica, after: Cursor | None, limit: int) -> Page:
+def _page(replica: Replica, after: Cursor | None, limit: int) -> Page[NoteSummary]:
     replica.refresh()
     space = my_notes(replica)
     if space is None:
@@ -330,13 +331,13 @@ def _page(replica: Replica, after: Cursor | None, limit: int) -> Page:
     return Page([summary(row) for row in rows], next_page)
 
 
-async def page(commands: Commands, *, after: Cursor | None = None, limit: int = -1) -> Page:
+async def page(commands: Commands, *, after: Cursor | None = None, limit: int = -1) -> Page[NoteSummary]:
     """My notes, newest first: a page of at most `limit` (-1: all), starting past `after`
     (the previous page's `after`). Not counted: the list shows no total."""
     return await commands.database.run(_page, commands.replica, after, limit)
 
 
-def _titled(replica: Replica, prefix: str, limit: int) -> list[dict[str, Any]]:
+def _titled(replica: Replica, prefix: str, limit: int) -> list[NoteSummary]:
     replica.refresh()
     space = my_notes(replica)
     if space is None:
@@ -345,13 +346,13 @@ def _titled(replica: Replica, prefix: str, limit: int) -> list[dict[str, Any]]:
     return [summary(row) for row in rows]
 
 
-async def titled(commands: Commands, prefix: str, *, limit: int = 20) -> list[dict[str, Any]]:
+async def titled(commands: Commands, prefix: str, *, limit: int = 20) -> list[NoteSummary]:
     """Notes whose title starts with `prefix` (case-insensitive), by title: for `[[` completion
     and for following a `[[link]]`."""
     return await commands.database.run(_titled, commands.replica, prefix.strip(), limit)
 
 
-def _links(replica: Replica, space: SpaceId, note: ItemRow) -> list[dict[str, Any]]:
+def _links(replica: Replica, space: SpaceId, note: ItemRow) -> list[NoteLink]:
     """Every `[[link]]` in the text, in order, with the notes its title names (none: dangling)."""
     by_title: dict[str, list[str]] = {}
     for row in views.linked(replica.db, space, note):
@@ -362,30 +363,37 @@ def _links(replica: Replica, space: SpaceId, note: ItemRow) -> list[dict[str, An
         if not title or title.lower() in seen:
             continue
         seen.add(title.lower())
-        links.append({"title": title, "note_ids": by_title.get(title.lower(), [])})
+        links.append(NoteLink(title, tuple(by_title.get(title.lower(), []))))
     return links
 
 
-def _show(replica: Replica, note: ItemRow) -> dict[str, Any]:
+def _show(replica: Replica, note: ItemRow) -> Note:
     replica.refresh()
     space = my_notes(replica)
     assert space is not None
-    data = summary(note) | {"text": note.text}
+    source = None
     if "source" in note.extra:
         source_space, source_item = note.extra["source"]
-        data["source"] = {"space": source_space.hex(), "item": source_item.hex()}
+        source = NoteSource(source_space.hex(), source_item.hex())
+    files = None
     if "files" in note.extra:
-        data["files"] = [
-            {"blob": blob.hex(), "name": name, "size": size} for blob, name, size in note.extra["files"]
-        ]
-    data["links"] = _links(replica, space, note)
-    data["backlinks"] = [
-        summary(row) for row in views.backlinks(replica.db, space, note) if row.item_id != note.item_id
-    ]
-    return data
+        files = tuple(NoteFile(blob.hex(), name, size) for blob, name, size in note.extra["files"])
+    return Note(
+        note_id=note.item_id.hex(),
+        title=note.title,
+        tags=tuple(note.tags),
+        created=created(note),
+        text=note.text,
+        source=source,
+        files=files,
+        links=tuple(_links(replica, space, note)),
+        backlinks=tuple(
+            summary(row) for row in views.backlinks(replica.db, space, note) if row.item_id != note.item_id
+        ),
+    )
 
 
-async def show(commands: Commands, note: ItemRow) -> dict[str, Any]:
+async def show(commands: Commands, note: ItemRow) -> Note:
     """A note with its text, tags, provenance, outgoing links and backlinks."""
     return await commands.database.run(_show, commands.replica, note)
 
@@ -402,7 +410,7 @@ def search_rows(replica: Replica, query: str, *, limit: int = 50) -> list[ItemRo
     return views.search_notes(replica.db, space, query, limit=limit)
 
 
-async def search(commands: Commands, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+async def search(commands: Commands, query: str, *, limit: int = 50) -> list[NoteSummary]:
     if not views.fts_query(query):
         raise CommandError("Give at least one word to search for.")
     rows = await commands.database.run(lambda: search_rows(commands.replica, query, limit=limit))

@@ -8,18 +8,20 @@ core's (`sync.paging`: keyset-paged, the same order on every peer).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from sync.paging import Cursor
 
 __all__ = ["Cursor", "Page"]
 
+RowT = TypeVar("RowT")
+
 
 @dataclass(frozen=True, slots=True)
-class Page:
-    """A page of a list as the UI and the CLI show it."""
+class Page(Generic[RowT]):
+    """A page of a list as the UI and the CLI show it: rows of one kind (`app.services.rows`)."""
 
-    rows: list[dict[str, Any]]
+    rows: list[RowT]
     after: Cursor | None  # pass it back for the next page; None: this page is the last
     # Rows in the whole list, for this viewer; None when not counted: counting reads every
     # row (25 ms at 100,000 threads), so a list counts with its first page only, if at all.

@@ -21,14 +21,16 @@ import trio
 from app.errors import CommandError
 from app.services import files as local_files
 from app.services.commands import Commands
-from app.services.items import Found, as_data, check_lengths, find_item, names_in, write_content
+from app.services.items import Found, as_row, check_lengths, find_item, names_in, write_content
 from app.services.paging import Cursor, Page
+from app.services.rows import Resource, ResourceFile, SavedFile
 from app.services.tags import clean_tags
 from sync import blobs, writer
 from sync import paging as core_paging
 from sync.content import MAX_FILES
 from sync.ids import OpId, SpaceId
 from sync.replica import Replica
+from sync.state import ItemRow
 
 NOT_HERE = "not downloaded yet — run `serve` or `sync` with a peer that has it"
 
@@ -78,14 +80,14 @@ async def add(
         raise
 
 
-def _files_of(replica: Replica, space: SpaceId, extra: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {"blob": blob.hex(), "name": name, "size": size, "downloaded": blobs.held_in(replica.db, space, blob)}
-        for blob, name, size in blobs.files_of(extra)
-    ]
+def _files_of(replica: Replica, space: SpaceId, row: ItemRow) -> tuple[ResourceFile, ...]:
+    return tuple(
+        ResourceFile(blob.hex(), name, size, blobs.held_in(replica.db, space, blob))
+        for blob, name, size in blobs.files_of(row.extra)
+    )
 
 
-def _page(replica: Replica, space: SpaceId, after: Cursor | None, limit: int) -> Page:
+def _page(replica: Replica, space: SpaceId, after: Cursor | None, limit: int) -> Page[Resource]:
     replica.refresh()
     level = writer.my_level(replica, space)
     names = names_in(replica, space)
@@ -94,18 +96,20 @@ def _page(replica: Replica, space: SpaceId, after: Cursor | None, limit: int) ->
     )
     first = after is None
     total = core_paging.count(replica.db, space, type_="resource", viewer_level=level) if first else None
-    listed = [as_data(row, names) | {"files": _files_of(replica, space, row.extra)} for row in rows]
+    listed = [as_row(Resource, row, names, files=_files_of(replica, space, row)) for row in rows]
     return Page(listed, next_page, total)
 
 
-async def page(commands: Commands, space: SpaceId, *, after: Cursor | None = None, limit: int = -1) -> Page:
+async def page(
+    commands: Commands, space: SpaceId, *, after: Cursor | None = None, limit: int = -1
+) -> Page[Resource]:
     """The library, newest first: a page of at most `limit` (-1: all) past `after` (the
     previous page's `after`); the first page says how many there are. Hidden resources
     only for moderators (marked)."""
     return await commands.database.run(_page, commands.replica, space, after, limit)
 
 
-async def listing(commands: Commands, space: SpaceId) -> list[dict[str, Any]]:
+async def listing(commands: Commands, space: SpaceId) -> list[Resource]:
     """The whole library, oldest first; hidden resources only for moderators (marked)."""
     return (await page(commands, space)).rows[::-1]
 
@@ -116,7 +120,7 @@ async def find(commands: Commands, typed: str) -> Found:
     )
 
 
-def _save(replica: Replica, found: Found, directory: Path) -> list[dict[str, Any]]:
+def _save(replica: Replica, found: Found, directory: Path) -> list[SavedFile]:
     replica.refresh()
     if found.item.redacted:
         raise CommandError("This resource was redacted by a teacher; its files are not shared.")
@@ -132,10 +136,10 @@ def _save(replica: Replica, found: Found, directory: Path) -> list[dict[str, Any
     saved = []
     for blob, name, size in refs:
         path = local_files.write_out(replica.db, blob, directory, name)
-        saved.append({"name": name, "size": size, "path": str(path)})
+        saved.append(SavedFile(name, size, str(path)))
     return saved
 
 
-async def save_files(commands: Commands, found: Found, directory: Path) -> list[dict[str, Any]]:
+async def save_files(commands: Commands, found: Found, directory: Path) -> list[SavedFile]:
     """Write every file of the resource into `directory`, or nothing if one is not here yet."""
     return await commands.database.run(_save, commands.replica, found, directory)

@@ -26,6 +26,7 @@ from app.network.blob_service import BLOB_PROTOCOL
 from app.services import resources
 from app.services.commands import Member
 from app.services.items import write_content
+from app.services.rows import ResourceFile
 from p2p.errors import StreamClosed
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
@@ -101,8 +102,8 @@ async def test_a_members_device_gets_a_shared_file_with_no_command_of_its_own(
         await until_fetched(ben, blob)
         assert await ben.database.run(stored, ben, blob) == data
         listed = await resources.listing(ben.commands, space)
-        assert [(row["id"], row["files"]) for row in listed] == [
-            (item.hex(), [{"blob": blob.hex(), "name": "lecture.pdf", "size": len(data), "downloaded": True}])
+        assert [(row.id, row.files) for row in listed] == [
+            (item.hex(), (ResourceFile(blob.hex(), "lecture.pdf", len(data), downloaded=True),))
         ]
 
 
@@ -182,7 +183,7 @@ async def test_a_peer_sending_the_wrong_bytes_is_banned_and_nothing_is_stored(
         assert rogue.host.peer_id not in ben.host.connected_peers()
         # Ben still has the resource; its file is simply not here.
         listed = await resources.listing(ben.commands, space)
-        assert [file["downloaded"] for row in listed for file in row["files"]] == [False]
+        assert [file.downloaded for row in listed for file in row.files] == [False]
 
 
 async def test_sync_connect_brings_the_files_before_it_exits(
@@ -244,7 +245,7 @@ async def test_naming_another_circles_file_gets_nothing(homes, changed: Changed,
         assert await mal.database.run(count, mal, "blobs") == 0
         # In Chess the file is wanted, not downloaded, on the devices that hold it for Physics.
         listed = await resources.listing(ben.commands, chess)
-        assert [file["downloaded"] for row in listed for file in row["files"]] == [False]
+        assert [file.downloaded for row in listed for file in row.files] == [False]
         assert await ben.database.run(held, ben, physics, blob)
         assert not await ben.database.run(held, ben, chess, blob)
 

@@ -53,11 +53,11 @@ async def test_threads_come_a_page_at_a_time_newest_first_with_the_total(people:
 
     assert [len(page.rows) for page in pages] == [10, 10, 5]
     assert [page.total for page in pages] == [25, None, None]  # counted with the first page
-    listed = [row["id"] for page in pages for row in page.rows]
+    listed = [row.id for page in pages for row in page.rows]
     assert listed == [op.hex() for op in reversed(ids)]  # newest first, each once
-    assert pages[0].rows[0]["replies"] == 2 and pages[0].rows[1]["replies"] == 0
+    assert pages[0].rows[0].replies == 2 and pages[0].rows[1].replies == 0
     whole = await discussion.threads(ana, space)
-    assert whole.after is None and [row["id"] for row in whole.rows] == listed
+    assert whole.after is None and [row.id for row in whole.rows] == listed
 
 
 async def test_a_page_continues_past_a_thread_deleted_meanwhile(people: People) -> None:
@@ -65,14 +65,14 @@ async def test_a_page_continues_past_a_thread_deleted_meanwhile(people: People) 
     space = await ana.create_circle("Physics")
     ids = await threads_by(ana, space, [f"Thread {n}" for n in range(6)])
     first = await discussion.threads(ana, space, limit=3)
-    assert first.rows[-1]["id"] == ids[3].hex()
+    assert first.rows[-1].id == ids[3].hex()
     await ana.write(
         writer.write, ana.replica, space, "item.delete", {"item": ids[3]}, now_ms=ana.clock.now_ms()
     )
 
     rest = await discussion.threads(ana, space, after=first.after, limit=3)
 
-    assert [row["id"] for row in rest.rows] == [ids[2].hex(), ids[1].hex(), ids[0].hex()]
+    assert [row.id for row in rest.rows] == [ids[2].hex(), ids[1].hex(), ids[0].hex()]
     assert (await discussion.threads(ana, space)).total == 5
 
 
@@ -89,14 +89,14 @@ async def test_students_pages_skip_hidden_threads_and_still_fill_teachers_see_th
     sync_in_process(home_of(teacher), home_of(student), space)
 
     first = await discussion.threads(student, space, limit=5)
-    assert [row["id"] for row in first.rows] == [ids[n].hex() for n in (11, 7, 6, 5, 4)]
-    assert first.total == 9 and not any(row.get("hidden") for row in first.rows)
+    assert [row.id for row in first.rows] == [ids[n].hex() for n in (11, 7, 6, 5, 4)]
+    assert first.total == 9 and not any(row.hidden for row in first.rows)
     pages = [first, *(await every_page(student, space, 5))[1:]]
     assert sum(len(page.rows) for page in pages) == 9
 
     seen = (await discussion.threads(teacher, space, limit=5)).rows
-    assert [row["id"] for row in seen] == [ids[n].hex() for n in (11, 10, 9, 8, 7)]
-    assert [bool(row.get("hidden")) for row in seen] == [False, True, True, True, False]
+    assert [row.id for row in seen] == [ids[n].hex() for n in (11, 10, 9, 8, 7)]
+    assert [bool(row.hidden) for row in seen] == [False, True, True, True, False]
     assert (await discussion.threads(teacher, space)).total == 12
 
 
@@ -115,7 +115,7 @@ async def test_two_peers_holding_the_same_ops_page_the_same_threads_in_the_same_
     sync_in_process(home_of(ana), home_of(ben), space)
 
     def ids(pages: list[Page]) -> list[str]:
-        return [row["id"] for page in pages for row in page.rows]
+        return [row.id for page in pages for row in page.rows]
 
     assert ids(await every_page(ana, space, 3)) == ids(await every_page(ben, space, 3))
     assert len(ids(await every_page(ben, space, 3))) == 14

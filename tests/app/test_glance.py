@@ -102,8 +102,8 @@ async def test_the_glance_shows_what_the_core_then_lists(tmp_path: Path) -> None
     assert seen.notes_space == space
     assert seen.notes == page.rows
     assert seen.notes_after == page.after is not None  # 229 notes: a next page
-    assert [row["title"] for row in seen.notes[:2]] == ["Note 229", "Note 227"]  # 228 deleted
-    assert seen.notes[0]["tags"] == ["odd"]
+    assert [row.title for row in seen.notes[:2]] == ["Note 229", "Note 227"]  # 228 deleted
+    assert seen.notes[0].tags == ("odd",)
 
 
 def test_the_glance_is_read_only_and_leaves_the_file_free(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from app.services.commands import Commands
 from app.services.items import write_content
 from app.services.markdown_vault import parse_note, render_note, split_front_matter, unique_names
 from app.services.paging import Page
+from app.services.rows import NoteLink, NoteSource
 from p2p.memory import MemoryHub
 from sync import access, blobs, views
 from sync.fields import MAX_TEXT
@@ -49,7 +50,7 @@ def rows_in(commands: Commands) -> int:
 
 
 async def titles(rows: list[dict[str, object]]) -> list[object]:
-    return [row["title"] for row in rows]
+    return [row.title for row in rows]
 
 
 # -- the personal space ---------------------------------------------------------------------
@@ -123,12 +124,12 @@ async def test_links_backlinks_and_search_follow_edits_and_deletes(commands: Com
 
     cells_row = await notes.find_note(commands, cells.hex()[:10])
     shown = await notes.show(commands, cells_row)
-    assert shown["links"] == [{"title": "Mitochondria", "note_ids": [mito.hex()]}]
+    assert shown.links == (NoteLink("Mitochondria", (mito.hex(),)),)
     mito_shown = await notes.show(commands, await notes.find_note(commands, mito.hex()))
-    assert [row["note_id"] for row in mito_shown["backlinks"]] == [cells.hex()]
-    assert mito_shown["tags"] == ["biology"]
+    assert [row.note_id for row in mito_shown.backlinks] == [cells.hex()]
+    assert mito_shown.tags == ("biology",)
     ribo = await notes.show(commands, await notes.find_note(commands, dangling.hex()))
-    assert ribo["links"] == [{"title": "Proteins", "note_ids": []}]
+    assert ribo.links == (NoteLink("Proteins", ()),)
 
     assert await titles(await notes.search(commands, "powerhouse")) == ["Mitochondria"]
     assert await titles(await notes.search(commands, "living cel")) == ["Cells"]  # last word a prefix
@@ -137,11 +138,11 @@ async def test_links_backlinks_and_search_follow_edits_and_deletes(commands: Com
     await notes.edit(commands, await notes.find_note(commands, mito.hex()), text="Makes ATP for the cell.")
     assert await notes.search(commands, "powerhouse") == []
     assert await titles(await notes.search(commands, "ATP")) == ["Mitochondria"]
-    assert (await notes.show(commands, await notes.find_note(commands, mito.hex())))["tags"] == ["biology"]
+    assert (await notes.show(commands, await notes.find_note(commands, mito.hex()))).tags == ("biology",)
 
     await notes.edit(commands, cells_row, text="No links any more.")
     mito_row = await notes.find_note(commands, mito.hex())
-    assert (await notes.show(commands, mito_row))["backlinks"] == []
+    assert (await notes.show(commands, mito_row)).backlinks == ()
 
     await notes.delete(commands, mito_row)
     assert await notes.search(commands, "ATP") == []
@@ -154,9 +155,7 @@ async def test_my_notes_come_a_page_at_a_time_newest_first(commands: Commands) -
     assert await notes.page(commands, limit=2) == Page([], None)  # reading makes nothing
     for n in range(5):
         await notes.add(commands, f"Note {n}", "")
-    await notes.delete(
-        commands, await notes.find_note(commands, (await notes.listing(commands))[1]["note_id"])
-    )
+    await notes.delete(commands, await notes.find_note(commands, (await notes.listing(commands))[1].note_id))
 
     first = await notes.page(commands, limit=2)
     second = await notes.page(commands, after=first.after, limit=2)
@@ -220,9 +219,9 @@ async def test_saving_a_circle_item_copies_it_into_my_notes_with_provenance(comm
     saved, found = await notes.save(commands, thread.hex()[:12])
     assert found.space == circle
     shown = await notes.show(commands, await notes.find_note(commands, saved.hex()))
-    assert shown["title"] == "Why is the sky blue?"
-    assert shown["text"] == "Rayleigh scattering, see [[Light]]."
-    assert shown["source"] == {"space": circle.hex(), "item": thread.hex()}
+    assert shown.title == "Why is the sky blue?"
+    assert shown.text == "Rayleigh scattering, see [[Light]]."
+    assert shown.source == NoteSource(circle.hex(), thread.hex())
     assert await titles(await notes.search(commands, "rayleigh")) == ["Why is the sky blue?"]
     with pytest.raises(CommandError, match="No circle item with id"):
         await notes.save(commands, saved.hex())  # a note of mine is not a circle item
@@ -342,9 +341,9 @@ async def test_export_then_import_keeps_titles_bodies_tags_and_links(
             return sorted((row.title, row.text, tuple(sorted(row.tags))) for row in rows)
 
         assert content(other) == content(commands)
-        elements = next(r for r in await notes.listing(other) if r["title"] == "Elements")
-        shown = await notes.show(other, await notes.find_note(other, str(elements["note_id"])))
-        assert [b["title"] for b in shown["backlinks"]] == ["Sets"]
+        elements = next(r for r in await notes.listing(other) if r.title == "Elements")
+        shown = await notes.show(other, await notes.find_note(other, str(elements.note_id)))
+        assert [b.title for b in shown.backlinks] == ["Sets"]
 
         again = await markdown_vault.import_folder(other, vault)  # twice: nothing new
         assert (again.imported, again.duplicates) == (0, 4)
@@ -390,8 +389,8 @@ async def test_import_writes_in_batches_and_reports_progress(
     seen: list[tuple[int, int]] = []
     report = await markdown_vault.import_folder(commands, vault, progress=lambda d, t: seen.append((d, t)))
     assert report.imported == 10 and seen == [(4, 10), (8, 10), (10, 10)]
-    first = await notes.find_note(commands, str((await notes.listing(commands))[0]["note_id"]))
-    assert [b["title"] for b in (await notes.show(commands, first))["backlinks"]] == ["n09"]
+    first = await notes.find_note(commands, str((await notes.listing(commands))[0].note_id))
+    assert [b.title for b in (await notes.show(commands, first)).backlinks] == ["n09"]
 
 
 async def test_a_broad_search_lists_title_matches_then_the_newest(

@@ -16,7 +16,7 @@ async def test_the_library_pages_newest_first_and_lists_oldest_first(people: Peo
     first = await resources.page(ana, space, limit=3)
     rest = await resources.page(ana, space, after=first.after, limit=3)
 
-    assert [row["id"] for row in first.rows + rest.rows] == [op.hex() for op in reversed(added)]
+    assert [row.id for row in first.rows + rest.rows] == [op.hex() for op in reversed(added)]
     assert (first.total, rest.after) == (5, None)
-    assert [row["id"] for row in await resources.listing(ana, space)] == [op.hex() for op in added]
-    assert first.rows[0]["files"] == []
+    assert [row.id for row in await resources.listing(ana, space)] == [op.hex() for op in added]
+    assert first.rows[0].files == ()

@@ -55,7 +55,7 @@ def scroll_to_the_end(qtbot: QtBot, rows: QtPagedList, total: int) -> None:
 
 
 def ids(view: QtDiscussion) -> list[str]:
-    return [row["id"] for row in view.model.rows]
+    return [row.id for row in view.model.rows]
 
 
 def row_of(view: QtDiscussion, thread_id: str) -> QModelIndex:
@@ -82,7 +82,7 @@ def test_a_large_circle_builds_its_first_page_and_scrolling_loads_more(qtbot: Qt
     # A refresh re-reads as many rows as were loaded: the place scrolled to stays.
     view.threads.setCurrentRow(2 * PAGE + 10)
     chosen = ids(view)[2 * PAGE + 10]
-    qtbot.waitUntil(lambda: (view.shown_thread or {}).get("id") == chosen, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: getattr(view.shown_thread, "id", None) == chosen, timeout=WAIT_MS)
     newest = write_threads(desk, ana, space, ["Late news"])[0]
     qtbot.waitUntil(lambda: ids(view)[:1] == [newest], timeout=WAIT_MS)
     assert view.threads.count() == 2 * PAGE + 50 and view.model.total == 2 * PAGE + 51
@@ -105,7 +105,7 @@ def test_a_peers_new_thread_appears_on_top_and_the_selection_stays_on_its_thread
     view.threads.setFocus()
     qtbot.keyClick(view.threads, Qt.Key.Key_Down)  # the keyboard moves the selection too
     chosen = ids(view)[4]
-    qtbot.waitUntil(lambda: (view.shown_thread or {}).get("id") == chosen, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: getattr(view.shown_thread, "id", None) == chosen, timeout=WAIT_MS)
     assert view.selected_id == chosen
 
     fresh = desk.call(lambda: discussion.new_thread(ana.commands, space, "Fresh", "Just now.", []))
@@ -113,7 +113,7 @@ def test_a_peers_new_thread_appears_on_top_and_the_selection_stays_on_its_thread
     assert view.threads.texts()[0].startswith("Fresh  ·  ana")
     assert view.threads.currentIndex().row() == 5
     assert view.threads.currentIndex().data(Qt.ItemDataRole.UserRole) == chosen
-    assert view.selected_id == chosen and view.shown_thread["id"] == chosen
+    assert view.selected_id == chosen and view.shown_thread.id == chosen
     assert not desk.runtime.failures
 
 
@@ -130,7 +130,7 @@ def test_a_hidden_thread_leaves_the_students_list_and_selection_and_is_marked_fo
     teacher, student = anas.discussion, bens.discussion
     qtbot.waitUntil(lambda: len(ids(student)) == 3 and len(ids(teacher)) == 3, timeout=WAIT_MS)
     student.threads.setCurrentIndex(row_of(student, middle))
-    qtbot.waitUntil(lambda: (student.shown_thread or {}).get("id") == middle, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: getattr(student.shown_thread, "id", None) == middle, timeout=WAIT_MS)
     student_menu = student.thread_menu(row_of(student, middle))
     assert [action.objectName() for action in student_menu.actions()] == ["save"]  # no moderation
 

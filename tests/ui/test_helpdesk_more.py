@@ -33,5 +33,5 @@ def test_claimed_by_me_is_about_my_device_not_my_name(qtbot: QtBot, desk: Desk) 
     other_sam.helpdesk.filter.setCurrentIndex(0)
     other_sam.helpdesk.list.setCurrentRow(0)
     qtbot.waitUntil(lambda: other_sam.helpdesk.current is not None, timeout=WAIT_MS)
-    assert other_sam.helpdesk.current["claimed_by"] == ["Sam"]
+    assert other_sam.helpdesk.current.claimed_by == ("Sam",)
     assert other_sam.helpdesk.buttons["claim"].isVisibleTo(other_sam.helpdesk)  # may still claim it

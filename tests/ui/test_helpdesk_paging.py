@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services import helpdesk
 from sync.ids import SpaceId
+from sync.reducers.helpdesk import HelpStatus
 from tests.ui.circles import circle_of, page
 from tests.ui.conftest import WAIT_MS, Desk
 from tests.ui.test_discussion_paging import scroll_to_the_end, shown, write_titled
@@ -33,7 +34,7 @@ def on_help_desk(qtbot: QtBot, circle: QtCircle) -> QtCircle:
 
 
 def ids(view: QtHelpDesk) -> list[str]:
-    return [row["id"] for row in view.model.rows]
+    return [row.id for row in view.model.rows]
 
 
 def filtered(view: QtHelpDesk, key: str) -> list[str]:
@@ -61,7 +62,7 @@ def test_a_large_help_desk_builds_a_page_of_rows_and_scrolling_reveals_more(qtbo
     # A refresh keeps the rows revealed, and the selection on its request.
     view.list.setCurrentRow(2 * PAGE + 10)
     chosen = asked[::-1][2 * PAGE + 10]
-    qtbot.waitUntil(lambda: (view.current or {}).get("id") == chosen, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: getattr(view.current, "id", None) == chosen, timeout=WAIT_MS)
     newest = ask_many(desk, ana, space, ["Late"])[0]
     qtbot.waitUntil(lambda: ids(view)[:1] == [newest], timeout=WAIT_MS)
     assert view.list.count() == 2 * PAGE + 50 and view.model.total == 2 * PAGE + 51
@@ -94,8 +95,8 @@ def test_each_filter_keeps_the_right_requests(qtbot: QtBot, desk: Desk) -> None:
     view = circle.helpdesk
     qtbot.waitUntil(
         lambda: (
-            any(row["id"] == resolved and row["status"] == "resolved" for row in view.requests)
-            and any(row["id"] == taken and row["status"] == "claimed" for row in view.requests)
+            any(row.id == resolved and row.status is HelpStatus.RESOLVED for row in view.requests)
+            and any(row.id == taken and row.status is HelpStatus.CLAIMED for row in view.requests)
         ),
         timeout=WAIT_MS,
     )
@@ -125,7 +126,7 @@ def test_a_peers_new_request_appears_on_top_and_the_selection_and_detail_stay(
     view.list.setFocus()
     qtbot.keyClick(view.list, Qt.Key.Key_Down)  # the keyboard moves the selection too
     chosen = asked[::-1][4]
-    qtbot.waitUntil(lambda: (view.current or {}).get("id") == chosen, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: getattr(view.current, "id", None) == chosen, timeout=WAIT_MS)
     assert view.selected_id == chosen and "About Request" in view.detail.toPlainText()
     assert view.buttons["claim"].isVisibleTo(view)
 
@@ -134,7 +135,7 @@ def test_a_peers_new_request_appears_on_top_and_the_selection_and_detail_stay(
     assert view.list.texts()[0] == "Fresh  ·  open  ·  0 answers  ·  ana"
     assert view.list.currentIndex().row() == 5
     assert view.list.currentIndex().data(Qt.ItemDataRole.UserRole) == chosen
-    assert view.selected_id == chosen and view.current["id"] == chosen
+    assert view.selected_id == chosen and view.current.id == chosen
     assert f"About Request {PAGE + 15}." in view.detail.toPlainText()
 
     # A notification opens a request however far down the list it is.
@@ -142,7 +143,7 @@ def test_a_peers_new_request_appears_on_top_and_the_selection_and_detail_stay(
     assert view.list.count() == 0
     oldest = asked[0]
     view.show_request(oldest)
-    qtbot.waitUntil(lambda: (view.current or {}).get("id") == oldest, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: getattr(view.current, "id", None) == oldest, timeout=WAIT_MS)
     assert view.filter.currentData() == "all" and view.list.count() == PAGE + 21
     assert view.list.currentIndex().data(Qt.ItemDataRole.UserRole) == oldest
     assert not desk.runtime.failures

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from app.services import discussion, helpdesk, notes
+from app.services.rows import NoteSource
 from tests.ui.circles import circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
 from tests.ui.test_notes_and_demo import write_note
@@ -79,10 +80,8 @@ def test_saving_a_thread_and_an_answer_into_my_notes(qtbot: QtBot, desk: Desk) -
     assert "Count the pivots" in saved
 
     rows = desk.call(lambda: notes.listing(ben.commands))
-    note = desk.call(
-        lambda: notes.find_note(ben.commands, next(r for r in rows if r["title"] == saved)["note_id"])
-    )
+    note = desk.call(lambda: notes.find_note(ben.commands, next(r for r in rows if r.title == saved).note_id))
     shown = desk.call(lambda: notes.show(ben.commands, note))
-    assert shown["text"] == "Count the pivots: rank + nullity = n."
-    answer_id = helpdesk_view.current["answers"][0]["id"]
-    assert shown["source"] == {"space": space.hex(), "item": answer_id}  # the link back
+    assert shown.text == "Count the pivots: rank + nullity = n."
+    answer_id = helpdesk_view.current.answers[0].id
+    assert shown.source == NoteSource(space.hex(), answer_id)  # the link back

@@ -19,7 +19,7 @@ from ui.resources_view import QtResources
 
 
 def ids(view: QtResources) -> list[str]:
-    return [row["id"] for row in view.model.rows]
+    return [row.id for row in view.model.rows]
 
 
 def test_a_large_library_pages_keeps_the_selection_and_loses_a_hidden_resource(

@@ -145,7 +145,7 @@ def test_the_first_paint_lists_what_the_core_then_lists_and_nothing_is_redrawn(
         first["open"] = window.session.is_open
         first["sidebar"] = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
         first["notes"] = window.notes.list.texts()
-        first["ids"] = [row["note_id"] for row in window.notes.model.rows]
+        first["ids"] = [row.note_id for row in window.notes.model.rows]
         first["status"] = window.sync_status.text()
         window.notes.model.modelReset.connect(lambda: resets.append("notes"))
         window.sidebar.model().rowsInserted.connect(lambda *_: resets.append("sidebar"))
@@ -171,7 +171,7 @@ def test_the_first_paint_lists_what_the_core_then_lists_and_nothing_is_redrawn(
         )
         assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == first["sidebar"]
         assert window.notes.list.texts() == first["notes"]
-        assert [row["note_id"] for row in model.rows] == first["ids"]
+        assert [row.note_id for row in model.rows] == first["ids"]
         assert resets == []  # the same rows: no reset, no flicker
         window.notes.list.scrollToBottom()  # the next page continues where the glance's ended
         qtbot.waitUntil(lambda: window.notes.list.count() == 250, timeout=WAIT_MS)

@@ -53,7 +53,7 @@ def test_asking_from_the_help_desk_re_reads_its_list_once(qtbot: QtBot, desk: De
     circle.helpdesk._ask(dialog)
     qtbot.waitUntil(lambda: circle.helpdesk.list.count() == 1, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: circle.helpdesk.current is not None, timeout=WAIT_MS)
-    assert circle.helpdesk.current["title"] == "Stuck on rank"  # the new request is shown
+    assert circle.helpdesk.current.title == "Stuck on rank"  # the new request is shown
     # A later change the help desk shows: by the time it is listed, a second re-read of
     # the ask would have run.
     desk.call(lambda: helpdesk.ask(ben.commands, space, "Eigenvalues?", "", []))
