@@ -71,7 +71,7 @@ async def test_with_nobody_online_the_join_waits_and_finishes_when_a_member_appe
         assert time.monotonic() - started < 10  # returned, not timed out after 60 s
         assert await gus.join_status(space) == "waiting"
         rows = await gus.commands.circle_rows()
-        assert [row["role"] for row in rows if row["circle_id"] == space.hex()] == ["joining"]
+        assert [row.role for row in rows if row.circle_id == space.hex()] == ["joining"]
         async with found_by_mdns(network, homes("ana"), changed) as ana:
             await changed.until(lambda: _status_is(gus, space, "joined"))
             await changed.until(lambda: _has_member(ana, space, "gus"))
