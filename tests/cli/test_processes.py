@@ -26,10 +26,12 @@ def test_a_circle_over_loopback_with_roles(tmp_path: Path) -> None:
         teacher = run_process(ana, "circle", "invite", circle, "--role", "teacher", "--json").json()["code"]
         student = run_process(ana, "circle", "invite", circle, "--uses", "1", "--json").json()["code"]
         assert run_process(tom, "circle", "join", teacher, *LOOPBACK, "--json").json() == {
-            "circle_id": circle
+            "circle_id": circle,
+            "status": "joined",
         }
         assert run_process(sue, "circle", "join", student, *LOOPBACK, "--json").json() == {
-            "circle_id": circle
+            "circle_id": circle,
+            "status": "joined",
         }
 
         before = fingerprint(sue)
