@@ -20,9 +20,12 @@ import trio
 
 from app.errors import CommandError
 from app.services.commands import Commands
+from sync import joining, writer
 from sync.errors import Reason, Rejected
 from sync.ids import SpaceId
+from sync.invite import Invite
 from sync.offline import ImportReport, export_space, import_export, read_export
+from sync.replica import Replica
 from sync.wire.export import MAX_EXPORT_BYTES, ExportFile, encode_export, looks_like_export
 
 
@@ -52,7 +55,39 @@ async def import_file(commands: Commands, path: Path) -> ImportReport:
         raise
     if report.new:
         commands.after_write(report.changes)
+    await _sign_waiting_join(commands, export.space)
     return report
+
+
+async def _sign_waiting_join(commands: Commands, space: SpaceId) -> None:
+    """A join waiting for a member, now holding the inviter's op from the file: sign it,
+    so the person reads and writes at once, offline; a member admits it when met."""
+    invite = await commands.database.run(_waiting_invite, commands.replica, space)
+    if invite is None:
+        return
+    try:
+        await commands.write(
+            writer.join,
+            commands.replica,
+            invite,
+            member_name=commands.identity.name,
+            now_ms=commands.clock.now_ms(),
+        )
+    except Rejected as error:
+        raise CommandError(
+            f"The circle's history was imported, but your join could not be signed ({error.detail});"
+            " ask for a new invite."
+        ) from None
+
+
+def _waiting_invite(replica: Replica, space: SpaceId) -> Invite | None:
+    replica.refresh()
+    if joining.own_join_seq(replica, space) is not None:
+        return None
+    invite = joining.pending_invite(replica, space)
+    if invite is None or replica.context(space).info(replica.db, invite.token.at) is None:
+        return None
+    return invite
 
 
 def _read(path: Path) -> ExportFile:

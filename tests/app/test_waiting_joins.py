@@ -14,6 +14,8 @@ import trio
 
 from app.core import Core
 from app.errors import CommandError
+from app.services import discussion
+from app.services.offline import export_circle, import_file
 from p2p.config import HostConfig
 from p2p.interface import Network
 from tests.app.conftest import FAST, Changed, core_for
@@ -78,6 +80,29 @@ async def test_with_nobody_online_the_join_waits_and_finishes_when_a_member_appe
             assert "gus" in await member_names(gus, space)
 
 
+async def test_a_waiting_joiner_reads_an_exported_circle_offline_and_its_writes_go_out_once_admitted(
+    network: Network, homes: Callable[[str], Path], changed: Changed, tmp_path: Path
+) -> None:
+    async with core_for(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Calculus I")
+        await discussion.new_thread(ana.commands, space, "Limits, week 1", "Read chapter 2.", [])
+        code = await ana.invite(space, addresses=[])
+        export = tmp_path / "calculus.scx"
+        await export_circle(ana.commands, space, export)  # on a USB stick
+    async with found_by_mdns(network, homes("gus"), changed) as gus:
+        assert await gus.join(code, timeout=60, may_wait=True, reach=0.5) == space
+        assert await gus.join_status(space) == "waiting"
+        await import_file(gus.commands, export)  # offline: nobody else is running
+        titles = [row.title for row in (await discussion.threads(gus.commands, space)).rows]
+        assert titles == ["Limits, week 1"]
+        await discussion.new_thread(gus.commands, space, "My notes on limits", "ε–δ", [])
+        assert await gus.join_status(space) == "waiting"  # signed here; no member holds it yet
+        async with found_by_mdns(network, homes("ana"), changed) as ana:
+            await changed.until(lambda: _status_is(gus, space, "joined"))
+            await changed.until(lambda: _has_thread(ana, space, "My notes on limits"))
+            assert "gus" in await member_names(ana, space)
+
+
 async def test_an_invite_that_expires_while_the_join_waits_is_refused_and_nothing_stays(
     network: Network, homes: Callable[[str], Path], changed: Changed
 ) -> None:
@@ -114,6 +139,11 @@ async def _has_member(core: Core, space: bytes, name: str) -> bool:
 
 async def _status_is(core: Core, space: bytes, status: str) -> bool:
     return await core.join_status(space) == status  # type: ignore[arg-type]
+
+
+async def _has_thread(core: Core, space: bytes, title: str) -> bool:
+    page = await discussion.threads(core.commands, space)  # type: ignore[arg-type]
+    return title in [row.title for row in page.rows]
 
 
 async def _forgotten(core: Core, space: bytes) -> bool:
