@@ -1,7 +1,8 @@
 """Real StudyCircle peers on a LAN of network namespaces: mDNS alone, partition, heal.
 
 Six `studycircle serve` processes, one per host, find each other by mDNS only (the
-invite carries no addresses and nobody is given one), converge, are split 3/3 while
+invite carries no addresses and nobody is given one; one peer runs `circle join` before
+anyone is online, gets "waiting", and its `serve` finishes the join later), converge, are split 3/3 while
 each side keeps writing, and converge again once healed. Writes are made by separate
 CLI processes on each peer's data directory while it serves — the path a script or a
 second window takes. Each step has a deadline stated below.
@@ -94,19 +95,33 @@ def test_six_peers_find_each_other_by_mdns_converge_partition_and_heal(
         assert "/p2p/" in first["listen"][0]  # type: ignore[index]
         servers.append(stream)
 
+    # The last peer joins before anyone is online: its join waits, and its `serve` finishes
+    # it later through whichever member it meets first.
+    early = HOSTS - 1
+    waiting = lab.spawn(early, [*CLI, "--home", str(homes[early]), "circle", "join", code, "--json"])
+    output, _ = waiting.communicate(timeout=JOIN_DEADLINE)
+    assert waiting.returncode == 0, output.decode()
+    assert json.loads(output.decode().splitlines()[-1])["status"] == "waiting"
+
     serve(0)
-    # Joins: no address anywhere — each joiner must find the owner by mDNS.
+    # Joins: no address anywhere — each joiner must find a member by mDNS.
     joiners = [
         lab.spawn(i, [*CLI, "--home", str(homes[i]), "circle", "join", code, "--timeout", str(JOIN_DEADLINE)])
-        for i in range(1, HOSTS)
+        for i in range(1, early)
     ]
     started = time.monotonic()
     for index, process in enumerate(joiners, start=1):
         output, _ = process.communicate(timeout=JOIN_DEADLINE + 15)
         assert process.returncode == 0, f"peer{index} could not join: {output.decode()}"
-    print(f"{time.monotonic() - started:5.1f} s (of {JOIN_DEADLINE:g}): five joins by mDNS")
+    print(f"{time.monotonic() - started:5.1f} s (of {JOIN_DEADLINE:g}): four joins by mDNS")
     for index in range(1, HOSTS):
         serve(index)
+    wait_for(
+        lambda: "peer5" in {m["name"] for m in cli(homes[0], "circle", "members", circle)["members"]},  # type: ignore[index, union-attr]
+        deadline=JOIN_DEADLINE,
+        what="the join that waited, finished by its serve through a member",
+        servers=servers,
+    )
 
     for index, home in enumerate(homes):
         cli(home, "thread", "new", circle, "--title", f"hello from peer{index}")
