@@ -18,9 +18,11 @@ from typing import Any
 
 import trio
 
+from app.address_book import addresses_for
 from app.clock import Clock, SystemClock
 from app.database import Database
 from app.identity import Identity, load
+from app.network.address_watch import watch_addresses
 from app.network.blob_service import BlobService
 from app.network.exchange import SessionRefused as SessionRefused  # for the CLI
 from app.network.joins import InviteRefused, Round, WaitingJoins, fetch_round, has_op
@@ -49,6 +51,7 @@ class Core:
     def __init__(
         self,
         *,
+        home: Path,
         identity: Identity,
         database: Database,
         host: PeerHost,
@@ -58,6 +61,7 @@ class Core:
         room_codes: RoomCodeService,
         on_changes: Callable[[Changes], None] | None = None,
     ) -> None:
+        self.home = home
         self.identity = identity
         self.database = database
         self.host = host
@@ -100,8 +104,10 @@ class Core:
                     await nursery.start(sync.run)
                     await nursery.start(blobs.run)
                     await nursery.start(room_codes.run)
+                    await nursery.start(watch_addresses, home, host)
                     try:
                         core = cls(
+                            home=home,
                             identity=identity,
                             database=database,
                             host=host,
@@ -147,7 +153,11 @@ class Core:
         addresses: list[str] | None = None,
     ) -> str:
         if addresses is None:
-            addresses = [a for a in self.host.listen_addrs() if "/ip4/0.0.0.0/" not in a]
+            own = [a for a in self.host.listen_addrs() if "/ip4/0.0.0.0/" not in a]
+            members = [member.device.hex() for member in await self.commands.members(space)]
+            addresses = await trio.to_thread.run_sync(
+                lambda: addresses_for(self.home, members, own=own)
+            )
         return await self.commands.invite(
             space, role=role, uses=uses, expires_hours=expires_hours, addresses=addresses
         )

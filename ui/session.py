@@ -244,7 +244,7 @@ class Session(QObject):
         async with core_type.open(
             home=options.home,
             network=network,
-            host_config=host_config(local_only=options.local_only),
+            host_config=host_config(local_only=options.local_only, home=options.home),
             sync_settings=options.sync_settings,
             on_changes=self._changed,
             verify_workers=options.verify_workers,

@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from app.address_book import addresses_for
 from app.cli.base import CommandLine, Needs, emit
 from app.cli.network import serving_addresses
 from app.clock import SystemClock
@@ -60,9 +61,15 @@ async def cmd_invite(args: argparse.Namespace, commands: Commands) -> None:
         role=args.role,
         uses=1 if args.uses is None else args.uses,
         expires_hours=args.expires_hours,
-        addresses=serving_addresses(args.home_path),
+        addresses=await _invite_addresses(args, commands, space),
     )
     emit(args, {"code": code}, code)
+
+
+async def _invite_addresses(args: argparse.Namespace, commands: Commands, space: SpaceId) -> list[str]:
+    """A running `serve`'s addresses, then other members' last-known ones (app.address_book)."""
+    members = [member.device.hex() for member in await commands.members(space)]
+    return addresses_for(args.home_path, members, own=serving_addresses(args.home_path))
 
 
 async def _invite_short(args: argparse.Namespace, commands: Commands, space: SpaceId) -> None:
@@ -76,7 +83,7 @@ async def _invite_short(args: argparse.Namespace, commands: Commands, space: Spa
         role=args.role,
         uses=uses,
         expires_hours=args.minutes / 60,
-        addresses=serving_addresses(args.home_path),
+        addresses=await _invite_addresses(args, commands, space),
     )
     name = dict(await commands.circles()).get(space, "")
     offer = add_offer(

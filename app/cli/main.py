@@ -69,8 +69,12 @@ async def _run(args: argparse.Namespace, spec: CommandSpec) -> None:
         from app.launch import host_config, lan_network
 
         identity.load(args.home_path)  # a missing identity is one line, before any network starts
-        listen = tuple(getattr(args, "listen", None) or ()) or ("/ip4/0.0.0.0/tcp/0",)
-        config = host_config(listen=listen, mdns=not getattr(args, "no_mdns", False))
+        listen = tuple(getattr(args, "listen", None) or ())
+        mdns = not getattr(args, "no_mdns", False)
+        if listen or args.command != "serve":
+            config = host_config(listen=listen or ("/ip4/0.0.0.0/tcp/0",), mdns=mdns)
+        else:  # a device that stays up: its port again, so that noted addresses still work
+            config = host_config(mdns=mdns, home=args.home_path)
         async with Core.open(home=args.home_path, network=lan_network(), host_config=config) as core:
             await spec.handler(args, core)
 

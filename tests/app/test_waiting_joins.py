@@ -17,7 +17,9 @@ from app.errors import CommandError
 from app.services import discussion
 from app.services.offline import export_circle, import_file
 from p2p.config import HostConfig
+from p2p.host import Libp2pNetwork
 from p2p.interface import Network
+from sync.invite import parse_code
 from tests.app.conftest import FAST, Changed, core_for
 
 DEADLINE = 40.0
@@ -57,6 +59,40 @@ async def test_the_inviter_offline_another_member_admits_the_joiner(
     ) as gus:
         with trio.fail_after(DEADLINE):
             assert await gus.join(code, timeout=DEADLINE, may_wait=True, reach=DEADLINE) == space
+        assert await gus.join_status(space) == "joined"
+        await changed.until(lambda: _has_member(fay, space, "gus"))
+
+
+async def test_the_code_carries_another_members_address_and_the_joiner_gets_in_by_it(
+    homes: Callable[[str], Path], changed: Changed
+) -> None:
+    """No mDNS for the joiner: only the addresses in the code. The inviter has gone, but it
+    had seen Fay on the LAN, so the code also carries Fay's address. (libp2p only: the
+    in-memory hub gives a host a new address each time.)"""
+    network = Libp2pNetwork()
+    async with found_by_mdns(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Calculus I")
+        first = await ana.invite(space)
+        async with found_by_mdns(network, homes("fay"), changed) as fay:
+            await fay.join(first)
+            fay_addresses = {address.split("/p2p/")[0] for address in fay.host.listen_addrs()}
+            code = await ana.invite(space)
+            carried = parse_code(code).token.addresses
+            assert fay_addresses & {address.split("/p2p/")[0] for address in carried}
+        fay_config = HostConfig(listen_addrs=tuple(fay_addresses), mdns=True)
+    async with (
+        Core.open(  # Fay again, at the address Ana noted (a stable port, app.launch)
+            home=homes("fay"),
+            network=network,
+            host_config=fay_config,
+            sync_settings=FAST,
+            on_changes=changed,
+            verify_workers=0,
+        ) as fay,
+        core_for(network, homes("gus"), changed) as gus,  # no mDNS
+    ):
+        with trio.fail_after(DEADLINE):
+            await gus.join(code, timeout=DEADLINE, may_wait=True, reach=DEADLINE)
         assert await gus.join_status(space) == "joined"
         await changed.until(lambda: _has_member(fay, space, "gus"))
 
