@@ -3,7 +3,8 @@ and the op kinds each view of a circle shows (`Changes.touches`), so that a view
 only when something it shows may have changed (a chat line does not re-read the help
 desk). Every path that reports `Changes` fills `kinds` with the kinds of the ops added:
 local writes (`sync.writer`), gossip and imports (`Replica.ingest`), and reconcile
-sessions (`app.network.exchange.SessionReport`)."""
+sessions (`app.network.exchange.SessionReport`). `synced` marks what a reconcile session
+brought (the status bar's "receiving N ops"), since kinds no longer tell it apart."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class Changes:
     kinds: frozenset[str] = frozenset()
     members: bool = False
     rebuilt: bool = False
+    synced: bool = False  # brought by a sync session (reconcile), not gossip or a local write
     pending: int = 0
     rejected: tuple[str, ...] = field(default=())
 

@@ -17,13 +17,6 @@ from pathlib import Path
 
 SCHEMA_PACKAGE = "sync.schema"
 
-# Python 3.11's sqlite3 looks every bytes parameter up in its adapter registry, then
-# asks the protocol and the value to adapt it, formatting and discarding an
-# AttributeError on the way (a few microseconds per op on ingest, whose rows are mostly
-# blobs). Registering bytes as its own adapter ends the search at the first lookup;
-# `bytes(value)` returns the same object, so what is stored does not change.
-sqlite3.register_adapter(bytes, bytes)
-
 
 class WriteBuffer:
     """Groups consecutive identical write statements into one `executemany`.
@@ -69,6 +62,19 @@ class WriteBuffer:
         self._last_group_of.clear()
 
 
+@functools.cache
+def _adapt_bytes_quickly() -> None:
+    """Python 3.11's sqlite3 looks every bytes parameter up in its adapter registry, then
+    asks the protocol and the value to adapt it, formatting and discarding an
+    AttributeError on the way (a few microseconds per op on ingest, whose rows are mostly
+    blobs). Registering bytes as its own adapter ends the search at the first lookup;
+    `bytes(value)` returns the same object, so what is stored does not change.
+
+    The registry is the process's (sqlite3 has no per-connection adapters), so this is
+    done once, when the first store opens, not when the core is imported."""
+    sqlite3.register_adapter(bytes, bytes)
+
+
 @functools.lru_cache(maxsize=4096)
 def _written_table(sql: str) -> str | None:
     """The table a write statement changes; None for anything that is not a write."""
@@ -92,6 +98,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Create the file private before SQLite writes a byte of it.
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        _adapt_bytes_quickly()
         self.connection = sqlite3.connect(
             str(path), isolation_level=None, check_same_thread=False, timeout=30.0
         )

@@ -17,18 +17,18 @@ from PySide6.QtWidgets import (
 
 from app.services import discussion
 from app.services.rows import Item
-from sync.changes import CHAT_KINDS, Changes
-from ui.circle import CircleContext
+from sync.changes import CHAT_KINDS
+from ui.circle import CircleContext, QtCircleTab
 from ui.discussion_view import ID, marks
 from ui.item_menu import moderation_menu
 from ui.live import LiveQuery
 
 
-class QtChat(QWidget):
+class QtChat(QtCircleTab):
+    kinds = CHAT_KINDS
+
     def __init__(self, circle: CircleContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.circle = circle
-        self.session = circle.session
+        super().__init__(circle, parent)
         self.rows: dict[str, Item] = {}
         self.log = QListWidget(self)
         self.log.setWordWrap(True)
@@ -48,13 +48,13 @@ class QtChat(QWidget):
         self._query = LiveQuery(
             self.session, lambda: discussion.chat_log(self.session.commands, circle.space), self._show
         )
-        self.session.changed.connect(self._on_changes)
-        circle.roles_changed.connect(self._query.refresh)
         self._query.refresh()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.space == self.circle.space and changes.touches(CHAT_KINDS):
-            self._query.refresh()
+    def on_touched(self) -> None:
+        self._query.refresh()
+
+    def on_roles(self) -> None:
+        self._query.refresh()
 
     def _show(self, lines: list[Item]) -> None:
         at_end = self.log.verticalScrollBar().value() == self.log.verticalScrollBar().maximum()

@@ -1,11 +1,16 @@
 """What a circle's views share: its id and name, and who I am in it (my role decides
-which actions they show). Owns `CircleContext`; refreshed when membership changes.
-GUI thread.
+which actions they show). Owns `CircleContext`, refreshed when membership changes, and
+`QtCircleTab`, the base of each tab of a circle (Discussion, Chat, Help desk, Resources,
+Members): its circle and session, told when a change touches what it shows and when
+roles may have moved. GUI thread.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from app.services.commands import Member
 from sync.changes import MEMBER_KINDS, Changes
@@ -45,3 +50,28 @@ class CircleContext(QObject):
 
     def is_me(self, device_hex: str) -> bool:
         return device_hex == self.session.me.hex()
+
+
+class QtCircleTab(QWidget):
+    """A tab over one circle. Subclasses name the op `kinds` they show; `on_touched()` runs
+    when a change in this circle touches them (`Changes.touches`), `on_roles()` when the
+    members' roles are read again (mine decides which actions and what hidden items show)."""
+
+    kinds: ClassVar[frozenset[str]]
+
+    def __init__(self, circle: CircleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.circle = circle
+        self.session = circle.session
+        self.session.changed.connect(self._on_changes)
+        circle.roles_changed.connect(self.on_roles)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.space == self.circle.space and changes.touches(self.kinds):
+            self.on_touched()
+
+    def on_touched(self) -> None:
+        raise NotImplementedError
+
+    def on_roles(self) -> None:
+        raise NotImplementedError

@@ -10,7 +10,8 @@ Owns `CoreThread`, started by `ui.runtime.Runtime` on first use:
 
 - `spawn(work, on_done, on_error)` — from the GUI thread: run `work()` as a task on the
   core thread's trio; `on_done(result)` / `on_error(message)` are handed to `deliver`,
-  which runs them on the GUI thread, in order. Errors are worded once (`ui.errors`).
+  which runs them on the GUI thread, in order. Errors are worded once (`ui.errors`);
+  the plumbing is `ui.spawning`'s, shared with the GUI's run.
 - `call(work)` — from the GUI's trio run: await `work()` running on the core thread;
   cancelling the caller cancels the work and waits until it has finished (so a core's
   `finally` — peers told, store closed — is done when `call` returns).
@@ -30,7 +31,7 @@ from typing import Any, TypeVar
 import outcome
 import trio
 
-from ui.errors import attempt
+from ui.spawning import Spawner
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,11 @@ class CoreThread:
         """`deliver(function)` runs `function` on the GUI thread soon (from any thread);
         `report(message)` shows an error that no `on_error` took (on the GUI thread)."""
         self._deliver = deliver
-        self._report = report
+        self._spawner = Spawner(
+            where="work started by the UI",
+            report=report,
+            hand_back=lambda callback, value: self._hand_back(lambda: callback(value)),
+        )
         self._token: trio.lowlevel.TrioToken | None = None
         self._nursery: trio.Nursery | None = None
         self._stop: trio.Event | None = None
@@ -105,28 +110,7 @@ class CoreThread:
         target = nursery or self._nursery
         if token is None or target is None:
             return False
-
-        def start() -> None:
-            with contextlib.suppress(RuntimeError):  # that nursery closed (its session ended)
-                target.start_soon(self._guarded, work, on_done, on_error)
-
-        try:
-            token.run_sync_soon(start)
-        except trio.RunFinishedError:
-            return False
-        return True
-
-    async def _guarded(
-        self,
-        work: Callable[[], Awaitable[Any]],
-        on_done: Callable[[Any], None] | None,
-        on_error: Callable[[str], None] | None,
-    ) -> None:
-        ok, value = await attempt(work, where="work started by the UI")
-        if not ok:
-            self._hand_back(lambda: (on_error or self._report)(value))
-        elif on_done is not None:
-            self._hand_back(lambda: on_done(value))
+        return self._spawner.spawn(token, target, work, on_done, on_error)
 
     def _hand_back(self, function: Callable[[], None]) -> None:
         try:

@@ -29,8 +29,8 @@ from app.errors import CommandError
 from app.services import discussion
 from app.services.paging import Cursor, Page
 from app.services.rows import Item, Thread, ThreadSummary
-from sync.changes import DISCUSSION_KINDS, Changes
-from ui.circle import CircleContext
+from sync.changes import DISCUSSION_KINDS
+from ui.circle import CircleContext, QtCircleTab
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
 from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
@@ -70,11 +70,11 @@ class ThreadListModel(PagedListModel[ThreadSummary]):
         return line + marks(self, row)
 
 
-class QtDiscussion(QWidget):
+class QtDiscussion(QtCircleTab):
+    kinds = DISCUSSION_KINDS
+
     def __init__(self, circle: CircleContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.circle = circle
-        self.session = circle.session
+        super().__init__(circle, parent)
         self.selected_id: str | None = None
         self.shown_thread: Thread | None = None
         self.rows: dict[str, Item] = {}  # the shown thread's replies, by id
@@ -122,14 +122,14 @@ class QtDiscussion(QWidget):
         QVBoxLayout(self).addWidget(splitter)
 
         self._thread_query = LiveQuery(self.session, self._fetch_thread, self._show_thread)
-        self.session.changed.connect(self._on_changes)
-        circle.roles_changed.connect(self._refresh)  # my role decides what is hidden from me
         self.model.refresh()
         self._show_thread(None)
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.space == self.circle.space and changes.touches(DISCUSSION_KINDS):
-            self._refresh()
+    def on_touched(self) -> None:
+        self._refresh()
+
+    def on_roles(self) -> None:
+        self._refresh()  # my role decides what is hidden from me
 
     def _refresh(self) -> None:
         self.model.refresh()

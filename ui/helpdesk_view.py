@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 
 from app.services import discussion, helpdesk
 from app.services.rows import Answer, HelpRequest, HelpRequestSummary, Item
-from sync.changes import HELP_KINDS, Changes
+from sync.changes import HELP_KINDS
 from sync.policy import Level
 from sync.reducers.helpdesk import HelpStatus
-from ui.circle import CircleContext
+from ui.circle import CircleContext, QtCircleTab
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
 from ui.discussion_view import marks
@@ -48,11 +48,11 @@ from ui.paged_list import QtPagedList
 ID = Qt.ItemDataRole.UserRole
 
 
-class QtHelpDesk(QWidget):
+class QtHelpDesk(QtCircleTab):
+    kinds = HELP_KINDS
+
     def __init__(self, circle: CircleContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.circle = circle
-        self.session = circle.session
+        super().__init__(circle, parent)
         self.requests: list[HelpRequestSummary] = []  # the whole listing, oldest first
         self.current: HelpRequest | None = None
         self.found: Any = None
@@ -137,15 +137,14 @@ class QtHelpDesk(QWidget):
             self.session, lambda: helpdesk.listing(self.session.commands, circle.space), self._show_list
         )
         self._detail_query = LiveQuery(self.session, self._fetch_detail, self._show_detail)
-        self.session.changed.connect(self._on_changes)
-        circle.roles_changed.connect(self._update_actions)
         self._list_query.refresh()
         self._show_detail(None)
 
     # -- live data -------------------------------------------------------------------
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.space != self.circle.space or not changes.touches(HELP_KINDS):
-            return
+    def on_roles(self) -> None:
+        self._update_actions()
+
+    def on_touched(self) -> None:
         self._list_query.refresh()
         if self.selected_id:
             self._detail_query.refresh()

@@ -27,9 +27,10 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer,
 
 from app.paths import key_path
 from app.services import glance
-from ui.main_window import MainWindow, stored_marks
+from ui.main_window import MainWindow
 from ui.runtime import Runtime
 from ui.session import Session
+from ui.unread_counts import stored_marks
 
 if TYPE_CHECKING:  # trio after the first paint, the network stack after the window is up
     import trio

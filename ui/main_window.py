@@ -1,12 +1,10 @@
-"""The main window: a sidebar with My notes and the person's circles, the chosen page on
-the right, menus and shortcuts (Ctrl+N new, Ctrl+F search, Ctrl+Q quit), the sync status
-bar, and window geometry plus the last open circle kept in `QSettings`.
+"""The main window: the sidebar (`ui.sidebar`: My notes and the person's circles, with
+their unread counts, `ui.unread_counts`) beside the chosen page, the menus and shortcuts
+(`ui.menus`), the sync status bar (`ui.status`), the Peers dock, tray notices, and the
+geometry and last page kept between runs (`ui.window_state`).
 
-Each circle in the sidebar shows how many items others added since the person last had
-it open ("Algebra (3)", `app.services.unread`); the mark of what was seen is kept per circle in
-`QSettings` (the data directory's desktop.ini), never in the circle itself. Only circles
-the person is still in are listed; *Leave circle…* (menu, or the sidebar's context
-menu) asks first, then leaves as `circle leave` does.
+Only circles the person is still in are listed; *Leave circle…* (menu, or the sidebar's
+context menu) asks first, then leaves as `circle leave` does.
 
 Given a glance (`app.services.glance`, `ui.launcher`), the window opens with its circles, their
 counts and My notes' first page before the core is up; the core's first reads then
@@ -21,16 +19,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileIconProvider,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMenu,
     QSplitter,
     QStackedWidget,
     QSystemTrayIcon,
@@ -38,11 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from sync.ids import SpaceId
+from ui import window_state
 from ui.live import LiveQuery
+from ui.menus import add_menus
 from ui.notes_view import QtNotes
 from ui.notifications import Notice, QtNotifier
 from ui.session import Session
+from ui.sidebar import NAME, NOTES, SPACE, QtSidebar
 from ui.status import QtSyncStatus
+from ui.unread_counts import UnreadCounts
 
 if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from PySide6.QtGui import QCloseEvent
@@ -52,10 +51,6 @@ if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from ui.circle_view import QtCircle
     from ui.dialogs import LeaveDialog
     from ui.peers_view import QtPeers
-
-SPACE = Qt.ItemDataRole.UserRole
-NAME = Qt.ItemDataRole.UserRole + 1  # the circle's name; the text may add an unread count
-NOTES = "notes"
 
 
 class MainWindow(QMainWindow):
@@ -78,30 +73,17 @@ class MainWindow(QMainWindow):
         self.circle_names: list[tuple[SpaceId, str]] = []
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
         self._restored_last = False
-        self.unread: dict[SpaceId, int] = {}
-        self._marks: dict[SpaceId, int] = {}  # seen, per circle (`app.services.unread`), as in settings
-        self._looking: SpaceId | None = None  # the circle on screen: it has nothing unread
 
-        self.sidebar = QListWidget(self)
-        self.sidebar.setMaximumWidth(260)
+        self.sidebar = QtSidebar(self)
         self.sidebar.currentItemChanged.connect(self._page_chosen)
-        self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
+        self.sidebar.leave_asked.connect(self.leave_circle)
         self.leave_box: LeaveDialog | None = None
-        # The style's file, folder and computer icons, without PySide6 building its QStyle
-        # type and enums (~10 ms of the start: the first paint needs no other QStyle).
-        self.icons = QFileIconProvider()
         self.pages = QStackedWidget(self)
         self.notes = QtNotes(session, self, glance=glance)
         self.pages.addWidget(self.notes)
         self.opening = QLabel(self.tr("Opening the circle: StudyCircle is starting…"), self)
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages.addWidget(self.opening)  # a circle chosen before the data is open
-        notes_item = QListWidgetItem(
-            self.icons.icon(QFileIconProvider.IconType.File), self.tr("My notes")
-        )
-        notes_item.setData(SPACE, NOTES)
-        self.sidebar.addItem(notes_item)
         splitter = QSplitter(self)
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.pages)
@@ -117,10 +99,10 @@ class MainWindow(QMainWindow):
         self.sync_status = QtSyncStatus(session, self)
         self.statusBar().addPermanentWidget(self.sync_status)
         session.runtime.failed.connect(self.show_error)
-        self._menus()
+        self.leave_action = add_menus(self)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
-            icon = self.icons.icon(QFileIconProvider.IconType.Computer)
+            icon = self.sidebar.icons.icon(QFileIconProvider.IconType.Computer)
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.setToolTip(self.tr("StudyCircle"))
             self.tray.messageClicked.connect(self._notice_clicked)
@@ -129,19 +111,17 @@ class MainWindow(QMainWindow):
         self.notifier = QtNotifier(session, self, tray=self.tray)
 
         self._circles_query = LiveQuery(session, self._fetch_circles, self._show_circles)
-        self._unread_query = LiveQuery(session, self._fetch_unread, self._show_unread)
+        listed = lambda: (space for space, _ in self.circle_names)  # noqa: E731
+        self.unread = UnreadCounts(session, settings, self.sidebar, listed=listed)
+        self._unread_query = self.unread.query  # the window's two queries, side by side (tests)
         session.changed.connect(self._on_changes)
         session.ready.connect(self._data_open)
         if glance is not None:  # shown now; the core reads them again once it is up
-            self.unread = dict(glance.unread)
+            self.unread.counts = dict(glance.unread)
             self._show_circles(glance.circles)
-            self._show_counts()
+            self.unread.paint()
         self._circles_query.refresh()
-        geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1100, 720)
+        window_state.restore_geometry(self, settings)
 
     @property
     def peers(self) -> QtPeers:
@@ -152,38 +132,6 @@ class MainWindow(QMainWindow):
             self._peers = QtPeers(self.session, self)
             self.peers_dock.setWidget(self._peers)
         return self._peers
-
-    def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&Circle"))
-        for label, keys, handler in (
-            (self.tr("&New circle…"), "Ctrl+Shift+N", self.new_circle),
-            (self.tr("&Join with an invite code…"), "Ctrl+J", self.join_circle),
-            (self.tr("&Leave circle…"), "", lambda: self.leave_circle()),
-            (self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close),
-        ):
-            action = QAction(label, self)
-            action.setShortcut(keys)
-            action.triggered.connect(handler)
-            file_menu.addAction(action)
-        self.leave_action = file_menu.actions()[2]
-        self.leave_action.setEnabled(False)  # while a circle is open
-        network_menu = self.menuBar().addMenu(self.tr("&Network"))
-        peers_action = self.peers_dock.toggleViewAction()
-        peers_action.setText(self.tr("&Peers"))
-        peers_action.setShortcut("Ctrl+Shift+P")
-        network_menu.addAction(peers_action)
-        connect_action = QAction(self.tr("&Connect to address…"), self)
-        connect_action.triggered.connect(self.connect_to_address)
-        network_menu.addAction(connect_action)
-        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
-        for label, keys, handler in (
-            (self.tr("&New thread / note"), QKeySequence.StandardKey.New, self.new_item),
-            (self.tr("&Find"), QKeySequence.StandardKey.Find, self.start_search),
-        ):
-            action = QAction(label, self)
-            action.setShortcut(keys)
-            action.triggered.connect(handler)
-            edit_menu.addAction(action)
 
     # -- circles in the sidebar --------------------------------------------------------
     def _on_changes(self, changes: Changes) -> None:
@@ -208,52 +156,36 @@ class MainWindow(QMainWindow):
         self.circle_names = circles
         self.notes.circles = circles
         listed = {space for space, _ in circles}
-        for i in reversed(range(self.sidebar.count())):
-            space = self.sidebar.item(i).data(SPACE)
-            if space != NOTES and space not in listed:
+        for space in reversed(self.sidebar.circles()):
+            if space not in listed:
                 self._drop_circle(space)
-        known = {self.sidebar.item(i).data(SPACE) for i in range(self.sidebar.count())}
-        icon = self.icons.icon(QFileIconProvider.IconType.Folder)
-        for space, name in circles:
-            if space not in known:
-                item = QListWidgetItem(icon, name)
-                item.setData(SPACE, space)
-                item.setData(NAME, name)
-                self.sidebar.addItem(item)
-                mark = self._stored_mark(space)
-                if mark is not None:
-                    self._marks[space] = mark
-        self._unread_query.refresh()
+        for space in self.sidebar.add_circles(circles):
+            self.unread.listed(space)
+        self.unread.refresh()
         if self._pending_open is not None and any(space == self._pending_open for space, _ in circles):
             self.open_page(self._pending_open)
             self._pending_open = None
             self.statusBar().clearMessage()
         elif not self._restored_last:  # the first list: reopen where the person left off
             self._restored_last = True
-            last = _stored_space(self.settings.value("circle/last"))
+            last = window_state.last_circle(self.settings)
             self.open_page(last if last in listed else NOTES)
         elif self.sidebar.currentItem() is None:
             self.open_page(NOTES)
 
     def open_page(self, key: SpaceId | bytes | str) -> None:
-        for i in range(self.sidebar.count()):
-            if self.sidebar.item(i).data(SPACE) == key:
-                self.sidebar.setCurrentRow(i)
-                return
-        self.sidebar.setCurrentRow(0)
+        self.sidebar.select(key)
 
     def _page_chosen(self, item: QListWidgetItem | None) -> None:
         if item is None:
             return
         key = item.data(SPACE)
-        self._looking = None if key == NOTES else key
+        self.unread.looking = None if key == NOTES else key
         self.leave_action.setEnabled(key != NOTES)
         if key == NOTES:
             self.pages.setCurrentWidget(self.notes)
             return
-        self.unread[key] = 0  # seen now; the next count stores the mark
-        self._show_counts()
-        self._unread_query.refresh()
+        self.unread.seen(key)
         page = self.circles.get(key)
         if page is None and not self.session.is_open:  # its page reads through the core
             self.pages.setCurrentWidget(self.opening)
@@ -274,31 +206,12 @@ class MainWindow(QMainWindow):
             self._page_chosen(current)
 
     # -- leaving a circle ---------------------------------------------------------------
-    def _sidebar_menu(self, at: QPoint) -> None:
-        item = self.sidebar.itemAt(at)
-        if item is None or item.data(SPACE) == NOTES:
-            return
-        menu = self.sidebar_menu(item.data(SPACE))
-        menu.aboutToHide.connect(menu.deleteLater)
-        menu.popup(self.sidebar.viewport().mapToGlobal(at))
-
-    def sidebar_menu(self, space: SpaceId) -> QMenu:
-        menu = QMenu(self)
-        open_action = menu.addAction(self.tr("Open"))
-        open_action.setObjectName("open")
-        open_action.triggered.connect(lambda: self.open_page(space))
-        leave = menu.addAction(self.tr("Leave circle…"))
-        leave.setObjectName("leave")
-        leave.triggered.connect(lambda: self.leave_circle(space))
-        return menu
-
     def leave_circle(self, space: SpaceId | None = None) -> None:
         """Ask, then leave `space` (default: the circle open)."""
         if space is None:
-            current = self.sidebar.currentItem()
-            space = current.data(SPACE) if current is not None else None
+            space = self.sidebar.current_circle()
         name = next((name for known, name in self.circle_names if known == space), None)
-        if space is None or space == NOTES or name is None:
+        if space is None or name is None:
             return
         from ui.dialogs import LeaveDialog
 
@@ -317,60 +230,15 @@ class MainWindow(QMainWindow):
         self.session.run(lambda: session.commands.leave(space), left)  # read once open
 
     def _drop_circle(self, space: SpaceId) -> None:
-        for i in range(self.sidebar.count()):
-            if self.sidebar.item(i).data(SPACE) == space:
-                was_current = self.sidebar.currentRow() == i
-                self.sidebar.takeItem(i)
-                if was_current:
-                    self.open_page(NOTES)
-                break
+        if self.sidebar.take(space):  # it was open
+            self.open_page(NOTES)
         # The page stays in the stack, unseen: deleting it (or removeWidget, which hands it
         # to Python to delete) would pull widgets from under queries still answering.
         self.circles.pop(space, None)
         self.circle_names = [(known, name) for known, name in self.circle_names if known != space]
         self.notes.circles = self.circle_names
 
-    # -- unread counts ----------------------------------------------------------------
-    def _stored_mark(self, space: SpaceId) -> int | None:
-        value = self.settings.value(f"unread/{space.hex()}")
-        try:
-            return int(value) if value is not None else None
-        except (TypeError, ValueError):
-            return None
-
-    async def _fetch_unread(self) -> tuple[int, dict[SpaceId, int], SpaceId | None]:
-        from app.services import unread
-
-        looking, marks = self._looking, dict(self._marks)  # plain values: no Qt off the GUI thread
-        now, counts = await unread.counts(self.session.commands, marks)
-        return now, counts, looking
-
-    def _show_unread(self, result: tuple[int, dict[SpaceId, int], SpaceId | None]) -> None:
-        now, counts, looked_at = result
-        for space, _ in self.circle_names:
-            # A circle never marked (new here) starts with nothing unread; one on screen
-            # during the count, or now, has been seen up to this count.
-            if space not in counts or space in (looked_at, self._looking):
-                self._marks[space] = now
-                self.settings.setValue(f"unread/{space.hex()}", now)
-                counts[space] = 0
-        self.unread = counts
-        self._show_counts()
-
-    def _show_counts(self) -> None:
-        for i in range(self.sidebar.count()):
-            item = self.sidebar.item(i)
-            space = item.data(SPACE)
-            if space == NOTES:
-                continue
-            count = self.unread.get(space, 0)
-            name = item.data(NAME)
-            item.setText(self.tr("{name} ({count})").format(name=name, count=count) if count else name)
-            item.setToolTip(self.tr("%n new item(s) since you last looked", "", count) if count else "")
-            font = item.font()
-            font.setBold(count > 0)
-            item.setFont(font)
-
+    # -- tray notices -----------------------------------------------------------------
     def _bring_forward(self) -> None:
         self.showNormal()
         self.activateWindow()
@@ -465,36 +333,6 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        current = self.sidebar.currentItem()
-        if current is not None:
-            key = current.data(SPACE)
-            self.settings.setValue("circle/last", key if key == NOTES else bytes(key).hex())
-        self.settings.sync()
+        window_state.save(self, self.settings, self.sidebar.current_key())
         event.accept()
         self.closed.emit()
-
-
-def stored_marks(settings: QSettings) -> dict[bytes, int]:
-    """Every circle's mark of what was seen, as `MainWindow` keeps them (for `app.services.glance`)."""
-    marks = {}
-    settings.beginGroup("unread")
-    try:
-        for key in settings.childKeys():
-            try:
-                marks[bytes.fromhex(key)] = int(settings.value(key))
-            except (TypeError, ValueError):
-                continue
-    finally:
-        settings.endGroup()
-    return marks
-
-
-def _stored_space(value: object) -> bytes | None:
-    """The circle a setting names (hex), if it names one."""
-    if not isinstance(value, str) or value == NOTES:
-        return None
-    try:
-        return bytes.fromhex(value)
-    except ValueError:
-        return None

@@ -20,20 +20,20 @@ from PySide6.QtWidgets import (
 
 from app.services import discussion
 from app.services.rows import Helper, Member
-from sync.changes import HELP_KINDS, Changes
+from sync.changes import HELP_KINDS
 from sync.policy import ROLE_BY_NAME, Level
-from ui.circle import CircleContext
+from ui.circle import CircleContext, QtCircleTab
 from ui.dialogs import InviteDialog
 from ui.live import LiveQuery
 
 MEMBER = Qt.ItemDataRole.UserRole
 
 
-class QtMembers(QWidget):
+class QtMembers(QtCircleTab):
+    kinds = HELP_KINDS  # the help counted per member
+
     def __init__(self, circle: CircleContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.circle = circle
-        self.session = circle.session
+        super().__init__(circle, parent)
         self.helped: dict[str, Helper] = {}
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels([self.tr("Name"), self.tr("Role"), self.tr("Helped")])
@@ -51,14 +51,14 @@ class QtMembers(QWidget):
         self._helpers = LiveQuery(
             self.session, lambda: discussion.helpers(self.session.commands, circle.space), self._show_helpers
         )
-        circle.roles_changed.connect(self._fill)
-        self.session.changed.connect(self._on_changes)
         self._helpers.refresh()
         self._fill()
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.space == self.circle.space and changes.touches(HELP_KINDS):
-            self._helpers.refresh()
+    def on_touched(self) -> None:
+        self._helpers.refresh()
+
+    def on_roles(self) -> None:
+        self._fill()
 
     def _show_helpers(self, helpers: list[Helper]) -> None:
         self.helped = {row.device_id: row for row in helpers}

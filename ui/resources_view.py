@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from app.services import notes, resources
 from app.services.paging import Cursor, Page
 from app.services.rows import Resource
-from sync.changes import RESOURCE_KINDS, Changes
-from ui.circle import CircleContext
+from sync.changes import RESOURCE_KINDS
+from ui.circle import CircleContext, QtCircleTab
 from ui.dialogs import ComposeDialog
 from ui.discussion_view import marks
 from ui.item_menu import moderation_menu
@@ -43,11 +43,11 @@ class ResourceListModel(PagedListModel[Resource]):
         return f"{row.title}  ·  {row.author_name}{marks(self, row)}"
 
 
-class QtResources(QWidget):
+class QtResources(QtCircleTab):
+    kinds = RESOURCE_KINDS
+
     def __init__(self, circle: CircleContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.circle = circle
-        self.session = circle.session
+        super().__init__(circle, parent)
         self.selected_id: str | None = None
         self.model = ResourceListModel(circle, self)
         self.model.reset_done.connect(self._listed)
@@ -74,14 +74,14 @@ class QtResources(QWidget):
         splitter.addWidget(self.preview)
         splitter.setStretchFactor(1, 2)
         QVBoxLayout(self).addWidget(splitter)
-        self.session.changed.connect(self._on_changes)
-        circle.roles_changed.connect(self.model.refresh)
         self.model.refresh()
         self._preview(None)
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.space == self.circle.space and changes.touches(RESOURCE_KINDS):
-            self.model.refresh()
+    def on_touched(self) -> None:
+        self.model.refresh()
+
+    def on_roles(self) -> None:
+        self.model.refresh()
 
     def _listed(self) -> None:
         # The selection stays while its row is among those re-read; one hidden from me or

@@ -5,7 +5,8 @@ every trio task, and every callback it makes, runs on the GUI thread), `spawn()`
 widgets (the work runs as a trio task; `on_done`/`on_error` run on the GUI thread),
 `stop()` for a clean shutdown (trio finishes first; then `finished` is emitted and the
 caller quits Qt). Errors nobody handled are reported once through `failed`, worded for
-a person (`ui.errors.describe`); they never end the trio run.
+a person (`ui.errors.describe`); they never end the trio run. Starting a task and handing
+back its outcome is `ui.spawning`'s, shared with `ui.core_thread`.
 
 trio is not imported with this module: `start(main)` calls `main(runtime)` at once (so a
 main that paints before awaiting anything — `ui.launcher.run_desktop` — paints before
@@ -34,7 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
-from ui.errors import attempt, describe
+from ui.errors import describe
+from ui.spawning import Spawner
 
 if TYPE_CHECKING:  # imported once the window has painted (`start`)
     import trio
@@ -66,6 +68,9 @@ class Runtime(QObject):
         self._pending: Awaitable[None] | None = None  # main's result, until the run starts
         self.running = False
         self.error: BaseException | None = None
+        self._spawner = Spawner(
+            where="a UI task", report=lambda text: self.failed.emit(text), hand_back=self._callback
+        )
 
     # -- the guest run ---------------------------------------------------------------
     def start(self, main: Main) -> None:
@@ -125,7 +130,7 @@ class Runtime(QObject):
         try:
             async with self.task_scope() as nursery:
                 for work, on_done, on_error in self._early:
-                    nursery.start_soon(self._guarded, work, on_done, on_error)
+                    nursery.start_soon(self._spawner.run, work, on_done, on_error)
                 self._early.clear()
                 if self._stop_asked:  # stopped before the run was up: end at once
                     self.stop()
@@ -221,28 +226,7 @@ class Runtime(QObject):
             return True
         if self._token is None or not self._nurseries:
             return False
-        nursery = nursery or self._nurseries[0]
-
-        def start() -> None:
-            with _ignore_closed_run():
-                nursery.start_soon(self._guarded, work, on_done, on_error)
-
-        with _ignore_closed_run():
-            self._token.run_sync_soon(start)
-            return True
-        return False
-
-    async def _guarded(
-        self,
-        work: Callable[[], Awaitable[Any]],
-        on_done: Callable[[Any], None] | None,
-        on_error: Callable[[str], None] | None,
-    ) -> None:
-        ok, value = await attempt(work, where="a UI task")
-        if not ok:
-            self._callback(on_error or (lambda text: self.failed.emit(text)), value)
-        elif on_done is not None:
-            self._callback(on_done, value)
+        return self._spawner.spawn(self._token, nursery or self._nurseries[0], work, on_done, on_error)
 
     def _callback(self, function: Callable[[Any], None], value: Any) -> None:
         try:

@@ -34,7 +34,7 @@ class QtSyncStatus(QLabel):
 
     def _changed(self, changes: Changes) -> None:
         status = self.session.network_status
-        if status is not None and status.sessions_running and not changes.kinds:
+        if status is not None and status.sessions_running and changes.synced:
             self.receiving += len(changes.added)
         self.update_text()
 

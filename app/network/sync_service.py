@@ -617,6 +617,7 @@ class SyncService:
                     kinds=frozenset(report.kinds),
                     members=report.join_confirmed or report.members,
                     rebuilt=report.rebuilt,
+                    synced=True,
                 )
             )
             self._spawn(self._refresh_gossip, [space])  # it may have brought a removal or a join

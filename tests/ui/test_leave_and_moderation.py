@@ -14,7 +14,8 @@ from app.services import helpdesk
 from sync.ids import SpaceId
 from tests.ui.circles import circle_of, named, page, rows
 from tests.ui.conftest import WAIT_MS, Desk
-from ui.main_window import SPACE, MainWindow
+from ui.main_window import MainWindow
+from ui.sidebar import SPACE
 
 
 def listed(window: MainWindow) -> list[SpaceId]:
@@ -41,7 +42,7 @@ def test_leaving_a_circle_asks_first_and_takes_it_out_of_the_sidebar(
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert listed(window) == [space]
 
-    leave = next(a for a in window.sidebar_menu(space).actions() if a.objectName() == "leave")
+    leave = next(a for a in window.sidebar.menu_for(space).actions() if a.objectName() == "leave")
     leave.trigger()  # the sidebar's context menu
     box = window.leave_box
     box.leave.click()

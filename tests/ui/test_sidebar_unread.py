@@ -13,7 +13,8 @@ from app.services import discussion
 from sync.ids import SpaceId
 from tests.ui.circles import circle_of
 from tests.ui.conftest import WAIT_MS, Desk
-from ui.main_window import SPACE, MainWindow
+from ui.main_window import MainWindow
+from ui.sidebar import SPACE
 
 
 def label(window: MainWindow, space: SpaceId) -> str:

@@ -274,7 +274,7 @@ def watch():
     seen["libp2p_imported"] = "libp2p.host.basic_host" in sys.modules
     seen["sources_read"] = [f for f in linecache.cache if "site-packages/libp2p/" in f or "/p2p/" in f]
     seen["acme_libraries_loaded"] = [n for n in ("httpx", "requests") if is_loaded(n)]
-    from ui.main_window import SPACE
+    from ui.sidebar import SPACE
     window.open_page(window.sidebar.item(1).data(SPACE))
     seen["circle_page"] = type(window.pages.currentWidget()).__name__
     print(json.dumps(seen), flush=True)

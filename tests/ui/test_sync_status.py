@@ -54,3 +54,52 @@ def test_a_peer_that_lacks_our_ops_is_said_to_be_behind_until_it_catches_up(qtbo
     assert "behind" not in status.text()
     caught_up = page(qtbot, ben, space, members=2)
     qtbot.waitUntil(lambda: caught_up.discussion.threads.count() == 2, timeout=WAIT_MS)
+
+
+def test_ops_a_sync_session_brings_are_counted_as_being_received(qtbot: QtBot, desk: Desk) -> None:
+    """The status bar's "receiving N ops" counts what reconcile sessions bring
+    (`Changes.synced`; such changes name their op kinds since views filter on them).
+    Cat's data worker is held busy before Ben connects to her, so Ben's session with her
+    stays running (and she can start none) while sessions with Ana bring Ana's new
+    threads; gossip is dropped, so only sessions bring them."""
+    ana, ben, cat = desk.open("ana"), desk.open("ben"), desk.open("cat")
+    space = circle_of(desk, ana, [ben, cat], name="Algebra")  # each joins through Ana
+    cat_core, ben_core = cat.core, ben.core
+    assert cat_core is not None and ben_core is not None
+    status = QtSyncStatus(ben)
+    qtbot.addWidget(status)
+    qtbot.waitUntil(lambda: "1 peer(s) connected  ·  up to date" in status.text(), timeout=WAIT_MS)
+    desk.hub.gossip_drop_rate = 1.0
+    held, release = threading.Event(), threading.Event()
+
+    def busy() -> None:
+        held.set()
+        release.wait(WAIT_MS / 1000)
+
+    def sessions_with_cat() -> int:  # a plain int, read across threads
+        link = ben_core.sync.sessions.link(cat_core.host.peer_id)
+        return link.running if link is not None else 0
+
+    try:
+        cat.run(lambda: cat_core.database.run(busy))
+        qtbot.waitUntil(held.is_set, timeout=WAIT_MS)
+
+        async def sync_with_cat() -> None:
+            await ben_core.sync.connect(cat_core.host.listen_addrs()[0])
+            ben_core.sync.schedule(cat_core.host.peer_id, space)
+
+        desk.call(sync_with_cat)
+        qtbot.waitUntil(lambda: sessions_with_cat() > 0, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "2 peer(s) connected" in status.text(), timeout=WAIT_MS)
+        before = status.receiving  # a session may have brought something already
+        for title in ("Exam on Friday", "Bring a calculator"):
+            desk.call(lambda title=title: discussion.new_thread(ana.commands, space, title, "", []))
+        circle = page(qtbot, ben, space, members=3)
+        qtbot.waitUntil(lambda: circle.discussion.threads.count() == 2, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: status.receiving >= before + 2, timeout=WAIT_MS)
+        assert f"receiving {status.receiving} op(s)" in status.text()
+    finally:
+        release.set()
+
+    qtbot.waitUntil(lambda: "2 peer(s) connected  ·  up to date" in status.text(), timeout=WAIT_MS)
+    assert status.receiving == 0

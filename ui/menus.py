@@ -1,0 +1,49 @@
+"""The main window's menu bar and its shortcuts: Circle (New circle… Ctrl+Shift+N, Join
+with an invite code… Ctrl+J, Leave circle…, Quit), Network (Peers Ctrl+Shift+P, Connect
+to address…) and Edit (New thread / note Ctrl+N, Find Ctrl+F). The handlers are the
+window's. GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+def add_menus(window: MainWindow) -> QAction:
+    """Fill `window`'s menu bar; the *Leave circle…* action (disabled: My notes is open)."""
+    file_menu = window.menuBar().addMenu(window.tr("&Circle"))
+    for label, keys, handler in (
+        (window.tr("&New circle…"), "Ctrl+Shift+N", window.new_circle),
+        (window.tr("&Join with an invite code…"), "Ctrl+J", window.join_circle),
+        (window.tr("&Leave circle…"), "", lambda: window.leave_circle()),
+        (window.tr("&Quit"), QKeySequence.StandardKey.Quit, window.close),
+    ):
+        action = QAction(label, window)
+        action.setShortcut(keys)
+        action.triggered.connect(handler)
+        file_menu.addAction(action)
+    leave_action = file_menu.actions()[2]
+    leave_action.setEnabled(False)  # while a circle is open
+    network_menu = window.menuBar().addMenu(window.tr("&Network"))
+    peers_action = window.peers_dock.toggleViewAction()
+    peers_action.setText(window.tr("&Peers"))
+    peers_action.setShortcut("Ctrl+Shift+P")
+    network_menu.addAction(peers_action)
+    connect_action = QAction(window.tr("&Connect to address…"), window)
+    connect_action.triggered.connect(window.connect_to_address)
+    network_menu.addAction(connect_action)
+    edit_menu = window.menuBar().addMenu(window.tr("&Edit"))
+    for label, keys, handler in (
+        (window.tr("&New thread / note"), QKeySequence.StandardKey.New, window.new_item),
+        (window.tr("&Find"), QKeySequence.StandardKey.Find, window.start_search),
+    ):
+        action = QAction(label, window)
+        action.setShortcut(keys)
+        action.triggered.connect(handler)
+        edit_menu.addAction(action)
+    return leave_action

@@ -1,0 +1,115 @@
+"""The sidebar: My notes first, then the circles the person is in, each shown with its
+unread count ("Algebra (3)", bold while there is something new; the counts themselves are
+`ui.unread_counts`'s).
+
+Owns `QtSidebar` (the list, its items and their roles `SPACE` and `NAME`, the `NOTES` key)
+and its context menu on a circle (Open, Leave circle…), whose *Leave* it reports as
+`leave_asked`. GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QFileIconProvider, QListWidget, QListWidgetItem, QMenu, QWidget
+
+from sync.ids import SpaceId
+
+SPACE = Qt.ItemDataRole.UserRole
+NAME = Qt.ItemDataRole.UserRole + 1  # the circle's name; the text may add an unread count
+NOTES = "notes"
+
+
+class QtSidebar(QListWidget):
+    leave_asked = Signal(object)  # a circle's SpaceId
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMaximumWidth(260)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        # The style's file, folder and computer icons, without PySide6 building its QStyle
+        # type and enums (~10 ms of the start: the first paint needs no other QStyle).
+        self.icons = QFileIconProvider()
+        notes_item = QListWidgetItem(self.icons.icon(QFileIconProvider.IconType.File), self.tr("My notes"))
+        notes_item.setData(SPACE, NOTES)
+        self.addItem(notes_item)
+
+    def circles(self) -> list[SpaceId]:
+        """The circles listed, in order."""
+        keys = (self.item(i).data(SPACE) for i in range(self.count()))
+        return [key for key in keys if key != NOTES]
+
+    def current_key(self) -> SpaceId | str | None:
+        """What the current row shows: `NOTES` or a circle (None: no row is current)."""
+        current = self.currentItem()
+        return current.data(SPACE) if current is not None else None
+
+    def current_circle(self) -> SpaceId | None:
+        key = self.current_key()
+        return None if key is None or isinstance(key, str) else key
+
+    def add_circles(self, circles: Iterable[tuple[SpaceId, str]]) -> list[SpaceId]:
+        """List the circles not listed yet, in order; the ones added."""
+        known = set(self.circles())
+        icon = self.icons.icon(QFileIconProvider.IconType.Folder)
+        added = []
+        for space, name in circles:
+            if space not in known:
+                item = QListWidgetItem(icon, name)
+                item.setData(SPACE, space)
+                item.setData(NAME, name)
+                self.addItem(item)
+                added.append(space)
+        return added
+
+    def take(self, space: SpaceId) -> bool:
+        """Unlist a circle; whether it was the current row."""
+        for i in range(self.count()):
+            if self.item(i).data(SPACE) == space:
+                was_current = self.currentRow() == i
+                self.takeItem(i)
+                return was_current
+        return False
+
+    def select(self, key: SpaceId | bytes | str) -> None:
+        """Make `key`'s row current (My notes' if it is not listed)."""
+        for i in range(self.count()):
+            if self.item(i).data(SPACE) == key:
+                self.setCurrentRow(i)
+                return
+        self.setCurrentRow(0)
+
+    def show_counts(self, unread: dict[SpaceId, int]) -> None:
+        for i in range(self.count()):
+            item = self.item(i)
+            space = item.data(SPACE)
+            if space == NOTES:
+                continue
+            count = unread.get(space, 0)
+            name = item.data(NAME)
+            item.setText(self.tr("{name} ({count})").format(name=name, count=count) if count else name)
+            item.setToolTip(self.tr("%n new item(s) since you last looked", "", count) if count else "")
+            font = item.font()
+            font.setBold(count > 0)
+            item.setFont(font)
+
+    # -- the context menu ---------------------------------------------------------------
+    def _context_menu(self, at: QPoint) -> None:
+        item = self.itemAt(at)
+        if item is None or item.data(SPACE) == NOTES:
+            return
+        menu = self.menu_for(item.data(SPACE))
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(self.viewport().mapToGlobal(at))
+
+    def menu_for(self, space: SpaceId) -> QMenu:
+        menu = QMenu(self)
+        open_action = menu.addAction(self.tr("Open"))
+        open_action.setObjectName("open")
+        open_action.triggered.connect(lambda: self.select(space))
+        leave = menu.addAction(self.tr("Leave circle…"))
+        leave.setObjectName("leave")
+        leave.triggered.connect(lambda: self.leave_asked.emit(space))
+        return menu
