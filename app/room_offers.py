@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import json
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,7 +141,7 @@ def add_offer(
     with edit_offers(home, now_ms=now_ms) as offers:
         taken = {c for c, o in offers.items() if now_ms <= o.expires_ms}
         try:
-            code = new_room_code(taken)
+            code = new_room_code(taken, randbelow=secrets.randbelow)
         except Exception as error:
             raise CommandError(f"Could not make a room code: {error}.") from None
         offer = RoomOffer(

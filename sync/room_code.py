@@ -15,8 +15,9 @@ What this gives (docs/security.md, "Room codes"):
   `MAX_FAILURES` the offer is locked for good, so a code is guessed with probability at
   most 3 / 65,536 before it stops working — and it also expires after minutes.
 
-Pure: no I/O, no clock reads (callers pass `now_ms`); `sync.wire.room_code` encodes
-the messages.
+Pure: no I/O, no clock reads (callers pass `now_ms`), no randomness of its own (callers
+pass `entropy`, e.g. `os.urandom`, and `randbelow`); `sync.wire.room_code` encodes the
+messages.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import enum
 import hashlib
 import hmac
 import re
-import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nacl import secret as nacl_secret
@@ -89,13 +90,17 @@ class RoomCode:
         return self.text().encode("ascii")
 
 
-def new_room_code(taken: set[int] | frozenset[int] = frozenset()) -> RoomCode:
-    """A fresh code on a channel none of this device's open offers uses."""
+Entropy = Callable[[int], bytes]  # n random bytes (os.urandom)
+
+
+def new_room_code(taken: set[int] | frozenset[int], *, randbelow: Callable[[int], int]) -> RoomCode:
+    """A fresh code on a channel none of this device's open offers uses; `randbelow(n)` is
+    a uniform random number below n (`secrets.randbelow`)."""
     free = [channel for channel in range(1, MAX_CHANNEL + 1) if channel not in taken]
     if not free:
         raise Rejected(Reason.BAD_INVITE, f"this device already has {MAX_CHANNEL} room codes open")
-    channel = free[secrets.randbelow(len(free))]
-    return RoomCode(channel, (secrets.choice(WORDS), secrets.choice(WORDS)))
+    channel = free[randbelow(len(free))]
+    return RoomCode(channel, (WORDS[randbelow(len(WORDS))], WORDS[randbelow(len(WORDS))]))
 
 
 def looks_like_room_code(text: str) -> bool:
@@ -170,6 +175,7 @@ class MemberExchange:
     """The member's side of one exchange (sans-IO): `answer` then `finish`."""
 
     offer: RoomOffer
+    entropy: Entropy
     _key: bytes = field(default=b"", repr=False)
     _transcript: bytes = b""
     done: bool = False
@@ -179,7 +185,7 @@ class MemberExchange:
         state = self.offer.state(now_ms)
         if state is not OfferState.OPEN:
             return Refusal(REFUSALS[state])
-        spake = SPAKE2_A(self.offer.code.password(), idA=MEMBER_ID, idB=JOINER_ID)
+        spake = SPAKE2_A(self.offer.code.password(), idA=MEMBER_ID, idB=JOINER_ID, entropy_f=self.entropy)
         message = spake.start()
         try:
             self._key = spake.finish(ask.spake)
@@ -203,7 +209,8 @@ class MemberExchange:
         self.offer.uses_left -= 1
         self.offer.joined += 1
         box = nacl_secret.SecretBox(self._key)
-        return Sealed(bytes(box.encrypt(self.offer.invite_code.encode("ascii"))))
+        nonce = self.entropy(nacl_secret.SecretBox.NONCE_SIZE)
+        return Sealed(bytes(box.encrypt(self.offer.invite_code.encode("ascii"), nonce)))
 
 
 @dataclass
@@ -211,12 +218,13 @@ class JoinerExchange:
     """The joiner's side of one exchange (sans-IO): `ask`, `confirm`, `open`."""
 
     code: RoomCode
+    entropy: Entropy
     _spake: SPAKE2_B | None = field(default=None, repr=False)
     _message: bytes = b""
     _key: bytes = field(default=b"", repr=False)
 
     def ask(self) -> Ask:
-        spake = SPAKE2_B(self.code.password(), idA=MEMBER_ID, idB=JOINER_ID)
+        spake = SPAKE2_B(self.code.password(), idA=MEMBER_ID, idB=JOINER_ID, entropy_f=self.entropy)
         self._spake = spake
         self._message = spake.start()
         return Ask(self.code.channel, self._message)

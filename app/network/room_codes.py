@@ -18,6 +18,7 @@ answers; offers and their counters live in the data directory, so `circle invite
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import trio
@@ -89,7 +90,7 @@ class RoomCodeService:
             offer = offers.get(ask.channel)
             if offer is None:
                 return Refusal(NO_SUCH_CODE), None
-            exchange = MemberExchange(offer)
+            exchange = MemberExchange(offer, os.urandom)
             answer = exchange.answer(ask, now_ms=now_ms)  # spends a try, written back on exit
         return answer, exchange if isinstance(answer, Answer) else None
 
@@ -121,7 +122,7 @@ class RoomCodeService:
         )
 
     async def _ask(self, peer: PeerId, code: RoomCode) -> str | None:
-        exchange = JoinerExchange(code)
+        exchange = JoinerExchange(code, os.urandom)
         try:
             with trio.fail_after(STEP_TIMEOUT * 2):
                 async with await self.host.open_stream(peer, ROOM_CODE_PROTOCOL) as stream:

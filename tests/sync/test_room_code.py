@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 
 import pytest
 
@@ -33,8 +34,8 @@ def offer(uses: int = 3, minutes: int = 10) -> RoomOffer:
 
 def exchange(room: RoomOffer, typed: RoomCode, *, now_ms: int = NOW) -> str:
     """One whole exchange as two devices run it, through the wire encoding."""
-    joiner = JoinerExchange(typed)
-    member = MemberExchange(room)
+    joiner = JoinerExchange(typed, os.urandom)
+    member = MemberExchange(room, os.urandom)
     reply = decode(encode(member.answer(decode(encode(joiner.ask())), now_ms=now_ms)))  # type: ignore[arg-type]
     if isinstance(reply, Refusal):
         raise Rejected(Reason.BAD_INVITE, reply.sentence)
@@ -80,10 +81,10 @@ def test_a_mistyped_code_says_what_is_wrong(typed: str, says: str) -> None:
 
 def test_new_codes_avoid_channels_in_use_and_run_out_cleanly() -> None:
     taken = set(range(1, MAX_CHANNEL))  # all but the last
-    assert new_room_code(taken).channel == MAX_CHANNEL
+    assert new_room_code(taken, randbelow=secrets.randbelow).channel == MAX_CHANNEL
     with pytest.raises(Rejected, match="already has 99 room codes open"):
-        new_room_code(set(range(1, MAX_CHANNEL + 1)))
-    code = new_room_code()
+        new_room_code(set(range(1, MAX_CHANNEL + 1)), randbelow=secrets.randbelow)
+    code = new_room_code(set(), randbelow=secrets.randbelow)
     assert parse_room_code(code.text()) == code
 
 
@@ -114,8 +115,8 @@ def test_a_guesser_who_walks_away_after_the_answer_still_spends_a_try() -> None:
     make that guess free."""
     room = offer()
     for _ in range(MAX_FAILURES):
-        guesser = JoinerExchange(RoomCode(7, ("apple", "apple")))
-        reply = MemberExchange(room).answer(guesser.ask(), now_ms=NOW)
+        guesser = JoinerExchange(RoomCode(7, ("apple", "apple")), os.urandom)
+        reply = MemberExchange(room, os.urandom).answer(guesser.ask(), now_ms=NOW)
         assert isinstance(reply, Answer)
         with pytest.raises(Rejected, match="wrong room code"):
             guesser.confirm(reply)
@@ -126,14 +127,14 @@ def test_a_recorded_exchange_cannot_check_a_guess_offline() -> None:
     """An eavesdropper holds ask, answer and the sealed invite. Even the right words do not
     reproduce the member's confirmation from them: checking a guess needs a live exchange."""
     room = offer()
-    joiner = JoinerExchange(CODE)
-    member = MemberExchange(room)
+    joiner = JoinerExchange(CODE, os.urandom)
+    member = MemberExchange(room, os.urandom)
     ask = joiner.ask()
     answer = member.answer(ask, now_ms=NOW)
     assert isinstance(answer, Answer)
     sealed = member.finish(joiner.confirm(answer), now_ms=NOW)
     assert isinstance(sealed, Sealed)
-    eavesdropper = JoinerExchange(CODE)  # knows the right words, lacks the joiner's secret
+    eavesdropper = JoinerExchange(CODE, os.urandom)  # knows the right words, lacks the joiner's secret
     eavesdropper.ask()
     with pytest.raises(Rejected, match="wrong room code"):
         eavesdropper.confirm(answer)
@@ -143,18 +144,18 @@ def test_a_recorded_exchange_cannot_check_a_guess_offline() -> None:
 
 def test_a_forged_or_replayed_confirmation_gets_nothing() -> None:
     room = offer()
-    honest = JoinerExchange(CODE)
-    first = MemberExchange(room)
+    honest = JoinerExchange(CODE, os.urandom)
+    first = MemberExchange(room, os.urandom)
     answer = first.answer(honest.ask(), now_ms=NOW)
     assert isinstance(answer, Answer)
     recorded = honest.confirm(answer)
     # A forged confirmation on a fresh exchange.
-    forger = MemberExchange(room)
-    assert isinstance(forger.answer(JoinerExchange(CODE).ask(), now_ms=NOW), Answer)
+    forger = MemberExchange(room, os.urandom)
+    assert isinstance(forger.answer(JoinerExchange(CODE, os.urandom).ask(), now_ms=NOW), Answer)
     assert forger.finish(Confirm(os.urandom(32)), now_ms=NOW) == Refusal("wrong room code")
     # The honest confirmation replayed into another exchange.
-    replayed = MemberExchange(room)
-    assert isinstance(replayed.answer(JoinerExchange(CODE).ask(), now_ms=NOW), Answer)
+    replayed = MemberExchange(room, os.urandom)
+    assert isinstance(replayed.answer(JoinerExchange(CODE, os.urandom).ask(), now_ms=NOW), Answer)
     assert replayed.finish(recorded, now_ms=NOW) == Refusal("wrong room code")
     # The original still completes, once.
     assert isinstance(first.finish(recorded, now_ms=NOW), Sealed)
@@ -173,7 +174,7 @@ def test_an_expired_code_is_refused_without_spending_a_try() -> None:
 def test_a_point_that_is_not_on_the_curve_is_malformed_and_spends_nothing() -> None:
     room = offer()
     with pytest.raises(Rejected) as refused:
-        MemberExchange(room).answer(Ask(7, b"\x00" * 33), now_ms=NOW)
+        MemberExchange(room, os.urandom).answer(Ask(7, b"\x00" * 33), now_ms=NOW)
     assert refused.value.reason is Reason.MALFORMED
     assert room.failures == 0
 
