@@ -2,11 +2,11 @@
 
 For every space the device belongs to it subscribes the space's gossip topic (named after
 the current epoch key, so a key rotation moves it to a new topic), publishes
-new local ops (also ops another process wrote into the same data directory, found by
-polling), ingests gossiped ops through the replica's normal validation (in batches,
-`app.network.gossip_inbox`), and reconciles — on a new connection, on a gap or a digest that
-shows a peer holding ops we lack (if gossip has not filled it within `gossip_grace`),
-and on a timer.
+new local ops (handed over by the command that wrote them; ops another process wrote
+into the same data directory are looked up in the database), ingests gossiped ops
+through the replica's normal validation (in batches, `app.network.gossip_inbox`), and
+reconciles — on a new connection, on a gap or a digest that shows a peer holding ops
+we lack (if gossip has not filled it within `gossip_grace`), and on a timer.
 Gossip is a hint; reconciliation is the truth. Gossip is taken and relayed only if it
 opens under the current key and its publisher is a current member (`access.GossipGate`);
 gossip that does not open costs its publisher. Peers that send garbage or forgeries are
@@ -23,7 +23,7 @@ import contextlib
 import logging
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ from app.clock import Clock
 from app.database import Database, files_stamp
 from app.network import exchange
 from app.network.gossip_inbox import GossipInbox, HeardDigest, Outcome, device_of
-from app.network.own_ops import own_seq, unpublished
+from app.network.own_ops import own_seq, seal_ops, unpublished
 from app.network.peer_sessions import Link, PeerSessions
 from app.network.sync_status import SyncStatus
 from app.personal import shared_spaces
@@ -49,12 +49,14 @@ from sync.changes import Changes
 from sync.errors import Rejected
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
+from sync.op import VerifiedOp
 from sync.replica import Replica
 from sync.wire.gossip import Hello, decode_hello, encode_digest
 
 logger = logging.getLogger(__name__)
 
 RECONCILE_PROTOCOL = "/studycircle/reconcile/1.0.0"
+_Handed = tuple[tuple[VerifiedOp, ...], access.GossipKey | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,10 @@ class SyncService:
         self._random = random.Random()
         self._inbox = GossipInbox(database, self._gossip_outcome)
         self._invites: dict[SpaceId, Invite] = {}
-        self._nudge_send, self._nudge_receive = trio.open_memory_channel[None](1)
+        # What to publish, in the order written: ops a command handed over, or None (look
+        # in the database). When full, `_look_needed` stands in for what did not fit.
+        self._outbox_send, self._outbox_receive = trio.open_memory_channel[_Handed | None](64)
+        self._look_needed = False
         self.session_finished = trio.Event()
         self.sessions = PeerSessions()
         self.sessions_changed = trio.Event()  # set (and replaced) at every session transition
@@ -122,6 +127,7 @@ class SyncService:
                 await self._mark_published()
                 nursery.start_soon(self._peer_events, events)
                 nursery.start_soon(self._inbox.run)
+                nursery.start_soon(self._publisher)
                 nursery.start_soon(self._local_writes)
                 nursery.start_soon(self._timers)
                 task_status.started()
@@ -131,9 +137,21 @@ class SyncService:
             self._sessions_moved()
 
     def nudge(self) -> None:
-        """Local writes happened: publish them now rather than at the next poll."""
-        with contextlib.suppress(trio.WouldBlock):
-            self._nudge_send.send_nowait(None)
+        """Local writes happened that were not handed over: look for them in the database
+        now rather than at the next poll."""
+        self._to_outbox(None)
+
+    def hand_off(self, ops: Sequence[VerifiedOp], gossip: access.GossipKey | None) -> None:
+        """A command wrote `ops` (all in one space; `gossip`: its key as the write left it):
+        publish them as they are. With no ops (a new circle's genesis, which the command
+        does not return), look in the database."""
+        self._to_outbox((tuple(ops), gossip) if ops else None)
+
+    def _to_outbox(self, item: _Handed | None) -> None:
+        try:
+            self._outbox_send.send_nowait(item)
+        except trio.WouldBlock:  # a look in the database covers whatever did not fit
+            self._look_needed = True
 
     def add_listener(self, listener: Callable[[Changes], None]) -> None:
         """Also tell `listener` of every op admitted from a peer (called on the trio thread)."""
@@ -256,6 +274,39 @@ class SyncService:
         if behind:
             self.schedule(peer, space)
 
+    async def _publisher(self) -> None:
+        """Publish what the outbox holds, in order: a catch-up look in the database, or
+        ops a command handed over (looked up instead if they do not follow what was
+        published last: another process wrote in between)."""
+        async for item in self._outbox_receive:
+            look = item is None or self._look_needed
+            self._look_needed = False
+            if look:
+                await self._publish_new()
+            if item is not None and not await self._publish_handed(*item):
+                await self._publish_new()
+
+    async def _publish_handed(self, ops: tuple[VerifiedOp, ...], gossip: access.GossipKey | None) -> bool:
+        """Seal and gossip ops a command handed over; False if the database must be
+        looked in instead (a space not yet watched, or own ops before these that were
+        not published: written by another process, or come back from a peer)."""
+        space = ops[0].space_id()
+        async with self._publishing:
+            after = self._published.get(space)
+            if after is None:
+                return False
+            fresh = sorted((op for op in ops if op.header.seq > after), key=lambda op: op.header.seq)
+            if not fresh:
+                return True  # a look already published them
+            if fresh[0].header.seq != after + 1:
+                return False
+            self._published[space] = fresh[-1].header.seq
+            if not self.settings.gossip or gossip is None:
+                return True
+            for message in seal_ops(gossip, [op.to_wire() for op in fresh]):
+                await self._publish(space, message)  # follows a key our own write rotated
+            return True
+
     async def _publish_new(self) -> None:
         """Gossip own ops not yet published, in every shared space (new ones: all of
         their own ops). One database trip: on a busy peer each trip waits for the worker."""
@@ -281,23 +332,20 @@ class SyncService:
             logger.info("Gossip publish for a circle failed (sync will repair it): %s", error)
 
     async def _local_writes(self) -> None:
-        """Publish own ops: at once after a nudge, soon after another process writes to
-        the database files (a command run beside us), and at least every `poll_interval`.
-        Our own commits (every op taken from a peer) change the files too; they are told
-        apart by the stamp the database takes after each of its jobs."""
+        """Publish ops another process wrote: soon after it writes to the database files
+        (a command run beside us), and at least every `poll_interval`. Our own commits
+        (every op taken from a peer) change the files too; they are told apart by the
+        stamp the database takes after each of its jobs."""
         seen, foreign = files_stamp(self.database.files), self.database.foreign_writes
         last_look = trio.current_time()
         while True:
-            nudged = False
-            with trio.move_on_after(self.settings.change_check_interval):
-                await self._nudge_receive.receive()
-                nudged = True
+            await trio.sleep(self.settings.change_check_interval)
             stamp = files_stamp(self.database.files)  # before the look: a write during it is seen next time
             now = trio.current_time()
             written = stamp != seen and stamp != self.database.stamp_after_job
             written = written or self.database.foreign_writes != foreign
             seen, foreign = stamp, self.database.foreign_writes
-            if nudged or written or now - last_look >= self.settings.poll_interval:
+            if written or now - last_look >= self.settings.poll_interval:
                 last_look = now
                 await self._publish_new()
 
