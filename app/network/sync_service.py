@@ -29,6 +29,7 @@ from typing import Any
 
 import trio
 
+from app import wake_up
 from app.clock import Clock
 from app.database import Database, files_stamp
 from app.network import exchange
@@ -61,8 +62,9 @@ _Handed = tuple[tuple[VerifiedOp, ...], access.GossipKey | None]
 
 @dataclass(frozen=True, slots=True)
 class SyncSettings:
-    poll_interval: float = 0.5  # at least this often, look for ops written by another process
-    change_check_interval: float = 0.01  # how often to stat the database files for a write
+    # Another process that writes ops wakes us (`app.wake_up`); in case a wake-up is lost,
+    # this often `stat` the database files and look in the database if they changed.
+    poll_interval: float = 1.0
     digest_interval: float = 5.0  # how often to announce what we hold
     reconcile_interval: float = 20.0  # timer: reconcile each space with one member peer, at random
     gossip_grace: float = 2.0  # a gap or a peer ahead: reconcile if gossip has not filled it by then
@@ -128,7 +130,7 @@ class SyncService:
                 nursery.start_soon(self._peer_events, events)
                 nursery.start_soon(self._inbox.run)
                 nursery.start_soon(self._publisher)
-                nursery.start_soon(self._local_writes)
+                nursery.start_soon(self._other_processes)
                 nursery.start_soon(self._timers)
                 task_status.started()
         finally:
@@ -331,23 +333,21 @@ class SyncService:
         except P2PError as error:
             logger.info("Gossip publish for a circle failed (sync will repair it): %s", error)
 
-    async def _local_writes(self) -> None:
-        """Publish ops another process wrote: soon after it writes to the database files
-        (a command run beside us), and at least every `poll_interval`. Our own commits
-        (every op taken from a peer) change the files too; they are told apart by the
-        stamp the database takes after each of its jobs."""
-        seen, foreign = files_stamp(self.database.files), self.database.foreign_writes
-        last_look = trio.current_time()
-        while True:
-            await trio.sleep(self.settings.change_check_interval)
-            stamp = files_stamp(self.database.files)  # before the look: a write during it is seen next time
-            now = trio.current_time()
-            written = stamp != seen and stamp != self.database.stamp_after_job
-            written = written or self.database.foreign_writes != foreign
-            seen, foreign = stamp, self.database.foreign_writes
-            if written or now - last_look >= self.settings.poll_interval:
-                last_look = now
-                await self._publish_new()
+    async def _other_processes(self) -> None:
+        """Look in the database for ops another process wrote (a command run beside us):
+        when it wakes us, and every `poll_interval` if the database files changed since
+        the last look (a lost wake-up; our own commits count too, which only costs a look)."""
+        async with wake_up.listening(wake_up.directory_of(self.database.files[0])) as wakeups:
+            seen = files_stamp(self.database.files)
+            while True:
+                woken = False
+                with trio.move_on_after(self.settings.poll_interval):
+                    await wakeups.wait()
+                    woken = True
+                stamp = files_stamp(self.database.files)  # before the look: a write in it is seen next time
+                if woken or stamp != seen:
+                    seen = stamp
+                    self.nudge()
 
     async def _timers(self) -> None:
         ticks = 0

@@ -2,8 +2,9 @@
 
 Each command validates its input, runs the replica's one write path on the database
 worker, hands the ops it signed to `hand_off` (the core's sync service gossips them
-without reading them back) and the resulting `Changes` to `after_write` (the core tells
-the UI). Needs no network, so the CLI's offline commands use it directly.
+without reading them back), wakes any other process serving the same data directory
+(`app.wake_up`: it gossips them) and hands the resulting `Changes` to `after_write` (the
+core tells the UI). Needs no network, so the CLI's offline commands use it directly.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from app import wake_up
 from app.clock import Clock
 from app.database import Database
 from app.errors import CommandError
@@ -92,6 +94,7 @@ class Commands:
         changes = result[1] if isinstance(result, tuple) and isinstance(result[-1], Changes) else None
         if hand_off is not None:
             hand_off(ops, gossip)
+        wake_up.notify(wake_up.directory_of(self.database.files[0]))  # a client or `serve` beside us
         self.after_write(changes)
         return result
 

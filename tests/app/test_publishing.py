@@ -22,6 +22,7 @@ from sync.wire.gossip import decode_gossip
 from sync.wire.op import decode_envelope, decode_header
 from sync.wire.reconcile import OpsMessage
 from tests.app.conftest import DEADLINE, FAST, Changed, core_for
+from tests.cli.helpers import run_process
 
 #: No periodic look in the database: only a hand-over (or a wake-up) can publish.
 NO_POLL = dataclasses.replace(FAST, poll_interval=3600.0)
@@ -127,3 +128,20 @@ async def test_a_handed_op_after_one_another_process_wrote_publishes_both(homes,
         await owner.post(space, "desktop")
         await gossiped.until(space, genesis + 2)
         assert (space, genesis + 1) in gossiped.seqs
+
+
+async def test_an_op_a_cli_process_writes_is_gossiped_at_once_without_polling(
+    homes, changed: Changed
+) -> None:
+    """The CLI wakes the running core (`app.wake_up`); with no poll, only that can publish it."""
+    home = homes("owner")
+    async with core_for(MemoryHub(rng=random.Random(3)), home, changed, settings=NO_POLL) as owner:
+        gossiped = Gossiped(owner)
+        space = await owner.create_circle("Physics")
+        genesis = await own_seq(owner, space)
+        await gossiped.until(space, genesis)
+        done = await trio.to_thread.run_sync(
+            lambda: run_process(home, "thread", "new", space.hex()[:12], "--title", "from the shell")
+        )
+        assert done.code == 0, done.err
+        await gossiped.until(space, genesis + 1)
