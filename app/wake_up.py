@@ -113,6 +113,8 @@ async def listening(directory: Path) -> AsyncIterator[WakeUps]:
             receiver.close()
             with contextlib.suppress(OSError):
                 path.unlink()
+            with contextlib.suppress(OSError):  # left only while someone listens
+                directory.rmdir()
 
 
 def _bind(path: Path) -> socket.socket | None:
@@ -127,14 +129,21 @@ def _bind(path: Path) -> socket.socket | None:
         return None
     receiver.setblocking(False)
     try:
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(path.parent, 0o700)
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()  # left by a process with our pid that died
-        receiver.bind(os.fsdecode(path))
-        os.chmod(path, 0o600)
+        try:
+            _bind_in(receiver, path)
+        except FileNotFoundError:  # the last other listener removed the folder as we made it
+            _bind_in(receiver, path)
     except OSError as error:  # a read-only data directory, another user's folder
         receiver.close()
         logger.info("Could not listen for wake-ups at %s (polling instead): %s", path, error)
         return None
     return receiver
+
+
+def _bind_in(receiver: socket.socket, path: Path) -> None:
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()  # left by a process with our pid that died
+    receiver.bind(os.fsdecode(path))
+    os.chmod(path, 0o600)
