@@ -78,7 +78,7 @@ async def main(writes: int) -> dict:
 
         async def watching(topic: str, data: bytes) -> None:
             now = time.time()
-            for gate in list(core.sync._gates.values()):
+            for gate in list(core.sync.topics.gates.values()):
                 payload = gate.gossip.open(data) if gate.gossip.topic == topic else None
                 message = None if payload is None else decode_gossip(payload)
                 if isinstance(message, OpsMessage):

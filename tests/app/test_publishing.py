@@ -37,7 +37,7 @@ class Gossiped:
         publish = core.host.publish
 
         async def watching_publish(topic: str, data: bytes) -> None:
-            for space, gate in list(core.sync._gates.items()):
+            for space, gate in list(core.sync.topics.gates.items()):
                 payload = gate.gossip.open(data) if gate.gossip.topic == topic else None
                 message = None if payload is None else decode_gossip(payload)
                 if isinstance(message, OpsMessage):
