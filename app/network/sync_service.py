@@ -11,11 +11,14 @@ The composition of the parts, each in its own module:
 - `PeerLinks` and `PeerSessions` (`peer_links`, `peer_sessions`): each peer's session
   state machine (`p2p.session`) and the dials, redials and bans it asks for.
 - `PeerSpaces` (`peer_spaces`): what we know of each (peer, space).
+- `AntiEntropy` (`anti_entropy`): the timers — digests, a random member reconciled with
+  each `reconcile_interval`, and members silent for `gossip_silence`.
+- `SyncSettings` (`sync_settings`): the timings, re-exported here.
 
 What stays here is reconciliation, the truth behind gossip's hints: when to reconcile
 (a new connection, a gap or a digest showing a peer ahead if gossip has not filled it
-within `gossip_grace`, a member silent for `gossip_silence`, and a timer), opening and
-serving sessions (`exchange`), and what follows them. Peers that send garbage or
+within `gossip_grace`, and when the timers say), opening and serving sessions
+(`exchange`), and what follows them. Peers that send garbage or
 forgeries are penalised (enough penalties ban them). A peer is served a space only if
 its device is a current member or it presents a valid invite for it (a removed device's
 never counts), and this device opens a session only with a current member
@@ -28,9 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import trio
@@ -38,12 +39,14 @@ import trio
 from app.clock import Clock
 from app.database import Database
 from app.network import exchange
+from app.network.anti_entropy import AntiEntropy
 from app.network.gossip_inbox import GossipInbox, HeardDigest, Outcome, device_of
 from app.network.gossip_topics import GossipTopics
 from app.network.peer_links import PeerLinks
 from app.network.peer_sessions import PeerSessions
 from app.network.peer_spaces import PeerSpaces
 from app.network.publisher import Publisher
+from app.network.sync_settings import SyncSettings
 from app.network.sync_status import SyncStatus
 from app.task_status import TaskStatus
 from p2p.errors import P2PError
@@ -59,27 +62,11 @@ from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
 from sync.op import VerifiedOp
 from sync.replica import Replica
-from sync.wire.gossip import Hello, decode_hello, encode_digest
+from sync.wire.gossip import Hello, decode_hello
 
 logger = logging.getLogger(__name__)
 
 RECONCILE_PROTOCOL = "/studycircle/reconcile/1.0.0"
-
-
-@dataclass(frozen=True, slots=True)
-class SyncSettings:
-    # Another process that writes ops wakes us (`app.wake_up`); in case a wake-up is lost,
-    # this often `stat` the database files and look in the database if they changed.
-    poll_interval: float = 1.0
-    digest_interval: float = 5.0  # how often to announce what we hold
-    reconcile_interval: float = 20.0  # timer: reconcile each space with one member peer, at random
-    gossip_grace: float = 2.0  # a gap or a peer ahead: reconcile if gossip has not filled it by then
-    # A connected member heard nothing from in a space for this long (it gossips a digest
-    # every `digest_interval`) is reconciled with directly: gossip can miss one peer.
-    gossip_silence: float = 15.0
-    connect_grace: float = 1.0  # on connecting, how long the larger peer id waits for the other's session
-    handshake_timeout: float = 60.0  # connected this long with no accepted session: disconnect
-    gossip: bool = True  # off only in tests that prove reconciliation alone suffices
 
 
 class SyncService:
@@ -100,7 +87,6 @@ class SyncService:
         self.status = SyncStatus()
         self._nursery: trio.Nursery | None = None
         self.pairs = PeerSpaces()  # what we know of each (peer, space)
-        self._random = random.Random()
         self._inbox = GossipInbox(database, self._gossip_outcome)
         gossip = self.settings.gossip
         self.topics = GossipTopics(database=database, host=host, inbox=self._inbox, gossip=gossip)
@@ -108,6 +94,15 @@ class SyncService:
             database=database, topics=self.topics, gossip=gossip, poll_interval=self.settings.poll_interval
         )
         self._invites: dict[SpaceId, Invite] = {}
+        self.anti_entropy = AntiEntropy(
+            database=database,
+            host=host,
+            settings=self.settings,
+            topics=self.topics,
+            pairs=self.pairs,
+            schedule=self.schedule,
+            member_peers=self.member_peers,
+        )
         self.session_finished = trio.Event()
         self.sessions = PeerSessions()
         self.links = PeerLinks(
@@ -134,7 +129,7 @@ class SyncService:
                 nursery.start_soon(self._peer_events, events)
                 nursery.start_soon(self._inbox.run)
                 nursery.start_soon(self.publisher.run)
-                nursery.start_soon(self._timers)
+                nursery.start_soon(self.anti_entropy.run)
                 task_status.started()
         finally:
             self._nursery = None  # gossip may still arrive while the host closes: start nothing
@@ -208,49 +203,6 @@ class SyncService:
             self.pairs.grace_ended((peer, space))
         if behind:
             self.schedule(peer, space)
-
-    async def _timers(self) -> None:
-        ticks = 0
-        while True:
-            await trio.sleep(self.settings.digest_interval)
-            ticks += 1
-            await self.topics.refresh()  # a safety net: membership changes are followed sooner
-            for space in list(self.topics.watched):
-                if self.settings.gossip:
-                    sealed = await self.database.run(_sealed_digest, self.replica, space)
-                    if sealed is not None:
-                        await self.topics.publish(space, sealed)
-                if ticks * self.settings.digest_interval >= self.settings.reconcile_interval:
-                    # One member peer a round, a different one each time (anti-entropy):
-                    # every peer a round made 10 busy peers run 90 sessions per interval.
-                    peers = await self.member_peers(space)
-                    if peers:
-                        self.schedule(self._random.choice(peers), space)
-            if ticks * self.settings.digest_interval >= self.settings.reconcile_interval:
-                ticks = 0
-            await self._reconcile_silent_members()
-
-    async def _reconcile_silent_members(self) -> None:
-        """Reconcile with each connected member whose gossip in a space we have not heard
-        for `gossip_silence`. Its connection works, but gossipsub can leave one peer out
-        of every mesh (in py-libp2p, e.g. a device that reconnects moments after one of
-        its processes left); the random timer alone took up to 36 s to reach it."""
-        if not self.settings.gossip:
-            return  # nothing to hear: the timer and the other triggers do it all
-        now = trio.current_time()
-        connected = self.host.connected_peers()
-        for space in list(self.topics.watched):
-            silent = [
-                peer
-                for peer in connected
-                if now - self.pairs.silent_since((peer, space), now) >= self.settings.gossip_silence
-            ]
-            if not silent:
-                continue
-            for peer in silent:
-                self.pairs.heard((peer, space), now)  # once per silence, member or not
-            for peer in set(silent) & set(await self.member_peers(space)):
-                self.schedule(peer, space)
 
     # -- peers -----------------------------------------------------------------------
     async def _peer_events(self, events: trio.MemoryReceiveChannel) -> None:
@@ -458,10 +410,6 @@ class SyncService:
 
 def _members_among(replica: Replica, space: SpaceId, devices: list[DeviceId]) -> set[DeviceId]:
     return {device for device in devices if access.is_member(replica, space, device)}
-
-
-def _sealed_digest(replica: Replica, space: SpaceId) -> access.Sealed | None:
-    return access.seal(replica, space, encode_digest(access.digest_of(replica, space)))
 
 
 def should_pull(me: PeerId, peer: PeerId, digest: HeardDigest) -> bool:
