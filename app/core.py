@@ -2,8 +2,8 @@
 
 `Core.open(...)` builds everything from injected parts (network, clock, settings), and
 the commands here are the app's intents: each validates its input, writes through the
-replica's one write path on the database worker, nudges the sync service and reports
-the `Changes`. Errors are `CommandError`s worded for a person.
+replica's one write path on the database worker, hands the ops it signed to the sync
+service's publisher and reports the `Changes`. Errors are `CommandError`s worded for a person.
 
 Runs on the trio run that opened it (in the desktop client, the core thread's:
 `ui.core_thread`).
@@ -129,11 +129,14 @@ class Core:
     @property
     def commands(self) -> Commands:
         return Commands(
-            database=self.database, identity=self.identity, clock=self.clock, after_write=self._written
+            database=self.database,
+            identity=self.identity,
+            clock=self.clock,
+            after_write=self._written,
+            hand_off=self.sync.hand_off,
         )
 
     def _written(self, changes: Changes | None) -> None:
-        self.sync.nudge()
         if changes is not None:
             self._on_changes(changes)
 

@@ -62,11 +62,6 @@ class Database:
         self.limiter = trio.CapacityLimiter(1)
         store_path = self.replica.store.path
         self.files = (store_path, store_path.with_name(store_path.name + "-wal"))
-        # Writes by other processes (a CLI command beside a serving peer), told apart from
-        # our own commits: the files' stamp after our last job, and how many times a job
-        # found them changed since (a write that lands during a job is not told apart).
-        self.stamp_after_job: FilesStamp = files_stamp(self.files)
-        self.foreign_writes = 0
 
     def _verify_map(self, function: Callable[[Any], T], chunks: Iterable[Any]) -> Iterable[T]:
         chunks = list(chunks)
@@ -81,8 +76,6 @@ class Database:
             with self._open:  # close() waits for a running job; a later one is refused
                 if self._closed:
                     raise DatabaseClosed("This data directory was closed; open it again.")
-                if files_stamp(self.files) != self.stamp_after_job:
-                    self.foreign_writes += 1
                 try:
                     return function(*args)
                 except (sqlite3.Error, OSError) as error:
@@ -91,8 +84,6 @@ class Database:
                     if (full := disk_full(error, self.files[0].parent)) is None:
                         raise
                     raise full from error
-                finally:
-                    self.stamp_after_job = files_stamp(self.files)
 
         return await trio.to_thread.run_sync(job, limiter=self.limiter)
 

@@ -1,13 +1,14 @@
 """This device's own ops, as the sync service gossips them.
 
 Owns: which own ops are not yet published (`unpublished`, one database job for every
-shared space), sealing them into gossip messages of at most `MAX_GOSSIP_OPS` ops and
-`MAX_GOSSIP_BYTES` (what peers accept), and
-the last own seq of a space. Also ops another process (a CLI command) wrote into the
-same data directory: each look refreshes the replica first. Not own ops that arrived
-from a peer.
+shared space: the catch-up for ops another process, such as a CLI command, wrote into
+the same data directory — each look refreshes the replica first — and for writes not
+handed to the publisher), sealing ops into gossip messages of at most `MAX_GOSSIP_OPS`
+ops and `MAX_GOSSIP_BYTES` (what peers accept; `seal_ops`, also for the ops a command
+hands over), and the last own seq of a space. Not own ops that arrived from a peer.
 
-Runs on the database worker (called through `Database.run`).
+Runs on the database worker (called through `Database.run`), except `seal_ops`, which
+touches no database.
 """
 
 from __future__ import annotations
@@ -51,14 +52,14 @@ def seal_own_after(
     if not rows:
         return seq, []
     last = max(row_seq for row_seq, _ in rows)
-    if not gossip:
-        return last, []
-    sealed = []
-    for batch in _batches([envelope for _, envelope in rows]):
-        message = access.seal(replica, space, encode(OpsMessage(space, tuple(batch))))
-        if message is not None:
-            sealed.append(message)
-    return last, sealed
+    key = access.gossip_key(replica, space) if gossip else None
+    return last, ([] if key is None else seal_ops(key, [envelope for _, envelope in rows]))
+
+
+def seal_ops(key: access.GossipKey, envelopes: list[bytes]) -> list[access.Sealed]:
+    """`envelopes` (ops of `key`'s space) sealed under `key` in gossip messages; in memory,
+    so the ops a command just wrote are gossiped without reading them back."""
+    return [key.seal(encode(OpsMessage(key.space, tuple(batch)))) for batch in _batches(envelopes)]
 
 
 def _batches(ops: list[bytes]) -> Iterator[list[bytes]]:

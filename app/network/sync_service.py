@@ -1,18 +1,28 @@
 """The sync service: moves a device's spaces between peers over a `PeerHost`.
 
-For every space the device belongs to it subscribes the space's gossip topic (named after
-the current epoch key, so a key rotation moves it to a new topic), publishes
-new local ops (also ops another process wrote into the same data directory, found by
-polling), ingests gossiped ops through the replica's normal validation (in batches,
-`app.network.gossip_inbox`), and reconciles — on a new connection, on a gap or a digest that
-shows a peer holding ops we lack (if gossip has not filled it within `gossip_grace`),
-and on a timer.
-Gossip is a hint; reconciliation is the truth. Gossip is taken and relayed only if it
-opens under the current key and its publisher is a current member (`access.GossipGate`);
-gossip that does not open costs its publisher. Peers that send garbage or forgeries are
-penalised (enough penalties ban them). A peer is served a space only if its device is a
-current member or it presents a valid invite for it (a removed device's never counts),
-and this device opens a session only with a current member (`access.may_send_to`).
+The composition of the parts, each in its own module:
+
+- `GossipTopics` (`gossip_topics`): one gossip topic per shared space, named after its
+  current epoch key (a key rotation moves it to a new topic); relayed only if it opens
+  under that key and its publisher is a current member (`access.GossipGate`).
+- `GossipInbox` (`gossip_inbox`): gossip taken onto the database worker in batches.
+- `Publisher` (`publisher`): own ops gossiped as commands hand them over, and ops another
+  process wrote into the same data directory, found when it wakes us (`app.wake_up`).
+- `PeerLinks` and `PeerSessions` (`peer_links`, `peer_sessions`): each peer's session
+  state machine (`p2p.session`) and the dials, redials and bans it asks for.
+- `PeerSpaces` (`peer_spaces`): what we know of each (peer, space).
+- `AntiEntropy` (`anti_entropy`): the timers — digests, a random member reconciled with
+  each `reconcile_interval`, and members silent for `gossip_silence`.
+- `SyncSettings` (`sync_settings`): the timings, re-exported here.
+
+What stays here is reconciliation, the truth behind gossip's hints: when to reconcile
+(a new connection, a gap or a digest showing a peer ahead if gossip has not filled it
+within `gossip_grace`, and when the timers say), opening and serving sessions
+(`exchange`), and what follows them. Peers that send garbage or
+forgeries are penalised (enough penalties ban them). A peer is served a space only if
+its device is a current member or it presents a valid invite for it (a removed device's
+never counts), and this device opens a session only with a current member
+(`access.may_send_to`).
 
 Runs as trio tasks in the service's nursery; replica calls go to the database worker.
 """
@@ -21,55 +31,42 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
-import random
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import trio
 
 from app.clock import Clock
-from app.database import Database, files_stamp
+from app.database import Database
 from app.network import exchange
+from app.network.anti_entropy import AntiEntropy
 from app.network.gossip_inbox import GossipInbox, HeardDigest, Outcome, device_of
-from app.network.own_ops import own_seq, unpublished
-from app.network.peer_sessions import Link, PeerSessions
+from app.network.gossip_topics import GossipTopics
+from app.network.peer_links import PeerLinks
+from app.network.peer_sessions import PeerSessions
+from app.network.peer_spaces import PeerSpaces
+from app.network.publisher import Publisher
+from app.network.sync_settings import SyncSettings
 from app.network.sync_status import SyncStatus
-from app.personal import shared_spaces
 from app.task_status import TaskStatus
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
 from p2p.identity import PeerId, short
-from p2p.interface import GossipVerdict, PeerHost
-from p2p.session import PeerSession, SessionAction, SessionState
+from p2p.interface import PeerHost
+from p2p.session import PeerSession, SessionState
 from sync import access, joining, reads
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
+from sync.op import VerifiedOp
 from sync.replica import Replica
-from sync.wire.gossip import Hello, decode_hello, encode_digest
+from sync.wire.gossip import Hello, decode_hello
 
 logger = logging.getLogger(__name__)
 
 RECONCILE_PROTOCOL = "/studycircle/reconcile/1.0.0"
-
-
-@dataclass(frozen=True, slots=True)
-class SyncSettings:
-    poll_interval: float = 0.5  # at least this often, look for ops written by another process
-    change_check_interval: float = 0.01  # how often to stat the database files for a write
-    digest_interval: float = 5.0  # how often to announce what we hold
-    reconcile_interval: float = 20.0  # timer: reconcile each space with one member peer, at random
-    gossip_grace: float = 2.0  # a gap or a peer ahead: reconcile if gossip has not filled it by then
-    # A connected member heard nothing from in a space for this long (it gossips a digest
-    # every `digest_interval`) is reconciled with directly: gossip can miss one peer.
-    gossip_silence: float = 15.0
-    connect_grace: float = 1.0  # on connecting, how long the larger peer id waits for the other's session
-    handshake_timeout: float = 60.0  # connected this long with no accepted session: disconnect
-    gossip: bool = True  # off only in tests that prove reconciliation alone suffices
 
 
 class SyncService:
@@ -89,23 +86,32 @@ class SyncService:
         self._listeners: list[Callable[[Changes], None]] = [on_changes] if on_changes else []
         self.status = SyncStatus()
         self._nursery: trio.Nursery | None = None
-        self._watched: set[SpaceId] = set()
-        self._gates: dict[SpaceId, access.GossipGate] = {}  # each watched space's current topic
-        self._gates_lock = trio.Lock()  # one refresh at a time: a later one reads later state
-        self._publishing = trio.Lock()
-        self._published: dict[SpaceId, int] = {}
-        self._running: set[tuple[PeerId, SpaceId]] = set()  # sessions we opened (or are opening)
-        self._serving: set[tuple[PeerId, SpaceId]] = set()  # sessions a peer opened with us
-        self._served_at: dict[tuple[PeerId, SpaceId], float] = {}  # when it last opened one (trio clock)
-        self._grace: set[tuple[PeerId, SpaceId]] = set()
-        self._heard_at: dict[tuple[PeerId, SpaceId], float] = {}  # its gossip or a session (trio clock)
-        self._random = random.Random()
+        self.pairs = PeerSpaces()  # what we know of each (peer, space)
         self._inbox = GossipInbox(database, self._gossip_outcome)
+        gossip = self.settings.gossip
+        self.topics = GossipTopics(database=database, host=host, inbox=self._inbox, gossip=gossip)
+        self.publisher = Publisher(
+            database=database, topics=self.topics, gossip=gossip, poll_interval=self.settings.poll_interval
+        )
         self._invites: dict[SpaceId, Invite] = {}
-        self._nudge_send, self._nudge_receive = trio.open_memory_channel[None](1)
+        self.anti_entropy = AntiEntropy(
+            database=database,
+            host=host,
+            settings=self.settings,
+            topics=self.topics,
+            pairs=self.pairs,
+            schedule=self.schedule,
+            member_peers=self.member_peers,
+        )
         self.session_finished = trio.Event()
         self.sessions = PeerSessions()
-        self.sessions_changed = trio.Event()  # set (and replaced) at every session transition
+        self.links = PeerLinks(
+            host=host,
+            sessions=self.sessions,
+            handshake_timeout=self.settings.handshake_timeout,
+            on_handshake=self.sync_with,
+            spawn=self._spawn,
+        )
 
     @property
     def replica(self) -> Replica:
@@ -118,22 +124,26 @@ class SyncService:
             async with trio.open_nursery() as nursery:
                 self._nursery = nursery
                 self.host.set_stream_handler(RECONCILE_PROTOCOL, self._serve)
-                await self._watch_new_spaces()
-                await self._mark_published()
+                await self.topics.watch_new_spaces()
+                await self.publisher.mark_published()
                 nursery.start_soon(self._peer_events, events)
                 nursery.start_soon(self._inbox.run)
-                nursery.start_soon(self._local_writes)
-                nursery.start_soon(self._timers)
+                nursery.start_soon(self.publisher.run)
+                nursery.start_soon(self.anti_entropy.run)
                 task_status.started()
         finally:
             self._nursery = None  # gossip may still arrive while the host closes: start nothing
             self.sessions.close_all()
-            self._sessions_moved()
+            self.links.moved()
 
     def nudge(self) -> None:
-        """Local writes happened: publish them now rather than at the next poll."""
-        with contextlib.suppress(trio.WouldBlock):
-            self._nudge_send.send_nowait(None)
+        """Local writes happened that were not handed over: look for them in the database."""
+        self.publisher.nudge()
+
+    def hand_off(self, ops: Sequence[VerifiedOp], gossip: access.GossipKey | None) -> None:
+        """A command wrote `ops` (`gossip`: its space's key as the write left it): gossip
+        them as they are (`Publisher.hand_off`)."""
+        self.publisher.hand_off(ops, gossip)
 
     def add_listener(self, listener: Callable[[Changes], None]) -> None:
         """Also tell `listener` of every op admitted from a peer (called on the trio thread)."""
@@ -141,7 +151,7 @@ class SyncService:
 
     def _report(self, changes: Changes) -> None:
         if changes.members or changes.rebuilt:
-            self._spawn(self._refresh_gossip, [changes.space])
+            self._spawn(self.topics.refresh, [changes.space])
         for listener in self._listeners:
             listener(changes)
 
@@ -152,72 +162,11 @@ class SyncService:
     def forget_invite(self, space: SpaceId) -> None:
         self._invites.pop(space, None)
 
-    # -- spaces and gossip ------------------------------------------------------------
-    async def _watch_new_spaces(self, spaces: list[SpaceId] | None = None) -> None:
-        if spaces is None:
-            spaces = await self.database.run(shared_spaces, self.replica)  # nobody else holds "My notes"
-        for space in spaces:
-            if space in self._watched:
-                continue
-            self._watched.add(space)
-            await self._refresh_gossip([space])
-
-    async def _refresh_gossip(self, spaces: list[SpaceId] | None = None) -> None:
-        """Read each space's current gossip key and members (all watched spaces if None)
-        and follow them: a new key means a new topic (subscribe it, leave the old one),
-        no key means no topic (we were removed). Before leaving a topic for a rotation we
-        publish the rotation on it (`access.rotation_notice`); a member that still misses
-        it hears nothing more from us, and the silence makes us reconcile with it
-        (`_reconcile_silent_members`), which brings it the rotation."""
-        if not self.settings.gossip:
-            return
-        async with self._gates_lock:
-            wanted = [space for space in (spaces or list(self._watched)) if space in self._watched]
-            gates = await self.database.run(_gates_of, self.replica, wanted)
-            for space, gate in gates.items():
-                old = self._gates.pop(space, None)
-                if gate is not None:
-                    self._gates[space] = gate
-                if old is not None and (gate is None or gate.gossip.topic != old.gossip.topic):
-                    if gate is not None:  # a rotation: tell whoever is still on the old topic
-                        notice = await self.database.run(
-                            access.rotation_notice, self.replica, space, old.gossip
-                        )
-                        if notice is not None:
-                            await self._publish_on(notice)
-                    with contextlib.suppress(P2PError):
-                        await self.host.unsubscribe(old.gossip.topic)
-                if gate is not None and (old is None or gate.gossip.topic != old.gossip.topic):
-                    topic = gate.gossip.topic
-                    handler = self._inbox.handler(space)
-                    try:
-                        await self.host.subscribe(topic, handler, validator=self._validator(space, topic))
-                    except P2PError as error:  # the host is closing; the next refresh tries again
-                        logger.info("Could not follow a circle's gossip topic: %s", error)
-                        self._gates.pop(space, None)
-
-    def _validator(self, space: SpaceId, topic: str) -> Callable[[PeerId, bytes], GossipVerdict]:
-        """The relay gate of `space`'s topic `topic`, judged against its current gate."""
-
-        def validate(publisher: PeerId, data: bytes) -> GossipVerdict:
-            if publisher == self.host.peer_id:
-                return GossipVerdict.ACCEPT  # our own, sealed with the key its topic names
-            gate = self._gates.get(space)
-            if gate is None or gate.gossip.topic != topic:
-                return GossipVerdict.IGNORE  # a straggler on a topic we are leaving
-            return GossipVerdict(gate.judge(device_of(publisher), data).value)
-
-        return validate
-
-    async def _mark_published(self) -> None:
-        for space in self._watched:
-            self._published[space] = await self.database.run(own_seq, self.replica, space)
-
     def _gossip_outcome(self, origin: PeerId, space: SpaceId, outcome: Outcome) -> None:
         if isinstance(outcome, str):
             self.host.penalise(origin, outcome)
             return
-        self._heard_at[(origin, space)] = trio.current_time()
+        self.pairs.heard((origin, space), trio.current_time())
         if isinstance(outcome, HeardDigest):
             self.status.heard(origin, space, outcome)
             if should_pull(self.host.peer_id, origin, outcome):
@@ -239,110 +188,21 @@ class SyncService:
         usually answered by gossip within moments; reconciling at once made every busy
         peer open a session with every other on each digest (at 10 peers × 20 ops/s,
         60 sessions a minute each, nearly all finding nothing)."""
-        if (peer, space) in self._grace or (peer, space) in self._running or self._nursery is None:
+        if self._nursery is None or not self.pairs.start_grace((peer, space)):
             return
-        self._grace.add((peer, space))
         try:
             self._nursery.start_soon(self._reconcile_if_still_behind, peer, space, their_count)
         except RuntimeError:  # the service is stopping
-            self._grace.discard((peer, space))
+            self.pairs.grace_ended((peer, space))
 
     async def _reconcile_if_still_behind(self, peer: PeerId, space: SpaceId, their_count: int | None) -> None:
         try:
             await trio.sleep(self.settings.gossip_grace)
             behind = await self.database.run(_still_behind, self.replica, space, their_count)
         finally:
-            self._grace.discard((peer, space))
+            self.pairs.grace_ended((peer, space))
         if behind:
             self.schedule(peer, space)
-
-    async def _publish_new(self) -> None:
-        """Gossip own ops not yet published, in every shared space (new ones: all of
-        their own ops). One database trip: on a busy peer each trip waits for the worker."""
-        async with self._publishing:  # one look at a time: two would both send what is new
-            published, gossip = dict(self._published), self.settings.gossip
-            spaces, new_ops = await self.database.run(unpublished, self.replica, published, gossip)
-            await self._watch_new_spaces(spaces)
-            for space, (last, sealed) in new_ops.items():
-                self._published[space] = last
-                for message in sealed:  # sealed under a new key after our own removal of someone:
-                    await self._publish(space, message)  # `_publish` follows it to its topic
-
-    async def _publish(self, space: SpaceId, message: access.Sealed) -> None:
-        gate = self._gates.get(space)
-        if gate is None or gate.gossip.topic != message.topic:
-            await self._refresh_gossip([space])  # sealed under a key we have not followed yet
-        await self._publish_on(message)
-
-    async def _publish_on(self, message: access.Sealed) -> None:
-        try:
-            await self.host.publish(message.topic, message.data)
-        except P2PError as error:
-            logger.info("Gossip publish for a circle failed (sync will repair it): %s", error)
-
-    async def _local_writes(self) -> None:
-        """Publish own ops: at once after a nudge, soon after another process writes to
-        the database files (a command run beside us), and at least every `poll_interval`.
-        Our own commits (every op taken from a peer) change the files too; they are told
-        apart by the stamp the database takes after each of its jobs."""
-        seen, foreign = files_stamp(self.database.files), self.database.foreign_writes
-        last_look = trio.current_time()
-        while True:
-            nudged = False
-            with trio.move_on_after(self.settings.change_check_interval):
-                await self._nudge_receive.receive()
-                nudged = True
-            stamp = files_stamp(self.database.files)  # before the look: a write during it is seen next time
-            now = trio.current_time()
-            written = stamp != seen and stamp != self.database.stamp_after_job
-            written = written or self.database.foreign_writes != foreign
-            seen, foreign = stamp, self.database.foreign_writes
-            if nudged or written or now - last_look >= self.settings.poll_interval:
-                last_look = now
-                await self._publish_new()
-
-    async def _timers(self) -> None:
-        ticks = 0
-        while True:
-            await trio.sleep(self.settings.digest_interval)
-            ticks += 1
-            await self._refresh_gossip()  # a safety net: membership changes are followed sooner
-            for space in list(self._watched):
-                if self.settings.gossip:
-                    sealed = await self.database.run(_sealed_digest, self.replica, space)
-                    if sealed is not None:
-                        await self._publish(space, sealed)
-                if ticks * self.settings.digest_interval >= self.settings.reconcile_interval:
-                    # One member peer a round, a different one each time (anti-entropy):
-                    # every peer a round made 10 busy peers run 90 sessions per interval.
-                    peers = await self.member_peers(space)
-                    if peers:
-                        self.schedule(self._random.choice(peers), space)
-            if ticks * self.settings.digest_interval >= self.settings.reconcile_interval:
-                ticks = 0
-            await self._reconcile_silent_members()
-
-    async def _reconcile_silent_members(self) -> None:
-        """Reconcile with each connected member whose gossip in a space we have not heard
-        for `gossip_silence`. Its connection works, but gossipsub can leave one peer out
-        of every mesh (in py-libp2p, e.g. a device that reconnects moments after one of
-        its processes left); the random timer alone took up to 36 s to reach it."""
-        if not self.settings.gossip:
-            return  # nothing to hear: the timer and the other triggers do it all
-        now = trio.current_time()
-        connected = self.host.connected_peers()
-        for space in list(self._watched):
-            silent = [
-                peer
-                for peer in connected
-                if now - self._heard_at.setdefault((peer, space), now) >= self.settings.gossip_silence
-            ]
-            if not silent:
-                continue
-            for peer in silent:
-                self._heard_at[(peer, space)] = now  # once per silence, member or not
-            for peer in set(silent) & set(await self.member_peers(space)):
-                self.schedule(peer, space)
 
     # -- peers -----------------------------------------------------------------------
     async def _peer_events(self, events: trio.MemoryReceiveChannel) -> None:
@@ -350,109 +210,45 @@ class SyncService:
             peer = event.peer_id
             if event.kind is PeerEventKind.CONNECTED:
                 self.status.connected.add(peer)
-                await self._perform(peer, self.sessions.connected(peer))
+                await self.links.perform(peer, self.sessions.connected(peer))
             elif event.kind is PeerEventKind.DISCONNECTED:
                 self.status.connected.discard(peer)
                 self.status.forget(peer)
-                self._forget_heard(peer)
-                await self._perform(peer, self.sessions.disconnected(peer))
+                self.pairs.forget_heard(peer)
+                await self.links.perform(peer, self.sessions.disconnected(peer))
             elif event.kind is PeerEventKind.BANNED:
                 self.status.connected.discard(peer)
                 self.status.forget(peer)
-                self._forget_heard(peer)
-                await self._perform(peer, self.sessions.misbehaved(peer))
+                self.pairs.forget_heard(peer)
+                await self.links.perform(peer, self.sessions.misbehaved(peer))
             elif event.kind is PeerEventKind.DISCOVERED:
                 self.sessions.discovered(peer, event.addrs)
-                self._sessions_moved()
+                self.links.moved()
 
-    def _forget_heard(self, peer: PeerId) -> None:
-        for key in [key for key in self._heard_at if key[0] == peer]:
-            del self._heard_at[key]
+    # -- peer sessions (app.network.peer_links) ---------------------------------------
+    @property
+    def sessions_changed(self) -> trio.Event:
+        """Set (and replaced) at every session transition."""
+        return self.links.changed
 
-    # -- peer sessions (p2p/session.py) -----------------------------------------------
     def peer_states(self) -> dict[PeerId, SessionState]:
         """Every peer this device has met and its session's state, for a status bar."""
-        return self.sessions.states()
+        return self.links.states()
 
     def session_of(self, peer: PeerId) -> PeerSession | None:
-        link = self.sessions.link(peer)
-        return None if link is None else link.session
+        return self.links.session_of(peer)
 
     async def connect(self, address: str) -> PeerId:
         """Dial `address` (`/…/p2p/<peer id>`) through the peer's session: it is redialed
         with backoff if the dial fails or the connection later drops. Raises P2PError."""
-        return await self._dial(PeerId(address.rsplit("/p2p/", 1)[-1]), [address])
-
-    async def _dial(self, peer: PeerId, addresses: list[str]) -> PeerId:
-        """One dial of `peer` by its session: each address in turn until one connects.
-        Raises the last address's P2PError once all have failed."""
-        self.sessions.dialing(peer, addresses[0])
-        self._sessions_moved()
-        failure: P2PError | None = None
-        for address in addresses:
-            try:
-                connected = await self.host.connect(address)
-            except P2PError as error:
-                failure = error
-                continue
-            self.sessions.discovered(connected, [address])  # tried first next time
-            await self._perform(connected, self.sessions.connected(connected))
-            return connected
-        await self._perform(peer, self.sessions.dial_failed(peer))
-        assert failure is not None  # `addresses` is never empty
-        raise failure
-
-    def _sessions_moved(self) -> None:
-        self.sessions_changed.set()
-        self.sessions_changed = trio.Event()
-
-    async def _perform(self, peer: PeerId, actions: tuple[SessionAction, ...]) -> None:
-        """Carry out what the session's transition asks for (DIAL is done by the dialer)."""
-        self._sessions_moved()
-        for action in actions:
-            if action is SessionAction.START_HANDSHAKE:
-                link = self.sessions.link(peer)
-                if link is not None:
-                    self._spawn(self._handshake_deadline, peer, link.session)
-                await self.sync_with(peer)  # the first accepted hello, either way, is the proof
-            elif action is SessionAction.BAN and not self.host.is_banned(peer):
-                await self._drop(peer)
-            elif action is SessionAction.DISCONNECT:
-                self._spawn(self._disconnect, peer)
-            elif action is SessionAction.SCHEDULE_REDIAL and self.sessions.addresses.get(peer):
-                self._spawn(self._redial, peer)
-            # START_SYNC: the reconciliation that moved the session is already running;
-            # MARK_IN_SYNC: `status` is updated as each reconciliation ends;
-            # DIAL / CANCEL_DIAL: dials are made (and cancelled) by whoever started them.
+        return await self.links.connect(address)
 
     def _spawn(self, function: Callable[..., Any], *args: Any) -> None:
         if self._nursery is not None:
             with contextlib.suppress(RuntimeError):  # the service is stopping
                 self._nursery.start_soon(function, *args)
 
-    async def _handshake_deadline(self, peer: PeerId, session: PeerSession) -> None:
-        await trio.sleep(self.settings.handshake_timeout)
-        await self._perform(peer, self.sessions.handshake_timed_out(peer, session))
-
-    async def _disconnect(self, peer: PeerId) -> None:
-        with contextlib.suppress(P2PError):
-            await self.host.disconnect(peer)
-
-    async def _redial(self, peer: PeerId) -> None:
-        await trio.sleep(self.sessions.next_redial_delay(peer))
-        if peer in self.host.connected_peers() or self.host.is_banned(peer):
-            return
-        link = self.sessions.link(peer)
-        if link is not None and not link.session.closed:
-            return  # a newer session is already at it (the peer dialed us, or a discovery)
-        addresses = self.sessions.addresses.get(peer)
-        if not addresses:
-            return
-        try:
-            await self._dial(peer, list(addresses))  # a failure schedules the next redial itself
-        except P2PError as error:
-            logger.info("Redial of %s failed: %s", short(peer), error)
-
+    # -- reconciliation ----------------------------------------------------------------
     async def member_peers(self, space: SpaceId) -> list[PeerId]:
         """Connected peers whose device is a current member of `space`, in a stable order."""
         devices = {peer: device_of(peer) for peer in sorted(self.host.connected_peers())}
@@ -468,8 +264,8 @@ class SyncService:
         sessions at once; the other opens one only if none arrived within
         `connect_grace` (the first may not know yet that we are a member)."""
         since = trio.current_time() - self.settings.connect_grace  # its hello may beat our event
-        await self._watch_new_spaces()
-        for space in list(self._watched):
+        await self.topics.watch_new_spaces()
+        for space in list(self.topics.watched):
             if space in self._invites:
                 self.schedule(peer, space)
                 continue
@@ -483,19 +279,19 @@ class SyncService:
 
     async def _schedule_unless_served(self, peer: PeerId, space: SpaceId, since: float) -> None:
         await trio.sleep(self.settings.connect_grace)
-        if self._served_at.get((peer, space), -math.inf) < since and peer in self.host.connected_peers():
+        served_at = self.pairs[(peer, space)].served_at
+        if (served_at is None or served_at < since) and peer in self.host.connected_peers():
             self.schedule(peer, space)
 
     def schedule(self, peer: PeerId, space: SpaceId) -> None:
         """Reconcile `space` with `peer` unless a session between us for it is running
         already, either way: a session carries ops in both directions."""
-        if (peer, space) in self._running or (peer, space) in self._serving or self._nursery is None:
+        if self._nursery is None or not self.pairs.claim_session((peer, space)):
             return
-        self._running.add((peer, space))
         try:
             self._nursery.start_soon(self._reconcile_quietly, peer, space)
         except RuntimeError:  # the service is stopping; the host may still deliver gossip
-            self._running.discard((peer, space))
+            self.pairs.session_ended((peer, space))
 
     async def _reconcile_quietly(self, peer: PeerId, space: SpaceId) -> None:
         try:
@@ -509,7 +305,7 @@ class SyncService:
         except Exception:  # one failed session must never stop the service
             logger.exception("Sync with %s failed unexpectedly", short(peer))
         finally:
-            self._running.discard((peer, space))
+            self.pairs.session_ended((peer, space))
 
     async def reconcile(self, peer: PeerId, space: SpaceId) -> exchange.SessionReport:
         """One session with `peer` for `space`, as the initiator. Raises SessionRefused,
@@ -520,7 +316,7 @@ class SyncService:
         hello = await self._hello(space)
         self.status.sessions_running += 1
         link, actions = self.sessions.reconcile_started(peer)
-        await self._perform(peer, actions)
+        await self.links.perform(peer, actions)
         failed = False
         try:
             stream = await self.host.open_stream(peer, RECONCILE_PROTOCOL)
@@ -529,7 +325,7 @@ class SyncService:
                     self.database,
                     stream,
                     hello,
-                    on_accepted=lambda: self._accepted(peer, link),
+                    on_accepted=lambda: self.links.accepted(link),
                     peer=device_of(peer),
                 )
         except Rejected as error:
@@ -540,7 +336,7 @@ class SyncService:
             raise
         finally:
             self.status.sessions_running -= 1
-            await self._perform(peer, self.sessions.reconcile_ended(peer, link, failed=failed))
+            await self.links.perform(peer, self.sessions.reconcile_ended(peer, link, failed=failed))
         await self._after_session(peer, space, report)
         return report
 
@@ -553,21 +349,13 @@ class SyncService:
         pending = await self.database.run(joining.pending, self.replica, space)
         return Hello(space, pending.token, pending.token_signature) if pending else Hello(space)
 
-    def _accepted(self, peer: PeerId, link: Link) -> None:
-        # HANDSHAKE_OK asks only for START_SYNC, and this reconciliation is that sync.
-        self.sessions.reconcile_accepted(link)
-        self._sessions_moved()
-
     async def _misbehaved(self, peer: PeerId, error: Rejected) -> None:
         self.host.penalise(peer, f"sent malformed sync data: {error}", points=5.0)
-        actions = self.sessions.misbehaved(peer)
-        await self._perform(peer, actions)
-        if SessionAction.BAN not in actions:
-            await self._drop(peer)
+        await self.links.misbehaved(peer)
 
     async def _serve(self, peer: PeerId, stream: FramedStream) -> None:
         link, actions = self.sessions.reconcile_started(peer)
-        await self._perform(peer, actions)
+        await self.links.perform(peer, actions)
         failed = False
         try:
             hello = decode_hello(await stream.receive())
@@ -580,14 +368,13 @@ class SyncService:
             if not verdict[0]:
                 await exchange.respond(self.database, stream, hello, verdict)
                 return
-            self._accepted(peer, link)
+            self.links.accepted(link)
             pair = (peer, hello.space)
-            self._serving.add(pair)
-            self._served_at[pair] = trio.current_time()
+            self.pairs.serving_started(pair, trio.current_time())
             try:
                 report = await exchange.respond(self.database, stream, hello, verdict, peer=device)
             finally:
-                self._serving.discard(pair)
+                self.pairs.serving_ended(pair)
             await self._after_session(peer, hello.space, report)
         except Rejected as error:
             await self._misbehaved(peer, error)
@@ -595,18 +382,15 @@ class SyncService:
             failed = True
             logger.info("Serving %s stopped: %s", short(peer), error)
         finally:
-            await self._perform(peer, self.sessions.reconcile_ended(peer, link, failed=failed))
+            await self.links.perform(peer, self.sessions.reconcile_ended(peer, link, failed=failed))
 
     async def _after_session(self, peer: PeerId, space: SpaceId, report: exchange.SessionReport) -> None:
         if report.faults:  # a member that relays forgeries is broken or hostile
             self.host.penalise(peer, f"{report.faults} forged or malformed ops", points=float(report.faults))
-            actions = self.sessions.misbehaved(peer)
-            await self._perform(peer, actions)
-            if SessionAction.BAN not in actions:
-                await self._drop(peer)
+            await self.links.misbehaved(peer)
         self.status.sessions_done += 1
         self.status.last_sync_ms = self.clock.now_ms()
-        self._heard_at[(peer, space)] = trio.current_time()  # level with it now, gossip or not
+        self.pairs.heard((peer, space), trio.current_time())  # level with it now, gossip or not
         self.status.behind.pop((peer, space), None)  # a finished session leaves both sides level
         if report.ops_accepted or report.join_confirmed:  # a confirmed join makes us a member to show
             added = tuple(OpId(op_id) for op_id in report.added)
@@ -620,26 +404,13 @@ class SyncService:
                     synced=True,
                 )
             )
-            self._spawn(self._refresh_gossip, [space])  # it may have brought a removal or a join
+            self._spawn(self.topics.refresh, [space])  # it may have brought a removal or a join
         self.session_finished.set()
         self.session_finished = trio.Event()
-
-    async def _drop(self, peer: PeerId) -> None:
-        """A device that sends malformed or forged sync data is broken or hostile: cut it off."""
-        if not self.host.is_banned(peer):
-            await self.host.ban(peer, "sent malformed or forged sync data")
-
-
-def _gates_of(replica: Replica, spaces: list[SpaceId]) -> dict[SpaceId, access.GossipGate | None]:
-    return {space: access.gossip_gate(replica, space) for space in spaces}
 
 
 def _members_among(replica: Replica, space: SpaceId, devices: list[DeviceId]) -> set[DeviceId]:
     return {device for device in devices if access.is_member(replica, space, device)}
-
-
-def _sealed_digest(replica: Replica, space: SpaceId) -> access.Sealed | None:
-    return access.seal(replica, space, encode_digest(access.digest_of(replica, space)))
 
 
 def should_pull(me: PeerId, peer: PeerId, digest: HeardDigest) -> bool:

@@ -1,19 +1,22 @@
 """Commands: a person's intents turned into signed ops, with errors worded for them.
 
 Each command validates its input, runs the replica's one write path on the database
-worker and hands the resulting `Changes` to `after_write` (the core nudges sync and
-tells the UI). Needs no network, so the CLI's offline commands use it directly.
+worker, hands the ops it signed to `hand_off` (the core's sync service gossips them
+without reading them back), wakes any other process serving the same data directory
+(`app.wake_up`: it gossips them) and hands the resulting `Changes` to `after_write` (the
+core tells the UI). Needs no network, so the CLI's offline commands use it directly.
 """
 
 from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from app import wake_up
 from app.clock import Clock
 from app.database import Database
 from app.errors import CommandError
@@ -21,12 +24,13 @@ from app.identity import Identity
 from app.personal import shared_spaces
 from app.services.lookup import resolve_name_or_prefix, resolve_prefix
 from app.services.rows import CircleRow, Member
-from sync import joining, reads, writer
+from sync import access, joining, reads, writer
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.frontier import frontier
 from sync.ids import OpId, SpaceId
 from sync.invite import MAX_USES, Invite, parse_code
+from sync.op import VerifiedOp
 from sync.policy import GRANTABLE, ROLE_BY_NAME, Level, role_name
 from sync.replica import Replica
 from sync.state import members, state_hash
@@ -34,6 +38,11 @@ from sync.state import members, state_hash
 __all__ = ["CircleState", "CommandError", "Commands", "Member", "parse_invite"]
 
 MAX_INVITE_HOURS = 24 * 366  # a school year and then some; beyond that, mint a new one
+
+#: Told, on the trio thread, of every write: the ops it signed (none for some: a new
+#: circle's genesis, an accepted invite) and, with ops, their space's gossip key as the
+#: write left it (read in the write's own job, from memory).
+HandOff = Callable[[Sequence[VerifiedOp], access.GossipKey | None], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,22 +60,35 @@ class Commands:
         identity: Identity,
         clock: Clock,
         after_write: Callable[[Changes | None], None] = lambda changes: None,
+        hand_off: HandOff | None = None,
     ) -> None:
         self.database = database
         self.identity = identity
         self.clock = clock
         self.after_write = after_write
+        self.hand_off = hand_off
 
     @property
     def replica(self) -> Replica:
         return self.database.replica
 
     async def write(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        hand_off = self.hand_off
+
+        def job() -> tuple[Any, list[VerifiedOp], access.GossipKey | None]:
+            result = function(*args, **kwargs)
+            ops = _signed_ops(result)
+            gossip = access.gossip_key(self.replica, ops[0].space_id()) if ops and hand_off else None
+            return result, ops, gossip
+
         try:
-            result = await self.database.run(lambda: function(*args, **kwargs))
+            result, ops, gossip = await self.database.run(job)
         except Rejected as error:
             raise CommandError(sentence(error.detail or error.reason.value)) from None
         changes = result[1] if isinstance(result, tuple) and isinstance(result[-1], Changes) else None
+        if hand_off is not None:
+            hand_off(ops, gossip)
+        wake_up.notify(wake_up.directory_of(self.database.files[0]))  # a client or `serve` beside us
         self.after_write(changes)
         return result
 
@@ -182,6 +204,18 @@ class Commands:
 
     def check_invite(self, code: str) -> Invite:
         return parse_invite(code, now_ms=self.clock.now_ms())
+
+
+def _signed_ops(result: Any) -> list[VerifiedOp]:
+    """The ops a writer function returned: `(op, changes)`, `([op, …], changes)`, else none."""
+    if not isinstance(result, tuple) or not result:
+        return []
+    first = result[0]
+    if isinstance(first, VerifiedOp):
+        return [first]
+    if isinstance(first, list) and all(isinstance(op, VerifiedOp) for op in first):
+        return list(first)
+    return []
 
 
 def grantable_role(role: str) -> Level:

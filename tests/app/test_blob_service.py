@@ -299,12 +299,13 @@ def removed_from(core: Core, space: bytes, device: DeviceId) -> bool:
     return not is_member(core.database.replica, space, device)  # type: ignore[arg-type]
 
 
-def recording_server(core: Core, asked: list[tuple[bytes, bytes]], serving: list[bool]):
-    """A blob handler that writes down every request and, once `serving[0]`, sends what it has."""
+def recording_server(core: Core, asked: list[tuple[bytes, bytes]], serving: list[PeerId | None]):
+    """A blob handler that, to the peer `serving[0]` only (nobody while None), writes down
+    every request and sends what it has; everyone else is told it is busy."""
 
     async def serve(peer: PeerId, stream: FramedStream) -> None:
         request = decode_request(await stream.receive())
-        if not serving[0]:
+        if peer != serving[0]:
             await stream.send(encode_answer(BlobAnswer(None, "busy")))
             return
         asked.append((request.space, request.blob))
@@ -327,7 +328,7 @@ async def test_a_removed_member_is_not_asked_for_a_file(homes, changed: Changed,
     path, data = a_file(tmp_path, "rex-notes.pdf", 150_000)
     blob = blobs.blob_id(data)
     asked: list[tuple[bytes, bytes]] = []
-    serving = [False]
+    serving: list[PeerId | None] = [None]
     async with AsyncExitStack() as stack:
         space, owner, (rex, ben) = await circle_of(stack, network, homes, changed, "rex", "ben")
         rex.host.set_stream_handler(BLOB_PROTOCOL, recording_server(rex, asked, serving))
@@ -336,7 +337,9 @@ async def test_a_removed_member_is_not_asked_for_a_file(homes, changed: Changed,
         rex_device = DeviceId(public_key_of(rex.host.peer_id))
         await owner.commands.remove(space, Member(rex_device, "rex", "member"))
         await changed.until(lambda: ben.database.run(removed_from, ben, space, rex_device))
-        serving[0] = True
+        # Only Ben is served: a request the owner sent while Rex was still a member may
+        # arrive now, and would bring Ben the file through the owner.
+        serving[0] = ben.host.peer_id
         rex_peer = await ben.host.connect(rex.host.listen_addrs()[0])
         report = await ben.blobs.fetch_wanted(space, peers=[rex_peer])
         assert (report.fetched, report.missing) == (0, 1)

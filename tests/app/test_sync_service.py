@@ -178,10 +178,10 @@ async def test_a_device_restored_from_a_backup_does_not_gossip_its_old_ops_again
             restored.host.publish = watching_publish  # type: ignore[method-assign]
             await restored.host.connect(owner.host.listen_addrs()[0])
             await changed.until(lambda: same_state([owner, restored], space))
-            await restored.sync._publish_new()  # what its poll does; nothing of its own is new
+            await restored.sync.publisher.publish_new()  # what its poll does; nothing of its own is new
             assert gossiped == []
             await restored.post(space, "after the restore")
-            await restored.sync._publish_new()
+            await restored.sync.publisher.publish_new()
             assert len(gossiped) == 1
 
 
