@@ -32,6 +32,7 @@ from app.paths import database_path
 from app.pause_points import pause_at
 from app.personal import shared_spaces
 from app.services.commands import CircleState, CommandError, Commands, parse_invite
+from app.services.room_codes import make_room_code
 from p2p.config import HostConfig
 from p2p.interface import Network, PeerHost
 from sync import blobs, joining, writer
@@ -40,7 +41,7 @@ from sync.errors import Rejected
 from sync.ids import OpId, SpaceId
 from sync.invite import Invite
 from sync.policy import Level
-from sync.room_code import looks_like_room_code, parse_room_code
+from sync.room_code import DEFAULT_USES, RoomOffer, looks_like_room_code, parse_room_code
 
 # With `may_wait`, how long a join looks for a member before it waits in the background:
 # dialing the invite's addresses, and mDNS on a LAN (which answers within a second or two).
@@ -163,6 +164,15 @@ class Core:
             )
         return await self.commands.invite(
             space, role=role, uses=uses, expires_hours=expires_hours, addresses=addresses
+        )
+
+    async def room_code(
+        self, space: SpaceId, *, role: str = "member", uses: int = DEFAULT_USES, minutes: float = 10
+    ) -> tuple[RoomOffer, str]:
+        """A room code this device answers while it runs, and the long code behind it."""
+        own = [a for a in self.host.listen_addrs() if "/ip4/0.0.0.0/" not in a]
+        return await make_room_code(
+            self.commands, self.home, space, role=role, uses=uses, minutes=minutes, addresses=own
         )
 
     async def post(self, space: SpaceId, title: str, text: str = "") -> OpId:

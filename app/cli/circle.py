@@ -13,15 +13,14 @@ from app.cli.base import CommandLine, Needs, emit
 from app.cli.network import serving_addresses
 from app.clock import SystemClock
 from app.errors import CommandError
-from app.room_offers import add_offer, require_serving
 from app.services.commands import Commands, parse_invite
 from app.services.offline import export_circle, import_file
+from app.services.room_codes import make_room_code
 from sync.errors import Rejected
 from sync.ids import SpaceId, short
 from sync.room_code import (
     DEFAULT_MINUTES,
     DEFAULT_USES,
-    MAX_ROOM_MINUTES,
     looks_like_room_code,
     parse_room_code,
 )
@@ -74,26 +73,17 @@ async def _invite_addresses(args: argparse.Namespace, commands: Commands, space:
 
 async def _invite_short(args: argparse.Namespace, commands: Commands, space: SpaceId) -> None:
     """A room code over a long invite that lasts as long and allows as many uses."""
-    require_serving(args.home_path)  # before an invite op is written for nothing
     uses = DEFAULT_USES if args.uses is None else args.uses
-    if not 0 < args.minutes <= MAX_ROOM_MINUTES:
-        raise CommandError(f"A room code lasts from 1 to {MAX_ROOM_MINUTES} minutes, not {args.minutes:g}.")
-    code = await commands.invite(
+    offer, _ = await make_room_code(
+        commands,
+        args.home_path,
         space,
         role=args.role,
         uses=uses,
-        expires_hours=args.minutes / 60,
-        addresses=await _invite_addresses(args, commands, space),
-    )
-    name = dict(await commands.circles()).get(space, "")
-    offer = add_offer(
-        args.home_path,
-        invite_code=code,
-        circle_name=name,
         minutes=args.minutes,
-        uses=uses,
-        now_ms=SystemClock().now_ms(),
+        addresses=serving_addresses(args.home_path),
     )
+    name = offer.circle_name
     text = offer.code.text()
     emit(
         args,
