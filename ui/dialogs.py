@@ -1,5 +1,6 @@
 """Small dialogs: writing a titled text (a help request, a thread), making a circle,
-joining with a code, inviting (role, uses, expiry; the code with a Copy button).
+joining with a code, inviting (role, uses, expiry; the code with a Copy button, or a room
+code shown large with a QR code of the long one).
 
 Dialogs are opened with `open()` (never `exec()`, which would nest the event loop
 inside a trio task) and report through `accepted`. GUI thread.
@@ -105,6 +106,10 @@ class InviteDialog(QDialog):
         self.hours.setValue(72)
         self.hours.setSuffix(self.tr(" hours"))
         self.make = QPushButton(self.tr("Make invite code"), self)
+        self.make_room = QPushButton(self.tr("Make a room code (to read aloud)"), self)
+        self.make_room.setToolTip(
+            self.tr("A short code such as 7-guitar-harbor, for people on this network, for 10 minutes")
+        )
         self.code = QPlainTextEdit(self)
         self.code.setReadOnly(True)
         self.code.setPlaceholderText(self.tr("The code appears here: send it to the person you invite."))
@@ -119,6 +124,12 @@ class InviteDialog(QDialog):
         form.addRow(self.make)
         form.addRow(self.code)
         form.addRow(self.copy, self.note)
+        form.addRow(self.make_room)
+        from ui.room_code_view import QtRoomCode
+
+        self.room = QtRoomCode(self)
+        self.room.hide()
+        form.addRow(self.room)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         form.addRow(close)

@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
             self.tray.show()
         self.notifier = QtNotifier(session, self, tray=self.tray)
 
-        self._circles_query = LiveQuery(session, self._fetch_circles, self._show_circles)
+        self._circles_query = LiveQuery(session, self._fetch_circles, self._show_listing)
         listed = lambda: (space for space, _ in self.circle_names)  # noqa: E731
         self.unread = UnreadCounts(session, settings, self.sidebar, listed=listed)
         self._unread_query = self.unread.query  # the window's two queries, side by side (tests)
@@ -144,13 +144,20 @@ class MainWindow(QMainWindow):
         elif changes.space != self.notes.space:
             self._circles_query.refresh()  # a circle created, joined, or its first ops arrived
 
-    async def _fetch_circles(self) -> list[tuple[SpaceId, str]]:
+    async def _fetch_circles(self) -> tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]]]:
+        """The circles this device is a member of, and those it waits to be admitted to."""
         from app.services import membership
 
         commands = self.session.commands
         circles = await commands.circles()
         current = await membership.current_circles(commands)
-        return [(space, name) for space, name in circles if space in current]
+        waiting = await membership.waiting_circles(commands)
+        return [(space, name) for space, name in circles if space in current], waiting
+
+    def _show_listing(self, listing: tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]]]) -> None:
+        circles, waiting = listing
+        self._show_circles(circles)
+        self.sidebar.show_waiting(waiting)  # after them, greyed
 
     def _show_circles(self, circles: list[tuple[SpaceId, str]]) -> None:
         self.circle_names = circles
@@ -297,7 +304,9 @@ class MainWindow(QMainWindow):
     def join_circle(self) -> None:
         from ui.dialogs import LineDialog
 
-        dialog = LineDialog(self.tr("Join a circle"), self.tr("Invite code"), "sc2.…", self)
+        dialog = LineDialog(
+            self.tr("Join a circle"), self.tr("Invite or room code"), "sc2.…  or  7-guitar-harbor", self
+        )
         dialog.accepted.connect(lambda: self.join(dialog.value()))
         dialog.open()
 
@@ -307,8 +316,27 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Joining: starting the network first…"))
             self.session.online.connect(lambda: self.join(code), Qt.ConnectionType.SingleShotConnection)
             return
-        self.statusBar().showMessage(self.tr("Joining: fetching the circle from the inviter…"))
-        self.session.run(lambda: core.join(code), self._created)
+        self.statusBar().showMessage(self.tr("Joining: looking for a member of the circle…"))
+
+        async def joining() -> tuple[SpaceId, str]:
+            space = await core.join(code, may_wait=True)
+            return space, await core.join_status(space)
+
+        self.session.run(joining, self._joined)
+
+    def _joined(self, joined: tuple[SpaceId, str]) -> None:
+        space, status = joined
+        if status == "waiting":
+            self.statusBar().showMessage(
+                self.tr(
+                    "No member of the circle is reachable yet: you'll be admitted automatically"
+                    " when one is."
+                )
+            )
+            self._pending_open = space  # opened when a member admits us
+            self._circles_query.refresh()
+            return
+        self._created(space)
 
     def connect_to_address(self) -> None:
         self.peers_dock.show()

@@ -22,6 +22,7 @@ from app.services import discussion
 from app.services.rows import Helper, Member
 from sync.changes import HELP_KINDS
 from sync.policy import ROLE_BY_NAME, Level
+from sync.room_code import DEFAULT_MINUTES, DEFAULT_USES, RoomOffer
 from ui.circle import CircleContext, QtCircleTab
 from ui.dialogs import InviteDialog
 from ui.live import LiveQuery
@@ -134,7 +135,31 @@ class QtMembers(QtCircleTab):
         dialog = InviteDialog(roles, self)
         self.invite_dialog = dialog
         dialog.make.clicked.connect(lambda: self._make_code(dialog))
+        dialog.make_room.clicked.connect(lambda: self._make_room_code(dialog))
         dialog.open()
+
+    def _make_room_code(self, dialog: InviteDialog) -> None:
+        core, space = self.session.core, self.circle.space
+        if core is None:
+            dialog.note.setText(self.tr("Starting the network…"))
+            self.session.online.connect(
+                lambda: self._make_room_code(dialog), Qt.ConnectionType.SingleShotConnection
+            )
+            return
+        role, uses = dialog.role.currentData(), max(dialog.uses.value(), DEFAULT_USES)
+
+        def shown(made: tuple[RoomOffer, str]) -> None:
+            offer, long_code = made
+            dialog.room.show_code(
+                offer.code.text(),
+                long_code,
+                circle=offer.circle_name,
+                uses=offer.uses_left,
+                minutes=DEFAULT_MINUTES,
+            )
+            dialog.make_room.setEnabled(False)
+
+        self.session.run(lambda: core.room_code(space, role=role, uses=uses), shown)
 
     def _make_code(self, dialog: InviteDialog) -> None:
         core, space = self.session.core, self.circle.space

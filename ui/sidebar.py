@@ -18,6 +18,7 @@ from sync.ids import SpaceId
 
 SPACE = Qt.ItemDataRole.UserRole
 NAME = Qt.ItemDataRole.UserRole + 1  # the circle's name; the text may add an unread count
+WAITING = Qt.ItemDataRole.UserRole + 2  # a circle joined that no member has admitted yet
 NOTES = "notes"
 
 
@@ -39,7 +40,27 @@ class QtSidebar(QListWidget):
     def circles(self) -> list[SpaceId]:
         """The circles listed, in order."""
         keys = (self.item(i).data(SPACE) for i in range(self.count()))
-        return [key for key in keys if key != NOTES]
+        return [key for key in keys if key is not None and key != NOTES]
+
+    def show_waiting(self, waiting: list[tuple[SpaceId, str]]) -> None:
+        """List (greyed, at the end, not selectable) the circles waiting for a member."""
+        for i in reversed(range(self.count())):
+            if self.item(i).data(WAITING) is not None:
+                self.takeItem(i)
+        icon = self.icons.icon(QFileIconProvider.IconType.Folder)
+        for space, name in waiting:
+            shown = name or self.tr("Circle {id}…").format(id=bytes(space).hex()[:8])
+            item = QListWidgetItem(icon, self.tr("{name} — waiting").format(name=shown))
+            item.setData(WAITING, space)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item.setForeground(self.palette().placeholderText())
+            item.setToolTip(
+                self.tr(
+                    "Waiting to meet a member of this circle: you'll be admitted automatically"
+                    " when StudyCircle reaches one (on this network, or at an address the invite carries)."
+                )
+            )
+            self.addItem(item)
 
     def current_key(self) -> SpaceId | str | None:
         """What the current row shows: `NOTES` or a circle (None: no row is current)."""
@@ -85,7 +106,7 @@ class QtSidebar(QListWidget):
         for i in range(self.count()):
             item = self.item(i)
             space = item.data(SPACE)
-            if space == NOTES:
+            if space is None or space == NOTES:
                 continue
             count = unread.get(space, 0)
             name = item.data(NAME)
@@ -98,7 +119,7 @@ class QtSidebar(QListWidget):
     # -- the context menu ---------------------------------------------------------------
     def _context_menu(self, at: QPoint) -> None:
         item = self.itemAt(at)
-        if item is None or item.data(SPACE) == NOTES:
+        if item is None or item.data(SPACE) in (None, NOTES):
             return
         menu = self.menu_for(item.data(SPACE))
         menu.aboutToHide.connect(menu.deleteLater)

@@ -2,7 +2,8 @@
 removed from it, keeps the history it holds (`circle list --all` still shows it), but the
 circle is no longer one of its own: the desktop's sidebar lists only current ones. Nor
 is a circle whose join no member holds yet (`sync.joining`): the sync service delivers
-the join on its next contact with a member, and the circle appears then.
+the join on its next contact with a member, and the circle appears then; meanwhile
+`waiting_circles` lists it (the sidebar shows it greyed, "waiting for a member").
 
 `_current` runs on the database worker (`Database.run`).
 """
@@ -22,3 +23,15 @@ def _current(replica: Replica) -> set[SpaceId]:
 
 async def current_circles(commands: Commands) -> set[SpaceId]:
     return await commands.database.run(_current, commands.replica)
+
+
+def _waiting(replica: Replica) -> list[tuple[SpaceId, str]]:
+    replica.refresh()
+    waiting = sorted(joining.joining_spaces(replica))
+    return [(space, replica.context(space).name if replica.has_space(space) else "") for space in waiting]
+
+
+async def waiting_circles(commands: Commands) -> list[tuple[SpaceId, str]]:
+    """Circles this device is joining that no member has admitted yet, with their names
+    ("" while their history has not arrived)."""
+    return await commands.database.run(_waiting, commands.replica)

@@ -22,8 +22,9 @@ from ui.launcher import Launch, run_desktop
 from ui.main_window import MainWindow
 
 
-def start(desk: Desk, tmp_path: Path, name: str, fill) -> MainWindow:
-    """Run the launcher for a new person; `fill(dialog)` answers the first-run dialog."""
+def start(desk: Desk, tmp_path: Path, name: str, fill, *, local_only: bool = True) -> MainWindow:
+    """Run the launcher for a new person; `fill(dialog)` answers the first-run dialog.
+    `local_only=False`: peers find each other (the in-memory hub's stand-in for mDNS)."""
     dialogs: list[FirstRunDialog] = []
     windows: list[MainWindow] = []
     launch = Launch(
@@ -31,7 +32,7 @@ def start(desk: Desk, tmp_path: Path, name: str, fill) -> MainWindow:
         network_for=lambda demo: desk.hub,
         settings=QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat),
         sync_settings=FAST,
-        local_only=True,
+        local_only=local_only,
         verify_workers=0,
         on_window=windows.append,
         on_first_run=dialogs.append,
