@@ -158,6 +158,7 @@ class QtMembers(QtCircleTab):
                 minutes=DEFAULT_MINUTES,
             )
             dialog.make_room.setEnabled(False)
+            dialog.note.clear()
 
         self.session.run(lambda: core.room_code(space, role=role, uses=uses), shown)
 
