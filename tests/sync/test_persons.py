@@ -251,3 +251,77 @@ def test_the_new_device_may_unlink_the_old_one(circle: Circle) -> None:
     assert device(ben) not in rows
     assert rows[device(lab)].name == "Ben" and rows[device(lab)].person == device(ben)
     assert "still Ben" in titles(circle.owner, circle)
+
+
+# -- concurrency: every replica resolves the same way (strong removal) ----------------------
+def test_a_link_concurrent_with_the_linkers_removal_is_refused_everywhere(circle: Circle) -> None:
+    ben, sue = circle.members["Ben"], circle.members["Sue"]
+    # Ben, offline, links a lab device and writes from it; meanwhile the owner removes Ben.
+    lab = link(circle, ben, "ben-lab")
+    written = circle.post(lab, "from the lab, offline")
+    writer.remove_member(circle.owner, circle.space, device(ben), new_key=seed("r"), now_ms=circle.clock())
+    reconcile(circle.owner, sue, circle.space)
+    # They meet, in both orders on two replicas.
+    reconcile(lab, sue, circle.space)
+    reconcile(ben, circle.owner, circle.space)
+    reconcile(lab, circle.owner, circle.space)
+    reconcile(circle.owner, sue, circle.space)
+    link_op = circle.owner.db.execute("SELECT op_id FROM ops WHERE kind = 'member.link'").fetchone()[0]
+    for replica in (circle.owner, sue):
+        assert status_of(replica, link_op) == (2, Reason.NOT_PERMITTED.value)
+        assert status_of(replica, written)[0] == 2
+        rows = {row.device for row in state.members(replica.db, circle.space)}
+        assert device(ben) not in rows and device(lab) not in rows
+    assert state.state_hash(sue.db, circle.space) == state.state_hash(circle.owner.db, circle.space)
+
+
+def test_a_link_after_the_linker_was_unlinked_concurrently_is_refused(circle: Circle) -> None:
+    """The thief holding Ben's stolen laptop links a phone while Ben, from the lab device,
+    unlinks the laptop without having heard of the link."""
+    ben = circle.members["Ben"]
+    lab = link(circle, ben, "ben-lab")
+    writer.unlink_device(lab, circle.space, device(ben), new_key=seed("lost"), now_ms=circle.clock())
+    phone = link(circle, ben, "thief-phone")
+    sneaky = circle.post(phone, "the thief's phone")
+    for replica in (lab, ben, phone):
+        reconcile(replica, circle.owner, circle.space)
+    reconcile(circle.owner, lab, circle.space)
+    link_op = circle.owner.db.execute(
+        "SELECT op_id FROM ops WHERE kind = 'member.link' ORDER BY rowid DESC LIMIT 1"
+    ).fetchone()[0]
+    for replica in (circle.owner, lab):
+        assert status_of(replica, link_op) == (2, Reason.NOT_PERMITTED.value)
+        assert status_of(replica, sneaky)[0] == 2
+        rows = {row.device for row in state.members(replica.db, circle.space)}
+        assert rows.isdisjoint({device(ben), device(phone)}) and device(lab) in rows
+    # The phone cannot read what the lab device writes next.
+    secret = circle.post(lab, "after the laptop was unlinked")
+    phone.ingest(circle.space, all_envelopes(lab, circle.space))
+    assert status_of(phone, secret) == (3, Reason.UNDECRYPTABLE.value)
+
+
+def test_a_join_and_a_link_of_the_same_device_resolve_the_same_everywhere(circle: Circle) -> None:
+    """A device cannot be both its own person and another's: whichever the resolution order
+    takes first stands, on every replica."""
+    ben = circle.members["Ben"]
+    lab = new_replica("ben-lab")
+    invite = circle.invite(circle.owner)
+    writer.accept_invite(lab, invite)
+    reconcile(circle.owner, lab, circle.space)
+    statement = sign_statement(lab.key, space=circle.space, linker=device(ben))
+    writer.link_device(ben, circle.space, statement, now_ms=circle.clock())
+    writer.join(lab, invite, member_name="Lab", now_ms=circle.clock())
+    reconcile(lab, circle.owner, circle.space)
+    reconcile(ben, circle.owner, circle.space)
+    reconcile(ben, lab, circle.space)
+    for replica in (lab, ben):
+        reconcile(replica, circle.owner, circle.space)
+    found = {
+        (row.device, row.person)
+        for replica in (circle.owner, ben, lab)
+        for row in state.members(replica.db, circle.space)
+        if row.device == device(lab)
+    }
+    assert len(found) == 1
+    hashes = {state.state_hash(r.db, circle.space) for r in (circle.owner, ben, lab)}
+    assert len(hashes) == 1
