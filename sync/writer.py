@@ -23,7 +23,7 @@ from sync.invite import Invite, InviteToken, make_invite
 from sync.link import DeviceStatement, statement_ok
 from sync.op import GENESIS_KIND, GENESIS_SPACE, VerifiedOp, check_as_peers_do, seal_and_sign
 from sync.policy import GRANTABLE, Level, may, role_name
-from sync.replica import VALID, Replica, _Batch
+from sync.replica import LOCKED, VALID, Replica, _Batch
 from sync.space import OpInfo, SpaceContext
 from sync.wire.body import encode_body
 from sync.wire.op import BODY_OVERHEAD, MAX_DEPS, MAX_PLAINTEXT_BYTES, Header, check_body_len
@@ -550,18 +550,44 @@ def unlink_device(
 
 def take_space_keys(replica: Replica, space: SpaceId, keyring: Iterable[tuple[bytes, bytes]]) -> None:
     """On a new device: hold a space's epoch keys, handed over by the person's existing
-    device, so the space's history can be received and read."""
+    device, so the space's history can be received and read. Ops held locked for want of
+    one of these keys are judged again."""
     with replica.store.transaction():
         db = replica.db
         db.execute("INSERT OR IGNORE INTO spaces (space) VALUES (?)", (space,))
-        db.executemany(
-            "INSERT OR IGNORE INTO keyring (space, ref, key) VALUES (?, ?, ?)",
-            [(space, ref, key) for ref, key in keyring],
-        )
+        held = {row[0] for row in db.execute("SELECT ref FROM keyring WHERE space = ?", (space,))}
+        fresh = [(space, ref, key) for ref, key in keyring if ref not in held]
+        db.executemany("INSERT OR IGNORE INTO keyring (space, ref, key) VALUES (?, ?, ?)", fresh)
+        added = bool(fresh)
+        replica.forget(space)
+        if (
+            added
+            and db.execute(
+                "SELECT 1 FROM ops WHERE space = ? AND status = ? LIMIT 1", (space, LOCKED)
+            ).fetchone()
+        ):
+            replica._rebuild(space)
     replica.forget(space)
 
 
-def space_keys(replica: Replica, space: SpaceId) -> list[tuple[bytes, bytes]]:
-    """Every epoch key this device holds for `space`, for handing to a newly linked device."""
+def space_keys(replica: Replica, space: SpaceId, *, for_device: DeviceId) -> list[tuple[bytes, bytes]]:
+    """The epoch keys to hand to another device of this device's person (just linked, or
+    linked while a rotation it was not sealed to went by), refused unless that device is,
+    here, a current member device of the same person. Only the space key and the keys of
+    rotations this replica holds as accepted ops are handed over: a key received by
+    hand-over without its rotation op is never passed on, so a device that has not heard
+    of an unlink cannot relay a key past it."""
     replica._refresh()
-    return sorted(replica.context(space).keyring.items())
+    context = replica.context(space)
+    auth = context.auth
+    me, them = context.authors.get(replica.key.device_id), context.authors.get(for_device)
+    if (
+        me is None
+        or them is None
+        or auth.current_level(me) == Level.NONE
+        or auth.current_level(them) == Level.NONE
+        or auth.person_of(me) != auth.person_of(them)
+    ):
+        raise Rejected(Reason.NOT_PERMITTED, "that device is not one of your devices in this circle")
+    refs = [space, *(rotation.op_id for rotation in auth.rotations)]
+    return sorted((ref, context.keyring[ref]) for ref in set(refs) if ref in context.keyring)

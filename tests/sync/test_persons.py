@@ -24,7 +24,9 @@ def link(circle: Circle, existing: Replica, label: str) -> Replica:
     new = new_replica(label)
     statement = sign_statement(new.key, space=circle.space, linker=device(existing))
     writer.link_device(existing, circle.space, statement, now_ms=circle.clock())
-    writer.take_space_keys(new, circle.space, writer.space_keys(existing, circle.space))
+    writer.take_space_keys(
+        new, circle.space, writer.space_keys(existing, circle.space, for_device=device(new))
+    )
     reconcile(existing, new, circle.space)
     return new
 
