@@ -49,10 +49,12 @@ def is_member(replica: Replica, space: SpaceId, device: bytes) -> bool:
 
 
 def was_removed(replica: Replica, space: SpaceId, device: bytes) -> bool:
-    """Was `device` removed from `space` (not merely left)? Removal is final."""
+    """Was `device` removed from `space` (not merely left), or unlinked from its person?
+    Removal is final, for every device of the person removed."""
     context = replica.context(space)
     index = context.authors.get(device)
-    return index is not None and index in context.auth.removed
+    auth = context.auth
+    return index is not None and (auth.person_of(index) in auth.removed or index in auth.unlinked)
 
 
 def may_send_to(replica: Replica, space: SpaceId, device: DeviceId | None) -> tuple[bool, str]:

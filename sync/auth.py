@@ -14,7 +14,12 @@ Rules (docs/protocol.md, "Authority"):
 - an event accepted early but later found concurrent with a demotion of its own author
   is excluded and the fold repeated (exclusions only grow, so this terminates);
 - an actor must strictly outrank its target; owners cannot be demoted or removed;
-- only accepted removals rotate the key: an op written in the epoch of a removal that
+- persons: a device that joined (or created the space) is its own person; a device
+  linked by a member device (`member.link`) belongs to its linker's person. Levels,
+  removals and leaving belong to the person (`changes` is keyed by person); a device's
+  level is its person's, capped by its own presence (linked, then perhaps unlinked:
+  `presence`, keyed by device). An unlink is a removal of one device;
+- only accepted removals (and unlinks) rotate the key: an op written in the epoch of a removal that
   was cut (by a concurrent demotion of its author) has the wrong epoch everywhere.
   Counting the cut rotation instead would leave its target — still a member — unable
   to read what was written with a key never sealed to it, and replicas would differ.
@@ -30,7 +35,7 @@ from sync.errors import Reason
 from sync.hlc import wall_ms
 from sync.ids import OpId
 from sync.invite import InviteToken
-from sync.kinds import Join, Leave, Removal, RoleChange
+from sync.kinds import Join, Leave, Link, Removal, RoleChange, Unlink
 from sync.policy import Level, may, role_name
 
 
@@ -41,8 +46,9 @@ class AuthEvent:
     seq: int
     hlc: int
     clock: Mapping[int, int]
-    body: Join | RoleChange | Removal | Leave
-    target: int | None = None
+    body: Join | RoleChange | Removal | Leave | Link | Unlink
+    target: int | None = None  # role, removal, unlink: the device named; link: the new device
+    link_ok: bool = False  # link: the new device's statement verifies (sync.link)
     token: InviteToken | None = None
     invite_id: bytes | None = None
     inviter: int | None = None
@@ -51,10 +57,14 @@ class AuthEvent:
 
 @dataclass(frozen=True, slots=True)
 class Change:
+    """A change of a person's level (or of one device's presence): made by `author`'s op at
+    `seq`, whose causal past is `seen`. A lowering also applies to every op of a device
+    past what `seen` holds of it and not in its future (strong removal): that device's
+    *cut* is `seen.get(device, 0)`."""
+
     author: int
     seq: int
     level: int
-    cut: int
     op_id: OpId
     seen: Mapping[int, int] = field(default_factory=dict)  # the causal past of the op that made it
 
@@ -68,16 +78,32 @@ class Rotation:
     clock: Mapping[int, int] = field(default_factory=dict)  # the removal's causal past
 
 
+#: A device's presence while linked: it caps nothing (its person's level applies).
+PRESENT = int(Level.OWNER)
+
+
 @dataclass(slots=True)
 class AuthState:
     owners: frozenset[int]
     policy: Mapping[str, int]
-    changes: dict[int, list[Change]] = field(default_factory=dict)
+    changes: dict[int, list[Change]] = field(default_factory=dict)  # by person
     names: dict[int, str] = field(default_factory=dict)
     verdicts: dict[OpId, Reason | None] = field(default_factory=dict)
     rotations: list[Rotation] = field(default_factory=list)
     invite_uses: dict[bytes, int] = field(default_factory=dict)
-    removed: set[int] = field(default_factory=set)
+    removed: set[int] = field(default_factory=set)  # persons removed
+    person: dict[int, int] = field(default_factory=dict)  # device -> person (its first device)
+    presence: dict[int, list[Change]] = field(default_factory=dict)  # by device: link, unlinks
+    unlinked: set[int] = field(default_factory=set)  # devices unlinked
+
+    def person_of(self, device: int) -> int:
+        """The person a device belongs to: the device that joined (or created the space)
+        and from which it was linked, directly or through a chain of links."""
+        return self.person.get(device, device)
+
+    def devices_of(self, person: int) -> list[int]:
+        """Every device ever accepted as `person`'s (unlinked ones included), in index order."""
+        return sorted(device for device, owner in self.person.items() if owner == person)
 
     def level_at(
         self,
@@ -88,32 +114,47 @@ class AuthState:
         strong: bool = True,
         ignore: OpId | None = None,
     ) -> int:
-        """`who`'s level for an op of theirs at `seq` whose causal past is `clock`."""
-        if who in self.owners:
+        """Device `who`'s level for an op of theirs at `seq` whose causal past is `clock`:
+        its person's level, capped by the device's own presence."""
+        person = self.person_of(who)
+        level = self.person_level_at(person, who, clock, seq, strong=strong, ignore=ignore)
+        if who == person and who not in self.presence:
+            return level
+        present = PRESENT if who == person else Level.NONE
+        cap = _fold_changes(
+            self.presence.get(who, ()), present, who, clock, seq, strong=strong, ignore=ignore
+        )
+        return min(level, cap)
+
+    def person_level_at(
+        self,
+        person: int,
+        device: int,
+        clock: Mapping[int, int],
+        seq: int,
+        *,
+        strong: bool = True,
+        ignore: OpId | None = None,
+    ) -> int:
+        """`person`'s level for an op of their `device` at `seq` whose causal past is `clock`."""
+        if person in self.owners:
             return Level.OWNER
-        changes = self.changes.get(who)
+        changes = self.changes.get(person)
         if not changes:
             return Level.NONE
-        level: int = Level.NONE
-        for change in changes:
-            if change.op_id != ignore and clock.get(change.author, 0) >= change.seq:
-                level = change.level
-        if strong:
-            for change in changes:
-                if (
-                    change.op_id != ignore
-                    and change.level < level
-                    and change.cut < seq
-                    and clock.get(change.author, 0) < change.seq
-                ):
-                    level = change.level
-        return level
+        return _fold_changes(changes, Level.NONE, device, clock, seq, strong=strong, ignore=ignore)
 
     def current_level(self, who: int) -> int:
-        if who in self.owners:
-            return Level.OWNER
-        changes = self.changes.get(who)
-        return changes[-1].level if changes else Level.NONE
+        person = self.person_of(who)
+        if person in self.owners:
+            level: int = Level.OWNER
+        else:
+            changes = self.changes.get(person)
+            level = changes[-1].level if changes else Level.NONE
+        presence = self.presence.get(who)
+        if presence:
+            return min(level, presence[-1].level)
+        return level if who == person else Level.NONE
 
     def epoch_at(self, clock: Mapping[int, int], *, exclude: OpId | None = None) -> tuple[int, list[OpId]]:
         """The key epoch an op with this causal past must use, and the rotations behind it.
@@ -142,6 +183,34 @@ class AuthState:
 
     def accepted(self) -> set[OpId]:
         return {op_id for op_id, verdict in self.verdicts.items() if verdict is None}
+
+
+def _fold_changes(
+    changes: Sequence[Change],
+    start: int,
+    device: int,
+    clock: Mapping[int, int],
+    seq: int,
+    *,
+    strong: bool,
+    ignore: OpId | None,
+) -> int:
+    """The level the changes in `clock` leave, lowered by any concurrent lowering that had
+    not seen `device`'s op at `seq` (strong removal)."""
+    level = start
+    for change in changes:
+        if change.op_id != ignore and clock.get(change.author, 0) >= change.seq:
+            level = change.level
+    if strong:
+        for change in changes:
+            if (
+                change.op_id != ignore
+                and change.level < level
+                and change.seen.get(device, 0) < seq
+                and clock.get(change.author, 0) < change.seq
+            ):
+                level = change.level
+    return level
 
 
 def resolve(*, owners: frozenset[int], policy: Mapping[str, int], events: Sequence[AuthEvent]) -> AuthState:
@@ -198,6 +267,7 @@ def _fold(
     excluded: set[OpId],
 ) -> AuthState:
     state = AuthState(owners=owners, policy=policy)
+    state.person.update({owner: owner for owner in owners})
     for event in order:
         if event.op_id in excluded:
             state.verdicts[event.op_id] = Reason.NOT_PERMITTED
@@ -210,7 +280,7 @@ def _fold(
 
 
 def _add_rotation(state: AuthState, event: AuthEvent) -> None:
-    assert isinstance(event.body, Removal)
+    assert isinstance(event.body, Removal | Unlink)
     state.rotations.append(Rotation(event.op_id, event.author, event.seq, event.body.epoch, event.clock))
 
 
@@ -220,11 +290,18 @@ def _judge(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason | None
         return _judge_join(state, event, strong=strong)
     actor = state.level_at(event.author, event.clock, event.seq, strong=strong)
     if isinstance(body, Leave):
-        ok = event.author not in state.owners and actor >= Level.MEMBER
+        ok = state.person_of(event.author) not in state.owners and actor >= Level.MEMBER
         return None if ok else Reason.NOT_PERMITTED
-    if event.target is None or event.target in state.owners:
+    if isinstance(body, Link):
+        return _judge_link(state, event, actor)
+    if isinstance(body, Unlink):
+        return _judge_unlink(state, event, actor)
+    if event.target is None or state.person_of(event.target) in state.owners:
         return Reason.NOT_PERMITTED
-    target = state.level_at(event.target, event.clock, event.clock.get(event.target, 0))
+    person = state.person_of(event.target)
+    target = state.person_level_at(person, event.target, event.clock, event.clock.get(event.target, 0))
+    if state.person_of(event.author) == person:
+        return Reason.NOT_PERMITTED  # nobody changes the role of, or removes, their own person
     if target >= actor:
         return Reason.NOT_PERMITTED
     if target < Level.MEMBER and not (
@@ -232,11 +309,11 @@ def _judge(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason | None
         # removed: that rotates the key they hold (a teacher who removed them without
         # having heard of the owner's removal keeps their rotation and what they wrote
         # after it), and a `leave` slipped into the past of a removal cannot undo it.
-        isinstance(body, Removal) and _was_member(state, event.target, event.clock)
+        isinstance(body, Removal) and _was_member(state, person, event.clock)
     ):
         return Reason.NOT_PERMITTED
     if isinstance(body, RoleChange):
-        if event.target in state.removed:  # removal is final: a concurrent role change cannot undo it
+        if person in state.removed:  # removal is final: a concurrent role change cannot undo it
             return Reason.NOT_PERMITTED
         if not may(state.policy, actor, "role." + role_name(body.level)) or body.level >= actor:
             return Reason.NOT_PERMITTED
@@ -246,6 +323,54 @@ def _judge(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason | None
         return Reason.NOT_PERMITTED
     epoch, _ = state.epoch_at(event.clock, exclude=event.op_id)
     return None if body.epoch == epoch + 1 else Reason.WRONG_EPOCH
+
+
+def _judge_link(state: AuthState, event: AuthEvent, actor: int) -> Reason | None:
+    """A current member device links a new device to its own person, which then holds the
+    person's level (never more: levels are the person's). The new device must have signed
+    its consent for this space and this linker, must not be a device of anyone yet (no
+    merging of persons) and must never have been removed or unlinked (final)."""
+    new = event.target
+    if not event.link_ok or new is None:
+        return Reason.BAD_CONTENT
+    if actor < Level.MEMBER:
+        return Reason.NOT_PERMITTED
+    if new in state.person or new in state.owners or new in state.unlinked or new in state.removed:
+        return Reason.NOT_PERMITTED
+    return None
+
+
+def _judge_unlink(state: AuthState, event: AuthEvent, actor: int) -> Reason | None:
+    """One device of a person removed: by another device of the same person, or (as a
+    removal) by someone who may remove members and outranks the person. Never by the device
+    itself: it writes the rotation, so it would know the key that is to shut it out."""
+    device = event.target
+    if device is None or device not in state.person or device == event.author or actor < Level.MEMBER:
+        return Reason.NOT_PERMITTED
+    person = state.person_of(device)
+    if not _was_device(state, device, event.clock):
+        return Reason.NOT_PERMITTED
+    if state.person_of(event.author) != person:
+        if person in state.owners or not may(state.policy, actor, "member.remove"):
+            return Reason.NOT_PERMITTED
+        if state.person_level_at(person, device, event.clock, event.clock.get(device, 0)) >= actor:
+            return Reason.NOT_PERMITTED
+    assert isinstance(event.body, Unlink)
+    epoch, _ = state.epoch_at(event.clock, exclude=event.op_id)
+    return None if event.body.epoch == epoch + 1 else Reason.WRONG_EPOCH
+
+
+def _was_device(state: AuthState, device: int, clock: Mapping[int, int]) -> bool:
+    """Whether `device` was a member device of its person in this causal past."""
+    person = state.person_of(device)
+    if not (person in state.owners or _was_member(state, person, clock)):
+        return False
+    if device == person:
+        return True
+    return any(
+        change.level > Level.NONE and clock.get(change.author, 0) >= change.seq
+        for change in state.presence.get(device, ())
+    )
 
 
 def _inviter_cut_off(state: AuthState, event: AuthEvent) -> bool:
@@ -258,7 +383,9 @@ def _inviter_cut_off(state: AuthState, event: AuthEvent) -> bool:
     """
     assert event.token is not None and event.inviter is not None and event.at_clock is not None
     right = "invite." + role_name(event.token.role)
-    for change in state.changes.get(event.inviter, ()):
+    inviter = event.inviter
+    lowered = [*state.changes.get(state.person_of(inviter), ()), *state.presence.get(inviter, ())]
+    for change in lowered:
         if may(state.policy, change.level, right):
             continue
         after_token = event.at_clock.get(change.author, 0) < change.seq
@@ -280,7 +407,9 @@ def _judge_join(state: AuthState, event: AuthEvent, *, strong: bool) -> Reason |
     token = event.token
     if token is None or event.inviter is None or event.at_clock is None or event.invite_id is None:
         return Reason.BAD_INVITE
-    if event.author in state.owners or event.author in state.removed:
+    if event.author in state.owners or event.author in state.removed or event.author in state.unlinked:
+        return Reason.BAD_INVITE
+    if event.author in state.person:  # already a device of a person (joined, or linked)
         return Reason.BAD_INVITE
     if state.level_at(event.author, event.clock, event.seq) > Level.NONE:
         return Reason.BAD_INVITE
@@ -302,24 +431,41 @@ def _apply(state: AuthState, event: AuthEvent) -> None:
     body = event.body
     if isinstance(body, Join):
         assert event.token is not None and event.invite_id is not None
+        state.person[event.author] = event.author
         state.changes.setdefault(event.author, []).append(
-            Change(event.author, event.seq, event.token.role, event.seq, event.op_id, event.clock)
+            Change(event.author, event.seq, event.token.role, event.op_id, event.clock)
         )
         state.names[event.author] = body.member_name
         state.invite_uses[event.invite_id] = state.invite_uses.get(event.invite_id, 0) + 1
     elif isinstance(body, Leave):
-        state.changes.setdefault(event.author, []).append(
-            Change(event.author, event.seq, Level.NONE, event.seq, event.op_id, event.clock)
+        state.changes.setdefault(state.person_of(event.author), []).append(
+            Change(event.author, event.seq, Level.NONE, event.op_id, event.clock)
         )
+    elif isinstance(body, Link):
+        assert event.target is not None
+        person = state.person_of(event.author)
+        state.person[event.target] = person
+        state.presence.setdefault(event.target, []).append(
+            Change(event.author, event.seq, PRESENT, event.op_id, event.clock)
+        )
+        if person in state.names:
+            state.names[event.target] = state.names[person]
+    elif isinstance(body, Unlink):
+        assert event.target is not None
+        state.presence.setdefault(event.target, []).append(
+            Change(event.author, event.seq, Level.NONE, event.op_id, event.clock)
+        )
+        state.unlinked.add(event.target)
+        _add_rotation(state, event)
     else:
         assert event.target is not None
         level = body.level if isinstance(body, RoleChange) else Level.NONE
-        cut = event.clock.get(event.target, 0)
-        state.changes.setdefault(event.target, []).append(
-            Change(event.author, event.seq, level, cut, event.op_id, event.clock)
+        person = state.person_of(event.target)
+        state.changes.setdefault(person, []).append(
+            Change(event.author, event.seq, level, event.op_id, event.clock)
         )
         if isinstance(body, Removal):
-            state.removed.add(event.target)
+            state.removed.add(person)
             _add_rotation(state, event)
 
 
@@ -333,7 +479,14 @@ def _actor_ok(state: AuthState, event: AuthEvent) -> bool:
             state, event
         )
     actor = state.level_at(event.author, event.clock, event.seq, ignore=event.op_id)
-    if isinstance(body, Leave):
+    if isinstance(body, Leave | Link):
         return actor >= Level.MEMBER
+    if isinstance(body, Unlink):
+        assert event.target is not None
+        if actor < Level.MEMBER:
+            return False
+        return state.person_of(event.author) == state.person_of(event.target) or may(
+            state.policy, actor, "member.remove"
+        )
     action = "member.remove" if isinstance(body, Removal) else "role." + role_name(body.level)
     return may(state.policy, actor, action)

@@ -52,12 +52,33 @@ class Leave:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A member device admits `device` as another device of its own person
+    (`device_sig`: the new device's consent, `sync.link`)."""
+
+    device: DeviceId
+    device_sig: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Unlink:
+    """One device of a person is removed (by a sibling device, or by a teacher); the key
+    rotates as for a removal."""
+
+    member: DeviceId
+    epoch: int
+    sealed_keys: tuple[tuple[DeviceId, bytes], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Setting:
     key: str
     value: str | int | bool | None
 
 
-AUTH_KINDS = frozenset({"member.join", "member.role", "member.remove", "member.leave"})
+AUTH_KINDS = frozenset(
+    {"member.join", "member.role", "member.remove", "member.leave", "member.link", "member.unlink"}
+)
 
 
 def _genesis(fields: dict[str, Any]) -> Genesis:
@@ -108,6 +129,15 @@ def _removal(fields: dict[str, Any]) -> Removal:
     return Removal(DeviceId(f.raw(fields, "member", KEY_LEN)), epoch, tuple(sealed))
 
 
+def _link(fields: dict[str, Any]) -> Link:
+    return Link(DeviceId(f.raw(fields, "device", KEY_LEN)), f.raw(fields, "device_sig", 64))
+
+
+def _unlink(fields: dict[str, Any]) -> Unlink:
+    removal = _removal(fields)
+    return Unlink(removal.member, removal.epoch, removal.sealed_keys)
+
+
 def _setting(fields: dict[str, Any]) -> Setting:
     value = fields.get("value")
     if value is not None and not isinstance(value, str | int | bool):
@@ -123,6 +153,8 @@ PARSERS = {
     "member.role": _role,
     "member.remove": _removal,
     "member.leave": lambda fields: Leave(),
+    "member.link": _link,
+    "member.unlink": _unlink,
     "space.settings": _setting,
     **content.PARSERS,
 }

@@ -27,7 +27,7 @@ from sync.forks import LoggedOp, is_past_fork, witnessed
 from sync.hlc import too_far_ahead, wall_ms
 from sync.identity import DeviceKey
 from sync.ids import OpId, SpaceId
-from sync.kinds import AUTH_KINDS, Removal, RoleChange, parse_body, parse_fields
+from sync.kinds import AUTH_KINDS, Removal, RoleChange, Unlink, parse_body, parse_fields
 from sync.op import GENESIS_KIND, UnverifiedOp, VerifiedOp, op_id_of
 from sync.policy import Level, may
 from sync.prepare import REFUSED, PrepareJob, prepare_chunk, refused
@@ -671,17 +671,23 @@ class Replica:
             after = context.resolve_auth()
             if after.accepted() - {op.op_id} != before:
                 batch.rebuild = True
-            if isinstance(body, RoleChange | Removal) and op.op_id in after.accepted():
+            if isinstance(body, RoleChange | Removal | Unlink) and op.op_id in after.accepted():
                 target = context.authors.get(body.member)
-                if target is not None and context.heads.get(target, 0) > info.clock.get(target, 0):
-                    batch.rebuild = True  # the target wrote concurrently: strong removal
-            if isinstance(body, Removal):
+                if target is not None:
+                    # A role or a removal is the person's: any of its devices may have written
+                    # concurrently (strong removal); an unlink concerns the one device.
+                    hit = [target] if isinstance(body, Unlink) else after.devices_of(after.person_of(target))
+                    if any(context.heads.get(d, 0) > info.clock.get(d, 0) for d in hit or [target]):
+                        batch.rebuild = True
+            if isinstance(body, Removal | Unlink):
                 self._take_rotation_key(context, batch, op.op_id, body)
             self._materialize_members(context)
         verdict = context.auth.verdicts.get(op.op_id, Reason.NOT_PERMITTED)
         return (VALID, None) if verdict is None else (SEMANTIC, verdict)
 
-    def _take_rotation_key(self, context: SpaceContext, batch: _Batch, op_id: OpId, body: Removal) -> None:
+    def _take_rotation_key(
+        self, context: SpaceContext, batch: _Batch, op_id: OpId, body: Removal | Unlink
+    ) -> None:
         for device, sealed in body.sealed_keys:
             if device == self.key.device_id and op_id not in context.keyring:
                 try:
@@ -698,13 +704,29 @@ class Replica:
     def _materialize_members(self, context: SpaceContext) -> None:
         db = self.db
         db.execute("DELETE FROM members WHERE space = ?", (context.space,))
+        db.execute("DELETE FROM device_persons WHERE space = ?", (context.space,))
         rows = []
         names = context.author_names()
-        for index, device in context.devices.items():
-            level = context.auth.current_level(index)
+        auth = context.auth
+        devices = context.devices
+        for index, device in devices.items():
+            level = auth.current_level(index)
             if level > Level.NONE:
-                rows.append((context.space, device, names.get(device, ""), level))
-        db.executemany("INSERT INTO members (space, device, name, level) VALUES (?, ?, ?, ?)", rows)
+                person = devices.get(auth.person_of(index), device)
+                rows.append((context.space, device, names.get(device, ""), level, person))
+        db.executemany(
+            "INSERT INTO members (space, device, name, level, person) VALUES (?, ?, ?, ?, ?)", rows
+        )
+        # Every device that ever belonged to a person, so what an unlinked device wrote is
+        # still attributed to its person.
+        db.executemany(
+            "INSERT INTO device_persons (space, device, person) VALUES (?, ?, ?)",
+            [
+                (context.space, devices[index], devices[person])
+                for index, person in auth.person.items()
+                if index in devices and person in devices
+            ],
+        )
 
     def _finish(self, batch: _Batch) -> None:
         if batch.rebuild:

@@ -16,7 +16,8 @@ from sync.errors import Rejected
 from sync.forks import is_past_fork
 from sync.ids import DeviceId, OpId, SpaceId, digest
 from sync.invite import parse_token
-from sync.kinds import AUTH_KINDS, Genesis, Join, Removal, RoleChange, parse_body
+from sync.kinds import AUTH_KINDS, Genesis, Join, Link, Removal, RoleChange, Unlink, parse_body
+from sync.link import statement_ok
 from sync.policy import DEFAULT_POLICY, Level
 from sync.wire.clock import decode_clock
 from sync.wire.op import decode_header
@@ -71,11 +72,29 @@ class SpaceContext:
         one: the genesis's owner name). Kept after the device leaves or is removed, so what
         it wrote keeps its author's name; who is a member now is `auth.current_level`."""
         devices = self.devices
-        names = {devices[index]: name for index, name in self.auth.names.items() if index in devices}
-        for index in self.auth.owners:
+        auth = self.auth
+        names = {devices[index]: name for index, name in auth.names.items() if index in devices}
+        for index in auth.owners:
             if index in devices:
                 names.setdefault(devices[index], self.owner_name)
+        for index, person in auth.person.items():  # a linked device goes by its person's name
+            if index in devices and person in auth.owners:
+                names.setdefault(devices[index], self.owner_name)
         return names
+
+    def person_of(self, device: bytes) -> DeviceId:
+        """The person `device` belongs to in this space, named by its first device."""
+        index = self.authors.get(device)
+        if index is None:
+            return DeviceId(device)
+        return self.devices.get(self.auth.person_of(index), DeviceId(device))
+
+    def devices_of(self, person: bytes) -> list[DeviceId]:
+        """Every device accepted as `person`'s here (unlinked ones included)."""
+        index = self.authors.get(person)
+        if index is None:
+            return []
+        return [self.devices[device] for device in self.auth.devices_of(index) if device in self.devices]
 
     def is_member(self, device: bytes) -> bool:
         """Whether `device` is a current member (by the resolved authority)."""
@@ -135,8 +154,19 @@ class SpaceContext:
         self, db: sqlite3.Connection, *, op_id: OpId, info: OpInfo, deps: tuple[OpId, ...], body: object
     ) -> AuthEvent:
         target = None
-        if isinstance(body, RoleChange | Removal):
+        if isinstance(body, RoleChange | Removal | Unlink):
             target = self.authors.get(body.member)
+        if isinstance(body, Link):
+            device = self.devices.get(info.author)
+            ok = device is not None and statement_ok(
+                space=self.space, linker=device, device=body.device, signature=body.device_sig
+            )
+            # The new device gets an author index once its consent verifies: it is a device
+            # of this space from the link on, though it has written nothing yet.
+            linked = self.author_index(db, body.device) if ok else None
+            return AuthEvent(
+                op_id, info.author, info.seq, info.hlc, info.clock, body, target=linked, link_ok=ok
+            )
         if not isinstance(body, Join):
             return AuthEvent(op_id, info.author, info.seq, info.hlc, info.clock, body, target=target)  # type: ignore[arg-type]
         try:

@@ -19,6 +19,18 @@ class MemberRow:
     device: DeviceId
     name: str
     level: int
+    person: DeviceId | None = None  # the person this device belongs to (its first device)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One member person of a space with its current devices (the first is the person's id
+    when that device is still linked)."""
+
+    person: DeviceId
+    name: str
+    level: int
+    devices: tuple[DeviceId, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +55,42 @@ class ItemRow:
 
 
 def members(db: sqlite3.Connection, space: SpaceId) -> list[MemberRow]:
+    """One row per current member *device* (a person with two devices has two rows)."""
     return [
-        MemberRow(DeviceId(device), name, level)
-        for device, name, level in db.execute(
-            "SELECT device, name, level FROM members WHERE space = ? ORDER BY device", (space,)
+        MemberRow(DeviceId(device), name, level, DeviceId(person or device))
+        for device, name, level, person in db.execute(
+            "SELECT device, name, level, person FROM members WHERE space = ? ORDER BY device", (space,)
         )
     ]
+
+
+def persons(db: sqlite3.Connection, space: SpaceId) -> list[PersonRow]:
+    """One row per current member *person*, with its current devices, by name."""
+    grouped: dict[DeviceId, list[MemberRow]] = {}
+    for row in members(db, space):
+        grouped.setdefault(row.person or row.device, []).append(row)
+    found = [
+        PersonRow(
+            person,
+            rows[0].name,
+            rows[0].level,
+            tuple(sorted((r.device for r in rows), key=lambda d: d != person)),
+        )
+        for person, rows in grouped.items()
+    ]
+    return sorted(found, key=lambda p: (p.name.lower(), p.person))
+
+
+def device_persons(db: sqlite3.Connection, space: SpaceId) -> dict[DeviceId, DeviceId]:
+    """device -> person for every device ever accepted in the space (unlinked devices and
+    former members included), so what a device wrote can be counted for its person. A
+    device not listed is its own person."""
+    return {
+        DeviceId(device): DeviceId(person)
+        for device, person in db.execute(
+            "SELECT device, person FROM device_persons WHERE space = ?", (space,)
+        )
+    }
 
 
 def hidden_items(db: sqlite3.Connection, space: SpaceId) -> set[OpId]:
@@ -133,7 +175,12 @@ def reactions(db: sqlite3.Connection, space: SpaceId) -> dict[tuple[bytes, str],
 
 def state_hash(db: sqlite3.Connection, space: SpaceId) -> bytes:
     """Hash of the canonical materialized state: equal hashes mean the same state."""
-    member_rows = [[m.device, m.name, m.level] for m in members(db, space)]
+    # A linked device's row names its person; rows of devices that are their own person
+    # keep the shape they had before persons existed.
+    member_rows = [
+        [m.device, m.name, m.level] + ([m.person] if m.person not in (None, m.device) else [])
+        for m in members(db, space)
+    ]
     setting_rows = [
         [key, value]
         for key, value in db.execute("SELECT key, value FROM settings WHERE space = ? ORDER BY key", (space,))

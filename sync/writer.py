@@ -20,9 +20,10 @@ from sync.hlc import next_hlc
 from sync.identity import seal
 from sync.ids import HASH_LEN, DeviceId, OpId, SpaceId
 from sync.invite import Invite, InviteToken, make_invite
+from sync.link import DeviceStatement, statement_ok
 from sync.op import GENESIS_KIND, GENESIS_SPACE, VerifiedOp, check_as_peers_do, seal_and_sign
 from sync.policy import GRANTABLE, Level, may, role_name
-from sync.replica import VALID, Replica, _Batch
+from sync.replica import LOCKED, VALID, Replica, _Batch
 from sync.space import OpInfo, SpaceContext
 from sync.wire.body import encode_body
 from sync.wire.op import BODY_OVERHEAD, MAX_DEPS, MAX_PLAINTEXT_BYTES, Header, check_body_len
@@ -385,9 +386,10 @@ def _check_may_act_on(
     theirs = Level.NONE if target is None else context.auth.current_level(target)
     if theirs == Level.NONE:
         raise Rejected(Reason.BAD_CONTENT, "that device is not a member of this circle")
-    if target == me:
+    assert me is not None and target is not None
+    if context.auth.person_of(target) == context.auth.person_of(me):
         raise Rejected(Reason.NOT_PERMITTED, f"you cannot {doing} yourself")
-    if target in context.auth.owners:
+    if context.auth.person_of(target) in context.auth.owners:
         raise Rejected(Reason.NOT_PERMITTED, f"nobody can {doing} the circle's owner")
     if not may(context.policy, mine, action):
         raise Rejected(Reason.NOT_PERMITTED, f"your role here ({role_name(mine)}) may not {doing} members")
@@ -422,7 +424,7 @@ def leave(replica: Replica, space: SpaceId, *, now_ms: int) -> tuple[VerifiedOp,
     """Sign this device's `member.leave`; an owner cannot leave the circle it owns."""
     with _writing(replica, space) as context:
         me = context.authors.get(replica.key.device_id)
-        if me is not None and me in context.auth.owners:
+        if me is not None and context.auth.person_of(me) in context.auth.owners:
             raise Rejected(Reason.NOT_PERMITTED, "you own this circle, and an owner cannot leave it")
         if me is None or context.auth.current_level(me) == Level.NONE:
             raise Rejected(Reason.NOT_PERMITTED, "you are not a member of this circle")
@@ -437,18 +439,155 @@ def remove_member(
     """Remove a member and rotate the space key to everyone who remains."""
     with _writing(replica, space) as context:
         _check_may_act_on(replica, context, member, action="member.remove", doing="remove")
-        epoch, _ = context.auth.epoch_at({a: s for a, s in context.heads.items()})
-        remaining = [
-            device
-            for index, device in context.devices.items()
-            if device != member and context.auth.current_level(index) > Level.NONE
-        ]
-        keys = [[device, seal(device, new_key)] for device in sorted(remaining)]
-        fields = {"member": member, "epoch": epoch + 1, "keys": keys}
-        op = _build(replica, context, "member.remove", fields, now_ms=now_ms)
-        context.keyring[op.op_id] = new_key
-        replica.db.execute(
-            "INSERT OR IGNORE INTO keyring (space, ref, key) VALUES (?, ?, ?)", (space, op.op_id, new_key)
+        person = context.auth.person_of(context.authors[member])
+        gone = set(context.auth.devices_of(person)) | {person}  # every device of the person
+        op = _rotating(replica, context, "member.remove", member, gone=gone, new_key=new_key, now_ms=now_ms)
+        changes = _admit_own(replica, context, op, allow_invalid=False)
+    return op, changes
+
+
+def _rotating(
+    replica: Replica,
+    context: SpaceContext,
+    kind: str,
+    member: DeviceId,
+    *,
+    gone: set[int],
+    new_key: bytes,
+    now_ms: int,
+) -> VerifiedOp:
+    """A removal or an unlink: the next epoch's key sealed to every current member device
+    but the ones leaving (`gone`), and kept in this device's key ring."""
+    epoch, _ = context.auth.epoch_at({a: s for a, s in context.heads.items()})
+    remaining = [
+        device
+        for index, device in context.devices.items()
+        if index not in gone and context.auth.current_level(index) > Level.NONE
+    ]
+    keys = [[device, seal(device, new_key)] for device in sorted(remaining)]
+    fields = {"member": member, "epoch": epoch + 1, "keys": keys}
+    op = _build(replica, context, kind, fields, now_ms=now_ms)
+    context.keyring[op.op_id] = new_key
+    replica.db.execute(
+        "INSERT OR IGNORE INTO keyring (space, ref, key) VALUES (?, ?, ?)", (context.space, op.op_id, new_key)
+    )
+    return op
+
+
+# -- one person, several devices (docs/protocol.md, "Persons and devices") ------------------
+def link_device(
+    replica: Replica, space: SpaceId, statement: DeviceStatement, *, now_ms: int
+) -> tuple[VerifiedOp, Changes]:
+    """Admit a new device of this device's person: it will hold the person's role and
+    name. `statement` is the new device's signed consent (`sync.link.sign_statement`),
+    made for this space and this device; the new device then needs the space's keys
+    (`take_space_keys`) and the history (a sync with any member)."""
+    with _writing(replica, space) as context:
+        me = context.authors.get(replica.key.device_id)
+        if me is None or context.auth.current_level(me) == Level.NONE:
+            raise Rejected(Reason.NOT_PERMITTED, "you are not a member of this circle")
+        if statement.space != space:
+            raise Rejected(Reason.BAD_CONTENT, "that device's link code was made for another circle")
+        if statement.linker != replica.key.device_id:
+            raise Rejected(Reason.BAD_CONTENT, "that device's link code was made for another device")
+        if not statement_ok(
+            space=space, linker=statement.linker, device=statement.device, signature=statement.signature
+        ):
+            raise Rejected(
+                Reason.BAD_CONTENT, "that device's link code is damaged (its signature does not verify)"
+            )
+        known = context.authors.get(statement.device)
+        if known is not None and (known in context.auth.person or known in context.auth.owners):
+            if (
+                context.auth.person_of(known) == context.auth.person_of(me)
+                and known not in context.auth.unlinked
+            ):
+                raise Rejected(Reason.BAD_CONTENT, "that device is already one of yours here")
+            raise Rejected(
+                Reason.NOT_PERMITTED,
+                "that device is (or was) a member of this circle on its own or was unlinked;"
+                " it cannot be linked",
+            )
+        fields = {"device": statement.device, "device_sig": statement.signature}
+        op = _build(replica, context, "member.link", fields, now_ms=now_ms)
+        changes = _admit_own(replica, context, op, allow_invalid=False)
+    return op, changes
+
+
+def unlink_device(
+    replica: Replica, space: SpaceId, device: DeviceId, *, new_key: bytes, now_ms: int
+) -> tuple[VerifiedOp, Changes]:
+    """Remove one device of a person (one's own other device, or — for someone who may
+    remove members — a device of a person below them) and rotate the space key to every
+    other member device, so the unlinked one reads nothing written after."""
+    with _writing(replica, space) as context:
+        auth = context.auth
+        me = context.authors.get(replica.key.device_id)
+        if me is None or auth.current_level(me) == Level.NONE:
+            raise Rejected(Reason.NOT_PERMITTED, "you are not a member of this circle")
+        target = context.authors.get(device)
+        if target is None or target not in auth.person or auth.current_level(target) == Level.NONE:
+            raise Rejected(Reason.BAD_CONTENT, "that device is not a member device of this circle")
+        if target == me:
+            raise Rejected(
+                Reason.NOT_PERMITTED, "a device cannot unlink itself: unlink it from another of your devices"
+            )
+        if auth.person_of(target) != auth.person_of(me):
+            mine, theirs = auth.current_level(me), auth.current_level(target)
+            if auth.person_of(target) in auth.owners or not may(context.policy, mine, "member.remove"):
+                raise Rejected(Reason.NOT_PERMITTED, "you may only unlink your own devices")
+            if theirs >= mine:
+                raise Rejected(
+                    Reason.NOT_PERMITTED,
+                    f"you may only unlink devices of members whose role is below yours ({role_name(mine)})",
+                )
+        op = _rotating(
+            replica, context, "member.unlink", device, gone={target}, new_key=new_key, now_ms=now_ms
         )
         changes = _admit_own(replica, context, op, allow_invalid=False)
     return op, changes
+
+
+def take_space_keys(replica: Replica, space: SpaceId, keyring: Iterable[tuple[bytes, bytes]]) -> None:
+    """On a new device: hold a space's epoch keys, handed over by the person's existing
+    device, so the space's history can be received and read. Ops held locked for want of
+    one of these keys are judged again."""
+    with replica.store.transaction():
+        db = replica.db
+        db.execute("INSERT OR IGNORE INTO spaces (space) VALUES (?)", (space,))
+        held = {row[0] for row in db.execute("SELECT ref FROM keyring WHERE space = ?", (space,))}
+        fresh = [(space, ref, key) for ref, key in keyring if ref not in held]
+        db.executemany("INSERT OR IGNORE INTO keyring (space, ref, key) VALUES (?, ?, ?)", fresh)
+        added = bool(fresh)
+        replica.forget(space)
+        if (
+            added
+            and db.execute(
+                "SELECT 1 FROM ops WHERE space = ? AND status = ? LIMIT 1", (space, LOCKED)
+            ).fetchone()
+        ):
+            replica._rebuild(space)
+    replica.forget(space)
+
+
+def space_keys(replica: Replica, space: SpaceId, *, for_device: DeviceId) -> list[tuple[bytes, bytes]]:
+    """The epoch keys to hand to another device of this device's person (just linked, or
+    linked while a rotation it was not sealed to went by), refused unless that device is,
+    here, a current member device of the same person. Only the space key and the keys of
+    rotations this replica holds as accepted ops are handed over: a key received by
+    hand-over without its rotation op is never passed on, so a device that has not heard
+    of an unlink cannot relay a key past it."""
+    replica._refresh()
+    context = replica.context(space)
+    auth = context.auth
+    me, them = context.authors.get(replica.key.device_id), context.authors.get(for_device)
+    if (
+        me is None
+        or them is None
+        or auth.current_level(me) == Level.NONE
+        or auth.current_level(them) == Level.NONE
+        or auth.person_of(me) != auth.person_of(them)
+    ):
+        raise Rejected(Reason.NOT_PERMITTED, "that device is not one of your devices in this circle")
+    refs = [space, *(rotation.op_id for rotation in auth.rotations)]
+    return sorted((ref, context.keyring[ref]) for ref in set(refs) if ref in context.keyring)

@@ -50,9 +50,11 @@ from sync.kinds import (
     Genesis,
     Join,
     Leave,
+    Link,
     Removal,
     RoleChange,
     Setting,
+    Unlink,
     parse_body,
 )
 from sync.op import SIGNING_DOMAIN, UnverifiedOp, sign
@@ -143,6 +145,8 @@ def corpus() -> Corpus:
     ]
     removal = {"member": device(dan), "epoch": 1, "keys": [[device(alice), bytes(80)], [device(bob), b"x"]]}
     bodies.append(("member.remove", encode_body(removal)))
+    bodies.append(("member.unlink", encode_body(removal)))
+    bodies.append(("member.link", encode_body({"device": device(dan), "device_sig": bytes(64)})))
 
     # A replica missing one early op holds the rest as pending and asks for it (needs).
     lagging = new_replica("lagging")
@@ -550,6 +554,8 @@ BODY_TYPES: dict[str, type] = {
     "member.role": RoleChange,
     "member.remove": Removal,
     "member.leave": Leave,
+    "member.link": Link,
+    "member.unlink": Unlink,
     "space.settings": Setting,
     "item.put": content.ItemPut,
     "item.reply": content.Reply,

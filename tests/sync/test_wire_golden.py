@@ -25,7 +25,8 @@ from sync.frontier import all_envelopes
 from sync.identity import DeviceKey
 from sync.ids import DeviceId, OpId, SpaceId, digest
 from sync.invite import Invite, InviteToken, make_invite, parse_code, parse_token
-from sync.kinds import Genesis, Join, Setting, parse_body
+from sync.kinds import Genesis, Join, Link, Setting, Unlink, parse_body
+from sync.link import sign_statement, statement_bytes
 from sync.op import SIGNING_DOMAIN, UnverifiedOp, verify
 from sync.policy import DEFAULT_POLICY, Level
 from sync.reconcile import Reconciler
@@ -362,3 +363,43 @@ def test_remove_member_is_deterministic() -> None:
         return op.to_wire()
 
     assert removal() == removal()
+
+
+# -- one person, several devices ---------------------------------------------------------
+def build_linked_circle() -> tuple[Circle, list[bytes]]:
+    """alice links a second device (its signed consent in her `member.link`), then unlinks
+    it from her first device (`member.unlink`, rotating the key). Returns the two ops."""
+    circle = Circle.create(Clock())
+    alice = circle.add("alice")
+    second = new_replica("alice-second")
+    statement = sign_statement(second.key, space=circle.space, linker=device(alice))
+    link, _ = writer.link_device(alice, circle.space, statement, now_ms=circle.clock())
+    unlink, _ = writer.unlink_device(
+        alice, circle.space, device(second), new_key=seed("epoch-after-unlink"), now_ms=circle.clock()
+    )
+    return circle, [link.to_wire(), unlink.to_wire()]
+
+
+def test_link_statement_and_ops() -> None:
+    circle, envelopes = build_linked_circle()
+    second = new_replica("alice-second")
+    statement = sign_statement(second.key, space=circle.space, linker=device(circle.members["alice"]))
+    fixtures = golden(
+        {
+            "link_statement.hex": statement_bytes(statement.space, statement.linker, statement.device)
+            + statement.signature,
+            "writer_member_link.hex": envelopes[0],
+            "writer_member_unlink.hex": envelopes[1],
+        }
+    )
+    assert fixtures["link_statement.hex"].startswith(b"studycircle/link/v1\x00" + circle.space)
+    link = verify(UnverifiedOp.from_wire(fixtures["writer_member_link.hex"]), space=circle.space)
+    body = parse_body(link.header.kind, decrypt_body(SPACE_KEY, *_associated_and_body(link.to_wire())))
+    assert body == Link(device(second), statement.signature)
+    unlink = verify(UnverifiedOp.from_wire(fixtures["writer_member_unlink.hex"]), space=circle.space)
+    assert (unlink.header.kind, unlink.header.epoch) == ("member.unlink", 0)
+    parsed = parse_body(unlink.header.kind, decrypt_body(SPACE_KEY, *_associated_and_body(unlink.to_wire())))
+    assert isinstance(parsed, Unlink) and parsed.member == device(second) and parsed.epoch == 1
+    assert [entry[0] for entry in parsed.sealed_keys] == sorted(
+        [device(circle.owner), device(circle.members["alice"])]
+    )
