@@ -214,8 +214,10 @@ def test_persons_converge_and_unlinked_or_removed_devices_read_nothing_after(dat
 
 
 @pytest.mark.skip(
-    reason="open finding (feat/persons report): after pairwise sync, a forked student's replicas can"
-    " disagree with the owner's on membership rows; not yet diagnosed"
+    reason="open finding (issue 14): after two rounds of pairwise sync and key hand-overs, current"
+    " members' replicas can still disagree on membership rows (e.g. --hypothesis-seed=2, no fork"
+    " needed); the property above shows the same ops in any order give the same rows, so what is"
+    " open is whether every current member is served every op (liveness), not determinism"
 )
 @settings(
     max_examples=40,
