@@ -8,8 +8,10 @@ round asks every connected peer (mDNS connects the LAN's) and the addresses the 
 carries. When no member is reachable, `circle join` returns "waiting" and keeps the
 record; `WaitingJoins` then tries again whenever a peer connects and every
 `retry_interval`, in whichever process runs the device (`serve`, the desktop client),
-and `sync` tries once. A member's final refusal (used up, expired, inviter demoted) ends
-a waiting join: what it fetched is dropped (never anything this device wrote).
+and `sync` tries once; once the join is signed, the sync service's usual sessions
+deliver it (they present the invite while no member holds the join). A member's final
+refusal (used up, expired, inviter demoted) ends a waiting join: what it fetched is
+dropped (never anything this device wrote).
 """
 
 from __future__ import annotations
@@ -158,21 +160,25 @@ class WaitingJoins:
             return len(await self.database.run(waiting_joins, self.database.replica))
 
     async def _advance(self, space: SpaceId, invite: Invite) -> None:
+        """Fetch and sign a join that waits for the inviter's op. A signed join needs no
+        round of ours: the sync service's own sessions present its invite and deliver it
+        (a second session alongside one of theirs would bring every op twice)."""
         replica = self.database.replica
-        try:
-            if not await self.database.run(is_signed, replica, space):
+        if not await self.database.run(is_signed, replica, space):
+            try:
                 await fetch_round(self.host, self.sync, invite)
-                if not await self.database.run(has_op, replica, space, invite.token.at):
-                    return  # nobody has served us the circle yet
-                await self._sign(invite)
-                logger.info("Signed the join to circle %s that was waiting", short(space, 12))
-            await fetch_round(self.host, self.sync, invite)  # delivers the join to a member
-        except InviteRefused as refused:
-            logger.warning("A member refused the waiting join to circle %s: %s", short(space, 12), refused)
-            if not await self.database.run(is_signed, replica, space):
+            except InviteRefused as refused:
+                what = short(space, 12)
+                logger.warning("A member refused the waiting join to circle %s: %s", what, refused)
                 await self.database.run(writer.abandon_invite, replica, space)
-            self._done()
-            return
+                self._done()
+                return
+            if not await self.database.run(has_op, replica, space, invite.token.at):
+                return  # nobody has served us the circle yet
+            await self._sign(invite)
+            logger.info("Signed the join to circle %s that was waiting", short(space, 12))
+            for peer in self.host.connected_peers():  # deliver it now, through the usual sessions
+                self.sync.schedule(peer, space)
         if await self.database.run(joining.pending, replica, space) is None:
             level = await self.database.run(writer.my_level, replica, space)
             outcome = "admitted" if level > Level.NONE else "not accepted (invite used up or expired)"
