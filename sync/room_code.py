@@ -28,13 +28,16 @@ import hmac
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from nacl import secret as nacl_secret
 from nacl.exceptions import CryptoError
-from spake2 import SPAKE2_A, SPAKE2_B
 
 from sync.errors import Reason, Rejected
 from sync.wire.room_code import Answer, Ask, Confirm, Refusal, Sealed
+
+if TYPE_CHECKING:  # spake2 takes 45 ms to import: loaded when an exchange runs, not at start
+    from spake2 import SPAKE2_B
 
 MAX_FAILURES = 3
 MAX_CHANNEL = 99
@@ -185,6 +188,8 @@ class MemberExchange:
         state = self.offer.state(now_ms)
         if state is not OfferState.OPEN:
             return Refusal(REFUSALS[state])
+        from spake2 import SPAKE2_A
+
         spake = SPAKE2_A(self.offer.code.password(), idA=MEMBER_ID, idB=JOINER_ID, entropy_f=self.entropy)
         message = spake.start()
         try:
@@ -224,6 +229,8 @@ class JoinerExchange:
     _key: bytes = field(default=b"", repr=False)
 
     def ask(self) -> Ask:
+        from spake2 import SPAKE2_B
+
         spake = SPAKE2_B(self.code.password(), idA=MEMBER_ID, idB=JOINER_ID, entropy_f=self.entropy)
         self._spake = spake
         self._message = spake.start()

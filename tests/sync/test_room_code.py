@@ -206,3 +206,13 @@ def test_messages_round_trip(message: object) -> None:
 def test_malformed_messages_are_refused(data: bytes) -> None:
     with pytest.raises(Rejected):
         decode(data)
+
+
+def test_spake2_is_not_imported_until_an_exchange_runs() -> None:
+    """It costs 45 ms at import: the desktop's start must not pay it (bench/startup.py)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, sync.room_code, app.core; print('spake2' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
