@@ -112,6 +112,7 @@ class InviteDialog(QDialog):
         )
         self.code = QPlainTextEdit(self)
         self.code.setReadOnly(True)
+        self.code.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)  # fits 800x600 with a room code
         self.code.setPlaceholderText(self.tr("The code appears here: send it to the person you invite."))
         self.copy = QPushButton(self.tr("Copy"), self)
         self.copy.setEnabled(False)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 QUIET = 4  # modules of white around a QR code, as the standard asks
 
 
-def qr_image(text: str, *, module_px: int = 3) -> QImage:
+def qr_image(text: str, *, module_px: int = 2) -> QImage:
     """`text` as a QR code (error correction M), `module_px` pixels per module."""
     import segno  # imported late: only this dialog needs it
 
@@ -46,22 +46,25 @@ class QtRoomCode(QWidget):
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
-        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setMinimumWidth(220)
         self.qr = QLabel(self)
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr.setToolTip(self.tr("The long invite code, for a device with a camera"))
         self.copy_long = QPushButton(self.tr("Copy the long code"), self)
         self.copy_long.clicked.connect(self._copy_long)
         self.long_code = ""
+        # The code across the top; what it allows beside the QR code, so that the dialog
+        # still fits an 800x600 screen.
         layout = QVBoxLayout(self)
         layout.addWidget(self.code)
-        layout.addWidget(self.caption)
         row = QHBoxLayout()
-        row.addStretch(1)
+        side = QVBoxLayout()
+        side.addWidget(self.caption)
+        side.addWidget(self.copy_long, 0, Qt.AlignmentFlag.AlignLeft)
+        side.addStretch(1)
+        row.addLayout(side, 1)
         row.addWidget(self.qr)
-        row.addStretch(1)
         layout.addLayout(row)
-        layout.addWidget(self.copy_long, 0, Qt.AlignmentFlag.AlignCenter)
 
     def show_code(self, code: str, long_code: str, *, circle: str, uses: int, minutes: float) -> None:
         self.code.setText(code)
