@@ -72,9 +72,17 @@ def homes(tmp_path: Path) -> Callable[[str], Path]:
 
 @asynccontextmanager
 async def core_for(
-    network: Network, home: Path, changed: Changed, *, settings: SyncSettings = FAST
+    network: Network,
+    home: Path,
+    changed: Changed,
+    *,
+    settings: SyncSettings = FAST,
+    mdns: bool = False,
+    listen: tuple[str, ...] = ("/ip4/127.0.0.1/tcp/0",),
 ) -> AsyncIterator[Core]:
-    config = HostConfig(listen_addrs=("/ip4/127.0.0.1/tcp/0",), mdns=False)
+    """A core on `home`; `mdns`: found by (and finding) the others with it on (the hub's
+    stand-in in memory, real multicast on 127.0.0.1 for libp2p)."""
+    config = HostConfig(listen_addrs=listen, mdns=mdns)
     async with Core.open(
         home=home,
         network=network,
@@ -83,6 +91,7 @@ async def core_for(
         on_changes=changed,
         verify_workers=0,
     ) as core:
+        core.waiting_joins.retry_interval = 0.5  # a test need not wait 15 s for the timer
         yield core
 
 

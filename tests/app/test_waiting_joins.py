@@ -5,8 +5,8 @@ found by mDNS — the hub's stand-in in memory, real multicast on 127.0.0.1 for 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
@@ -16,28 +16,16 @@ from app.core import Core
 from app.errors import CommandError
 from app.services import discussion
 from app.services.offline import export_circle, import_file
-from p2p.config import HostConfig
 from p2p.host import Libp2pNetwork
 from p2p.interface import Network
 from sync.invite import parse_code
-from tests.app.conftest import FAST, Changed, core_for
+from tests.app.conftest import Changed, core_for
 
 DEADLINE = 40.0
 
 
-@asynccontextmanager
-async def found_by_mdns(network: Network, home: Path, changed: Changed) -> AsyncIterator[Core]:
-    config = HostConfig(listen_addrs=("/ip4/127.0.0.1/tcp/0",), mdns=True)
-    async with Core.open(
-        home=home,
-        network=network,
-        host_config=config,
-        sync_settings=FAST,
-        on_changes=changed,
-        verify_workers=0,
-    ) as core:
-        core.waiting_joins.retry_interval = 0.5  # a test need not wait 15 s for the timer
-        yield core
+def found_by_mdns(network: Network, home: Path, changed: Changed) -> AbstractAsyncContextManager[Core]:
+    return core_for(network, home, changed, mdns=True)
 
 
 async def member_names(core: Core, space: bytes) -> set[str]:
@@ -79,16 +67,9 @@ async def test_the_code_carries_another_members_address_and_the_joiner_gets_in_b
             code = await ana.invite(space)
             carried = parse_code(code).token.addresses
             assert fay_addresses & {address.split("/p2p/")[0] for address in carried}
-        fay_config = HostConfig(listen_addrs=tuple(fay_addresses), mdns=True)
+        fay_listen = tuple(fay_addresses)
     async with (
-        Core.open(  # Fay again, at the address Ana noted (a stable port, app.launch)
-            home=homes("fay"),
-            network=network,
-            host_config=fay_config,
-            sync_settings=FAST,
-            on_changes=changed,
-            verify_workers=0,
-        ) as fay,
+        core_for(network, homes("fay"), changed, mdns=True, listen=fay_listen) as fay,  # at her noted address
         core_for(network, homes("gus"), changed) as gus,  # no mDNS
     ):
         with trio.fail_after(DEADLINE):
