@@ -180,3 +180,18 @@ def test_sync_or_serve_finish_a_join_signed_or_not(tmp_path: Path) -> None:
         event = json.loads(read_line(ana_serve))  # Uma's join, fetched, signed and delivered by serve
         assert event["event"] == "ops" and event["circle_id"] == circle
     assert members(ana, circle) == {"Ana": "owner", "Sue": "member", "Tom": "member", "Uma": "member"}
+
+
+def test_sync_counts_every_op_it_brings_by_its_session_or_by_gossip(tmp_path: Path) -> None:
+    """The count is of ops admitted while `sync` ran, however they came: ops that gossip
+    delivered as the connection opened were once reported as "0 new ops"."""
+    ana, tom, circle = owner_with_circle(tmp_path)
+    with serving(ana, *LISTEN) as address:
+        code = run_process(ana, "circle", "invite", circle, "--json").json()["code"]
+        run_process(tom, "circle", "join", code, *LOOPBACK).ok()
+        for title in ("Exam on Friday", "Room 12"):
+            run_process(ana, "thread", "new", circle, "--title", title).ok()
+        synced = run_process(tom, "sync", "--connect", address, "--timeout", "30", "--json").json()
+        assert synced["ops_received"] == 2
+        again = run_process(tom, "sync", "--connect", address, "--timeout", "30")
+        assert again.ok().out.startswith(f"Synced with {synced['peer_id']}: 0 new ops, 0 new files")
