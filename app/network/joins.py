@@ -119,7 +119,6 @@ class WaitingJoins:
         self._sign = sign
         self.retry_interval = retry_interval
         self._wake_send, self._wake_receive = trio.open_memory_channel[None](1)
-        self.finished = trio.Event()  # set (and replaced) when a waiting join completes or ends
         self._busy = trio.Lock()
         self._locks: dict[SpaceId, trio.Lock] = {}
 
@@ -147,8 +146,8 @@ class WaitingJoins:
                 with contextlib.suppress(trio.WouldBlock):
                     self._wake_send.send_nowait(None)
 
-    async def advance_all(self) -> int:
-        """One round for every waiting join; returns how many are still waiting."""
+    async def advance_all(self) -> None:
+        """One round for every waiting join."""
         async with self._busy:
             waiting = await self.database.run(waiting_joins, self.database.replica)
             for space, invite in waiting.items():
@@ -157,7 +156,6 @@ class WaitingJoins:
                     continue  # `circle join` is at it in the foreground
                 async with lock:
                     await self._advance(space, invite)
-            return len(await self.database.run(waiting_joins, self.database.replica))
 
     async def _advance(self, space: SpaceId, invite: Invite) -> None:
         """Fetch and sign a join that waits for the inviter's op. A signed join needs no
@@ -167,15 +165,14 @@ class WaitingJoins:
         if not await self.database.run(is_signed, replica, space):
             try:
                 await fetch_round(self.host, self.sync, invite)
-            except InviteRefused as refused:
+                if not await self.database.run(has_op, replica, space, invite.token.at):
+                    return  # nobody has served us the circle yet
+                await self._sign(invite)
+            except (InviteRefused, Rejected) as refused:  # final: said once, not every round
                 what = short(space, 12)
-                logger.warning("A member refused the waiting join to circle %s: %s", what, refused)
+                logger.warning("The waiting join to circle %s cannot go on: %s", what, refused)
                 await self.database.run(writer.abandon_invite, replica, space)
-                self._done()
                 return
-            if not await self.database.run(has_op, replica, space, invite.token.at):
-                return  # nobody has served us the circle yet
-            await self._sign(invite)
             logger.info("Signed the join to circle %s that was waiting", short(space, 12))
             for peer in self.host.connected_peers():  # deliver it now, through the usual sessions
                 self.sync.schedule(peer, space)
@@ -183,8 +180,3 @@ class WaitingJoins:
             level = await self.database.run(writer.my_level, replica, space)
             outcome = "admitted" if level > Level.NONE else "not accepted (invite used up or expired)"
             logger.info("The waiting join to circle %s is done: %s", short(space, 12), outcome)
-            self._done()
-
-    def _done(self) -> None:
-        self.finished.set()
-        self.finished = trio.Event()

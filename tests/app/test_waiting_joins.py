@@ -18,6 +18,7 @@ from app.services import discussion
 from app.services.offline import export_circle, import_file
 from p2p.host import Libp2pNetwork
 from p2p.interface import Network
+from sync.errors import Reason, Rejected
 from sync.invite import parse_code
 from tests.app.conftest import Changed, core_for
 
@@ -181,3 +182,26 @@ async def _has_thread(core: Core, space: bytes, title: str) -> bool:
 
 async def _forgotten(core: Core, space: bytes) -> bool:
     return space not in await core.database.run(core.database.replica.spaces)
+
+
+async def test_a_waiting_join_that_cannot_be_signed_is_dropped_once_not_retried(
+    network: Network, homes: Callable[[str], Path], changed: Changed, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The core refuses to sign (say the history shows the invite used up): the join ends
+    with one warning instead of failing again every round."""
+    async with core_for(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Calculus I")
+        code = await ana.invite(space, addresses=[])  # nobody to reach until Gus dials Ana
+        async with core_for(network, homes("gus"), changed) as gus:
+            assert await gus.join(code, timeout=60, may_wait=True, reach=0.5) == space
+            assert await gus.join_status(space) == "waiting"
+
+            async def refuse(invite: object) -> None:
+                raise Rejected(Reason.BAD_INVITE, "this invite has been used up (1 of 1)")
+
+            gus.waiting_joins._sign = refuse  # the signing the core would refuse
+            await gus.host.connect(ana.host.listen_addrs()[0])
+            await changed.until(lambda: _forgotten(gus, space))
+            await gus.waiting_joins.advance_all()  # nothing left to try
+    warnings = [r for r in caplog.records if "cannot go on" in r.getMessage()]
+    assert len(warnings) == 1 and "used up" in warnings[0].getMessage()
