@@ -14,6 +14,7 @@ from app.cli.network import serving_addresses
 from app.clock import SystemClock
 from app.errors import CommandError
 from app.services.commands import Commands, parse_invite
+from app.services.membership import waiting_circles
 from app.services.offline import export_circle, import_file
 from app.services.room_codes import make_room_code
 from sync.errors import Rejected
@@ -110,7 +111,7 @@ async def cmd_join(args: argparse.Namespace, core: Any) -> None:
     if status == "joined":
         emit(args, document, f"Joined {space.hex()}")
         return
-    name = dict(await core.commands.circles()).get(space) or f"circle {short(space, 12)}"
+    name = dict(await waiting_circles(core.commands)).get(space) or f"circle {short(space, 12)}"
     emit(
         args,
         document,

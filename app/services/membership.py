@@ -28,10 +28,19 @@ async def current_circles(commands: Commands) -> set[SpaceId]:
 def _waiting(replica: Replica) -> list[tuple[SpaceId, str]]:
     replica.refresh()
     waiting = sorted(joining.joining_spaces(replica))
-    return [(space, replica.context(space).name if replica.has_space(space) else "") for space in waiting]
+    return [(space, _waiting_name(replica, space)) for space in waiting]
+
+
+def _waiting_name(replica: Replica, space: SpaceId) -> str:
+    """The circle's own name once its history is here, else the name its invite gave."""
+    known = replica.context(space).name if replica.has_space(space) else ""
+    if known:
+        return known
+    pending = joining.pending(replica, space)
+    return pending.circle_name if pending is not None else ""
 
 
 async def waiting_circles(commands: Commands) -> list[tuple[SpaceId, str]]:
     """Circles this device is joining that no member has admitted yet, with their names
-    ("" while their history has not arrived)."""
+    (the invite's label while their history has not arrived; "" for an old code)."""
     return await commands.database.run(_waiting, commands.replica)
