@@ -99,6 +99,12 @@ def help_detail(db: sqlite3.Connection, space: SpaceId, request: ItemRow, viewer
     )
 
 
+def reacted_by(db: sqlite3.Connection, space: SpaceId, device: DeviceId, reaction: str) -> set[bytes]:
+    """The items `device` gave `reaction` to."""
+    found = reactions(db, space).items()
+    return {item for (item, kind), devices in found if kind == reaction and device in devices}
+
+
 @dataclass(frozen=True, slots=True)
 class Recognition:
     """How someone helped in a circle: answers given, answers accepted, thanks received."""

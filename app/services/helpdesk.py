@@ -140,6 +140,8 @@ def _detail(replica: Replica, request: Found) -> HelpRequest:
     replica.refresh()
     names = names_in(replica, request.space)
     shown = views.help_detail(replica.db, request.space, request.item, request.level)
+    me = replica.key.device_id
+    thanked = views.reacted_by(replica.db, request.space, me, "thanks")
     answers = tuple(
         as_row(
             Answer,
@@ -147,6 +149,7 @@ def _detail(replica: Replica, request: Found) -> HelpRequest:
             names,
             thanks=shown.thanks.get(row.item_id, 0),
             accepted=row.item_id == shown.status.accepted,
+            thanked_by_me=row.item_id in thanked,
         )
         for row in shown.answers
     )
@@ -158,6 +161,7 @@ def _detail(replica: Replica, request: Found) -> HelpRequest:
         **_status_fields(shown.status, names),
         answers=answers,
         progress=progress,
+        me_too_by_me=me in shown.status.me_too,
     )
 
 

@@ -169,6 +169,7 @@ class Answer(Item):
 
     thanks: int
     accepted: bool
+    thanked_by_me: bool = False  # the viewer's own thanks: for the client, not in the JSON
 
     def to_json(self) -> Json:
         return Item.to_json(self) | {"thanks": self.thanks, "accepted": self.accepted}
@@ -180,6 +181,7 @@ class HelpRequest(_HelpState):
 
     answers: tuple[Answer, ...]
     progress: tuple[Item, ...]
+    me_too_by_me: bool = False  # the viewer said "me too": for the client, not in the JSON
 
     def to_json(self) -> Json:
         return _HelpState.to_json(self) | {
