@@ -42,6 +42,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/catchup.py
 	$(PY) bench/propagation.py
 	$(PY) bench/search.py --notes 100000
+	$(PY) bench/circle_search.py --items 20000
 	QT_QPA_PLATFORM=offscreen $(PY) bench/startup.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/responsiveness.py --ops 100000
 

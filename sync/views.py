@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.policy import MODERATOR
 from sync.reducers.helpdesk import Status
+from sync.reducers.marks import Moderation, moderation
 from sync.state import ItemRow, help_status, reactions
 from sync.state import items as items  # the app reads item rows through views
 
@@ -228,6 +229,56 @@ def search_notes(db: sqlite3.Connection, space: SpaceId, text: str, *, limit: in
         for r in items(db, space, where=f"item_id IN ({','.join('?' * len(ids))})", params=tuple(ids))
     }
     return [rows[OpId(i)] for i in ids if OpId(i) in rows]
+
+
+#: The item types a search in a circle looks through (notes have their own index).
+SEARCHED = ("thread", "reply", "help", "answer", "progress", "resource", "chat")
+
+
+def search_items(
+    db: sqlite3.Connection, space: SpaceId, text: str, viewer_level: int, *, limit: int = 50
+) -> list[ItemRow]:
+    """A circle's items with every word of `text` in their title, text or tags, newest
+    first, as `viewer_level` may see them: hidden items (and what is under a hidden
+    thread or request) only for moderators, and a redacted item never by its old text.
+
+    A scan, not an index: `LIKE` narrows the rows (ASCII case-insensitively), then each
+    candidate is matched on what is shown, Unicode-casefolded. Circles hold far fewer
+    items than a person's notes: `bench/circle_search.py` times it (docs/benchmarks.md).
+    """
+    words = [word.casefold() for word in _WORD.findall(text)]
+    if not words:
+        return []
+    clauses, params = [], []
+    for word in words:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", word) + "%"
+        clauses.append(
+            "(title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\' OR item_id IN (SELECT item_id"
+            " FROM item_tags WHERE space = ? AND tag LIKE ? ESCAPE '\\'))"
+        )
+        params += [pattern, pattern, space, pattern]
+    # The types are checked below, not here: `type IN (…)` makes SQLite walk the type index
+    # and fetch each row by key, a quarter slower than one pass over the circle's rows.
+    where = f"deleted = 0 AND {' AND '.join(clauses)}"
+    marks = moderation(db, space)
+    batch = max(4 * limit, 100)
+    while True:  # rows the viewer may not see are dropped after the query: widen until enough
+        newest = "created_hlc DESC, item_id"
+        candidates = items(db, space, where=where, params=tuple(params), order=newest, limit=batch)
+        found = [row for row in shown(candidates, viewer_level) if _matches(row, words, marks, viewer_level)]
+        if len(found) >= limit or len(candidates) < batch:
+            return found[:limit]
+        batch *= 4
+
+
+def _matches(row: ItemRow, words: list[str], marks: Mapping[bytes, Moderation], viewer_level: int) -> bool:
+    if row.type not in SEARCHED:
+        return False
+    parent = marks.get(row.parent) if row.parent else None
+    if parent is not None and parent.hidden and viewer_level < MODERATOR:
+        return False
+    seen = f"{row.title} {row.shown_text} {' '.join(row.tags)}".casefold()
+    return all(word in seen for word in words)
 
 
 def _deleted(db: sqlite3.Connection, rowids: list[int]) -> set[int]:

@@ -143,6 +143,11 @@ class QtDiscussion(QtCircleTab):
         self.selected_id = thread_id
         self._thread_query.refresh()
 
+    def show_thread(self, thread_id: str) -> None:
+        """Open a thread (e.g. a search hit), selected in the list if it is listed yet."""
+        self.threads.select_quietly(thread_id)
+        self._chosen(thread_id)
+
     async def _fetch_thread(self) -> tuple[str | None, Thread | None]:
         typed, commands = self.selected_id, self.session.commands
         if not typed:

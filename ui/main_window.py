@@ -47,10 +47,12 @@ if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from PySide6.QtGui import QCloseEvent
 
     from app.services.glance import Glance
+    from app.services.rows import SearchHit
     from sync.changes import Changes
     from ui.circle_view import QtCircle
     from ui.dialogs import LeaveDialog
     from ui.peers_view import QtPeers
+    from ui.search_view import SearchEverywhereDialog
 
 
 class MainWindow(QMainWindow):
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self.sidebar.currentItemChanged.connect(self._page_chosen)
         self.sidebar.leave_asked.connect(self.leave_circle)
         self.leave_box: LeaveDialog | None = None
+        self.search_dialog: SearchEverywhereDialog | None = None
         self.pages = QStackedWidget(self)
         self.notes = QtNotes(session, self, glance=glance)
         self.pages.addWidget(self.notes)
@@ -277,6 +280,24 @@ class MainWindow(QMainWindow):
         page = self._item_page()
         if page is not None:
             page.start_search()
+
+    def search_everywhere(self) -> None:
+        """Ctrl+Shift+F: every circle and My notes; a chosen hit opens where it lives."""
+        if not self.session.is_open:
+            return
+        from ui.search_view import SearchEverywhereDialog
+
+        dialog = self.search_dialog = SearchEverywhereDialog(self.session, self)
+        dialog.chosen_hit.connect(self._open_hit)
+        dialog.chosen_note.connect(self._open_note)
+        dialog.open()
+
+    def _open_hit(self, hit: SearchHit) -> None:
+        self.circle(SpaceId(bytes.fromhex(hit.circle_id))).open_hit(hit)
+
+    def _open_note(self, note_id: str) -> None:
+        self.open_page(NOTES)
+        self.notes.open_note(note_id)
 
     def _item_page(self) -> QtCircle | QtNotes | None:
         page = self.pages.currentWidget()

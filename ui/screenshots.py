@@ -86,6 +86,12 @@ async def shoot(runtime: Runtime, out: Path, home: Path) -> None:
         for tab, name in ((page.chat, "chat"), (page.resources, "resources"), (page.members, "members")):
             page.tabs.setCurrentWidget(tab)
             save(window, out, name)
+        page.tabs.setCurrentWidget(page.discussion)
+        page.start_search()  # Ctrl+F
+        page.search.line.setText("det")
+        await until(lambda: page.search.hits.count() >= 2)
+        save(window, out, "search")
+        page.search.close_search()
         window.open_page("notes")
         await until(lambda: window.notes.list.count() >= 2)
         window.notes.list.setCurrentRow(0)

@@ -5,7 +5,7 @@ is a circle whose join no member holds yet (`sync.joining`): the sync service de
 the join on its next contact with a member, and the circle appears then; meanwhile
 `waiting_circles` lists it (the sidebar shows it greyed, "waiting for a member").
 
-`_current` runs on the database worker (`Database.run`).
+`current_spaces` runs on the database worker (`Database.run`).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from sync.ids import SpaceId
 from sync.replica import Replica
 
 
-def _current(replica: Replica) -> set[SpaceId]:
+def current_spaces(replica: Replica) -> set[SpaceId]:
     replica.refresh()
     return reads.spaces_with_member(replica.db, replica.key.device_id) - joining.joining_spaces(replica)
 
 
 async def current_circles(commands: Commands) -> set[SpaceId]:
-    return await commands.database.run(_current, commands.replica)
+    return await commands.database.run(current_spaces, commands.replica)
 
 
 def _waiting(replica: Replica) -> list[tuple[SpaceId, str]]:

@@ -349,3 +349,31 @@ class Member:
 
     def to_json(self) -> Json:
         return {"device_id": self.device.hex(), "name": self.name, "role": self.role}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """An item of a circle found by a search (`app.services.search`)."""
+
+    circle_id: str  # hex
+    circle_name: str
+    item_id: str  # hex
+    type: str  # "thread", "reply", "help", "answer", "progress", "resource", "chat"
+    title: str  # its own title, or its thread's or request's
+    snippet: str  # one line of its text around the first word searched for
+    author_name: str
+    created: str  # ISO 8601, UTC, seconds
+    opens: str  # hex: the thread or request to open for it (itself for those, and others)
+
+    def to_json(self) -> Json:
+        return {
+            "circle_id": self.circle_id,
+            "circle_name": self.circle_name,
+            "item_id": self.item_id,
+            "type": self.type,
+            "title": self.title,
+            "snippet": self.snippet,
+            "author_name": self.author_name,
+            "created": self.created,
+            "opens": self.opens,
+        }
