@@ -11,6 +11,8 @@ counts and My notes' first page before the core is up; the core's first reads th
 find the same and change nothing on screen. A circle chosen meanwhile opens once the
 data is open (its page reads through the core); until then a line says so.
 
+Closing (Ctrl+Q) first saves a note being written (`QtNotes.flush`).
+
 Owns `MainWindow`; emits `closed` when the person closes it (the launcher then stops
 the runtime so trio finishes before Qt quits). GUI thread.
 """
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self.circle_names: list[tuple[SpaceId, str]] = []
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
         self._restored_last = False
+        self._close_anyway = False  # closing waited once for the open note to be saved
 
         self.sidebar = QtSidebar(self)
         self.sidebar.currentItemChanged.connect(self._page_chosen)
@@ -361,6 +364,16 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.notes.unsaved and (self.session.is_open or self.session.starting) and not self._close_anyway:
+            # Closing ends the session: save the note first, then close (a failed save says
+            # why, and the next close goes ahead).
+            event.ignore()
+            self._close_anyway = True
+            self.notes.flush(self._close_saved)
+            return
         window_state.save(self, self.settings, self.sidebar.current_key())
         event.accept()
         self.closed.emit()
+
+    def _close_saved(self) -> None:
+        self.close()
