@@ -1,6 +1,7 @@
 """Small dialogs: writing a titled text (a help request, a thread), making a circle,
-joining with a code, inviting (role, uses, expiry; the code with a Copy button, or a room
-code shown large with a QR code of the long one).
+joining with a code, asking before what cannot be undone (leaving, redacting, removing
+someone: Cancel is the default and Escape cancels), inviting (role, uses, expiry; the
+code with a Copy button, or a room code shown large with a QR code of the long one).
 
 Dialogs are opened with `open()` (never `exec()`, which would nest the event loop
 inside a trio task) and report through `accepted`. GUI thread.
@@ -8,6 +9,9 @@ inside a trio task) and report through `accepted`. GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -70,23 +74,52 @@ class LineDialog(QDialog):
         return self.line.text().strip()
 
 
-class LeaveDialog(QMessageBox):
-    """Are you sure you want to leave this circle? Cancel is the default."""
+class ConfirmDialog(QMessageBox):
+    """Are you sure? Asked before what cannot be undone: the question, what follows from it,
+    and a button named for the act (`confirm`). Cancel is the default; Escape cancels."""
+
+    def __init__(
+        self, caption: str, question: str, detail: str, act: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(caption)
+        self.setText(question)
+        self.setInformativeText(detail)
+        self.setStandardButtons(QMessageBox.StandardButton.Cancel)
+        self.confirm = self.addButton(act, QMessageBox.ButtonRole.DestructiveRole)
+        self.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.setEscapeButton(QMessageBox.StandardButton.Cancel)
+
+
+def confirm(
+    parent: QWidget, caption: str, question: str, detail: str, act: str, then: Callable[[], None]
+) -> ConfirmDialog:
+    """Ask (window-modal, `open()`); `then()` only if the person confirms."""
+    box = ConfirmDialog(caption, question, detail, act, parent)
+    box.confirm.clicked.connect(then)
+    box.finished.connect(box.deleteLater)
+    box.open()
+    return box
+
+
+class LeaveDialog(ConfirmDialog):
+    """Are you sure you want to leave this circle?"""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setIcon(QMessageBox.Icon.Question)
-        self.setWindowTitle(self.tr("Leave circle"))
-        self.setText(self.tr("Leave “{name}”?").format(name=name))
-        self.setInformativeText(
-            self.tr(
+        tr = lambda text: QCoreApplication.translate("LeaveDialog", text)  # noqa: E731
+        super().__init__(
+            tr("Leave circle"),
+            tr("Leave “{name}”?").format(name=name),
+            tr(
                 "What it holds stays on this device, but you will no longer receive what its"
                 " members write, nor write there. To come back you need a new invite."
-            )
+            ),
+            tr("Leave"),
+            parent,
         )
-        self.setStandardButtons(QMessageBox.StandardButton.Cancel)
-        self.leave = self.addButton(self.tr("Leave"), QMessageBox.ButtonRole.DestructiveRole)
-        self.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.setIcon(QMessageBox.Icon.Question)
+        self.leave = self.confirm
 
 
 class InviteDialog(QDialog):
