@@ -93,7 +93,7 @@ class ConfirmDialog(QMessageBox):
 
 
 def confirm(
-    parent: QWidget, caption: str, question: str, detail: str, act: str, then: Callable[[], None]
+    parent: QWidget, caption: str, question: str, detail: str, act: str, then: Callable[[], object]
 ) -> ConfirmDialog:
     """Ask (window-modal, `open()`); `then()` only if the person confirms."""
     box = ConfirmDialog(caption, question, detail, act, parent)

@@ -49,7 +49,7 @@ def kind_name(owner: QWidget, kind: str) -> str:
     return names.get(kind, owner.tr("item"))
 
 
-def ask_to_redact(owner: QWidget, row: Item, then: Callable[[], None]) -> None:
+def ask_to_redact(owner: QWidget, row: Item, then: Callable[[], object]) -> None:
     """Redacting cannot be undone: ask first, naming the item and its author."""
     from ui.dialogs import confirm
 
