@@ -35,6 +35,7 @@ from app.services.rows import Answer, HelpRequest, HelpRequestSummary, Item
 from sync.changes import HELP_KINDS
 from sync.policy import Level
 from sync.reducers.helpdesk import HelpStatus
+from ui import wording
 from ui.circle import CircleContext, QtCircleTab
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
@@ -44,6 +45,7 @@ from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import quote_block, show_markdown
 from ui.paged_list import QtPagedList
+from ui.wording import plural
 
 ID = Qt.ItemDataRole.UserRole
 
@@ -192,8 +194,11 @@ class QtHelpDesk(QtCircleTab):
                 text = self.tr("(redacted by a teacher)")
             line = f"{mark}{answer.author_name}: {text}{marks(self, answer)}"
             if answer.thanks:
-                line += "  " + self.tr("({n} thanks)").format(n=answer.thanks)
+                line += "  " + plural(self.tr("(%n thank-you(s))", "", answer.thanks), answer.thanks)
             item = QListWidgetItem(line)
+            item.setToolTip(
+                self.tr("{who}, {when}").format(who=answer.author_name, when=wording.full(answer.created))
+            )
             item.setData(ID, answer.id)
             self.answers.addItem(item)
             if answer.id == keep:
@@ -207,9 +212,11 @@ class QtHelpDesk(QtCircleTab):
         if data.claimed_by:
             status += "  ·  " + self.tr("claimed by {names}").format(names=", ".join(data.claimed_by))
         if data.me_too:
-            status += "  ·  " + self.tr("{n} also need this").format(n=data.me_too)
+            status += "  ·  " + plural(self.tr("%n also need(s/) this", "", data.me_too), data.me_too)
         lines += [
-            self.tr("*asked by {who} on {when}*").format(who=data.author_name, when=data.created),
+            self.tr("*asked by {who}, {when}*").format(
+                who=data.author_name, when=wording.relative(data.created)
+            ),
             "",
             status,
             "",
@@ -228,7 +235,7 @@ class QtHelpDesk(QtCircleTab):
             flags = [word for flag, word in self._flag_words(row) if flag]
             if flags:
                 head += " *(" + ", ".join(flags) + ")*"
-            lines += ["---", f"{head} — {row.created}", "", quote_block(row.text), ""]
+            lines += ["---", f"{head} — {wording.relative(row.created)}", "", quote_block(row.text), ""]
         return "\n".join(lines)
 
     def _flag_words(self, row: Item) -> list[tuple[bool, str]]:

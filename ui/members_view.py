@@ -26,6 +26,7 @@ from sync.room_code import DEFAULT_MINUTES, DEFAULT_USES, RoomOffer
 from ui.circle import CircleContext, QtCircleTab
 from ui.dialogs import InviteDialog, confirm
 from ui.live import LiveQuery
+from ui.wording import plural
 
 MEMBER = Qt.ItemDataRole.UserRole
 
@@ -71,8 +72,12 @@ class QtMembers(QtCircleTab):
         for member in self.circle.members:
             helped = self.helped.get(member.device.hex())
             summary = (
-                self.tr("{a} answers, {c} accepted, {t} thanks").format(
-                    a=helped.answers, c=helped.accepted, t=helped.thanks
+                ", ".join(
+                    (
+                        plural(self.tr("%n answer(s)", "", helped.answers), helped.answers),
+                        plural(self.tr("%n accepted", "", helped.accepted), helped.accepted),
+                        plural(self.tr("%n thank-you(s)", "", helped.thanks), helped.thanks),
+                    )
                 )
                 if helped
                 else ""

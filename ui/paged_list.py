@@ -55,6 +55,10 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
         """The row as the list shows it."""
         raise NotImplementedError
 
+    def tooltip(self, row: RowT) -> str | None:
+        """What hovering the row shows (the whole line, the full date); None: nothing."""
+        return None
+
     async def first_rows(self, wanted: int) -> Page[RowT]:
         """What a refresh shows: the first `wanted` rows (a subclass may show others, e.g.
         search results)."""
@@ -72,6 +76,8 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
             return self.text(row)
         if role == ID:
             return self.row_id(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row)
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
