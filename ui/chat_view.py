@@ -23,6 +23,7 @@ from sync.changes import CHAT_KINDS
 from ui import wording
 from ui.circle import CircleContext, QtCircleTab
 from ui.discussion_view import ID, marks
+from ui.empty_state import EmptyHint
 from ui.item_menu import moderation_menu
 from ui.live import LiveQuery
 
@@ -38,6 +39,9 @@ class QtChat(QtCircleTab):
         self.log.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.log.customContextMenuRequested.connect(self._menu)
         self.line = QLineEdit(self)
+        self.empty = EmptyHint(
+            self.log, self.tr("No messages yet — say hello below."), loaded=lambda: self._query.runs > 0
+        )
         self.line.setPlaceholderText(self.tr("Say something to the circle…"))
         self.line.returnPressed.connect(self.send)
         self.button = QPushButton(self.tr("Send"), self)

@@ -34,6 +34,7 @@ from ui import wording
 from ui.circle import CircleContext, QtCircleTab
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
+from ui.empty_state import EmptyHint
 from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
@@ -102,6 +103,12 @@ class QtDiscussion(QtCircleTab):
         self.replies.setWordWrap(True)
         self.replies.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.replies.customContextMenuRequested.connect(self._reply_menu_at)
+        self.empty = EmptyHint(
+            self.threads,
+            self.tr("No threads yet — start one with New thread… (Ctrl+N)."),
+            loaded=lambda: self.model.loaded,
+        )
+        EmptyHint(self.replies, self.tr("No replies yet."), loaded=lambda: self.shown_thread is not None)
         self.composer = QtComposer(self.tr("Write a reply (Markdown)…"), self.tr("Reply"), self)
         self.composer.submitted.connect(self.reply)
         save = QAction(self.tr("Save to my notes"), self)

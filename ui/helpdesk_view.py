@@ -40,6 +40,7 @@ from ui.circle import CircleContext, QtCircleTab
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
 from ui.discussion_view import marks
+from ui.empty_state import EmptyHint
 from ui.helpdesk_list import FILTERS, RequestListModel, matching
 from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
@@ -81,9 +82,11 @@ class QtHelpDesk(QtCircleTab):
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._request_menu)
 
+        self.empty = EmptyHint(self.list, self._empty_text, loaded=lambda: self.model.loaded)
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(True)
         self.answers = QListWidget(self)
+        EmptyHint(self.answers, self.tr("No answers yet."), loaded=lambda: self.current is not None)
         self.answers.setToolTip(self.tr("Select an answer to accept or thank it"))
         self.answers.currentItemChanged.connect(self._update_actions)
         self.answers.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -158,6 +161,11 @@ class QtHelpDesk(QtCircleTab):
     def _fill_list(self, *, reveal: bool = False) -> None:
         rows = matching(self.requests, self.filter.currentData(), self.session.me.hex())
         self.model.show(rows, keep=self.selected_id, anywhere=reveal)
+
+    def _empty_text(self) -> str:
+        if self.requests:
+            return self.tr("No request matches this filter.")
+        return self.tr("No help requests yet — ask with Ask for help… (Ctrl+N).")
 
     def _listed(self) -> None:
         # The selection stays on its request wherever the list put it. A request the filter

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from sync.ids import SpaceId
+from ui.empty_state import EmptyHint
 from ui.live import LiveQuery
 from ui.markdown import note_title, show_markdown
 from ui.note_editor import QtNoteEditor
@@ -92,6 +93,7 @@ class QtNotes(QWidget):
         self.model.reset_done.connect(self._list_reset)
         self.list = QtPagedList(self.model, self)
         self.list.chosen.connect(self.open_note)
+        self.empty = EmptyHint(self.list, self._empty_text, loaded=lambda: self.model.loaded)
         self.new_button = QPushButton(self.tr("New note"), self)
         self.new_button.setToolTip(self.tr("Ctrl+N"))
         self.new_button.clicked.connect(self.new_item)
@@ -187,6 +189,12 @@ class QtNotes(QWidget):
         # the note being opened (a click made before the core was up, say), else the open one
         wanted = self._asked or self._opening or (self.note.item_id.hex() if self.note is not None else None)
         self.list.select_quietly(wanted)
+
+    def _empty_text(self) -> str:
+        typed = self.search.text().strip()
+        if typed:
+            return self.tr("No note matches “{typed}”.").format(typed=typed)
+        return self.tr("No notes yet — write one with New note (Ctrl+N).")
 
     def _search_changed(self, text: str) -> None:
         self.model.set_search(text)

@@ -44,6 +44,7 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
         self.after: Cursor | None = None  # where the next page starts; None: all are loaded
         self.fetching = False
         self.generation = 0
+        self.loaded = False  # rows were read (or painted from a glance) at least once
         self._query = LiveQuery(session, self._fetch_first, self._reset)
 
     # -- what a subclass says ----------------------------------------------------------
@@ -103,6 +104,7 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
 
     def show_rows(self, rows: list[RowT], after: Cursor | None, total: int | None = None) -> None:
         """Show `rows` as the list's first rows (what a refresh read, or a first paint's)."""
+        self.loaded = True
         if rows == self.rows:  # the same rows: nothing to redraw, nothing to lose
             self.total = total
             if not self.fetching:  # else the page being fetched continues these rows
