@@ -27,6 +27,7 @@ from p2p.conduct import ConductLedger
 from p2p.config import HostConfig
 from p2p.dead_peers import bound_silence
 from p2p.delivery import GossipHandler, GossipValidator
+from p2p.dialable import unspecified
 from p2p.errors import (
     AddressInvalid,
     DialFailed,
@@ -193,6 +194,11 @@ class Libp2pHost(HostCore):
 
     async def connect(self, address: str) -> PeerId:
         self._check_open()
+        if unspecified(address):
+            raise AddressInvalid(
+                f"{address!r} is the address a peer listens on, not one to dial: ask for one"
+                " of its network's addresses (e.g. /ip4/192.168.1.20/tcp/4001/p2p/12D3KooW…)."
+            )
         try:
             peer_info = info_from_p2p_addr(Multiaddr(address))
         except Exception as error:

@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("STUDYCIRCLE_LOG", "WARNING"), stream=sys.stderr)
 
+    from ui.platform_check import check_display, install_fatal_handler
+
+    problem = check_display()  # e.g. libxcb-cursor0 missing: one line, not Qt's abort
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
     importlib.import_module("ui.preload")  # before PySide6: see ui/preload.py
     from PySide6.QtWidgets import QApplication
 
@@ -38,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     from ui.launcher import Launch, run_desktop
     from ui.runtime import Runtime
 
+    restore_messages = install_fatal_handler()
     app = QApplication(sys.argv[:1])
+    restore_messages()
     app.setApplicationName("StudyCircle")
     app.setOrganizationName("StudyCircle")
     app.setQuitOnLastWindowClosed(False)  # quit when trio is done, not before

@@ -13,6 +13,7 @@ class QtComposer(QWidget):
     def __init__(self, placeholder: str, button: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = QPlainTextEdit(self)
+        self.editor.setTabChangesFocus(True)  # Tab reaches the Send button
         self.editor.setPlaceholderText(placeholder)
         self.editor.setMaximumHeight(90)
         self.button = QPushButton(button, self)

@@ -1,6 +1,7 @@
 """Small dialogs: writing a titled text (a help request, a thread), making a circle,
-joining with a code, inviting (role, uses, expiry; the code with a Copy button, or a room
-code shown large with a QR code of the long one).
+joining with a code, asking before what cannot be undone (leaving, redacting, removing
+someone: Cancel is the default and Escape cancels), inviting (role, uses, expiry; the
+code with a Copy button, or a room code shown large with a QR code of the long one).
 
 Dialogs are opened with `open()` (never `exec()`, which would nest the event loop
 inside a trio task) and report through `accepted`. GUI thread.
@@ -8,6 +9,9 @@ inside a trio task) and report through `accepted`. GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +43,7 @@ class ComposeDialog(QDialog):
         self.title = QLineEdit(self)
         self.title.setPlaceholderText(title_hint)
         self.text = QPlainTextEdit(self)
+        self.text.setTabChangesFocus(True)  # Tab moves on, as in the other boxes of a form
         self.text.setPlaceholderText(text_hint)
         self.tags = QLineEdit(self)
         self.tags.setPlaceholderText(self.tr("tags, separated by commas"))
@@ -54,39 +59,116 @@ class ComposeDialog(QDialog):
 
 
 class LineDialog(QDialog):
-    """One line of input (a circle's name, an invite code)."""
+    """One line of input (a circle's name, an invite code).
 
-    def __init__(self, caption: str, label: str, hint: str = "", parent: QWidget | None = None) -> None:
+    `stays_open`: OK emits `submitted` with the line and the dialog stays open, OK
+    disabled, while the window works on it (`working`); `problem()` then shows what went
+    wrong on a line of the dialog, the text kept to correct, and `accept()` closes it."""
+
+    submitted = Signal(str)
+
+    def __init__(
+        self,
+        caption: str,
+        label: str,
+        hint: str = "",
+        parent: QWidget | None = None,
+        *,
+        stays_open: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(caption)
         self.line = QLineEdit(self)
         self.line.setPlaceholderText(hint)
         self.line.setMinimumWidth(360)
+        self.note = QLabel(self)  # what is happening, or what went wrong
+        self.note.setWordWrap(True)
+        self.note.hide()
         form = QFormLayout(self)
         form.addRow(label, self.line)
-        form.addRow(_buttons(self))
+        form.addRow(self.note)
+        self.buttons = _buttons(self)
+        form.addRow(self.buttons)
+        if stays_open:
+            self.buttons.accepted.disconnect(self.accept)
+            self.buttons.accepted.connect(self._submit)
+            self.line.textEdited.connect(lambda _: self.note.hide())
 
     def value(self) -> str:
         return self.line.text().strip()
 
+    def _submit(self) -> None:
+        if self.value():
+            self.submitted.emit(self.value())
 
-class LeaveDialog(QMessageBox):
-    """Are you sure you want to leave this circle? Cancel is the default."""
+    def working(self, text: str) -> None:
+        self.ok.setEnabled(False)
+        self._say(text, problem=False)
+
+    def problem(self, text: str) -> None:
+        self.ok.setEnabled(True)
+        self._say(" ".join(text.split()), problem=True)  # one line
+        self.line.setFocus()
+        self.line.selectAll()
+
+    def _say(self, text: str, *, problem: bool) -> None:
+        self.note.setText(("⚠ " if problem else "") + text)
+        self.note.setObjectName("problem" if problem else "")
+        self.note.show()
+
+    @property
+    def ok(self) -> QPushButton:
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert button is not None
+        return button
+
+
+class ConfirmDialog(QMessageBox):
+    """Are you sure? Asked before what cannot be undone: the question, what follows from it,
+    and a button named for the act (`confirm`). Cancel is the default; Escape cancels."""
+
+    def __init__(
+        self, caption: str, question: str, detail: str, act: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(caption)
+        self.setText(question)
+        self.setInformativeText(detail)
+        self.setStandardButtons(QMessageBox.StandardButton.Cancel)
+        self.confirm = self.addButton(act, QMessageBox.ButtonRole.DestructiveRole)
+        self.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.setEscapeButton(QMessageBox.StandardButton.Cancel)
+
+
+def confirm(
+    parent: QWidget, caption: str, question: str, detail: str, act: str, then: Callable[[], object]
+) -> ConfirmDialog:
+    """Ask (window-modal, `open()`); `then()` only if the person confirms."""
+    box = ConfirmDialog(caption, question, detail, act, parent)
+    box.confirm.clicked.connect(then)
+    box.finished.connect(box.deleteLater)
+    box.open()
+    return box
+
+
+class LeaveDialog(ConfirmDialog):
+    """Are you sure you want to leave this circle?"""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setIcon(QMessageBox.Icon.Question)
-        self.setWindowTitle(self.tr("Leave circle"))
-        self.setText(self.tr("Leave “{name}”?").format(name=name))
-        self.setInformativeText(
-            self.tr(
+        tr = lambda text: QCoreApplication.translate("LeaveDialog", text)  # noqa: E731
+        super().__init__(
+            tr("Leave circle"),
+            tr("Leave “{name}”?").format(name=name),
+            tr(
                 "What it holds stays on this device, but you will no longer receive what its"
                 " members write, nor write there. To come back you need a new invite."
-            )
+            ),
+            tr("Leave"),
+            parent,
         )
-        self.setStandardButtons(QMessageBox.StandardButton.Cancel)
-        self.leave = self.addButton(self.tr("Leave"), QMessageBox.ButtonRole.DestructiveRole)
-        self.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.setIcon(QMessageBox.Icon.Question)
+        self.leave = self.confirm
 
 
 class InviteDialog(QDialog):
@@ -111,6 +193,7 @@ class InviteDialog(QDialog):
             self.tr("A short code such as 7-guitar-harbor, for people on this network, for 10 minutes")
         )
         self.code = QPlainTextEdit(self)
+        self.code.setTabChangesFocus(True)
         self.code.setReadOnly(True)
         self.code.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)  # fits 800x600 with a room code
         self.code.setPlaceholderText(self.tr("The code appears here: send it to the person you invite."))

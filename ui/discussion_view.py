@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLocale, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
@@ -28,14 +28,17 @@ from app.services import discussion
 from app.services.paging import Cursor, Page
 from app.services.rows import Item, Thread, ThreadSummary
 from sync.changes import DISCUSSION_KINDS
+from ui import wording
 from ui.cards import QtCard, QtCardList
 from ui.circle import CircleContext, QtCircleTab
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
+from ui.empty_state import EmptyHint
 from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
 from ui.paged_list import PagedListModel, QtPagedList
+from ui.wording import plural
 
 ID = Qt.ItemDataRole.UserRole  # an item's id (hex): threads' rows are in the model, replies' in `rows`
 # Rows are never stored in items as Python dicts: PySide6 6.12 miscounts references
@@ -63,10 +66,15 @@ class ThreadListModel(PagedListModel[ThreadSummary]):
         return await discussion.threads(self.session.commands, self.space, after=after, limit=limit)
 
     def text(self, row: ThreadSummary) -> str:
-        line = self.tr("{title}  ·  {who}  ·  {n} replies").format(
-            title=row.title, who=row.author_name, n=row.replies
+        line = plural(
+            self.tr("{title}  ·  {who}  ·  %n repl(y/ies)  ·  {when}", "", row.replies), row.replies
         )
-        return line + marks(self, row)
+        return line.format(title=row.title, who=row.author_name, when=wording.relative(row.created)) + marks(
+            self, row
+        )
+
+    def tooltip(self, row: ThreadSummary) -> str:
+        return f"{row.title}\n{row.author_name}, {wording.full(row.created)}"
 
 
 class QtDiscussion(QtCircleTab):
@@ -92,6 +100,11 @@ class QtDiscussion(QtCircleTab):
         self.detail.setOpenExternalLinks(True)
         self.replies = QtCardList(self.tr("No replies yet."), self)
         self.replies.menu_requested.connect(self._reply_menu_at)
+        self.empty = EmptyHint(
+            self.threads,
+            self.tr("No threads yet — start one with New thread… (Ctrl+N)."),
+            loaded=lambda: self.model.loaded,
+        )
         self.composer = QtComposer(self.tr("Write a reply (Markdown)…"), self.tr("Reply"), self)
         self.composer.submitted.connect(self.reply)
         save = QAction(self.tr("Save to my notes"), self)
@@ -136,8 +149,8 @@ class QtDiscussion(QtCircleTab):
     def _listed(self) -> None:
         self.threads.select_quietly(self.selected_id)
         total = self.model.total or 0
-        many = self.tr("{n} threads").format(n=QLocale().toString(total))
-        self.total_label.setText(self.tr("1 thread") if total == 1 else many)
+        many = plural(self.tr("%Ln thread(s)", "", total), total)
+        self.total_label.setText(many)
 
     def _chosen(self, thread_id: str) -> None:
         self.selected_id = thread_id
@@ -170,11 +183,17 @@ class QtDiscussion(QtCircleTab):
         if thread is None:
             show_markdown(self.detail, self.tr("*Select a thread, or start one with Ctrl+N.*"))
             return
-        head = self.tr("*{who}, {when}*").format(who=thread.author_name, when=thread.created)
+        head = self.tr("*{who}, {when}*").format(
+            who=thread.author_name, when=wording.relative(thread.created)
+        )
         show_markdown(self.detail, f"## {thread.title}{marks(self, thread)}\n\n{head}\n\n{thread.text}")
         for row in thread.replies:
             text = row.text if not row.redacted else self.tr("*(redacted by a teacher)*")
-            self.replies.add(QtCard(row.id, f"{row.author_name} — {row.created}{marks(self, row)}", text))
+            header = f"{row.author_name} — {wording.relative(row.created)}{marks(self, row)}"
+            card = self.replies.add(QtCard(row.id, header, text))
+            card.header.setToolTip(
+                self.tr("{who}, {when}").format(who=row.author_name, when=wording.full(row.created))
+            )
             self.rows[row.id] = row
 
     def _thread_menu_at(self, at: QPoint) -> None:

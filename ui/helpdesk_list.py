@@ -15,8 +15,10 @@ from PySide6.QtCore import QModelIndex, QObject
 from app.services.paging import Page
 from app.services.rows import HelpRequestSummary
 from sync.reducers.helpdesk import HelpStatus
+from ui import wording
 from ui.paged_list import PAGE, Index, PagedListModel
 from ui.session import Session
+from ui.wording import plural
 
 FILTERS = ("all", "open", "mine", "claimed", "escalated", "resolved")
 
@@ -67,11 +69,12 @@ class RequestListModel(PagedListModel[HelpRequestSummary]):
             HelpStatus.ESCALATED: self.tr("escalated"),
             HelpStatus.RESOLVED: self.tr("resolved"),
         }
-        line = self.tr("{title}  ·  {status}  ·  {answers} answers  ·  {who}").format(
+        template = self.tr("{title}  ·  {status}  ·  %n answer(s)  ·  {who}  ·  {when}", "", row.answers)
+        line = plural(template, row.answers).format(
             title=row.title,
             status=status_words[row.status],
-            answers=row.answers,
             who=row.author_name,
+            when=wording.relative(row.created),
         )
         if row.hidden:
             line += "  " + self.tr("[hidden]")

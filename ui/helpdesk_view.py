@@ -34,16 +34,19 @@ from app.services.rows import Answer, HelpRequest, HelpRequestSummary, Item
 from sync.changes import HELP_KINDS
 from sync.policy import Level
 from sync.reducers.helpdesk import HelpStatus
+from ui import wording
 from ui.cards import QtCard, QtCardList
 from ui.circle import CircleContext, QtCircleTab
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
 from ui.discussion_view import marks
+from ui.empty_state import EmptyHint
 from ui.helpdesk_list import FILTERS, RequestListModel, matching
 from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
 from ui.paged_list import QtPagedList
+from ui.wording import plural
 
 ID = Qt.ItemDataRole.UserRole
 
@@ -80,6 +83,7 @@ class QtHelpDesk(QtCircleTab):
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._request_menu)
 
+        self.empty = EmptyHint(self.list, self._empty_text, loaded=lambda: self.model.loaded)
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(True)
         self.answers = QtCardList(self.tr("No answers yet."), self)
@@ -157,6 +161,11 @@ class QtHelpDesk(QtCircleTab):
         rows = matching(self.requests, self.filter.currentData(), self.session.me.hex())
         self.model.show(rows, keep=self.selected_id, anywhere=reveal)
 
+    def _empty_text(self) -> str:
+        if self.requests:
+            return self.tr("No request matches this filter.")
+        return self.tr("No help requests yet — ask with Ask for help… (Ctrl+N).")
+
     def _listed(self) -> None:
         # The selection stays on its request wherever the list put it. A request the filter
         # leaves out stays in the detail pane, unselected in the list, as it always has.
@@ -204,7 +213,12 @@ class QtHelpDesk(QtCircleTab):
         else:
             head = self.tr("Progress from {who}").format(who=row.author_name)
         text = self.tr("*(redacted by a teacher)*") if row.redacted else row.text
-        card = QtCard(row.id, f"{head} — {row.created}{marks(self, row)}", text)
+        header = f"{head} — {wording.relative(row.created)}{marks(self, row)}"
+        if isinstance(row, Answer) and row.thanks:
+            header += "  " + plural(self.tr("(%n thank-you(s))", "", row.thanks), row.thanks)
+        card = QtCard(row.id, header, text)
+        full = wording.full(row.created)
+        card.header.setToolTip(self.tr("{who}, {when}").format(who=row.author_name, when=full))
         if not isinstance(row, Answer):
             return card
         card.set_flag("accepted", row.accepted)
@@ -219,13 +233,11 @@ class QtHelpDesk(QtCircleTab):
         if not self.circle.is_me(row.author):
             card.add_button(
                 "thank",
-                self.tr("Thanked ({n})").format(n=row.thanks) if row.thanked_by_me else self.tr("Thank"),
+                self.tr("Thanked ✓") if row.thanked_by_me else self.tr("Thank"),
                 partial(self._thank, row),
                 done=row.thanked_by_me,
                 tip=self.tr("Say thank you to {who}").format(who=row.author_name),
             )
-        elif row.thanks:
-            card.header.setText(card.header.text() + "  ·  " + self.tr("thanked by {n}").format(n=row.thanks))
         return card
 
     def _as_markdown(self, data: HelpRequest) -> str:
@@ -233,8 +245,9 @@ class QtHelpDesk(QtCircleTab):
         if data.claimed_by:
             status += "  ·  " + self.tr("claimed by {names}").format(names=", ".join(data.claimed_by))
         if data.me_too:
-            status += "  ·  " + self.tr("{n} also need this").format(n=data.me_too)
-        asked = self.tr("*asked by {who} on {when}*").format(who=data.author_name, when=data.created)
+            status += "  ·  " + plural(self.tr("%n also need(s/) this", "", data.me_too), data.me_too)
+        when = wording.relative(data.created)
+        asked = self.tr("*asked by {who}, {when}*").format(who=data.author_name, when=when)
         return "\n".join([f"## {data.title}", asked, "", status, "", data.text])
 
     # -- what the viewer may do ------------------------------------------------------

@@ -1,14 +1,16 @@
 """What can be done to one circle item (a thread, reply, help request or answer) from its
 context menu: *Save to my notes* (`app.services.notes.save`: a copy with a link back to where it
 came from) for everyone, and — for teachers only — moderation (hide/unhide, lock/unlock,
-redact through `app.services.discussion.moderate`). Hidden items vanish for students and are
-shown marked to teachers, as `app.services.discussion` reads them.
+redact through `app.services.discussion.moderate`; redacting asks first, `ui.dialogs.confirm`).
+Hidden items vanish for students and are shown marked to teachers, as
+`app.services.discussion` reads them.
 
-Owns `item_menu`, `moderation_actions`, `moderation_menu` and `save_to_notes`. GUI thread.
+Owns `item_menu`, `moderation_actions`, `moderation_menu`, `ask_to_redact` and `save_to_notes`. GUI thread.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QAction
@@ -33,10 +35,53 @@ def save_to_notes(parent: QWidget, session: Session, item_id: str) -> None:
     session.run(lambda: notes.save(commands, item_id), saved)
 
 
+def kind_name(owner: QWidget, kind: str) -> str:
+    """An item's type as the question before moderating it names it."""
+    names = {
+        "chat": owner.tr("message"),
+        "reply": owner.tr("reply"),
+        "thread": owner.tr("thread"),
+        "help": owner.tr("help request"),
+        "answer": owner.tr("answer"),
+        "progress": owner.tr("progress note"),
+        "resource": owner.tr("resource"),
+    }
+    return names.get(kind, owner.tr("item"))
+
+
+def ask_to_redact(owner: QWidget, row: Item, then: Callable[[], object]) -> None:
+    """Redacting cannot be undone: ask first, naming the item and its author."""
+    from ui.dialogs import confirm
+
+    kind = kind_name(owner, row.type)
+    author = row.author_name or owner.tr("someone")
+    what = row.title or " ".join(row.text.split())
+    what = what if len(what) <= 60 else what[:59] + "…"
+    confirm(
+        owner,
+        owner.tr("Redact"),
+        owner.tr("Redact this {kind} by {author}?").format(kind=kind, author=author)
+        + (f"\n“{what}”" if what else ""),
+        owner.tr(
+            "Its text is deleted for everyone in the circle, on every device, and cannot be"
+            " brought back. To keep it out of students' sight only, choose Hide instead."
+        ),
+        owner.tr("Redact"),
+        then,
+    )
+
+
 def moderation_actions(
-    parent: QWidget, circle: CircleContext, row: Item, *, lockable: bool = False
+    parent: QWidget,
+    circle: CircleContext,
+    row: Item,
+    *,
+    lockable: bool = False,
+    owner: QWidget | None = None,
 ) -> list[QAction]:
-    """The teacher's actions on an item (parented to `parent`); none for anyone else."""
+    """The teacher's actions on an item (parented to `parent`); none for anyone else.
+    `owner` (default `parent`) parents the question asked before redacting: not a menu,
+    which is deleted once closed."""
     if not circle.moderator:
         return []
     names = [("unhide" if row.hidden else "hide")]
@@ -63,7 +108,10 @@ def moderation_actions(
             async def work() -> None:
                 await discussion.moderate(commands, await discussion.find(commands, row.id), name)
 
-            session.run(work)
+            if name == "redact":
+                ask_to_redact(owner or parent, row, lambda: session.run(work))
+            else:
+                session.run(work)
 
         action.triggered.connect(moderate)
         actions.append(action)
@@ -74,12 +122,12 @@ def moderation_menu(
     parent: QWidget, circle: CircleContext, row: Item, *, lockable: bool = False
 ) -> QMenu | None:
     """The teacher's actions on an item as a menu, or None for anyone who may not moderate."""
-    actions = moderation_actions(parent, circle, row, lockable=lockable)
-    if not actions:
-        return None
     menu = QMenu(parent)
+    actions = moderation_actions(menu, circle, row, lockable=lockable, owner=parent)
+    if not actions:
+        menu.deleteLater()
+        return None
     for action in actions:
-        action.setParent(menu)
         menu.addAction(action)
     return menu
 
@@ -92,7 +140,7 @@ def item_menu(parent: QWidget, circle: CircleContext, row: Item, *, lockable: bo
     save.setShortcut(SAVE_KEYS)  # shown as a hint; the view's own action takes the keys
     save.triggered.connect(lambda _=False: save_to_notes(parent, circle.session, row.id))
     menu.addAction(save)
-    moderation = moderation_actions(menu, circle, row, lockable=lockable)
+    moderation = moderation_actions(menu, circle, row, lockable=lockable, owner=parent)
     if moderation:
         menu.addSeparator()
         for action in moderation:

@@ -11,6 +11,8 @@ counts and My notes' first page before the core is up; the core's first reads th
 find the same and change nothing on screen. A circle chosen meanwhile opens once the
 data is open (its page reads through the core); until then a line says so.
 
+Closing (Ctrl+Q) first saves a note being written (`QtNotes.flush`).
+
 Owns `MainWindow`; emits `closed` when the person closes it (the launcher then stops
 the runtime so trio finishes before Qt quits). GUI thread.
 """
@@ -44,13 +46,15 @@ from ui.status import QtSyncStatus
 from ui.unread_counts import UnreadCounts
 
 if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
+    from collections.abc import Callable
+
     from PySide6.QtGui import QCloseEvent
 
     from app.services.glance import Glance
     from app.services.rows import SearchHit
     from sync.changes import Changes
     from ui.circle_view import QtCircle
-    from ui.dialogs import LeaveDialog
+    from ui.dialogs import LeaveDialog, LineDialog
     from ui.peers_view import QtPeers
     from ui.search_view import SearchEverywhereDialog
 
@@ -75,12 +79,14 @@ class MainWindow(QMainWindow):
         self.circle_names: list[tuple[SpaceId, str]] = []
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
         self._restored_last = False
+        self._close_anyway = False  # closing waited once for the open note to be saved
 
         self.sidebar = QtSidebar(self)
         self.sidebar.currentItemChanged.connect(self._page_chosen)
         self.sidebar.leave_asked.connect(self.leave_circle)
         self.leave_box: LeaveDialog | None = None
         self.search_dialog: SearchEverywhereDialog | None = None
+        self.join_dialog: LineDialog | None = None
         self.pages = QStackedWidget(self)
         self.notes = QtNotes(session, self, glance=glance)
         self.pages.addWidget(self.notes)
@@ -323,35 +329,68 @@ class MainWindow(QMainWindow):
         self._circles_query.refresh()
 
     def join_circle(self) -> None:
+        """Ask for a code; the dialog stays open until the join is under way, and a code
+        that does not work is said there, the pasted code kept."""
         from ui.dialogs import LineDialog
 
-        dialog = LineDialog(
-            self.tr("Join a circle"), self.tr("Invite or room code"), "sc2.…  or  7-guitar-harbor", self
+        dialog = self.join_dialog = LineDialog(
+            self.tr("Join a circle"),
+            self.tr("Invite or room code"),
+            "sc2.…  or  7-guitar-harbor",
+            self,
+            stays_open=True,
         )
-        dialog.accepted.connect(lambda: self.join(dialog.value()))
+
+        def failed(message: str) -> None:
+            if dialog.isVisible():
+                dialog.problem(message)
+            else:  # closed meanwhile: the window says it
+                self.show_error(message)
+
+        def joined(_: object) -> None:
+            dialog.accept()
+
+        dialog.submitted.connect(
+            lambda code: self.join(code, on_error=failed, on_done=joined, say=dialog.working)
+        )
         dialog.open()
 
-    def join(self, code: str) -> None:
+    def join(
+        self,
+        code: str,
+        *,
+        on_error: Callable[[str], None] | None = None,
+        on_done: Callable[[object], None] | None = None,
+        say: Callable[[str], None] | None = None,
+    ) -> None:
+        say = say or self.statusBar().showMessage
         core = self.session.core
         if core is None:  # the network is still starting: join as soon as it is up
-            self.statusBar().showMessage(self.tr("Joining: starting the network first…"))
-            self.session.online.connect(lambda: self.join(code), Qt.ConnectionType.SingleShotConnection)
+            say(self.tr("Joining: starting the network first…"))
+            self.session.online.connect(
+                lambda: self.join(code, on_error=on_error, on_done=on_done, say=say),
+                Qt.ConnectionType.SingleShotConnection,
+            )
             return
-        self.statusBar().showMessage(self.tr("Joining: looking for a member of the circle…"))
+        say(self.tr("Joining: looking for a member of the circle…"))
 
         async def joining() -> tuple[SpaceId, str]:
             space = await core.join(code, may_wait=True)
             return space, await core.join_status(space)
 
-        self.session.run(joining, self._joined)
+        def done(result: tuple[SpaceId, str]) -> None:
+            if on_done is not None:
+                on_done(result)
+            self._joined(result)
+
+        self.session.run(joining, done, on_error)
 
     def _joined(self, joined: tuple[SpaceId, str]) -> None:
         space, status = joined
         if status == "waiting":
             self.statusBar().showMessage(
                 self.tr(
-                    "No member of the circle is reachable yet: you'll be admitted automatically"
-                    " when one is."
+                    "No member of the circle is reachable yet: you'll be admitted automatically when one is."
                 )
             )
             self._pending_open = space  # opened when a member admits us
@@ -382,6 +421,16 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.notes.unsaved and (self.session.is_open or self.session.starting) and not self._close_anyway:
+            # Closing ends the session: save the note first, then close (a failed save says
+            # why, and the next close goes ahead).
+            event.ignore()
+            self._close_anyway = True
+            self.notes.flush(self._close_saved)
+            return
         window_state.save(self, self.settings, self.sidebar.current_key())
         event.accept()
         self.closed.emit()
+
+    def _close_saved(self) -> None:
+        self.close()

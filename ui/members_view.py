@@ -24,8 +24,9 @@ from sync.changes import HELP_KINDS
 from sync.policy import ROLE_BY_NAME, Level
 from sync.room_code import DEFAULT_MINUTES, DEFAULT_USES, RoomOffer
 from ui.circle import CircleContext, QtCircleTab
-from ui.dialogs import InviteDialog
+from ui.dialogs import InviteDialog, confirm
 from ui.live import LiveQuery
+from ui.wording import plural
 
 MEMBER = Qt.ItemDataRole.UserRole
 
@@ -71,8 +72,12 @@ class QtMembers(QtCircleTab):
         for member in self.circle.members:
             helped = self.helped.get(member.device.hex())
             summary = (
-                self.tr("{a} answers, {c} accepted, {t} thanks").format(
-                    a=helped.answers, c=helped.accepted, t=helped.thanks
+                ", ".join(
+                    (
+                        plural(self.tr("%n answer(s)", "", helped.answers), helped.answers),
+                        plural(self.tr("%n accepted", "", helped.accepted), helped.accepted),
+                        plural(self.tr("%n thank-you(s)", "", helped.thanks), helped.thanks),
+                    )
                 )
                 if helped
                 else ""
@@ -120,7 +125,17 @@ class QtMembers(QtCircleTab):
     def act(self, member: Member, name: str) -> None:
         commands, space = self.session.commands, self.circle.space
         if name == "remove":
-            self.session.run(lambda: commands.remove(space, member))
+            confirm(
+                self,
+                self.tr("Remove from the circle"),
+                self.tr("Remove {name} from {circle}?").format(name=member.name, circle=self.circle.name),
+                self.tr(
+                    "They will no longer receive what is written in the circle, nor write there;"
+                    " what they wrote stays. To come back they need a new invite."
+                ),
+                self.tr("Remove"),
+                lambda: self.session.run(lambda: commands.remove(space, member)),
+            )
         else:
             role = name.split(":", 1)[1]
             self.session.run(lambda: commands.set_role(space, member, role))

@@ -1,16 +1,23 @@
 """My notes: the list (or search results, Ctrl+F), an editor with a live Markdown
 preview where `[[Title]]` links open the note they name (typing `[[` completes titles,
-`ui.note_editor`), the note's backlinks, saving
-(Ctrl+S) and sharing a note into a circle's library. Everything through `app.services.notes`.
+`ui.note_editor`), the note's backlinks, saving and sharing a note into a circle's
+library. Everything through `app.services.notes`.
+
+Nothing typed is lost: edits are saved a second after the last keystroke, before another
+note (or a new one) opens, on Ctrl+S, and before the window closes (`flush`, which
+`ui.main_window` awaits). A save never reloads the editor, so the cursor, the selection,
+the scroll position and the undo history stay; a line beside the title says whether the
+note is saved. Saves run one at a time: a new note is added once, then edited.
 
 Owns `QtNotes`. GUI thread.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from sync.ids import SpaceId
+from ui.empty_state import EmptyHint
 from ui.live import LiveQuery
 from ui.markdown import note_title, show_markdown
 from ui.note_editor import QtNoteEditor
@@ -43,6 +51,18 @@ if TYPE_CHECKING:
     from sync.changes import Changes
 
 ID = Qt.ItemDataRole.UserRole
+AUTOSAVE_MS = 1000  # after the last keystroke
+Fields = tuple[str, str, tuple[str, ...]]  # title, text, tags as typed
+EMPTY: Fields = ("", "", ())
+
+
+def untitled(text: str) -> str:
+    """A title for a note written without one: its first line (Markdown heading marks off)."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:80]
+    return ""
 
 
 class QtNotes(QWidget):
@@ -54,7 +74,16 @@ class QtNotes(QWidget):
         self.space: SpaceId | None = None
         self.note: Any = None  # the ItemRow being edited; None: a new note
         self.circles: list[tuple[SpaceId, str]] = []
+        self._asked: str | None = None  # the note clicked, while the open one is saved
         self._opening: str | None = None  # the note asked for, until it is shown
+        self._base: Fields = EMPTY  # the open note as last loaded or saved
+        self._saving = False  # a save is running on the core thread
+        self._after_save: list[Callable[[], None]] = []  # what waits for the save (a switch, closing)
+        self.save_error: str | None = None  # why the last save failed
+        self.autosave = QTimer(self)
+        self.autosave.setSingleShot(True)
+        self.autosave.setInterval(AUTOSAVE_MS)
+        self.autosave.timeout.connect(self._autosave)
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search notes (Ctrl+F)"))
@@ -64,17 +93,23 @@ class QtNotes(QWidget):
         self.model.reset_done.connect(self._list_reset)
         self.list = QtPagedList(self.model, self)
         self.list.chosen.connect(self.open_note)
+        self.empty = EmptyHint(self.list, self._empty_text, loaded=lambda: self.model.loaded)
         self.new_button = QPushButton(self.tr("New note"), self)
         self.new_button.setToolTip(self.tr("Ctrl+N"))
         self.new_button.clicked.connect(self.new_item)
 
         self.title = QLineEdit(self)
         self.title.setPlaceholderText(self.tr("Title"))
+        self.title.textEdited.connect(self._edited)
         self.tags = QLineEdit(self)
         self.tags.setPlaceholderText(self.tr("tags, separated by commas"))
+        self.tags.textEdited.connect(self._edited)
         self.editor = QtNoteEditor(session, self)
         self.editor.setPlaceholderText(self.tr("Write in Markdown; link other notes with [[Their title]]."))
         self.editor.textChanged.connect(self._preview)
+        self.editor.textChanged.connect(self._edited)
+        self.state = QLabel(self)  # saved or not
+        self.state.setObjectName("save-state")
         self.preview = QTextBrowser(self)
         self.preview.setOpenLinks(False)
         self.preview.anchorClicked.connect(self._link_clicked)
@@ -111,6 +146,7 @@ class QtNotes(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.title, 2)
         head.addWidget(self.tags, 1)
+        head.addWidget(self.state)
         head.addWidget(self.save_button)
         head.addWidget(self.share_button)
         right_layout.addLayout(head)
@@ -151,8 +187,14 @@ class QtNotes(QWidget):
 
     def _list_reset(self) -> None:
         # the note being opened (a click made before the core was up, say), else the open one
-        wanted = self._opening or (self.note.item_id.hex() if self.note is not None else None)
+        wanted = self._asked or self._opening or (self.note.item_id.hex() if self.note is not None else None)
         self.list.select_quietly(wanted)
+
+    def _empty_text(self) -> str:
+        typed = self.search.text().strip()
+        if typed:
+            return self.tr("No note matches “{typed}”.").format(typed=typed)
+        return self.tr("No notes yet — write one with New note (Ctrl+N).")
 
     def _search_changed(self, text: str) -> None:
         self.model.set_search(text)
@@ -163,39 +205,122 @@ class QtNotes(QWidget):
 
     # -- one note --------------------------------------------------------------------
     def open_note(self, note_id: str) -> None:
-        self._opening = note_id
+        """Open a note, once what is typed in the open one is saved."""
+        self._asked = note_id
+        self.flush(lambda: self._open(note_id), on_failure=self._stay)
+
+    def _open(self, note_id: str) -> None:
+        self._asked, self._opening = None, note_id
         self._note_query.refresh()
 
-    async def _fetch_note(self) -> tuple[Any, Note] | None:
-        typed = self._opening or (self.note.item_id.hex() if self.note is not None else None)
+    def _stay(self) -> None:
+        """A switch is given up (the open note could not be saved): the list says so too."""
+        self._asked = None
+        self.list.select_quietly(self.note.item_id.hex() if self.note is not None else None)
+
+    async def _fetch_note(self) -> tuple[str | None, Any, Note] | None:
+        opening = self._opening
+        typed = opening or (self.note.item_id.hex() if self.note is not None else None)
         if typed is None:
             return None
         from app.services import notes
 
         row = await notes.find_note(self.session.commands, typed)
-        return row, await notes.show(self.session.commands, row)
+        return opening, row, await notes.show(self.session.commands, row)
 
-    def _show_note(self, result: tuple[Any, Note] | None) -> None:
-        opening, self._opening = self._opening, None
+    def _show_note(self, result: tuple[str | None, Any, Note] | None) -> None:
         if result is None:
             return
-        row, shown = result
-        if opening is not None or self.note is None or row.item_id != self.note.item_id or not self._dirty():
-            self.note = row
+        opening, row, shown = result
+        if self._opening is not None and opening != self._opening:
+            return  # read before another note was asked for: its read is queued
+        self._opening = None
+        stored: Fields = (row.title, row.text, tuple(row.tags))
+        same = self.note is not None and row.item_id == self.note.item_id
+        if not same:
+            self.note, self._base = row, stored  # another note: load it
             self.title.setText(row.title)
             self.tags.setText(", ".join(row.tags))
             self.editor.setPlainText(row.text)
+            self._show_state()
+        else:  # the open note, read again (saved here, or edited elsewhere)
+            self.note = row
+            if not self._dirty() and not self._saving and stored != self._fields():
+                self._base = stored  # edited elsewhere, nothing typed here: show theirs
+                self._load_keeping_place(row)
         self.backlinks.clear()
         for link in shown.backlinks:
             item = QListWidgetItem(link.title)
             item.setData(ID, link.note_id)
             self.backlinks.addItem(item)
 
+    def _load_keeping_place(self, row: Any) -> None:
+        if self.title.text() != row.title:
+            self.title.setText(row.title)
+        if self._typed_tags() != tuple(row.tags):
+            self.tags.setText(", ".join(row.tags))
+        if self.editor.toPlainText() != row.text:
+            position = self.editor.textCursor().position()
+            scroll = self.editor.verticalScrollBar().value()
+            self.editor.setPlainText(row.text)
+            cursor = self.editor.textCursor()
+            cursor.setPosition(min(position, len(row.text)))
+            self.editor.setTextCursor(cursor)
+            self.editor.verticalScrollBar().setValue(scroll)
+        self._show_state()
+
+    # -- saving ----------------------------------------------------------------------
+    def _typed_tags(self) -> tuple[str, ...]:
+        return tuple(tag.strip() for tag in self.tags.text().split(",") if tag.strip())
+
+    def _fields(self) -> Fields:
+        return self.title.text(), self.editor.toPlainText(), self._typed_tags()
+
     def _dirty(self) -> bool:
-        note = self.note
-        return note is not None and (
-            self.title.text() != note.title or self.editor.toPlainText() != note.text
-        )
+        """Typed and not saved. A new note counts once it has a title or text."""
+        title, text, tags = self._fields()
+        if self.note is None and not title.strip() and not text.strip():
+            return False
+        return (title, text, tags) != self._base
+
+    @property
+    def unsaved(self) -> bool:
+        return self._dirty()
+
+    def _edited(self) -> None:
+        if self._dirty():
+            self.autosave.start()  # restarted by each keystroke
+        self._show_state()
+
+    def _show_state(self) -> None:
+        if self.save_error is not None and self._dirty():
+            text, tip = self.tr("⚠ Not saved"), self.save_error
+        elif self._saving:
+            text, tip = self.tr("Saving…"), ""
+        elif self._dirty():
+            text = self.tr("● Unsaved")
+            tip = self.tr("Saved a second after you stop typing, or now with Ctrl+S")
+        elif self.note is not None:
+            text, tip = self.tr("Saved"), ""
+        else:
+            text, tip = "", ""
+        self.state.setText(text)
+        self.state.setToolTip(tip)
+
+    def _autosave(self) -> None:
+        if self._dirty() and not self._saving:
+            self.save()
+
+    def flush(self, then: Callable[[], None], *, on_failure: Callable[[], None] | None = None) -> None:
+        """Save what is typed, then `then()`; if the save fails, `on_failure()` instead."""
+        if self._saving:
+            self._after_save.append(lambda: self.flush(then, on_failure=on_failure))
+            return
+        if not self._dirty():
+            then()
+            return
+        self._after_save.append(then)
+        self.save(on_failure=on_failure)
 
     def _preview(self) -> None:
         show_markdown(self.preview, self.editor.toPlainText())
@@ -214,8 +339,7 @@ class QtNotes(QWidget):
             if match is not None:
                 self.open_note(match.note_id)
             else:
-                self.new_item()
-                self.title.setText(title)  # a link to a note not written yet: start it
+                self.new_item(title)  # a link to a note not written yet: start it
 
         async def work() -> list[NoteSummary]:
             from app.services import notes
@@ -224,30 +348,75 @@ class QtNotes(QWidget):
 
         self.session.run(work, follow)
 
-    def new_item(self) -> None:
-        self.note = None
+    def new_item(self, title: str = "") -> None:
+        """Start a new note (titled `title`), once what is typed in the open one is saved."""
+        self.flush(lambda: self._new_note(title))
+
+    def _new_note(self, title: str = "") -> None:
+        self.note, self._base = None, EMPTY
+        self.autosave.stop()
         self.list.select_quietly(None)
         self.title.clear()
         self.tags.clear()
         self.editor.clear()
         self.backlinks.clear()
+        self.title.setText(title)
+        self._show_state()
         self.title.setFocus()
 
-    def save(self) -> None:
+    def save(self, *, on_failure: Callable[[], None] | None = None) -> None:
+        """Save what is typed (Ctrl+S, the autosave, `flush`). The editor is left alone."""
+        self.autosave.stop()
+        if self._saving:  # one at a time: this one follows
+            self._after_save.append(self._autosave)
+            return
+        if not self._dirty():
+            self._run_after_save()
+            return
         session, note = self.session, self.note
-        title, text = self.title.text(), self.editor.toPlainText()
-        tags = [tag for tag in self.tags.text().split(",") if tag.strip()]
+        fields = self._fields()
+        title, text, tags = fields
+        if not title.strip():
+            title = untitled(text)
+            self.title.setText(title)
+            fields = (title, text, tags)
 
-        async def work() -> str:
+        async def work() -> Any:
             from app.services import notes
 
             commands = session.commands  # read when the work runs: the session is open then
             if note is None:
-                return (await notes.add(commands, title, text, tags)).hex()
+                added = await notes.add(commands, title, text, tags)
+                return await notes.find_note(commands, added.hex())
             await notes.edit(commands, note, title=title, text=text, tags=tags)
-            return note.item_id.hex()
+            return await notes.find_note(commands, note.item_id.hex())
 
-        self.session.run(work, self.open_note)
+        def saved(row: Any) -> None:
+            self._saving, self.save_error = False, None
+            self.note, self._base = row, fields
+            if self._dirty():
+                self.autosave.start()  # typed on while it saved
+            self._show_state()
+            self._run_after_save()
+
+        def failed(message: str) -> None:
+            self._saving, self.save_error = False, message
+            self._show_state()
+            window = self.window()
+            if hasattr(window, "show_error"):
+                window.show_error(self.tr("The note is not saved: {error}").format(error=message))
+            waiting, self._after_save = self._after_save, []
+            del waiting  # the switch or the closing that waited is given up
+            if on_failure is not None:
+                on_failure()
+
+        self._saving = self.session.run(work, saved, failed)
+        self._show_state()
+
+    def _run_after_save(self) -> None:
+        waiting, self._after_save = self._after_save, []
+        for then in waiting:
+            then()
 
     # -- sharing ---------------------------------------------------------------------
     def _fill_share_menu(self) -> None:

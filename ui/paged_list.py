@@ -44,6 +44,7 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
         self.after: Cursor | None = None  # where the next page starts; None: all are loaded
         self.fetching = False
         self.generation = 0
+        self.loaded = False  # rows were read (or painted from a glance) at least once
         self._query = LiveQuery(session, self._fetch_first, self._reset)
 
     # -- what a subclass says ----------------------------------------------------------
@@ -54,6 +55,10 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
     def text(self, row: RowT) -> str:
         """The row as the list shows it."""
         raise NotImplementedError
+
+    def tooltip(self, row: RowT) -> str | None:
+        """What hovering the row shows (the whole line, the full date); None: nothing."""
+        return None
 
     async def first_rows(self, wanted: int) -> Page[RowT]:
         """What a refresh shows: the first `wanted` rows (a subclass may show others, e.g.
@@ -72,6 +77,8 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
             return self.text(row)
         if role == ID:
             return self.row_id(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row)
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -97,6 +104,7 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
 
     def show_rows(self, rows: list[RowT], after: Cursor | None, total: int | None = None) -> None:
         """Show `rows` as the list's first rows (what a refresh read, or a first paint's)."""
+        self.loaded = True
         if rows == self.rows:  # the same rows: nothing to redraw, nothing to lose
             self.total = total
             if not self.fetching:  # else the page being fetched continues these rows

@@ -32,6 +32,7 @@ class QtPeers(QWidget):
         self.tree.setHeaderLabels([self.tr("Peer"), self.tr("State"), self.tr("Connected")])
         self.tree.setRootIsDecorated(False)
         self.addresses = QPlainTextEdit(self)
+        self.addresses.setTabChangesFocus(True)
         self.addresses.setReadOnly(True)
         self.addresses.setMaximumHeight(80)
         self.copy_button = QPushButton(self.tr("Copy my addresses"), self)

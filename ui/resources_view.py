@@ -24,6 +24,7 @@ from sync.changes import RESOURCE_KINDS
 from ui.circle import CircleContext, QtCircleTab
 from ui.dialogs import ComposeDialog
 from ui.discussion_view import marks
+from ui.empty_state import EmptyHint
 from ui.item_menu import moderation_menu
 from ui.markdown import show_markdown
 from ui.paged_list import PagedListModel, QtPagedList
@@ -55,6 +56,11 @@ class QtResources(QtCircleTab):
         self.list.chosen.connect(self._chosen)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
+        self.empty = EmptyHint(
+            self.list,
+            self.tr("No resources yet — add one with Add a resource… (Ctrl+N)."),
+            loaded=lambda: self.model.loaded,
+        )
         self.add_button = QPushButton(self.tr("Add a resource…"), self)
         self.add_button.clicked.connect(self.new_item)
         self.save_button = QPushButton(self.tr("Save to my notes"), self)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QFileIconProvider, QListWidget, QListWidgetItem, QMenu, QWidget
 
 from sync.ids import SpaceId
+from ui.wording import plural
 
 SPACE = Qt.ItemDataRole.UserRole
 NAME = Qt.ItemDataRole.UserRole + 1  # the circle's name; the text may add an unread count
@@ -111,7 +112,8 @@ class QtSidebar(QListWidget):
             count = unread.get(space, 0)
             name = item.data(NAME)
             item.setText(self.tr("{name} ({count})").format(name=name, count=count) if count else name)
-            item.setToolTip(self.tr("%n new item(s) since you last looked", "", count) if count else "")
+            new = plural(self.tr("%n new post(s) since you last looked", "", count), count)
+            item.setToolTip(f"{name}\n{new}" if count else name)
             font = item.font()
             font.setBold(count > 0)
             item.setFont(font)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ui.session import Session
+from ui.wording import plural
 
 if TYPE_CHECKING:
     from sync.changes import Changes
@@ -45,7 +46,7 @@ class QtSyncStatus(QLabel):
             self.setText(self.tr("Starting the network…") if starting else self.tr("Offline"))
             return
         peers = len(status.connected)
-        parts = [self.tr("%n peer(s) connected", "", peers)]
+        parts = [plural(self.tr("%n peer(s) connected", "", peers), peers)]
         parts += self._progress(status.sessions_running, peers, status.peers_behind)
         if status.last_sync_ms is not None:
             when = datetime.fromtimestamp(status.last_sync_ms / 1000).strftime("%H:%M:%S")
@@ -58,15 +59,13 @@ class QtSyncStatus(QLabel):
         """Receiving, syncing, up to date — and who is behind us, as far as is known."""
         words = []
         if running and self.receiving:
-            words.append(self.tr("receiving %n op(s)", "", self.receiving))
+            words.append(plural(self.tr("receiving %n update(s)", "", self.receiving), self.receiving))
         elif running and not behind:
             words.append(self.tr("syncing…"))
         elif not running:
             self.receiving = 0
             if not behind:
                 words.append(self.tr("up to date") if peers else self.tr("waiting for peers"))
-        if behind == 1:
-            words.append(self.tr("1 peer is behind"))
-        elif behind:
-            words.append(self.tr("{n} peers are behind").format(n=behind))
+        if behind:
+            words.append(plural(self.tr("%n peer(s) (is/are) behind", "", behind), behind))
         return words

@@ -27,6 +27,7 @@ from app.database import Database
 from app.network.exchange import SessionRefused
 from app.network.sync_service import SyncService
 from app.task_status import TaskStatus
+from p2p.dialable import dialable
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
 from p2p.interface import PeerHost
@@ -54,7 +55,7 @@ async def fetch_round(host: PeerHost, sync: SyncService, invite: Invite) -> Roun
     """One round: reconcile the circle with every connected peer and every address the
     invite carries, presenting the invite. Raises InviteRefused on a final refusal."""
     peers = set(host.connected_peers())
-    for address in invite.token.addresses:
+    for address in dialable(invite.token.addresses):
         try:
             peers.add(await host.connect(address))
         except P2PError:

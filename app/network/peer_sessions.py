@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from p2p.dialable import dialable
 from p2p.identity import PeerId
 from p2p.session import PeerSession, SessionAction, SessionEvent, SessionState
 
@@ -66,8 +67,9 @@ class PeerSessions:
         """Remember where `peer` can be dialed, the latest news first: a peer that
         restarted listens on a new port, and its old one is refused from then on.
         Loopback addresses go last (mDNS announces them too; they reach a peer on
-        this machine only)."""
-        fresh = sorted(dict.fromkeys(addresses), key=_is_loopback)
+        this machine only). Unspecified addresses (0.0.0.0, ::) are not kept: nobody can
+        be dialed there (`p2p.dialable`)."""
+        fresh = sorted(dict.fromkeys(dialable(addresses)), key=_is_loopback)
         known = self.addresses.setdefault(peer, [])
         known[:] = fresh + [address for address in known if address not in fresh]
         self._live(peer)

@@ -68,7 +68,7 @@ def test_the_demo_circle_is_alive_at_once_and_closing_ends_the_run(
     qtbot.waitUntil(lambda: len(page.context.members) == 3, timeout=WAIT_MS)
     # Tests run without discovery: Ana reaches both demo peers through the invite's addresses
     # (the demo teacher's own, and the one it noted for the other member by mDNS).
-    qtbot.waitUntil(lambda: window.sync_status.text().startswith("2 peer(s) connected"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.sync_status.text().startswith("2 peers connected"), timeout=WAIT_MS)
     assert "demo" in window.sync_status.text()
 
     session = window.session

@@ -98,7 +98,7 @@ def test_the_window_lists_notes_and_circles_before_the_network_is_up_and_says_it
 
         network_released.set()
         qtbot.waitUntil(lambda: window.session.core is not None, timeout=WAIT_MS)
-        qtbot.waitUntil(lambda: window.sync_status.text().startswith("0 peer(s) connected"), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: window.sync_status.text().startswith("0 peers connected"), timeout=WAIT_MS)
         with qtbot.waitSignal(runtime.finished, timeout=WAIT_MS):
             window.close()
     finally:

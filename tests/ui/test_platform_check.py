@@ -1,0 +1,66 @@
+"""Without libxcb-cursor0, the client says so in one line instead of Qt's multi-line
+plugin error and abort (issue 17, item 10). The environment and the library loader are
+given, so this runs anywhere; the real start is checked in a child process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ui.platform_check import XCB_CURSOR, display_problem, fatal_line
+
+X11 = {"DISPLAY": ":0"}
+
+
+def missing(name: str) -> None:
+    raise OSError(f"{name}: cannot open shared object file: No such file or directory")
+
+
+def present(name: str) -> None:
+    assert name == XCB_CURSOR
+
+
+def test_on_x11_without_libxcb_cursor_one_line_says_what_to_install() -> None:
+    problem = display_problem(X11, "linux", missing)
+    assert problem is not None and "\n" not in problem
+    assert "libxcb-cursor0" in problem and "apt install libxcb-cursor0" in problem
+
+
+def test_nothing_to_say_with_the_library_elsewhere_or_off_x11() -> None:
+    assert display_problem(X11, "linux", present) is None
+    assert display_problem({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}, "linux", missing) is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"}, "linux", missing) is None
+    assert display_problem({"QT_QPA_PLATFORM": "xcb"}, "linux", missing) is not None
+    assert display_problem(X11, "darwin", missing) is None
+    assert display_problem(X11, "win32", missing) is None
+
+
+def test_qts_fatal_plugin_paragraph_becomes_one_line() -> None:
+    paragraph = (
+        "From 6.5.0, xcb-cursor0 or libxcb-cursor0 is needed to load the Qt xcb platform plugin.\n"
+        'Could not load the Qt platform plugin "xcb" in "" even though it was found.\n'
+        "This application failed to start because no Qt platform plugin could be initialized."
+        " Reinstalling the application may fix this problem.\n\nAvailable platform plugins are: eglfs, ..."
+    )
+    line = fatal_line(paragraph)
+    assert line is not None and "\n" not in line and "libxcb-cursor0" in line
+    other = fatal_line('Could not load the Qt platform plugin "cocoa" in "" even though it was found.')
+    assert other is not None and "\n" not in other and "QT_DEBUG_PLUGINS" in other
+    assert fatal_line("QPainter: something else went wrong") is None
+
+
+def test_a_start_with_a_missing_platform_plugin_ends_with_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "nosuchplatform"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ui", "--home", str(tmp_path / "home")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("StudyCircle cannot open its window: Qt could not load a platform plugin")
