@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.services import discussion, helpdesk
+from app.services import discussion, glance, helpdesk, unread
 from app.services.commands import Commands
-from sync import writer
+from sync import reads, writer
 from sync.ids import SpaceId
 from sync.link import sign_statement
 from tests.app.conftest import People
@@ -130,3 +130,14 @@ async def test_my_requests_include_those_asked_from_my_other_device(room: Room) 
         mine = await helpdesk.listing(device, room.space, mine=True)
         assert {row.id for row in mine} == {from_laptop.hex(), from_lab.hex()}
     assert {row.title for row in await helpdesk.listing(room.sue, room.space, mine=True)} == {"Sue's own"}
+
+
+async def test_what_i_wrote_on_my_other_device_is_not_unread_here(room: Room) -> None:
+    mark, _ = await unread.counts(room.lab, {})
+    await discussion.new_thread(room.ben, room.space, "Written on the laptop", "", [])
+    await discussion.new_thread(room.sue, room.space, "Written by Sue", "", [])
+    room.sync()
+    assert (await unread.counts(room.lab, {room.space: mark}))[1] == {room.space: 1}  # Sue's only
+    seen = glance.read(home_of(room.lab), marks={room.space: mark})  # the desktop's first paint
+    assert seen is not None and seen.unread == {room.space: 1}
+    assert glance.NOT_MY_OTHER_DEVICES == reads.NOT_MY_OTHER_DEVICES
