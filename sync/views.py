@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.policy import MODERATOR
 from sync.reducers.helpdesk import Status
 from sync.reducers.marks import Moderation, moderation
-from sync.state import ItemRow, help_status, reactions
+from sync.state import ItemRow, device_persons, help_status, reactions
 from sync.state import items as items  # the app reads item rows through views
 
 
@@ -100,15 +100,19 @@ def help_detail(db: sqlite3.Connection, space: SpaceId, request: ItemRow, viewer
     )
 
 
-def reacted_by(db: sqlite3.Connection, space: SpaceId, device: DeviceId, reaction: str) -> set[bytes]:
-    """The items `device` gave `reaction` to."""
+def reacted_by(
+    db: sqlite3.Connection, space: SpaceId, people: Collection[bytes], reaction: str
+) -> set[bytes]:
+    """The items any of the devices `people` gave `reaction` to."""
     found = reactions(db, space).items()
-    return {item for (item, kind), devices in found if kind == reaction and device in devices}
+    return {item for (item, kind), devices in found if kind == reaction and not devices.isdisjoint(people)}
 
 
 @dataclass(frozen=True, slots=True)
 class Recognition:
-    """How someone helped in a circle: answers given, answers accepted, thanks received."""
+    """How someone helped in a circle: answers given, answers accepted, thanks received.
+    One line per *person*: what any of their devices wrote adds up (`device` is the
+    person's id, its first device)."""
 
     device: DeviceId
     name: str
@@ -119,33 +123,50 @@ class Recognition:
 
 def recognition(db: sqlite3.Connection, space: SpaceId, names: Mapping[bytes, str]) -> list[Recognition]:
     """Everyone who helped, by name — a record to encourage, deliberately not a ranking.
-    `names`: the name each author had (`SpaceContext.author_names`; former members too)."""
-    authors = dict(db.execute("SELECT item_id, author FROM items WHERE space = ? AND deleted = 0", (space,)))
+    `names`: the name each author had (`SpaceContext.author_names`; former members too).
+    Counted per person (`state.device_persons`): a person's answers from two devices are
+    one line, and thanks are counted once per thanking person, whichever devices thanked."""
+    persons = device_persons(db, space)
+
+    def person(device: bytes) -> bytes:
+        return persons.get(DeviceId(device), device)
+
+    authors = {
+        item: person(author)
+        for item, author in db.execute(
+            "SELECT item_id, author FROM items WHERE space = ? AND deleted = 0", (space,)
+        )
+    }
     answers: dict[bytes, int] = {}
     for (author,) in db.execute(
         "SELECT author FROM items WHERE space = ? AND type = 'answer' AND deleted = 0", (space,)
     ):
-        answers[author] = answers.get(author, 0) + 1
+        answers[person(author)] = answers.get(person(author), 0) + 1
     thanks: dict[bytes, int] = {}
     for (target, reaction), devices in reactions(db, space).items():
         if reaction == "thanks" and target in authors:
-            thanks[authors[target]] = thanks.get(authors[target], 0) + len(devices)
+            thankers = {person(device) for device in devices}
+            thanks[authors[target]] = thanks.get(authors[target], 0) + len(thankers)
     accepted: dict[bytes, int] = {}
     for row in items(db, space, where="type = 'help' AND deleted = 0"):
         chosen = help_status(db, space, row.item_id).accepted
         if chosen is not None and chosen in authors:
             accepted[authors[chosen]] = accepted.get(authors[chosen], 0) + 1
     helpers = set(answers) | set(thanks) | set(accepted)
+    named: dict[bytes, str] = {}
+    for device, name in names.items():  # the person's own device's name first, else any of theirs
+        if name and (person(device) not in named or device == person(device)):
+            named[person(device)] = name
     return sorted(
         (
             Recognition(
-                DeviceId(d),
-                names.get(DeviceId(d), ""),
-                answers.get(d, 0),
-                accepted.get(d, 0),
-                thanks.get(d, 0),
+                DeviceId(p),
+                named.get(p, ""),
+                answers.get(p, 0),
+                accepted.get(p, 0),
+                thanks.get(p, 0),
             )
-            for d in helpers
+            for p in helpers
         ),
         key=lambda r: (r.name.lower(), r.device),
     )

@@ -158,7 +158,9 @@ class QtHelpDesk(QtCircleTab):
         self._fill_list()
 
     def _fill_list(self, *, reveal: bool = False) -> None:
-        rows = matching(self.requests, self.filter.currentData(), self.session.me.hex())
+        rows = matching(
+            self.requests, self.filter.currentData(), self.session.me.hex(), self.circle.my_devices()
+        )
         self.model.show(rows, keep=self.selected_id, anywhere=reveal)
 
     def _empty_text(self) -> str:

@@ -70,7 +70,7 @@ class QtMembers(QtCircleTab):
         self.tree.clear()
         roles = {r: self.tr(r) for r in ("owner", "teacher", "mentor", "member")}
         for member in self.circle.members:
-            helped = self.helped.get(member.device.hex())
+            helped = self.helped.get((member.person or member.device).hex())  # counted per person
             summary = (
                 ", ".join(
                     (
@@ -82,7 +82,9 @@ class QtMembers(QtCircleTab):
                 if helped
                 else ""
             )
-            name = member.name + (self.tr(" (you)") if member.device == self.session.me else "")
+            name = member.name + (self.tr(" (you)") if member.has_device(self.session.me) else "")
+            if len(member.all_devices) > 1:
+                name += self.tr(" · {n} devices").format(n=len(member.all_devices))
             item = QTreeWidgetItem([name, roles.get(member.role, member.role), summary])
             item.setData(0, MEMBER, member)
             self.tree.addTopLevelItem(item)
@@ -92,7 +94,7 @@ class QtMembers(QtCircleTab):
     def actions_for(self, member: Member) -> list[tuple[str, str]]:
         """(action, label) a viewer may take on `member`: only on members they outrank."""
         mine, theirs = self.circle.level, ROLE_BY_NAME[member.role]
-        if member.device == self.session.me or mine < Level.TEACHER or theirs >= mine:
+        if member.has_device(self.session.me) or mine < Level.TEACHER or theirs >= mine:
             return []
         found = []
         for role, label in (

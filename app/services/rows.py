@@ -192,9 +192,10 @@ class HelpRequest(_HelpState):
 
 @dataclass(frozen=True, slots=True)
 class Helper:
-    """How one member helped in a circle (`sync.views.recognition`)."""
+    """How one member person helped in a circle (`sync.views.recognition`): what all of
+    their devices wrote, added up."""
 
-    device_id: str  # hex
+    device_id: str  # hex: the person's id (its first device)
     name: str
     answers: int
     accepted: int
@@ -341,14 +342,34 @@ class CircleRow:
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """A current member of a circle and its role's name (`circle members`)."""
+    """A current member *person* of a circle and its role's name (`circle members`): one
+    entry however many devices the person uses. `device` is the one acted on (a role or a
+    removal applies to the whole person): the person's first device while it is linked,
+    else another of theirs; `devices` are all of the person's current devices."""
 
     device: DeviceId
     name: str
     role: str
+    person: DeviceId | None = None  # the person's id (its first device); None: `device`
+    devices: tuple[DeviceId, ...] = ()  # () : just `device`
+
+    @property
+    def all_devices(self) -> tuple[DeviceId, ...]:
+        return self.devices or (self.device,)
+
+    def has_device(self, device: bytes) -> bool:
+        """Whether `device` is one of this person's current devices."""
+        return device in self.all_devices
 
     def to_json(self) -> Json:
-        return {"device_id": self.device.hex(), "name": self.name, "role": self.role}
+        return {
+            "device_id": self.device.hex(),
+            "name": self.name,
+            "role": self.role,
+            "person_id": (self.person or self.device).hex(),
+            "devices": len(self.all_devices),
+            "device_ids": [device.hex() for device in self.all_devices],
+        }
 
 
 @dataclass(frozen=True, slots=True)
