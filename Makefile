@@ -25,6 +25,7 @@ run: $(VENV)/.base
 # PNGs of the main screens over a live demo circle, rendered offscreen.
 screenshots: $(VENV)/.base
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots --theme dark
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
