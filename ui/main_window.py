@@ -48,7 +48,7 @@ from ui.unread_counts import UnreadCounts
 if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from collections.abc import Callable
 
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QShowEvent
 
     from app.services.glance import Glance
     from app.services.rows import SearchHit
@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
             self.unread.paint()
         self._circles_query.refresh()
         window_state.restore_geometry(self, settings)
+        self._fitted = False
 
     @property
     def peers(self) -> QtPeers:
@@ -420,6 +421,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("⚠ " + message, 15000)
 
     # -- closing ----------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # now the frame (title bar, borders) is known: fit it in too
+            self._fitted = True
+            window_state.fit_to_screen(self)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.notes.unsaved and (self.session.is_open or self.session.starting) and not self._close_anyway:
             # Closing ends the session: save the note first, then close (a failed save says
