@@ -1,0 +1,181 @@
+"""One person, several devices, between real cores (in memory and over libp2p on
+127.0.0.1, real SQLite files): `device link` on the laptop, `device join CODE` on the lab
+PC; then both write as one person, My notes is on both, and an unlinked device reads
+nothing written after. A wrong link code is refused at once and three lock it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import trio
+
+from app.core import Core
+from app.errors import CommandError
+from app.network.device_links import Linked
+from app.services import notes
+from p2p.interface import Network
+from sync import state
+from sync.ids import SpaceId
+from sync.offline import export_space, import_export
+from sync.replica import LOCKED
+from sync.room_code import WORDS, RoomCode
+from tests.app.conftest import Changed, core_for
+from tests.cli.helpers import fingerprint
+
+
+async def link(ana: Core, lab: Core) -> tuple[Linked, Linked]:
+    """`lab` (fresh) is linked by `ana`: both sides' view of the finished link."""
+    pending = await ana.link_device(minutes=5)
+    seen: list[Linked] = []
+
+    async def wait() -> None:
+        seen.append(await ana.wait_link())
+
+    with trio.fail_after(60):
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(wait)
+            joined = await lab.join_device(pending.code.text(), timeout=30)
+    return seen[0], joined
+
+
+def _titles(core: Core, space: SpaceId) -> set[str]:
+    return {item.title for item in state.items(core.database.replica.db, space)}
+
+
+async def titles(core: Core, space: SpaceId) -> set[str]:
+    return await core.database.run(_titles, core, space)
+
+
+async def note_titles(core: Core) -> set[str]:
+    return {row.title for row in await notes.listing(core.commands)}
+
+
+def wrong_words(code: RoomCode, n: int) -> str:
+    others = [word for word in WORDS if word not in code.words]
+    return f"{code.channel}-{others[n]}-{others[n + 1]}"
+
+
+async def test_a_linked_device_is_the_same_person_shares_my_notes_and_is_cut_off_by_unlink(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    async with core_for(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Calculus I")
+        await ana.post(space, "from the laptop")
+        await notes.add(ana.commands, "Limits", "from the laptop")
+        personal = await notes.notes_space(ana.commands, create=False)
+        assert personal is not None
+        async with core_for(network, homes("ana-lab"), changed) as lab:
+            await lab.host.connect(ana.host.listen_addrs()[0])
+            on_ana, on_lab = await link(ana, lab)
+            assert (on_ana.device, on_ana.name, on_ana.spaces) == (lab.identity.key.device_id, "ana-lab", 2)
+            assert (on_lab.device, on_lab.spaces) == (ana.identity.key.device_id, 2)
+            # Everything readable at once on the new device: the circle and My notes.
+            assert "from the laptop" in await titles(lab, space)
+            assert await note_titles(lab) == {"Limits"}
+            assert [s for s, _ in await lab.commands.circles()] == [space]  # My notes is no circle
+            assert await lab.shared_spaces() == [space]
+            assert set(await lab.synced_spaces()) == {space, personal}
+
+            # Both write; the circle sees one person with two devices.
+            await lab.post(space, "from the lab")
+            await changed.until(lambda: _has(ana, space, "from the lab"))
+            db = ana.database.replica.db
+            anas = [p for p in state.persons(db, space) if p.person == ana.identity.key.device_id]
+            assert len(state.persons(db, space)) == 1
+            assert anas[0].devices == (ana.identity.key.device_id, lab.identity.key.device_id)
+            assert state.device_persons(db, space)[lab.identity.key.device_id] == ana.identity.key.device_id
+
+            # My notes both ways, by the ordinary sync (gossip and sessions).
+            await notes.add(lab.commands, "Series", "from the lab")
+            await changed.until(lambda: _has_note(ana, "Series"))
+            await notes.add(ana.commands, "Integrals", "from the laptop")
+            await changed.until(lambda: _has_note(lab, "Integrals"))
+
+            rows = await ana.devices()
+            assert [(r.device, r.this, r.circles) for r in rows] == [
+                (ana.identity.key.device_id, True, 1),
+                (lab.identity.key.device_id, False, 1),
+            ]
+            assert rows[1].name == "ana-lab"
+
+            # The lab PC is lost: unlinked from the laptop, everywhere it was linked.
+            with pytest.raises(CommandError, match="device you are using"):
+                await ana.unlink_device(ana.identity.key.device_id.hex()[:10])
+            device, spaces = await ana.unlink_device(lab.identity.key.device_id.hex()[:10])
+            assert (device, spaces) == (lab.identity.key.device_id, 2)
+            assert [r.device for r in await ana.devices()] == [ana.identity.key.device_id]
+            after = await ana.post(space, "after the unlink")
+            secret = await notes.add(ana.commands, "Secret", "after the unlink")
+    # Even handed every op (a relay, a stolen backup), the unlinked replica reads nothing new.
+    async with (
+        core_for(network, homes("ana"), changed) as ana,
+        core_for(network, homes("ana-lab"), changed) as lab,
+    ):
+        for each in (space, personal):
+            export = await ana.database.run(export_space, ana.database.replica, each)
+            await lab.database.run(import_export, lab.database.replica, export)
+        held = lab.database.replica.db.execute(
+            "SELECT op_id, status FROM ops WHERE op_id IN (?, ?)", (after, secret)
+        ).fetchall()
+        assert {row[0] for row in held} == {after, secret}  # the ops are there…
+        assert {row[1] for row in held} == {LOCKED}  # …and cannot be opened
+        assert "after the unlink" not in await titles(lab, space)
+        assert "from the lab" in await titles(lab, space)
+        assert "Secret" not in await titles(lab, personal)
+        assert "Secret" in await note_titles(ana)
+
+
+async def _has(core: Core, space: SpaceId, title: str) -> bool:
+    return title in await titles(core, space)
+
+
+async def _has_note(core: Core, title: str) -> bool:
+    return title in await note_titles(core)
+
+
+async def test_wrong_link_codes_are_refused_at_once_and_three_lock_it(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    async with core_for(network, homes("ana"), changed) as ana:
+        await ana.create_circle("Calculus I")
+        pending = await ana.link_device()
+        async with core_for(network, homes("gus"), changed) as gus:
+            await gus.host.connect(ana.host.listen_addrs()[0])
+            before = fingerprint(homes("gus"))
+            for attempt in range(3):
+                started = time.monotonic()
+                with pytest.raises(CommandError, match="Wrong link code"):
+                    await gus.join_device(wrong_words(pending.code, 2 * attempt), timeout=20)
+                assert time.monotonic() - started < 5.0  # refused by the answer, not timed out
+            with pytest.raises(CommandError, match="locked after 3 wrong tries"):
+                await gus.join_device(pending.code.text(), timeout=20)  # the right words, too late
+            with pytest.raises(CommandError, match="locked after 3 wrong tries"):
+                await ana.wait_link()
+            assert fingerprint(homes("gus")) == before
+            assert await gus.database.run(gus.database.replica.spaces) == []
+            assert [r.device for r in await ana.devices()] == [ana.identity.key.device_id]
+
+
+async def test_a_room_code_is_no_link_code_and_a_used_device_is_not_linked(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    async with core_for(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Calculus I")
+        pending = await ana.link_device()
+        async with core_for(network, homes("ben"), changed) as ben:
+            await ben.create_circle("Ben's own")
+            await ben.host.connect(ana.host.listen_addrs()[0])
+            with pytest.raises(CommandError, match="already holds circles or notes"):
+                await ben.join_device(pending.code.text(), timeout=5)
+            assert pending.failures == 0  # refused before asking anyone
+        async with core_for(network, homes("gus"), changed) as gus:
+            await gus.host.connect(ana.host.listen_addrs()[0])
+            other = pending.code.channel % 99 + 1  # another channel: nobody here has it
+            with pytest.raises(CommandError, match="No device on this network answered link code"):
+                await gus.join_device(f"{other}-{pending.code.words[0]}-{pending.code.words[1]}", timeout=1)
+            assert pending.failures == 0
+            assert await gus.database.run(gus.database.replica.spaces) == []
+        assert len(await ana.commands.members(space)) == 1
