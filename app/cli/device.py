@@ -41,6 +41,11 @@ def check_link(args: argparse.Namespace) -> None:
 
 async def cmd_link(args: argparse.Namespace, core: Any) -> None:
     """Two outputs: the code as soon as it is made, then the linked device when done."""
+    if not core.room_codes.answering:  # another process runs this device on the network
+        raise CommandError(
+            "This device is already running (the desktop client or `studycircle serve`): link from"
+            " the client's menu (Link a device…), or stop `serve` and run this again."
+        )
     pending = await core.link_device(minutes=args.minutes)
     addresses = [a for a in core.host.listen_addrs() if "/ip4/0.0.0.0/" not in a]
     code = pending.code.text()

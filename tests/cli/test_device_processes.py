@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app import identity
 from sync.room_code import WORDS, parse_room_code
-from tests.cli.helpers import fingerprint, read_line, run_process, stop, studycircle
+from tests.cli.helpers import fingerprint, read_line, run_process, serving, stop, studycircle
 
 LOOPBACK = ["--no-mdns", "--listen", "/ip4/127.0.0.1/tcp/0"]
 
@@ -101,3 +101,10 @@ def test_a_wrong_link_code_is_one_line_changes_nothing_and_three_lock_it(tmp_pat
             "studycircle: No device was linked: this link code was locked after 3 wrong tries;"
             " make a new one."
         )
+
+
+def test_device_link_is_refused_while_serve_runs_on_the_same_home(tmp_path: Path) -> None:
+    laptop = tmp_path / "laptop"
+    identity.create(laptop, "Ana")
+    with serving(laptop, *LOOPBACK):
+        run_process(laptop, "device", "link", *LOOPBACK).refused("This device is already running")
