@@ -17,7 +17,7 @@ the runtime so trio finishes before Qt quits). GUI thread.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
@@ -329,14 +329,60 @@ class MainWindow(QMainWindow):
         if status == "waiting":
             self.statusBar().showMessage(
                 self.tr(
-                    "No member of the circle is reachable yet: you'll be admitted automatically"
-                    " when one is."
+                    "No member of the circle is reachable yet: you'll be admitted automatically when one is."
                 )
             )
             self._pending_open = space  # opened when a member admits us
             self._circles_query.refresh()
             return
         self._created(space)
+
+    # -- this person's devices (ui.devices_view) ------------------------------------------------
+    def link_device(self) -> None:
+        from ui.devices_view import LinkDeviceDialog
+
+        dialog = LinkDeviceDialog(self.session, self)
+        self.link_dialog = dialog
+        dialog.open()
+        dialog.start()
+
+    def my_devices(self) -> None:
+        from ui.devices_view import DevicesDialog
+
+        dialog = DevicesDialog(self.session, self)
+        self.devices_dialog = dialog
+        dialog.open()
+        dialog.refresh()
+
+    def join_as_device(self) -> None:
+        from ui.dialogs import LineDialog
+
+        dialog = LineDialog(
+            self.tr("This is a new device of mine"),
+            self.tr("Link code from your other device"),
+            "12-otter-violin",
+            self,
+        )
+        dialog.accepted.connect(lambda: self.join_device(dialog.value()))
+        dialog.open()
+
+    def join_device(self, code: str) -> None:
+        core = self.session.core
+        if core is None:
+            later = Qt.ConnectionType.SingleShotConnection
+            self.session.online.connect(lambda: self.join_device(code), later)
+            return
+        self.statusBar().showMessage(self.tr("Linking: looking for your other device…"))
+
+        def linked(result: Any) -> None:
+            self.statusBar().showMessage(
+                self.tr("Linked to {name}'s device: {spaces} circles and notes.").format(
+                    name=result.name, spaces=result.spaces
+                )
+            )
+            self._circles_query.refresh()
+
+        self.session.run(lambda: core.join_device(code), linked, self.show_error)
 
     def connect_to_address(self) -> None:
         self.peers_dock.show()

@@ -1,0 +1,58 @@
+"""Devices in the desktop client: *Link a device…* shows the link code large and, once
+the new device has joined with it, who was linked; *My devices…* lists both and unlinks
+the other after asking (never this one)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import WAIT_MS, Desk
+from tests.ui.test_first_release import only_circle, start
+from ui.first_run import FirstRunDialog
+
+
+def test_link_a_device_from_the_menu_then_unlink_it_from_my_devices(
+    qtbot: QtBot, desk: Desk, tmp_path: Path
+) -> None:
+    def create(dialog: FirstRunDialog) -> None:
+        dialog.create_choice.setChecked(True)
+        dialog.circle_name.setText("Linear algebra")
+
+    ana = start(desk, tmp_path, "ana", create, local_only=False)
+    only_circle(qtbot, ana)
+    actions = [a.text() for menu in ana.menuBar().actions() for a in menu.menu().actions()]
+    assert {"&Link a device…", "&My devices…"} <= set(actions)
+    ana.link_device()
+    dialog = ana.link_dialog
+    qtbot.waitUntil(lambda: bool(re.fullmatch(r"\d{1,2}-[a-z]+-[a-z]+", dialog.code.text())), timeout=WAIT_MS)
+    assert dialog.code.font().pointSize() >= 28
+    code = dialog.code.text()
+
+    lab = desk.open("lab")
+    core = ana.session.core
+    assert core is not None and lab.core is not None
+    address = core.host.listen_addrs()[0]
+    desk.call(lambda: lab.core.host.connect(address))
+    linked = desk.call(lambda: lab.core.join_device(code, timeout=20))
+    assert linked.spaces == 2  # the circle and My notes
+    qtbot.waitUntil(lambda: "Linked «lab»" in dialog.caption.text(), timeout=WAIT_MS)
+    dialog.accept()
+
+    ana.my_devices()
+    devices = ana.devices_dialog
+    qtbot.waitUntil(lambda: devices.tree.topLevelItemCount() == 2, timeout=WAIT_MS)
+    mine, other = (devices.tree.topLevelItem(i) for i in range(2))
+    assert "(this device)" in mine.text(0) and other.text(0) == "lab"
+    devices.tree.setCurrentItem(mine)
+    assert not devices.unlink.isEnabled()  # never this device
+    devices.tree.setCurrentItem(other)
+    assert devices.unlink.isEnabled()
+    devices.unlink.click()
+    assert devices.confirm is not None
+    devices.confirm.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: devices.tree.topLevelItemCount() == 1, timeout=WAIT_MS)
+    assert "2 circles and notes" in devices.note.text()
