@@ -29,6 +29,7 @@ from app.network.device_links import DeviceLinkService, Linked
 from app.network.exchange import SessionRefused as SessionRefused  # for the CLI
 from app.network.joins import InviteRefused, Round, WaitingJoins, fetch_round, has_op
 from app.network.room_codes import RoomCodeService
+from app.network.sibling_keys import SiblingKeys
 from app.network.sync_service import SyncService, SyncSettings
 from app.paths import database_path
 from app.pause_points import pause_at
@@ -77,6 +78,8 @@ class Core:
         self.blobs = blobs
         self.room_codes = room_codes
         self.waiting_joins = WaitingJoins(database=database, host=host, sync=sync, sign=self._sign_join)
+        self.sibling_keys = SiblingKeys(database=database, host=host)
+        sync.add_listener(self.sibling_keys.changed)
         self.device_links = DeviceLinkService(
             host=host,
             clock=clock,
@@ -134,6 +137,7 @@ class Core:
                         )
                         await nursery.start(core.waiting_joins.run)
                         await nursery.start(core.device_links.run)
+                        await nursery.start(core.sibling_keys.run)
                         yield core
                     finally:
                         nursery.cancel_scope.cancel()

@@ -24,13 +24,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sync import joining, writer
+from sync import joining, state, writer
 from sync.errors import Reason, Rejected
 from sync.identity import DeviceKey
-from sync.ids import SpaceId
+from sync.ids import DeviceId, SpaceId
 from sync.link import sign_statement
 from sync.policy import Level
-from sync.replica import Replica
+from sync.replica import LOCKED, Replica
 from sync.room_code import MAX_FAILURES, WORDS, OfferState, Roles, RoomCode, offer_state
 from sync.wire.device_link import LinkOffer, Statements
 
@@ -91,3 +91,21 @@ def sign_statements(key: DeviceKey, offer: LinkOffer, *, name: str) -> Statement
         (space, sign_statement(key, space=space, linker=offer.linker).signature) for space, _ in offer.spaces
     )
     return Statements(key.device_id, name, signatures)
+
+
+# -- keys again, between a person's devices ----------------------------------------------------
+def spaces_missing_keys(replica: Replica) -> dict[SpaceId, int]:
+    """Spaces with ops held locked for want of an epoch key, and how many each: a rotation
+    concurrent with this device's link was sealed without it (docs/protocol.md, 4a)."""
+    replica.refresh()
+    rows = replica.db.execute("SELECT space, COUNT(*) FROM ops WHERE status = ? GROUP BY space", (LOCKED,))
+    return {SpaceId(space): count for space, count in rows}
+
+
+def sibling_devices(replica: Replica, space: SpaceId) -> set[DeviceId]:
+    """This device's person's other current member devices in `space`."""
+    me = replica.key.device_id
+    for person in state.persons(replica.db, space):
+        if me in person.devices:
+            return set(person.devices) - {me}
+    return set()

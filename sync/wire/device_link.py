@@ -9,6 +9,12 @@ keys       = [3, [[space, [[ref, key], ...]], ...], [[space, why], ...]]
                                                                    linker -> new device
 done       = [4]                                                   new device -> linker
 
+Between two linked devices of a person, later (unsealed: the libp2p connection is
+encrypted and authenticates both device keys), a device missing a rotation's key asks:
+
+wanted     = [5, [space, ...]]                                     device -> sibling device
+             answered by `keys`
+
 `offer` lists the spaces (circles and the personal space) the linker's person is in;
 `statements` are the new device's signed consents (`sync.link`), one per space it
 accepts; `keys` hands over each linked space's epoch keys (`writer.space_keys`) and says
@@ -56,7 +62,12 @@ class Done:
     pass
 
 
-Message = LinkOffer | Statements | Keys | Done
+@dataclass(frozen=True, slots=True)
+class KeysWanted:
+    spaces: tuple[SpaceId, ...]
+
+
+Message = LinkOffer | Statements | Keys | Done | KeysWanted
 
 
 def encode(message: Message) -> bytes:
@@ -70,6 +81,8 @@ def encode(message: Message) -> bytes:
             return pack([3, rings, [[space, why] for space, why in refused]])
         case Done():
             return pack([4])
+        case KeysWanted(spaces):
+            return pack([5, list(spaces)])
     raise TypeError(message)
 
 
@@ -144,4 +157,10 @@ def decode(data: bytes) -> Message:
         return Keys(tuple(keys), tuple(refused))
     if tag == 4 and not fields:
         return Done()
+    if tag == 5 and len(fields) == 1:
+        if type(fields[0]) is not list or len(fields[0]) > MAX_SPACES:
+            raise _bad("wanted is not a list of spaces")
+        wanted = [SpaceId(_id(space, "space")) for space in fields[0]]
+        _unique(wanted, "wanted")
+        return KeysWanted(tuple(wanted))
     raise _bad("message has the wrong tag or fields")

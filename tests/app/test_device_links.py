@@ -179,3 +179,73 @@ async def test_a_room_code_is_no_link_code_and_a_used_device_is_not_linked(
             assert pending.failures == 0
             assert await gus.database.run(gus.database.replica.spaces) == []
         assert len(await ana.commands.members(space)) == 1
+
+
+async def status_of(core: Core, op_id: bytes) -> int | None:
+    row = await core.database.run(
+        lambda: core.database.replica.db.execute(
+            "SELECT status FROM ops WHERE op_id = ?", (op_id,)
+        ).fetchone()
+    )
+    return None if row is None else int(row[0])
+
+
+async def test_a_rotation_the_new_device_missed_is_handed_over_by_its_sibling(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    """Tess removes Sue before she has heard that Ana linked her lab PC: the new key is
+    sealed to Tess and Ana's laptop only. The lab PC receives Tess's next post and cannot
+    open it — until it meets the laptop, which hands the key over."""
+    async with core_for(network, homes("tess"), changed) as tess:
+        space = await tess.create_circle("Physics")
+        codes = [await tess.invite(space, addresses=[]) for _ in range(2)]
+        for name, code in zip(("ana", "sue"), codes, strict=True):
+            async with core_for(network, homes(name), changed) as member:
+                await member.host.connect(tess.host.listen_addrs()[0])
+                await member.join(code, timeout=20)
+    async with (  # Tess is away
+        core_for(network, homes("ana"), changed) as ana,
+        core_for(network, homes("lab"), changed) as lab,
+    ):
+        await lab.host.connect(ana.host.listen_addrs()[0])
+        await link(ana, lab)
+    async with core_for(network, homes("tess"), changed) as tess:
+        await tess.commands.remove(space, await tess.commands.resolve_member(space, "sue"))
+        after = await tess.post(space, "after the removal")
+        async with core_for(network, homes("ana"), changed) as ana:
+            await ana.host.connect(tess.host.listen_addrs()[0])
+            await changed.until(lambda: _has(ana, space, "after the removal"))
+            async with core_for(network, homes("lab"), changed) as lab:
+                await lab.host.connect(tess.host.listen_addrs()[0])
+
+                async def locked() -> bool:
+                    return await status_of(lab, after) == LOCKED
+
+                await changed.until(locked)  # held, unreadable: the key was not sealed to it
+                assert lab.sibling_keys.handed_over == 0
+                await lab.host.connect(ana.host.listen_addrs()[0])
+                await changed.until(lambda: _has(lab, space, "after the removal"))
+                assert lab.sibling_keys.handed_over >= 1
+
+
+async def test_keys_are_handed_only_to_a_current_sibling_device(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    """Another member, or a device once linked and now unlinked, asks for keys: refused."""
+    async with core_for(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Physics")
+        code = await ana.invite(space, addresses=[])
+        async with (
+            core_for(network, homes("ben"), changed) as ben,
+            core_for(network, homes("lab"), changed) as lab,
+        ):
+            await ben.host.connect(ana.host.listen_addrs()[0])
+            await ben.join(code, timeout=20)
+            await lab.host.connect(ana.host.listen_addrs()[0])
+            await link(ana, lab)
+            assert await lab.sibling_keys._ask(ana.host.peer_id, space)  # a sibling: handed over
+            assert not await ben.sibling_keys._ask(ana.host.peer_id, space)  # a member, not Ana
+            await ana.unlink_device(lab.identity.key.device_id.hex())
+            before = lab.sibling_keys.handed_over
+            assert not await lab.sibling_keys._ask(ana.host.peer_id, space)  # unlinked now
+            assert lab.sibling_keys.handed_over == before

@@ -121,12 +121,14 @@ def test_device_link_messages_golden_bytes() -> None:
             "device_link_statements.hex": wire.encode(statements),
             "device_link_keys.hex": wire.encode(keys),
             "device_link_done.hex": wire.encode(wire.Done()),
+            "device_link_wanted.hex": wire.encode(wire.KeysWanted((CIRCLE, NOTES))),
         }
     )
     assert wire.decode(committed["device_link_offer.hex"]) == OFFER
     assert wire.decode(committed["device_link_statements.hex"]) == statements
     assert wire.decode(committed["device_link_keys.hex"]) == keys
     assert wire.decode(committed["device_link_done.hex"]) == wire.Done()
+    assert wire.decode(committed["device_link_wanted.hex"]) == wire.KeysWanted((CIRCLE, NOTES))
 
 
 @pytest.mark.parametrize(
@@ -141,6 +143,8 @@ def test_device_link_messages_golden_bytes() -> None:
         [3, [[bytes(32), [[bytes(32)]]]], []],  # a key ring entry that is no pair
         [3, [[bytes(32), []]], [[bytes(32), "also refused"]]],  # linked and refused
         [4, 0],
+        [5, [bytes(32), bytes(32)]],  # a space wanted twice
+        [5, [bytes(31)]],
         "offer",
     ],
 )
