@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.room_code_view import big_code_label
 
 if TYPE_CHECKING:
     from ui.session import Session
@@ -37,13 +38,8 @@ class LinkDeviceDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(self.tr("Link a device"))
-        self.code = QLabel(self.tr("…"), self)
-        font = QFont(self.font())
-        font.setPointSize(max(28, font.pointSize() * 3))
-        font.setBold(True)
-        self.code.setFont(font)
-        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code = big_code_label(self)
+        self.code.setText("…")
         self.caption = QLabel(self.tr("Making a link code…"), self)
         self.caption.setWordWrap(True)
         self.caption.setMinimumWidth(360)

@@ -5,6 +5,7 @@ the other after asking (never this one)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
@@ -15,14 +16,20 @@ from tests.ui.test_first_release import only_circle, start
 from ui.first_run import FirstRunDialog
 
 
+def creating(name: str) -> Callable[[FirstRunDialog], None]:
+    """A first-run answer: create a circle called `name`."""
+
+    def fill(dialog: FirstRunDialog) -> None:
+        dialog.create_choice.setChecked(True)
+        dialog.circle_name.setText(name)
+
+    return fill
+
+
 def test_link_a_device_from_the_menu_then_unlink_it_from_my_devices(
     qtbot: QtBot, desk: Desk, tmp_path: Path
 ) -> None:
-    def create(dialog: FirstRunDialog) -> None:
-        dialog.create_choice.setChecked(True)
-        dialog.circle_name.setText("Linear algebra")
-
-    ana = start(desk, tmp_path, "ana", create, local_only=False)
+    ana = start(desk, tmp_path, "ana", creating("Linear algebra"), local_only=False)
     only_circle(qtbot, ana)
     actions = [a.text() for menu in ana.menuBar().actions() for a in menu.menu().actions()]
     assert {"&Link a device…", "&My devices…"} <= set(actions)
