@@ -1,5 +1,6 @@
-"""Devices in the desktop client: *Link a device…* shows the link code large and, once
-the new device has joined with it, who was linked; *My devices…* lists both and unlinks
+"""Devices in the desktop client: *Link a device…* shows the link code large; the new
+computer's first run takes the code ("This is another device of mine") and opens the
+person's circle; the first device then says who was linked; *My devices…* lists both and unlinks
 the other after asking (never this one)."""
 
 from __future__ import annotations
@@ -39,21 +40,25 @@ def test_link_a_device_from_the_menu_then_unlink_it_from_my_devices(
     assert dialog.code.font().pointSize() >= 28
     code = dialog.code.text()
 
-    lab = desk.open("lab")
-    core = ana.session.core
-    assert core is not None and lab.core is not None
-    address = core.host.listen_addrs()[0]
-    desk.call(lambda: lab.core.host.connect(address))
-    linked = desk.call(lambda: lab.core.join_device(code, timeout=20))
-    assert linked.spaces == 2  # the circle and My notes
-    qtbot.waitUntil(lambda: "Linked «lab»" in dialog.caption.text(), timeout=WAIT_MS)
+    def link(first: FirstRunDialog) -> None:  # the new computer's first run
+        first.link_choice.setChecked(True)
+        first.link_code.setText(code)
+
+    lab = start(desk, tmp_path, "lab", link, local_only=False)  # finds Ana's device by mDNS
+    qtbot.waitUntil(lambda: "Linked to Ana's device" in lab.statusBar().currentMessage(), timeout=WAIT_MS)
+
+    def listed() -> list[str]:
+        return [lab.sidebar.item(i).text() for i in range(lab.sidebar.count())]
+
+    qtbot.waitUntil(lambda: any("Linear algebra" in text for text in listed()), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Linked «Lab»" in dialog.caption.text(), timeout=WAIT_MS)
     dialog.accept()
 
     ana.my_devices()
     devices = ana.devices_dialog
     qtbot.waitUntil(lambda: devices.tree.topLevelItemCount() == 2, timeout=WAIT_MS)
     mine, other = (devices.tree.topLevelItem(i) for i in range(2))
-    assert "(this device)" in mine.text(0) and other.text(0) == "lab"
+    assert "(this device)" in mine.text(0) and other.text(0) == "Lab"
     devices.tree.setCurrentItem(mine)
     assert not devices.unlink.isEnabled()  # never this device
     devices.tree.setCurrentItem(other)
