@@ -87,12 +87,13 @@ class SiblingKeys:
                 if peer is None or self._asked.get((peer, space)) == locked:
                     continue
                 self._asked[(peer, space)] = locked
-                if await self._ask(peer, space):
+                if await self.ask(peer, space):
                     taken += 1
                     break
         return taken
 
-    async def _ask(self, peer: PeerId, space: SpaceId) -> bool:
+    async def ask(self, peer: PeerId, space: SpaceId) -> bool:
+        """Ask `peer` for `space`'s keys and take what it hands over; whether it did."""
         try:
             with trio.fail_after(STEP_TIMEOUT * 2):
                 async with await self.host.open_stream(peer, SIBLING_KEYS_PROTOCOL) as stream:

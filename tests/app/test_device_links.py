@@ -243,9 +243,9 @@ async def test_keys_are_handed_only_to_a_current_sibling_device(
             await ben.join(code, timeout=20)
             await lab.host.connect(ana.host.listen_addrs()[0])
             await link(ana, lab)
-            assert await lab.sibling_keys._ask(ana.host.peer_id, space)  # a sibling: handed over
-            assert not await ben.sibling_keys._ask(ana.host.peer_id, space)  # a member, not Ana
+            assert await lab.sibling_keys.ask(ana.host.peer_id, space)  # a sibling: handed over
+            assert not await ben.sibling_keys.ask(ana.host.peer_id, space)  # a member, not Ana
             await ana.unlink_device(lab.identity.key.device_id.hex())
             before = lab.sibling_keys.handed_over
-            assert not await lab.sibling_keys._ask(ana.host.peer_id, space)  # unlinked now
+            assert not await lab.sibling_keys.ask(ana.host.peer_id, space)  # unlinked now
             assert lab.sibling_keys.handed_over == before
