@@ -5,6 +5,7 @@ nothing written after. A wrong link code is refused at once and three lock it.""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,14 +15,20 @@ import trio
 
 from app.core import Core
 from app.errors import CommandError
-from app.network.device_links import Linked
+from app.network.device_links import DEVICE_LINK_PROTOCOL, Linked
+from app.network.room_codes import open_exchange
 from app.services import notes
+from p2p.errors import P2PError
 from p2p.interface import Network
 from sync import state
+from sync.device_link import LINK, NO_SUCH_LINK, sign_statements
+from sync.identity import DeviceKey
 from sync.ids import SpaceId
 from sync.offline import export_space, import_export
 from sync.replica import LOCKED
-from sync.room_code import WORDS, RoomCode
+from sync.room_code import WORDS, JoinerExchange, RoomCode
+from sync.wire import device_link as wire
+from sync.wire.room_code import Sealed, encode
 from tests.app.conftest import Changed, core_for
 from tests.cli.helpers import fingerprint
 
@@ -249,3 +256,49 @@ async def test_keys_are_handed_only_to_a_current_sibling_device(
             before = lab.sibling_keys.handed_over
             assert not await lab.sibling_keys.ask(ana.host.peer_id, space)  # unlinked now
             assert lab.sibling_keys.handed_over == before
+
+
+async def test_consents_signed_for_another_device_are_refused_and_nothing_is_linked(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    """Someone who knows the code (shoulder-surfing) sends consents made by a device that
+    is not the one talking: the linker refuses, links nobody, and says so."""
+    async with core_for(network, homes("ana"), changed) as ana:
+        space = await ana.create_circle("Physics")
+        pending = await ana.link_device()
+        async with core_for(network, homes("mal"), changed) as mal:
+            await mal.host.connect(ana.host.listen_addrs()[0])
+            stream = await mal.host.open_stream(ana.host.peer_id, DEVICE_LINK_PROTOCOL)
+            async with stream:
+                exchange = JoinerExchange(pending.code, os.urandom, LINK)
+                payload = await open_exchange(stream, exchange, no_such=NO_SUCH_LINK, max_bytes=10**6)
+                assert payload is not None
+                offer = wire.decode(payload)
+                assert isinstance(offer, wire.LinkOffer) and offer.linker == ana.identity.key.device_id
+                victim = DeviceKey(os.urandom(32))  # consents by a key that is not mal's
+                forged = sign_statements(victim, offer, name="not me")
+                await stream.send(encode(Sealed(exchange.seal(wire.encode(forged)))))
+                with pytest.raises(P2PError):  # the linker hangs up: no keys
+                    await stream.receive(timeout=10)
+            with pytest.raises(CommandError, match="stopped before the link finished"):
+                await ana.wait_link()
+        assert len(await ana.commands.members(space)) == 1
+        assert [r.device for r in await ana.devices()] == [ana.identity.key.device_id]
+
+
+async def test_a_link_code_works_once(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    async with core_for(network, homes("ana"), changed) as ana:
+        await ana.create_circle("Physics")
+        async with (
+            core_for(network, homes("lab"), changed) as lab,
+            core_for(network, homes("gus"), changed) as gus,
+        ):
+            await lab.host.connect(ana.host.listen_addrs()[0])
+            await gus.host.connect(ana.host.listen_addrs()[0])
+            pending = await ana.link_device()
+            await lab.join_device(pending.code.text(), timeout=20)
+            with pytest.raises(CommandError, match="has been used already"):
+                await gus.join_device(pending.code.text(), timeout=20)
+            assert await gus.database.run(gus.database.replica.spaces) == []
