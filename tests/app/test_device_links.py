@@ -302,3 +302,22 @@ async def test_a_link_code_works_once(
             with pytest.raises(CommandError, match="has been used already"):
                 await gus.join_device(pending.code.text(), timeout=20)
             assert await gus.database.run(gus.database.replica.spaces) == []
+
+
+async def test_an_abandoned_try_counts_and_an_expired_code_ends_the_wait(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    async with core_for(network, homes("ana"), changed) as ana:
+        await ana.create_circle("Physics")
+        pending = await ana.link_device()
+        async with core_for(network, homes("mal"), changed) as mal:
+            await mal.host.connect(ana.host.listen_addrs()[0])
+            async with await mal.host.open_stream(ana.host.peer_id, DEVICE_LINK_PROTOCOL) as stream:
+                await stream.send(encode(JoinerExchange(pending.code, os.urandom, LINK).ask()))
+                await stream.receive(timeout=10)  # the answer: a guess could be checked now…
+            assert pending.failures == 1  # …so walking away spends the try
+        short = await ana.link_device(minutes=0.001)  # 60 ms
+        assert ana.device_links.pending is short
+        with trio.fail_after(10), pytest.raises(CommandError, match="this link code has expired"):
+            await ana.wait_link()
+        assert ana.device_links.pending is None
