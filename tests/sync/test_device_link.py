@@ -5,9 +5,12 @@ device's consents."""
 from __future__ import annotations
 
 import os
+import random
 
 import msgpack
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync.device_link import LINK, NO_SUCH_LINK, PendingLink, new_link_code, sign_statements
 from sync.errors import Reason, Rejected
@@ -17,6 +20,7 @@ from sync.link import statement_ok
 from sync.room_code import MAX_FAILURES, ROOM, JoinerExchange, MemberExchange, OfferState, RoomCode
 from sync.wire import device_link as wire
 from sync.wire.room_code import Answer, Confirm, Refusal, Sealed
+from tests.sync.test_decoders import mutate
 from tests.sync.test_wire_golden import golden
 
 NOW = 1_800_000_000_000
@@ -158,3 +162,35 @@ def test_an_oversized_message_is_refused_before_decoding() -> None:
     with pytest.raises(Rejected) as refused:
         wire.decode(b"\x00" * (wire.MAX_MESSAGE + 1))
     assert refused.value.reason is Reason.OVERSIZE
+
+
+# -- hostile bytes ----------------------------------------------------------------------------
+SEEDS = (
+    wire.encode(OFFER),
+    wire.encode(wire.Statements(NEW.device_id, "Lab PC", ((CIRCLE, bytes([5]) * 64),))),
+    wire.encode(wire.Keys(((CIRCLE, ((CIRCLE, bytes(32)),)),), ((NOTES, "why"),))),
+    wire.encode(wire.Done()),
+    wire.encode(wire.KeysWanted((CIRCLE,))),
+)
+
+
+def decoded_or_refused(data: bytes) -> None:
+    """A value that re-encodes to exactly `data`, or `Rejected` with a reason; nothing else."""
+    try:
+        message = wire.decode(data)
+    except Rejected as error:
+        assert isinstance(error.reason, Reason)
+        return
+    assert wire.encode(message) == data
+
+
+@settings(max_examples=500)
+@given(payload=st.binary(max_size=400))
+def test_arbitrary_bytes_decode_or_are_refused(payload: bytes) -> None:
+    decoded_or_refused(payload)
+
+
+@settings(max_examples=800)
+@given(rng=st.randoms(use_true_random=True), pick=st.integers(min_value=0, max_value=len(SEEDS) - 1))
+def test_mutated_messages_decode_or_are_refused(rng: random.Random, pick: int) -> None:
+    decoded_or_refused(mutate(rng, SEEDS[pick]))
