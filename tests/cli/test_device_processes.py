@@ -61,6 +61,15 @@ def test_a_new_device_is_linked_and_holds_everything_at_once(tmp_path: Path) -> 
         ("Ana's lab PC", True, 1),
         ("Ana", False, 1),
     ]
+    # Later: a note written on the laptop reaches the lab PC by `sync`, and back.
+    with serving(laptop, *LOOPBACK) as served:
+        run_process(laptop, "note", "add", "--title", "Matrices", "--body", "later, on the laptop").ok()
+        run_process(lab, "note", "add", "--title", "Series", "--body", "on the lab PC").ok()
+        run_process(lab, "sync", "--connect", served).ok()
+        titles = {row["title"] for row in run_process(lab, "note", "list", "--json").json()["notes"]}
+        assert titles == {"Vectors", "Matrices", "Series"}
+    titles = {row["title"] for row in run_process(laptop, "note", "list", "--json").json()["notes"]}
+    assert titles == {"Vectors", "Matrices", "Series"}
     # Unlinked from the laptop; the laptop cannot be unlinked from itself.
     lab_id = identity.load(lab).key.device_id.hex()
     run_process(laptop, "device", "unlink", identity.load(laptop).key.device_id.hex()[:8]).refused(
