@@ -33,7 +33,7 @@ import trio
 from app.clock import Clock
 from app.database import Database
 from app.network.sync_service import SyncService
-from app.personal import shared_spaces
+from app.personal import synced_spaces
 from app.task_status import TaskStatus
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
@@ -143,7 +143,7 @@ class BlobService:
     async def fetch_all(self) -> FetchReport:
         """Every file the shared spaces lack, from any connected member device."""
         fetched = missing = 0
-        for space in await self.database.run(shared_spaces, self.replica):
+        for space in await self.database.run(synced_spaces, self.replica):
             report = await self.fetch_wanted(space)
             fetched += report.fetched
             missing += report.missing

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # only a type here (it brings msgpack): the services that bui
 __all__ = [
     "Answer",
     "CircleRow",
+    "Device",
     "HelpRequest",
     "HelpRequestSummary",
     "Helper",
@@ -398,3 +399,17 @@ class SearchHit:
             "created": self.created,
             "opens": self.opens,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """One current device of this device's person (`device list`): the circles it is in
+    through the person, and whether it is the device asking."""
+
+    device: DeviceId
+    name: str  # as that device told us when linked; else the person's name
+    this: bool
+    circles: int
+
+    def to_json(self) -> Json:
+        return {"device_id": self.device.hex(), "name": self.name, "this": self.this, "circles": self.circles}
