@@ -20,7 +20,7 @@ from sync.ids import SpaceId
 from ui.session import Session
 from ui.wording import plural
 
-BIG_FILE = 5 * 1024 * 1024  # bytes: a file this big says how far it has come in the status bar too
+BIG_FILE = 2 * 1024 * 1024  # bytes: a file this big says how far it has come in the status bar too
 
 
 def size_text(size: int) -> str:

@@ -18,7 +18,7 @@ import pytest
 import trio
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDropEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.network.blob_service import BLOB_PROTOCOL
@@ -145,9 +145,16 @@ def test_files_attached_with_the_button_arrive_at_a_classmate_with_progress_and_
     assert anas.files.states() == ["on this device", "on this device"]
 
     bens = resources_tab(qtbot, ben, space, members=2)
+    window = QMainWindow()  # Ben's page in a window: a big file's progress shows in its status bar
+    window.setCentralWidget(KEPT[-1])
+    KEPT.append(window)
+    window.show()
     view = bens.files
-    seen: list[tuple[FileProgress, list[str]]] = []
-    ben.file_progress.connect(lambda progress: seen.append((progress, view.states())))  # after the view's
+    seen: list[tuple[FileProgress, list[str], str]] = []
+    status = window.statusBar()
+    ben.file_progress.connect(  # after the view's own slot: what it shows then
+        lambda progress: seen.append((progress, view.states(), status.currentMessage()))
+    )
     select_first(qtbot, bens)
     assert view.states() == ["not here yet", "not here yet"]
     assert [row.name.text() for row in view.rows] == ["slides.pdf", "sheet.txt"]
@@ -157,15 +164,19 @@ def test_files_attached_with_the_button_arrive_at_a_classmate_with_progress_and_
     desk.call(lambda: _set(gate[0]))
     qtbot.waitUntil(lambda: view.states() == ["on this device", "on this device"], timeout=WAIT_MS)
     slides_blob = blobs.blob_id(slides.read_bytes()).hex()
-    arriving = [states[0] for progress, states in seen if progress.blob == slides_blob]
-    assert arriving[:5] == [
-        "arriving… 0 %",
-        "arriving… 33 %",
-        "arriving… 66 %",
-        "arriving… 99 %",
-        "arriving… 100 %",
+    arriving = [(states[0], said) for progress, states, said in seen if progress.blob == slides_blob]
+    assert arriving == [
+        ("arriving… 0 %", "Receiving slides.pdf… 0 %"),
+        ("arriving… 33 %", "Receiving slides.pdf… 33 %"),
+        ("arriving… 66 %", "Receiving slides.pdf… 66 %"),
+        ("arriving… 99 %", "Receiving slides.pdf… 99 %"),
+        ("arriving… 100 %", "Receiving slides.pdf… 100 %"),
+        ("on this device", "slides.pdf is on this device."),
     ]
-    assert arriving[-1] == "on this device" and ben.arriving == {}
+    small = [(states[1], said) for progress, states, said in seen if progress.blob != slides_blob]
+    assert small[-1][0] == "on this device"
+    assert not any("sheet.txt" in said for _, said in small)  # too small to be said in the status bar
+    assert ben.arriving == {}
     assert view.rows[0].save.isEnabled() and view.rows[0].open.isEnabled()
 
     offered: list[str] = []
