@@ -226,7 +226,7 @@ def test_dropped_files_open_the_dialog_and_one_over_50_mib_is_refused_with_nothi
     with huge.open("wb") as file:
         file.truncate(MAX_FILE_BYTES + 1)  # one byte over, sparse: nothing this big is read
 
-    drop(view, [notes])
+    drop(view.preview.viewport(), [notes])  # on the tab's preview: the tab takes it
     dialog = view.dialog
     assert isinstance(dialog, ResourceDialog) and dialog.isVisible() and dialog.paths == [notes]
 
