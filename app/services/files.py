@@ -46,7 +46,7 @@ def check(path: Path) -> LocalFile:
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from None
     if stat.S_ISDIR(info.st_mode):
-        raise CommandError(f"{path} is a folder; share the files in it one by one (--file for each).")
+        raise CommandError(f"{path} is a folder; share the files in it one by one.")
     if not stat.S_ISREG(info.st_mode):
         raise CommandError(f"{path} is not a regular file (a device, a pipe or a socket).")
     if info.st_size > MAX_FILE_BYTES:

@@ -235,6 +235,13 @@ def test_dropped_files_open_the_dialog_and_one_over_50_mib_is_refused_with_nothi
     assert dialog.note.isVisibleTo(dialog) and "\n" not in dialog.note.text()
     assert "lecture.mp4" in dialog.note.text() and "at most 50 MiB" in dialog.note.text()
 
+    (tmp_path / "week 3").mkdir()
+    drop(dialog, [tmp_path / "week 3"])
+    assert (
+        dialog.paths == [notes]
+        and "week 3 is a folder; share the files in it one by one." in dialog.note.text()
+    )
+
     drop(dialog.text.viewport(), [photo])  # on the text box: attached, not pasted as text
     assert dialog.paths == [notes, photo] and dialog.text.toPlainText() == ""
     assert not dialog.note.isVisibleTo(dialog)
