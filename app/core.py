@@ -24,7 +24,7 @@ from app.clock import Clock, SystemClock
 from app.database import Database
 from app.identity import Identity, load
 from app.network.address_watch import watch_addresses
-from app.network.blob_service import BlobService
+from app.network.blob_service import BlobService, FileTransfer
 from app.network.device_links import DeviceLinkService, Linked
 from app.network.exchange import SessionRefused as SessionRefused  # for the CLI
 from app.network.joins import InviteRefused, Round, WaitingJoins, fetch_round, has_op
@@ -36,7 +36,7 @@ from app.personal import shared_spaces, synced_spaces
 from app.services import devices as device_service
 from app.services.commands import CircleState, CommandError, Commands, parse_invite
 from app.services.room_codes import make_room_code
-from app.services.rows import Device
+from app.services.rows import Device, FileProgress
 from p2p.config import HostConfig
 from p2p.identity import PeerId
 from p2p.interface import Network, PeerHost
@@ -98,11 +98,13 @@ class Core:
         host_config: HostConfig | None = None,
         sync_settings: SyncSettings | None = None,
         on_changes: Callable[[Changes], None] | None = None,
+        on_file_progress: Callable[[FileProgress], None] | None = None,
         verify_workers: int = 2,
         database: Database | None = None,
     ) -> AsyncIterator[Core]:
         """`database`: one already open on `home` (the caller keeps and closes it; the
-        desktop opens it first to show the window before the network is up)."""
+        desktop opens it first to show the window before the network is up).
+        `on_file_progress`: told how far each file arriving from a member has come."""
         identity = load(home)
         clock = clock or SystemClock()
         owned = database is None
@@ -113,7 +115,13 @@ class Core:
                 sync = SyncService(
                     database=database, host=host, clock=clock, settings=sync_settings, on_changes=on_changes
                 )
-                blobs = BlobService(database=database, host=host, sync=sync, clock=clock)
+                blobs = BlobService(
+                    database=database,
+                    host=host,
+                    sync=sync,
+                    clock=clock,
+                    on_progress=_file_progress_to(on_file_progress),
+                )
                 room_codes = RoomCodeService(home=home, host=host, clock=clock)
                 async with trio.open_nursery() as nursery:
                     await nursery.start(sync.run)
@@ -365,6 +373,14 @@ class Core:
             raise CommandError(
                 f"A member's device refused this invite: {refused}; ask for a new one."
             ) from None
+
+
+def _file_progress_to(
+    report: Callable[[FileProgress], None] | None,
+) -> Callable[[FileTransfer], None] | None:
+    if report is None:
+        return None
+    return lambda t: report(FileProgress(t.space.hex(), t.blob.hex(), t.received, t.total, t.state))
 
 
 def _unsigned_joins(replica: Any) -> set[SpaceId]:

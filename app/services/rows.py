@@ -26,6 +26,7 @@ __all__ = [
     "Answer",
     "CircleRow",
     "Device",
+    "FileProgress",
     "HelpRequest",
     "HelpRequestSummary",
     "Helper",
@@ -234,6 +235,33 @@ class Resource(Item):
 
     def to_json(self) -> Json:
         return Item.to_json(self) | {"files": [file.to_json() for file in self.files]}
+
+
+@dataclass(frozen=True, slots=True)
+class FileProgress:
+    """How far one of a circle's files has come to this device while it arrives from a
+    member: `received` of `total` bytes; `state` "arriving", then "arrived" (stored, and
+    now listed as downloaded) or "stopped" (the peer left or refused midway: it is asked
+    again later)."""
+
+    space: str  # hex
+    blob: str  # hex
+    received: int
+    total: int
+    state: str = "arriving"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total <= 0 else min(100, self.received * 100 // self.total)
+
+    def to_json(self) -> Json:
+        return {
+            "space": self.space,
+            "blob": self.blob,
+            "received": self.received,
+            "total": self.total,
+            "state": self.state,
+        }
 
 
 @dataclass(frozen=True, slots=True)
