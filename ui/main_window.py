@@ -90,10 +90,13 @@ class MainWindow(QMainWindow):
         self.opening = QLabel(self.tr("Opening the circle: StudyCircle is starting…"), self)
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages.addWidget(self.opening)  # a circle chosen before the data is open
-        splitter = QSplitter(self)
+        splitter = self.splitter = QSplitter(self)
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.pages)
+        splitter.setStretchFactor(0, 0)  # the sidebar keeps its width; the page takes the rest
         splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)  # hidden with Ctrl+B, not by a drag that loses it
+        splitter.setCollapsible(1, False)
         self.setCentralWidget(splitter)
 
         self.peers_dock = QDockWidget(self.tr("Peers"), self)
@@ -105,7 +108,7 @@ class MainWindow(QMainWindow):
         self.sync_status = QtSyncStatus(session, self)
         self.statusBar().addPermanentWidget(self.sync_status)
         session.runtime.failed.connect(self.show_error)
-        self.leave_action = add_menus(self)
+        self.leave_action, self.sidebar_action = add_menus(self)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             icon = self.sidebar.icons.icon(QFileIconProvider.IconType.Computer)
@@ -274,6 +277,12 @@ class MainWindow(QMainWindow):
         return self.circles[space]
 
     # -- actions ----------------------------------------------------------------------
+    def toggle_sidebar(self, shown: bool | None = None) -> None:
+        """Ctrl+B: hide the sidebar for room (at 800×600), or show it again."""
+        shown = self.sidebar.isHidden() if shown is None else shown
+        self.sidebar.setVisible(shown)
+        self.sidebar_action.setChecked(shown)
+
     def new_item(self) -> None:
         page = self._item_page()
         if page is not None:

@@ -1,7 +1,7 @@
 """The main window's menu bar and its shortcuts: Circle (New circle… Ctrl+Shift+N, Join
 with an invite code… Ctrl+J, Leave circle…, Quit), Network (Peers Ctrl+Shift+P, Connect
-to address…) and Edit (New thread / note Ctrl+N, Find Ctrl+F). The handlers are the
-window's. GUI thread.
+to address…), Edit (New thread / note Ctrl+N, Find Ctrl+F) and View (Sidebar Ctrl+B).
+The handlers are the window's. GUI thread.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 
-def add_menus(window: MainWindow) -> QAction:
-    """Fill `window`'s menu bar; the *Leave circle…* action (disabled: My notes is open)."""
+def add_menus(window: MainWindow) -> tuple[QAction, QAction]:
+    """Fill `window`'s menu bar; the *Leave circle…* action (disabled: My notes is open)
+    and the *Sidebar* one (checked while it is shown)."""
     file_menu = window.menuBar().addMenu(window.tr("&Circle"))
     for label, keys, handler in (
         (window.tr("&New circle…"), "Ctrl+Shift+N", window.new_circle),
@@ -46,4 +47,11 @@ def add_menus(window: MainWindow) -> QAction:
         action.setShortcut(keys)
         action.triggered.connect(handler)
         edit_menu.addAction(action)
-    return leave_action
+    view_menu = window.menuBar().addMenu(window.tr("&View"))
+    sidebar_action = QAction(window.tr("&Sidebar"), window)
+    sidebar_action.setCheckable(True)
+    sidebar_action.setChecked(True)
+    sidebar_action.setShortcut("Ctrl+B")
+    sidebar_action.triggered.connect(lambda checked: window.toggle_sidebar(checked))
+    view_menu.addAction(sidebar_action)
+    return leave_action, sidebar_action

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 ID = Qt.ItemDataRole.UserRole
 AUTOSAVE_MS = 1000  # after the last keystroke
+SIDE_BY_SIDE_FROM = 820  # px of the page: narrower, the preview goes under the editor
 Fields = tuple[str, str, tuple[str, ...]]  # title, text, tags as typed
 EMPTY: Fields = ("", "", ())
 
@@ -137,14 +138,14 @@ class QtNotes(QWidget):
         left_layout.addWidget(self.search)
         left_layout.addWidget(self.list)
         left_layout.addWidget(self.new_button)
-        panes = QSplitter(self)
+        panes = self.panes = QSplitter(self)  # side by side; the preview below when narrow
         panes.addWidget(self.editor)
         panes.addWidget(self.preview)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.title)  # a row of its own: readable at 800×600
         head = QHBoxLayout()
-        head.addWidget(self.title, 2)
         head.addWidget(self.tags, 1)
         head.addWidget(self.state)
         head.addWidget(self.save_button)
@@ -156,7 +157,10 @@ class QtNotes(QWidget):
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(1, False)
+        splitter.setSizes([220, 600])  # the list a third at most: the note gets the room
         QVBoxLayout(self).addWidget(splitter)
 
         self._note_query = LiveQuery(session, self._fetch_note, self._show_note)
@@ -167,6 +171,13 @@ class QtNotes(QWidget):
         self.model.refresh()
         session.run(self._fetch_space, self._got_space)
         self.new_item()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < SIDE_BY_SIDE_FROM
+        wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if self.panes.orientation() != wanted:
+            self.panes.setOrientation(wanted)
 
     # -- the list and search ---------------------------------------------------------
     async def _fetch_space(self) -> SpaceId | None:
