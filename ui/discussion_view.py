@@ -39,6 +39,7 @@ from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
 from ui.paged_list import PagedListModel, QtPagedList
+from ui.proportions import keep_proportions
 from ui.wording import plural
 
 ID = Qt.ItemDataRole.UserRole  # an item's id (hex): threads' rows are in the model, replies' in `rows`
@@ -133,6 +134,7 @@ class QtDiscussion(QtCircleTab):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
+        keep_proportions(splitter, (1, 2))  # the list a third, the item two thirds, at any width
         QVBoxLayout(self).addWidget(splitter)
 
         self._thread_query = LiveQuery(self.session, self._fetch_thread, self._show_thread)

@@ -47,6 +47,7 @@ from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import quote_block, show_markdown
 from ui.paged_list import QtPagedList
+from ui.proportions import keep_proportions
 from ui.wording import plural
 
 ID = Qt.ItemDataRole.UserRole
@@ -135,6 +136,7 @@ class QtHelpDesk(QtCircleTab):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
+        keep_proportions(splitter, (1, 2))  # the list a third, the item two thirds, at any width
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 

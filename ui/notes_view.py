@@ -41,6 +41,7 @@ from ui.markdown import note_title, show_markdown
 from ui.note_editor import QtNoteEditor
 from ui.note_list import NoteListModel
 from ui.paged_list import QtPagedList
+from ui.proportions import keep_proportions
 from ui.session import Session
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ class QtNotes(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(1, False)
-        splitter.setSizes([220, 600])  # the list a third at most: the note gets the room
+        keep_proportions(splitter, (1, 3))  # the list a quarter: the note gets the room
         QVBoxLayout(self).addWidget(splitter)
 
         self._note_query = LiveQuery(session, self._fetch_note, self._show_note)

@@ -28,6 +28,7 @@ from ui.empty_state import EmptyHint
 from ui.item_menu import moderation_menu
 from ui.markdown import show_markdown
 from ui.paged_list import PagedListModel, QtPagedList
+from ui.proportions import keep_proportions
 
 
 class ResourceListModel(PagedListModel[Resource]):
@@ -79,6 +80,7 @@ class QtResources(QtCircleTab):
         splitter.addWidget(left)
         splitter.addWidget(self.preview)
         splitter.setStretchFactor(1, 2)
+        keep_proportions(splitter, (1, 2))  # the list a third, the item two thirds, at any width
         QVBoxLayout(self).addWidget(splitter)
         self.model.refresh()
         self._preview(None)

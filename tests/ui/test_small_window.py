@@ -69,6 +69,17 @@ def test_at_800_by_600_names_elide_counts_show_and_the_editor_has_room(
     assert len(set(widths.values())) == 1, widths  # the same width on every page and tab
     assert 140 <= sidebar.width() <= 260
 
+    page.tabs.setCurrentWidget(page.discussion)
+    qtbot.waitUntil(lambda: page.discussion.threads.count() == 1, timeout=WAIT_MS)
+    page.discussion.threads.setCurrentRow(0)
+    qtbot.waitUntil(lambda: page.discussion.composer.isVisible(), timeout=WAIT_MS)
+    window.peers_dock.show()  # the Peers panel beside it: the window stays 800 px wide
+    qtbot.waitUntil(lambda: window.peers.isVisible() and window.peers_dock.width() >= 200, timeout=WAIT_MS)
+    assert window.width() == 800
+    qtbot.waitUntil(lambda: page.discussion.composer.width() >= 140, timeout=WAIT_MS)
+    assert page.discussion.detail.width() >= 140
+    window.peers_dock.hide()
+
     window.open_page("notes")
     qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)  # Ctrl+B
     assert sidebar.isHidden() and not window.sidebar_action.isChecked()
