@@ -1,7 +1,7 @@
 """My notes: the list (or search results, Ctrl+F), an editor with a live Markdown
 preview where `[[Title]]` links open the note they name (typing `[[` completes titles,
-`ui.note_editor`), the note's backlinks, saving and sharing a note into a circle's
-library. Everything through `app.services.notes`.
+`ui.note_editor`), the note's backlinks, saving, sharing a note into a circle's
+library, and deleting it (asked first). Everything through `app.services.notes`.
 
 Nothing typed is lost: edits are saved a second after the last keystroke, before another
 note (or a new one) opens, on Ctrl+S, and before the window closes (`flush`, which
@@ -127,6 +127,9 @@ class QtNotes(QWidget):
         self.share_menu = QMenu(self)
         self.share_button.setMenu(self.share_menu)
         self.share_menu.aboutToShow.connect(self._fill_share_menu)
+        self.delete_button = QPushButton(self.tr("Delete…"), self)
+        self.delete_button.setToolTip(self.tr("Delete this note (it asks first)"))
+        self.delete_button.clicked.connect(self.delete_note)
         save_shortcut = QAction(self)
         save_shortcut.setShortcut("Ctrl+S")
         save_shortcut.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -151,6 +154,7 @@ class QtNotes(QWidget):
         head.addWidget(self.state)
         head.addWidget(self.save_button)
         head.addWidget(self.share_button)
+        head.addWidget(self.delete_button)
         right_layout.addLayout(head)
         right_layout.addWidget(panes, 1)
         right_layout.addWidget(QLabel(self.tr("Linked from"), self))
@@ -429,6 +433,44 @@ class QtNotes(QWidget):
         waiting, self._after_save = self._after_save, []
         for then in waiting:
             then()
+
+    # -- deleting --------------------------------------------------------------------
+    def delete_note(self) -> None:
+        """Ask, then delete the open note (a new one not saved yet is just dropped)."""
+        note = self.note
+        if note is None:
+            self._new_note()
+            return
+        from ui.dialogs import confirm
+
+        self.delete_box = confirm(
+            self,
+            self.tr("Delete note"),
+            self.tr("Delete “{title}”?").format(title=self.title.text() or note.title),
+            self.tr("It is deleted from My notes on all your devices. Copies shared to a circle stay there."),
+            self.tr("Delete"),
+            lambda: self._delete(note),
+        )
+
+    def _delete(self, note: Any) -> None:
+        if self.note is None or self.note.item_id != note.item_id:
+            return  # another note was opened meanwhile
+        self.autosave.stop()
+        self._base = self._fields()  # what was typed goes with the note: nothing to save
+        session = self.session
+
+        async def work() -> Any:
+            from app.services import notes
+
+            return await notes.delete(session.commands, note)
+
+        def deleted(_: Any) -> None:
+            window = self.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(self.tr("Note deleted."), 5000)
+
+        self._new_note()
+        self.session.run(work, deleted)
 
     # -- sharing ---------------------------------------------------------------------
     def _fill_share_menu(self) -> None:
