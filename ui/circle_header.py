@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.circle import CircleContext
 from ui.live import LiveQuery
@@ -37,18 +37,18 @@ class QtCircleHeader(QWidget):
         self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.about = QLabel(self)  # my role, how many people
         self.about.setEnabled(False)  # greyed
+        self.about.setWordWrap(True)
+        self.about.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.description = QLabel(self)
         self.description.setWordWrap(True)
         self.description.setTextFormat(Qt.TextFormat.PlainText)
         self.description.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.description.hide()
-        top = QHBoxLayout()
-        top.addWidget(self.name, 1)
-        top.addWidget(self.about)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self)  # lines that wrap or elide: never wider than the page
         layout.setContentsMargins(6, 4, 6, 2)
         layout.setSpacing(2)
-        layout.addLayout(top)
+        layout.addWidget(self.name)
+        layout.addWidget(self.about)
         layout.addWidget(self.description)
         self._query = LiveQuery(circle.session, self._fetch, self._show_row)
         circle.roles_changed.connect(self._roles)
@@ -84,7 +84,7 @@ class QtCircleHeader(QWidget):
         self._elide()
 
     def _elide(self) -> None:
-        room = max(self.width() - self.about.sizeHint().width() - 30, 60)
+        room = max(self.width() - 16, 60)
         self.name.setText(
             QFontMetrics(self.name.font()).elidedText(self.circle.name, Qt.TextElideMode.ElideRight, room)
         )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileIconProvider,
@@ -57,6 +57,20 @@ if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from ui.peers_view import QtPeers
 
 
+class _Pages(QStackedWidget):
+    """The pages, as narrow as the page shown allows: a QStackedWidget is otherwise as wide
+    as its widest page, hidden ones included, which squeezed the sidebar and the Peers
+    panel on every page at 800×600."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+
+
 class MainWindow(QMainWindow):
     closed = Signal()
 
@@ -84,7 +98,7 @@ class MainWindow(QMainWindow):
         self.sidebar.leave_asked.connect(self.leave_circle)
         self.leave_box: LeaveDialog | None = None
         self.join_dialog: LineDialog | None = None
-        self.pages = QStackedWidget(self)
+        self.pages = _Pages(self)
         self.notes = QtNotes(session, self, glance=glance)
         self.pages.addWidget(self.notes)
         self.opening = QLabel(self.tr("Opening the circle: StudyCircle is starting…"), self)
