@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.join_dialog: LineDialog | None = None
         self.pages = _Pages(self)
         self.notes = QtNotes(session, self, glance=glance)
+        self.notes.source_asked.connect(self.open_page)
         self.pages.addWidget(self.notes)
         self.opening = QLabel(self.tr("Opening the circle: StudyCircle is starting…"), self)
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)

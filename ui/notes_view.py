@@ -14,10 +14,11 @@ Owns `QtNotes`. GUI thread.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -68,6 +69,8 @@ def untitled(text: str) -> str:
 
 
 class QtNotes(QWidget):
+    source_asked = Signal(object)  # a circle's SpaceId: open it (a saved note's source)
+
     def __init__(
         self, session: Session, parent: QWidget | None = None, *, glance: Glance | None = None
     ) -> None:
@@ -110,6 +113,11 @@ class QtNotes(QWidget):
         self.editor.setPlaceholderText(self.tr("Write in Markdown; link other notes with [[Their title]]."))
         self.editor.textChanged.connect(self._preview)
         self.editor.textChanged.connect(self._edited)
+        self.source = QLabel(self)  # where a note saved from a circle came from
+        self.source.setObjectName("note-source")
+        self.source.setWordWrap(True)
+        self.source.hide()
+        self.source.linkActivated.connect(lambda space: self.source_asked.emit(bytes.fromhex(space)))
         self.state = QLabel(self)  # saved or not
         self.state.setObjectName("save-state")
         self.preview = QTextBrowser(self)
@@ -150,6 +158,7 @@ class QtNotes(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.title)  # a row of its own: readable at 800×600
+        right_layout.addWidget(self.source)
         head = QHBoxLayout()
         head.addWidget(self.tags, 1)
         head.addWidget(self.state)
@@ -265,11 +274,29 @@ class QtNotes(QWidget):
             if not self._dirty() and not self._saving and stored != self._fields():
                 self._base = stored  # edited elsewhere, nothing typed here: show theirs
                 self._load_keeping_place(row)
+        self._show_source(shown)
         self.backlinks.clear()
         for link in shown.backlinks:
             item = QListWidgetItem(link.title)
             item.setData(ID, link.note_id)
             self.backlinks.addItem(item)
+
+    def _show_source(self, shown: Note) -> None:
+        """'Saved from Algebra (open)': where a note saved from a circle came from."""
+        source = shown.source
+        if source is None:
+            self.source.hide()
+            return
+        name = next((name for space, name in self.circles if space.hex() == source.space), None)
+        if name is None:
+            self.source.setText(self.tr("Saved from a circle you are no longer in."))
+        else:
+            self.source.setText(
+                self.tr("Saved from {circle} — <a href='{space}'>open the circle</a>").format(
+                    circle=html.escape(name), space=source.space
+                )
+            )
+        self.source.show()
 
     def _load_keeping_place(self, row: Any) -> None:
         if self.title.text() != row.title:
@@ -370,6 +397,7 @@ class QtNotes(QWidget):
         self.flush(lambda: self._new_note(title))
 
     def _new_note(self, title: str = "") -> None:
+        self.source.hide()
         self.note, self._base = None, EMPTY
         self.autosave.stop()
         self.list.select_quietly(None)
