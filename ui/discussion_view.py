@@ -71,9 +71,9 @@ class ThreadListModel(PagedListModel[ThreadSummary]):
         line = plural(
             self.tr("{title}  ·  {who}  ·  %n repl(y/ies)  ·  {when}", "", row.replies), row.replies
         )
-        return line.format(title=row.title, who=row.author_name, when=wording.relative(row.created)) + marks(
-            self, row
-        )
+        tags = f"  ·  {wording.hashtags(row.tags)}" if row.tags else ""
+        shown = line.format(title=row.title, who=row.author_name, when=wording.relative(row.created))
+        return shown + tags + marks(self, row)
 
     def tooltip(self, row: ThreadSummary) -> str:
         return f"{row.title}\n{row.author_name}, {wording.full(row.created)}"
@@ -187,6 +187,8 @@ class QtDiscussion(QtCircleTab):
         head = self.tr("*{who}, {when}*").format(
             who=thread.author_name, when=wording.relative(thread.created)
         )
+        if thread.tags:  # after the byline, never at a line's start (a Markdown heading)
+            head += "  ·  " + wording.hashtags(thread.tags)
         show_markdown(self.detail, f"## {thread.title}{marks(self, thread)}\n\n{head}\n\n{thread.text}")
         for row in thread.replies:
             text = row.text if not row.redacted else self.tr("(redacted by a teacher)")

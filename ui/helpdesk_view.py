@@ -226,7 +226,8 @@ class QtHelpDesk(QtCircleTab):
         lines += [
             self.tr("*asked by {who}, {when}*").format(
                 who=data.author_name, when=wording.relative(data.created)
-            ),
+            )
+            + (f"  ·  {wording.hashtags(data.tags)}" if data.tags else ""),
             "",
             status,
             "",
