@@ -36,7 +36,7 @@ class QtCircleHeader(QWidget):
         # Its width is what the row leaves (the name elided to it), never the name's own.
         self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.about = QLabel(self)  # my role, how many people
-        self.about.setEnabled(False)  # greyed
+
         self.about.setWordWrap(True)
         self.about.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.description = QLabel(self)
