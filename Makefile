@@ -25,6 +25,7 @@ run: $(VENV)/.base
 # PNGs of the main screens over a live demo circle, rendered offscreen.
 screenshots: $(VENV)/.base
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots --theme dark
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -42,6 +43,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/catchup.py
 	$(PY) bench/propagation.py
 	$(PY) bench/search.py --notes 100000
+	$(PY) bench/circle_search.py --items 20000
 	QT_QPA_PLATFORM=offscreen $(PY) bench/startup.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/responsiveness.py --ops 100000
 

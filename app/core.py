@@ -158,7 +158,7 @@ class Core:
     ) -> str:
         if addresses is None:
             own = [a for a in self.host.listen_addrs() if "/ip4/0.0.0.0/" not in a]
-            members = [member.device.hex() for member in await self.commands.members(space)]
+            members = [d.hex() for member in await self.commands.members(space) for d in member.all_devices]
             addresses = await trio.to_thread.run_sync(
                 lambda: addresses_for(self.home, members, own=own)
             )

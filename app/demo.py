@@ -90,7 +90,7 @@ async def seed(teacher: Core, student: Core, student_changed: _Changed, teacher_
         t,
         request,
         "Think of the determinant as the **volume scale factor** of a linear map: doing B then A "
-        "scales volumes by det(B), then by det(A).",
+        "scales volumes by det(B), then by det(A):\n\n$$\\det(AB) = \\det A \\cdot \\det B$$",
     )
     await _arrived(student, student_changed, answer.hex())
     await helpdesk.resolve(s, await helpdesk.find_request(s, solved.hex()), answer.hex())

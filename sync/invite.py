@@ -15,7 +15,7 @@ from sync.errors import Reason, Rejected
 from sync.identity import DeviceKey, signature_ok
 from sync.ids import HASH_LEN, KEY_LEN, DeviceId, OpId, SpaceId, digest
 from sync.policy import GRANTABLE, Level
-from sync.wire.invite import decode_code, decode_token, encode_code, encode_token
+from sync.wire.invite import MAX_NAME_CHARS, decode_code, decode_token, encode_code, encode_token
 
 INVITE_DOMAIN = b"studycircle/invite/v1\x00"
 MAX_USES = 10_000
@@ -52,28 +52,32 @@ class InviteToken:
 
 @dataclass(frozen=True, slots=True)
 class Invite:
-    """A decoded invite code: the signed token plus the space's key ring."""
+    """A decoded invite code: the signed token plus the space's key ring, and the circle's
+    name when the code was made (an unsigned label, shown while a join waits)."""
 
     token: InviteToken
     token_bytes: bytes
     signature: bytes
     keyring: tuple[tuple[bytes, bytes], ...]
+    circle_name: str = ""
 
     @property
     def invite_id(self) -> bytes:
         return digest(self.token_bytes, person=b"sc-invite")
 
     def code(self) -> str:
-        return encode_code(self.token_bytes, self.signature, list(self.keyring))
+        return encode_code(self.token_bytes, self.signature, list(self.keyring), self.circle_name)
 
 
-def make_invite(inviter: DeviceKey, token: InviteToken, keyring: list[tuple[bytes, bytes]]) -> Invite:
+def make_invite(
+    inviter: DeviceKey, token: InviteToken, keyring: list[tuple[bytes, bytes]], circle_name: str = ""
+) -> Invite:
     """Sign an invite, refused (`BAD_INVITE`) unless the joiner's decoder takes its code:
     the caps of a code (addresses, its size, the keys it carries) are checked here by the
     very functions that read it."""
     token_bytes = encode_token(token.fields())
     signature = inviter.sign(INVITE_DOMAIN + token_bytes)
-    invite = Invite(token, token_bytes, signature, tuple(keyring))
+    invite = Invite(token, token_bytes, signature, tuple(keyring), circle_name[:MAX_NAME_CHARS])
     try:
         parse_code(invite.code())
     except Rejected as error:
@@ -114,9 +118,9 @@ def parse_token(token_bytes: bytes, signature: bytes) -> InviteToken:
 
 
 def parse_code(code: str) -> Invite:
-    token_bytes, signature, keyring = decode_code(code)
+    token_bytes, signature, keyring, circle_name = decode_code(code)
     token = parse_token(token_bytes, signature)
-    return Invite(token, token_bytes, signature, tuple(keyring))
+    return Invite(token, token_bytes, signature, tuple(keyring), circle_name)
 
 
 def _bytes(value: object, length: int) -> bytes:

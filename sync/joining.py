@@ -30,20 +30,23 @@ class PendingJoin:
     space: SpaceId
     token: bytes
     token_signature: bytes
+    circle_name: str = ""  # as the invite code gave it: a label, not the circle's own record
 
 
 def record(replica: Replica, invite: Invite) -> None:
     """Note (in the caller's transaction) that this device is joining with `invite`; a
     newer invite for the same space replaces the older, so the one presented is fresh."""
     replica.db.execute(
-        "INSERT OR REPLACE INTO joining (space, token, token_sig) VALUES (?, ?, ?)",
-        (invite.token.space, invite.token_bytes, invite.signature),
+        "INSERT OR REPLACE INTO joining (space, token, token_sig, name) VALUES (?, ?, ?, ?)",
+        (invite.token.space, invite.token_bytes, invite.signature, invite.circle_name),
     )
 
 
 def pending(replica: Replica, space: SpaceId) -> PendingJoin | None:
-    row = replica.db.execute("SELECT token, token_sig FROM joining WHERE space = ?", (space,)).fetchone()
-    return None if row is None else PendingJoin(space, row[0], row[1])
+    row = replica.db.execute(
+        "SELECT token, token_sig, name FROM joining WHERE space = ?", (space,)
+    ).fetchone()
+    return None if row is None else PendingJoin(space, row[0], row[1], row[2])
 
 
 def pending_invite(replica: Replica, space: SpaceId) -> Invite | None:
@@ -54,7 +57,9 @@ def pending_invite(replica: Replica, space: SpaceId) -> Invite | None:
         return None
     keyring = replica.db.execute("SELECT ref, key FROM keyring WHERE space = ? ORDER BY ref", (space,))
     token = parse_token(row.token, row.token_signature)
-    return Invite(token, row.token, row.token_signature, tuple((ref, key) for ref, key in keyring))
+    return Invite(
+        token, row.token, row.token_signature, tuple((ref, key) for ref, key in keyring), row.circle_name
+    )
 
 
 def joining_spaces(replica: Replica) -> set[SpaceId]:

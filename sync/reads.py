@@ -106,16 +106,25 @@ def last_op_rowid(db: sqlite3.Connection) -> int:
     return int(db.execute("SELECT COALESCE(MAX(rowid), 0) FROM ops").fetchone()[0])
 
 
+# An item `i` in an op `o` not written by another device of the person of the device
+# given as the parameter (one person's devices, unlinked ones too, in `device_persons`).
+NOT_MY_OTHER_DEVICES = (
+    " AND i.author NOT IN (SELECT d.device FROM device_persons m JOIN device_persons d"
+    " ON d.space = m.space AND d.person = m.person WHERE m.space = o.space AND m.device = ?)"
+)
+
+
 def items_added_after(
     db: sqlite3.Connection, rowid: int, *, not_by: DeviceId
 ) -> list[tuple[int, SpaceId, OpId]]:
     """(op rowid, space, item id) of undeleted items stored after `rowid`, not authored by
-    `not_by`. The rowid range first: ops_chain would read every op of a space."""
+    `not_by` nor by another device of its person in that space (`device_persons`). The
+    rowid range first: ops_chain would read every op of a space."""
     rows = db.execute(
         "SELECT o.rowid, o.space, i.item_id FROM ops o"
         " JOIN items i ON i.space = o.space AND i.item_id = o.op_id"
-        " WHERE o.rowid > ? AND i.author != ? AND i.deleted = 0",
-        (rowid, not_by),
+        " WHERE o.rowid > ? AND i.author != ? AND i.deleted = 0" + NOT_MY_OTHER_DEVICES,
+        (rowid, not_by, not_by),
     ).fetchall()
     return [(int(found), SpaceId(space), OpId(item_id)) for found, space, item_id in rows]
 

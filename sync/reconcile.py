@@ -9,14 +9,16 @@ chain segments behind the ops the other says it needs. Ops leave in chunks of at
 The caller moves the bytes and counts exchanges; nothing here does I/O.
 
 Given the peer's device (`peer`), a session also confirms this device's own join in
-progress once the peer, a member, lists the join in its frontier (`sync.joining`).
+progress once the peer, a member, lists the join in its frontier (`sync.joining`), and
+carries the epoch keys a device missed (`sync.missed_keys`): each side asks for the
+keys it lacks to open the ops it holds locked, and the other hands over those it may.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sync import joining
+from sync import joining, missed_keys
 from sync.errors import Reason, Rejected
 from sync.frontier import (
     Frontier,
@@ -27,10 +29,18 @@ from sync.frontier import (
     rowids_after,
     waiting_for,
 )
-from sync.ids import DeviceId, SpaceId
+from sync.ids import DeviceId, OpId, SpaceId
 from sync.replica import IngestResult, Replica
 from sync.wire import reconcile as wire
-from sync.wire.reconcile import FrontierMessage, OpsMessage, decode, encode, fit_frontier
+from sync.wire.reconcile import (
+    FrontierMessage,
+    KeysMessage,
+    OpsMessage,
+    WantKeysMessage,
+    decode,
+    encode,
+    fit_frontier,
+)
 
 # One author's heads as a frontier lists them: (seq, op id) pairs, one unless forked.
 Heads = tuple[tuple[int, bytes], ...]
@@ -48,6 +58,7 @@ class SessionStats:
     ops_accepted: int = 0
     faults: int = 0
     join_confirmed: bool = False  # a member showed it holds this device's join in progress
+    keys_taken: int = 0  # epoch keys this device missed, handed over by the peer (sync.missed_keys)
     results: list[IngestResult] = field(default_factory=list)
 
 
@@ -63,16 +74,27 @@ class Reconciler:
         self._last_sent: tuple[object, ...] | None = None
         self._outbox: list[int] = []
         self._queued: set[int] = set()
+        self._keys_out: list[tuple[OpId, bytes]] = []  # sealed keys the peer asked for
+        self._keys_given: set[bytes] = set()
+        self._last_wanted: tuple[bytes, ...] = ()
 
     # -- outgoing --------------------------------------------------------------------
     def generate_message(self) -> bytes | None:
         if self._outbox:
             return self._account(self._next_chunk())
+        if self._keys_out:
+            keys, self._keys_out = tuple(self._keys_out), []
+            return self._account(encode(KeysMessage(self.space, keys)))
         mine = self._frontier_message()
         key = (mine.heads, mine.needs)
         if key != self._last_sent:
             self._last_sent = key
             return self._account(encode(mine))
+        if self.peer is not None:
+            want = tuple(missed_keys.wanted(self.replica, self.space))
+            if want and want != self._last_wanted:
+                self._last_wanted = want
+                return self._account(encode(WantKeysMessage(self.space, want)))
         return None
 
     def _account(self, data: bytes) -> bytes:
@@ -131,6 +153,17 @@ class Reconciler:
             self.stats.results.append(result)
             self.stats.ops_accepted += result.accepted
             self.stats.faults += result.faults
+        elif isinstance(message, WantKeysMessage):
+            if self.peer is not None:
+                asked = [ref for ref in message.refs if ref not in self._keys_given]
+                offered = missed_keys.offer(self.replica, self.space, self.peer, asked)
+                self._keys_given.update(ref for ref, _ in offered)
+                self._keys_out += offered
+        elif isinstance(message, KeysMessage):
+            wanted = set(missed_keys.wanted(self.replica, self.space))
+            self.stats.keys_taken += missed_keys.take(
+                self.replica, self.space, [(ref, sealed) for ref, sealed in message.keys if ref in wanted]
+            )
         else:
             self._confirm_join(message)
             self._plan(message)

@@ -729,6 +729,9 @@ class Replica:
         )
 
     def _finish(self, batch: _Batch) -> None:
+        context = self._contexts.get(batch.space)
+        if context is not None and context.retarget:
+            batch.rebuild = True  # a device named before it was known: judge again (SpaceContext)
         if batch.rebuild:
             self._rebuild(batch.space)
 

@@ -7,7 +7,7 @@ Owned by the replica; used on the replica's thread only.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from sync.auth import AuthEvent, AuthState, resolve
@@ -53,6 +53,10 @@ class SpaceContext:
     events: dict[OpId, AuthEvent] = field(default_factory=dict)
     auth: AuthState = field(default_factory=lambda: AuthState(owners=frozenset(), policy=DEFAULT_POLICY))
     infos: dict[bytes, OpInfo] = field(default_factory=dict)  # recent ops, oldest first
+    # Devices named by a role, removal or unlink before this replica knew them (no author
+    # index yet); when one gets an index, `retarget` is set and the events are rebuilt.
+    untargeted: set[bytes] = field(default_factory=set)
+    retarget: bool = False
 
     # -- authors -------------------------------------------------------------------
     def author_index(self, db: sqlite3.Connection, device: bytes) -> int:
@@ -65,7 +69,29 @@ class SpaceContext:
             )
             self.authors[device] = index
             self.devices[index] = DeviceId(device)
+            if device in self.untargeted:
+                self.retarget = True
         return index
+
+    def retarget_events(self) -> bool:
+        """Give the events that named a device before it was known here their target, so
+        an event's target does not depend on the order ops arrived in (a role naming a
+        device whose link arrives later). Returns whether any changed."""
+        changed = False
+        for op_id, event in list(self.events.items()):
+            body = event.body
+            if event.target is None and isinstance(body, RoleChange | Removal | Unlink):
+                index = self.authors.get(body.member)
+                if index is not None:
+                    self.events[op_id] = replace(event, target=index)
+                    changed = True
+        self.untargeted = {
+            event.body.member
+            for event in self.events.values()
+            if event.target is None and isinstance(event.body, RoleChange | Removal | Unlink)
+        }
+        self.retarget = False
+        return changed
 
     def author_names(self) -> dict[DeviceId, str]:
         """The name each device had in this space: the name it joined with (an owner without
@@ -156,6 +182,8 @@ class SpaceContext:
         target = None
         if isinstance(body, RoleChange | Removal | Unlink):
             target = self.authors.get(body.member)
+            if target is None:
+                self.untargeted.add(body.member)
         if isinstance(body, Link):
             device = self.devices.get(info.author)
             ok = device is not None and statement_ok(
@@ -239,6 +267,7 @@ def load(db: sqlite3.Connection, space: SpaceId) -> SpaceContext:
         body = parse_body(kind, plaintext)
         deps = decode_header(header).deps
         context.events[op_id] = context.build_event(db, op_id=op_id, info=info, deps=deps, body=body)
+    context.retarget_events()  # a link built after a role naming its device
     context.resolve_auth()
     return context
 

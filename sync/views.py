@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.policy import MODERATOR
 from sync.reducers.helpdesk import Status
-from sync.state import ItemRow, help_status, reactions
+from sync.reducers.marks import Moderation, moderation
+from sync.state import ItemRow, device_persons, help_status, reactions
 from sync.state import items as items  # the app reads item rows through views
 
 
@@ -99,9 +100,19 @@ def help_detail(db: sqlite3.Connection, space: SpaceId, request: ItemRow, viewer
     )
 
 
+def reacted_by(
+    db: sqlite3.Connection, space: SpaceId, people: Collection[bytes], reaction: str
+) -> set[bytes]:
+    """The items any of the devices `people` gave `reaction` to."""
+    found = reactions(db, space).items()
+    return {item for (item, kind), devices in found if kind == reaction and not devices.isdisjoint(people)}
+
+
 @dataclass(frozen=True, slots=True)
 class Recognition:
-    """How someone helped in a circle: answers given, answers accepted, thanks received."""
+    """How someone helped in a circle: answers given, answers accepted, thanks received.
+    One line per *person*: what any of their devices wrote adds up (`device` is the
+    person's id, its first device)."""
 
     device: DeviceId
     name: str
@@ -112,33 +123,50 @@ class Recognition:
 
 def recognition(db: sqlite3.Connection, space: SpaceId, names: Mapping[bytes, str]) -> list[Recognition]:
     """Everyone who helped, by name — a record to encourage, deliberately not a ranking.
-    `names`: the name each author had (`SpaceContext.author_names`; former members too)."""
-    authors = dict(db.execute("SELECT item_id, author FROM items WHERE space = ? AND deleted = 0", (space,)))
+    `names`: the name each author had (`SpaceContext.author_names`; former members too).
+    Counted per person (`state.device_persons`): a person's answers from two devices are
+    one line, and thanks are counted once per thanking person, whichever devices thanked."""
+    persons = device_persons(db, space)
+
+    def person(device: bytes) -> bytes:
+        return persons.get(DeviceId(device), device)
+
+    authors = {
+        item: person(author)
+        for item, author in db.execute(
+            "SELECT item_id, author FROM items WHERE space = ? AND deleted = 0", (space,)
+        )
+    }
     answers: dict[bytes, int] = {}
     for (author,) in db.execute(
         "SELECT author FROM items WHERE space = ? AND type = 'answer' AND deleted = 0", (space,)
     ):
-        answers[author] = answers.get(author, 0) + 1
+        answers[person(author)] = answers.get(person(author), 0) + 1
     thanks: dict[bytes, int] = {}
     for (target, reaction), devices in reactions(db, space).items():
         if reaction == "thanks" and target in authors:
-            thanks[authors[target]] = thanks.get(authors[target], 0) + len(devices)
+            thankers = {person(device) for device in devices}
+            thanks[authors[target]] = thanks.get(authors[target], 0) + len(thankers)
     accepted: dict[bytes, int] = {}
     for row in items(db, space, where="type = 'help' AND deleted = 0"):
         chosen = help_status(db, space, row.item_id).accepted
         if chosen is not None and chosen in authors:
             accepted[authors[chosen]] = accepted.get(authors[chosen], 0) + 1
     helpers = set(answers) | set(thanks) | set(accepted)
+    named: dict[bytes, str] = {}
+    for device, name in names.items():  # the person's own device's name first, else any of theirs
+        if name and (person(device) not in named or device == person(device)):
+            named[person(device)] = name
     return sorted(
         (
             Recognition(
-                DeviceId(d),
-                names.get(DeviceId(d), ""),
-                answers.get(d, 0),
-                accepted.get(d, 0),
-                thanks.get(d, 0),
+                DeviceId(p),
+                named.get(p, ""),
+                answers.get(p, 0),
+                accepted.get(p, 0),
+                thanks.get(p, 0),
             )
-            for d in helpers
+            for p in helpers
         ),
         key=lambda r: (r.name.lower(), r.device),
     )
@@ -222,6 +250,56 @@ def search_notes(db: sqlite3.Connection, space: SpaceId, text: str, *, limit: in
         for r in items(db, space, where=f"item_id IN ({','.join('?' * len(ids))})", params=tuple(ids))
     }
     return [rows[OpId(i)] for i in ids if OpId(i) in rows]
+
+
+#: The item types a search in a circle looks through (notes have their own index).
+SEARCHED = ("thread", "reply", "help", "answer", "progress", "resource", "chat")
+
+
+def search_items(
+    db: sqlite3.Connection, space: SpaceId, text: str, viewer_level: int, *, limit: int = 50
+) -> list[ItemRow]:
+    """A circle's items with every word of `text` in their title, text or tags, newest
+    first, as `viewer_level` may see them: hidden items (and what is under a hidden
+    thread or request) only for moderators, and a redacted item never by its old text.
+
+    A scan, not an index: `LIKE` narrows the rows (ASCII case-insensitively), then each
+    candidate is matched on what is shown, Unicode-casefolded. Circles hold far fewer
+    items than a person's notes: `bench/circle_search.py` times it (docs/benchmarks.md).
+    """
+    words = [word.casefold() for word in _WORD.findall(text)]
+    if not words:
+        return []
+    clauses, params = [], []
+    for word in words:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", word) + "%"
+        clauses.append(
+            "(title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\' OR item_id IN (SELECT item_id"
+            " FROM item_tags WHERE space = ? AND tag LIKE ? ESCAPE '\\'))"
+        )
+        params += [pattern, pattern, space, pattern]
+    # The types are checked below, not here: `type IN (…)` makes SQLite walk the type index
+    # and fetch each row by key, a quarter slower than one pass over the circle's rows.
+    where = f"deleted = 0 AND {' AND '.join(clauses)}"
+    marks = moderation(db, space)
+    batch = max(4 * limit, 100)
+    while True:  # rows the viewer may not see are dropped after the query: widen until enough
+        newest = "created_hlc DESC, item_id"
+        candidates = items(db, space, where=where, params=tuple(params), order=newest, limit=batch)
+        found = [row for row in shown(candidates, viewer_level) if _matches(row, words, marks, viewer_level)]
+        if len(found) >= limit or len(candidates) < batch:
+            return found[:limit]
+        batch *= 4
+
+
+def _matches(row: ItemRow, words: list[str], marks: Mapping[bytes, Moderation], viewer_level: int) -> bool:
+    if row.type not in SEARCHED:
+        return False
+    parent = marks.get(row.parent) if row.parent else None
+    if parent is not None and parent.hidden and viewer_level < MODERATOR:
+        return False
+    seen = f"{row.title} {row.shown_text} {' '.join(row.tags)}".casefold()
+    return all(word in seen for word in words)
 
 
 def _deleted(db: sqlite3.Connection, rowids: list[int]) -> set[int]:

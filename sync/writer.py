@@ -311,7 +311,7 @@ def invite(
         nonce=nonce,
         addresses=tuple(addresses),
     )
-    return make_invite(replica.key, token, sorted(context.keyring.items()))
+    return make_invite(replica.key, token, sorted(context.keyring.items()), context.name)
 
 
 def accept_invite(replica: Replica, invite: Invite) -> None:

@@ -1,4 +1,5 @@
-"""`python -m ui [--home DIR] [--demo] [--connect ADDRESS]…`: start the desktop client.
+"""`python -m ui [--home DIR] [--demo] [--connect ADDRESS]… [--theme system|light|dark]`:
+start the desktop client.
 
 Builds the QApplication, runs `ui.launcher.run_desktop` as trio's guest run on Qt's
 loop, and quits Qt only after trio has finished (cores closed). GUI thread.
@@ -40,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also dial this peer (a multiaddr ending in /p2p/<id>, e.g. what `studycircle serve` prints);"
         " for networks where discovery (mDNS) is blocked. May be given more than once.",
     )
+    parser.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        default="system",
+        help="light or dark look (default: as the system is, following its changes)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("STUDYCIRCLE_LOG", "WARNING"), stream=sys.stderr)
 
@@ -60,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     restore_messages()
     app.setApplicationName("StudyCircle")
+    from ui.theme import apply_theme
+
+    apply_theme(app, args.theme)
     app.setOrganizationName("StudyCircle")
     app.setQuitOnLastWindowClosed(False)  # quit when trio is done, not before
     runtime = Runtime()

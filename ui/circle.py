@@ -40,7 +40,7 @@ class CircleContext(QObject):
 
     def _show(self, members: list[Member]) -> None:
         self.members = members
-        mine = next((m for m in members if m.device == self.session.me), None)
+        mine = next((m for m in members if m.has_device(self.session.me)), None)
         self.level = Level(ROLE_BY_NAME[mine.role]) if mine else Level.NONE
         self.roles_changed.emit()
 
@@ -49,7 +49,14 @@ class CircleContext(QObject):
         return self.level >= MODERATOR
 
     def is_me(self, device_hex: str) -> bool:
+        """This very device (what the core lets only the writing device do: edit, resolve)."""
         return device_hex == self.session.me.hex()
+
+    def my_devices(self) -> frozenset[str]:
+        """Every current device of my person here (hex): what they wrote is mine."""
+        mine = next((m for m in self.members if m.has_device(self.session.me)), None)
+        devices = mine.all_devices if mine else (self.session.me,)
+        return frozenset(device.hex() for device in devices)
 
 
 class QtCircleTab(QWidget):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from app.services.rows import SearchHit
 from sync.ids import SpaceId
 from ui.chat_view import QtChat
 from ui.circle import CircleContext
@@ -15,6 +16,7 @@ from ui.discussion_view import QtDiscussion
 from ui.helpdesk_view import QtHelpDesk
 from ui.members_view import QtMembers
 from ui.resources_view import QtResources
+from ui.search_view import QtSearchBar
 from ui.session import Session
 
 
@@ -34,10 +36,13 @@ class QtCircle(QWidget):
         self.tabs.addTab(self.helpdesk, self.tr("Help desk"))
         self.tabs.addTab(self.resources, self.tr("Resources"))
         self.tabs.addTab(self.members, self.tr("Members"))
+        self.search = QtSearchBar(session, space, self)
+        self.search.chosen.connect(self.open_hit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.search)
         layout.addWidget(self.tabs, 1)
 
     def new_item(self) -> None:
@@ -52,10 +57,19 @@ class QtCircle(QWidget):
             self.discussion.new_item()
 
     def start_search(self) -> None:
-        current = self.tabs.currentWidget()
-        if current is self.helpdesk:
-            self.helpdesk.filter.setFocus()
-        elif current is self.chat:
-            self.chat.line.setFocus()
+        """Ctrl+F: search this circle's posts, help, resources and chat."""
+        self.search.start()
+
+    def open_hit(self, hit: SearchHit) -> None:
+        """Show a search hit where it lives: its thread, its request, the resource, the chat."""
+        if hit.type in ("thread", "reply"):
+            self.tabs.setCurrentWidget(self.discussion)
+            self.discussion.show_thread(hit.opens)
+        elif hit.type in ("help", "answer", "progress"):
+            self.tabs.setCurrentWidget(self.helpdesk)
+            self.helpdesk.show_request(hit.opens)
+        elif hit.type == "resource":
+            self.tabs.setCurrentWidget(self.resources)
+            self.resources.show_resource(hit.opens)
         else:
-            self.discussion.threads.setFocus()
+            self.tabs.setCurrentWidget(self.chat)

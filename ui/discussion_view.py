@@ -15,8 +15,6 @@ from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QPushButton,
     QSplitter,
@@ -31,6 +29,7 @@ from app.services.paging import Cursor, Page
 from app.services.rows import Item, Thread, ThreadSummary
 from sync.changes import DISCUSSION_KINDS
 from ui import wording
+from ui.cards import QtCard, QtCardList
 from ui.circle import CircleContext, QtCircleTab
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
@@ -100,16 +99,13 @@ class QtDiscussion(QtCircleTab):
         self.total_label = QLabel(self)
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(True)
-        self.replies = QListWidget(self)
-        self.replies.setWordWrap(True)
-        self.replies.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.replies.customContextMenuRequested.connect(self._reply_menu_at)
+        self.replies = QtCardList(self.tr("No replies yet."), self)
+        self.replies.menu_requested.connect(self._reply_menu_at)
         self.empty = EmptyHint(
             self.threads,
             self.tr("No threads yet — start one with New thread… (Ctrl+N)."),
             loaded=lambda: self.model.loaded,
         )
-        EmptyHint(self.replies, self.tr("No replies yet."), loaded=lambda: self.shown_thread is not None)
         self.composer = QtComposer(self.tr("Write a reply (Markdown)…"), self.tr("Reply"), self)
         self.composer.submitted.connect(self.reply)
         save = QAction(self.tr("Save to my notes"), self)
@@ -162,6 +158,11 @@ class QtDiscussion(QtCircleTab):
         self.selected_id = thread_id
         self._thread_query.refresh()
 
+    def show_thread(self, thread_id: str) -> None:
+        """Open a thread (e.g. a search hit), selected in the list if it is listed yet."""
+        self.threads.select_quietly(thread_id)
+        self._chosen(thread_id)
+
     async def _fetch_thread(self) -> tuple[str | None, Thread | None]:
         typed, commands = self.selected_id, self.session.commands
         if not typed:
@@ -191,42 +192,39 @@ class QtDiscussion(QtCircleTab):
             head += "  ·  " + wording.hashtags(thread.tags)
         show_markdown(self.detail, f"## {thread.title}{marks(self, thread)}\n\n{head}\n\n{thread.text}")
         for row in thread.replies:
-            text = row.text if not row.redacted else self.tr("(redacted by a teacher)")
-            item = QListWidgetItem(f"{row.author_name}: {text}{marks(self, row)}")
-            item.setToolTip(
+            text = row.text if not row.redacted else self.tr("*(redacted by a teacher)*")
+            header = f"{row.author_name} — {wording.relative(row.created)}{marks(self, row)}"
+            card = self.replies.add(QtCard(row.id, header, text))
+            card.header.setToolTip(
                 self.tr("{who}, {when}").format(who=row.author_name, when=wording.full(row.created))
             )
-            item.setData(ID, row.id)
             self.rows[row.id] = row
-            self.replies.addItem(item)
 
     def _thread_menu_at(self, at: QPoint) -> None:
         index = self.threads.indexAt(at)
         if index.isValid():
             self.thread_menu(index).popup(self.threads.viewport().mapToGlobal(at))
 
-    def _reply_menu_at(self, at: QPoint) -> None:
-        item = self.replies.itemAt(at)
-        if item is not None:
-            self.item_menu(item).popup(self.replies.viewport().mapToGlobal(at))
+    def _reply_menu_at(self, card: QtCard, at: QPoint) -> None:
+        self.item_menu(card).popup(at)
 
     def thread_menu(self, index: QModelIndex) -> QMenu:
         """The context menu of a thread in the list."""
         return item_menu(self, self.circle, self.model.row_at(index), lockable=True)
 
-    def item_menu(self, item: QListWidgetItem) -> QMenu:
+    def item_menu(self, card: QtCard) -> QMenu:
         """The context menu of a reply."""
-        return item_menu(self, self.circle, self.row(item))
+        return item_menu(self, self.circle, self.row(card))
 
     def save_to_notes(self) -> None:
         """Ctrl+Shift+S: the selected reply, else the thread shown."""
         reply = self.replies.currentItem()
-        typed = reply.data(ID) if reply is not None else self.selected_id
+        typed = reply.item_id if reply is not None else self.selected_id
         if typed:
             save_to_notes(self, self.session, typed)
 
-    def row(self, item: QListWidgetItem) -> Item:
-        return self.rows[item.data(ID)]
+    def row(self, card: QtCard) -> Item:
+        return self.rows[card.item_id]
 
     def reply(self, text: str) -> None:
         if not self.selected_id:

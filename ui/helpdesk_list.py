@@ -10,6 +10,8 @@ GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QModelIndex, QObject
 
 from app.services.paging import Page
@@ -23,15 +25,18 @@ from ui.wording import plural
 FILTERS = ("all", "open", "mine", "claimed", "escalated", "resolved")
 
 
-def matching(requests: list[HelpRequestSummary], key: str, me: str) -> list[HelpRequestSummary]:
+def matching(
+    requests: list[HelpRequestSummary], key: str, me: str, mine: Collection[str] = ()
+) -> list[HelpRequestSummary]:
     """The requests (as listed: oldest first) that the filter `key` keeps, newest first;
-    `me` is my device id (hex). "claimed" is claimed by me, by device, not by display
-    name: two members may both be called Sam."""
+    `me` is my device id (hex), `mine` every current device of my person (hex): "mine"
+    are the requests any of them asked. "claimed" is claimed by me, by device, not by
+    display name: two members may both be called Sam."""
     newest_first = requests[::-1]
     if key == "all":
         return newest_first
     if key == "mine":
-        return [request for request in newest_first if request.author == me]
+        return [request for request in newest_first if request.author == me or request.author in mine]
     if key == "claimed":
         return [request for request in newest_first if me in request.claimed_by_ids]
     status = HelpStatus(key)  # the other filters are statuses

@@ -12,6 +12,7 @@ Owns `QtHelpDesk`. GUI thread; queries and commands run through the session.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
@@ -20,8 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QPushButton,
     QSplitter,
@@ -36,6 +35,7 @@ from sync.changes import HELP_KINDS
 from sync.policy import Level
 from sync.reducers.helpdesk import HelpStatus
 from ui import wording
+from ui.cards import QtCard, QtCardList
 from ui.circle import CircleContext, QtCircleTab
 from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
@@ -45,7 +45,7 @@ from ui.flow_layout import FlowLayout
 from ui.helpdesk_list import FILTERS, RequestListModel, matching
 from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
-from ui.markdown import quote_block, show_markdown
+from ui.markdown import show_markdown
 from ui.paged_list import QtPagedList
 from ui.proportions import keep_proportions
 from ui.wording import plural
@@ -62,6 +62,7 @@ class QtHelpDesk(QtCircleTab):
         self.current: HelpRequest | None = None
         self.found: Any = None
         self.selected_id: str | None = None
+        self.may_accept = self.may_thank = False  # for the selected answer (`act`)
 
         self.filter = QComboBox(self)
         labels = {
@@ -87,32 +88,30 @@ class QtHelpDesk(QtCircleTab):
         self.empty = EmptyHint(self.list, self._empty_text, loaded=lambda: self.model.loaded)
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(True)
-        self.answers = QListWidget(self)
-        EmptyHint(self.answers, self.tr("No answers yet."), loaded=lambda: self.current is not None)
-        self.answers.setToolTip(self.tr("Select an answer to accept or thank it"))
+        self.answers = QtCardList(self.tr("No answers yet."), self)
+        self.answers.setToolTip(self.tr("Answers and progress notes, oldest first"))
         self.answers.currentItemChanged.connect(self._update_actions)
-        self.answers.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.answers.customContextMenuRequested.connect(self._answer_menu)
+        self.answers.menu_requested.connect(self._answer_menu)
         save = QAction(self.tr("Save to my notes"), self)
         save.setShortcut(SAVE_KEYS)
         save.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save.triggered.connect(self.save_to_notes)
         self.addAction(save)
         self.buttons: dict[str, QPushButton] = {}
-        actions = FlowLayout()  # wraps at 800×600 instead of widening the pane
+        actions = FlowLayout()  # wraps on a narrow pane rather than widening the window
         for name, label in (
             ("claim", self.tr("Claim")),
             ("escalate", self.tr("Escalate to a teacher")),
             ("metoo", self.tr("Me too")),
             ("resolve", self.tr("Mark resolved")),
-            ("accept", self.tr("Accept this answer")),
-            ("thank", self.tr("Thank")),
             ("reopen", self.tr("Reopen")),
         ):
             button = QPushButton(label, self)
             button.clicked.connect(lambda _=False, n=name: self.act(n))
             self.buttons[name] = button
             actions.addWidget(button)
+        self.buttons["metoo"].setCheckable(True)
+        self.buttons["metoo"].setToolTip(self.tr("I need this too: the helpers see how many do"))
         self.composer = QtComposer(self.tr("Write an answer (Markdown)…"), self.tr("Answer"), self)
         self.composer.submitted.connect(self.write)
 
@@ -127,10 +126,10 @@ class QtHelpDesk(QtCircleTab):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.detail, 3)
-        right_layout.addWidget(QLabel(self.tr("Answers"), self))
-        right_layout.addWidget(self.answers, 1)
+        right_layout.addWidget(self.detail, 2)
         right_layout.addLayout(actions)
+        right_layout.addWidget(QLabel(self.tr("Answers"), self))
+        right_layout.addWidget(self.answers, 3)
         right_layout.addWidget(self.composer)
         splitter = QSplitter(self)
         splitter.addWidget(left)
@@ -161,7 +160,9 @@ class QtHelpDesk(QtCircleTab):
         self._fill_list()
 
     def _fill_list(self, *, reveal: bool = False) -> None:
-        rows = matching(self.requests, self.filter.currentData(), self.session.me.hex())
+        rows = matching(
+            self.requests, self.filter.currentData(), self.session.me.hex(), self.circle.my_devices()
+        )
         self.model.show(rows, keep=self.selected_id, anywhere=reveal)
 
     def _empty_text(self) -> str:
@@ -194,63 +195,66 @@ class QtHelpDesk(QtCircleTab):
             self._update_actions()
             return
         show_markdown(self.detail, self._as_markdown(data))
-        keep = self.answers.currentItem().data(ID) if self.answers.currentItem() else None
+        current = self.answers.currentItem()
+        keep = current.item_id if current is not None else None
         self.answers.blockSignals(True)
         self.answers.clear()
-        for answer in data.answers:
-            mark = "✔ " if answer.accepted else ""
-            text = " ".join(answer.text.split())[:100]
-            if answer.redacted:
-                text = self.tr("(redacted by a teacher)")
-            line = f"{mark}{answer.author_name}: {text}{marks(self, answer)}"
-            if answer.thanks:
-                line += "  " + plural(self.tr("(%n thank-you(s))", "", answer.thanks), answer.thanks)
-            item = QListWidgetItem(line)
-            item.setToolTip(
-                self.tr("{who}, {when}").format(who=answer.author_name, when=wording.full(answer.created))
-            )
-            item.setData(ID, answer.id)
-            self.answers.addItem(item)
-            if answer.id == keep:
-                self.answers.setCurrentItem(item)
+        timeline: list[Answer | Item] = [*data.answers, *data.progress]
+        timeline.sort(key=lambda row: row.created)
+        for row in timeline:
+            card = self.answers.add(self._card(data, row))
+            if row.id == keep:
+                self.answers.setCurrentItem(card)
         self.answers.blockSignals(False)
         self._update_actions()
 
+    def _card(self, data: HelpRequest, row: Answer | Item) -> QtCard:
+        """An answer (with Accept and Thank on it) or a progress note, as a card."""
+        if isinstance(row, Answer):
+            head = self.tr("Answer by {who}").format(who=row.author_name)
+            if row.accepted:
+                head = "✔ " + self.tr("Accepted answer by {who}").format(who=row.author_name)
+        else:
+            head = self.tr("Progress from {who}").format(who=row.author_name)
+        text = self.tr("*(redacted by a teacher)*") if row.redacted else row.text
+        header = f"{head} — {wording.relative(row.created)}{marks(self, row)}"
+        if isinstance(row, Answer) and row.thanks:
+            header += "  " + plural(self.tr("(%n thank-you(s))", "", row.thanks), row.thanks)
+        card = QtCard(row.id, header, text)
+        full = wording.full(row.created)
+        card.header.setToolTip(self.tr("{who}, {when}").format(who=row.author_name, when=full))
+        if not isinstance(row, Answer):
+            return card
+        card.set_flag("accepted", row.accepted)
+        asker = self.circle.is_me(data.author)
+        if asker and not row.accepted and not self.circle.is_me(row.author):
+            card.add_button(
+                "accept",
+                self.tr("Accept this answer"),
+                partial(self._accept, row),
+                tip=self.tr("It solved my problem: mark the request resolved by this answer"),
+            )
+        if not self.circle.is_me(row.author):
+            card.add_button(
+                "thank",
+                self.tr("Thanked ✓") if row.thanked_by_me else self.tr("Thank"),
+                partial(self._thank, row),
+                done=row.thanked_by_me,
+                tip=self.tr("Say thank you to {who}").format(who=row.author_name),
+            )
+        return card
+
     def _as_markdown(self, data: HelpRequest) -> str:
-        lines = [f"## {data.title}"]
         status = self.tr("Status: **{status}**").format(status=data.status.value)
         if data.claimed_by:
             status += "  ·  " + self.tr("claimed by {names}").format(names=", ".join(data.claimed_by))
         if data.me_too:
             status += "  ·  " + plural(self.tr("%n also need(s/) this", "", data.me_too), data.me_too)
-        lines += [
-            self.tr("*asked by {who}, {when}*").format(
-                who=data.author_name, when=wording.relative(data.created)
-            )
-            + (f"  ·  {wording.hashtags(data.tags)}" if data.tags else ""),
-            "",
-            status,
-            "",
-            data.text,
-            "",
-        ]
-        timeline: list[Answer | Item] = [*data.answers, *data.progress]
-        timeline.sort(key=lambda row: row.created)
-        for row in timeline:
-            if isinstance(row, Answer):
-                head = self.tr("**Answer** by {who}").format(who=row.author_name)
-                if row.accepted:
-                    head = "✔ " + self.tr("**Accepted answer** by {who}").format(who=row.author_name)
-            else:
-                head = self.tr("**Progress** from {who}").format(who=row.author_name)
-            flags = [word for flag, word in self._flag_words(row) if flag]
-            if flags:
-                head += " *(" + ", ".join(flags) + ")*"
-            lines += ["---", f"{head} — {wording.relative(row.created)}", "", quote_block(row.text), ""]
-        return "\n".join(lines)
-
-    def _flag_words(self, row: Item) -> list[tuple[bool, str]]:
-        return [(row.hidden, self.tr("hidden")), (row.redacted, self.tr("redacted"))]
+        when = wording.relative(data.created)
+        asked = self.tr("*asked by {who}, {when}*").format(who=data.author_name, when=when)
+        if data.tags:  # after the byline, never at a line's start (a Markdown heading)
+            asked += "  ·  " + wording.hashtags(data.tags)
+        return "\n".join([f"## {data.title}", asked, "", status, "", data.text])
 
     # -- what the viewer may do ------------------------------------------------------
     def _update_actions(self, *_: object) -> None:
@@ -267,12 +271,16 @@ class QtHelpDesk(QtCircleTab):
             and (asker or claimed_by_me or self.circle.level >= Level.MENTOR),
             "metoo": data is not None and not asker and status is not HelpStatus.RESOLVED,
             "resolve": asker and status is not HelpStatus.RESOLVED,
-            "accept": asker and answer is not None and not answer.accepted,
-            "thank": answer is not None and not self.circle.is_me(answer.author),
             "reopen": asker and status is HelpStatus.RESOLVED,
         }
         for name, button in self.buttons.items():
             button.setVisible(bool(may[name]))
+        mine = data is not None and data.me_too_by_me
+        self.buttons["metoo"].setChecked(mine)
+        self.buttons["metoo"].setEnabled(not mine)
+        self.buttons["metoo"].setText(self.tr("Me too ✓") if mine else self.tr("Me too"))
+        self.may_accept = asker and answer is not None and not answer.accepted
+        self.may_thank = answer is not None and not self.circle.is_me(answer.author)
         self.composer.setVisible(data is not None)
         self.composer.button.setText(self.tr("Report progress") if asker else self.tr("Answer"))
         self.composer.editor.setPlaceholderText(
@@ -286,19 +294,18 @@ class QtHelpDesk(QtCircleTab):
         if menu is not None:
             menu.popup(self.list.viewport().mapToGlobal(at))
 
-    def _answer_menu(self, at: QPoint) -> None:
-        item = self.answers.itemAt(at)
-        menu = self.item_menu(item) if item is not None else None
+    def _answer_menu(self, card: QtCard, at: QPoint) -> None:
+        menu = self.item_menu(card)
         if menu is not None:
-            menu.popup(self.answers.viewport().mapToGlobal(at))
+            menu.popup(at)
 
-    def item_menu(self, item: QModelIndex | QListWidgetItem) -> QMenu | None:
-        """The context menu of a request (its index in the list) or of an answer."""
+    def item_menu(self, item: QModelIndex | QtCard) -> QMenu | None:
+        """The context menu of a request (its index in the list) or of an answer's card."""
         if isinstance(item, QModelIndex):
             row: Item | None = self.model.row_at(item)
         else:
-            answers = self.current.answers if self.current is not None else ()
-            row = next((answer for answer in answers if answer.id == item.data(ID)), None)
+            shown = [*self.current.answers, *self.current.progress] if self.current is not None else []
+            row = next((answer for answer in shown if answer.id == item.item_id), None)
         return item_menu(self, self.circle, row) if row is not None else None
 
     def save_to_notes(self) -> None:
@@ -313,10 +320,10 @@ class QtHelpDesk(QtCircleTab):
         return any(self.circle.is_me(device) for device in request.claimed_by_ids)
 
     def _selected_answer(self) -> Answer | None:
-        item = self.answers.currentItem()
-        if item is None or self.current is None:
+        card = self.answers.currentItem()
+        if card is None or self.current is None:
             return None
-        return next((a for a in self.current.answers if a.id == item.data(ID)), None)
+        return next((a for a in self.current.answers if a.id == card.item_id), None)
 
     def act(self, name: str) -> None:
         found, commands = self.found, self.session.commands
@@ -327,14 +334,23 @@ class QtHelpDesk(QtCircleTab):
             self.session.run(lambda: helpdesk.step(commands, found, name))
         elif name == "resolve":
             self.session.run(lambda: helpdesk.resolve(commands, found, None))
-        elif name == "accept" and answer is not None:
+        elif name == "accept" and answer is not None and self.may_accept:
+            self._accept(answer)
+        elif name == "thank" and answer is not None and self.may_thank:
+            self._thank(answer)
+
+    def _accept(self, answer: Answer) -> None:
+        found, commands = self.found, self.session.commands
+        if found is not None:
             self.session.run(lambda: helpdesk.resolve(commands, found, answer.id))
-        elif name == "thank" and answer is not None:
 
-            async def thank() -> None:
-                await discussion.thank(commands, await discussion.find(commands, answer.id))
+    def _thank(self, answer: Answer) -> None:
+        commands = self.session.commands
 
-            self.session.run(thank)
+        async def thank() -> None:
+            await discussion.thank(commands, await discussion.find(commands, answer.id))
+
+        self.session.run(thank)
 
     def write(self, text: str) -> None:
         found = self.found

@@ -48,13 +48,15 @@ from ui.unread_counts import UnreadCounts
 if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from collections.abc import Callable
 
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QShowEvent
 
     from app.services.glance import Glance
+    from app.services.rows import SearchHit
     from sync.changes import Changes
     from ui.circle_view import QtCircle
     from ui.dialogs import LeaveDialog, LineDialog
     from ui.peers_view import QtPeers
+    from ui.search_view import SearchEverywhereDialog
 
 
 class _Pages(QStackedWidget):
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         self.sidebar.currentItemChanged.connect(self._page_chosen)
         self.sidebar.leave_asked.connect(self.leave_circle)
         self.leave_box: LeaveDialog | None = None
+        self.search_dialog: SearchEverywhereDialog | None = None
         self.join_dialog: LineDialog | None = None
         self.pages = _Pages(self)
         self.notes = QtNotes(session, self, glance=glance)
@@ -146,6 +149,7 @@ class MainWindow(QMainWindow):
             self.unread.paint()
         self._circles_query.refresh()
         window_state.restore_geometry(self, settings)
+        self._fitted = False
 
     @property
     def peers(self) -> QtPeers:
@@ -308,6 +312,24 @@ class MainWindow(QMainWindow):
         if page is not None:
             page.start_search()
 
+    def search_everywhere(self) -> None:
+        """Ctrl+Shift+F: every circle and My notes; a chosen hit opens where it lives."""
+        if not self.session.is_open:
+            return
+        from ui.search_view import SearchEverywhereDialog
+
+        dialog = self.search_dialog = SearchEverywhereDialog(self.session, self)
+        dialog.chosen_hit.connect(self._open_hit)
+        dialog.chosen_note.connect(self._open_note)
+        dialog.open()
+
+    def _open_hit(self, hit: SearchHit) -> None:
+        self.circle(SpaceId(bytes.fromhex(hit.circle_id))).open_hit(hit)
+
+    def _open_note(self, note_id: str) -> None:
+        self.open_page(NOTES)
+        self.notes.open_note(note_id)
+
     def _item_page(self) -> QtCircle | QtNotes | None:
         page = self.pages.currentWidget()
         if page is self.notes:
@@ -423,6 +445,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("⚠ " + message, 15000)
 
     # -- closing ----------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # now the frame (title bar, borders) is known: fit it in too
+            self._fitted = True
+            window_state.fit_to_screen(self)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.notes.unsaved and (self.session.is_open or self.session.starting) and not self._close_anyway:
             # Closing ends the session: save the note first, then close (a failed save says

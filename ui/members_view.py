@@ -75,7 +75,7 @@ class QtMembers(QtCircleTab):
             "member": self.tr("student"),
         }
         for member in self.circle.members:
-            helped = self.helped.get(member.device.hex())
+            helped = self.helped.get((member.person or member.device).hex())  # counted per person
             summary = (
                 ", ".join(
                     (
@@ -87,7 +87,9 @@ class QtMembers(QtCircleTab):
                 if helped
                 else ""
             )
-            name = member.name + (self.tr(" (you)") if member.device == self.session.me else "")
+            name = member.name + (self.tr(" (you)") if member.has_device(self.session.me) else "")
+            if len(member.all_devices) > 1:
+                name += self.tr(" · {n} devices").format(n=len(member.all_devices))
             item = QTreeWidgetItem([name, roles.get(member.role, member.role), summary])
             item.setData(0, MEMBER, member)
             self.tree.addTopLevelItem(item)
@@ -97,7 +99,7 @@ class QtMembers(QtCircleTab):
     def actions_for(self, member: Member) -> list[tuple[str, str]]:
         """(action, label) a viewer may take on `member`: only on members they outrank."""
         mine, theirs = self.circle.level, ROLE_BY_NAME[member.role]
-        if member.device == self.session.me or mine < Level.TEACHER or theirs >= mine:
+        if member.has_device(self.session.me) or mine < Level.TEACHER or theirs >= mine:
             return []
         found = []
         for role, label in (

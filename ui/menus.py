@@ -1,7 +1,7 @@
 """The main window's menu bar and its shortcuts: Circle (New circle… Ctrl+Shift+N, Join
 with an invite code… Ctrl+J, Leave circle…, Quit), Network (Peers Ctrl+Shift+P, Connect
-to address…), Edit (New thread / note Ctrl+N, Find Ctrl+F) and View (Sidebar Ctrl+B).
-The handlers are the window's. GUI thread.
+to address…), Edit (New thread / note Ctrl+N, Find Ctrl+F, Search everywhere…
+Ctrl+Shift+F) and View (Sidebar Ctrl+B). The handlers are the window's. GUI thread.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def add_menus(window: MainWindow) -> tuple[QAction, QAction]:
     for label, keys, handler in (
         (window.tr("&New thread / note"), QKeySequence.StandardKey.New, window.new_item),
         (window.tr("&Find"), QKeySequence.StandardKey.Find, window.start_search),
+        (window.tr("Search &everywhere…"), "Ctrl+Shift+F", window.search_everywhere),
     ):
         action = QAction(label, window)
         action.setShortcut(keys)

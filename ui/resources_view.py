@@ -104,6 +104,14 @@ class QtResources(QtCircleTab):
         self.selected_id = resource_id
         self._preview(self.model.rows[self.model.row_of(resource_id)])
 
+    def show_resource(self, resource_id: str) -> None:
+        """Select a resource (e.g. a search hit) if it is among those listed yet."""
+        row = self.model.row_of(resource_id)
+        if row >= 0:
+            self.selected_id = resource_id
+            self.list.select_quietly(resource_id)
+            self._preview(self.model.rows[row])
+
     def _preview(self, row: Resource | None) -> None:
         self.save_button.setEnabled(row is not None)
         if row is None:

@@ -14,6 +14,7 @@ from app.cli.network import serving_addresses
 from app.clock import SystemClock
 from app.errors import CommandError
 from app.services.commands import Commands, parse_invite
+from app.services.membership import waiting_circles
 from app.services.offline import export_circle, import_file
 from app.services.room_codes import make_room_code
 from sync.errors import Rejected
@@ -45,7 +46,10 @@ async def cmd_members(args: argparse.Namespace, commands: Commands) -> None:
     members = await commands.members(space)
     rows = [m.to_json() for m in members]
     lines = [
-        f"{m.device.hex()[:12]}  {m.role:<7}  {m.name}{'  (you)' if m.device == me else ''}" for m in members
+        f"{m.device.hex()[:12]}  {m.role:<7}  {m.name}"
+        + (f"  ({len(m.all_devices)} devices)" if len(m.all_devices) > 1 else "")
+        + ("  (you)" if m.has_device(me) else "")
+        for m in members
     ]
     emit(args, {"circle_id": space.hex(), "members": rows}, "\n".join(lines))
 
@@ -67,7 +71,7 @@ async def cmd_invite(args: argparse.Namespace, commands: Commands) -> None:
 
 async def _invite_addresses(args: argparse.Namespace, commands: Commands, space: SpaceId) -> list[str]:
     """A running `serve`'s addresses, then other members' last-known ones (app.address_book)."""
-    members = [member.device.hex() for member in await commands.members(space)]
+    members = [device.hex() for member in await commands.members(space) for device in member.all_devices]
     return addresses_for(args.home_path, members, own=serving_addresses(args.home_path))
 
 
@@ -110,7 +114,7 @@ async def cmd_join(args: argparse.Namespace, core: Any) -> None:
     if status == "joined":
         emit(args, document, f"Joined {space.hex()}")
         return
-    name = dict(await core.commands.circles()).get(space) or f"circle {short(space, 12)}"
+    name = dict(await waiting_circles(core.commands)).get(space) or f"circle {short(space, 12)}"
     emit(
         args,
         document,

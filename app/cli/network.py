@@ -14,6 +14,7 @@ import trio
 
 from app.cli.base import CommandLine, Needs, emit
 from app.errors import CommandError
+from app.services.membership import waiting_circles
 from sync.ids import SpaceId, short
 
 SERVING_FILE = "serving.json"
@@ -55,7 +56,9 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
             f" ({total} new ops kept); is the peer running and reachable?"
         )
     if unsigned:
-        refusals.insert(0, f"{_waiting_sentence(min(unsigned))}: {peer} did not serve it")
+        names = dict(await waiting_circles(core.commands))
+        first = min(unsigned)
+        refusals.insert(0, f"{_waiting_sentence(first, names.get(first, ''))}: {peer} did not serve it")
     if refusals:  # one sentence a person can act on, not the session's exception
         others = f" ({total} new ops from the other circles kept)" if total else ""
         raise CommandError(f"{refusals[0]}{others}.")
@@ -82,8 +85,10 @@ async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
         listen = list(core.host.listen_addrs())
         (args.home_path / SERVING_FILE).write_text(json.dumps({"listen": listen}))
         print(json.dumps({"peer_id": core.host.peer_id, "listen": listen}), flush=True)
+        names = dict(await waiting_circles(core.commands))
         for space in sorted(await core.unsigned_joins()):
-            print(f"studycircle: {_waiting_sentence(space)}.", file=sys.stderr, flush=True)
+            sentence = _waiting_sentence(space, names.get(space, ""))
+            print(f"studycircle: {sentence}.", file=sys.stderr, flush=True)
         if args.events:  # one line per batch of ops admitted from peers; time.time() when stored
             core.sync.add_listener(lambda changes: print(_event_line(changes), flush=True))
         async for _ in signals:
@@ -91,9 +96,10 @@ async def cmd_serve(args: argparse.Namespace, core: Any) -> None:
     (args.home_path / SERVING_FILE).unlink(missing_ok=True)
 
 
-def _waiting_sentence(space: SpaceId) -> str:
+def _waiting_sentence(space: SpaceId, name: str) -> str:
+    circle = f"«{name}»" if name else f"circle {short(space, 12)}"
     return (
-        f"Your join to circle {short(space, 12)} is waiting to meet a member; it is finished"
+        f"Your join to {circle} is waiting to meet a member; it is finished"
         " automatically when this device reaches one"
     )
 

@@ -40,6 +40,7 @@ class SessionReport:
     kinds: set[str] = field(default_factory=set)  # the op kinds among `added`
     members: bool = False  # it changed who is a member or their roles
     rebuilt: bool = False  # a space was rebuilt (a fork, a late removal)
+    keys_taken: int = 0  # epoch keys this device had missed, handed over (sync.missed_keys)
 
 
 async def _send_turn(database: Database, stream: FramedStream, reconciler: Reconciler) -> int:
@@ -124,6 +125,8 @@ async def _turns(
     report.ops_accepted = reconciler.stats.ops_accepted
     report.faults = reconciler.stats.faults
     report.join_confirmed = reconciler.stats.join_confirmed
+    report.keys_taken = reconciler.stats.keys_taken
+    report.rebuilt |= report.keys_taken > 0  # ops held locked were judged again
     report.added = [op_id for result in reconciler.stats.results for op_id in result.changes.added]
     for result in reconciler.stats.results:
         report.kinds |= result.changes.kinds

@@ -392,14 +392,15 @@ class SyncService:
         self.status.last_sync_ms = self.clock.now_ms()
         self.pairs.heard((peer, space), trio.current_time())  # level with it now, gossip or not
         self.status.behind.pop((peer, space), None)  # a finished session leaves both sides level
-        if report.ops_accepted or report.join_confirmed:  # a confirmed join makes us a member to show
+        # A confirmed join makes us a member to show; missed keys open ops held locked.
+        if report.ops_accepted or report.join_confirmed or report.keys_taken:
             added = tuple(OpId(op_id) for op_id in report.added)
             self._report(
                 Changes(
                     space,
                     added=added,
                     kinds=frozenset(report.kinds),
-                    members=report.join_confirmed or report.members,
+                    members=report.join_confirmed or report.members or report.keys_taken > 0,
                     rebuilt=report.rebuilt,
                     synced=True,
                 )

@@ -33,7 +33,7 @@ from sync.invite import MAX_USES, Invite, parse_code
 from sync.op import VerifiedOp
 from sync.policy import GRANTABLE, ROLE_BY_NAME, Level, role_name
 from sync.replica import Replica
-from sync.state import members, state_hash
+from sync.state import PersonRow, persons, state_hash
 
 __all__ = ["CircleState", "CommandError", "Commands", "Member", "parse_invite"]
 
@@ -166,10 +166,11 @@ class Commands:
 
     # -- membership ------------------------------------------------------------------
     async def members(self, space: SpaceId) -> list[Member]:
-        """Current members, owner first, then by role and name."""
+        """Current members, one per person (however many devices), owner first, then by
+        role and name."""
         rows = await self.database.run(_members, self.replica, space)
         return sorted(
-            (Member(row.device, row.name, role_name(row.level)) for row in rows),
+            (Member(row.devices[0], row.name, role_name(row.level), row.person, row.devices) for row in rows),
             key=lambda member: (-ROLE_BY_NAME[member.role], member.name.casefold(), member.device),
         )
 
@@ -237,13 +238,14 @@ def parse_invite(code: str, *, now_ms: int) -> Invite:
     return invite
 
 
-def _members(replica: Replica, space: SpaceId) -> list[Any]:
-    """The members; this device only once a member holds its join (`sync.joining`)."""
+def _members(replica: Replica, space: SpaceId) -> list[PersonRow]:
+    """The member persons; this device only once a member holds its join (`sync.joining`)."""
     replica.refresh()
-    rows = members(replica.db, space)
+    rows = persons(replica.db, space)
     if joining.pending(replica, space) is None:
         return rows
-    return [row for row in rows if row.device != replica.key.device_id]
+    me = replica.key.device_id
+    return [row for row in rows if me not in row.devices]
 
 
 def circle_state(replica: Replica, space: SpaceId) -> CircleState:

@@ -124,6 +124,14 @@ def _name(db: sqlite3.Connection, space: SpaceId) -> str:
     return value if isinstance(value, str) else ""
 
 
+# As `sync.reads.NOT_MY_OTHER_DEVICES` (copied, not imported: sync.reads pulls in the
+# reducers; tests/app/test_glance.py checks the two are the same).
+NOT_MY_OTHER_DEVICES = (
+    " AND i.author NOT IN (SELECT d.device FROM device_persons m JOIN device_persons d"
+    " ON d.space = m.space AND d.person = m.person WHERE m.space = o.space AND m.device = ?)"
+)
+
+
 def _unread(db: sqlite3.Connection, me: DeviceId, marks: dict[bytes, int]) -> dict[SpaceId, int]:
     """As `app.services.unread._counts`."""
     if not marks:
@@ -132,8 +140,8 @@ def _unread(db: sqlite3.Connection, me: DeviceId, marks: dict[bytes, int]) -> di
     for rowid, space, item_id in db.execute(
         "SELECT o.rowid, o.space, i.item_id FROM ops o"
         " JOIN items i ON i.space = o.space AND i.item_id = o.op_id"
-        " WHERE o.rowid > ? AND i.author != ? AND i.deleted = 0",
-        (min(marks.values()), me),
+        " WHERE o.rowid > ? AND i.author != ? AND i.deleted = 0" + NOT_MY_OTHER_DEVICES,
+        (min(marks.values()), me, me),
     ):
         if space in marks and rowid > marks[space]:
             new.setdefault(space, []).append(item_id)

@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 
 from app.errors import CommandError
 from app.services.commands import Commands
-from app.services.items import Found, as_row, find_item, names_in, write_content
+from app.services.items import Found, as_row, find_item, my_devices, names_in, write_content
 from app.services.rows import Answer, HelpRequest, HelpRequestSummary, Item
 from app.services.tags import clean_tags
 from sync import reads, views, writer
@@ -92,7 +92,7 @@ def _listing(replica: Replica, space: SpaceId, status: str | None, mine: bool) -
     replica.refresh()
     level = writer.my_level(replica, space)
     names = names_in(replica, space)
-    me = replica.key.device_id
+    mine_by = my_devices(replica, space)  # a request from my other device is mine too
     return [
         as_row(
             HelpRequestSummary,
@@ -102,7 +102,7 @@ def _listing(replica: Replica, space: SpaceId, status: str | None, mine: bool) -
             answers=request.answers,
         )
         for request in views.help_requests(replica.db, space, level, status=status)
-        if not mine or request.item.author == me
+        if not mine or request.item.author in mine_by
     ]
 
 
@@ -140,6 +140,8 @@ def _detail(replica: Replica, request: Found) -> HelpRequest:
     replica.refresh()
     names = names_in(replica, request.space)
     shown = views.help_detail(replica.db, request.space, request.item, request.level)
+    mine = my_devices(replica, request.space)  # what my other devices did counts as mine
+    thanked = views.reacted_by(replica.db, request.space, mine, "thanks")
     answers = tuple(
         as_row(
             Answer,
@@ -147,6 +149,7 @@ def _detail(replica: Replica, request: Found) -> HelpRequest:
             names,
             thanks=shown.thanks.get(row.item_id, 0),
             accepted=row.item_id == shown.status.accepted,
+            thanked_by_me=row.item_id in thanked,
         )
         for row in shown.answers
     )
@@ -158,6 +161,7 @@ def _detail(replica: Replica, request: Found) -> HelpRequest:
         **_status_fields(shown.status, names),
         answers=answers,
         progress=progress,
+        me_too_by_me=bool(mine & shown.status.me_too),
     )
 
 
@@ -180,7 +184,7 @@ class HelpNews:
 
 def _news(replica: Replica, space: SpaceId, since_ms: int) -> tuple[str, int, list[HelpNews]]:
     replica.refresh()
-    db, me = replica.db, replica.key.device_id
+    db, me = replica.db, my_devices(replica, space)
     level = writer.my_level(replica, space)
     since = since_ms << COUNTER_BITS
     found = reads.help_events_since(db, space, since)
@@ -192,7 +196,7 @@ def _news(replica: Replica, space: SpaceId, since_ms: int) -> tuple[str, int, li
         if row is None or request in hidden or op_id in hidden:
             continue
         news.append(
-            HelpNews(event, op_id.hex(), request.hex(), row[0], names.get(who, ""), who == me, row[1] == me)
+            HelpNews(event, op_id.hex(), request.hex(), row[0], names.get(who, ""), who in me, row[1] in me)
         )
     return replica.context(space).name, level, news
 

@@ -87,6 +87,14 @@ async def write_content(commands: Commands, space: SpaceId, kind: str, fields: d
     return op.op_id
 
 
+def my_devices(replica: Replica, space: SpaceId) -> frozenset[bytes]:
+    """This device and every other device of its person in `space` (unlinked ones too):
+    what any of them wrote is "mine" (docs/protocol.md, "Persons and devices")."""
+    me = replica.key.device_id
+    context = replica.context(space)
+    return frozenset({me, *context.devices_of(context.person_of(me))})
+
+
 def names_in(replica: Replica, space: SpaceId) -> dict[bytes, str]:
     """Authors' names, former members' included: a removed member's posts keep its name."""
     return {device: name for device, name in replica.context(space).author_names().items()}

@@ -169,6 +169,7 @@ class Answer(Item):
 
     thanks: int
     accepted: bool
+    thanked_by_me: bool = False  # the viewer's own thanks: for the client, not in the JSON
 
     def to_json(self) -> Json:
         return Item.to_json(self) | {"thanks": self.thanks, "accepted": self.accepted}
@@ -180,6 +181,7 @@ class HelpRequest(_HelpState):
 
     answers: tuple[Answer, ...]
     progress: tuple[Item, ...]
+    me_too_by_me: bool = False  # the viewer said "me too": for the client, not in the JSON
 
     def to_json(self) -> Json:
         return _HelpState.to_json(self) | {
@@ -190,9 +192,10 @@ class HelpRequest(_HelpState):
 
 @dataclass(frozen=True, slots=True)
 class Helper:
-    """How one member helped in a circle (`sync.views.recognition`)."""
+    """How one member person helped in a circle (`sync.views.recognition`): what all of
+    their devices wrote, added up."""
 
-    device_id: str  # hex
+    device_id: str  # hex: the person's id (its first device)
     name: str
     answers: int
     accepted: int
@@ -339,11 +342,59 @@ class CircleRow:
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """A current member of a circle and its role's name (`circle members`)."""
+    """A current member *person* of a circle and its role's name (`circle members`): one
+    entry however many devices the person uses. `device` is the one acted on (a role or a
+    removal applies to the whole person): the person's first device while it is linked,
+    else another of theirs; `devices` are all of the person's current devices."""
 
     device: DeviceId
     name: str
     role: str
+    person: DeviceId | None = None  # the person's id (its first device); None: `device`
+    devices: tuple[DeviceId, ...] = ()  # () : just `device`
+
+    @property
+    def all_devices(self) -> tuple[DeviceId, ...]:
+        return self.devices or (self.device,)
+
+    def has_device(self, device: bytes) -> bool:
+        """Whether `device` is one of this person's current devices."""
+        return device in self.all_devices
 
     def to_json(self) -> Json:
-        return {"device_id": self.device.hex(), "name": self.name, "role": self.role}
+        return {
+            "device_id": self.device.hex(),
+            "name": self.name,
+            "role": self.role,
+            "person_id": (self.person or self.device).hex(),
+            "devices": len(self.all_devices),
+            "device_ids": [device.hex() for device in self.all_devices],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """An item of a circle found by a search (`app.services.search`)."""
+
+    circle_id: str  # hex
+    circle_name: str
+    item_id: str  # hex
+    type: str  # "thread", "reply", "help", "answer", "progress", "resource", "chat"
+    title: str  # its own title, or its thread's or request's
+    snippet: str  # one line of its text around the first word searched for
+    author_name: str
+    created: str  # ISO 8601, UTC, seconds
+    opens: str  # hex: the thread or request to open for it (itself for those, and others)
+
+    def to_json(self) -> Json:
+        return {
+            "circle_id": self.circle_id,
+            "circle_name": self.circle_name,
+            "item_id": self.item_id,
+            "type": self.type,
+            "title": self.title,
+            "snippet": self.snippet,
+            "author_name": self.author_name,
+            "created": self.created,
+            "opens": self.opens,
+        }

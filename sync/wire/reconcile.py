@@ -1,7 +1,9 @@
 """Reconciliation messages.
 
-frontier = [1, space, [[author, seq, head], ...], [needed op id, ...]]
-ops      = [2, space, [envelope, ...]]
+frontier  = [1, space, [[author, seq, head], ...], [needed op id, ...]]
+ops       = [2, space, [envelope, ...]]
+want-keys = [3, space, [rotation op id, ...]]        keys this device lacks (sync.missed_keys)
+keys      = [4, space, [[rotation op id, sealed key], ...]]   sealed to the asking device
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from sync.ids import HASH_LEN, KEY_LEN, DeviceId, OpId, SpaceId
 from sync.wire.canonical import pack_flat, unpack_canonical
 from sync.wire.op import MAX_ENVELOPE_BYTES
 
-FRONTIER, OPS = 1, 2
+FRONTIER, OPS, WANT_KEYS, KEYS = 1, 2, 3, 4
 MAX_MESSAGE_BYTES = 2 * 1024 * 1024
 MAX_HEADS = 50_000
 MAX_NEEDS = 1024
 MAX_OPS_PER_MESSAGE = 20_000
+MAX_KEYS = 256  # refs in a want-keys or keys message
+SEALED_KEY_LEN = KEY_LEN + 48  # a libsodium sealed box of a 32-byte epoch key
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +37,33 @@ class OpsMessage:
     envelopes: tuple[bytes, ...]
 
 
-def encode(message: FrontierMessage | OpsMessage) -> bytes:
+@dataclass(frozen=True, slots=True)
+class WantKeysMessage:
+    """The rotations whose keys this device lacks to open ops it holds locked."""
+
+    space: SpaceId
+    refs: tuple[OpId, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeysMessage:
+    """Epoch keys, each sealed to the device that asked for them."""
+
+    space: SpaceId
+    keys: tuple[tuple[OpId, bytes], ...]
+
+
+Message = FrontierMessage | OpsMessage | WantKeysMessage | KeysMessage
+
+
+def encode(message: Message) -> bytes:
     if isinstance(message, FrontierMessage):
         heads = [[author, seq, head] for author, seq, head in sorted(message.heads)]
         return pack_flat([FRONTIER, message.space, heads, sorted(set(message.needs))])
+    if isinstance(message, WantKeysMessage):
+        return pack_flat([WANT_KEYS, message.space, sorted(set(message.refs))])
+    if isinstance(message, KeysMessage):
+        return pack_flat([KEYS, message.space, [[ref, sealed] for ref, sealed in sorted(message.keys)]])
     return pack_flat([OPS, message.space, list(message.envelopes)])
 
 
@@ -58,7 +85,7 @@ def fit_frontier(message: FrontierMessage) -> FrontierMessage:
     return FrontierMessage(message.space, tuple(kept), message.needs)
 
 
-def decode(data: bytes) -> FrontierMessage | OpsMessage:
+def decode(data: bytes) -> Message:
     value = unpack_canonical(
         data,
         max_bytes=MAX_MESSAGE_BYTES,
@@ -69,7 +96,7 @@ def decode(data: bytes) -> FrontierMessage | OpsMessage:
         not isinstance(value, list)
         or len(value) < 3
         or type(value[0]) is not int
-        or value[0] not in (FRONTIER, OPS)
+        or value[0] not in (FRONTIER, OPS, WANT_KEYS, KEYS)
     ):
         raise Rejected(Reason.MALFORMED, "not a reconciliation message")
     space = value[1]
@@ -83,6 +110,8 @@ def decode(data: bytes) -> FrontierMessage | OpsMessage:
         ):
             raise Rejected(Reason.MALFORMED, "ops message")
         return OpsMessage(SpaceId(space), tuple(value[2]))
+    if value[0] in (WANT_KEYS, KEYS):
+        return _decode_keys(SpaceId(space), value)
     if len(value) != 4 or not isinstance(value[2], list) or not isinstance(value[3], list):
         raise Rejected(Reason.MALFORMED, "frontier message")
     heads = []
@@ -107,3 +136,30 @@ def decode(data: bytes) -> FrontierMessage | OpsMessage:
     if needs != sorted(set(needs)):
         raise Rejected(Reason.NON_CANONICAL, "needs must be sorted and unique")
     return FrontierMessage(SpaceId(space), tuple(heads), tuple(OpId(n) for n in needs))
+
+
+def _decode_keys(space: SpaceId, value: list[object]) -> WantKeysMessage | KeysMessage:
+    entries = value[2] if len(value) == 3 else None
+    if not isinstance(entries, list) or len(entries) > MAX_KEYS:
+        raise Rejected(Reason.MALFORMED, "keys message")
+    if value[0] == WANT_KEYS:
+        if not all(isinstance(ref, bytes) and len(ref) == HASH_LEN for ref in entries):
+            raise Rejected(Reason.MALFORMED, "wanted key")
+        if entries != sorted(set(entries)):
+            raise Rejected(Reason.NON_CANONICAL, "wanted keys must be sorted and unique")
+        return WantKeysMessage(space, tuple(OpId(ref) for ref in entries))
+    keys = []
+    for entry in entries:
+        if (
+            not isinstance(entry, list)
+            or len(entry) != 2
+            or not isinstance(entry[0], bytes)
+            or len(entry[0]) != HASH_LEN
+            or not isinstance(entry[1], bytes)
+            or len(entry[1]) != SEALED_KEY_LEN
+        ):
+            raise Rejected(Reason.MALFORMED, "sealed key")
+        keys.append((OpId(entry[0]), entry[1]))
+    if [ref for ref, _ in keys] != sorted({ref for ref, _ in keys}):
+        raise Rejected(Reason.NON_CANONICAL, "keys must be sorted by ref and unique")
+    return KeysMessage(space, tuple(keys))

@@ -66,7 +66,10 @@ NOTE = NoteSummary(note_id="n1", title="Optics", tags=("physics",), created="202
 # (the `--json prints` text docs/cli.md gives for a row, a row with every field set)
 DOCUMENTED = [
     ("circles: [{circle_id, name, role, description}]", CircleRow("c0", "Physics", "owner", "")),
-    ("members: [{device_id, name, role}]", Member(DeviceId(b"\x01" * 32), "Ana", "owner")),
+    (
+        "members: [{device_id, name, role, person_id, devices, device_ids}]",
+        Member(DeviceId(b"\x01" * 32), "Ana", "owner"),
+    ),
     ("threads: [{id, title, author_name, replies, …}]", ThreadSummary(**BASE, **EVERYTHING, replies=3)),
     (
         "requests: [{id, title, status, claimed_by, answers, …}]",

@@ -15,6 +15,7 @@ import trio
 from app.core import Core
 from app.errors import CommandError
 from app.services import discussion
+from app.services.membership import waiting_circles
 from app.services.offline import export_circle, import_file
 from p2p.host import Libp2pNetwork
 from p2p.interface import Network
@@ -92,6 +93,8 @@ async def test_with_nobody_online_the_join_waits_and_finishes_when_a_member_appe
         assert await gus.join_status(space) == "waiting"
         rows = await gus.commands.circle_rows()
         assert [row.role for row in rows if row.circle_id == space.hex()] == ["joining"]
+        # The code carried the circle's name, so the wait can say which circle it is.
+        assert await waiting_circles(gus.commands) == [(space, "Calculus I")]
         async with found_by_mdns(network, homes("ana"), changed) as ana:
             await changed.until(lambda: _status_is(gus, space, "joined"))
             await changed.until(lambda: _has_member(ana, space, "gus"))

@@ -55,8 +55,9 @@ def test_every_command_that_shows_data_prints_one_json_document(
     assert documents["list"]["circles"] == [
         {"circle_id": circle, "name": "Physics", "role": "owner", "description": ""}
     ]
+    me = documents["whoami"]["device_id"]
     assert documents["members"]["members"] == [
-        {"device_id": documents["whoami"]["device_id"], "name": "Ana", "role": "owner"}
+        {"device_id": me, "name": "Ana", "role": "owner", "person_id": me, "devices": 1, "device_ids": [me]}
     ]
     assert documents["invite"]["code"].startswith("sc2.")
     assert documents["state"]["ops"] == 1  # before the thread

@@ -171,7 +171,7 @@ def test_sync_or_serve_finish_a_join_signed_or_not(tmp_path: Path) -> None:
     try:
         read_line(serve)  # listening
         assert read_error_line(serve) == (
-            f"studycircle: Your join to circle {circle[:12]} is waiting to meet a member; it is"
+            "studycircle: Your join to «Physics» is waiting to meet a member; it is"
             " finished automatically when this device reaches one.\n"
         )
     finally:

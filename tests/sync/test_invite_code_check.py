@@ -7,6 +7,7 @@ unused low bits of the last base64 character) or is refused.
 
 from __future__ import annotations
 
+import base64
 import string
 
 import pytest
@@ -16,6 +17,8 @@ from sync.identity import DeviceKey
 from sync.ids import OpId, SpaceId
 from sync.invite import InviteToken, make_invite, parse_code
 from sync.policy import Level
+from sync.wire.canonical import pack
+from sync.wire.invite import CODE_PREFIX, MAX_NAME_CHARS, code_check, decode_code, encode_code
 
 ALPHABET = string.ascii_letters + string.digits + "-_"
 
@@ -64,3 +67,22 @@ def test_a_code_cut_short_is_refused(cut: int) -> None:
     code = _invite_code()
     with pytest.raises(Rejected, match="damaged or incomplete"):
         parse_code(code[:-cut])
+
+
+@pytest.mark.parametrize(
+    "name", ["x" * 201, "", 7, b"Calculus I"], ids=["one-char-too-long", "empty", "number", "bytes"]
+)
+def test_a_code_whose_circle_name_is_not_a_short_text_is_refused(name: object) -> None:
+    """The name rides outside the signature: a code made by hand with a bad one is refused
+    whole, by a one-line reason, rather than shown."""
+    token_bytes, signature, keyring, _ = decode_code(_invite_code())
+    payload = pack([token_bytes, signature, [[ref, key] for ref, key in keyring], name])
+    code = CODE_PREFIX + base64.urlsafe_b64encode(payload + code_check(payload)).rstrip(b"=").decode()
+    with pytest.raises(Rejected, match="damaged or incomplete"):
+        parse_code(code)
+
+
+def test_a_name_of_exactly_the_cap_is_read() -> None:
+    token_bytes, signature, keyring, _ = decode_code(_invite_code())
+    name = "é" * MAX_NAME_CHARS
+    assert parse_code(encode_code(token_bytes, signature, keyring, name)).circle_name == name

@@ -327,3 +327,31 @@ def test_a_join_and_a_link_of_the_same_device_resolve_the_same_everywhere(circle
     assert len(found) == 1
     hashes = {state.state_hash(r.db, circle.space) for r in (circle.owner, ben, lab)}
     assert len(hashes) == 1
+
+
+def test_a_role_naming_a_device_before_its_link_arrived_is_judged_alike_in_any_order(circle: Circle) -> None:
+    """Tess appoints Ben's lab PC mentor without having heard of its link (a hostile or
+    stale writer: the writer's own check is bypassed). A replica that received the role
+    before the link once judged it with no target (refused) and never again; one that
+    received the link first judged it like any role. Found by the persons property."""
+    ben, tess = circle.members["Ben"], circle.members["Tess"]
+    lab = link(circle, ben, "ben-lab")
+    role, _ = writer.write(
+        tess,
+        circle.space,
+        "member.role",
+        {"member": device(lab), "level": int(Level.MENTOR)},
+        now_ms=circle.clock(),
+        allow_invalid=True,
+    )
+    tess_first, ben_first = new_replica("tess-first"), new_replica("ben-first")
+    keys = writer.space_keys(ben, circle.space, for_device=device(lab))
+    for observer in (tess_first, ben_first):
+        writer.take_space_keys(observer, circle.space, keys)
+    tess_first.ingest(circle.space, all_envelopes(tess, circle.space))
+    tess_first.ingest(circle.space, all_envelopes(ben, circle.space))
+    ben_first.ingest(circle.space, all_envelopes(ben, circle.space))
+    ben_first.ingest(circle.space, all_envelopes(tess, circle.space))
+    assert status_of(tess_first, role.op_id) == status_of(ben_first, role.op_id)
+    assert state.members(tess_first.db, circle.space) == state.members(ben_first.db, circle.space)
+    assert state.state_hash(tess_first.db, circle.space) == state.state_hash(ben_first.db, circle.space)

@@ -207,6 +207,15 @@ def test_invite_token_and_code() -> None:
     assert legacy.startswith("sc1.") and parse_code(legacy) == parsed
 
 
+def test_an_invite_code_carries_the_circle_name_outside_the_signature() -> None:
+    invite = make_invite(AUTHOR_KEY, INVITE_TOKEN, KEYRING, circle_name="Calculus I — Tuesday")
+    committed = golden({"invite_code_named.bin": invite.code().encode("ascii")})
+    parsed = parse_code(committed["invite_code_named.bin"].decode("ascii"))
+    assert parsed.circle_name == "Calculus I — Tuesday"
+    signed = (INVITE_TOKEN, invite.signature, tuple(KEYRING))
+    assert (parsed.token, parsed.signature, parsed.keyring) == signed
+
+
 def test_reconcile_frontier_message() -> None:
     heads = ((OTHER, 4, DEP_B), (AUTHOR, 7, DEP_A), (AUTHOR, 6, PREV))
     needs = (DEP_B, PREV, DEP_A)

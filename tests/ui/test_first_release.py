@@ -121,18 +121,22 @@ def test_a_help_request_from_asking_to_an_accepted_answer(
     qtbot.waitUntil(lambda: ben.helpdesk.answers.count() == 1, timeout=WAIT_MS)
     assert not ben.helpdesk.buttons["claim"].isVisibleTo(ben.helpdesk)
     assert ben.helpdesk.composer.button.text() == "Report progress"
-    ben.helpdesk.answers.setCurrentRow(0)
-    assert ben.helpdesk.buttons["accept"].isVisibleTo(ben.helpdesk)
-    ben.helpdesk.buttons["accept"].click()
+    assert "accept" not in ana_card_buttons(ana)  # Ana wrote it: neither accept nor thank it
+    ben.helpdesk.answers.item(0).buttons["accept"].click()  # on the answer's card
 
     qtbot.waitUntil(lambda: "resolved" in ana.helpdesk.list.texts()[0], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: ana.helpdesk.answers.item(0).text().startswith("✔"), timeout=WAIT_MS)
-    assert "Accepted answer" in ana.helpdesk.detail.toPlainText()
+    assert "Accepted answer" in ana.helpdesk.answers.item(0).text()
+    qtbot.waitUntil(lambda: "accept" not in ben.helpdesk.answers.item(0).buttons, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: ben.helpdesk.buttons["reopen"].isVisibleTo(ben.helpdesk), timeout=WAIT_MS)
     ana.helpdesk.filter.setCurrentIndex(ana.helpdesk.filter.findData("open"))
     assert ana.helpdesk.list.count() == 0
     ana.helpdesk.filter.setCurrentIndex(ana.helpdesk.filter.findData("resolved"))
     assert ana.helpdesk.list.count() == 1
+
+
+def ana_card_buttons(ana: QtCircle) -> dict[str, object]:
+    return dict(ana.helpdesk.answers.item(0).buttons)
 
 
 def test_a_hidden_reply_leaves_the_students_view_and_is_marked_for_the_teacher(

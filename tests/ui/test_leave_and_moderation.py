@@ -86,7 +86,7 @@ def test_only_teachers_moderate_answers_and_a_hidden_answer_leaves_the_students_
     qtbot.waitUntil(lambda: student.helpdesk.answers.count() == 0, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "[hidden]" in rows(teacher.helpdesk.answers)[0], timeout=WAIT_MS)
     assert "Only if the matrix is singular." in rows(teacher.helpdesk.answers)[0]
-    assert "hidden" in teacher.helpdesk.detail.toPlainText()
+    assert "hidden" in teacher.helpdesk.answers.item(0).text()
     unhide = teacher.helpdesk.item_menu(teacher.helpdesk.answers.item(0))
     assert names(unhide) == ["save", "unhide", "redact"]
     next(a for a in unhide.actions() if a.objectName() == "unhide").trigger()
