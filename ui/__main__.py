@@ -13,6 +13,18 @@ import logging
 import os
 import signal
 import sys
+from typing import Any
+
+
+def stop_like_closing(windows: list[Any], runtime: Any) -> None:
+    """Ctrl+C in the terminal or a SIGTERM: close the window as its close button does (a
+    note being written is saved first, `MainWindow.closeEvent`), which ends the run; with
+    no window up, or at a second signal while that save is pending, stop the run."""
+    window = next((w for w in reversed(windows) if w.isVisible()), None)
+    if window is None or getattr(window, "_close_anyway", False):
+        runtime.stop()
+    else:
+        window.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,13 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # quit when trio is done, not before
     runtime = Runtime()
     runtime.finished.connect(app.quit)
-    launch = Launch(home=data_home(args.home), demo=args.demo, connect=tuple(args.connect))
+    windows: list[Any] = []
+    launch = Launch(
+        home=data_home(args.home), demo=args.demo, connect=tuple(args.connect), on_window=windows.append
+    )
     runtime.start(lambda rt: run_desktop(rt, launch))
-    # Ctrl+C in the terminal (or a SIGTERM) closes like the window's close button: trio
-    # finishes, the store closes, then Qt quits. Python runs the handler at the next
-    # Python code, which the status bar's one-second timer guarantees.
+    # Ctrl+C in the terminal (or a SIGTERM) closes like the window's close button: the
+    # note being written is saved, trio finishes, the store closes, then Qt quits. Python
+    # runs the handler at the next Python code, which the status bar's one-second timer
+    # guarantees.
     for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: runtime.stop())
+        signal.signal(number, lambda *_: stop_like_closing(windows, runtime))
     app.exec()
     return 1 if runtime.error is not None else 0
 
