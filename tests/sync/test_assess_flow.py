@@ -1,0 +1,79 @@
+"""One assignment from creation to grades on real replicas: enrol, submit, a review round
+over pseudonyms, revision, a second round that keeps its reviewers, assessment."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync import pseudonym, writer
+from sync.errors import Rejected
+from sync.reducers.assess import allocation_at, phase_at, versions_at
+from tests.sync.assessing import (
+    build_class,
+    create,
+    current_opener,
+    enrol,
+    my_allocations,
+    open_phase,
+    review,
+    submit,
+    work_of,
+)
+from tests.sync.helpers import hash_of
+
+
+def test_a_full_round_is_accepted_everywhere_and_agrees() -> None:
+    circle = build_class(4)
+    assignment = create(circle)
+    circle.sync_all()
+    students = list(circle.members.values())
+    for number, student in enumerate(students):
+        enrol(circle, student, assignment)
+        submit(circle, student, assignment, f"essay {number}")
+    circle.sync_all()
+    open_phase(circle, assignment, "review", 1)
+    circle.sync_all()
+    opener = current_opener(circle.owner, circle.space, assignment)
+    allocation = allocation_at(circle.owner.db, circle.space, opener, None)
+    assert set(allocation) == {work_of(s, assignment) for s in students}
+    assert all(len(reviewers) == 2 for reviewers in allocation.values())
+    for student in students:
+        mine = my_allocations(circle, student, assignment)
+        assert len(mine) == 2 and work_of(student, assignment) not in mine
+        for submission in mine:
+            review(circle, student, assignment, submission)
+    circle.sync_all()
+    hashes = {hash_of(r, circle.space) for r in circle.replicas()}
+    assert len(hashes) == 1
+    for replica in circle.replicas():
+        statuses = replica.db.execute(
+            "SELECT status FROM ops WHERE space = ? AND kind = 'assign.review'", (circle.space,)
+        ).fetchall()
+        assert statuses == [(0,)] * 8
+
+    # A submission after the round opened is refused with a sentence.
+    with pytest.raises(Rejected, match="Submissions to 'Essay' are closed"):
+        submit(circle, students[0], assignment, "too late")
+
+    open_phase(circle, assignment, "revision", 1)
+    circle.sync_all()
+    submit(circle, students[0], assignment, "essay 0, revised")
+    circle.sync_all()
+    assert versions_at(circle.owner.db, circle.space, assignment, None)[work_of(students[0], assignment)] == 2
+    open_phase(circle, assignment, "review", 2)
+    circle.sync_all()
+    second = allocation_at(
+        circle.owner.db, circle.space, current_opener(circle.owner, circle.space, assignment), None
+    )
+    assert second == allocation  # the same reviewers where they can
+    open_phase(circle, assignment, "assessment")
+    circle.sync_all()
+    submission = work_of(students[0], assignment)
+    readers = [students[0].key.device_id, circle.owner.key.device_id]
+    fields = pseudonym.grade_fields(
+        circle.owner.key, assignment, submission, 87, "well argued", readers, nonce=b"n" * 16
+    )
+    writer.write(circle.owner, circle.space, "assign.assess", fields, now_ms=circle.clock())
+    circle.sync_all()
+    assert phase_at(students[1].db, circle.space, assignment, None).phase == "assessment"
+    assert len({hash_of(r, circle.space) for r in circle.replicas()}) == 1
