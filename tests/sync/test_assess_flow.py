@@ -77,3 +77,39 @@ def test_a_full_round_is_accepted_everywhere_and_agrees() -> None:
     circle.sync_all()
     assert phase_at(students[1].db, circle.space, assignment, None).phase == "assessment"
     assert len({hash_of(r, circle.space) for r in circle.replicas()}) == 1
+
+
+def test_the_gradebook_is_everyone_for_teachers_and_ones_own_row_for_a_student() -> None:
+    from sync.assignments import gradebook, reviews
+
+    circle = build_class(4)
+    assignment = create(circle, rounds=1)
+    circle.sync_all()
+    students = list(circle.members.values())
+    for number, student in enumerate(students):
+        enrol(circle, student, assignment)
+        submit(circle, student, assignment, f"essay {number}")
+    circle.sync_all()
+    open_phase(circle, assignment, "review", 1)
+    circle.sync_all()
+    for number, student in enumerate(students):
+        for submission in my_allocations(circle, student, assignment):
+            review(circle, student, assignment, submission, {"clarity": 2 + number % 3, "method": 1})
+    circle.sync_all()
+    assert len(reviews(circle.owner.db, circle.space, assignment)) == 8
+    open_phase(circle, assignment, "assessment")
+    circle.sync_all()
+    work = work_of(students[0], assignment)
+    readers = [students[0].key.device_id, circle.owner.key.device_id]
+    fields = pseudonym.grade_fields(circle.owner.key, assignment, work, 91, "bravo", readers, nonce=b"n" * 16)
+    writer.write(circle.owner, circle.space, "assign.assess", fields, now_ms=circle.clock())
+    circle.sync_all()
+    book = gradebook(circle.owner.db, circle.space, assignment, circle.owner.key)
+    assert len(book) == 4
+    assert all(row.peer is not None and row.reviewing is not None for row in book)
+    assert {row.grade for row in book} == {91, None}
+    own = gradebook(students[0].db, circle.space, assignment, students[0].key)
+    assert [(row.submission, row.grade, row.comment) for row in own] == [(work, 91, "bravo")]
+    assert own[0].reviewing == next(r.reviewing for r in book if r.submission == work)
+    other = gradebook(students[1].db, circle.space, assignment, students[1].key)
+    assert [(row.submission, row.grade) for row in other] == [(work_of(students[1], assignment), None)]
