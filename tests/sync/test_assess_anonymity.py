@@ -40,7 +40,7 @@ def file_replica(tmp: Path, name: str) -> Replica:
 def rows_of(path: Path) -> list[tuple[str, tuple[object, ...]]]:
     db = sqlite3.connect(path)
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    found = [(t, row) for t in tables for row in db.execute(f'SELECT * FROM "{t}"')]  # noqa: S608
+    found = [(t, row) for t in tables for row in db.execute(f'SELECT * FROM "{t}"')]
     db.close()
     return found
 
@@ -121,14 +121,14 @@ def test_a_students_database_cannot_link_a_review_to_its_writer(tmp_path: Path) 
             replica.db.execute("SELECT op_id, author FROM ops WHERE space = ?", (space,)).fetchall()
         )
         student_devices = set(devices.values())
-        for op_id, header in replica.db.execute(
+        for _op_id, header in replica.db.execute(
             "SELECT op_id, header FROM ops WHERE space = ? AND kind = 'assign.review'", (space,)
         ).fetchall():
             parsed = decode_header(header)
             assert parsed.author not in student_devices
             for dep in parsed.deps:
                 assert kinds[dep] in ("assign.phase", "assign.submit", "assign.reviewer"), kinds[dep]
-        for op_id, header in replica.db.execute(
+        for _op_id, header in replica.db.execute(
             "SELECT op_id, header FROM ops WHERE space = ?", (space,)
         ).fetchall():
             parsed = decode_header(header)
