@@ -251,7 +251,8 @@ def review_opening(
     ]
     if earlier:
         previous = allocation_at(db, space, earlier[-1].op_id, None)
-    pseudonyms = sorted(owner_key for owner_key in (e.pseudonym for e in people))
+    members = {row[0] for row in db.execute("SELECT device FROM device_persons WHERE space = ?", (space,))}
+    pseudonyms = sorted(e.pseudonym for e in people if e.pseudonym not in members)
     seed = choose_seed(
         versions_at(db, space, assignment, None),
         pseudonyms,

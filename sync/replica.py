@@ -604,7 +604,10 @@ class Replica:
             return SEMANTIC, Reason.BAD_CONTENT
         if header.kind in PSEUDONYMOUS:
             # Signed by a pseudonym, not a member device: its reducer checks that a
-            # teacher's op in its causal past certified the key (sync.pseudonym).
+            # teacher's op in its causal past certified the key (sync.pseudonym). A key
+            # that is a member device in the op's causal past is no pseudonym.
+            if context.auth.level_at(info.author, info.clock, info.seq) > Level.NONE:
+                return SEMANTIC, Reason.NOT_PERMITTED
             level: int = Level.NONE
         else:
             level = context.auth.level_at(info.author, info.clock, info.seq)
