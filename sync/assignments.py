@@ -263,3 +263,71 @@ def _person(db: sqlite3.Connection, space: bytes, device: bytes) -> bytes:
     from sync.reducers.assess import person_of
 
     return person_of(db, space, device)
+
+
+# -- finding things by id prefix, across this device's spaces ----------------------------
+
+
+def assignment_ids(db: sqlite3.Connection) -> list[tuple[SpaceId, OpId]]:
+    return [
+        (SpaceId(space), OpId(op_id))
+        for space, op_id in db.execute("SELECT space, op_id FROM assign_tasks WHERE op_id = assignment")
+    ]
+
+
+def submission_ids(db: sqlite3.Connection) -> list[tuple[SpaceId, OpId, bytes]]:
+    """(space, assignment, submission) of every submission this device holds."""
+    return [
+        (SpaceId(space), OpId(assignment), submission)
+        for space, assignment, submission in db.execute(
+            "SELECT DISTINCT space, assignment, submission FROM assign_versions"
+        )
+    ]
+
+
+def review_ids(db: sqlite3.Connection) -> list[tuple[SpaceId, OpId, OpId]]:
+    """(space, assignment, review op) of every review op this device holds."""
+    return [
+        (SpaceId(space), OpId(assignment), OpId(op_id))
+        for space, assignment, op_id in db.execute("SELECT space, assignment, op_id FROM assign_reviews")
+    ]
+
+
+def has_enrolled(db: sqlite3.Connection, space: SpaceId, assignment_id: bytes, device: bytes) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM assign_enrolments WHERE space = ? AND assignment = ? AND device = ? LIMIT 1",
+        (space, assignment_id, device),
+    ).fetchone()
+    return row is not None
+
+
+def register_of(
+    db: sqlite3.Connection, space: SpaceId, review_op: bytes
+) -> tuple[bytes, bytes, bytes] | None:
+    """(opener, submission, pseudonym) of a review op."""
+    row = db.execute(
+        "SELECT opener, submission, pseudonym FROM assign_reviews WHERE space = ? AND op_id = ?",
+        (space, review_op),
+    ).fetchone()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def review_id_of(db: sqlite3.Connection, space: SpaceId, review_op: bytes) -> OpId | None:
+    """A review's id: the first op of its pseudonym's register (round, submission)."""
+    row = db.execute(
+        "SELECT b.op_id FROM assign_reviews a JOIN assign_reviews b"
+        " ON b.space = a.space AND b.opener = a.opener AND b.submission = a.submission"
+        " AND b.pseudonym = a.pseudonym"
+        " WHERE a.space = ? AND a.op_id = ? ORDER BY b.seq LIMIT 1",
+        (space, review_op),
+    ).fetchone()
+    return None if row is None else OpId(row[0])
+
+
+def allocated_version(db: sqlite3.Connection, space: SpaceId, opener: bytes, submission: bytes) -> int:
+    """The version a round's allocation is of (what the opening op had seen); 0 if none."""
+    row = db.execute(
+        "SELECT MAX(version) FROM assign_allocation WHERE space = ? AND opener = ? AND submission = ?",
+        (space, opener, submission),
+    ).fetchone()
+    return int(row[0] or 0)
