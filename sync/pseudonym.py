@@ -238,7 +238,9 @@ def review_opening(
     settings = settings_at(db, space, assignment, None)
     if settings is None:
         raise Rejected(Reason.BAD_CONTENT, "There is no such assignment here.")
-    people = enrolled(db, space, assignment, key)
+    current = {row[0] for row in db.execute("SELECT device FROM members WHERE space = ?", (space,))}
+    # A removed member's pseudonym is not certified again.
+    people = [e for e in enrolled(db, space, assignment, key) if e.device in current]
     owner: dict[bytes, bytes] = {e.pseudonym: person_of(db, space, e.device) for e in people}
     for submission, person in db.execute(
         "SELECT DISTINCT submission, person FROM assign_versions WHERE space = ? AND assignment = ?",

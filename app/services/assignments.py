@@ -429,3 +429,38 @@ def gradebook_csv(rows: list[GradeEntry]) -> str:
         data = row.to_json()
         table.writerow(["" if data[key] is None else data[key] for key in COLUMNS])
     return out.getvalue()
+
+
+# -- a removed member's pseudonyms -----------------------------------------------------
+def _withdraw(
+    replica: Replica, space: SpaceId, removed: bytes, now_ms: int
+) -> tuple[list[VerifiedOp], Changes] | None:
+    """Reallocation ops taking a removed person's pseudonyms off every open review round:
+    their reviews stop counting, written before or after (the link is the teachers' to open)."""
+    db = replica.db
+    person = person_of(db, space, removed)
+    ops: list[tuple[str, dict[str, Any]]] = []
+    for view in reads.assignments(db, space):
+        now = phase_at(db, space, view.assignment, None)
+        if now.phase != "review":
+            continue
+        theirs = {
+            e.pseudonym
+            for e in pseudonym.enrolled(db, space, view.assignment, replica.key)
+            if person_of(db, space, e.device) == person
+        }
+        for submission, reviewers in sorted(allocation_at(db, space, now.op_id, None).items()):
+            for key in sorted(theirs & reviewers):
+                fields = {"opener": now.op_id, "submission": submission, "pseudonym": key, "add": False}
+                ops.append(("assign.reviewer", fields))
+    if not ops:
+        return None
+    return writer.write_many(replica, space, ops, now_ms=now_ms)
+
+
+async def withdraw_removed(commands: Commands, space: SpaceId, removed: bytes) -> None:
+    """After a teacher removes a member: take their pseudonyms off the open review rounds
+    (docs/security.md, "Peer assessment"). Only a teacher's device can open the links."""
+    if await commands.database.run(writer.my_level, commands.replica, space) < Level.TEACHER:
+        return
+    await commands.write(_withdraw, commands.replica, space, removed, commands.clock.now_ms())

@@ -187,9 +187,29 @@ def test_a_removed_members_review_is_refused(room: Room) -> None:
     room.sync()
     run(room, "tom", "assignment", "open", assignment, "review").ok()
     room.sync()
+    opener = _allocation(room.homes["ana"], room.circle, assignment)
+    assert len(opener) == 2  # Sue and Sam review each other
     run(room, "ana", "circle", "remove", room.circle, "Sam").ok()
     room.sync()
+    # The teacher's client took Sam's pseudonym off the round: a review from him would not count.
+    assert _allocation(room.homes["ana"], room.circle, assignment) == {
+        s: r for s, r in opener.items() if s != bytes.fromhex(sue)
+    } | {bytes.fromhex(sue): set()}
     before = fingerprint(room.homes["sam"])
     result = run(room, "sam", "review", "write", sue[:10], "--score", "clarity=3", "--score", "evidence=1")
     assert result.code == 1 and "no longer a member" in result.err and result.err.count("\n") == 1
     assert fingerprint(room.homes["sam"]) == before
+
+
+def _allocation(home: Path, circle: str, assignment: str) -> dict[bytes, set[bytes]]:
+    import sqlite3
+
+    from app.paths import database_path
+    from sync.reducers.assess import allocation_at, phase_at
+
+    db = sqlite3.connect(database_path(home))
+    try:
+        space, task = bytes.fromhex(circle), bytes.fromhex(assignment)
+        return allocation_at(db, space, phase_at(db, space, task, None).op_id, None)
+    finally:
+        db.close()
