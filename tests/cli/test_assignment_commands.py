@@ -213,3 +213,25 @@ def _allocation(home: Path, circle: str, assignment: str) -> dict[bytes, set[byt
         return allocation_at(db, space, phase_at(db, space, task, None).op_id, None)
     finally:
         db.close()
+
+
+def test_help_can_be_about_an_assignment(room: Room) -> None:
+    assignment = setup_essay(room)
+    asked = run(
+        room,
+        "sue",
+        "help",
+        "ask",
+        room.circle,
+        "--title",
+        "Thesis?",
+        "--assignment",
+        assignment[:8],
+        "--json",
+    )
+    request = asked.json()["request_id"]
+    room.sync()
+    assert run(room, "tom", "help", "show", request[:10], "--json").json()["link"] == assignment
+    before = fingerprint(room.homes["sue"])
+    wrong = run(room, "sue", "help", "ask", room.circle, "--title", "?", "--assignment", "abcdef12")
+    assert wrong.code == 1 and "No assignment" in wrong.err and fingerprint(room.homes["sue"]) == before
