@@ -234,15 +234,20 @@ def gradebook(db: sqlite3.Connection, space: SpaceId, assignment_id: bytes, key:
         grading.ReviewFacts(r.pseudonym, r.submission, r.scores, tuple(h for h, _, _ in r.ratings.values()))
         for r in final
     ]
+    reviewing_of = grading.reviewing_grades(facts, criteria, teacher_grades)
+    scores_of: dict[bytes, list[dict[str, int]]] = {}
+    for r in final:
+        scores_of.setdefault(r.submission, []).append(r.scores)
+    pseudonyms_of: dict[bytes, list[bytes]] = {}
+    for pseudonym, person in person_of_pseudonym.items():
+        pseudonyms_of.setdefault(person, []).append(pseudonym)
     rows = []
     for work in works:
         if not teacher and work.person != me:
             continue  # a student sees their own row only
-        peer = grading.peer_score([r.scores for r in final if r.submission == work.submission], criteria)
-        pseudonyms = [p for p, person in person_of_pseudonym.items() if person == work.person]
-        reviewing = (
-            grading.reviewing_grade(pseudonyms[0], facts, criteria, teacher_grades) if pseudonyms else None
-        )
+        peer = grading.peer_score(scores_of.get(work.submission, []), criteria)
+        pseudonyms = pseudonyms_of.get(work.person, [])
+        reviewing = reviewing_of.get(pseudonyms[0]) if pseudonyms else None
         grade = opened.get(work.submission)
         rows.append(
             GradeRow(

@@ -110,25 +110,42 @@ def reviewing_grade(
     teacher_grades: Mapping[bytes, float] | None = None,
 ) -> float | None:
     """0..100 for `reviewer` from every counted review of the round(s) considered."""
-    agreements: list[float] = []
-    ratings: list[int] = []
+    return reviewing_grades(reviews, criteria, teacher_grades).get(reviewer)
+
+
+def reviewing_grades(
+    reviews: Sequence[ReviewFacts],
+    criteria: Sequence[Criterion],
+    teacher_grades: Mapping[bytes, float] | None = None,
+) -> dict[bytes, float]:
+    """Every reviewer's reviewing grade (0..100), in one pass over the reviews; a reviewer
+    with nothing to compare against has none."""
+    by_submission: dict[bytes, list[ReviewFacts]] = {}
     for review in reviews:
-        if review.reviewer != reviewer:
-            continue
-        others = [r.scores for r in reviews if r.submission == review.submission and r.reviewer != reviewer]
+        by_submission.setdefault(review.submission, []).append(review)
+    agreements: dict[bytes, list[float]] = {}
+    ratings: dict[bytes, list[int]] = {}
+    for review in reviews:
+        others = [r.scores for r in by_submission[review.submission] if r.reviewer != review.reviewer]
         value, harsh = agreement(review, others, criteria, (teacher_grades or {}).get(review.submission))
         if value is not None:
-            agreements.append(value)
-        ratings += [r for r in review.ratings if not (harsh and r <= LOW_RATING)]
-    if not agreements and not ratings:
-        return None
-    helpfulness = (sum(ratings) / len(ratings) - 1) / 4 if ratings else None
-    if not agreements:
-        return 100 * helpfulness if helpfulness is not None else None
-    mean_agreement = sum(agreements) / len(agreements)
-    if helpfulness is None:
-        return 100 * mean_agreement
-    return 100 * (AGREEMENT_WEIGHT * mean_agreement + (1 - AGREEMENT_WEIGHT) * helpfulness)
+            agreements.setdefault(review.reviewer, []).append(value)
+        kept = [r for r in review.ratings if not (harsh and r <= LOW_RATING)]
+        ratings.setdefault(review.reviewer, []).extend(kept)
+    grades: dict[bytes, float] = {}
+    for reviewer in {r.reviewer for r in reviews}:
+        agreed, rated = agreements.get(reviewer, []), ratings.get(reviewer, [])
+        helpfulness = (sum(rated) / len(rated) - 1) / 4 if rated else None
+        if agreed:
+            mean = sum(agreed) / len(agreed)
+            grades[reviewer] = 100 * (
+                mean
+                if helpfulness is None
+                else AGREEMENT_WEIGHT * mean + (1 - AGREEMENT_WEIGHT) * helpfulness
+            )
+        elif helpfulness is not None:
+            grades[reviewer] = 100 * helpfulness
+    return grades
 
 
 def suggested_grade(peer: float | None, reviewing: float | None, peer_weight: int) -> float | None:

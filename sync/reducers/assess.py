@@ -18,6 +18,7 @@ so it is computed when that op is applied and is the same on every replica.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,7 +74,22 @@ def settings_at(db: sqlite3.Connection, space: bytes, assignment: bytes, clock: 
             best = (hlc, op_id, settings)
     if best is None or not created:
         return None
-    return settings_of(unpack_canonical(best[2]))
+    return _settings(best[2])
+
+
+@functools.lru_cache(maxsize=256)
+def _settings(stored: bytes) -> TaskSettings:
+    return settings_of(unpack_canonical(stored))
+
+
+@functools.lru_cache(maxsize=64)
+def _keys(stored: bytes) -> tuple[bytes, ...]:
+    return tuple(unpack_canonical(stored))
+
+
+@functools.lru_cache(maxsize=64)
+def _certified(keys: tuple[bytes, ...]) -> frozenset[bytes]:
+    return frozenset(keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +103,16 @@ class PhaseRow:
     pseudonyms: tuple[bytes, ...] = ()
 
 
-def phases_at(db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Clock) -> list[PhaseRow]:
-    """The assignment's phase switches in `clock`, in (order, hlc, op id) order."""
+def phases_at(
+    db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Clock, *, keys: bool = True
+) -> list[PhaseRow]:
+    """The assignment's phase switches in `clock`, in (order, hlc, op id) order (without
+    their certified keys unless `keys`: reading those costs most)."""
     rows = [
-        PhaseRow(op_id, order, phase, round_, hlc, seed, tuple(unpack_canonical(pseudonyms)))
+        PhaseRow(op_id, order, phase, round_, hlc, seed, _keys(pseudonyms) if keys else ())
         for op_id, author, seq, hlc, order, phase, round_, seed, pseudonyms in db.execute(
-            "SELECT op_id, author_idx, seq, hlc, ord, phase, round, seed, pseudonyms FROM assign_phases"
-            " WHERE space = ? AND assignment = ?",
+            "SELECT op_id, author_idx, seq, hlc, ord, phase, round, seed,"
+            f" {'pseudonyms' if keys else 'NULL'} FROM assign_phases WHERE space = ? AND assignment = ?",
             (space, assignment),
         )
         if _seen(clock, author, seq)
@@ -103,8 +122,10 @@ def phases_at(db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Cl
 
 def phase_at(db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Clock) -> PhaseRow:
     """The phase the assignment is in, as `clock` sees it (submission until switched)."""
-    rows = phases_at(db, space, assignment, clock)
-    return rows[-1] if rows else PhaseRow(assignment, 0, "submission", 0, 0)
+    rows = phases_at(db, space, assignment, clock, keys=False)
+    if not rows:
+        return PhaseRow(assignment, 0, "submission", 0, 0)
+    return _phase_row(db, space, rows[-1].op_id) if rows[-1].phase == "review" else rows[-1]
 
 
 def opener_row(
@@ -118,8 +139,16 @@ def opener_row(
     ).fetchone()
     if found is None or not _seen(clock, found[1], found[2]):
         return None
-    row = next(r for r in phases_at(db, space, found[0], None) if r.op_id == opener)
-    return found[0], row
+    return found[0], _phase_row(db, space, opener)
+
+
+def _phase_row(db: sqlite3.Connection, space: bytes, op_id: bytes) -> PhaseRow:
+    op, order, phase, round_, hlc, seed, keys = db.execute(
+        "SELECT op_id, ord, phase, round, hlc, seed, pseudonyms FROM assign_phases"
+        " WHERE space = ? AND op_id = ?",
+        (space, op_id),
+    ).fetchone()
+    return PhaseRow(op, order, phase, round_, hlc, seed, _keys(keys))
 
 
 def person_of(db: sqlite3.Connection, space: bytes, device: bytes) -> bytes:
@@ -129,33 +158,40 @@ def person_of(db: sqlite3.Connection, space: bytes, device: bytes) -> bytes:
     return row[0] if row else device
 
 
-def versions_at(db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Clock) -> dict[bytes, int]:
-    """submission -> the highest version number in `clock`."""
+def versions_at(
+    db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Clock, *, only: bytes | None = None
+) -> dict[bytes, int]:
+    """submission -> the highest version number in `clock` (of submission `only`, if given)."""
     found: dict[bytes, int] = {}
-    for submission, version, author, seq in db.execute(
-        "SELECT submission, version, author_idx, seq FROM assign_versions WHERE space = ? AND assignment = ?",
-        (space, assignment),
-    ):
+    query = (
+        "SELECT submission, version, author_idx, seq FROM assign_versions WHERE space = ? AND assignment = ?"
+    )
+    params: tuple[bytes, ...] = (space, assignment)
+    if only is not None:
+        query, params = query + " AND submission = ?", (*params, only)
+    for submission, version, author, seq in db.execute(query, params):
         if _seen(clock, author, seq):
             found[submission] = max(found.get(submission, 0), version)
     return found
 
 
 def allocation_at(
-    db: sqlite3.Connection, space: bytes, opener: bytes, clock: Clock
+    db: sqlite3.Connection, space: bytes, opener: bytes, clock: Clock, *, only: bytes | None = None
 ) -> dict[bytes, set[bytes]]:
     """submission -> reviewers under `opener`: its allocation changed by the teachers'
-    reallocations in `clock` (per pair, the (hlc, op id)-latest change wins)."""
+    reallocations in `clock` (per pair, the (hlc, op id)-latest change wins); of
+    submission `only`, if given."""
     found: dict[bytes, set[bytes]] = {}
+    narrow, params = ("", (space, opener)) if only is None else (" AND submission = ?", (space, opener, only))
     for submission, pseudonym in db.execute(
-        "SELECT submission, pseudonym FROM assign_allocation WHERE space = ? AND opener = ?", (space, opener)
+        "SELECT submission, pseudonym FROM assign_allocation WHERE space = ? AND opener = ?" + narrow, params
     ):
         found.setdefault(submission, set()).add(pseudonym)
     latest: dict[tuple[bytes, bytes], tuple[int, bytes, int]] = {}
     for op_id, submission, pseudonym, added, author, seq, hlc in db.execute(
         "SELECT op_id, submission, pseudonym, added, author_idx, seq, hlc FROM assign_reallocations"
-        " WHERE space = ? AND opener = ?",
-        (space, opener),
+        " WHERE space = ? AND opener = ?" + narrow,
+        params,
     ):
         if _seen(clock, author, seq) and (hlc, op_id) > latest.get((submission, pseudonym), (0, b"", 0))[:2]:
             latest[(submission, pseudonym)] = (hlc, op_id, added)
@@ -368,7 +404,8 @@ def _round_open(db: sqlite3.Connection, op: Applied, opener: bytes) -> tuple[byt
     if found is None:
         return refuse(Reason.BAD_CONTENT, "There is no such review round here.")
     assignment, row = found
-    now = phase_at(db, op.space, assignment, op.clock)
+    phases = phases_at(db, op.space, assignment, op.clock, keys=False)  # the order is enough here
+    now = phases[-1] if phases else PhaseRow(assignment, 0, "submission", 0, 0)
     if now.order != row.order:
         return refuse(
             Reason.NOT_PERMITTED,
@@ -383,16 +420,19 @@ def _check_review(db: sqlite3.Connection, op: Applied, body: Review) -> Refusal 
     if isinstance(found, Refusal):
         return found
     assignment, row = found
-    if op.device not in row.pseudonyms:
+    if op.device not in _certified(row.pseudonyms):
         return refuse(
             Reason.NOT_PERMITTED, "This key is not a reviewer the teacher certified for this round."
         )
-    if op.device not in allocation_at(db, op.space, body.opener, op.clock).get(body.submission, set()):
+    allocated = allocation_at(db, op.space, body.opener, op.clock, only=body.submission)
+    if op.device not in allocated.get(body.submission, set()):
         return refuse(
             Reason.NOT_PERMITTED,
             "This submission is not allocated to you in this round; see 'review list' for yours.",
         )
-    if body.version > versions_at(db, op.space, assignment, op.clock).get(body.submission, 0):
+    if body.version > versions_at(db, op.space, assignment, op.clock, only=body.submission).get(
+        body.submission, 0
+    ):
         return refuse(Reason.BAD_CONTENT, f"The submission has no version {body.version} here.")
     settings = settings_at(db, op.space, assignment, op.clock)
     assert settings is not None
@@ -417,8 +457,9 @@ def _check_review(db: sqlite3.Connection, op: Applied, body: Review) -> Refusal 
 
 
 def _apply_review(db: sqlite3.Connection, op: Applied, body: Review) -> None:
-    found = opener_row(db, op.space, body.opener, op.clock)
-    assert found is not None
+    found = db.execute(
+        "SELECT assignment FROM assign_phases WHERE space = ? AND op_id = ?", (op.space, body.opener)
+    ).fetchone()
     db.execute(
         "INSERT OR IGNORE INTO assign_reviews (space, op_id, opener, assignment, submission, version,"
         " pseudonym,"
@@ -448,7 +489,7 @@ def _check_reallocate(db: sqlite3.Connection, op: Applied, body: Reallocation) -
     assignment, row = found
     if body.pseudonym not in row.pseudonyms:
         return refuse(Reason.BAD_CONTENT, "That reviewer key is not certified for this round.")
-    if body.submission not in versions_at(db, op.space, assignment, op.clock):
+    if body.submission not in versions_at(db, op.space, assignment, op.clock, only=body.submission):
         return refuse(Reason.BAD_CONTENT, "There is no such submission here.")
     return None
 
@@ -518,7 +559,7 @@ def _check_assess(db: sqlite3.Connection, op: Applied, body: Assessment) -> Refu
             f" {_name(phase.phase, phase.round)}"
             " phase. Open the assessment phase first.",
         )
-    if body.submission not in versions_at(db, op.space, body.assignment, op.clock):
+    if body.submission not in versions_at(db, op.space, body.assignment, op.clock, only=body.submission):
         return refuse(Reason.BAD_CONTENT, "There is no such submission here.")
     return None
 
