@@ -432,9 +432,7 @@ def gradebook_csv(rows: list[GradeEntry]) -> str:
 
 
 # -- a removed member's pseudonyms -----------------------------------------------------
-def _withdraw(
-    replica: Replica, space: SpaceId, removed: bytes, now_ms: int
-) -> tuple[list[VerifiedOp], Changes] | None:
+def _withdrawals(replica: Replica, space: SpaceId, removed: bytes) -> list[tuple[str, dict[str, Any]]]:
     """Reallocation ops taking a removed person's pseudonyms off every open review round:
     their reviews stop counting, written before or after (the link is the teachers' to open)."""
     db = replica.db
@@ -453,14 +451,15 @@ def _withdraw(
             for key in sorted(theirs & reviewers):
                 fields = {"opener": now.op_id, "submission": submission, "pseudonym": key, "add": False}
                 ops.append(("assign.reviewer", fields))
-    if not ops:
-        return None
-    return writer.write_many(replica, space, ops, now_ms=now_ms)
+    return ops
 
 
 async def withdraw_removed(commands: Commands, space: SpaceId, removed: bytes) -> None:
     """After a teacher removes a member: take their pseudonyms off the open review rounds
     (docs/security.md, "Peer assessment"). Only a teacher's device can open the links."""
-    if await commands.database.run(writer.my_level, commands.replica, space) < Level.TEACHER:
+    replica = commands.replica
+    if await commands.database.run(writer.my_level, replica, space) < Level.TEACHER:
         return
-    await commands.write(_withdraw, commands.replica, space, removed, commands.clock.now_ms())
+    ops = await commands.database.run(_withdrawals, replica, space, removed)
+    if ops:
+        await commands.write(writer.write_many, replica, space, ops, now_ms=commands.clock.now_ms())
