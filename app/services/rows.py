@@ -26,6 +26,7 @@ __all__ = [
     "Answer",
     "AssignmentDetail",
     "AssignmentSummary",
+    "CalibrationRow",
     "CircleRow",
     "CriterionRow",
     "GradeEntry",
@@ -499,4 +500,22 @@ class GradeEntry:
             "suggested": rounded(self.suggested),
             "grade": self.grade,
             "comment": self.comment,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationRow:
+    """After a round: my scores of a work beside the other reviewers' (never who they are)."""
+
+    submission_id: str
+    round: int
+    mine: dict[str, int]
+    others: tuple[dict[str, int], ...]
+
+    def to_json(self) -> Json:
+        return {
+            "submission_id": self.submission_id,
+            "round": self.round,
+            "mine": dict(self.mine),
+            "others": [dict(o) for o in self.others],
         }
