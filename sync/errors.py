@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 
 class Reason(enum.Enum):
@@ -47,3 +48,15 @@ class Rejected(Exception):
         super().__init__(f"{reason.value}: {detail}" if detail else reason.value)
         self.reason = reason
         self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A reducer's refusal with the sentence a person hears: why, and what to do.
+
+    Reducers whose rules have more than one way to fail (the assessment kinds) return
+    this instead of a bare `Reason`; the replica records the sentence so that a refused
+    local write is explained exactly (`sync.writer`)."""
+
+    reason: Reason
+    sentence: str

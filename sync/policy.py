@@ -49,6 +49,12 @@ DEFAULT_POLICY: dict[str, int] = {
     "help.answer": Level.MEMBER,
     "react": Level.MEMBER,
     "note.put": Level.MEMBER,
+    # Assignments and peer assessment (docs/protocol.md, "Assignments"): teachers set,
+    # phase, reallocate and grade; members enrol, submit and rate the reviews they got.
+    # Reviews themselves are signed by pseudonyms the review-opening op certified.
+    "assign.manage": Level.TEACHER,
+    "assign.submit": Level.MEMBER,
+    "assign.rate": Level.MEMBER,
 }
 #: Moderators: they see hidden items (marked as such) and are not held by locks.
 MODERATOR = Level.TEACHER

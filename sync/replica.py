@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync import reducers
+from sync.assessment import PSEUDONYMOUS
 from sync.causal import merged
 from sync.changes import Changes
 from sync.crypto import decrypt_body
-from sync.errors import PEER_FAULTS, Reason, Rejected
+from sync.errors import PEER_FAULTS, Reason, Refusal, Rejected
 from sync.forks import LoggedOp, is_past_fork, witnessed
 from sync.hlc import too_far_ahead, wall_ms
 from sync.identity import DeviceKey
@@ -114,6 +115,9 @@ class Replica:
         # Per space, the highest seq of this device's own ops that came in through
         # `ingest` (a peer or a file had them): whoever gossips own ops need not resend those.
         self.received_own: dict[SpaceId, int] = {}
+        # The sentence of the last refusal a reducer explained (sync.errors.Refusal), so a
+        # refused local write tells the person why and what to do.
+        self.last_refusal: str | None = None
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -598,9 +602,17 @@ class Replica:
         handler = self._handlers.get(header.kind)
         if handler is None:
             return SEMANTIC, Reason.BAD_CONTENT
-        level = context.auth.level_at(info.author, info.clock, info.seq)
-        if level < Level.MEMBER or (handler.action and not may(context.policy, level, handler.action)):
-            return SEMANTIC, Reason.NOT_PERMITTED
+        if header.kind in PSEUDONYMOUS:
+            # Signed by a pseudonym, not a member device: its reducer checks that a
+            # teacher's op in its causal past certified the key (sync.pseudonym). A key
+            # that is a member device in the op's causal past is no pseudonym.
+            if context.auth.level_at(info.author, info.clock, info.seq) > Level.NONE:
+                return SEMANTIC, Reason.NOT_PERMITTED
+            level: int = Level.NONE
+        else:
+            level = context.auth.level_at(info.author, info.clock, info.seq)
+            if level < Level.MEMBER or (handler.action and not may(context.policy, level, handler.action)):
+                return SEMANTIC, Reason.NOT_PERMITTED
         applied = reducers.Applied(
             context.space,
             op.op_id,
@@ -612,6 +624,9 @@ class Replica:
             level,
         )
         problem = handler.check(self.db, applied, body)
+        if isinstance(problem, Refusal):
+            self.last_refusal = problem.sentence
+            problem = problem.reason
         if problem is not None:
             return SEMANTIC, problem
         if apply:

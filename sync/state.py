@@ -221,4 +221,32 @@ def state_hash(db: sqlite3.Connection, space: SpaceId) -> bytes:
         [item, reaction, sorted(devices)]
         for (item, reaction), devices in sorted(reactions(db, space).items())
     ]
-    return digest(pack([member_rows, setting_rows, item_rows, help_rows, reaction_rows]), person=b"sc-state")
+    parts = [member_rows, setting_rows, item_rows, help_rows, reaction_rows]
+    assessment = assessment_rows(db, space)
+    if any(assessment):  # spaces without assignments keep the hash they had before them
+        parts.append(assessment)
+    return digest(pack(parts), person=b"sc-state")
+
+
+def assessment_rows(db: sqlite3.Connection, space: SpaceId) -> list[list[list[Any]]]:
+    """Every assignment table's rows, in key order: each row is a fact derived from valid
+    ops (the allocation from its opening op's causal past), less the replica's own
+    author numbering, so equal sets of valid ops
+    give equal rows whatever order they came in."""
+    from sync.reducers.assess import TABLES
+
+    found = []
+    for table in TABLES:
+        # Author indexes are this replica's own numbering: never part of the state.
+        columns = [
+            c[1] for c in db.execute(f"PRAGMA table_info({table})") if c[1] not in ("space", "author_idx")
+        ]
+        found.append(
+            [
+                list(row)
+                for row in db.execute(
+                    f"SELECT {', '.join(columns)} FROM {table} WHERE space = ? ORDER BY 1, 2, 3", (space,)
+                )
+            ]
+        )
+    return found

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sync import joining
+from sync.assessment import PSEUDONYMOUS
 from sync.changes import Changes
 from sync.errors import Reason, Rejected
 from sync.explain import explain
@@ -81,10 +82,11 @@ def _sealed(replica: Replica, draft: Header, plaintext: bytes, key: bytes) -> Ve
 
 def _admit_own(replica: Replica, context: SpaceContext, op: VerifiedOp, *, allow_invalid: bool) -> Changes:
     batch = _Batch(context.space)
+    replica.last_refusal = None
     status, reason = replica._admit(context, batch, op)
     if status != VALID and not allow_invalid:
         assert reason is not None
-        raise Rejected(reason, explain(op.header.kind, reason))
+        raise Rejected(reason, replica.last_refusal or explain(op.header.kind, reason))
     replica._finish(batch)
     return replica._changes(batch)
 
@@ -122,6 +124,10 @@ def _parents(
             continue
         info = context.info(db, OpId(row[0]))
         assert info is not None
+        if info.kind in PSEUDONYMOUS:
+            # A device never depends on a pseudonym's op unless it must (`extra`): the
+            # first op to name a fresh review would point at the review's writer.
+            continue
         heads.append((OpId(row[0]), info))
     for op_id in extra:
         info = context.info(db, op_id)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse
 
 from app.cli.base import CommandLine, emit
-from app.services import discussion, helpdesk
+from app.errors import CommandError
+from app.services import assignments, discussion, helpdesk
 from app.services.commands import Commands
 from app.services.rows import Answer, HelpRequest, HelpRequestSummary, Item
 from sync.reducers.helpdesk import STATUSES
@@ -25,7 +26,13 @@ def _line(request: HelpRequestSummary | HelpRequest) -> str:
 
 async def cmd_ask(args: argparse.Namespace, commands: Commands) -> None:
     space = await commands.resolve_circle(args.circle)
-    request = await helpdesk.ask(commands, space, args.title, args.body, args.tag)
+    link = None
+    if args.assignment:
+        found = await assignments.find_assignment(commands, args.assignment)
+        if found.space != space:
+            raise CommandError("That assignment is in another circle; ask for help in its circle.")
+        link = found.assignment
+    request = await helpdesk.ask(commands, space, args.title, args.body, args.tag, link)
     emit(args, {"request_id": request.hex()}, request.hex())
 
 
@@ -104,6 +111,7 @@ def register(cli: CommandLine) -> None:
     ask.add_argument("--title", required=True)
     ask.add_argument("--body", default="")
     ask.add_argument("--tag", action="append", default=[], metavar="TAG")
+    ask.add_argument("--assignment", metavar="ASSIGNMENT", help="the assignment this is about")
 
     listing = cli.command("help list", cmd_list, help="help requests of a circle")
     listing.add_argument("circle")

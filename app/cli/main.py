@@ -37,6 +37,7 @@ GROUPS = (
     "app.cli.note",
     "app.cli.resource",
     "app.cli.search",
+    "app.cli.assignment",
 )
 #: 74 is sysexits' EX_IOERR: the disk holding the data (or an output file) is full or failing.
 EXIT_ERROR, EXIT_INTERNAL, EXIT_DISK_FULL, EXIT_INTERRUPTED = 1, 70, 74, 130

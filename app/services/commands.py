@@ -199,6 +199,9 @@ class Commands:
             new_key=secrets.token_bytes(32),
             now_ms=self.clock.now_ms(),
         )
+        from app.services.assignments import withdraw_removed  # it builds on this module
+
+        await withdraw_removed(self, space, member.device)
 
     async def leave(self, space: SpaceId) -> None:
         await self.write(writer.leave, self.replica, space, now_ms=self.clock.now_ms())

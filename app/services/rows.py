@@ -24,9 +24,14 @@ if TYPE_CHECKING:  # only a type here (it brings msgpack): the services that bui
 
 __all__ = [
     "Answer",
+    "AssignmentDetail",
+    "AssignmentSummary",
+    "CalibrationRow",
     "CircleRow",
+    "CriterionRow",
     "Device",
     "FileProgress",
+    "GradeEntry",
     "HelpRequest",
     "HelpRequestSummary",
     "Helper",
@@ -38,8 +43,10 @@ __all__ = [
     "NoteLink",
     "NoteSource",
     "NoteSummary",
+    "ReceivedReview",
     "Resource",
     "ResourceFile",
+    "ReviewTask",
     "SavedFile",
     "Thread",
     "ThreadSummary",
@@ -441,3 +448,168 @@ class Device:
 
     def to_json(self) -> Json:
         return {"device_id": self.device.hex(), "name": self.name, "this": self.this, "circles": self.circles}
+
+
+# -- assignments and peer assessment -----------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CriterionRow:
+    """One rubric line: points 0..max, or named levels (a score is the level's index)."""
+
+    name: str
+    description: str
+    max: int
+    levels: tuple[str, ...]
+    weight: int
+
+    def to_json(self) -> Json:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "max": self.max,
+            "levels": list(self.levels),
+            "weight": self.weight,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentSummary:
+    assignment_id: str
+    title: str
+    phase: str
+    round: int
+
+    def to_json(self) -> Json:
+        return {
+            "assignment_id": self.assignment_id,
+            "title": self.title,
+            "phase": self.phase,
+            "round": self.round,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentDetail:
+    assignment_id: str
+    circle_id: str
+    title: str
+    brief: str
+    phase: str
+    round: int
+    criteria: tuple[CriterionRow, ...]
+    reviewers: int
+    rounds: int
+    peer_weight: int
+    submissions: int
+    my_version: int  # 0: not submitted
+
+    def to_json(self) -> Json:
+        return {
+            "assignment_id": self.assignment_id,
+            "circle_id": self.circle_id,
+            "title": self.title,
+            "brief": self.brief,
+            "phase": self.phase,
+            "round": self.round,
+            "criteria": [c.to_json() for c in self.criteria],
+            "reviewers": self.reviewers,
+            "rounds": self.rounds,
+            "peer_weight": self.peer_weight,
+            "submissions": self.submissions,
+            "my_version": self.my_version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewTask:
+    """A submission allocated to me in the current round; in a later round, what changed
+    since the version I reviewed before (`diff`, unified) and the author's note."""
+
+    submission_id: str
+    version: int
+    status: str  # "todo" | "done"
+    text: str
+    note: str
+    previous_version: int  # 0: not reviewed by me before
+    diff: str
+
+    def to_json(self) -> Json:
+        return {
+            "submission_id": self.submission_id,
+            "version": self.version,
+            "status": self.status,
+            "text": self.text,
+            "note": self.note,
+            "previous_version": self.previous_version,
+            "diff": self.diff,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedReview:
+    """A review of my work: never who wrote it."""
+
+    review_id: str
+    round: int
+    version: int
+    scores: dict[str, int]
+    comment: str
+    notes: dict[str, str]
+    helpful: int  # my rating, 0 if none
+
+    def to_json(self) -> Json:
+        return {
+            "review_id": self.review_id,
+            "round": self.round,
+            "version": self.version,
+            "scores": dict(self.scores),
+            "comment": self.comment,
+            "notes": dict(self.notes),
+            "helpful": self.helpful,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class GradeEntry:
+    """One student's line of the gradebook (grades 0..100; None where there is none yet)."""
+
+    name: str
+    submission_id: str
+    versions: int
+    peer: float | None
+    reviewing: float | None
+    suggested: float | None
+    grade: int | None
+    comment: str
+
+    def to_json(self) -> Json:
+        def rounded(value: float | None) -> float | None:
+            return None if value is None else round(value, 1)
+
+        return {
+            "name": self.name,
+            "submission_id": self.submission_id,
+            "versions": self.versions,
+            "peer": rounded(self.peer),
+            "reviewing": rounded(self.reviewing),
+            "suggested": rounded(self.suggested),
+            "grade": self.grade,
+            "comment": self.comment,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationRow:
+    """After a round: my scores of a work beside the other reviewers' (never who they are)."""
+
+    submission_id: str
+    round: int
+    mine: dict[str, int]
+    others: tuple[dict[str, int], ...]
+
+    def to_json(self) -> Json:
+        return {
+            "submission_id": self.submission_id,
+            "round": self.round,
+            "mine": dict(self.mine),
+            "others": [dict(o) for o in self.others],
+        }

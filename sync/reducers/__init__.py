@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sync.errors import Reason
+from sync.errors import Reason, Refusal
 from sync.ids import DeviceId, OpId, SpaceId
 
 
@@ -37,7 +37,7 @@ class Applied:
 @dataclass(frozen=True, slots=True)
 class Handler:
     action: str | None
-    check: Callable[[sqlite3.Connection, Applied, Any], Reason | None]
+    check: Callable[[sqlite3.Connection, Applied, Any], Reason | Refusal | None]
     apply: Callable[[sqlite3.Connection, Applied, Any], None]
 
 
@@ -51,6 +51,16 @@ MATERIALIZED_TABLES = (
     "reactions",
     "note_links",
     "note_search",
+    # Assignments (sync.reducers.assess.TABLES)
+    "assign_tasks",
+    "assign_phases",
+    "assign_enrolments",
+    "assign_versions",
+    "assign_allocation",
+    "assign_reallocations",
+    "assign_reviews",
+    "assign_ratings",
+    "assign_grades",
 )
 
 
@@ -60,7 +70,7 @@ def clear(db: sqlite3.Connection, space: SpaceId) -> None:
 
 
 def handlers() -> dict[str, Handler]:
-    from sync.reducers import helpdesk, items, marks, notes, reactions, settings
+    from sync.reducers import assess, helpdesk, items, marks, notes, reactions, settings
 
     return {
         **items.HANDLERS,
@@ -69,4 +79,5 @@ def handlers() -> dict[str, Handler]:
         **reactions.HANDLERS,
         **notes.HANDLERS,
         **settings.HANDLERS,
+        **assess.HANDLERS,
     }

@@ -128,7 +128,12 @@ def _request(db: sqlite3.Connection, op: Applied, request: OpId, *, lockable: bo
 
 
 def _check_ask(db: sqlite3.Connection, op: Applied, body: HelpAsk) -> Reason | None:
-    return Reason.BAD_CONTENT if body.link is not None and origin(db, op, body.link) is None else None
+    """A link names an item or an assignment in the asker's causal past."""
+    if body.link is None or origin(db, op, body.link) is not None:
+        return None
+    from sync.reducers.assess import settings_at
+
+    return None if settings_at(db, op.space, body.link, op.clock) is not None else Reason.BAD_CONTENT
 
 
 def _apply_ask(db: sqlite3.Connection, op: Applied, body: HelpAsk) -> None:

@@ -38,7 +38,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync import content, writer
+from sync import assessment, content, writer
 from sync.crypto import decrypt_body
 from sync.errors import Reason, Rejected
 from sync.frontier import all_envelopes
@@ -147,6 +147,7 @@ def corpus() -> Corpus:
     bodies.append(("member.remove", encode_body(removal)))
     bodies.append(("member.unlink", encode_body(removal)))
     bodies.append(("member.link", encode_body({"device": device(dan), "device_sig": bytes(64)})))
+    bodies += [(kind, encode_body(fields)) for kind, fields in assignment_bodies(item, answer)]
 
     # A replica missing one early op holds the rest as pending and asks for it (needs).
     lagging = new_replica("lagging")
@@ -548,7 +549,54 @@ def check_code(code: str) -> None:
         assert parse_code(invite.code()) == invite
 
 
+def assignment_bodies(assignment: bytes, other: bytes) -> list[tuple[str, dict[str, Any]]]:
+    """One body of each assignment kind (sync.assessment), as the clients write them."""
+    rubric = [
+        {"name": "clarity", "description": "", "max": 4, "weight": 2},
+        {"name": "method", "levels": ["no", "partly", "yes"], "weight": 1},
+    ]
+    task = {"title": "Essay", "brief": "Write", "criteria": rubric, "reviewers": 3, "rounds": 2}
+    keys = sorted([seed("p1"), seed("p2")])
+    submission = seed("submission")
+    return [
+        ("assign.create", task),
+        ("assign.edit", {"assignment": assignment, **task, "due": [["review", 1_700_000_000_000]]}),
+        (
+            "assign.phase",
+            {"assignment": assignment, "phase": "review", "round": 1, "seed": seed("s"), "pseudonyms": keys},
+        ),
+        ("assign.enrol", {"assignment": assignment, "sealed": [[keys[0], bytes(120)]]}),
+        ("assign.submit", {"assignment": assignment, "text": "My essay", "note": "fixed 2"}),
+        (
+            "assign.review",
+            {
+                "opener": other,
+                "submission": submission,
+                "version": 1,
+                "scores": [["clarity", 3], ["method", 2]],
+                "comment": "Good",
+                "notes": [["clarity", "clear"]],
+            },
+        ),
+        ("assign.reviewer", {"opener": other, "submission": submission, "pseudonym": keys[1], "add": True}),
+        ("assign.rate", {"review": other, "helpful": 4, "comment": "useful", "flag": False}),
+        (
+            "assign.assess",
+            {"assignment": assignment, "submission": submission, "sealed": [[keys[0], bytes(90)]]},
+        ),
+    ]
+
+
 BODY_TYPES: dict[str, type] = {
+    "assign.create": assessment.TaskSettings,
+    "assign.edit": assessment.TaskEdit,
+    "assign.phase": assessment.PhaseSwitch,
+    "assign.enrol": assessment.Enrolment,
+    "assign.submit": assessment.SubmissionVersion,
+    "assign.review": assessment.Review,
+    "assign.reviewer": assessment.Reallocation,
+    "assign.rate": assessment.Rating,
+    "assign.assess": assessment.Assessment,
     "space.genesis": Genesis,
     "member.join": Join,
     "member.role": RoleChange,

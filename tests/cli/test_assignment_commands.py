@@ -1,0 +1,240 @@
+"""Assignments and peer assessment through the CLI, in-process on real data directories:
+a teacher sets an essay, two students submit, review each other anonymously over two
+rounds with a revision between (the round-2 reviewer sees the diff and the note), the
+teacher grades with an override and exports the gradebook; every bad input is one line,
+exit code != 0, and writes nothing."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Room
+from tests.cli.helpers import fingerprint
+
+
+def run(room: Room, who: str, *argv: str):
+    return room.cli(room.homes[who], *argv)
+
+
+def setup_essay(room: Room) -> str:
+    created = run(
+        room, "tom", "assignment", "create", room.circle, "--title", "Essay", "--brief", "Argue a case.",
+        "--criterion", "clarity:4:Is it clear?", "--criterion", "evidence:3", "--reviewers", "1", "--json",
+    ).json()  # fmt: skip
+    room.sync()
+    return created["assignment_id"]
+
+
+def test_two_rounds_of_anonymous_review_then_grades(room: Room, tmp_path: Path) -> None:
+    assignment = setup_essay(room)
+    listed = run(room, "sue", "assignment", "list", room.circle, "--json").json()["assignments"]
+    assert listed == [{"assignment_id": assignment, "title": "Essay", "phase": "submission", "round": 0}]
+    sue = run(
+        room, "sue", "submit", assignment[:8], "--body", "Cats are better.\nThey purr.\n", "--json"
+    ).json()
+    sam = run(room, "sam", "submit", assignment[:8], "--body", "Dogs are loyal.\n", "--json").json()
+    assert sue["version"] == 1 and sam["version"] == 1
+    room.sync()
+    opened = run(room, "tom", "assignment", "open", assignment[:8], "review", "--json").json()
+    assert (opened["phase"], opened["round"]) == ("review", 1)
+    room.sync()
+    todo = run(room, "sue", "review", "list", assignment[:8], "--json").json()["reviews"]
+    assert [(r["submission_id"], r["status"]) for r in todo] == [(sam["submission_id"], "todo")]
+    first = ["--score", "clarity=3", "--score", "evidence=2", "--comment", "Give an example."]
+    run(room, "sue", "review", "write", sam["submission_id"][:10], *first, "--json").json()
+    back = ["--score", "clarity=4", "--score", "evidence=1", "--comment", "Sources?"]
+    run(room, "sam", "review", "write", sue["submission_id"][:10], *back).ok()
+    assert run(room, "sue", "review", "list", assignment, "--json").json()["reviews"][0]["status"] == "done"
+    room.sync()
+    got = run(room, "sam", "review", "received", assignment[:8], "--json").json()["reviews"]
+    assert [(r["scores"], r["comment"]) for r in got] == [({"clarity": 3, "evidence": 2}, "Give an example.")]
+    assert set(got[0]) == {"review_id", "round", "version", "scores", "comment", "notes", "helpful"}
+    run(room, "sam", "review", "rate", got[0]["review_id"][:10], "--helpful", "4", "--comment", "thanks").ok()
+
+    run(room, "tom", "assignment", "open", assignment[:8], "revision").ok()
+    room.sync()
+    compared = run(room, "sue", "review", "compare", assignment[:8], "--json").json()["reviews"]
+    mine = {"clarity": 3, "evidence": 2}
+    assert compared == [{"submission_id": sam["submission_id"], "round": 1, "mine": mine, "others": []}]
+    revised = run(room, "sam", "submit", assignment[:8], "--body", "Dogs are loyal.\nThey guard.\n",
+                  "--note", "added a reason", "--json").json()  # fmt: skip
+    assert revised["version"] == 2
+    room.sync()
+    assert run(room, "tom", "assignment", "open", assignment[:8], "review", "--json").json()["round"] == 2
+    room.sync()
+    second = run(room, "sue", "review", "list", assignment[:8], "--json").json()["reviews"]
+    assert second[0]["version"] == 2 and second[0]["previous_version"] == 1
+    assert second[0]["note"] == "added a reason"
+    assert "+They guard." in second[0]["diff"]
+    run(
+        room,
+        "sue",
+        "review",
+        "write",
+        sam["submission_id"][:10],
+        "--score",
+        "clarity=4",
+        "--score",
+        "evidence=3",
+    ).ok()
+    run(
+        room,
+        "sam",
+        "review",
+        "write",
+        sue["submission_id"][:10],
+        "--score",
+        "clarity=2",
+        "--score",
+        "evidence=1",
+    ).ok()
+    room.sync()
+    run(room, "tom", "assignment", "open", assignment[:8], "assessment").ok()
+    room.sync()
+    run(
+        room, "tom", "assess", sam["submission_id"][:10], "--grade", "95", "--comment", "Override: strong."
+    ).ok()
+    room.sync()
+    exported = tmp_path / "grades.csv"
+    book = run(room, "tom", "grades", assignment[:8], "--csv", str(exported), "--json").json()["grades"]
+    by_name = {row["name"]: row for row in book}
+    assert set(by_name) == {"Sue", "Sam"}
+    assert by_name["Sam"]["grade"] == 95 and by_name["Sam"]["comment"] == "Override: strong."
+    assert by_name["Sam"]["peer"] == pytest.approx(100 * (4 / 4 + 3 / 3) / 2)
+    assert by_name["Sue"]["grade"] is None and by_name["Sue"]["suggested"] is not None
+    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    assert {row["name"]: row["grade"] for row in rows} == {"Sue": "", "Sam": "95"}
+    own = run(room, "sam", "grades", assignment[:8], "--json").json()["grades"]
+    assert [(row["name"], row["grade"]) for row in own] == [("Sam", 95)]
+    assert [
+        row["grade"] for row in run(room, "sue", "grades", assignment[:8], "--json").json()["grades"]
+    ] == [None]
+    hashes = {
+        run(room, who, "circle", "state", room.circle, "--json").json()["state_hash"] for who in room.homes
+    }
+    assert len(hashes) == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "argv", "message"),
+    [
+        ("sue", ["assignment", "open", "{a}", "review"], "Only teachers open"),
+        ("tom", ["assignment", "open", "{a}", "revision"], "opens after review round 1"),
+        (
+            "sue",
+            ["review", "write", "{sam}", "--score", "clarity=3", "--score", "evidence=1"],
+            "not a review round",
+        ),
+        ("tom", ["assess", "{sam}", "--grade", "50"], "assessment phase"),
+        ("tom", ["assess", "{sam}", "--grade", "101"], "from 0 to 100"),
+        ("sue", ["submit", "{a}", "--body", "   "], "cannot be empty"),
+        ("sue", ["submit", "{a}", "--file", "/nonexistent/essay.md"], "No such file"),
+        ("tom", ["assignment", "create", "{c}", "--title", "Lab"], "needs a rubric"),
+        ("tom", ["assignment", "create", "{c}", "--title", "Lab", "--criterion", "clarity"], "has no MAX"),
+        (
+            "tom",
+            ["assignment", "create", "{c}", "--title", "Lab", "--criterion", "c:4", "--rounds", "9"],
+            "rounds",
+        ),
+        ("sue", ["assignment", "create", "{c}", "--title", "Lab", "--criterion", "c:4"], "role"),
+        ("sue", ["assignment", "show", "ffffffff"], "No assignment"),
+    ],
+)
+def test_bad_input_is_one_line_exit_1_and_changes_nothing(
+    room: Room, who: str, argv: list[str], message: str
+) -> None:
+    assignment = setup_essay(room)
+    sam = run(room, "sam", "submit", assignment, "--body", "Dogs.", "--json").json()["submission_id"]
+    room.sync()
+    before = fingerprint(room.homes[who])
+    filled = [a.format(a=assignment[:8], sam=sam[:10], c=room.circle) for a in argv]
+    result = run(room, who, *filled)
+    assert result.code == 1 and result.out == ""
+    assert message in result.err and result.err.count("\n") == 1, result.err
+    assert fingerprint(room.homes[who]) == before
+
+
+def test_reviews_in_round_refusals(room: Room) -> None:
+    assignment = setup_essay(room)
+    sue = run(room, "sue", "submit", assignment, "--body", "Cats.", "--json").json()["submission_id"]
+    sam = run(room, "sam", "submit", assignment, "--body", "Dogs.", "--json").json()["submission_id"]
+    room.sync()
+    run(room, "tom", "assignment", "open", assignment, "review").ok()
+    room.sync()
+    for argv, message in (
+        (
+            ["review", "write", sue[:10], "--score", "clarity=3", "--score", "evidence=1"],
+            "not allocated to you",
+        ),
+        (
+            ["review", "write", sam[:10], "--score", "clarity=5", "--score", "evidence=1"],
+            "from 0 to 4, not 5",
+        ),
+        (["review", "write", sam[:10], "--score", "style=1"], "'style' is not a criterion"),
+        (["review", "write", sam[:10], "--score", "clarity=x"], "CRITERION=N"),
+        (["submit", assignment, "--body", "late"], "Submissions to 'Essay' are closed"),
+    ):
+        before = fingerprint(room.homes["sue"])
+        result = run(room, "sue", *argv)
+        assert result.code == 1 and message in result.err and result.err.count("\n") == 1, (argv, result.err)
+        assert fingerprint(room.homes["sue"]) == before
+
+
+def test_a_removed_members_review_is_refused(room: Room) -> None:
+    assignment = setup_essay(room)
+    sue = run(room, "sue", "submit", assignment, "--body", "Cats.", "--json").json()["submission_id"]
+    run(room, "sam", "submit", assignment, "--body", "Dogs.").ok()
+    room.sync()
+    run(room, "tom", "assignment", "open", assignment, "review").ok()
+    room.sync()
+    opener = _allocation(room.homes["ana"], room.circle, assignment)
+    assert len(opener) == 2  # Sue and Sam review each other
+    run(room, "ana", "circle", "remove", room.circle, "Sam").ok()
+    room.sync()
+    # The teacher's client took Sam's pseudonym off the round: a review from him would not count.
+    assert _allocation(room.homes["ana"], room.circle, assignment) == {
+        s: r for s, r in opener.items() if s != bytes.fromhex(sue)
+    } | {bytes.fromhex(sue): set()}
+    before = fingerprint(room.homes["sam"])
+    result = run(room, "sam", "review", "write", sue[:10], "--score", "clarity=3", "--score", "evidence=1")
+    assert result.code == 1 and "no longer a member" in result.err and result.err.count("\n") == 1
+    assert fingerprint(room.homes["sam"]) == before
+
+
+def _allocation(home: Path, circle: str, assignment: str) -> dict[bytes, set[bytes]]:
+    import sqlite3
+
+    from app.paths import database_path
+    from sync.reducers.assess import allocation_at, phase_at
+
+    db = sqlite3.connect(database_path(home))
+    try:
+        space, task = bytes.fromhex(circle), bytes.fromhex(assignment)
+        return allocation_at(db, space, phase_at(db, space, task, None).op_id, None)
+    finally:
+        db.close()
+
+
+def test_help_can_be_about_an_assignment(room: Room) -> None:
+    assignment = setup_essay(room)
+    asked = run(
+        room,
+        "sue",
+        "help",
+        "ask",
+        room.circle,
+        "--title",
+        "Thesis?",
+        "--assignment",
+        assignment[:8],
+        "--json",
+    )
+    request = asked.json()["request_id"]
+    room.sync()
+    assert run(room, "tom", "help", "show", request[:10], "--json").json()["link"] == assignment
+    before = fingerprint(room.homes["sue"])
+    wrong = run(room, "sue", "help", "ask", room.circle, "--title", "?", "--assignment", "abcdef12")
+    assert wrong.code == 1 and "No assignment" in wrong.err and fingerprint(room.homes["sue"]) == before
