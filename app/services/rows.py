@@ -28,6 +28,10 @@ __all__ = [
     "AssignmentSummary",
     "CircleRow",
     "CriterionRow",
+    "DeskProgress",
+    "DeskRequest",
+    "DeskStuck",
+    "DeskView",
     "GradeEntry",
     "HelpRequest",
     "HelpRequestSummary",
@@ -499,4 +503,119 @@ class GradeEntry:
             "suggested": rounded(self.suggested),
             "grade": self.grade,
             "comment": self.comment,
+        }
+
+
+# -- the teacher's desk (app.services.desk) -------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DeskRequest:
+    """An unresolved help request on a teacher's or mentor's desk, with its age."""
+
+    circle_id: str
+    circle: str
+    request_id: str
+    title: str
+    asker: str
+    asker_id: str  # device id, hex (names may repeat)
+    status: str  # "open", "claimed" or "escalated"
+    escalated: bool
+    claimed_by_me: bool
+    answers: int
+    age_ms: int  # since it was asked, by the asker's clock
+    assignment_id: str  # "" unless linked to an assignment
+    assignment: str  # that assignment's title
+
+    def to_json(self) -> Json:
+        return {
+            "circle_id": self.circle_id,
+            "circle": self.circle,
+            "request_id": self.request_id,
+            "title": self.title,
+            "asker": self.asker,
+            "asker_id": self.asker_id,
+            "status": self.status,
+            "escalated": self.escalated,
+            "claimed_by_me": self.claimed_by_me,
+            "answers": self.answers,
+            "age_ms": self.age_ms,
+            "assignment_id": self.assignment_id,
+            "assignment": self.assignment,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeskProgress:
+    """Where one assignment stands: submissions, and reviews in its latest review round."""
+
+    circle_id: str
+    circle: str
+    assignment_id: str
+    title: str
+    phase: str
+    round: int
+    students: int
+    submitted: int
+    reviews_done: int  # in the latest review round opened (0 before one)
+    reviews_allocated: int
+    late: int  # reviews not done in an open round whose due date has passed
+    requests: int  # unresolved help requests linked to it
+
+    def to_json(self) -> Json:
+        return {
+            "circle_id": self.circle_id,
+            "circle": self.circle,
+            "assignment_id": self.assignment_id,
+            "title": self.title,
+            "phase": self.phase,
+            "round": self.round,
+            "students": self.students,
+            "submitted": self.submitted,
+            "reviews_done": self.reviews_done,
+            "reviews_allocated": self.reviews_allocated,
+            "late": self.late,
+            "requests": self.requests,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeskStuck:
+    """A member waiting for help: their unresolved requests in one circle, the oldest's age."""
+
+    circle_id: str
+    circle: str
+    device: str  # the asker's device id, hex
+    name: str
+    waiting: int  # unresolved requests without an accepted answer
+    unanswered: int  # of those, with no answer at all
+    oldest_ms: int
+    request_id: str  # the oldest one (what a click opens)
+
+    def to_json(self) -> Json:
+        return {
+            "circle_id": self.circle_id,
+            "circle": self.circle,
+            "device": self.device,
+            "name": self.name,
+            "waiting": self.waiting,
+            "unanswered": self.unanswered,
+            "oldest_ms": self.oldest_ms,
+            "request_id": self.request_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeskView:
+    """Everything on the desk: across the circles where I am a teacher or mentor."""
+
+    circles: int  # how many circles it covers
+    requests: tuple[DeskRequest, ...]  # oldest first
+    progress: tuple[DeskProgress, ...]  # teachers only
+    stuck: tuple[DeskStuck, ...]  # waiting longest first
+
+    def to_json(self) -> Json:
+        return {
+            "circles": self.circles,
+            "requests": [r.to_json() for r in self.requests],
+            "progress": [p.to_json() for p in self.progress],
+            "stuck": [s.to_json() for s in self.stuck],
         }
