@@ -3,6 +3,11 @@ their unread counts, `ui.unread_counts`) beside the chosen page, the menus and s
 (`ui.menus`), the sync status bar (`ui.status`), the Peers dock, tray notices, and the
 geometry and last page kept between runs (`ui.window_state`).
 
+The Teacher's desk (`ui.desk_view`, built on first use) is a page of its own, opened
+from the menu (Ctrl+Shift+D); it is the first page shown when the window was closed on
+it, or on a first start of a person given a teacher's or mentor's role in a circle. Its
+rows open their item in its circle.
+
 Only circles the person is still in are listed; *Leave circle…* (menu, or the sidebar's
 context menu) asks first, then leaves as `circle leave` does.
 
@@ -43,12 +48,15 @@ from ui.sidebar import NAME, NOTES, SPACE, QtSidebar
 from ui.status import QtSyncStatus
 from ui.unread_counts import UnreadCounts
 
+DESK = "desk"  # the desk as the page the window was closed on (`window_state`)
+
 if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from PySide6.QtGui import QCloseEvent
 
     from app.services.glance import Glance
     from sync.changes import Changes
     from ui.circle_view import QtCircle
+    from ui.desk_view import QtDesk
     from ui.dialogs import LeaveDialog
     from ui.peers_view import QtPeers
 
@@ -73,6 +81,8 @@ class MainWindow(QMainWindow):
         self.circle_names: list[tuple[SpaceId, str]] = []
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
         self._restored_last = False
+        self._desk: QtDesk | None = None
+        self.teaching: list[int] = []  # my level in each circle where I teach or mentor
 
         self.sidebar = QtSidebar(self)
         self.sidebar.currentItemChanged.connect(self._page_chosen)
@@ -144,18 +154,24 @@ class MainWindow(QMainWindow):
         elif changes.space != self.notes.space:
             self._circles_query.refresh()  # a circle created, joined, or its first ops arrived
 
-    async def _fetch_circles(self) -> tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]]]:
-        """The circles this device is a member of, and those it waits to be admitted to."""
-        from app.services import membership
+    async def _fetch_circles(
+        self,
+    ) -> tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]], list[int]]:
+        """The circles this device is a member of, those it waits to be admitted to, and my
+        level in those where I teach or mentor."""
+        from app.services import desk, membership
 
         commands = self.session.commands
         circles = await commands.circles()
         current = await membership.current_circles(commands)
         waiting = await membership.waiting_circles(commands)
-        return [(space, name) for space, name in circles if space in current], waiting
+        roles = await desk.my_roles(commands)
+        return [(space, name) for space, name in circles if space in current], waiting, roles
 
-    def _show_listing(self, listing: tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]]]) -> None:
-        circles, waiting = listing
+    def _show_listing(
+        self, listing: tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]], list[int]]
+    ) -> None:
+        circles, waiting, self.teaching = listing
         self._show_circles(circles)
         self.sidebar.show_waiting(waiting)  # after them, greyed
 
@@ -176,12 +192,64 @@ class MainWindow(QMainWindow):
         elif not self._restored_last:  # the first list: reopen where the person left off
             self._restored_last = True
             last = window_state.last_circle(self.settings)
-            self.open_page(last if last in listed else NOTES)
+            if self._desk_first():
+                self.show_desk()
+            else:
+                self.open_page(last if last in listed else NOTES)
         elif self.sidebar.currentItem() is None:
             self.open_page(NOTES)
 
     def open_page(self, key: SpaceId | bytes | str) -> None:
         self.sidebar.select(key)
+
+    # -- the teacher's desk -------------------------------------------------------------
+    def _desk_first(self) -> bool:
+        """The window was closed on the desk, or this is a first start and someone made me
+        a teacher or mentor somewhere (an owner of their own circles only is not asked)."""
+        last = self.settings.value("circle/last")
+        if last == DESK:
+            return True
+        from sync.policy import Level
+
+        return last is None and any(level < Level.OWNER for level in self.teaching)
+
+    @property
+    def desk(self) -> QtDesk:
+        """The desk page, built on first use."""
+        if self._desk is None:
+            from ui.desk_view import QtDesk
+
+            self._desk = QtDesk(self.session, self)
+            self._desk.open_request.connect(self.open_request)
+            self._desk.open_assignment.connect(self.open_assignment)
+            self.pages.addWidget(self._desk)
+        return self._desk
+
+    def show_desk(self) -> None:
+        """Show the teacher's desk (Ctrl+Shift+D); no circle is current meanwhile."""
+        if not self.session.is_open:  # it reads through the core
+            self.session.ready.connect(self.show_desk, Qt.ConnectionType.SingleShotConnection)
+            return
+        self.sidebar.setCurrentRow(-1)
+        self.unread.looking = None
+        self.leave_action.setEnabled(False)
+        self.pages.setCurrentWidget(self.desk)
+        self.desk.query.refresh()
+        self.desk.requests.setFocus()
+
+    def open_request(self, space: SpaceId, request_id: str) -> None:
+        """A help request, shown on its circle's Help desk."""
+        page = self.circle(space)
+        page.tabs.setCurrentWidget(page.helpdesk)
+        page.helpdesk.show_request(request_id)
+
+    def open_assignment(self, space: SpaceId, assignment_id: str) -> None:
+        """An assignment, shown on its circle's Assignments tab."""
+        page = self.circle(space)
+        assignments = getattr(page, "assignments", None)
+        if assignments is not None:
+            page.tabs.setCurrentWidget(assignments)
+            assignments.show_assignment(assignment_id)
 
     def _page_chosen(self, item: QListWidgetItem | None) -> None:
         if item is None:
@@ -329,8 +397,7 @@ class MainWindow(QMainWindow):
         if status == "waiting":
             self.statusBar().showMessage(
                 self.tr(
-                    "No member of the circle is reachable yet: you'll be admitted automatically"
-                    " when one is."
+                    "No member of the circle is reachable yet: you'll be admitted automatically when one is."
                 )
             )
             self._pending_open = space  # opened when a member admits us
@@ -361,6 +428,7 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        window_state.save(self, self.settings, self.sidebar.current_key())
+        on_desk = self._desk is not None and self.pages.currentWidget() is self._desk
+        window_state.save(self, self.settings, DESK if on_desk else self.sidebar.current_key())
         event.accept()
         self.closed.emit()

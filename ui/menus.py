@@ -1,7 +1,7 @@
 """The main window's menu bar and its shortcuts: Circle (New circle… Ctrl+Shift+N, Join
-with an invite code… Ctrl+J, Leave circle…, Quit), Network (Peers Ctrl+Shift+P, Connect
-to address…) and Edit (New thread / note Ctrl+N, Find Ctrl+F). The handlers are the
-window's. GUI thread.
+with an invite code… Ctrl+J, Teacher's desk Ctrl+Shift+D, Leave circle…, Quit), Network
+(Peers Ctrl+Shift+P, Connect to address…) and Edit (New thread / note Ctrl+N, Find
+Ctrl+F). The handlers are the window's. GUI thread.
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ def add_menus(window: MainWindow) -> QAction:
         file_menu.addAction(action)
     leave_action = file_menu.actions()[2]
     leave_action.setEnabled(False)  # while a circle is open
+    desk_action = QAction(window.tr("Teacher's &desk"), window)
+    desk_action.setShortcut("Ctrl+Shift+D")
+    desk_action.setObjectName("desk")
+    desk_action.triggered.connect(window.show_desk)
+    file_menu.insertAction(leave_action, desk_action)
     network_menu = window.menuBar().addMenu(window.tr("&Network"))
     peers_action = window.peers_dock.toggleViewAction()
     peers_action.setText(window.tr("&Peers"))

@@ -171,9 +171,26 @@ def _desk(replica: Replica, now_ms: int) -> DeskView:
                     linked[key] = linked.get(key, 0) + 1
             progress.extend(_progress(replica, circle, linked, now_ms))
     requests.sort(key=lambda r: (-r.age_ms, r.circle, r.request_id))
-    return DeskView(len(circles), tuple(requests), tuple(progress), tuple(_stuck(requests)))
+    return DeskView(
+        len(circles),
+        tuple(c.space.hex() for c in circles),
+        tuple(requests),
+        tuple(progress),
+        tuple(_stuck(requests)),
+    )
 
 
 async def desk(commands: Commands) -> DeskView:
     """The desk as this device sees it now."""
     return await commands.database.run(_desk, commands.replica, commands.clock.now_ms())
+
+
+async def my_roles(commands: Commands) -> list[int]:
+    """My level in each circle where I am a teacher (or owner) or mentor: cheap, for
+    deciding whether the desk is shown first."""
+
+    def job() -> list[int]:
+        commands.replica.refresh()
+        return [circle.level for circle in _my_circles(commands.replica)]
+
+    return await commands.database.run(job)

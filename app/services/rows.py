@@ -608,6 +608,7 @@ class DeskView:
     """Everything on the desk: across the circles where I am a teacher or mentor."""
 
     circles: int  # how many circles it covers
+    circle_ids: tuple[str, ...]  # which (hex)
     requests: tuple[DeskRequest, ...]  # oldest first
     progress: tuple[DeskProgress, ...]  # teachers only
     stuck: tuple[DeskStuck, ...]  # waiting longest first
@@ -615,6 +616,7 @@ class DeskView:
     def to_json(self) -> Json:
         return {
             "circles": self.circles,
+            "circle_ids": list(self.circle_ids),
             "requests": [r.to_json() for r in self.requests],
             "progress": [p.to_json() for p in self.progress],
             "stuck": [s.to_json() for s in self.stuck],
