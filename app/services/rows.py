@@ -26,6 +26,7 @@ __all__ = [
     "Answer",
     "AssignmentDetail",
     "AssignmentSummary",
+    "BoardRow",
     "CircleRow",
     "CriterionRow",
     "DeskProgress",
@@ -44,6 +45,7 @@ __all__ = [
     "NoteLink",
     "NoteSource",
     "NoteSummary",
+    "ProgressBoard",
     "ReceivedReview",
     "Resource",
     "ResourceFile",
@@ -620,4 +622,63 @@ class DeskView:
             "requests": [r.to_json() for r in self.requests],
             "progress": [p.to_json() for p in self.progress],
             "stuck": [s.to_json() for s in self.stuck],
+        }
+
+
+# -- a teacher's progress board (app.services.assessment_board) ------------------------------
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One student on the board: their work, and reviews in the latest review round."""
+
+    name: str
+    person: str  # hex
+    submission_id: str  # "" if nothing submitted
+    version: int  # the latest (0: none)
+    received: int  # reviews of their work written
+    expected: int  # reviewers allocated to it
+    given: int  # reviews they wrote (known on a teacher's device only)
+    owed: int  # reviews allocated to them
+
+    def to_json(self) -> Json:
+        return {
+            "name": self.name,
+            "person": self.person,
+            "submission_id": self.submission_id,
+            "version": self.version,
+            "received": self.received,
+            "expected": self.expected,
+            "given": self.given,
+            "owed": self.owed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressBoard:
+    """Where an assignment stands, for the teacher deciding to open its next phase."""
+
+    phase: str
+    round: int
+    rounds: int
+    reviewers: int
+    next_phase: str | None
+    students: int
+    submitted: int
+    revised: int  # submissions with a version newer than the one last allocated
+    allocated: int  # reviews allocated in the latest review round
+    done: int  # of those, written
+    rows: tuple[BoardRow, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "phase": self.phase,
+            "round": self.round,
+            "rounds": self.rounds,
+            "reviewers": self.reviewers,
+            "next_phase": self.next_phase,
+            "students": self.students,
+            "submitted": self.submitted,
+            "revised": self.revised,
+            "allocated": self.allocated,
+            "done": self.done,
+            "rows": [r.to_json() for r in self.rows],
         }
