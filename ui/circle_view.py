@@ -1,4 +1,4 @@
-"""One circle: its tabs (Discussion, Chat, Help desk, Resources, Members) over one
+"""One circle: its tabs (Discussion, Chat, Help desk, Assignments, Resources, Members) over one
 `CircleContext`. Owns `QtCircle`. GUI thread.
 """
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from sync.ids import SpaceId
+from ui.assignments_view import QtAssignments
 from ui.chat_view import QtChat
 from ui.circle import CircleContext
 from ui.discussion_view import QtDiscussion
@@ -23,12 +24,14 @@ class QtCircle(QWidget):
         self.discussion = QtDiscussion(self.context, self)
         self.chat = QtChat(self.context, self)
         self.helpdesk = QtHelpDesk(self.context, self)
+        self.assignments = QtAssignments(self.context, self)
         self.resources = QtResources(self.context, self)
         self.members = QtMembers(self.context, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.discussion, self.tr("Discussion"))
         self.tabs.addTab(self.chat, self.tr("Chat"))
         self.tabs.addTab(self.helpdesk, self.tr("Help desk"))
+        self.tabs.addTab(self.assignments, self.tr("Assignments"))
         self.tabs.addTab(self.resources, self.tr("Resources"))
         self.tabs.addTab(self.members, self.tr("Members"))
         layout = QVBoxLayout(self)

@@ -16,15 +16,11 @@ from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.services.rows import DeskView
-from sync.changes import HELP_KINDS, MEMBER_KINDS, Changes
+from sync.changes import ASSIGN_KINDS, HELP_KINDS, MEMBER_KINDS, Changes
 from sync.ids import SpaceId
 from ui.live import LiveQuery
 from ui.session import Session
 
-ASSIGN_KINDS = frozenset({
-    "assign.create", "assign.edit", "assign.phase", "assign.enrol", "assign.submit", "assign.review",
-    "assign.reviewer", "assign.rate", "assign.assess",
-})  # fmt: skip
 DESK_KINDS = HELP_KINDS | ASSIGN_KINDS | MEMBER_KINDS
 ROW = Qt.ItemDataRole.UserRole  # (space, item id hex) of a row
 AGES_EVERY_MS = 60_000

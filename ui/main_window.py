@@ -246,10 +246,8 @@ class MainWindow(QMainWindow):
     def open_assignment(self, space: SpaceId, assignment_id: str) -> None:
         """An assignment, shown on its circle's Assignments tab."""
         page = self.circle(space)
-        assignments = getattr(page, "assignments", None)
-        if assignments is not None:
-            page.tabs.setCurrentWidget(assignments)
-            assignments.show_assignment(assignment_id)
+        page.tabs.setCurrentWidget(page.assignments)
+        page.assignments.show_assignment(assignment_id)
 
     def _page_chosen(self, item: QListWidgetItem | None) -> None:
         if item is None:

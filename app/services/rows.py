@@ -40,6 +40,7 @@ __all__ = [
     "Item",
     "ItemSource",
     "Member",
+    "MyVersion",
     "Note",
     "NoteFile",
     "NoteLink",
@@ -682,3 +683,16 @@ class ProgressBoard:
             "done": self.done,
             "rows": [r.to_json() for r in self.rows],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class MyVersion:
+    """A version of my own submission."""
+
+    version: int
+    text: str
+    note: str  # what changed (from version 2 on)
+    created: str  # ISO time, UTC
+
+    def to_json(self) -> Json:
+        return {"version": self.version, "text": self.text, "note": self.note, "created": self.created}
