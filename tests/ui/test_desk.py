@@ -110,6 +110,15 @@ def test_the_desk_across_three_circles_live_and_opening_rows(
     action.trigger()
     assert window.pages.currentWidget() is board and window.sidebar.currentItem() is None
 
+    # A progress row opens its assignment on its circle's Assignments tab.
+    item = board.progress.topLevelItem(0)
+    board.progress.itemActivated.emit(item, 0)
+    algebra_page = window.circles[algebra]
+    assert window.pages.currentWidget() is algebra_page
+    assert algebra_page.tabs.currentWidget() is algebra_page.assignments
+    qtbot.waitUntil(lambda: algebra_page.assignments.shown is not None, timeout=WAIT_MS)
+    assert algebra_page.assignments.shown.detail.title == "Essay"  # type: ignore[union-attr]
+
 
 def test_a_circle_owner_starts_on_their_notes_and_ages_read_plainly(
     qtbot: QtBot, desk: Desk, tmp_path: Path
