@@ -336,3 +336,38 @@ def allocated_version(db: sqlite3.Connection, space: SpaceId, opener: bytes, sub
         (space, opener, submission),
     ).fetchone()
     return int(row[0] or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """After a round: one reviewer's scores of a work beside the other reviewers' (whose
+    are not said), so they can see how their judgement compares."""
+
+    submission: bytes
+    round: int
+    mine: dict[str, int]
+    others: tuple[dict[str, int], ...]
+
+
+def calibration(
+    db: sqlite3.Connection, space: SpaceId, assignment_id: bytes, pseudonym: bytes
+) -> list[Calibration]:
+    """For every round that has ended, each work `pseudonym` reviewed in it."""
+    now = phase_at(db, space, assignment_id, None)
+    openers = {row.op_id: row for row in review_rounds(db, space, assignment_id)}
+    ended = {op for op, row in openers.items() if row.order < now.order}
+    counted = [r for r in reviews(db, space, assignment_id) if r.opener in ended]
+    return [
+        Calibration(
+            mine.submission,
+            mine.round,
+            dict(mine.scores),
+            tuple(
+                dict(r.scores)
+                for r in counted
+                if r.opener == mine.opener and r.submission == mine.submission and r.pseudonym != pseudonym
+            ),
+        )
+        for mine in counted
+        if mine.pseudonym == pseudonym
+    ]

@@ -114,6 +114,25 @@ async def cmd_received(args: argparse.Namespace, commands: Commands) -> None:
     emit(args, {"reviews": [r.to_json() for r in rows]}, "\n".join(lines) or "No reviews of your work yet.")
 
 
+async def cmd_compare(args: argparse.Namespace, commands: Commands) -> None:
+    found = await assignments.find_assignment(commands, args.assignment)
+    rows = await assignments.calibration(commands, found)
+
+    def scores(values: dict[str, int]) -> str:
+        return ", ".join(f"{name}={value}" for name, value in values.items())
+
+    lines = [
+        f"{r.submission_id[:12]}  round {r.round}  you: {scores(r.mine)}"
+        + "".join(f"\n    another reviewer: {scores(o)}" for o in r.others)
+        for r in rows
+    ]
+    emit(
+        args,
+        {"reviews": [r.to_json() for r in rows]},
+        "\n".join(lines) or "No finished round to compare yet.",
+    )
+
+
 async def cmd_rate(args: argparse.Namespace, commands: Commands) -> None:
     await assignments.rate(commands, args.review, args.helpful, args.comment, args.flag)
     emit(args, {"review_id": args.review, "helpful": args.helpful, "flag": args.flag}, "Thank you: rated.")
@@ -185,6 +204,10 @@ def register(cli: CommandLine) -> None:
     write.add_argument("--comment", default="")
     got = cli.command("review received", cmd_received, help="the reviews of your work")
     got.add_argument("assignment")
+    compare = cli.command(
+        "review compare", cmd_compare, help="after a round: your scores beside the other reviewers'"
+    )
+    compare.add_argument("assignment")
     rate = cli.command("review rate", cmd_rate, help="rate a review you received")
     rate.add_argument("review")
     rate.add_argument("--helpful", type=int, required=True, metavar="1..5")

@@ -24,6 +24,7 @@ from app.services.lookup import resolve_prefix
 from app.services.rows import (
     AssignmentDetail,
     AssignmentSummary,
+    CalibrationRow,
     CriterionRow,
     GradeEntry,
     ReceivedReview,
@@ -361,6 +362,19 @@ async def rate(commands: Commands, typed: str, helpful: int, comment: str, flag:
     if not 1 <= helpful <= 5:
         raise CommandError(f"Helpfulness is from 1 (not helpful) to 5 (very helpful), not {helpful}.")
     await commands.write(_rate, commands.replica, typed, helpful, comment, flag, commands.clock.now_ms())
+
+
+async def calibration(commands: Commands, found: FoundAssignment) -> list[CalibrationRow]:
+    def job() -> list[CalibrationRow]:
+        replica = commands.replica
+        replica.refresh()
+        me = _my_key(replica, found.space, found.assignment)
+        return [
+            CalibrationRow(c.submission.hex(), c.round, c.mine, c.others)
+            for c in reads.calibration(replica.db, found.space, found.assignment, me)
+        ]
+
+    return await commands.database.run(job)
 
 
 # -- reading ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ __all__ = [
     "AssignmentDetail",
     "AssignmentSummary",
     "BoardRow",
+    "CalibrationRow",
     "CircleRow",
     "CriterionRow",
     "DeskProgress",
@@ -696,3 +697,21 @@ class MyVersion:
 
     def to_json(self) -> Json:
         return {"version": self.version, "text": self.text, "note": self.note, "created": self.created}
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationRow:
+    """After a round: my scores of a work beside the other reviewers' (never who they are)."""
+
+    submission_id: str
+    round: int
+    mine: dict[str, int]
+    others: tuple[dict[str, int], ...]
+
+    def to_json(self) -> Json:
+        return {
+            "submission_id": self.submission_id,
+            "round": self.round,
+            "mine": dict(self.mine),
+            "others": [dict(o) for o in self.others],
+        }

@@ -56,6 +56,9 @@ def test_two_rounds_of_anonymous_review_then_grades(room: Room, tmp_path: Path) 
 
     run(room, "tom", "assignment", "open", assignment[:8], "revision").ok()
     room.sync()
+    compared = run(room, "sue", "review", "compare", assignment[:8], "--json").json()["reviews"]
+    mine = {"clarity": 3, "evidence": 2}
+    assert compared == [{"submission_id": sam["submission_id"], "round": 1, "mine": mine, "others": []}]
     revised = run(room, "sam", "submit", assignment[:8], "--body", "Dogs are loyal.\nThey guard.\n",
                   "--note", "added a reason", "--json").json()  # fmt: skip
     assert revised["version"] == 2

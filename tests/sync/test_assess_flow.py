@@ -55,8 +55,16 @@ def test_a_full_round_is_accepted_everywhere_and_agrees() -> None:
     with pytest.raises(Rejected, match="Submissions to 'Essay' are closed"):
         submit(circle, students[0], assignment, "too late")
 
+    # While the round is open nobody compares; once it ends, each reviewer sees the others' scores.
+    from sync.assignments import calibration
+
+    me = pseudonym.pseudonym_key(students[0].key, circle.space, assignment).device_id
+    assert calibration(students[0].db, circle.space, assignment, me) == []
     open_phase(circle, assignment, "revision", 1)
     circle.sync_all()
+    compared = calibration(students[0].db, circle.space, assignment, me)
+    assert sorted(c.submission for c in compared) == my_allocations_in(allocation, me)
+    assert all(c.mine == {"clarity": 3, "method": 2} and len(c.others) == 1 for c in compared)
     submit(circle, students[0], assignment, "essay 0, revised")
     circle.sync_all()
     assert versions_at(circle.owner.db, circle.space, assignment, None)[work_of(students[0], assignment)] == 2
@@ -113,3 +121,7 @@ def test_the_gradebook_is_everyone_for_teachers_and_ones_own_row_for_a_student()
     assert own[0].reviewing == next(r.reviewing for r in book if r.submission == work)
     other = gradebook(students[1].db, circle.space, assignment, students[1].key)
     assert [(row.submission, row.grade) for row in other] == [(work_of(students[1], assignment), None)]
+
+
+def my_allocations_in(allocation: dict[bytes, set[bytes]], key: bytes) -> list[bytes]:
+    return sorted(s for s, reviewers in allocation.items() if key in reviewers)
