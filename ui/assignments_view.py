@@ -268,6 +268,8 @@ class QtAssignments(QtCircleTab):
         self.list.blockSignals(False)
         if self.selected_id is None and rows:
             self.list.setCurrentRow(0)
+        elif self.shown is None or self.shown.detail.assignment_id != self.selected_id:
+            self._detail_query.refresh()  # chosen before it was listed (just set, or from the desk)
 
     def _chosen(self, item: QListWidgetItem | None) -> None:
         self.selected_id = item.data(ID) if item is not None else None
