@@ -1,13 +1,15 @@
 """The Assignments tab's dialogs: setting an assignment with its rubric (a table of
 criteria: name, points, description; rows added and removed), and assessing a
-submission (a grade 0..100 starting at the suggested one, and a comment).
+submission (a grade 0..100 starting at the suggested one, and a comment), and changing
+a submission's reviewers by hand.
 
-Owns `AssignmentDialog` and `AssessDialog`. GUI thread.
+Owns `AssignmentDialog`, `AssessDialog` and `ReallocateDialog`. GUI thread.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -123,3 +125,38 @@ class AssessDialog(QDialog):
         form.addRow(self.tr("&Grade"), self.grade)
         form.addRow(self.tr("&Comment"), self.comment)
         form.addRow(buttons)
+
+
+class ReallocateDialog(QDialog):
+    """Add or take off a reviewer of one submission in the open review round: the work
+    (by its author's name) and the reviewer, each from a list; *Add* or *Remove*."""
+
+    def __init__(
+        self, works: list[tuple[str, str]], people: list[tuple[str, str]], parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Change reviewers"))
+        self.work = QComboBox(self)
+        for name, submission in works:
+            self.work.addItem(self.tr("{name}'s work").format(name=name), submission)
+        self.reviewer = QComboBox(self)
+        for name, person in people:
+            self.reviewer.addItem(name, person)
+        self.add = True
+        buttons = QDialogButtonBox(self)
+        self.add_button = QPushButton(self.tr("&Add as reviewer"), self)
+        self.remove_button = QPushButton(self.tr("&Remove as reviewer"), self)
+        buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.remove_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.add_button.clicked.connect(lambda: self._choose(True))
+        self.remove_button.clicked.connect(lambda: self._choose(False))
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(self.tr("&Work"), self.work)
+        form.addRow(self.tr("&Reviewer"), self.reviewer)
+        form.addRow(buttons)
+
+    def _choose(self, add: bool) -> None:
+        self.add = add
+        self.accept()

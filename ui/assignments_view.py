@@ -7,7 +7,8 @@ rubric as a form, `ui.rubric_form`, whose draft is kept here until sent); *Feedb
 (reviews of my work per round, reviewers anonymous, rated for helpfulness; my grade once
 given). Teachers see the brief, *Progress* (`app.services.assessment_board`: who
 submitted, reviews done and owed; *Open the next phase…* asks first, saying what will
-happen) and *Assessment* (the gradebook: suggested grade and its parts, *Assess…* to
+happen; *Change reviewers…* by hand) and *Assessment* (the gradebook; for the student
+selected, the suggested grade's parts and every review with its writer; *Assess…* to
 accept or override with a comment, *Export CSV…*); *New assignment…* sets one with a
 rubric (`ui.assignment_dialogs`).
 
@@ -52,6 +53,7 @@ from app.services.rows import (
     ProgressBoard,
     ReceivedReview,
     ReviewTask,
+    WrittenReview,
 )
 from sync.changes import ASSIGN_KINDS
 from sync.ids import OpId
@@ -72,6 +74,7 @@ class Shown:
     received: tuple[ReceivedReview, ...]
     grades: tuple[GradeEntry, ...]
     board: ProgressBoard | None  # teachers
+    written: tuple[WrittenReview, ...]  # teachers: every review with its writer
 
 
 def _score(value: float | None) -> str:
@@ -203,9 +206,15 @@ class QtAssignments(QtCircleTab):
         )
         self.next_button = QPushButton(self.tr("Open the next phase…"), page)
         self.next_button.clicked.connect(self.open_next_phase)
+        self.reallocate_button = QPushButton(self.tr("Change reviewers…"), page)
+        self.reallocate_button.clicked.connect(self.change_reviewers)
+        row = QHBoxLayout()
+        row.addWidget(self.reallocate_button)
+        row.addStretch(1)
+        row.addWidget(self.next_button)
         layout = QVBoxLayout(page)
         layout.addWidget(self.board, 1)
-        layout.addWidget(self.next_button)
+        layout.addLayout(row)
         return page
 
     def _assessment_section(self) -> QWidget:
@@ -218,12 +227,15 @@ class QtAssignments(QtCircleTab):
         self.assess_button.clicked.connect(self.assess)
         self.export_button = QPushButton(self.tr("Export CSV…"), page)
         self.export_button.clicked.connect(lambda: self.export_csv())
+        self.gradebook.currentItemChanged.connect(lambda *_: self._show_reviews_of())
+        self.reviews_of = QTextBrowser(page)
         row = QHBoxLayout()
         row.addWidget(self.assess_button)
         row.addStretch(1)
         row.addWidget(self.export_button)
         layout = QVBoxLayout(page)
         layout.addWidget(self.gradebook, 1)
+        layout.addWidget(self.reviews_of, 1)
         layout.addLayout(row)
         return page
 
@@ -305,6 +317,7 @@ class QtAssignments(QtCircleTab):
             () if teacher else tuple(await assignments.received(commands, found)),
             tuple(await assignments.gradebook(commands, found)),
             await assessment_board.board(commands, found) if teacher else None,
+            await assessment_board.written_reviews(commands, found) if teacher else (),
         )
 
     def _show_detail(self, shown: Shown | None) -> None:
@@ -326,6 +339,7 @@ class QtAssignments(QtCircleTab):
         if self.teacher:
             self._show_board(shown)
             self._show_grades(shown.grades)
+            self._show_reviews_of()
         else:
             self._show_work(shown)
             self._show_tasks(shown.tasks)
@@ -543,6 +557,7 @@ class QtAssignments(QtCircleTab):
         for column in range(self.board.columnCount()):
             self.board.resizeColumnToContents(column)
         upcoming = board.next_phase
+        self.reallocate_button.setEnabled(board.phase == "review")
         self.next_button.setEnabled(upcoming is not None)
         self.next_button.setText(
             self.tr("Open {phase}…").format(phase=upcoming)
@@ -592,6 +607,58 @@ class QtAssignments(QtCircleTab):
                 self.gradebook.setCurrentItem(item)
         for column in range(self.gradebook.columnCount()):
             self.gradebook.resizeColumnToContents(column)
+
+    def _show_reviews_of(self) -> None:
+        """The selected student's work: the suggested grade's parts and every review of it,
+        with its writer (teachers only ever see this)."""
+        item = self.gradebook.currentItem()
+        if item is None or self.shown is None:
+            self.reviews_of.setMarkdown(self.tr("Select a student to see the reviews of their work."))
+            return
+        entry = next((g for g in self.shown.grades if g.submission_id == item.data(0, ID)), None)
+        if entry is None:
+            return
+        parts = [
+            f"## {entry.name}: suggested {_score(entry.suggested)}",
+            f"Peer score {_score(entry.peer)} (the reviewers' per-criterion medians, weighted);"
+            f" reviewing grade {_score(entry.reviewing)}; peer weight {self.shown.detail.peer_weight}%.",
+        ]
+        for review in (r for r in self.shown.written if r.submission_id == entry.submission_id):
+            scores = ", ".join(f"{name} {value}" for name, value in review.scores.items())
+            notes = "; ".join(f"{name}: {text}" for name, text in review.notes.items())
+            rated = f" — rated {review.helpful}/5" if review.helpful else ""
+            flagged = " — **flagged by the author**" if review.flagged else ""
+            head = f"**Round {review.round}, by {review.writer}** (version {review.version})"
+            parts.append(
+                f"{head}: {scores}{rated}{flagged}"
+                + (f"\n\n{notes}" if notes else "")
+                + (f"\n\n{review.comment}" if review.comment else "")
+            )
+        self.reviews_of.setMarkdown("\n\n".join(parts))
+
+    def change_reviewers(self) -> None:
+        from ui.assignment_dialogs import ReallocateDialog
+
+        if self.shown is None or self.shown.board is None:
+            return
+        rows = self.shown.board.rows
+        works = [(r.name, r.submission_id) for r in rows if r.submission_id]
+        people = [(r.name, r.person) for r in rows if r.submission_id]  # a reviewer key comes with submitting
+        dialog = ReallocateDialog(works, people, self)
+        self.dialog = dialog
+        dialog.accepted.connect(
+            lambda: self._reallocate(dialog.work.currentData(), dialog.reviewer.currentData(), dialog.add)
+        )
+        dialog.open()
+
+    def _reallocate(self, submission: str, reviewer: str, add: bool) -> None:
+        from app.services import assessment_board
+
+        commands, found = self.session.commands, self.found
+        self.session.run(
+            lambda: assessment_board.reallocate(commands, found, submission, reviewer, add=add),
+            lambda _: self._detail_query.refresh(),
+        )
 
     def assess(self) -> None:
         from ui.assignment_dialogs import AssessDialog

@@ -1,4 +1,5 @@
-"""A teacher's progress board for one assignment: per student, their submission and
+"""A teacher's progress board for one assignment, the reviews with their writers, and
+reallocation by hand. The board: per student, their submission and
 versions, the reviews their work received and those they owe in the latest review
 round; the next phase and what opening it will do, in a sentence ("12 of 14
 submitted; 2 will not be reviewed"), for the client to confirm before it switches.
@@ -10,15 +11,20 @@ the database worker.
 
 from __future__ import annotations
 
+from app.errors import CommandError
 from app.services.assignments import FoundAssignment
 from app.services.commands import Commands
 from app.services.items import names_in
-from app.services.rows import BoardRow, ProgressBoard
+from app.services.rows import BoardRow, ProgressBoard, WrittenReview
 from sync import assignments as reads
 from sync import writer
+from sync.changes import Changes
+from sync.errors import Reason, Rejected
+from sync.ids import SpaceId
+from sync.op import VerifiedOp
 from sync.policy import Level
 from sync.pseudonym import enrolled
-from sync.reducers.assess import allocation_at, person_of
+from sync.reducers.assess import allocation_at, person_of, phase_at
 from sync.replica import Replica
 from sync.state import members
 
@@ -143,3 +149,92 @@ def _board(replica: Replica, found: FoundAssignment) -> ProgressBoard:
 
 async def board(commands: Commands, found: FoundAssignment) -> ProgressBoard:
     return await commands.database.run(_board, commands.replica, found)
+
+
+# -- reviews with their writers, and reallocation by hand (teachers) --------------------------
+def _writers(replica: Replica, found: FoundAssignment) -> dict[bytes, bytes]:
+    """pseudonym -> person, for every enrolment this (teacher's) device can open."""
+    db = replica.db
+    return {
+        e.pseudonym: person_of(db, found.space, e.device)
+        for e in enrolled(db, found.space, found.assignment, replica.key)
+    }
+
+
+def _written(replica: Replica, found: FoundAssignment) -> tuple[WrittenReview, ...]:
+    replica.refresh()
+    if writer.my_level(replica, found.space) < Level.TEACHER:
+        raise CommandError("Only teachers see who wrote each review.")
+    db, space = replica.db, found.space
+    names = _person_names(replica, space)
+    writers = _writers(replica, found)
+    authors = {w.submission: w.person for w in reads.submissions(db, space, found.assignment)}
+    rows = []
+    for review in reads.reviews(db, space, found.assignment):
+        author = authors.get(review.submission, b"")
+        writer_person = writers.get(review.pseudonym, b"")
+        helpful = [h for h, _, _ in review.ratings.values()]
+        rows.append(
+            WrittenReview(
+                review.review_id.hex(),
+                review.round,
+                review.submission.hex(),
+                review.version,
+                names.get(author, author.hex()[:12]),
+                names.get(writer_person, writer_person.hex()[:12] or "?"),
+                dict(review.scores),
+                review.comment,
+                dict(review.notes),
+                helpful[0] if helpful else 0,
+                any(flag for _, _, flag in review.ratings.values()),
+            )
+        )
+    return tuple(rows)
+
+
+def _person_names(replica: Replica, space: SpaceId) -> dict[bytes, str]:
+    names = names_in(replica, space)
+    found: dict[bytes, str] = {}
+    for member in members(replica.db, space):
+        found.setdefault(member.person or member.device, names.get(member.device, member.name))
+    return found
+
+
+async def written_reviews(commands: Commands, found: FoundAssignment) -> tuple[WrittenReview, ...]:
+    """Every review that counts, with its writer's and its author's names (teachers)."""
+    return await commands.database.run(_written, commands.replica, found)
+
+
+def _reallocate(
+    replica: Replica, found: FoundAssignment, submission: str, reviewer: str, add: bool, now_ms: int
+) -> tuple[VerifiedOp, Changes]:
+    db, space = replica.db, found.space
+    if writer.my_level(replica, space) < Level.TEACHER:
+        raise Rejected(Reason.NOT_PERMITTED, "Only teachers change who reviews what.")
+    now = phase_at(db, space, found.assignment, None)
+    if now.phase != "review":
+        raise Rejected(
+            Reason.NOT_PERMITTED, f"Reviewers change only while a review round is open, not in {now.phase}."
+        )
+    work = next(
+        (w for w in reads.submissions(db, space, found.assignment) if w.submission.hex() == submission), None
+    )
+    if work is None:
+        raise Rejected(Reason.BAD_CONTENT, "There is no such submission.")
+    keys = [p for p, person in _writers(replica, found).items() if person.hex() == reviewer]
+    if not keys:
+        raise Rejected(Reason.BAD_CONTENT, "That student has no reviewer key here: they have not submitted.")
+    if add and work.person.hex() == reviewer:
+        raise Rejected(Reason.BAD_CONTENT, "Nobody reviews their own work.")
+    fields = {"opener": now.op_id, "submission": work.submission, "pseudonym": keys[0], "add": add}
+    return writer.write(replica, space, "assign.reviewer", fields, now_ms=now_ms)
+
+
+async def reallocate(
+    commands: Commands, found: FoundAssignment, submission: str, reviewer: str, *, add: bool
+) -> None:
+    """Add (or take off) `reviewer` (a person, hex) as a reviewer of `submission` (hex) in
+    the open review round."""
+    await commands.write(
+        _reallocate, commands.replica, found, submission, reviewer, add, commands.clock.now_ms()
+    )

@@ -55,6 +55,7 @@ __all__ = [
     "SavedFile",
     "Thread",
     "ThreadSummary",
+    "WrittenReview",
 ]
 
 # A JSON document's values as `json.dumps` takes them (what `to_json` returns).
@@ -714,4 +715,36 @@ class CalibrationRow:
             "round": self.round,
             "mine": dict(self.mine),
             "others": [dict(o) for o in self.others],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReview:
+    """A review as a teacher sees it: with who wrote it and whose work it is."""
+
+    review_id: str
+    round: int
+    submission_id: str
+    version: int
+    author: str  # whose work
+    writer: str  # who reviewed it
+    scores: dict[str, int]
+    comment: str
+    notes: dict[str, str]
+    helpful: int  # the author's rating, 0 if none
+    flagged: bool
+
+    def to_json(self) -> Json:
+        return {
+            "review_id": self.review_id,
+            "round": self.round,
+            "submission_id": self.submission_id,
+            "version": self.version,
+            "author": self.author,
+            "writer": self.writer,
+            "scores": dict(self.scores),
+            "comment": self.comment,
+            "notes": dict(self.notes),
+            "helpful": self.helpful,
+            "flagged": self.flagged,
         }

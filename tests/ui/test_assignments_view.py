@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.circles import circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
-from ui.assignment_dialogs import AssessDialog, AssignmentDialog
+from ui.assignment_dialogs import AssessDialog, AssignmentDialog, ReallocateDialog
 from ui.assignments_view import QtAssignments
 
 
@@ -117,6 +117,23 @@ def test_a_whole_assessment_through_the_tab(qtbot: QtBot, desk: Desk, tmp_path: 
     kim_view.submit_button.click()
     qtbot.waitUntil(lambda: teacher.shown.board.revised == 1, timeout=WAIT_MS)  # type: ignore[union-attr]
     assert open_next(qtbot, teacher, "review").startswith("1 of 2 revised")
+
+    # The teacher takes Sam off Kim's work by hand, then puts Sam back.
+    def sams_reviewers_of_kim(expected: int) -> None:
+        def check() -> bool:
+            board = teacher.shown.board  # type: ignore[union-attr]
+            return next(r for r in board.rows if r.name == "Kim").expected == expected
+
+        qtbot.waitUntil(check, timeout=WAIT_MS)
+
+    for add, expected in ((False, 0), (True, 1)):
+        teacher.change_reviewers()
+        change = teacher.dialog
+        assert isinstance(change, ReallocateDialog)
+        change.work.setCurrentIndex(change.work.findText("Kim's work"))
+        change.reviewer.setCurrentIndex(change.reviewer.findText("Sam"))
+        (change.add_button if add else change.remove_button).click()
+        sams_reviewers_of_kim(expected)
     qtbot.waitUntil(lambda: "Changed since version 1" in sam_view.task_text.toPlainText(), timeout=WAIT_MS)
     shown = sam_view.task_text.toPlainText()
     assert "+They guard the house." in shown and "Added a reason" in shown
@@ -135,6 +152,8 @@ def test_a_whole_assessment_through_the_tab(qtbot: QtBot, desk: Desk, tmp_path: 
     )
     assert sam_row is not None and sam_row.text(4) != "—"  # a suggested grade
     teacher.gradebook.setCurrentItem(sam_row)
+    reviews = teacher.reviews_of.toPlainText()  # the teacher sees who wrote each review
+    assert "Round 1, by Kim" in reviews and "Round 2, by Kim" in reviews and "Too short" not in reviews
     teacher.assess()
     assess = teacher.dialog
     assert isinstance(assess, AssessDialog)
