@@ -324,6 +324,9 @@ class MainWindow(QMainWindow):
     def show_notice(self, notice: Notice) -> None:
         self.showNormal()
         self.activateWindow()
+        if notice.assignment:
+            self.open_assignment(notice.space, notice.assignment)
+            return
         page = self.circle(notice.space)
         page.tabs.setCurrentWidget(page.helpdesk)
         page.helpdesk.show_request(notice.request)

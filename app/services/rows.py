@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # only a type here (it brings msgpack): the services that bui
 
 __all__ = [
     "Answer",
+    "AssessNews",
     "AssignmentDetail",
     "AssignmentSummary",
     "BoardRow",
@@ -747,4 +748,28 @@ class WrittenReview:
             "notes": dict(self.notes),
             "helpful": self.helpful,
             "flagged": self.flagged,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AssessNews:
+    """Something about an assignment that is news to me (`app.services.assessment_news`)."""
+
+    event: str  # "phase", "review_assigned", "feedback" or "graded"
+    op_id: str  # the op (hex): told of once
+    assignment_id: str
+    title: str
+    phase: str  # for "phase" and "review_assigned"
+    round: int
+    reviews: int  # for "review_assigned": how many are mine to write
+
+    def to_json(self) -> Json:
+        return {
+            "event": self.event,
+            "op_id": self.op_id,
+            "assignment_id": self.assignment_id,
+            "title": self.title,
+            "phase": self.phase,
+            "round": self.round,
+            "reviews": self.reviews,
         }
