@@ -24,6 +24,7 @@ from ui.session import Session
 DESK_KINDS = HELP_KINDS | ASSIGN_KINDS | MEMBER_KINDS
 ROW = Qt.ItemDataRole.UserRole  # (space, item id hex) of a row
 AGES_EVERY_MS = 60_000
+SHOWN_AT_MOST = 200  # requests listed (the oldest): the GUI thread builds each row
 
 
 def age_text(ms: int) -> str:
@@ -65,6 +66,8 @@ class QtDesk(QWidget):
         self.progress.itemActivated.connect(lambda item: self._activated(item, self.open_assignment))
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        self.more = QLabel(self)
+        self.more.hide()
         for label, table in (
             (self.tr("Help requests waiting (oldest first)"), self.requests),
             (self.tr("Review progress"), self.progress),
@@ -74,6 +77,8 @@ class QtDesk(QWidget):
             title.setBuddy(table)
             layout.addWidget(title)
             layout.addWidget(table, 1)
+            if table is self.requests:
+                layout.addWidget(self.more)
         self.query = LiveQuery(session, self._fetch, self._show)
         session.changed.connect(self._on_changes)
         self.ages = QTimer(self)
@@ -124,9 +129,12 @@ class QtDesk(QWidget):
                     [age_text(r.age_ms), r.circle, r.title, r.asker, self._status(r.status, r.escalated,
                      r.claimed_by_me), r.assignment],
                 )
-                for r in view.requests
+                for r in view.requests[:SHOWN_AT_MOST]
             ],
         )  # fmt: skip
+        hidden = len(view.requests) - SHOWN_AT_MOST
+        self.more.setVisible(hidden > 0)
+        self.more.setText(self.tr("… and {n} newer requests not listed.").format(n=hidden))
         self._fill(
             self.progress,
             [
@@ -164,14 +172,19 @@ class QtDesk(QWidget):
         current = table.currentItem()
         kept = current.data(0, ROW) if current is not None else None
         table.clear()
+        items = []
         for key, texts in rows:
             item = QTreeWidgetItem(texts)
             item.setData(0, ROW, key)
-            table.addTopLevelItem(item)
-            if key == kept:
+            items.append(item)
+        table.addTopLevelItems(items)
+        for item in items:
+            if item.data(0, ROW) == kept:
                 table.setCurrentItem(item)
-        for column in range(table.columnCount()):
-            table.resizeColumnToContents(column)
+        if items and not table.property("sized"):  # once: measuring every row costs ~10 ms a table
+            table.setProperty("sized", True)
+            for column in range(table.columnCount()):
+                table.resizeColumnToContents(column)
 
     def _activated(self, item: QTreeWidgetItem, signal: SignalInstance) -> None:
         circle, item_id = item.data(0, ROW)
