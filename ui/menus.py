@@ -1,7 +1,8 @@
 """The main window's menu bar and its shortcuts: Circle (New circle… Ctrl+Shift+N, Join
 with an invite code… Ctrl+J, Teacher's desk Ctrl+Shift+D, Leave circle…, Quit), Network
-(Peers Ctrl+Shift+P, Connect to address…) and Edit (New thread / note Ctrl+N, Find
-Ctrl+F). The handlers are the window's. GUI thread.
+(Peers Ctrl+Shift+P, Connect to address…), Edit (New thread / note Ctrl+N, Find
+Ctrl+F) and Help (Keyboard shortcuts F1: every menu shortcut, read from the actions,
+and the keys that work inside views). The handlers are the window's. GUI thread.
 """
 
 from __future__ import annotations
@@ -51,4 +52,43 @@ def add_menus(window: MainWindow) -> QAction:
         action.setShortcut(keys)
         action.triggered.connect(handler)
         edit_menu.addAction(action)
+    help_menu = window.menuBar().addMenu(window.tr("&Help"))
+    keys_action = QAction(window.tr("&Keyboard shortcuts"), window)
+    keys_action.setObjectName("shortcuts")
+    keys_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+    keys_action.triggered.connect(lambda: show_shortcuts(window))
+    help_menu.addAction(keys_action)
     return leave_action
+
+
+IN_VIEWS = (
+    ("Ctrl+Enter", "Send (a reply, an answer, a chat line)"),
+    ("Ctrl+S", "Save the note being edited"),
+    ("Ctrl+Shift+S", "Save the selected thread, reply or answer to My notes"),
+    ("Enter", "Open the row chosen (a desk row opens its item in its circle)"),
+    ("Tab / Shift+Tab", "Move between fields (the review form, the dialogs)"),
+)
+
+
+def shortcut_lines(window: MainWindow) -> list[str]:
+    """Every menu action's shortcut, then the keys that work inside views."""
+    from PySide6.QtWidgets import QMenu
+
+    lines = []
+    for menu in window.menuBar().findChildren(QMenu):
+        for action in menu.actions():
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if keys:
+                lines.append(f"{keys} — {action.text().replace('&', '')}")
+    lines.extend(f"{keys} — {window.tr(what)}" for keys, what in IN_VIEWS)
+    return lines
+
+
+def show_shortcuts(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(window)
+    box.setObjectName("shortcuts")
+    box.setWindowTitle(window.tr("Keyboard shortcuts"))
+    box.setText("\n".join(shortcut_lines(window)))
+    box.open()

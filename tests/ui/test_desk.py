@@ -135,3 +135,21 @@ def test_a_circle_owner_starts_on_their_notes_and_ages_read_plainly(
         "3 h",
         "3 days",
     ]
+
+
+def test_help_lists_every_menu_shortcut(qtbot: QtBot, desk: Desk, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window = MainWindow(desk.open("ana"), QSettings(str(tmp_path / "ana.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    action = next(a for a in window.findChildren(QAction) if a.objectName() == "shortcuts")
+    action.trigger()
+    box = next(b for b in window.findChildren(QMessageBox) if b.objectName() == "shortcuts")
+    text = box.text()
+    for line in (
+        "Ctrl+Shift+D — Teacher's desk",
+        "Ctrl+Shift+P — Peers",
+        "Ctrl+J — Join with an invite code…",
+    ):
+        assert line in text
+    assert "Ctrl+Enter — Send" in text
