@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from ui.desk_view import QtDesk
     from ui.dialogs import LeaveDialog
     from ui.peers_view import QtPeers
+    from ui.recognition_view import QtRecognition
 
 
 class MainWindow(QMainWindow):
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
         self._restored_last = False
         self._desk: QtDesk | None = None
+        self.recognition: QtRecognition | None = None  # the contributions window last opened
         self.teaching: list[int] = []  # my level in each circle where I teach or mentor
 
         self.sidebar = QtSidebar(self)
@@ -236,6 +238,13 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.desk)
         self.desk.query.refresh()
         self.desk.requests.setFocus()
+
+    def show_recognition(self, device_hex: str | None = None) -> None:
+        """A person's contributions (default: mine), in a window of its own."""
+        from ui.recognition_view import QtRecognition
+
+        self.recognition = QtRecognition(self.session, device_hex, self)
+        self.recognition.show()
 
     def open_request(self, space: SpaceId, request_id: str) -> None:
         """A help request, shown on its circle's Help desk."""

@@ -1,5 +1,6 @@
 """The main window's menu bar and its shortcuts: Circle (New circle… Ctrl+Shift+N, Join
-with an invite code… Ctrl+J, Teacher's desk Ctrl+Shift+D, Leave circle…, Quit), Network
+with an invite code… Ctrl+J, Teacher's desk Ctrl+Shift+D, My contributions
+Ctrl+Shift+R, Leave circle…, Quit), Network
 (Peers Ctrl+Shift+P, Connect to address…), Edit (New thread / note Ctrl+N, Find
 Ctrl+F) and Help (Keyboard shortcuts F1: every menu shortcut, read from the actions,
 and the keys that work inside views). The handlers are the window's. GUI thread.
@@ -35,6 +36,11 @@ def add_menus(window: MainWindow) -> QAction:
     desk_action.setObjectName("desk")
     desk_action.triggered.connect(window.show_desk)
     file_menu.insertAction(leave_action, desk_action)
+    mine_action = QAction(window.tr("My &contributions"), window)
+    mine_action.setShortcut("Ctrl+Shift+R")
+    mine_action.setObjectName("contributions")
+    mine_action.triggered.connect(lambda: window.show_recognition())
+    file_menu.insertAction(leave_action, mine_action)
     network_menu = window.menuBar().addMenu(window.tr("&Network"))
     peers_action = window.peers_dock.toggleViewAction()
     peers_action.setText(window.tr("&Peers"))

@@ -50,6 +50,8 @@ __all__ = [
     "NoteSummary",
     "ProgressBoard",
     "ReceivedReview",
+    "RecognitionCircle",
+    "RecognitionPage",
     "Resource",
     "ResourceFile",
     "ReviewTask",
@@ -772,4 +774,46 @@ class AssessNews:
             "phase": self.phase,
             "round": self.round,
             "reviews": self.reviews,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionCircle:
+    """What a person did in one circle (`app.services.recognition`)."""
+
+    circle_id: str
+    circle: str
+    answers: int
+    accepted: int
+    thanks: int
+    reviews: int  # reviews written (where this device may link them to the person)
+    helpful: float | None  # the mean helpfulness (1..5) their authors gave those reviews
+
+    def to_json(self) -> Json:
+        return {
+            "circle_id": self.circle_id,
+            "circle": self.circle,
+            "answers": self.answers,
+            "accepted": self.accepted,
+            "thanks": self.thanks,
+            "reviews": self.reviews,
+            "helpful": self.helpful,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionPage:
+    """A person's contributions across the circles where this device may see them."""
+
+    device_id: str
+    name: str
+    mine: bool
+    circles: tuple[RecognitionCircle, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "device_id": self.device_id,
+            "name": self.name,
+            "mine": self.mine,
+            "circles": [c.to_json() for c in self.circles],
         }

@@ -153,3 +153,25 @@ def test_help_lists_every_menu_shortcut(qtbot: QtBot, desk: Desk, tmp_path: Path
     ):
         assert line in text
     assert "Ctrl+Enter — Send" in text
+
+
+def test_my_contributions_from_the_menu(qtbot: QtBot, desk: Desk, tmp_path: Path) -> None:
+    ana, ben = named(desk, "ana", "Ana"), named(desk, "ben", "Ben")
+    space = circle_of(desk, ana, [ben])
+    asked = desk.call(lambda: helpdesk.ask(ben.commands, space, "Stuck", "", []))
+    request = desk.call(lambda: helpdesk.find_request(ana.commands, asked.hex()))
+    desk.call(lambda: helpdesk.answer(ana.commands, request, "Try this."))
+    window = MainWindow(ana, QSettings(str(tmp_path / "ana.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    action = next(a for a in window.findChildren(QAction) if a.objectName() == "contributions")
+    assert action.shortcut().toString() == "Ctrl+Shift+R"
+    action.trigger()
+    shown = window.recognition
+    assert shown is not None
+    qtbot.waitUntil(lambda: shown.page is not None, timeout=WAIT_MS)
+    assert "Algebra: answered 1 question." in shown.text.toPlainText()
+    ben_id = ben.commands.identity.key.device_id.hex()
+    window.show_recognition(ben_id)  # a teacher (the owner) sees a student's page
+    theirs = window.recognition
+    qtbot.waitUntil(lambda: theirs.page is not None, timeout=WAIT_MS)
+    assert "Ben" in theirs.windowTitle() and "Algebra: nothing yet" in theirs.text.toPlainText()
