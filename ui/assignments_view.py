@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -48,6 +49,7 @@ from PySide6.QtWidgets import (
 from app.services.rows import (
     AssignmentDetail,
     AssignmentSummary,
+    CalibrationRow,
     GradeEntry,
     MyVersion,
     ProgressBoard,
@@ -75,6 +77,33 @@ class Shown:
     grades: tuple[GradeEntry, ...]
     board: ProgressBoard | None  # teachers
     written: tuple[WrittenReview, ...]  # teachers: every review with its writer
+    calibration: tuple[CalibrationRow, ...] = ()  # students: my scores beside the others', after a round
+
+
+class WorkEditor(QPlainTextEdit):
+    """The work's Markdown editor; a text file dropped on it becomes its content."""
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if not files:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.file_dropped.emit(files[0])
+
+    file_dropped = Signal(str)
 
 
 def _score(value: float | None) -> str:
@@ -136,8 +165,11 @@ class QtAssignments(QtCircleTab):
         page = QWidget(self)
         self.versions = QLabel(page)
         self.versions.setWordWrap(True)
-        self.work = QPlainTextEdit(page)
-        self.work.setPlaceholderText(self.tr("Write your work here (Markdown), or attach a text file"))
+        self.work = WorkEditor(page)
+        self.work.setPlaceholderText(
+            self.tr("Write your work here (Markdown), or drop or attach a text file")
+        )
+        self.work.file_dropped.connect(self.attach)
         self.work.setTabChangesFocus(True)
         self.note = QLineEdit(page)
         self.note.setPlaceholderText(self.tr("What I changed since the version reviewed"))
@@ -318,6 +350,7 @@ class QtAssignments(QtCircleTab):
             tuple(await assignments.gradebook(commands, found)),
             await assessment_board.board(commands, found) if teacher else None,
             await assessment_board.written_reviews(commands, found) if teacher else (),
+            () if teacher else tuple(await assignments.calibration(commands, found)),
         )
 
     def _show_detail(self, shown: Shown | None) -> None:
@@ -493,6 +526,17 @@ class QtAssignments(QtCircleTab):
                 if review.helpful:
                     lines.append(f"\n*You rated it {review.helpful} of 5.*")
                 parts.append("\n".join(lines))
+        if shown.calibration:
+            parts.append("## " + self.tr("Your scores beside the other reviewers' (after each round)"))
+            for n, row in enumerate(shown.calibration, 1):
+
+                def said(scores: dict[str, int]) -> str:
+                    return ", ".join(f"{name} {value}" for name, value in scores.items())
+
+                others = "; ".join(said(o) for o in row.others) or self.tr("no other reviewer")
+                parts.append(
+                    f"- Round {row.round}, work {n}: you gave {said(row.mine)}; others gave {others}"
+                )
         mine = next((g for g in shown.grades if g.grade is not None), None)
         if mine is not None:
             parts.insert(0, f"## Your grade: {mine.grade}\n\n{mine.comment}")

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.ui.circles import circle_of, named, page
+from tests.ui.circles import Seen, circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.assignment_dialogs import AssessDialog, AssignmentDialog, ReallocateDialog
 from ui.assignments_view import QtAssignments
@@ -49,6 +51,7 @@ def review(qtbot: QtBot, view: QtAssignments, round_: int, clarity: int, note: s
 def test_a_whole_assessment_through_the_tab(qtbot: QtBot, desk: Desk, tmp_path: Path) -> None:
     tess, sam, kim = named(desk, "tess", "Tess"), named(desk, "sam", "Sam"), named(desk, "kim", "Kim")
     space = circle_of(desk, tess, [sam, kim])
+    sam_saw = Seen(sam)
     pages = [page(qtbot, person, space, members=3) for person in (tess, sam, kim)]  # kept alive
     teacher = pages[0].assignments
     students = {"sam": pages[1].assignments, "kim": pages[2].assignments}
@@ -112,7 +115,19 @@ def test_a_whole_assessment_through_the_tab(qtbot: QtBot, desk: Desk, tmp_path: 
     assert "clarity: 2/4 — Too short" in feedback and "Sam" not in feedback
     kim_view.sections.setCurrentIndex(1)  # My work: the note shows in a revision phase
     qtbot.waitUntil(lambda: kim_view.note.isVisibleTo(kim_view), timeout=WAIT_MS)
-    kim_view.work.setPlainText("Dogs are loyal.\nThey guard the house.\n")
+    revised = tmp_path / "kim-2.md"
+    revised.write_text("Dogs are loyal.\nThey guard the house.\n", encoding="utf-8")
+    dropped = QMimeData()
+    dropped.setUrls([QUrl.fromLocalFile(str(revised))])
+    drop = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        dropped,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    kim_view.work.dropEvent(drop)  # dropped on the editor: the file becomes the work
+    assert kim_view.work.toPlainText() == "Dogs are loyal.\nThey guard the house.\n"
     kim_view.note.setText("Added a reason")
     kim_view.submit_button.click()
     qtbot.waitUntil(lambda: teacher.shown.board.revised == 1, timeout=WAIT_MS)  # type: ignore[union-attr]
@@ -134,6 +149,7 @@ def test_a_whole_assessment_through_the_tab(qtbot: QtBot, desk: Desk, tmp_path: 
         change.reviewer.setCurrentIndex(change.reviewer.findText("Sam"))
         (change.add_button if add else change.remove_button).click()
         sams_reviewers_of_kim(expected)
+    qtbot.waitUntil(lambda: sam_saw.count("assign.reviewer") == 2, timeout=WAIT_MS)  # Sam has both changes
     qtbot.waitUntil(lambda: "Changed since version 1" in sam_view.task_text.toPlainText(), timeout=WAIT_MS)
     shown = sam_view.task_text.toPlainText()
     assert "+They guard the house." in shown and "Added a reason" in shown

@@ -11,26 +11,10 @@ from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from app.services import assignments, helpdesk
-from sync.changes import Changes
-from tests.ui.circles import circle_of, named
+from tests.ui.circles import Seen, circle_of, named
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.desk_view import age_text
 from ui.main_window import MainWindow
-from ui.session import Session
-
-
-class Seen:
-    """The op kinds a session has taken in (local writes and peers' alike)."""
-
-    def __init__(self, session: Session) -> None:
-        self.kinds: list[str] = []
-        session.changed.connect(self._changed)
-
-    def _changed(self, changes: Changes) -> None:
-        self.kinds.extend(changes.kinds)
-
-    def count(self, kind: str) -> int:
-        return self.kinds.count(kind)
 
 
 def test_the_desk_across_three_circles_live_and_opening_rows(
