@@ -25,6 +25,10 @@ DISCUSSION_KINDS = ANY_ITEM_KINDS | {"item.put", "item.reply"}
 CHAT_KINDS = ANY_ITEM_KINDS | {"chat.say"}
 RESOURCE_KINDS = ANY_ITEM_KINDS | {"resource.add"}
 NOTE_KINDS = ANY_ITEM_KINDS | {"note.put"}
+ASSIGN_KINDS = frozenset({
+    "assign.create", "assign.edit", "assign.phase", "assign.enrol", "assign.submit", "assign.review",
+    "assign.reviewer", "assign.rate", "assign.assess",
+})  # fmt: skip
 # sync.kinds.AUTH_KINDS and the circle's settings (named here: views import this module
 # before the first paint, and sync.kinds brings the wire codecs).
 MEMBER_KINDS = frozenset({"member.join", "member.role", "member.remove", "member.leave", "space.settings"})

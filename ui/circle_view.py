@@ -1,14 +1,16 @@
 """One circle: its header (`ui.circle_header`: name, my role, people, description) over
-its tabs (Discussion, Chat, Help desk, Resources, Members), all on one `CircleContext`.
-Owns `QtCircle`. GUI thread.
+its tabs (Discussion, Chat, Help desk, Assignments, Resources, Members), all on one
+`CircleContext`. Owns `QtCircle`. GUI thread.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QStyle, QTabWidget, QVBoxLayout, QWidget
 
 from app.services.rows import SearchHit
 from sync.ids import SpaceId
+from ui.assignments_view import QtAssignments
 from ui.chat_view import QtChat
 from ui.circle import CircleContext
 from ui.circle_header import QtCircleHeader
@@ -20,6 +22,23 @@ from ui.search_view import QtSearchBar
 from ui.session import Session
 
 
+class _Tabs(QTabWidget):
+    """Tabs as narrow as the tab shown allows: a QTabWidget is otherwise as wide as its
+    widest tab, hidden ones included (the Assignments tab's 406 px took the room the
+    Peers panel needs beside a discussion at 800×600)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        whole, current = super().minimumSizeHint(), self.currentWidget()
+        if current is None:
+            return whole
+        frame = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) + 4
+        return QSize(current.minimumSizeHint().width() + frame, whole.height())
+
+
 class QtCircle(QWidget):
     def __init__(self, session: Session, space: SpaceId, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,12 +47,14 @@ class QtCircle(QWidget):
         self.discussion = QtDiscussion(self.context, self)
         self.chat = QtChat(self.context, self)
         self.helpdesk = QtHelpDesk(self.context, self)
+        self.assignments = QtAssignments(self.context, self)
         self.resources = QtResources(self.context, self)
         self.members = QtMembers(self.context, self)
-        self.tabs = QTabWidget(self)
+        self.tabs = _Tabs(self)
         self.tabs.addTab(self.discussion, self.tr("Discussion"))
         self.tabs.addTab(self.chat, self.tr("Chat"))
         self.tabs.addTab(self.helpdesk, self.tr("Help desk"))
+        self.tabs.addTab(self.assignments, self.tr("Assignments"))
         self.tabs.addTab(self.resources, self.tr("Resources"))
         self.tabs.addTab(self.members, self.tr("Members"))
         self.search = QtSearchBar(session, space, self)

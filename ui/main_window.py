@@ -3,6 +3,11 @@ their unread counts, `ui.unread_counts`) beside the chosen page, the menus and s
 (`ui.menus`), the sync status bar (`ui.status`), the Peers dock, tray notices, and the
 geometry and last page kept between runs (`ui.window_state`).
 
+The Teacher's desk (`ui.desk_view`, built on first use) is a page of its own, opened
+from the menu (Ctrl+Shift+D); it is the first page shown when the window was closed on
+it, or on a first start of a person given a teacher's or mentor's role in a circle. Its
+rows open their item in its circle.
+
 Only circles the person is still in are listed; *Leave circle…* (menu, or the sidebar's
 context menu) asks first, then leaves as `circle leave` does.
 
@@ -45,6 +50,8 @@ from ui.sidebar import NAME, NOTES, SPACE, QtSidebar
 from ui.status import QtSyncStatus
 from ui.unread_counts import UnreadCounts
 
+DESK = "desk"  # the desk as the page the window was closed on (`window_state`)
+
 if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from collections.abc import Callable
 
@@ -54,8 +61,10 @@ if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from app.services.rows import SearchHit
     from sync.changes import Changes
     from ui.circle_view import QtCircle
+    from ui.desk_view import QtDesk
     from ui.dialogs import LeaveDialog, LineDialog
     from ui.peers_view import QtPeers
+    from ui.recognition_view import QtRecognition
     from ui.search_view import SearchEverywhereDialog
 
 
@@ -94,6 +103,9 @@ class MainWindow(QMainWindow):
         self._pending_open: SpaceId | None = None  # a circle just made or joined: show it once listed
         self._restored_last = False
         self._close_anyway = False  # closing waited once for the open note to be saved
+        self._desk: QtDesk | None = None
+        self.recognition: QtRecognition | None = None  # the contributions window last opened
+        self.teaching: list[int] = []  # my level in each circle where I teach or mentor
 
         self.sidebar = QtSidebar(self)
         self.sidebar.currentItemChanged.connect(self._page_chosen)
@@ -172,18 +184,24 @@ class MainWindow(QMainWindow):
         elif changes.space != self.notes.space:
             self._circles_query.refresh()  # a circle created, joined, or its first ops arrived
 
-    async def _fetch_circles(self) -> tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]]]:
-        """The circles this device is a member of, and those it waits to be admitted to."""
-        from app.services import membership
+    async def _fetch_circles(
+        self,
+    ) -> tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]], list[int]]:
+        """The circles this device is a member of, those it waits to be admitted to, and my
+        level in those where I teach or mentor."""
+        from app.services import desk, membership
 
         commands = self.session.commands
         circles = await commands.circles()
         current = await membership.current_circles(commands)
         waiting = await membership.waiting_circles(commands)
-        return [(space, name) for space, name in circles if space in current], waiting
+        roles = await desk.my_roles(commands)
+        return [(space, name) for space, name in circles if space in current], waiting, roles
 
-    def _show_listing(self, listing: tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]]]) -> None:
-        circles, waiting = listing
+    def _show_listing(
+        self, listing: tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]], list[int]]
+    ) -> None:
+        circles, waiting, self.teaching = listing
         self._show_circles(circles)
         self.sidebar.show_waiting(waiting)  # after them, greyed
 
@@ -204,12 +222,69 @@ class MainWindow(QMainWindow):
         elif not self._restored_last:  # the first list: reopen where the person left off
             self._restored_last = True
             last = window_state.last_circle(self.settings)
-            self.open_page(last if last in listed else NOTES)
+            if self._desk_first():
+                self.show_desk()
+            else:
+                self.open_page(last if last in listed else NOTES)
         elif self.sidebar.currentItem() is None:
             self.open_page(NOTES)
 
     def open_page(self, key: SpaceId | bytes | str) -> None:
         self.sidebar.select(key)
+
+    # -- the teacher's desk -------------------------------------------------------------
+    def _desk_first(self) -> bool:
+        """The window was closed on the desk, or this is a first start and someone made me
+        a teacher or mentor somewhere (an owner of their own circles only is not asked)."""
+        last = self.settings.value("circle/last")
+        if last == DESK:
+            return True
+        from sync.policy import Level
+
+        return last is None and any(level < Level.OWNER for level in self.teaching)
+
+    @property
+    def desk(self) -> QtDesk:
+        """The desk page, built on first use."""
+        if self._desk is None:
+            from ui.desk_view import QtDesk
+
+            self._desk = QtDesk(self.session, self)
+            self._desk.open_request.connect(self.open_request)
+            self._desk.open_assignment.connect(self.open_assignment)
+            self.pages.addWidget(self._desk)
+        return self._desk
+
+    def show_desk(self) -> None:
+        """Show the teacher's desk (Ctrl+Shift+D); no circle is current meanwhile."""
+        if not self.session.is_open:  # it reads through the core
+            self.session.ready.connect(self.show_desk, Qt.ConnectionType.SingleShotConnection)
+            return
+        self.sidebar.setCurrentRow(-1)
+        self.unread.looking = None
+        self.leave_action.setEnabled(False)
+        self.pages.setCurrentWidget(self.desk)
+        self.desk.query.refresh()
+        self.desk.requests.setFocus()
+
+    def show_recognition(self, device_hex: str | None = None) -> None:
+        """A person's contributions (default: mine), in a window of its own."""
+        from ui.recognition_view import QtRecognition
+
+        self.recognition = QtRecognition(self.session, device_hex, self)
+        self.recognition.show()
+
+    def open_request(self, space: SpaceId, request_id: str) -> None:
+        """A help request, shown on its circle's Help desk."""
+        page = self.circle(space)
+        page.tabs.setCurrentWidget(page.helpdesk)
+        page.helpdesk.show_request(request_id)
+
+    def open_assignment(self, space: SpaceId, assignment_id: str) -> None:
+        """An assignment, shown on its circle's Assignments tab."""
+        page = self.circle(space)
+        page.tabs.setCurrentWidget(page.assignments)
+        page.assignments.show_assignment(assignment_id)
 
     def _page_chosen(self, item: QListWidgetItem | None) -> None:
         if item is None:
@@ -286,6 +361,9 @@ class MainWindow(QMainWindow):
     def show_notice(self, notice: Notice) -> None:
         self.showNormal()
         self.activateWindow()
+        if notice.assignment:
+            self.open_assignment(notice.space, notice.assignment)
+            return
         page = self.circle(notice.space)
         page.tabs.setCurrentWidget(page.helpdesk)
         page.helpdesk.show_request(notice.request)
@@ -506,7 +584,8 @@ class MainWindow(QMainWindow):
             self._close_anyway = True
             self.notes.flush(self._close_saved)
             return
-        window_state.save(self, self.settings, self.sidebar.current_key())
+        on_desk = self._desk is not None and self.pages.currentWidget() is self._desk
+        window_state.save(self, self.settings, DESK if on_desk else self.sidebar.current_key())
         event.accept()
         self.closed.emit()
 

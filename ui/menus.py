@@ -1,8 +1,10 @@
 """The main window's menu bar and its shortcuts: Circle (New circle… Ctrl+Shift+N, Join
-with an invite code… Ctrl+J, Leave circle…, Quit), Network (Peers Ctrl+Shift+P, Connect
-to address…), Devices (Link a device…, My devices…, This is a new device of mine…),
-Edit (New thread / note Ctrl+N, Find Ctrl+F, Search everywhere… Ctrl+Shift+F) and View
-(Sidebar Ctrl+B). The handlers are the window's. GUI thread.
+with an invite code… Ctrl+J, Teacher's desk Ctrl+Shift+D, My contributions
+Ctrl+Shift+R, Leave circle…, Quit), Network (Peers Ctrl+Shift+P, Connect to address…),
+Devices (Link a device…, My devices…, This is a new device of mine…), Edit (New thread /
+note Ctrl+N, Find Ctrl+F, Search everywhere… Ctrl+Shift+F), View (Sidebar Ctrl+B) and
+Help (Keyboard shortcuts F1: every menu shortcut, read from the actions, and the keys
+that work inside views). The handlers are the window's. GUI thread.
 """
 
 from __future__ import annotations
@@ -31,6 +33,16 @@ def add_menus(window: MainWindow) -> tuple[QAction, QAction]:
         file_menu.addAction(action)
     leave_action = file_menu.actions()[2]
     leave_action.setEnabled(False)  # while a circle is open
+    desk_action = QAction(window.tr("Teacher's &desk"), window)
+    desk_action.setShortcut("Ctrl+Shift+D")
+    desk_action.setObjectName("desk")
+    desk_action.triggered.connect(window.show_desk)
+    file_menu.insertAction(leave_action, desk_action)
+    mine_action = QAction(window.tr("My &contributions"), window)
+    mine_action.setShortcut("Ctrl+Shift+R")
+    mine_action.setObjectName("contributions")
+    mine_action.triggered.connect(lambda: window.show_recognition())
+    file_menu.insertAction(leave_action, mine_action)
     network_menu = window.menuBar().addMenu(window.tr("&Network"))
     peers_action = window.peers_dock.toggleViewAction()
     peers_action.setText(window.tr("&Peers"))
@@ -65,4 +77,43 @@ def add_menus(window: MainWindow) -> tuple[QAction, QAction]:
     sidebar_action.setShortcut("Ctrl+B")
     sidebar_action.triggered.connect(lambda checked: window.toggle_sidebar(checked))
     view_menu.addAction(sidebar_action)
+    help_menu = window.menuBar().addMenu(window.tr("&Help"))
+    keys_action = QAction(window.tr("&Keyboard shortcuts"), window)
+    keys_action.setObjectName("shortcuts")
+    keys_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+    keys_action.triggered.connect(lambda: show_shortcuts(window))
+    help_menu.addAction(keys_action)
     return leave_action, sidebar_action
+
+
+IN_VIEWS = (
+    ("Ctrl+Enter", "Send (a reply, an answer, a chat line)"),
+    ("Ctrl+S", "Save the note being edited"),
+    ("Ctrl+Shift+S", "Save the selected thread, reply or answer to My notes"),
+    ("Enter", "Open the row chosen (a desk row opens its item in its circle)"),
+    ("Tab / Shift+Tab", "Move between fields (the review form, the dialogs)"),
+)
+
+
+def shortcut_lines(window: MainWindow) -> list[str]:
+    """Every menu action's shortcut, then the keys that work inside views."""
+    from PySide6.QtWidgets import QMenu
+
+    lines = []
+    for menu in window.menuBar().findChildren(QMenu):
+        for action in menu.actions():
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if keys:
+                lines.append(f"{keys} — {action.text().replace('&', '')}")
+    lines.extend(f"{keys} — {window.tr(what)}" for keys, what in IN_VIEWS)
+    return lines
+
+
+def show_shortcuts(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(window)
+    box.setObjectName("shortcuts")
+    box.setWindowTitle(window.tr("Keyboard shortcuts"))
+    box.setText("\n".join(shortcut_lines(window)))
+    box.open()

@@ -1,5 +1,6 @@
 """Desktop notifications for the help desk: a new answer to my request and, for mentors
-and teachers, new and escalated requests.
+and teachers, new and escalated requests; and for assignments (`ui.assessment_notices`):
+a phase opened, reviews assigned to me, feedback on my work, my grade given.
 
 What is news (decided here, shown in the system tray where there is one):
 
@@ -33,6 +34,7 @@ from ui.session import Session
 
 if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
     from app.services.helpdesk import HelpNews
+    from app.services.rows import AssessNews
     from sync.changes import Changes
 
 SLACK_MS = 60_000  # a writer's clock may run this far behind mine
@@ -42,9 +44,10 @@ SHOW_MS = 10_000
 @dataclass(frozen=True, slots=True)
 class Notice:
     space: SpaceId
-    request: str  # the request's id (hex)
+    request: str  # the request's id (hex); "" for an assignment's notice
     title: str
     message: str
+    assignment: str = ""  # the assignment's id (hex), for its notices
 
 
 def _tr(text: str) -> str:
@@ -93,6 +96,7 @@ class QtNotifier(QObject):
         self._known = False  # the circles held when the session came online are known
         self._waiting: set[SpaceId] = set()  # changed before the circles were known
         self._queries: dict[SpaceId, LiveQuery] = {}
+        self._assess_queries: dict[SpaceId, LiveQuery] = {}
         session.changed.connect(self._on_changes)
         session.online.connect(self._online)
         if session.core is not None:
@@ -124,9 +128,11 @@ class QtNotifier(QObject):
         if not self._known:
             self._waiting.add(changes.space)
             return
-        self._look(changes.space)
+        from sync.changes import ASSIGN_KINDS  # loaded by now (the core reported this)
 
-    def _look(self, space: SpaceId) -> None:
+        self._look(changes.space, assignments=changes.touches(ASSIGN_KINDS))
+
+    def _look(self, space: SpaceId, *, assignments: bool = True) -> None:
         if space not in self.since:
             self.since[space] = self._now_ms()  # a circle new here: its history is not news
         query = self._queries.get(space)
@@ -140,12 +146,36 @@ class QtNotifier(QObject):
                 lambda found: self._show(space, found),
             )
         query.refresh()
+        if not assignments:
+            return
+        assess = self._assess_queries.get(space)
+        if assess is None:
+            from app.services import assessment_news
+
+            commands = lambda: self.session.commands  # noqa: E731
+            assess = self._assess_queries[space] = LiveQuery(
+                self.session,
+                lambda: assessment_news.news(commands(), space, since_ms=self.since[space]),
+                lambda found: self._show_assess(space, found),
+            )
+        assess.refresh()
+
+    def _show_assess(self, space: SpaceId, found: tuple[str, int, list[AssessNews]]) -> None:
+        from ui.assessment_notices import assessment_notices
+
+        circle, _, news = found
+        fresh = [item for item in news if item.op_id not in self.seen]
+        self.seen.update(item.op_id for item in fresh)
+        self._tell(assessment_notices(space, circle, fresh, self.tr))
 
     def _show(self, space: SpaceId, found: tuple[str, int, list[HelpNews]]) -> None:
         circle, level, news = found
         fresh = [item for item in news if item.op_id not in self.seen]
         self.seen.update(item.op_id for item in fresh)
-        for notice in notices(space, circle, level, fresh, self.tr):
+        self._tell(notices(space, circle, level, fresh, self.tr))
+
+    def _tell(self, found: list[Notice]) -> None:
+        for notice in found:
             self.shown.append(notice)
             self.notified.emit(notice.title, notice.message)
             if self.tray is not None and QSystemTrayIcon.isSystemTrayAvailable():

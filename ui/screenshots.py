@@ -1,5 +1,7 @@
-"""`python -m ui.screenshots [OUT] [--theme light|dark]`: PNGs of the main screens over a
-live demo circle (with `--theme dark`, named `NAME-dark.png`).
+"""`python -m ui.screenshots [OUT] [--theme light|dark] [--lang zh_CN]`: PNGs of the main
+screens over a live demo circle (with `--theme dark`, named `NAME-dark.png`), then of a
+teacher's screens (the Teacher's desk, an assignment's progress board and its
+assessment) over a small class of two in-process students (`_workshop`).
 
 Runs the real launcher with `--demo` in a throwaway data directory (offscreen works:
 `QT_QPA_PLATFORM=offscreen`), waits until the demo content has arrived, and grabs each
@@ -11,20 +13,27 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import trio
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import identity
-from app.services import notes
+from app.services import assignments, helpdesk, notes
+from sync.ids import OpId, SpaceId
 from ui.first_run import FirstRunDialog
 from ui.launcher import Launch, run_desktop
 from ui.main_window import MainWindow
 from ui.runtime import Runtime
 from ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from app.core import Core
+    from app.launch import Network
 
 SIZE = (1200, 760)
 
@@ -104,7 +113,113 @@ async def shoot(runtime: Runtime, out: Path, home: Path) -> None:
         window.notes.list.setCurrentRow(0)
         await until(lambda: window.notes.backlinks.count() >= 1)
         save(window, out, "my-notes")
+        await teacher_screens(runtime, window, out, home.parent)
         window.close()
+
+
+async def teacher_screens(runtime: Runtime, window: MainWindow, out: Path, base: Path) -> None:
+    core, network = window.session.core, window.session.network
+    assert core is not None and network is not None
+    space, essay = await runtime.core_thread.call(lambda: _workshop(core, network, base))
+    await until(lambda: any(known == space for known, _ in window.circle_names))
+    window.show_desk()
+    desk = window.desk
+    await until(
+        lambda: desk.view is not None and len(desk.view.progress) >= 1 and len(desk.view.requests) >= 2
+    )
+    save(window, out, "teachers-desk")
+    page = window.circle(space)
+    view = page.assignments
+    page.tabs.setCurrentWidget(view)
+    view.show_assignment(essay.hex())
+    await until(
+        lambda: view.shown is not None and view.shown.board is not None and view.shown.board.done >= 2
+    )
+    view.sections.setCurrentIndex(4)
+    save(window, out, "assignment-progress")
+    commands = window.session.commands
+    found = assignments.FoundAssignment(space, essay)
+    await runtime.core_thread.call(lambda: assignments.open_phase(commands, found, "assessment"))
+    await until(lambda: view.shown is not None and view.shown.detail.phase == "assessment")
+    view.sections.setCurrentIndex(5)
+    first = view.gradebook.topLevelItem(0)
+    if first is not None:
+        view.gradebook.setCurrentItem(first)
+    save(window, out, "assignment-assessment")
+
+
+async def _workshop(ana: Core, network: Network, base: Path) -> tuple[SpaceId, OpId]:
+    """A circle Ana teaches: an essay with a rubric, two students who submit and review
+    each other, a help request linked to the essay. On the core thread."""
+    from app.demo import _Changed, _core
+
+    space = await ana.create_circle("Essay workshop")
+    async with (
+        _core(network, base / "sam", "Sam", _Changed()) as sam,
+        _core(network, base / "kim", "Kim", _Changed()) as kim,
+    ):
+        for student in (sam, kim):
+            await student.join(await ana.invite(space, role="member", uses=1))
+        essay = await assignments.create(
+            ana.commands, space, title="Essay: argue a case", brief="Argue for one side in 300 words.",
+            criteria=["clarity:4:Is the argument easy to follow?", "evidence:3:Are claims supported?"],
+            reviewers=1, rounds=1,
+        )  # fmt: skip
+        found = assignments.FoundAssignment(space, essay)
+        texts = {
+            "Sam": "Cats are better pets.\nThey purr and need little space.\n",
+            "Kim": "Dogs are loyal.\n",
+        }
+        for student in (sam, kim):
+            await _until_true(partial(_has, student, space))
+            await assignments.submit(student.commands, found, texts[student.commands.identity.name], "")
+        await _until_true(lambda: _count(ana, found, 2))
+        await assignments.open_phase(ana.commands, found, "review")
+        for student, score in ((sam, "3"), (kim, "2")):
+            await _until_true(partial(_tasks, student, found))
+            (task,) = await assignments.review_tasks(student.commands, found)
+            scores = [f"clarity={score}", "evidence=2"]
+            note = {"clarity": "The second sentence carries it."}
+            await assignments.write_review(
+                student.commands, task.submission_id, scores, "Add a source.", note
+            )
+        await helpdesk.ask(kim.commands, space, "How long should the essay be?", "", [], link=essay)
+        await helpdesk.ask(sam.commands, space, "Can I cite a blog?", "", [])
+        await _until_true(lambda: _reviews_in(ana, found, 2))
+        await _until_true(lambda: _requests_in(ana, space, 2))
+    return space, essay
+
+
+async def _until_true(check: Callable[[], Awaitable[bool]], deadline: float = 60.0) -> None:
+    with trio.fail_after(deadline):
+        while not await check():
+            await trio.sleep(0.1)
+
+
+async def _has(core: Core, space: SpaceId) -> bool:
+    return (
+        bool(await assignments.listing(core.commands, space))
+        if space in dict(await core.commands.circles())
+        else False
+    )
+
+
+async def _count(core: Core, found: assignments.FoundAssignment, n: int) -> bool:
+    return (await assignments.detail(core.commands, found)).submissions >= n
+
+
+async def _tasks(core: Core, found: assignments.FoundAssignment) -> bool:
+    return bool(await assignments.review_tasks(core.commands, found))
+
+
+async def _reviews_in(core: Core, found: assignments.FoundAssignment, n: int) -> bool:
+    from app.services import assessment_board
+
+    return (await assessment_board.board(core.commands, found)).done >= n
+
+
+async def _requests_in(core: Core, space: SpaceId, n: int) -> bool:
+    return len(await helpdesk.listing(core.commands, space)) >= n
 
 
 def main(argv: list[str] | None = None) -> int:

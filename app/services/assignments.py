@@ -276,7 +276,7 @@ async def review_tasks(commands: Commands, found: FoundAssignment) -> list[Revie
 
 
 def _write_review(
-    replica: Replica, typed: str, scores: list[list[Any]], comment: str, now_ms: int
+    replica: Replica, typed: str, scores: list[list[Any]], comment: str, now_ms: int, notes: list[list[str]]
 ) -> tuple[VerifiedOp, Changes]:
     space, assignment, submission = _find_submission(replica, typed)
     if writer.my_level(replica, space) < Level.MEMBER:
@@ -301,7 +301,7 @@ def _write_review(
         "version": version,
         "scores": scores,
         "comment": comment,
-        "notes": [],
+        "notes": notes,
     }
     return pseudonym.write_as(
         replica,
@@ -314,11 +314,15 @@ def _write_review(
     )
 
 
-async def write_review(commands: Commands, typed: str, scores: list[str], comment: str) -> str:
+async def write_review(
+    commands: Commands, typed: str, scores: list[str], comment: str, notes: dict[str, str] | None = None
+) -> str:
+    """Write (or rewrite) my review of a submission; `notes`: a comment per criterion."""
     parsed = parse_scores(scores)
     check_lengths({"text": comment})
+    kept = [[name, text] for name, text in (notes or {}).items() if text.strip()]
     op, _ = await commands.write(
-        _write_review, commands.replica, typed, parsed, comment, commands.clock.now_ms()
+        _write_review, commands.replica, typed, parsed, comment, commands.clock.now_ms(), kept
     )
 
     def job() -> str:

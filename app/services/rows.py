@@ -24,11 +24,17 @@ if TYPE_CHECKING:  # only a type here (it brings msgpack): the services that bui
 
 __all__ = [
     "Answer",
+    "AssessNews",
     "AssignmentDetail",
     "AssignmentSummary",
+    "BoardRow",
     "CalibrationRow",
     "CircleRow",
     "CriterionRow",
+    "DeskProgress",
+    "DeskRequest",
+    "DeskStuck",
+    "DeskView",
     "Device",
     "FileProgress",
     "GradeEntry",
@@ -38,18 +44,23 @@ __all__ = [
     "Item",
     "ItemSource",
     "Member",
+    "MyVersion",
     "Note",
     "NoteFile",
     "NoteLink",
     "NoteSource",
     "NoteSummary",
+    "ProgressBoard",
     "ReceivedReview",
+    "RecognitionCircle",
+    "RecognitionPage",
     "Resource",
     "ResourceFile",
     "ReviewTask",
     "SavedFile",
     "Thread",
     "ThreadSummary",
+    "WrittenReview",
 ]
 
 # A JSON document's values as `json.dumps` takes them (what `to_json` returns).
@@ -597,6 +608,195 @@ class GradeEntry:
         }
 
 
+# -- the teacher's desk (app.services.desk) -------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DeskRequest:
+    """An unresolved help request on a teacher's or mentor's desk, with its age."""
+
+    circle_id: str
+    circle: str
+    request_id: str
+    title: str
+    asker: str
+    asker_id: str  # device id, hex (names may repeat)
+    status: str  # "open", "claimed" or "escalated"
+    escalated: bool
+    claimed_by_me: bool
+    answers: int
+    age_ms: int  # since it was asked, by the asker's clock
+    assignment_id: str  # "" unless linked to an assignment
+    assignment: str  # that assignment's title
+
+    def to_json(self) -> Json:
+        return {
+            "circle_id": self.circle_id,
+            "circle": self.circle,
+            "request_id": self.request_id,
+            "title": self.title,
+            "asker": self.asker,
+            "asker_id": self.asker_id,
+            "status": self.status,
+            "escalated": self.escalated,
+            "claimed_by_me": self.claimed_by_me,
+            "answers": self.answers,
+            "age_ms": self.age_ms,
+            "assignment_id": self.assignment_id,
+            "assignment": self.assignment,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeskProgress:
+    """Where one assignment stands: submissions, and reviews in its latest review round."""
+
+    circle_id: str
+    circle: str
+    assignment_id: str
+    title: str
+    phase: str
+    round: int
+    students: int
+    submitted: int
+    reviews_done: int  # in the latest review round opened (0 before one)
+    reviews_allocated: int
+    late: int  # reviews not done in an open round whose due date has passed
+    requests: int  # unresolved help requests linked to it
+
+    def to_json(self) -> Json:
+        return {
+            "circle_id": self.circle_id,
+            "circle": self.circle,
+            "assignment_id": self.assignment_id,
+            "title": self.title,
+            "phase": self.phase,
+            "round": self.round,
+            "students": self.students,
+            "submitted": self.submitted,
+            "reviews_done": self.reviews_done,
+            "reviews_allocated": self.reviews_allocated,
+            "late": self.late,
+            "requests": self.requests,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeskStuck:
+    """A member waiting for help: their unresolved requests in one circle, the oldest's age."""
+
+    circle_id: str
+    circle: str
+    device: str  # the asker's device id, hex
+    name: str
+    waiting: int  # unresolved requests without an accepted answer
+    unanswered: int  # of those, with no answer at all
+    oldest_ms: int
+    request_id: str  # the oldest one (what a click opens)
+
+    def to_json(self) -> Json:
+        return {
+            "circle_id": self.circle_id,
+            "circle": self.circle,
+            "device": self.device,
+            "name": self.name,
+            "waiting": self.waiting,
+            "unanswered": self.unanswered,
+            "oldest_ms": self.oldest_ms,
+            "request_id": self.request_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeskView:
+    """Everything on the desk: across the circles where I am a teacher or mentor."""
+
+    circles: int  # how many circles it covers
+    circle_ids: tuple[str, ...]  # which (hex)
+    requests: tuple[DeskRequest, ...]  # oldest first
+    progress: tuple[DeskProgress, ...]  # teachers only
+    stuck: tuple[DeskStuck, ...]  # waiting longest first
+
+    def to_json(self) -> Json:
+        return {
+            "circles": self.circles,
+            "circle_ids": list(self.circle_ids),
+            "requests": [r.to_json() for r in self.requests],
+            "progress": [p.to_json() for p in self.progress],
+            "stuck": [s.to_json() for s in self.stuck],
+        }
+
+
+# -- a teacher's progress board (app.services.assessment_board) ------------------------------
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One student on the board: their work, and reviews in the latest review round."""
+
+    name: str
+    person: str  # hex
+    submission_id: str  # "" if nothing submitted
+    version: int  # the latest (0: none)
+    received: int  # reviews of their work written
+    expected: int  # reviewers allocated to it
+    given: int  # reviews they wrote (known on a teacher's device only)
+    owed: int  # reviews allocated to them
+
+    def to_json(self) -> Json:
+        return {
+            "name": self.name,
+            "person": self.person,
+            "submission_id": self.submission_id,
+            "version": self.version,
+            "received": self.received,
+            "expected": self.expected,
+            "given": self.given,
+            "owed": self.owed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressBoard:
+    """Where an assignment stands, for the teacher deciding to open its next phase."""
+
+    phase: str
+    round: int
+    rounds: int
+    reviewers: int
+    next_phase: str | None
+    students: int
+    submitted: int
+    revised: int  # submissions with a version newer than the one last allocated
+    allocated: int  # reviews allocated in the latest review round
+    done: int  # of those, written
+    rows: tuple[BoardRow, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "phase": self.phase,
+            "round": self.round,
+            "rounds": self.rounds,
+            "reviewers": self.reviewers,
+            "next_phase": self.next_phase,
+            "students": self.students,
+            "submitted": self.submitted,
+            "revised": self.revised,
+            "allocated": self.allocated,
+            "done": self.done,
+            "rows": [r.to_json() for r in self.rows],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MyVersion:
+    """A version of my own submission."""
+
+    version: int
+    text: str
+    note: str  # what changed (from version 2 on)
+    created: str  # ISO time, UTC
+
+    def to_json(self) -> Json:
+        return {"version": self.version, "text": self.text, "note": self.note, "created": self.created}
+
+
 @dataclass(frozen=True, slots=True)
 class CalibrationRow:
     """After a round: my scores of a work beside the other reviewers' (never who they are)."""
@@ -612,4 +812,102 @@ class CalibrationRow:
             "round": self.round,
             "mine": dict(self.mine),
             "others": [dict(o) for o in self.others],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReview:
+    """A review as a teacher sees it: with who wrote it and whose work it is."""
+
+    review_id: str
+    round: int
+    submission_id: str
+    version: int
+    author: str  # whose work
+    writer: str  # who reviewed it
+    scores: dict[str, int]
+    comment: str
+    notes: dict[str, str]
+    helpful: int  # the author's rating, 0 if none
+    flagged: bool
+
+    def to_json(self) -> Json:
+        return {
+            "review_id": self.review_id,
+            "round": self.round,
+            "submission_id": self.submission_id,
+            "version": self.version,
+            "author": self.author,
+            "writer": self.writer,
+            "scores": dict(self.scores),
+            "comment": self.comment,
+            "notes": dict(self.notes),
+            "helpful": self.helpful,
+            "flagged": self.flagged,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AssessNews:
+    """Something about an assignment that is news to me (`app.services.assessment_news`)."""
+
+    event: str  # "phase", "review_assigned", "feedback" or "graded"
+    op_id: str  # the op (hex): told of once
+    assignment_id: str
+    title: str
+    phase: str  # for "phase" and "review_assigned"
+    round: int
+    reviews: int  # for "review_assigned": how many are mine to write
+
+    def to_json(self) -> Json:
+        return {
+            "event": self.event,
+            "op_id": self.op_id,
+            "assignment_id": self.assignment_id,
+            "title": self.title,
+            "phase": self.phase,
+            "round": self.round,
+            "reviews": self.reviews,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionCircle:
+    """What a person did in one circle (`app.services.recognition`)."""
+
+    circle_id: str
+    circle: str
+    answers: int
+    accepted: int
+    thanks: int
+    reviews: int  # reviews written (where this device may link them to the person)
+    helpful: float | None  # the mean helpfulness (1..5) their authors gave those reviews
+
+    def to_json(self) -> Json:
+        return {
+            "circle_id": self.circle_id,
+            "circle": self.circle,
+            "answers": self.answers,
+            "accepted": self.accepted,
+            "thanks": self.thanks,
+            "reviews": self.reviews,
+            "helpful": self.helpful,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionPage:
+    """A person's contributions across the circles where this device may see them."""
+
+    device_id: str
+    name: str
+    mine: bool
+    circles: tuple[RecognitionCircle, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "device_id": self.device_id,
+            "name": self.name,
+            "mine": self.mine,
+            "circles": [c.to_json() for c in self.circles],
         }

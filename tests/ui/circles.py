@@ -8,6 +8,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from app import identity
+from sync.changes import Changes
 from sync.ids import SpaceId
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.circle_view import QtCircle
@@ -66,3 +67,17 @@ def arrived(qtbot: QtBot, desk: Desk, session: Session, item_id: str) -> None:
         return bool(desk.call(look))
 
     qtbot.waitUntil(holds, timeout=WAIT_MS)
+
+
+class Seen:
+    """The op kinds a session has taken in (local writes and peers' alike)."""
+
+    def __init__(self, session: Session) -> None:
+        self.kinds: list[str] = []
+        session.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        self.kinds.extend(changes.kinds)
+
+    def count(self, kind: str) -> int:
+        return self.kinds.count(kind)

@@ -1,0 +1,163 @@
+"""The teacher's desk at scale: a teacher in 5 circles with 300 students in all, 5,000
+help requests and 10 assignments (every student enrolled and submitted, review round 1
+open). Times the desk's read on the database worker (`app.services.desk._desk`) and its
+paint on the GUI thread (`ui.desk_view.QtDesk._show` plus the events it posts;
+offscreen), first and after one more request.
+
+    python bench/desk.py [--circles 5] [--students 300] [--requests 5000] [--json]
+
+Figures: `read_ms` and `refresh_read_ms` (database worker, not the GUI thread),
+`first_paint_ms` and `refresh_paint_ms` (GUI thread), `requests`, `assignments`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from workload import seed
+
+from sync import pseudonym, writer
+from sync.identity import DeviceKey
+from sync.ids import SpaceId
+from sync.policy import Level
+from sync.replica import Replica
+from sync.store import Store
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = int(time.time() * 1000) - 86_400_000  # a day ago: requests have ages
+
+    def __call__(self) -> int:
+        self.now += 3
+        return self.now
+
+
+def build(
+    path: Path, circles: int, students: int, requests: int, clock: Clock
+) -> tuple[Replica, list[SpaceId]]:
+    teacher = DeviceKey(seed("teacher"))
+    room = Replica(Store(path), teacher)
+    spaces = []
+    per_circle = students // circles
+    for c in range(circles):
+        room.key = teacher
+        space = writer.create_space(
+            room, name=f"Circle {c}", member_name="Teacher", space_key=seed(f"key{c}"), now_ms=clock()
+        )
+        spaces.append(space)
+        keys = [DeviceKey(seed(f"student-{c}-{n}")) for n in range(per_circle)]
+        for number, key in enumerate(keys):
+            room.key = teacher
+            invite = writer.invite(
+                room,
+                space,
+                role=Level.MEMBER,
+                uses=1,
+                expires_ms=clock.now + 10**9,
+                nonce=seed(f"n{c}{number}")[:16],
+            )
+            room.key = key
+            writer.join(room, invite, member_name=f"Student {c}.{number}", now_ms=clock())
+        for a in range(2):
+            room.key = teacher
+            fields = {"title": f"Essay {c}.{a}", "brief": "", "criteria": [{"name": "clarity", "max": 4}]}
+            created, _ = writer.write(room, space, "assign.create", fields | {"reviewers": 3}, now_ms=clock())
+            for number, key in enumerate(keys):
+                room.key = key
+                enrol = pseudonym.enrolment_fields(key, space, created.op_id, [teacher.device_id])
+                submit = {"assignment": created.op_id, "text": f"Work {number}", "note": ""}
+                writer.write_many(
+                    room, space, [("assign.enrol", enrol), ("assign.submit", submit)], now_ms=clock()
+                )
+            room.key = teacher
+            opening = pseudonym.review_opening(
+                room.db, space, created.op_id, 1, teacher, base_seed=seed(f"r{c}{a}")
+            )
+            writer.write(room, space, "assign.phase", opening, now_ms=clock())
+        for n in range(requests // circles):
+            room.key = keys[n % len(keys)]
+            fields = {"title": f"Question {n}", "text": "", "tags": []}
+            writer.write(room, space, "help.ask", fields, now_ms=clock())
+    room.key = teacher
+    return room, spaces
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--circles", type=int, default=5)
+    parser.add_argument("--students", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QApplication
+
+    from app.services.desk import _desk
+    from ui.desk_view import QtDesk
+
+    class Quiet(QObject):  # the session's part the page uses, without a core
+        changed = Signal(object)
+
+        def run(self, *_: object, **__: object) -> bool:
+            return True
+
+    from sync import joining
+
+    # One store writes as every device: the joins it recorded as pending are the students'
+    # (each admitted at once), not the teacher's; the teacher's device has none.
+    joining.joining_spaces = lambda replica: set()  # type: ignore[assignment]
+    app = QApplication(sys.argv[:1])
+    clock = Clock()
+    with tempfile.TemporaryDirectory() as scratch:
+        room, spaces = build(Path(scratch) / "desk.db", args.circles, args.students, args.requests, clock)
+        page = QtDesk(Quiet())  # type: ignore[arg-type]
+        page.resize(1200, 760)
+        page.show()
+        app.processEvents()
+
+        def paint(view: object) -> float:
+            start = time.perf_counter()
+            page._show(view)  # type: ignore[arg-type]
+            app.processEvents()
+            return (time.perf_counter() - start) * 1000
+
+        start = time.perf_counter()
+        view = _desk(room, int(time.time() * 1000))
+        read_ms = (time.perf_counter() - start) * 1000
+        first_paint_ms = paint(view)
+        room.key = DeviceKey(seed("student-0-0"))
+        writer.write(
+            room, spaces[0], "help.ask", {"title": "One more", "text": "", "tags": []}, now_ms=clock()
+        )
+        room.key = DeviceKey(seed("teacher"))
+        start = time.perf_counter()
+        again = _desk(room, int(time.time() * 1000))
+        refresh_read_ms = (time.perf_counter() - start) * 1000
+        refresh_paint_ms = paint(again)
+        room.store.close()
+    figures = {
+        "circles": view.circles,
+        "requests": len(again.requests),
+        "assignments": len(again.progress),
+        "read_ms": round(read_ms, 1),
+        "first_paint_ms": round(first_paint_ms, 1),
+        "refresh_read_ms": round(refresh_read_ms, 1),
+        "refresh_paint_ms": round(refresh_paint_ms, 1),
+    }
+    print(json.dumps(figures) if args.json else "\n".join(f"{k}: {v}" for k, v in figures.items()))
+
+
+if __name__ == "__main__":
+    main()
