@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sync import content
+from sync import coaching, content
 from sync import fields as f
 from sync.errors import Reason, Rejected
 from sync.ids import KEY_LEN, DeviceId
@@ -157,6 +157,7 @@ PARSERS = {
     "member.unlink": _unlink,
     "space.settings": _setting,
     **content.PARSERS,
+    **coaching.PARSERS,  # peer coaching and surveys (issue 18)
 }
 
 

@@ -221,4 +221,12 @@ def state_hash(db: sqlite3.Connection, space: SpaceId) -> bytes:
         [item, reaction, sorted(devices)]
         for (item, reaction), devices in sorted(reactions(db, space).items())
     ]
-    return digest(pack([member_rows, setting_rows, item_rows, help_rows, reaction_rows]), person=b"sc-state")
+    parts = [member_rows, setting_rows, item_rows, help_rows, reaction_rows]
+    # Peer coaching and surveys (issue 18): appended only when present, so a space
+    # without any keeps the hash it had before they existed.
+    from sync.coaching_views import state_rows
+
+    coaching = state_rows(db, space)
+    if coaching:
+        parts.append(coaching)
+    return digest(pack(parts), person=b"sc-state")

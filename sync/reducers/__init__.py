@@ -51,6 +51,10 @@ MATERIALIZED_TABLES = (
     "reactions",
     "note_links",
     "note_search",
+    # peer coaching and surveys (issue 18)
+    "coaching_steps",
+    "coach_profiles",
+    "survey_answers",
 )
 
 
@@ -60,7 +64,7 @@ def clear(db: sqlite3.Connection, space: SpaceId) -> None:
 
 
 def handlers() -> dict[str, Handler]:
-    from sync.reducers import helpdesk, items, marks, notes, reactions, settings
+    from sync.reducers import coaching, helpdesk, items, marks, notes, reactions, settings
 
     return {
         **items.HANDLERS,
@@ -69,4 +73,5 @@ def handlers() -> dict[str, Handler]:
         **reactions.HANDLERS,
         **notes.HANDLERS,
         **settings.HANDLERS,
+        **coaching.HANDLERS,  # peer coaching and surveys (issue 18)
     }
