@@ -254,3 +254,16 @@ def state_rows(db: sqlite3.Connection, space: SpaceId) -> list[Any]:
         )
     ]
     return [steps, profile_rows, answers] if steps or profile_rows or answers else []
+
+
+def space_type(db: sqlite3.Connection, space: SpaceId) -> str:
+    """ "pair", "direct", or "" for a circle (the `space.type` setting a pair is born with)."""
+    row = db.execute("SELECT value FROM settings WHERE space = ? AND key = 'space.type'", (space,)).fetchone()
+    value = unpack_canonical(row[0]) if row else ""
+    return value if isinstance(value, str) else ""
+
+
+def goal_version(db: sqlite3.Connection, space: SpaceId, goal: OpId) -> OpId:
+    """The op whose text the goal shows now (the goal itself or the winning edit)."""
+    row = db.execute("SELECT edit_op FROM items WHERE space = ? AND item_id = ?", (space, goal)).fetchone()
+    return OpId(row[0]) if row else goal
