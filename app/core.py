@@ -159,9 +159,7 @@ class Core:
         if addresses is None:
             own = [a for a in self.host.listen_addrs() if "/ip4/0.0.0.0/" not in a]
             members = [d.hex() for member in await self.commands.members(space) for d in member.all_devices]
-            addresses = await trio.to_thread.run_sync(
-                lambda: addresses_for(self.home, members, own=own)
-            )
+            addresses = await trio.to_thread.run_sync(lambda: addresses_for(self.home, members, own=own))
         return await self.commands.invite(
             space, role=role, uses=uses, expires_hours=expires_hours, addresses=addresses
         )
@@ -274,7 +272,7 @@ class Core:
                     await self.database.run(writer.abandon_invite, replica, space)
 
     async def join_status(self, space: SpaceId) -> str:
-        """"joined" once a member holds our join, else "waiting"."""
+        """ "joined" once a member holds our join, else "waiting"."""
         pending = await self.database.run(joining.pending, self.database.replica, space)
         return "waiting" if pending is not None else "joined"
 
