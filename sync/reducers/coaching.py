@@ -314,11 +314,13 @@ def _check_answer(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> 
         return Reason.BAD_CONTENT
     if _steps_in_past(db, op, body.survey, "close"):
         return Reason.NOT_PERMITTED
+    # One answer per person (any of their devices) that had seen an earlier one of theirs.
+    key = respondent_hash(_person(db, op.space, op.device), body.survey)
     earlier = db.execute(
-        "SELECT seq FROM survey_answers WHERE space = ? AND survey = ? AND author = ?",
-        (op.space, body.survey, op.author),
+        "SELECT author, seq FROM survey_answers WHERE space = ? AND survey = ? AND respondent_hash = ?",
+        (op.space, body.survey, key),
     ).fetchall()
-    if any(in_past(op, op.author, seq) for (seq,) in earlier):
+    if any(in_past(op, author, seq) for author, seq in earlier):
         return Reason.NOT_PERMITTED
     questions = survey_questions(_extra(db, op.space, body.survey))
     if len(body.answers) != len(questions) or not all(
@@ -328,8 +330,9 @@ def _check_answer(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> 
     return None
 
 
-def respondent_hash(device: bytes, survey: bytes) -> bytes:
-    return digest(device + survey, person=b"sc-survey-resp")
+def respondent_hash(person: bytes, survey: bytes) -> bytes:
+    """Who answered, as results count them: the person (their first device), per survey."""
+    return digest(person + survey, person=b"sc-survey-resp")
 
 
 def _apply_answer(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> None:
@@ -339,7 +342,8 @@ def _apply_answer(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> 
         " author, seq, hlc, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             op.op_id, op.space, body.survey, None if anonymous else op.device,
-            respondent_hash(op.device, body.survey), op.author, op.seq, op.hlc, pack(list(body.answers)),
+            respondent_hash(_person(db, op.space, op.device), body.survey), op.author, op.seq, op.hlc,
+            pack(list(body.answers)),
         ),
     )  # fmt: skip
 

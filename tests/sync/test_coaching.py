@@ -252,3 +252,26 @@ def test_profiles_are_one_register_per_member() -> None:
     for replica in circle.replicas():
         (profile,) = cv.profiles(replica.db, circle.space)
         assert profile.can_help == ("questioning",) and profile.can_help_text == "second"
+
+
+def test_a_second_device_of_the_same_person_cannot_answer_again() -> None:
+    from tests.sync.test_persons import link
+
+    circle = coaching_circle()
+    ana = circle.members["Ana"]
+    laptop = link(circle, ana, "ana-laptop")
+    survey = _survey(circle, circle.owner, True)
+    circle.sync_all([circle.owner, ana])
+    reconcile(ana, laptop, circle.space)
+    fields = {"survey": survey, "answers": [0, 3, "x"]}
+    writer.write(ana, circle.space, "survey.answer", fields, now_ms=circle.clock())
+    reconcile(ana, laptop, circle.space)
+    _refused(
+        Reason.NOT_PERMITTED,
+        writer.write,
+        laptop,
+        circle.space,
+        "survey.answer",
+        fields,
+        now_ms=circle.clock(),
+    )
