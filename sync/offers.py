@@ -63,6 +63,7 @@ def offer_fields(
     now_ms: int,
     settings: Mapping[str, str | int | bool] | None = None,
     valid_days: int = 30,
+    addresses: Iterable[str] = (),
 ) -> tuple[SpaceId, dict[str, object]]:
     """Create the space for a pair or a direct conversation and the body of the
     `coach.offer` that proposes it (to be written in the shared circle)."""
@@ -81,6 +82,12 @@ def offer_fields(
         settings={"space.type": purpose, **(settings or {})},
     )
     invite = writer.invite(
-        replica, space, role=Level.MEMBER, uses=1, expires_ms=now_ms + valid_days * DAY_MS, nonce=nonce
+        replica,
+        space,
+        role=Level.MEMBER,
+        uses=1,
+        expires_ms=now_ms + valid_days * DAY_MS,
+        nonce=nonce,
+        addresses=list(addresses)[:8],
     )
     return space, {"to": to, "purpose": purpose, "boxes": boxes(invite, space_key, to_devices)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from app.cli.base import CommandLine, emit
+from app.cli.network import serving_addresses
 from app.services import coaching
 from app.services.commands import Commands
 from app.services.rows import CoachCycle
@@ -35,7 +36,8 @@ async def cmd_find(args: argparse.Namespace, commands: Commands) -> None:
 
 async def cmd_propose(args: argparse.Namespace, commands: Commands) -> None:
     circle = await commands.resolve_circle(args.circle)
-    pair, offer = await coaching.propose(commands, circle, args.member, topic=args.topic)
+    addresses = serving_addresses(args.home_path)  # where the invitee fetches the pair from
+    pair, offer = await coaching.propose(commands, circle, args.member, topic=args.topic, addresses=addresses)
     emit(
         args,
         {"pair_id": pair.hex(), "offer_id": offer.hex()},

@@ -6,13 +6,17 @@ from __future__ import annotations
 import argparse
 
 from app.cli.base import CommandLine, emit
+from app.cli.network import serving_addresses
 from app.services import coaching, messages
 from app.services.commands import Commands
 
 
 async def cmd_start(args: argparse.Namespace, commands: Commands) -> None:
     circle = await commands.resolve_circle(args.circle)
-    conversation, offer = await coaching.propose(commands, circle, args.member, purpose="direct")
+    addresses = serving_addresses(args.home_path)
+    conversation, offer = await coaching.propose(
+        commands, circle, args.member, purpose="direct", addresses=addresses
+    )
     if args.text:
         await messages.send(commands, conversation, args.text)
     emit(args, {"conversation_id": conversation.hex(), "offer_id": offer.hex()},

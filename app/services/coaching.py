@@ -85,7 +85,13 @@ async def find(commands: Commands, circle: SpaceId, tag: str | None = None) -> l
 
 # -- forming a pair ----------------------------------------------------------------------
 async def propose(
-    commands: Commands, circle: SpaceId, typed: str, *, purpose: str = "pair", topic: str = ""
+    commands: Commands,
+    circle: SpaceId,
+    typed: str,
+    *,
+    purpose: str = "pair",
+    topic: str = "",
+    addresses: list[str] | None = None,
 ) -> tuple[SpaceId, OpId]:
     """Create the pair (or direct-message) space and offer it to the member, sealed."""
     member = await commands.resolve_member(circle, typed)
@@ -108,6 +114,7 @@ async def propose(
             nonce=secrets.token_bytes(16),
             now_ms=commands.clock.now_ms(),
             settings={"space.circle": circle.hex(), **({"pair.topic": topic} if topic else {})},
+            addresses=addresses or (),
         )
         made.append(space)
         return writer.write(commands.replica, circle, "coach.offer", fields, now_ms=commands.clock.now_ms())
@@ -361,3 +368,19 @@ def _show(replica: Replica, pair: SpaceId) -> list[CoachCycle]:
 async def show(commands: Commands, pair: SpaceId) -> list[CoachCycle]:
     """The pair's cycles, oldest first, with goals, observations and their feedback."""
     return await commands.database.run(_show, commands.replica, pair)
+
+
+def private_without(replica: Replica, space: SpaceId, peer: str) -> bool:
+    """Whether `space` is a pair or a direct conversation that the libp2p peer `peer` (its
+    device) is not a member of: `sync` with a circle's member skips it, not an error."""
+    from p2p.errors import P2PError
+    from p2p.identity import PeerId, public_key_of
+
+    if cv.space_type(replica.db, space) not in ("pair", "direct"):
+        return False
+    try:
+        device = public_key_of(PeerId(peer))
+    except P2PError:
+        return True
+    replica.refresh()
+    return device not in {row.device for row in state_members(replica.db, space)}
