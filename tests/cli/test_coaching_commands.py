@@ -13,10 +13,10 @@ from pathlib import Path
 
 from app.paths import database_path
 from tests.cli.conftest import Room, now_ms
-from tests.cli.helpers import fingerprint, join_in_process, sync_in_process
+from tests.cli.helpers import Result, fingerprint, join_in_process, sync_in_process
 
 
-def run(room: Room, who: str, *argv: str):  # type: ignore[no-untyped-def]
+def run(room: Room, who: str, *argv: str) -> Result:
     return room.cli(room.homes[who], *argv)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,8 +51,8 @@ def join_all(homes: dict[str, Path], circle: str) -> None:
             assert joined["status"] == "joined"
 
 
-def run(home: Path, *argv: str) -> dict:  # type: ignore[type-arg]
-    return run_process(home, *argv, "--json").json()  # type: ignore[no-any-return]
+def run(home: Path, *argv: str) -> Any:
+    return run_process(home, *argv, "--json").json()
 
 
 @pytest.mark.timeout(600)  # some 45 CLI processes over libp2p on a loaded 2-core machine
