@@ -182,9 +182,7 @@ class Core:
         if addresses is None:
             own = [a for a in self.host.listen_addrs() if "/ip4/0.0.0.0/" not in a]
             members = [d.hex() for member in await self.commands.members(space) for d in member.all_devices]
-            addresses = await trio.to_thread.run_sync(
-                lambda: addresses_for(self.home, members, own=own)
-            )
+            addresses = await trio.to_thread.run_sync(lambda: addresses_for(self.home, members, own=own))
         return await self.commands.invite(
             space, role=role, uses=uses, expires_hours=expires_hours, addresses=addresses
         )

@@ -6,6 +6,7 @@ so a person who tries to resolve someone else's request hears exactly that.
 
 from __future__ import annotations
 
+from sync.coaching import REFUSALS as COACHING_REFUSALS
 from sync.errors import Reason
 
 GENERAL = {
@@ -46,6 +47,8 @@ BY_KIND = {
     ("member.remove", Reason.NOT_PERMITTED): "only a teacher can remove members, and only those below them",
     ("member.role", Reason.NOT_PERMITTED): "your role does not allow giving that role to this member",
 }
+
+BY_KIND.update(COACHING_REFUSALS)  # peer coaching and surveys (issue 18)
 
 
 def explain(kind: str, reason: Reason) -> str:

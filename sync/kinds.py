@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sync import assessment, content
+from sync import assessment, coaching, content
 from sync import fields as f
 from sync.errors import Reason, Rejected
 from sync.ids import KEY_LEN, DeviceId
@@ -158,6 +158,7 @@ PARSERS = {
     "space.settings": _setting,
     **content.PARSERS,
     **assessment.PARSERS,
+    **coaching.PARSERS,  # peer coaching and surveys (issue 18)
 }
 
 

@@ -56,6 +56,24 @@ DEFAULT_POLICY: dict[str, int] = {
     "assign.submit": Level.MEMBER,
     "assign.rate": Level.MEMBER,
 }
+
+# --- Peer coaching and surveys (issue 18; docs/protocol.md, section 8b) -------------
+#: `coach.pair` gates the pair-space kinds (pair.*, cycle.*): owners only in a circle,
+#: where they mean nothing; a pair space's genesis lowers it to member.
+COACHING_POLICY: dict[str, int] = {
+    "coach.profile": Level.MEMBER,
+    "coach.offer": Level.MEMBER,
+    "coach.suggest": Level.TEACHER,
+    "coach.pair": Level.OWNER,
+    "survey.run": Level.MEMBER,
+    "survey.answer": Level.MEMBER,
+}
+DEFAULT_POLICY.update(COACHING_POLICY)
+#: The genesis policy of a pair space: both may write the pair kinds; only the creator
+#: may invite (a third person).
+PAIR_POLICY: dict[str, int] = {"coach.pair": Level.MEMBER, "invite.member": Level.OWNER}
+# --- end of peer coaching ------------------------------------------------------------
+
 #: Moderators: they see hidden items (marked as such) and are not held by locks.
 MODERATOR = Level.TEACHER
 

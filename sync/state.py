@@ -225,6 +225,13 @@ def state_hash(db: sqlite3.Connection, space: SpaceId) -> bytes:
     assessment = assessment_rows(db, space)
     if any(assessment):  # spaces without assignments keep the hash they had before them
         parts.append(assessment)
+    # Peer coaching and surveys (issue 18): appended only when present, so a space
+    # without any keeps the hash it had before they existed.
+    from sync.coaching_views import state_rows
+
+    coaching = state_rows(db, space)
+    if coaching:
+        parts.append(coaching)
     return digest(pack(parts), person=b"sc-state")
 
 

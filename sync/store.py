@@ -90,6 +90,19 @@ def _written_table(sql: str) -> str | None:
 _WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
+def schema_files() -> list[tuple[int, str]]:
+    """(number, file name) of every schema file, by number; numbers must be distinct."""
+    found = sorted(
+        (int(entry.name.split("-", 1)[0]), entry.name)
+        for entry in resources.files(SCHEMA_PACKAGE).iterdir()
+        if entry.name.endswith(".sql")
+    )
+    numbers = [number for number, _ in found]
+    if len(set(numbers)) != len(numbers):
+        raise RuntimeError(f"two schema files share a number: {[name for _, name in found]}")
+    return found
+
+
 class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -111,11 +124,11 @@ class Store:
         self._migrate()
 
     def _migrate(self) -> None:
+        """Apply each schema file numbered above `user_version`, in order; `user_version`
+        is the number of the last one applied (the file's own, not its position: a file
+        merged in with a lower number than one already applied is refused, not skipped)."""
         current = self.connection.execute("PRAGMA user_version").fetchone()[0]
-        scripts = sorted(
-            entry.name for entry in resources.files(SCHEMA_PACKAGE).iterdir() if entry.name.endswith(".sql")
-        )
-        for number, name in enumerate(scripts, start=1):
+        for number, name in schema_files():
             if number <= current:
                 continue
             sql = resources.files(SCHEMA_PACKAGE).joinpath(name).read_text(encoding="utf-8")

@@ -38,6 +38,9 @@ GROUPS = (
     "app.cli.resource",
     "app.cli.search",
     "app.cli.assignment",
+    "app.cli.coach",  # peer coaching, surveys, direct messages (issue 18)
+    "app.cli.survey",
+    "app.cli.message",
 )
 #: 74 is sysexits' EX_IOERR: the disk holding the data (or an output file) is full or failing.
 EXIT_ERROR, EXIT_INTERNAL, EXIT_DISK_FULL, EXIT_INTERRUPTED = 1, 70, 74, 130

@@ -14,6 +14,7 @@ import trio
 
 from app.cli.base import CommandLine, Needs, emit
 from app.errors import CommandError
+from app.services import coaching
 from app.services.membership import waiting_circles
 from sync.ids import SpaceId, short
 
@@ -46,6 +47,8 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
                 continue  # nothing of ours to deliver yet; said below
             if space not in shared and peer not in await core.sync.member_peers(space):
                 continue  # My notes: only with my own devices
+            if await core.database.run(coaching.private_without, core.database.replica, space, peer):
+                continue  # a coaching pair or conversation the peer is not in: nothing to sync there
             try:
                 await core.sync.reconcile(peer, space)
             except SessionRefused as refused:

@@ -30,12 +30,19 @@ __all__ = [
     "BoardRow",
     "CalibrationRow",
     "CircleRow",
+    "CoachCycle",
+    "CoachFeedback",
+    "CoachGoal",
+    "CoachObservation",
+    "CoachOffer",
+    "CoachProfile",
     "CriterionRow",
     "DeskProgress",
     "DeskRequest",
     "DeskStuck",
     "DeskView",
     "Device",
+    "DirectMessage",
     "FileProgress",
     "GradeEntry",
     "HelpRequest",
@@ -50,6 +57,7 @@ __all__ = [
     "NoteLink",
     "NoteSource",
     "NoteSummary",
+    "PairSummary",
     "ProgressBoard",
     "ReceivedReview",
     "RecognitionCircle",
@@ -58,6 +66,9 @@ __all__ = [
     "ResourceFile",
     "ReviewTask",
     "SavedFile",
+    "SurveyQuestionResult",
+    "SurveyResults",
+    "SurveySummary",
     "Thread",
     "ThreadSummary",
     "WrittenReview",
@@ -910,4 +921,216 @@ class RecognitionPage:
             "name": self.name,
             "mine": self.mine,
             "circles": [c.to_json() for c in self.circles],
+        }
+
+
+# -- peer coaching, surveys and direct messages (issue 18) ---------------------------------
+@dataclass(frozen=True, slots=True)
+class CoachProfile:
+    """A circle member's coaching profile: what they can help with, what they want to work on."""
+
+    device: DeviceId
+    name: str
+    can_help: tuple[str, ...]
+    can_help_text: str
+    wants: tuple[str, ...]
+    wants_text: str
+
+    def to_json(self) -> Json:
+        return {
+            "device_id": self.device.hex(),
+            "name": self.name,
+            "can_help": list(self.can_help),
+            "can_help_text": self.can_help_text,
+            "wants": list(self.wants),
+            "wants_text": self.wants_text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoachOffer:
+    """An offer to me (a pair or a direct conversation); `code` joins its space."""
+
+    id: str
+    circle: str
+    from_name: str
+    purpose: str
+    code: str
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "circle_id": self.circle,
+            "from": self.from_name,
+            "purpose": self.purpose,
+            "code": self.code,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PairSummary:
+    pair: str
+    name: str
+    people: tuple[str, ...]
+    formed: bool
+    ended: bool
+    cycles: int
+    closed_cycles: int
+
+    def to_json(self) -> Json:
+        return {
+            "pair_id": self.pair,
+            "name": self.name,
+            "people": list(self.people),
+            "formed": self.formed,
+            "ended": self.ended,
+            "cycles": self.cycles,
+            "closed_cycles": self.closed_cycles,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoachGoal:
+    id: str
+    goal: str
+    success: str
+    version: str
+    agreed: bool
+    agreed_by: tuple[str, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "goal": self.goal,
+            "success": self.success,
+            "version": self.version,
+            "agreed": self.agreed,
+            "agreed_by": list(self.agreed_by),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoachFeedback:
+    id: str
+    parent: str
+    author_name: str
+    text: str
+
+    def to_json(self) -> Json:
+        return {"id": self.id, "parent": self.parent, "author_name": self.author_name, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class CoachObservation:
+    id: str
+    observer: str
+    focus: str
+    evidence: str
+    questions: str
+    feedback: tuple[CoachFeedback, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "observer": self.observer,
+            "focus": self.focus,
+            "evidence": self.evidence,
+            "questions": self.questions,
+            "feedback": [f.to_json() for f in self.feedback],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoachCycle:
+    id: str
+    title: str
+    observed: str
+    goals: tuple[CoachGoal, ...]
+    observations: tuple[CoachObservation, ...]
+    reflections: tuple[tuple[str, str], ...]  # (author name, text)
+    closed: bool
+    met: tuple[str, ...]
+    next: tuple[str, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "observed": self.observed,
+            "goals": [g.to_json() for g in self.goals],
+            "observations": [o.to_json() for o in self.observations],
+            "reflections": [{"author_name": who, "text": text} for who, text in self.reflections],
+            "closed": self.closed,
+            "met": list(self.met),
+            "next": list(self.next),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SurveySummary:
+    id: str
+    title: str
+    author_name: str
+    anonymous: bool
+    closed: bool
+    respondents: int
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "author_name": self.author_name,
+            "anonymous": self.anonymous,
+            "closed": self.closed,
+            "respondents": self.respondents,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyQuestionResult:
+    kind: str
+    prompt: str
+    options: tuple[str, ...]  # the labels counted (a scale's values as text)
+    counts: tuple[int, ...]
+    texts: tuple[str, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "kind": self.kind,
+            "prompt": self.prompt,
+            "options": list(self.options),
+            "counts": list(self.counts),
+            "texts": list(self.texts),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyResults:
+    survey: SurveySummary
+    questions: tuple[SurveyQuestionResult, ...]
+    respondent_names: tuple[str, ...]  # empty for an anonymous survey
+
+    def to_json(self) -> Json:
+        return {
+            **self.survey.to_json(),
+            "questions": [q.to_json() for q in self.questions],
+            "respondent_names": list(self.respondent_names),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DirectMessage:
+    id: str
+    author_name: str
+    text: str
+    created: str
+    mine: bool
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "author_name": self.author_name,
+            "text": self.text,
+            "created": self.created,
+            "mine": self.mine,
         }

@@ -61,6 +61,10 @@ MATERIALIZED_TABLES = (
     "assign_reviews",
     "assign_ratings",
     "assign_grades",
+    # peer coaching and surveys (issue 18)
+    "coaching_steps",
+    "coach_profiles",
+    "survey_answers",
 )
 
 
@@ -70,7 +74,7 @@ def clear(db: sqlite3.Connection, space: SpaceId) -> None:
 
 
 def handlers() -> dict[str, Handler]:
-    from sync.reducers import assess, helpdesk, items, marks, notes, reactions, settings
+    from sync.reducers import assess, coaching, helpdesk, items, marks, notes, reactions, settings
 
     return {
         **items.HANDLERS,
@@ -80,4 +84,5 @@ def handlers() -> dict[str, Handler]:
         **notes.HANDLERS,
         **settings.HANDLERS,
         **assess.HANDLERS,
+        **coaching.HANDLERS,  # peer coaching and surveys (issue 18)
     }

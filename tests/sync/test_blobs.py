@@ -201,7 +201,9 @@ def test_the_schema_upgrade_holds_each_blob_in_the_spaces_that_name_it(tmp_path)
         # Undo it and the migrations after it (they run again on reopening).
         from sync.reducers.assess import TABLES as ASSIGNMENT_TABLES
 
-        for table in ("space_blobs", "joining", "fork_witnessed", "device_persons", *ASSIGNMENT_TABLES):
+        later = ("coaching_steps", "coach_profiles", "survey_answers")  # coaching's schema file
+        early = ("space_blobs", "joining", "fork_witnessed", "device_persons")
+        for table in (*early, *ASSIGNMENT_TABLES, *later):
             db.execute(f"DROP TABLE {table}")
         db.execute("ALTER TABLE members DROP COLUMN person")
         scripts = sorted(

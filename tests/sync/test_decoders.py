@@ -38,7 +38,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync import assessment, content, writer
+from sync import assessment, coaching, content, writer
 from sync.crypto import decrypt_body
 from sync.errors import Reason, Rejected
 from sync.frontier import all_envelopes
@@ -66,6 +66,7 @@ from sync.wire.body import decode_body, encode_body
 from sync.wire.invite import CHECK_LEN, CODE_PREFIX, code_check, decode_code, encode_code, encode_token
 from sync.wire.op import decode_envelope, decode_header, encode_envelope, encode_header
 from sync.wire.reconcile import FRONTIER, FrontierMessage, OpsMessage, decode, encode
+from tests.sync.coaching_helpers import example_bodies
 from tests.sync.helpers import Circle, Clock, device, hash_of, new_replica, seed
 
 SPACE_KEY = seed("space-key")  # what Circle.create uses
@@ -148,6 +149,10 @@ def corpus() -> Corpus:
     bodies.append(("member.unlink", encode_body(removal)))
     bodies.append(("member.link", encode_body({"device": device(dan), "device_sig": bytes(64)})))
     bodies += [(kind, encode_body(fields)) for kind, fields in assignment_bodies(item, answer)]
+    # Peer coaching and surveys (issue 18): one well-formed body of each kind.
+    bodies += [
+        (kind, encode_body(fields)) for kind, fields in example_bodies(device(alice), device(bob), item)
+    ]
 
     # A replica missing one early op holds the rest as pending and asks for it (needs).
     lagging = new_replica("lagging")
@@ -619,6 +624,24 @@ BODY_TYPES: dict[str, type] = {
     "react.set": content.Reaction,
     **{kind: content.ItemRef for kind in content.MODERATION},
     "note.put": content.NotePut,
+    # Peer coaching and surveys (issue 18)
+    "coach.profile": coaching.Profile,
+    "coach.offer": coaching.Offer,
+    "coach.decline": coaching.OfferRef,
+    "coach.suggest": coaching.Suggestion,
+    "pair.accept": coaching.PairAccept,
+    "pair.end": coaching.PairEnd,
+    "cycle.open": coaching.CycleOpen,
+    "cycle.goal": coaching.Goal,
+    "cycle.goal.edit": coaching.GoalEdit,
+    "cycle.agree": coaching.Agree,
+    "cycle.observe": coaching.Observation,
+    "cycle.feedback": coaching.Feedback,
+    "cycle.reflect": coaching.Reflection,
+    "cycle.close": coaching.CycleClose,
+    "survey.open": coaching.SurveyOpen,
+    "survey.answer": coaching.SurveyAnswer,
+    "survey.close": coaching.SurveyRef,
 }
 
 

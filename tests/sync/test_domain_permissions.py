@@ -96,13 +96,39 @@ BY_POLICY: dict[str, tuple[str, Fields]] = {
     "mod.unlock": ("mod.lock", lambda c: {"item": thread(c)}),
     "mod.redact": ("mod.redact", lambda c: {"item": thread(c)}),
     "space.settings": ("settings.set", lambda c: {"key": "topic", "value": "calculus"}),
+    # Peer coaching and surveys in a circle (issue 18). The pair kinds (`coach.pair`) are
+    # gated by a pair space's own genesis policy: tests/sync/test_coaching.py.
+    "coach.profile": ("coach.profile", lambda c: {"can_help": ["x"], "can_help_text": "", "wants": []}),
+    "coach.offer": (
+        "coach.offer",
+        lambda c: {"to": c.members["Sue"].key.device_id, "purpose": "pair", "boxes": [[bytes(32), b"x"]]},
+    ),
+    "coach.suggest": (
+        "coach.suggest",
+        lambda c: {"first": c.members["Sue"].key.device_id, "second": c.owner.key.device_id, "text": ""},
+    ),
+    "survey.open": (
+        "survey.run",
+        lambda c: {"title": "S", "anonymous": False, "questions": [["text", "?", []]]},
+    ),
+    "survey.answer": (
+        "survey.answer",
+        lambda c: {
+            "survey": shared(
+                c, "Sue", "survey.open", {"title": "S", "anonymous": True, "questions": [["text", "?", []]]}
+            ),
+            "answers": ["fine"],
+        },
+    ),
 }
 
 
 def test_every_content_action_in_the_policy_is_covered() -> None:
     covered = {action for action, _ in BY_POLICY.values()}
     # The assignment actions have their own table: tests/sync/test_assess_permissions.py
-    content = {a for a in DEFAULT_POLICY if not a.startswith(("invite.", "role.", "member.", "assign."))}
+    content = {
+        a for a in DEFAULT_POLICY if not a.startswith(("invite.", "role.", "member.", "assign."))
+    } - {"coach.pair"}
     assert content <= covered
 
 
@@ -224,6 +250,11 @@ def test_the_policy_table_is_the_roles_table_of_the_domain() -> None:
         | {"role.member", "role.mentor", "member.remove", "invite.mentor", "assign.manage"},
         Level.OWNER: {"role.teacher", "invite.teacher"},
     }
+    # Peer coaching and surveys (issue 18): members coach and survey each other; teachers
+    # may only suggest pairs; the pair kinds are dead in a circle (a pair's genesis opens them).
+    expected[Level.MEMBER] |= {"coach.profile", "coach.offer", "survey.run", "survey.answer"}
+    expected[Level.TEACHER] |= {"coach.suggest"}
+    expected[Level.OWNER] |= {"coach.pair"}
     assert {action: Level(level) for action, level in DEFAULT_POLICY.items()} == {
         action: level for level, actions in expected.items() for action in actions
     }

@@ -1,0 +1,415 @@
+"""Body schemas of the peer-coaching, survey and direct-message kinds (issue 18).
+
+Circle kinds: `coach.profile`, `coach.offer`, `coach.decline`, `coach.suggest`,
+`survey.open`, `survey.answer`, `survey.close`. Pair-space kinds: `pair.accept`,
+`pair.end` and the `cycle.*` kinds. Direct messages are `chat.say` in a two-member
+space (`sync.content`). Each parser returns a frozen value or refuses the op with
+BAD_CONTENT; who may write what is `sync.reducers.coaching`'s business. The design is
+docs/protocol.md, section 8b.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sync import fields as f
+from sync.errors import Reason, Rejected
+from sync.ids import KEY_LEN, DeviceId, OpId
+
+MAX_SENTENCE = 1_000
+MAX_QUESTIONS = 30
+MAX_OPTIONS = 20
+MAX_BOXES = 16
+MAX_NEXT = 10
+QUESTION_KINDS = ("choice", "scale", "text")
+OFFER_PURPOSES = ("pair", "direct")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """coach.profile: what this member can help with and wants to work on."""
+
+    can_help: tuple[str, ...]
+    can_help_text: str
+    wants: tuple[str, ...]
+    wants_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """coach.offer: an invite to a new pair or direct-message space, sealed to each of the
+    invitee person's devices (`boxes`: (device, sealed invite code))."""
+
+    to: DeviceId
+    purpose: str
+    boxes: tuple[tuple[DeviceId, bytes], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OfferRef:
+    """coach.decline: the invitee says no to an offer."""
+
+    offer: OpId
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """coach.suggest: a teacher suggests that two persons pair up; it forms nothing."""
+
+    first: DeviceId
+    second: DeviceId
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PairEnd:
+    """pair.end: a participant ends the pair."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PairAccept:
+    """pair.accept: the invitee's own consent to the pair."""
+
+
+@dataclass(frozen=True, slots=True)
+class CycleOpen:
+    observed: DeviceId
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """cycle.goal: a goal of a cycle and what success looks like."""
+
+    cycle: OpId
+    goal: str
+    success: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoalEdit:
+    goal_id: OpId
+    goal: str
+    success: str
+
+
+@dataclass(frozen=True, slots=True)
+class Agree:
+    """cycle.agree: agreement to a goal as of `version` (the goal op or an edit op)."""
+
+    goal_id: OpId
+    version: OpId
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """cycle.observe: descriptive, not a grade — focus, evidence, questions."""
+
+    cycle: OpId
+    focus: str
+    evidence: str
+    questions: str
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    parent: OpId
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reflection:
+    cycle: OpId
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CycleClose:
+    cycle: OpId
+    met: tuple[OpId, ...]
+    next: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    kind: str
+    prompt: str
+    options: tuple[Any, ...]  # labels (choice), (low, high) (scale), () (text)
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyOpen:
+    title: str
+    anonymous: bool
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyAnswer:
+    survey: OpId
+    answers: tuple[int | str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyRef:
+    survey: OpId
+
+
+def _device(fields: dict[str, Any], key: str) -> DeviceId:
+    return DeviceId(f.raw(fields, key, KEY_LEN))
+
+
+def _sentence(fields: dict[str, Any], key: str, *, empty_ok: bool = True) -> str:
+    return f.text(fields, key, MAX_SENTENCE, empty_ok=empty_ok) if (key in fields or not empty_ok) else ""
+
+
+def _long(fields: dict[str, Any], key: str, *, empty_ok: bool = True) -> str:
+    return f.text(fields, key, f.MAX_TEXT, empty_ok=empty_ok) if (key in fields or not empty_ok) else ""
+
+
+def _profile(fields: dict[str, Any]) -> Profile:
+    return Profile(
+        f.tags(fields, "can_help"),
+        _sentence(fields, "can_help_text"),
+        f.tags(fields, "wants"),
+        _sentence(fields, "wants_text"),
+    )
+
+
+def _offer(fields: dict[str, Any]) -> Offer:
+    purpose = fields.get("purpose")
+    if purpose not in OFFER_PURPOSES:
+        raise Rejected(Reason.BAD_CONTENT, f"an offer's purpose is one of {list(OFFER_PURPOSES)}")
+    boxes = fields.get("boxes")
+    if not isinstance(boxes, list) or not 0 < len(boxes) <= MAX_BOXES:
+        raise Rejected(Reason.BAD_CONTENT, f"an offer carries 1 to {MAX_BOXES} sealed boxes")
+    sealed: list[tuple[DeviceId, bytes]] = []
+    for box in boxes:
+        if not (
+            isinstance(box, list)
+            and len(box) == 2
+            and isinstance(box[0], bytes)
+            and len(box[0]) == KEY_LEN
+            and isinstance(box[1], bytes)
+            and 0 < len(box[1]) <= 16_384
+        ):
+            raise Rejected(Reason.BAD_CONTENT, "a sealed box is [device, bytes]")
+        sealed.append((DeviceId(box[0]), box[1]))
+    return Offer(_device(fields, "to"), purpose, tuple(sealed))
+
+
+def _suggest(fields: dict[str, Any]) -> Suggestion:
+    first, second = _device(fields, "first"), _device(fields, "second")
+    if first == second:
+        raise Rejected(Reason.BAD_CONTENT, "a suggested pair names two different people")
+    return Suggestion(first, second, _sentence(fields, "text"))
+
+
+def _cycle_open(fields: dict[str, Any]) -> CycleOpen:
+    return CycleOpen(_device(fields, "observed"), f.text(fields, "title", f.MAX_TITLE, empty_ok=False))
+
+
+def _goal(fields: dict[str, Any]) -> Goal:
+    return Goal(
+        f.op_ref(fields, "cycle"),
+        f.text(fields, "goal", MAX_SENTENCE, empty_ok=False),
+        _sentence(fields, "success"),
+    )
+
+
+def _goal_edit(fields: dict[str, Any]) -> GoalEdit:
+    return GoalEdit(
+        f.op_ref(fields, "goal_id"),
+        f.text(fields, "goal", MAX_SENTENCE, empty_ok=False),
+        _sentence(fields, "success"),
+    )
+
+
+def _agree(fields: dict[str, Any]) -> Agree:
+    return Agree(f.op_ref(fields, "goal_id"), f.op_ref(fields, "version"))
+
+
+def _observe(fields: dict[str, Any]) -> Observation:
+    observation = Observation(
+        f.op_ref(fields, "cycle"),
+        f.text(fields, "focus", MAX_SENTENCE, empty_ok=False),
+        _long(fields, "evidence"),
+        _long(fields, "questions"),
+    )
+    if not observation.evidence.strip():
+        raise Rejected(Reason.BAD_CONTENT, "an observation records evidence: what you saw and heard")
+    return observation
+
+
+def _feedback(fields: dict[str, Any]) -> Feedback:
+    return Feedback(f.op_ref(fields, "parent"), _long(fields, "text", empty_ok=False))
+
+
+def _reflect(fields: dict[str, Any]) -> Reflection:
+    return Reflection(f.op_ref(fields, "cycle"), _long(fields, "text", empty_ok=False))
+
+
+def _close(fields: dict[str, Any]) -> CycleClose:
+    met, following = fields.get("met", []), fields.get("next", [])
+    if (
+        not isinstance(met, list)
+        or len(met) > f.MAX_TAGS
+        or not all(isinstance(goal, bytes) and len(goal) == 32 for goal in met)
+    ):
+        raise Rejected(Reason.BAD_CONTENT, "met is a list of goal ids")
+    if len(set(met)) != len(met):
+        raise Rejected(Reason.BAD_CONTENT, "met names a goal twice")
+    if (
+        not isinstance(following, list)
+        or len(following) > MAX_NEXT
+        or not all(
+            isinstance(text, str) and len(text.strip()) > 0 and len(text) <= MAX_SENTENCE
+            for text in following
+        )
+    ):
+        raise Rejected(Reason.BAD_CONTENT, f"next is a list of at most {MAX_NEXT} proposed goals")
+    return CycleClose(f.op_ref(fields, "cycle"), tuple(OpId(goal) for goal in met), tuple(following))
+
+
+def _question(value: Any) -> Question:
+    if not (isinstance(value, list) and len(value) == 3 and value[0] in QUESTION_KINDS):
+        raise Rejected(
+            Reason.BAD_CONTENT, f"a question is [kind ({'/'.join(QUESTION_KINDS)}), prompt, options]"
+        )
+    kind, prompt, options = value
+    if not isinstance(prompt, str) or not prompt.strip() or len(prompt) > MAX_SENTENCE:
+        raise Rejected(Reason.BAD_CONTENT, f"a question's prompt is 1 to {MAX_SENTENCE} characters")
+    if kind == "choice":
+        if not (
+            isinstance(options, list)
+            and 2 <= len(options) <= MAX_OPTIONS
+            and all(isinstance(o, str) and o.strip() and len(o) <= f.MAX_NAME for o in options)
+            and len(set(options)) == len(options)
+        ):
+            raise Rejected(Reason.BAD_CONTENT, f"a choice question has 2 to {MAX_OPTIONS} distinct options")
+        return Question(kind, prompt, tuple(options))
+    if kind == "scale":
+        if not (
+            isinstance(options, list)
+            and len(options) == 2
+            and all(type(o) is int for o in options)
+            and 0 <= options[0] < options[1] <= 10
+        ):
+            raise Rejected(Reason.BAD_CONTENT, "a scale question has [low, high] with 0 <= low < high <= 10")
+        return Question(kind, prompt, (options[0], options[1]))
+    if options != []:
+        raise Rejected(Reason.BAD_CONTENT, "a text question has no options")
+    return Question(kind, prompt, ())
+
+
+def _survey_open(fields: dict[str, Any]) -> SurveyOpen:
+    anonymous, questions = fields.get("anonymous"), fields.get("questions")
+    if type(anonymous) is not bool:
+        raise Rejected(Reason.BAD_CONTENT, "a survey states up front whether it is anonymous")
+    if not isinstance(questions, list) or not 0 < len(questions) <= MAX_QUESTIONS:
+        raise Rejected(Reason.BAD_CONTENT, f"a survey has 1 to {MAX_QUESTIONS} questions")
+    return SurveyOpen(
+        f.text(fields, "title", f.MAX_TITLE, empty_ok=False),
+        anonymous,
+        tuple(_question(q) for q in questions),
+    )
+
+
+def _survey_answer(fields: dict[str, Any]) -> SurveyAnswer:
+    answers = fields.get("answers")
+    if (
+        not isinstance(answers, list)
+        or not 0 < len(answers) <= MAX_QUESTIONS
+        or not all(
+            (type(a) is int and 0 <= a <= MAX_OPTIONS) or (isinstance(a, str) and len(a) <= f.MAX_TEXT)
+            for a in answers
+        )
+    ):
+        raise Rejected(Reason.BAD_CONTENT, "answers are one option number, scale value or text per question")
+    return SurveyAnswer(f.op_ref(fields, "survey"), tuple(answers))
+
+
+def fits(question: Question, answer: int | str) -> bool:
+    """Whether `answer` is a possible answer to `question` (pure)."""
+    if question.kind == "choice":
+        return type(answer) is int and 0 <= answer < len(question.options)
+    if question.kind == "scale":
+        low, high = question.options
+        return type(answer) is int and low <= answer <= high
+    return isinstance(answer, str)
+
+
+def _decline(fields: dict[str, Any]) -> OfferRef:
+    return OfferRef(f.op_ref(fields, "offer"))
+
+
+def _accept(fields: dict[str, Any]) -> PairAccept:
+    return PairAccept()
+
+
+def _end(fields: dict[str, Any]) -> PairEnd:
+    return PairEnd(_sentence(fields, "text"))
+
+
+def _survey_ref(fields: dict[str, Any]) -> SurveyRef:
+    return SurveyRef(f.op_ref(fields, "survey"))
+
+
+PARSERS = {
+    "coach.profile": _profile,
+    "coach.offer": _offer,
+    "coach.decline": _decline,
+    "coach.suggest": _suggest,
+    "pair.accept": _accept,
+    "pair.end": _end,
+    "cycle.open": _cycle_open,
+    "cycle.goal": _goal,
+    "cycle.goal.edit": _goal_edit,
+    "cycle.agree": _agree,
+    "cycle.observe": _observe,
+    "cycle.feedback": _feedback,
+    "cycle.reflect": _reflect,
+    "cycle.close": _close,
+    "survey.open": _survey_open,
+    "survey.answer": _survey_answer,
+    "survey.close": _survey_ref,
+}
+
+#: How a refusal of each coaching kind reads for the person writing it (`sync.explain`).
+REFUSALS = {
+    ("coach.suggest", Reason.NOT_PERMITTED): "only teachers can suggest pairs",
+    ("coach.decline", Reason.NOT_PERMITTED): "only the person an offer was made to can decline it",
+    ("coach.offer", Reason.NOT_PERMITTED): "you cannot make an offer to yourself",
+    ("pair.accept", Reason.NOT_PERMITTED): (
+        "only the invited person can accept a pair, once, and not after it has ended"
+    ),
+    ("pair.end", Reason.NOT_PERMITTED): "only someone in this pair can end it, and only once it is formed",
+    ("cycle.open", Reason.NOT_PERMITTED): (
+        "the pair is not formed (the invited person has not accepted), has ended, or you are not in it"
+    ),
+    ("cycle.open", Reason.BAD_CONTENT): "the observed person must be one of the pair",
+    ("cycle.observe", Reason.NOT_PERMITTED): (
+        "the observer records what they saw of the other person: you are the one observed in this cycle,"
+        " the cycle is closed, or the pair is not formed or has ended"
+    ),
+    ("cycle.close", Reason.BAD_CONTENT): "the goals met must be goals of this cycle",
+    ("survey.answer", Reason.NOT_PERMITTED): "this survey is closed, or you have already answered it",
+    (
+        "survey.answer",
+        Reason.BAD_CONTENT,
+    ): "each answer must fit its question (an option, a value on the scale, or text)",
+    ("survey.close", Reason.NOT_PERMITTED): "only the survey's author or a teacher can close it",
+}
+CYCLE_REFUSAL = "the cycle is closed, the pair is not formed or has ended, or you are not in this pair"
+for _kind in (
+    "cycle.goal",
+    "cycle.goal.edit",
+    "cycle.agree",
+    "cycle.feedback",
+    "cycle.reflect",
+    "cycle.close",
+):
+    REFUSALS.setdefault((_kind, Reason.NOT_PERMITTED), CYCLE_REFUSAL)
