@@ -579,6 +579,11 @@ class Replica:
             return SEMANTIC, Reason.QUARANTINED
         epoch, refs = context.auth.epoch_at(info.clock, exclude=op.op_id)
         if header.epoch != epoch:
+            if op.op_id in context.events:
+                # Read when a rotation since cut still counted: it is no event now, as on a
+                # replica that never read it (load would bring its stored body back).
+                del context.events[op.op_id]
+                self.db.execute("DELETE FROM auth_bodies WHERE op_id = ?", (op.op_id,))
             return SEMANTIC, Reason.QUARANTINED if quarantined else Reason.WRONG_EPOCH
         if header.kind in AUTH_KINDS or header.kind == GENESIS_KIND:
             # A quarantined membership op is still read and kept as an event (the authority

@@ -355,3 +355,37 @@ def test_a_role_naming_a_device_before_its_link_arrived_is_judged_alike_in_any_o
     assert status_of(tess_first, role.op_id) == status_of(ben_first, role.op_id)
     assert state.members(tess_first.db, circle.space) == state.members(ben_first.db, circle.space)
     assert state.state_hash(tess_first.db, circle.space) == state.state_hash(ben_first.db, circle.space)
+
+
+def test_a_link_read_under_a_rotation_later_cut_counts_nowhere(circle: Circle) -> None:
+    """Ben unlinks his lab PC (a rotation) while the owner, unaware, unlinks Ben's laptop:
+    Ben's unlink is cut (strong removal), so no rotation happened and Sue's link, written
+    under Ben's new key, has the wrong epoch everywhere. A replica that had read Sue's link
+    before the owner's unlink arrived kept it as a membership event, and listed Sue's new
+    device as a member; one that got the owner's unlink first did not. Found by the
+    persons sync property."""
+    ben, sue, owner = circle.members["Ben"], circle.members["Sue"], circle.owner
+    lab = link(circle, ben, "ben-lab")
+    reconcile(ben, owner, circle.space)
+    writer.unlink_device(ben, circle.space, device(lab), new_key=seed("ben's"), now_ms=circle.clock())
+    writer.unlink_device(owner, circle.space, device(ben), new_key=seed("owner's"), now_ms=circle.clock())
+    reconcile(ben, sue, circle.space)  # Sue hears of Ben's unlink only, and links a device
+    sue_lab = new_replica("sue-lab")
+    statement = sign_statement(sue_lab.key, space=circle.space, linker=device(sue))
+    writer.link_device(sue, circle.space, statement, now_ms=circle.clock())
+    keys = {
+        ref: key
+        for replica in (owner, ben, sue)
+        for ref, key in replica.db.execute("SELECT ref, key FROM keyring WHERE space = ?", (circle.space,))
+    }
+    read_first, cut_first = new_replica("read-first"), new_replica("cut-first")
+    for observer in (read_first, cut_first):
+        writer.take_space_keys(observer, circle.space, keys.items())
+    read_first.ingest(circle.space, all_envelopes(sue, circle.space))
+    assert device(sue_lab) in {m.device for m in state.members(read_first.db, circle.space)}
+    read_first.ingest(circle.space, all_envelopes(owner, circle.space))
+    cut_first.ingest(circle.space, all_envelopes(owner, circle.space))
+    cut_first.ingest(circle.space, all_envelopes(sue, circle.space))
+    for observer in (read_first, cut_first):
+        assert device(sue_lab) not in {m.device for m in state.members(observer.db, circle.space)}
+    assert state.state_hash(read_first.db, circle.space) == state.state_hash(cut_first.db, circle.space)
