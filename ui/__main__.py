@@ -1,4 +1,4 @@
-"""`python -m ui [--home DIR] [--demo] [--connect ADDRESS]…`: start the desktop client.
+"""`python -m ui [--home DIR] [--demo] [--connect ADDRESS]… [--smoke]`: start the desktop client.
 
 Builds the QApplication, runs `ui.launcher.run_desktop` as trio's guest run on Qt's
 loop, and quits Qt only after trio has finished (cores closed). GUI thread.
@@ -12,6 +12,8 @@ import logging
 import os
 import signal
 import sys
+
+DESKTOP_ID = "org.studycircle.StudyCircle"  # packaging/linux/: the .desktop file's and AppStream id
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="also dial this peer (a multiaddr ending in /p2p/<id>, e.g. what `studycircle serve` prints);"
         " for networks where discovery (mDNS) is blocked. May be given more than once.",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="start (local-only: loopback, no mDNS), say on stdout once the window is up and online"
+        " (or the first-run dialog shows), then close: exit 0, or 1 if that fails. For smoke tests.",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("STUDYCIRCLE_LOG", "WARNING"), stream=sys.stderr)
@@ -49,10 +57,18 @@ def main(argv: list[str] | None = None) -> int:
     restore_messages()
     app.setApplicationName("StudyCircle")
     app.setOrganizationName("StudyCircle")
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland finds the icon through the .desktop file
     app.setQuitOnLastWindowClosed(False)  # quit when trio is done, not before
     runtime = Runtime()
     runtime.finished.connect(app.quit)
     launch = Launch(home=data_home(args.home), demo=args.demo, connect=tuple(args.connect))
+    smoke = None
+    if args.smoke:
+        from ui.smoke import Smoke
+
+        smoke = Smoke(runtime.stop)
+        launch.local_only = True
+        launch.on_window, launch.on_first_run = smoke.watch_window, smoke.watch_first_run
     runtime.start(lambda rt: run_desktop(rt, launch))
     # Ctrl+C in the terminal (or a SIGTERM) closes like the window's close button: trio
     # finishes, the store closes, then Qt quits. Python runs the handler at the next
@@ -60,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: runtime.stop())
     app.exec()
-    return 1 if runtime.error is not None else 0
+    failed = runtime.error is not None or (smoke is not None and not smoke.passed)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
