@@ -43,29 +43,22 @@ EXCLUDES = [
 ]
 
 
-#: Imported from C, so the scan cannot see them (found by the smoke test: without it the
-#: window came up and the network never did, "No module named 'coincurve._cffi_backend'").
-C_LEVEL_IMPORTS = ["coincurve._cffi_backend"]
-#: Qt's own translations kept: the standard dialogs' and buttons' (qtbase); the rest are
-#: for Qt modules the client does not use (about 5 MB).
-QT_TRANSLATIONS_KEPT = ("qt_", "qtbase_")
+#: Imported in ways the scan cannot see, each found by the smoke test (the window came up
+#: and the network never did): from C ("No module named 'coincurve._cffi_backend'"), and
+#: multiaddr's codecs, imported by protocol name ("No module named 'multiaddr.codecs.ip4'").
+HIDDEN = ["coincurve._cffi_backend"]
+HIDDEN_PACKAGES = ("multiaddr.codecs",)
 
 
 def hidden_imports() -> list[str]:
     from PyInstaller.utils.hooks import collect_submodules
 
-    names: list[str] = list(C_LEVEL_IMPORTS)
+    names: list[str] = list(HIDDEN)
     for package in OUR_PACKAGES:
         names += collect_submodules(package, filter=lambda name: ".tests" not in name)
+    for package in HIDDEN_PACKAGES:
+        names += collect_submodules(package)
     return names
-
-
-def keep_data(destination: str) -> bool:
-    """Whether a data file PyInstaller collected stays in the bundle (`a.datas` filter)."""
-    parts = destination.replace("\\", "/").split("/")
-    if "translations" in parts and parts[0] == "PySide6":
-        return parts[-1].startswith(QT_TRANSLATIONS_KEPT)
-    return True
 
 
 def datas() -> list[tuple[str, str]]:

@@ -17,7 +17,8 @@ DESKTOP_ID = "org.studycircle.StudyCircle"  # packaging/linux/: the .desktop fil
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ui", description="StudyCircle desktop client")
+    prog = None if getattr(sys, "frozen", False) else "python -m ui"  # a packaged app: its own name
+    parser = argparse.ArgumentParser(prog=prog, description="StudyCircle desktop client")
     parser.add_argument(
         "--home", metavar="DIR", help="data directory (default: $STUDYCIRCLE_HOME, else the platform's)"
     )

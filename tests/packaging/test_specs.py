@@ -104,18 +104,8 @@ def test_the_specs_version_is_the_project_s() -> None:
     assert _version() == spec_common.VERSION
 
 
-def test_qt_s_translations_are_trimmed_to_qtbase_and_nothing_else_is() -> None:
-    keep = spec_common.keep_data
-    assert keep("PySide6/Qt/translations/qtbase_zh_CN.qm")
-    assert keep("PySide6/Qt/translations/qt_zh_CN.qm")
-    assert not keep("PySide6/Qt/translations/qtdeclarative_zh_CN.qm")
-    assert not keep("PySide6\\Qt\\translations\\qtmultimedia_de.qm")
-    assert keep("sync/schema/0001-log.sql") and keep("resources/icons/studycircle-16.png")
-
-
 def test_every_spec_uses_the_shared_lists() -> None:
     for spec in ("linux", "windows", "macos"):
         text = (ROOT / "packaging" / spec / "studycircle.spec").read_text()
-        for name in ("common.ENTRY", "common.datas()", "common.hidden_imports()", "common.EXCLUDES",
-                     "common.keep_data"):
+        for name in ("common.ENTRY", "common.datas()", "common.hidden_imports()", "common.EXCLUDES"):
             assert name in text, f"{spec}: {name}"
