@@ -30,6 +30,7 @@ run: $(VENV)/.base
 # PNGs of the main screens over a live demo circle, rendered offscreen.
 screenshots: $(VENV)/.base
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots --theme dark
 
 # The app icon's PNG sizes, .ico and .icns from resources/icons/studycircle.svg (committed).
 icons: $(VENV)/.base

@@ -11,6 +11,7 @@ Runs on the trio run that opened it (in the desktop client, the core thread's:
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,25 +24,31 @@ from app.clock import Clock, SystemClock
 from app.database import Database
 from app.identity import Identity, load
 from app.network.address_watch import watch_addresses
-from app.network.blob_service import BlobService
+from app.network.blob_service import BlobService, FileTransfer
+from app.network.device_links import DeviceLinkService, Linked
 from app.network.exchange import SessionRefused as SessionRefused  # for the CLI
 from app.network.joins import InviteRefused, Round, WaitingJoins, fetch_round, has_op
 from app.network.room_codes import RoomCodeService
 from app.network.sync_service import SyncService, SyncSettings
 from app.paths import database_path
 from app.pause_points import pause_at
-from app.personal import shared_spaces
+from app.personal import shared_spaces, synced_spaces
+from app.services import devices as device_service
 from app.services.commands import CircleState, CommandError, Commands, parse_invite
 from app.services.room_codes import make_room_code
+from app.services.rows import Device, FileProgress
 from p2p.config import HostConfig
+from p2p.identity import PeerId
 from p2p.interface import Network, PeerHost
 from sync import blobs, joining, writer
 from sync.changes import Changes
+from sync.device_link import DEFAULT_LINK_MINUTES, MAX_LINK_MINUTES, PendingLink, new_link_code
 from sync.errors import Rejected
-from sync.ids import OpId, SpaceId
+from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
 from sync.policy import Level
 from sync.room_code import DEFAULT_USES, RoomOffer, looks_like_room_code, parse_room_code
+from sync.wire import device_link as link_wire
 
 # With `may_wait`, how long a join looks for a member before it waits in the background:
 # dialing the invite's addresses, and mDNS on a LAN (which answers within a second or two).
@@ -70,6 +77,13 @@ class Core:
         self.blobs = blobs
         self.room_codes = room_codes
         self.waiting_joins = WaitingJoins(database=database, host=host, sync=sync, sign=self._sign_join)
+        self.device_links = DeviceLinkService(
+            host=host,
+            clock=clock,
+            link_statements=lambda offer, statements: device_service.link_statements(
+                self.commands, offer, statements
+            ),
+        )
         self.clock = clock
         self._on_changes = on_changes or (lambda changes: None)
 
@@ -84,11 +98,13 @@ class Core:
         host_config: HostConfig | None = None,
         sync_settings: SyncSettings | None = None,
         on_changes: Callable[[Changes], None] | None = None,
+        on_file_progress: Callable[[FileProgress], None] | None = None,
         verify_workers: int = 2,
         database: Database | None = None,
     ) -> AsyncIterator[Core]:
         """`database`: one already open on `home` (the caller keeps and closes it; the
-        desktop opens it first to show the window before the network is up)."""
+        desktop opens it first to show the window before the network is up).
+        `on_file_progress`: told how far each file arriving from a member has come."""
         identity = load(home)
         clock = clock or SystemClock()
         owned = database is None
@@ -99,7 +115,13 @@ class Core:
                 sync = SyncService(
                     database=database, host=host, clock=clock, settings=sync_settings, on_changes=on_changes
                 )
-                blobs = BlobService(database=database, host=host, sync=sync, clock=clock)
+                blobs = BlobService(
+                    database=database,
+                    host=host,
+                    sync=sync,
+                    clock=clock,
+                    on_progress=_file_progress_to(on_file_progress),
+                )
                 room_codes = RoomCodeService(home=home, host=host, clock=clock)
                 async with trio.open_nursery() as nursery:
                     await nursery.start(sync.run)
@@ -119,6 +141,7 @@ class Core:
                             room_codes=room_codes,
                         )
                         await nursery.start(core.waiting_joins.run)
+                        await nursery.start(core.device_links.run)
                         yield core
                     finally:
                         nursery.cancel_scope.cancel()
@@ -187,12 +210,72 @@ class Core:
         """The spaces this device shares with others (every circle; not My notes)."""
         return list(await self.database.run(shared_spaces, self.database.replica))
 
+    async def synced_spaces(self) -> list[SpaceId]:
+        """The spaces this device syncs: every circle, and My notes once another of the
+        person's devices is linked into it."""
+        return list(await self.database.run(synced_spaces, self.database.replica))
+
     async def held_files(self) -> int:
         """How many files (blobs) this device holds."""
         return int(await self.database.run(blobs.held_count, self.database.replica.db))
 
     async def state(self, space: SpaceId) -> CircleState:
         return await self.commands.state(space)
+
+    # -- one person, several devices (app.services.devices, app.network.device_links) --------
+    async def link_device(self, *, minutes: float = DEFAULT_LINK_MINUTES) -> PendingLink:
+        """Open a link code (one use, `minutes`) for a new device of this person; then
+        `wait_link` until the new device is linked."""
+        if not 0 < minutes <= MAX_LINK_MINUTES:
+            raise CommandError(f"A link code lasts from 1 to {MAX_LINK_MINUTES} minutes, not {minutes:g}.")
+        offer = await device_service.link_offer(self.commands)
+        code = new_link_code(randbelow=secrets.randbelow)
+        expires_ms = self.clock.now_ms() + int(minutes * 60_000)
+        pending = PendingLink(code, link_wire.encode(offer), expires_ms=expires_ms)
+        self.device_links.open(pending, offer)
+        return pending
+
+    async def wait_link(self) -> Linked:
+        """Until the open link code's new device is linked and holds the history."""
+        linked = await self.device_links.wait()
+        await self.sync.topics.watch_new_spaces()  # My notes is now synced with the new device
+        await trio.to_thread.run_sync(device_service.remember_name, self.home, linked.device, linked.name)
+        return linked
+
+    async def join_device(self, code: str, *, timeout: float = 60.0) -> Linked:
+        """On a new device (nothing held yet): be linked by the person's device that shows
+        `code`, take every space's keys and fetch its history before returning."""
+        try:
+            room = parse_room_code(code)
+        except Rejected as error:
+            raise CommandError(
+                f"This link code is not valid: {error.detail.replace('room', 'link')}."
+            ) from None
+        await device_service.require_fresh(self.commands)
+        linked = await self.device_links.join(
+            room,
+            name=self.identity.name,
+            key=self.identity.key,
+            take_keys=self._take_link_keys,
+            timeout=timeout,
+        )
+        await trio.to_thread.run_sync(device_service.remember_name, self.home, linked.device, linked.name)
+        return linked
+
+    async def _take_link_keys(self, peer: PeerId, offer: link_wire.LinkOffer, keys: link_wire.Keys) -> None:
+        await device_service.take_keys(self.commands, keys)
+        for space, _ in keys.keys:
+            await self.sync.reconcile(peer, space)
+            await self.blobs.fetch_wanted(space, peers=[peer])
+        await self.sync.topics.watch_new_spaces()
+
+    async def devices(self) -> list[Device]:
+        """This person's current devices, this one first."""
+        return await device_service.devices(self.commands, self.home)
+
+    async def unlink_device(self, typed: str) -> tuple[DeviceId, int]:
+        """Unlink another device of this person everywhere it is linked (rotating keys)."""
+        return await device_service.unlink(self.commands, typed)
 
     async def join(
         self, code: str, *, timeout: float = 30.0, may_wait: bool = False, reach: float = REACH_SECONDS
@@ -274,7 +357,7 @@ class Core:
                     await self.database.run(writer.abandon_invite, replica, space)
 
     async def join_status(self, space: SpaceId) -> str:
-        """"joined" once a member holds our join, else "waiting"."""
+        """ "joined" once a member holds our join, else "waiting"."""
         pending = await self.database.run(joining.pending, self.database.replica, space)
         return "waiting" if pending is not None else "joined"
 
@@ -290,6 +373,14 @@ class Core:
             raise CommandError(
                 f"A member's device refused this invite: {refused}; ask for a new one."
             ) from None
+
+
+def _file_progress_to(
+    report: Callable[[FileProgress], None] | None,
+) -> Callable[[FileTransfer], None] | None:
+    if report is None:
+        return None
+    return lambda t: report(FileProgress(t.space.hex(), t.blob.hex(), t.received, t.total, t.state))
 
 
 def _unsigned_joins(replica: Any) -> set[SpaceId]:

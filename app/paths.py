@@ -30,3 +30,8 @@ def key_path(home: Path) -> Path:
 
 def profile_path(home: Path) -> Path:
     return home / "profile.json"
+
+
+def opened_files_path(home: Path) -> Path:
+    """Where the desktop puts a copy of a circle's file to open it with another program."""
+    return home / "opened"

@@ -15,6 +15,12 @@ What this gives (docs/security.md, "Room codes"):
   `MAX_FAILURES` the offer is locked for good, so a code is guessed with probability at
   most 3 / 65,536 before it stops working — and it also expires after minutes.
 
+The same exchange serves linking a person's new device (`sync.device_link`): `Roles`
+names the two sides (their SPAKE2 identities, so a room code's exchange can never pass
+for a link's, and the sentences a person reads), an `Offer` is anything with a code,
+limits and a payload to seal, and after the confirmation both sides can `seal`/`open`
+further messages under the exchange's key.
+
 Pure: no I/O, no clock reads (callers pass `now_ms`), no randomness of its own (callers
 pass `entropy`, e.g. `os.urandom`, and `randbelow`); `sync.wire.room_code` encodes the
 messages.
@@ -28,7 +34,7 @@ import hmac
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from nacl import secret as nacl_secret
 from nacl.exceptions import CryptoError
@@ -48,34 +54,262 @@ MEMBER_ID = b"studycircle/room-code/member"
 JOINER_ID = b"studycircle/room-code/joiner"
 
 WORDS: tuple[str, ...] = (
-    "acorn", "actor", "adobe", "alarm", "album", "amber", "anchor", "angle", "apple", "apron",
-    "arrow", "aspen", "atlas", "attic", "autumn", "avenue", "bacon", "badge", "bagel", "bamboo",
-    "banana", "banjo", "barrel", "basket", "beacon", "beaver", "bench", "berry", "bicycle",
-    "biscuit", "blanket", "blossom", "bottle", "bramble", "bridge", "brook", "bucket", "buffalo",
-    "bundle", "butter", "button", "cabin", "cactus", "camel", "candle", "canoe", "canvas", "canyon",
-    "carpet", "carrot", "castle", "cedar", "cellar", "cherry", "chess", "circus", "citrus",
-    "clover", "cobalt", "coconut", "comet", "compass", "copper", "coral", "cotton", "cougar",
-    "crayon", "cricket", "crystal", "daisy", "dancer", "delta", "denim", "desert", "diamond",
-    "dolphin", "donkey", "dragon", "drum", "eagle", "easel", "ember", "emerald", "engine", "falcon",
-    "feather", "fennel", "ferry", "fiddle", "flannel", "flute", "forest", "fossil", "fountain",
-    "fox", "galaxy", "garden", "garlic", "garnet", "gazelle", "ginger", "giraffe", "glacier",
-    "globe", "goblet", "granite", "grape", "guitar", "hammock", "harbor", "harvest", "hazel",
-    "helmet", "heron", "hickory", "honey", "horizon", "hornet", "iceberg", "igloo", "indigo",
-    "island", "ivory", "jacket", "jaguar", "jasmine", "jelly", "jigsaw", "jungle", "kayak",
-    "kettle", "kitten", "koala", "ladder", "lagoon", "lantern", "laptop", "lemon", "lentil",
-    "lettuce", "library", "lilac", "lion", "lizard", "lobster", "locket", "magnet", "mango",
-    "maple", "marble", "meadow", "melon", "meteor", "mitten", "monkey", "mosaic", "muffin",
-    "mustard", "napkin", "nectar", "needle", "nickel", "noodle", "nutmeg", "oasis", "ocean",
-    "olive", "onion", "orange", "orchid", "otter", "oyster", "paddle", "pancake", "panda",
-    "paprika", "parrot", "peach", "peanut", "pebble", "pelican", "pepper", "piano", "pickle",
-    "pigeon", "pillow", "pine", "pirate", "planet", "plum", "pocket", "pony", "poppy", "potato",
-    "pumpkin", "puzzle", "quartz", "quill", "rabbit", "radish", "rainbow", "raven", "ribbon",
-    "river", "robin", "rocket", "saddle", "saffron", "salmon", "sandal", "satchel", "scarf",
-    "school", "shadow", "shell", "silver", "sketch", "sparrow", "spinach", "spoon", "squirrel",
-    "stamp", "straw", "sunset", "swan", "tablet", "teapot", "thimble", "thunder", "tiger", "timber",
-    "toast", "tomato", "torch", "tractor", "trumpet", "tulip", "tunnel", "turnip", "turtle",
-    "umbrella", "valley", "velvet", "violin", "volcano", "wagon", "walnut", "walrus", "whistle",
-    "willow", "window", "winter", "wizard", "yogurt", "zebra", "zipper",
+    "acorn",
+    "actor",
+    "adobe",
+    "alarm",
+    "album",
+    "amber",
+    "anchor",
+    "angle",
+    "apple",
+    "apron",
+    "arrow",
+    "aspen",
+    "atlas",
+    "attic",
+    "autumn",
+    "avenue",
+    "bacon",
+    "badge",
+    "bagel",
+    "bamboo",
+    "banana",
+    "banjo",
+    "barrel",
+    "basket",
+    "beacon",
+    "beaver",
+    "bench",
+    "berry",
+    "bicycle",
+    "biscuit",
+    "blanket",
+    "blossom",
+    "bottle",
+    "bramble",
+    "bridge",
+    "brook",
+    "bucket",
+    "buffalo",
+    "bundle",
+    "butter",
+    "button",
+    "cabin",
+    "cactus",
+    "camel",
+    "candle",
+    "canoe",
+    "canvas",
+    "canyon",
+    "carpet",
+    "carrot",
+    "castle",
+    "cedar",
+    "cellar",
+    "cherry",
+    "chess",
+    "circus",
+    "citrus",
+    "clover",
+    "cobalt",
+    "coconut",
+    "comet",
+    "compass",
+    "copper",
+    "coral",
+    "cotton",
+    "cougar",
+    "crayon",
+    "cricket",
+    "crystal",
+    "daisy",
+    "dancer",
+    "delta",
+    "denim",
+    "desert",
+    "diamond",
+    "dolphin",
+    "donkey",
+    "dragon",
+    "drum",
+    "eagle",
+    "easel",
+    "ember",
+    "emerald",
+    "engine",
+    "falcon",
+    "feather",
+    "fennel",
+    "ferry",
+    "fiddle",
+    "flannel",
+    "flute",
+    "forest",
+    "fossil",
+    "fountain",
+    "fox",
+    "galaxy",
+    "garden",
+    "garlic",
+    "garnet",
+    "gazelle",
+    "ginger",
+    "giraffe",
+    "glacier",
+    "globe",
+    "goblet",
+    "granite",
+    "grape",
+    "guitar",
+    "hammock",
+    "harbor",
+    "harvest",
+    "hazel",
+    "helmet",
+    "heron",
+    "hickory",
+    "honey",
+    "horizon",
+    "hornet",
+    "iceberg",
+    "igloo",
+    "indigo",
+    "island",
+    "ivory",
+    "jacket",
+    "jaguar",
+    "jasmine",
+    "jelly",
+    "jigsaw",
+    "jungle",
+    "kayak",
+    "kettle",
+    "kitten",
+    "koala",
+    "ladder",
+    "lagoon",
+    "lantern",
+    "laptop",
+    "lemon",
+    "lentil",
+    "lettuce",
+    "library",
+    "lilac",
+    "lion",
+    "lizard",
+    "lobster",
+    "locket",
+    "magnet",
+    "mango",
+    "maple",
+    "marble",
+    "meadow",
+    "melon",
+    "meteor",
+    "mitten",
+    "monkey",
+    "mosaic",
+    "muffin",
+    "mustard",
+    "napkin",
+    "nectar",
+    "needle",
+    "nickel",
+    "noodle",
+    "nutmeg",
+    "oasis",
+    "ocean",
+    "olive",
+    "onion",
+    "orange",
+    "orchid",
+    "otter",
+    "oyster",
+    "paddle",
+    "pancake",
+    "panda",
+    "paprika",
+    "parrot",
+    "peach",
+    "peanut",
+    "pebble",
+    "pelican",
+    "pepper",
+    "piano",
+    "pickle",
+    "pigeon",
+    "pillow",
+    "pine",
+    "pirate",
+    "planet",
+    "plum",
+    "pocket",
+    "pony",
+    "poppy",
+    "potato",
+    "pumpkin",
+    "puzzle",
+    "quartz",
+    "quill",
+    "rabbit",
+    "radish",
+    "rainbow",
+    "raven",
+    "ribbon",
+    "river",
+    "robin",
+    "rocket",
+    "saddle",
+    "saffron",
+    "salmon",
+    "sandal",
+    "satchel",
+    "scarf",
+    "school",
+    "shadow",
+    "shell",
+    "silver",
+    "sketch",
+    "sparrow",
+    "spinach",
+    "spoon",
+    "squirrel",
+    "stamp",
+    "straw",
+    "sunset",
+    "swan",
+    "tablet",
+    "teapot",
+    "thimble",
+    "thunder",
+    "tiger",
+    "timber",
+    "toast",
+    "tomato",
+    "torch",
+    "tractor",
+    "trumpet",
+    "tulip",
+    "tunnel",
+    "turnip",
+    "turtle",
+    "umbrella",
+    "valley",
+    "velvet",
+    "violin",
+    "volcano",
+    "wagon",
+    "walnut",
+    "walrus",
+    "whistle",
+    "willow",
+    "window",
+    "winter",
+    "wizard",
+    "yogurt",
+    "zebra",
+    "zipper",
 )
 _INDEX = {word: index for index, word in enumerate(WORDS)}
 _SHAPE = re.compile(r"^\s*(\d{1,3})\s*[-\s]\s*([A-Za-z]+)\s*[-\s]\s*([A-Za-z]+)\s*$")
@@ -135,6 +369,19 @@ class OfferState(enum.StrEnum):
     LOCKED = "locked"
 
 
+class Offer(Protocol):
+    """What a member's side answers for: a code, its limits, and what it hands over."""
+
+    code: RoomCode
+    failures: int
+    uses_left: int
+    joined: int
+
+    def state(self, now_ms: int) -> OfferState: ...
+
+    def payload(self) -> bytes: ...
+
+
 @dataclass(slots=True)
 class RoomOffer:
     """A room code this device answers: the invite it hands over, and its limits."""
@@ -148,13 +395,21 @@ class RoomOffer:
     joined: int = 0
 
     def state(self, now_ms: int) -> OfferState:
-        if self.failures >= MAX_FAILURES:
-            return OfferState.LOCKED
-        if self.uses_left <= 0:
-            return OfferState.USED_UP
-        if now_ms > self.expires_ms:
-            return OfferState.EXPIRED
-        return OfferState.OPEN
+        return offer_state(self, self.expires_ms, now_ms)
+
+    def payload(self) -> bytes:
+        return self.invite_code.encode("ascii")
+
+
+def offer_state(offer: Offer, expires_ms: int, now_ms: int) -> OfferState:
+    """Locked after `MAX_FAILURES` unconfirmed tries, used up, expired, or open."""
+    if offer.failures >= MAX_FAILURES:
+        return OfferState.LOCKED
+    if offer.uses_left <= 0:
+        return OfferState.USED_UP
+    if now_ms > expires_ms:
+        return OfferState.EXPIRED
+    return OfferState.OPEN
 
 
 REFUSALS = {
@@ -165,6 +420,26 @@ REFUSALS = {
 NO_SUCH_CODE = "no device here has that room code open"
 
 
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """The two sides of one kind of exchange: SPAKE2 identities, and what a person reads."""
+
+    member: bytes
+    joiner: bytes
+    noun: str  # "room code", "link code"
+    refusals: dict[OfferState, str]
+
+    @property
+    def exchange(self) -> str:
+        return self.noun.replace(" ", "-") + " exchange"  # "room-code exchange"
+
+    def wrong(self) -> str:
+        return f"wrong {self.noun}: the words do not match the code on that device"
+
+
+ROOM = Roles(MEMBER_ID, JOINER_ID, "room code", REFUSALS)
+
+
 def _confirmation(key: bytes, who: bytes, transcript: bytes) -> bytes:
     return hmac.new(key, b"studycircle/room-code/confirm\x00" + who + transcript, hashlib.sha256).digest()
 
@@ -173,49 +448,77 @@ def _transcript(channel: int, joiner_message: bytes, member_message: bytes) -> b
     return channel.to_bytes(1, "big") + joiner_message + member_message
 
 
+def _seal(key: bytes, data: bytes, entropy: Entropy) -> bytes:
+    if not key:
+        raise Rejected(Reason.MALFORMED, "the exchange is out of order")
+    box = nacl_secret.SecretBox(key)
+    return bytes(box.encrypt(data, entropy(nacl_secret.SecretBox.NONCE_SIZE)))
+
+
+def _open(key: bytes, box: bytes, noun: str) -> bytes:
+    if not key:
+        raise Rejected(Reason.MALFORMED, "the exchange is out of order")
+    try:
+        return bytes(nacl_secret.SecretBox(key).decrypt(box))
+    except CryptoError:
+        raise Rejected(Reason.BAD_INVITE, f"what was sent for this {noun} could not be opened") from None
+
+
 @dataclass
 class MemberExchange:
     """The member's side of one exchange (sans-IO): `answer` then `finish`."""
 
-    offer: RoomOffer
+    offer: Offer
     entropy: Entropy
+    roles: Roles = ROOM
     _key: bytes = field(default=b"", repr=False)
     _transcript: bytes = b""
     done: bool = False
+    confirmed: bool = False
 
     def answer(self, ask: Ask, *, now_ms: int) -> Answer | Refusal:
         """Answer an ask; from here the exchange counts as a failed try until confirmed."""
         state = self.offer.state(now_ms)
         if state is not OfferState.OPEN:
-            return Refusal(REFUSALS[state])
+            return Refusal(self.roles.refusals[state])
         from spake2 import SPAKE2_A
 
-        spake = SPAKE2_A(self.offer.code.password(), idA=MEMBER_ID, idB=JOINER_ID, entropy_f=self.entropy)
+        roles = self.roles
+        spake = SPAKE2_A(
+            self.offer.code.password(), idA=roles.member, idB=roles.joiner, entropy_f=self.entropy
+        )
         message = spake.start()
         try:
             self._key = spake.finish(ask.spake)
         except Exception:  # spake2 raises its own errors for a bad point
-            raise Rejected(Reason.MALFORMED, "the room-code exchange message is not a valid point") from None
+            raise Rejected(Reason.MALFORMED, f"the {roles.exchange} message is not a valid point") from None
         self.offer.failures += 1
         self._transcript = _transcript(self.offer.code.channel, ask.spake, message)
-        return Answer(message, _confirmation(self._key, MEMBER_ID, self._transcript))
+        return Answer(message, _confirmation(self._key, roles.member, self._transcript))
 
     def finish(self, confirm: Confirm, *, now_ms: int) -> Sealed | Refusal:
-        """The joiner's confirmation: right, and the sealed invite goes out (one use)."""
+        """The joiner's confirmation: right, and the sealed payload goes out (one use)."""
         if not self._key or self.done:
-            return Refusal("the room-code exchange is out of order")
+            return Refusal(f"the {self.roles.exchange} is out of order")
         self.done = True
-        expected = _confirmation(self._key, JOINER_ID, self._transcript)
+        expected = _confirmation(self._key, self.roles.joiner, self._transcript)
         if not hmac.compare_digest(expected, confirm.mac):
-            return Refusal("wrong room code")
+            return Refusal(f"wrong {self.roles.noun}")
         self.offer.failures -= 1
         if self.offer.uses_left <= 0:  # others used it up while this exchange ran
-            return Refusal(REFUSALS[OfferState.USED_UP])
+            return Refusal(self.roles.refusals[OfferState.USED_UP])
         self.offer.uses_left -= 1
         self.offer.joined += 1
-        box = nacl_secret.SecretBox(self._key)
-        nonce = self.entropy(nacl_secret.SecretBox.NONCE_SIZE)
-        return Sealed(bytes(box.encrypt(self.offer.invite_code.encode("ascii"), nonce)))
+        self.confirmed = True
+        return Sealed(self.seal(self.offer.payload()))
+
+    def seal(self, data: bytes) -> bytes:
+        """After a confirmed exchange: `data` for the joiner only."""
+        return _seal(self._key if self.confirmed else b"", data, self.entropy)
+
+    def open(self, box: bytes) -> bytes:
+        """After a confirmed exchange: what the joiner sealed."""
+        return _open(self._key if self.confirmed else b"", box, self.roles.noun)
 
 
 @dataclass
@@ -224,6 +527,7 @@ class JoinerExchange:
 
     code: RoomCode
     entropy: Entropy
+    roles: Roles = ROOM
     _spake: SPAKE2_B | None = field(default=None, repr=False)
     _message: bytes = b""
     _key: bytes = field(default=b"", repr=False)
@@ -231,33 +535,49 @@ class JoinerExchange:
     def ask(self) -> Ask:
         from spake2 import SPAKE2_B
 
-        spake = SPAKE2_B(self.code.password(), idA=MEMBER_ID, idB=JOINER_ID, entropy_f=self.entropy)
+        roles = self.roles
+        spake = SPAKE2_B(self.code.password(), idA=roles.member, idB=roles.joiner, entropy_f=self.entropy)
         self._spake = spake
         self._message = spake.start()
         return Ask(self.code.channel, self._message)
 
     def confirm(self, answer: Answer) -> Confirm:
         """Check the member's confirmation; a mismatch means the words were wrong."""
+        roles = self.roles
         if self._spake is None:
-            raise Rejected(Reason.MALFORMED, "the room-code exchange is out of order")
+            raise Rejected(Reason.MALFORMED, f"the {roles.exchange} is out of order")
         try:
-            self._key = self._spake.finish(answer.spake)
+            key = self._spake.finish(answer.spake)
         except Exception:
-            raise Rejected(Reason.MALFORMED, "the room-code exchange message is not a valid point") from None
+            raise Rejected(Reason.MALFORMED, f"the {roles.exchange} message is not a valid point") from None
         transcript = _transcript(self.code.channel, self._message, answer.spake)
-        if not hmac.compare_digest(_confirmation(self._key, MEMBER_ID, transcript), answer.mac):
-            raise Rejected(
-                Reason.BAD_INVITE, "wrong room code: the words do not match the code on that device"
-            )
-        return Confirm(_confirmation(self._key, JOINER_ID, transcript))
+        if not hmac.compare_digest(_confirmation(key, roles.member, transcript), answer.mac):
+            raise Rejected(Reason.BAD_INVITE, roles.wrong())
+        self._key = key  # only a key the member proved it holds seals or opens anything
+        return Confirm(_confirmation(key, roles.joiner, transcript))
 
     def open(self, sealed: Sealed) -> str:
         """The long invite code inside."""
-        if not self._key:
-            raise Rejected(Reason.MALFORMED, "the room-code exchange is out of order")
         try:
-            return nacl_secret.SecretBox(self._key).decrypt(sealed.box).decode("ascii")
-        except (CryptoError, UnicodeDecodeError):
+            return self.open_bytes(sealed.box).decode("ascii")
+        except UnicodeDecodeError:
             raise Rejected(
                 Reason.BAD_INVITE, "the invite sent for this room code could not be opened"
             ) from None
+
+    def open_bytes(self, box: bytes) -> bytes:
+        """What the member sealed, after a confirmed exchange."""
+        if not self._key:
+            raise Rejected(Reason.MALFORMED, f"the {self.roles.exchange} is out of order")
+        try:
+            return _open(self._key, box, self.roles.noun)
+        except Rejected:
+            if self.roles is ROOM:
+                raise Rejected(
+                    Reason.BAD_INVITE, "the invite sent for this room code could not be opened"
+                ) from None
+            raise
+
+    def seal(self, data: bytes) -> bytes:
+        """`data` for the member only, after a confirmed exchange."""
+        return _seal(self._key, data, self.entropy)

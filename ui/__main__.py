@@ -1,4 +1,5 @@
-"""`python -m ui [--home DIR] [--demo] [--connect ADDRESS]… [--smoke]`: start the desktop client.
+"""`python -m ui [--home DIR] [--demo] [--connect ADDRESS]… [--theme system|light|dark]
+[--smoke]`: start the desktop client.
 
 Builds the QApplication, runs `ui.launcher.run_desktop` as trio's guest run on Qt's
 loop, and quits Qt only after trio has finished (cores closed). GUI thread.
@@ -32,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
         " for networks where discovery (mDNS) is blocked. May be given more than once.",
     )
     parser.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        default="system",
+        help="light or dark look (default: as the system is, following its changes)",
+    )
+    parser.add_argument(
         "--smoke",
         action="store_true",
         help="start (local-only: loopback, no mDNS), say on stdout once the window is up and online"
@@ -57,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     restore_messages()
     app.setApplicationName("StudyCircle")
+    from ui.theme import apply_theme
+
+    apply_theme(app, args.theme)
     app.setOrganizationName("StudyCircle")
     app.setDesktopFileName(DESKTOP_ID)  # Wayland finds the icon through the .desktop file
     app.setQuitOnLastWindowClosed(False)  # quit when trio is done, not before

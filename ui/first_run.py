@@ -1,5 +1,6 @@
 """First run: ask for a display name, then offer to create a circle, join one with an
-invite code, or try a demo circle. Owns `FirstRunDialog` and the `FirstRun` it yields.
+invite code, link this computer to a device of yours with its link code, or try a demo
+circle. Owns `FirstRunDialog` and the `FirstRun` it yields.
 GUI thread.
 """
 
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 @dataclass(frozen=True, slots=True)
 class FirstRun:
     name: str
-    choice: str  # "create", "join", "demo" or "none"
+    choice: str  # "create", "join", "link", "demo" or "none"
     circle_name: str = ""
     invite_code: str = ""
 
@@ -48,12 +49,17 @@ class FirstRunDialog(QDialog):
         self.join_choice = QRadioButton(self.tr("Join with an invite code"), self)
         self.invite_code = QLineEdit(self)
         self.invite_code.setPlaceholderText(self.tr("Paste the code someone sent you"))
+        self.link_choice = QRadioButton(self.tr("This is another device of mine"), self)
+        self.link_code = QLineEdit(self)
+        self.link_code.setPlaceholderText(
+            self.tr("The link code your other device shows (Devices → Link a device…)")
+        )
         self.demo_choice = QRadioButton(
             self.tr("Try a demo circle (two sample classmates on this computer)"), self
         )
         self.later = QRadioButton(self.tr("Just my notes for now"), self)
         self.group = QButtonGroup(self)
-        for button in (self.create_choice, self.join_choice, self.demo_choice, self.later):
+        for button in (self.create_choice, self.join_choice, self.link_choice, self.demo_choice, self.later):
             self.group.addButton(button)
             button.toggled.connect(self._update)
         self.problem = QLabel(self)
@@ -73,6 +79,8 @@ class FirstRunDialog(QDialog):
             self.circle_name,
             self.join_choice,
             self.invite_code,
+            self.link_choice,
+            self.link_code,
             self.demo_choice,
             self.later,
             self.problem,
@@ -82,12 +90,14 @@ class FirstRunDialog(QDialog):
         self.name.textChanged.connect(self._update)
         self.circle_name.textChanged.connect(self._update)
         self.invite_code.textChanged.connect(self._update)
+        self.link_code.textChanged.connect(self._update)
         self.create_choice.setChecked(True)
         self._update()
 
     def _update(self, *_: object) -> None:
         self.circle_name.setEnabled(self.create_choice.isChecked())
         self.invite_code.setEnabled(self.join_choice.isChecked())
+        self.link_code.setEnabled(self.link_choice.isChecked())
         self.problem.setText(self._problem())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not self._problem())
 
@@ -98,6 +108,8 @@ class FirstRunDialog(QDialog):
             return self.tr("Give the circle a name.")
         if self.join_choice.isChecked() and not self.invite_code.text().strip():
             return self.tr("Paste the invite code.")
+        if self.link_choice.isChecked() and not self.link_code.text().strip():
+            return self.tr("Type the link code your other device shows.")
         return ""
 
     def _start(self) -> None:
@@ -110,10 +122,12 @@ class FirstRunDialog(QDialog):
             if self.create_choice.isChecked()
             else "join"
             if self.join_choice.isChecked()
+            else "link"
+            if self.link_choice.isChecked()
             else "demo"
             if self.demo_choice.isChecked()
             else "none"
         )
-        return FirstRun(
-            self.name.text().strip(), choice, self.circle_name.text().strip(), self.invite_code.text().strip()
-        )
+        code = self.link_code if choice == "link" else self.invite_code
+        name, circle = self.name.text().strip(), self.circle_name.text().strip()
+        return FirstRun(name, choice, circle, code.text().strip())

@@ -41,6 +41,7 @@ from ui.composer import QtComposer
 from ui.dialogs import ComposeDialog
 from ui.discussion_view import marks
 from ui.empty_state import EmptyHint
+from ui.flow_layout import FlowLayout
 from ui.helpdesk_list import FILTERS, RequestListModel, matching
 from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
@@ -96,7 +97,7 @@ class QtHelpDesk(QtCircleTab):
         save.triggered.connect(self.save_to_notes)
         self.addAction(save)
         self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # wraps on a narrow pane rather than widening the window
         for name, label in (
             ("claim", self.tr("Claim")),
             ("escalate", self.tr("Escalate to a teacher")),
@@ -110,7 +111,6 @@ class QtHelpDesk(QtCircleTab):
             actions.addWidget(button)
         self.buttons["metoo"].setCheckable(True)
         self.buttons["metoo"].setToolTip(self.tr("I need this too: the helpers see how many do"))
-        actions.addStretch(1)
         self.composer = QtComposer(self.tr("Write an answer (Markdown)…"), self.tr("Answer"), self)
         self.composer.submitted.connect(self.write)
 

@@ -1,6 +1,6 @@
 """From start to the main window: the first-run dialog when there is no identity yet,
 opening the core on the right network (the LAN, or an in-memory one for the demo),
-carrying out the first choice (create, join, demo), and running until the window closes.
+carrying out the first choice (create, join, link, demo), and running until the window closes.
 
 Owns `Launch` (what to open) and `run_desktop` (trio's root task in the GUI). With an
 identity and a database, `run_desktop` paints the window at once, from a read-only
@@ -198,11 +198,13 @@ async def _desktop(
         if first is not None and first.choice == "create":
             commands = session.commands
             session.run(lambda: commands.create_circle(first.circle_name), window._created)
-        needs_network = (first is not None and first.choice == "join") or use_demo
+        needs_network = (first is not None and first.choice in ("join", "link")) or use_demo
         if needs_network and session.core is None:
             await signalled(session.online)
         if first is not None and first.choice == "join":
             window.join(first.invite_code)
+        if first is not None and first.choice == "link":
+            window.join_device(first.invite_code)
         if use_demo:
             window.statusBar().showMessage(tr("Starting the demo classmates…"))
             network = session.network

@@ -19,7 +19,7 @@ the runtime so trio finishes before Qt quits). GUI thread.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
@@ -48,7 +48,7 @@ from ui.unread_counts import UnreadCounts
 if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from collections.abc import Callable
 
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QShowEvent
 
     from app.services.glance import Glance
     from app.services.rows import SearchHit
@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
             self.unread.paint()
         self._circles_query.refresh()
         window_state.restore_geometry(self, settings)
+        self._fitted = False
 
     @property
     def peers(self) -> QtPeers:
@@ -398,6 +399,53 @@ class MainWindow(QMainWindow):
             return
         self._created(space)
 
+    # -- this person's devices (ui.devices_view) ------------------------------------------------
+    def link_device(self) -> None:
+        from ui.devices_view import LinkDeviceDialog
+
+        dialog = LinkDeviceDialog(self.session, self)
+        self.link_dialog = dialog
+        dialog.open()
+        dialog.start()
+
+    def my_devices(self) -> None:
+        from ui.devices_view import DevicesDialog
+
+        dialog = DevicesDialog(self.session, self)
+        self.devices_dialog = dialog
+        dialog.open()
+        dialog.refresh()
+
+    def join_as_device(self) -> None:
+        from ui.dialogs import LineDialog
+
+        dialog = LineDialog(
+            self.tr("This is a new device of mine"),
+            self.tr("Link code from your other device"),
+            "12-otter-violin",
+            self,
+        )
+        dialog.accepted.connect(lambda: self.join_device(dialog.value()))
+        dialog.open()
+
+    def join_device(self, code: str) -> None:
+        core = self.session.core
+        if core is None:
+            later = Qt.ConnectionType.SingleShotConnection
+            self.session.online.connect(lambda: self.join_device(code), later)
+            return
+        self.statusBar().showMessage(self.tr("Linking: looking for your other device…"))
+
+        def linked(result: Any) -> None:
+            self.statusBar().showMessage(
+                self.tr("Linked to {name}'s device: {spaces} circles and notes.").format(
+                    name=result.name, spaces=result.spaces
+                )
+            )
+            self._circles_query.refresh()
+
+        self.session.run(lambda: core.join_device(code), linked, self.show_error)
+
     def connect_to_address(self) -> None:
         self.peers_dock.show()
         self.peers.ask_address()
@@ -420,6 +468,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("⚠ " + message, 15000)
 
     # -- closing ----------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # now the frame (title bar, borders) is known: fit it in too
+            self._fitted = True
+            window_state.fit_to_screen(self)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.notes.unsaved and (self.session.is_open or self.session.starting) and not self._close_anyway:
             # Closing ends the session: save the note first, then close (a failed save says

@@ -1,7 +1,8 @@
 """The main window's menu bar and its shortcuts: Circle (New circle… Ctrl+Shift+N, Join
 with an invite code… Ctrl+J, Leave circle…, Quit), Network (Peers Ctrl+Shift+P, Connect
-to address…) and Edit (New thread / note Ctrl+N, Find Ctrl+F, Search everywhere…
-Ctrl+Shift+F). The handlers are the window's. GUI thread.
+to address…), Devices (Link a device…, My devices…, This is a new device of mine…)
+and Edit (New thread / note Ctrl+N, Find Ctrl+F, Search everywhere… Ctrl+Shift+F). The
+handlers are the window's. GUI thread.
 """
 
 from __future__ import annotations
@@ -37,6 +38,15 @@ def add_menus(window: MainWindow) -> QAction:
     connect_action = QAction(window.tr("&Connect to address…"), window)
     connect_action.triggered.connect(window.connect_to_address)
     network_menu.addAction(connect_action)
+    devices_menu = window.menuBar().addMenu(window.tr("&Devices"))
+    for label, handler in (
+        (window.tr("&Link a device…"), window.link_device),
+        (window.tr("&My devices…"), window.my_devices),
+        (window.tr("This is a &new device of mine…"), window.join_as_device),
+    ):
+        action = QAction(label, window)
+        action.triggered.connect(handler)
+        devices_menu.addAction(action)
     edit_menu = window.menuBar().addMenu(window.tr("&Edit"))
     for label, keys, handler in (
         (window.tr("&New thread / note"), QKeySequence.StandardKey.New, window.new_item),

@@ -1,15 +1,20 @@
-"""The Resources tab: the circle's library (links, texts, shared notes; newest first, a
-page at a time as the person scrolls: `ui.paged_list`) with a preview, adding a link or a
-text, and saving a resource into my notes. Owns `QtResources` and `ResourceListModel`.
+"""The Resources tab: the circle's library (links, texts, files, shared notes; newest first,
+a page at a time as the person scrolls: `ui.paged_list`) with a preview and the resource's
+files under it (`ui.resource_files`: open, save, how far one arriving has come), adding a
+link, a text or files (`ui.resource_dialog`; files dropped on the tab open it with them
+attached), and saving a resource into my notes. Owns `QtResources` and `ResourceListModel`.
 GUI thread.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -22,12 +27,15 @@ from app.services.paging import Cursor, Page
 from app.services.rows import Resource
 from sync.changes import RESOURCE_KINDS
 from ui.circle import CircleContext, QtCircleTab
-from ui.dialogs import ComposeDialog
 from ui.discussion_view import marks
 from ui.empty_state import EmptyHint
 from ui.item_menu import moderation_menu
 from ui.markdown import show_markdown
 from ui.paged_list import PagedListModel, QtPagedList
+from ui.resource_files import QtResourceFiles
+
+if TYPE_CHECKING:
+    from ui.resource_dialog import ResourceDialog
 
 
 class ResourceListModel(PagedListModel[Resource]):
@@ -62,11 +70,19 @@ class QtResources(QtCircleTab):
             loaded=lambda: self.model.loaded,
         )
         self.add_button = QPushButton(self.tr("Add a resource…"), self)
-        self.add_button.clicked.connect(self.new_item)
+        self.add_button.clicked.connect(lambda: self.new_item())
         self.save_button = QPushButton(self.tr("Save to my notes"), self)
         self.save_button.clicked.connect(self.save_to_notes)
         self.preview = QTextBrowser(self)
         self.preview.setOpenExternalLinks(True)
+        self.files = QtResourceFiles(self.session, self)
+        self.files.arrived.connect(self.model.refresh)
+        self.dialog: ResourceDialog | None = None  # the last "Add a resource" opened
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.preview, 1)
+        right_layout.addWidget(self.files)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -77,9 +93,10 @@ class QtResources(QtCircleTab):
         left_layout.addWidget(self.list)
         splitter = QSplitter(self)
         splitter.addWidget(left)
-        splitter.addWidget(self.preview)
+        splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
         QVBoxLayout(self).addWidget(splitter)
+        self.setAcceptDrops(True)  # files dropped here: "Add a resource" with them attached
         self.model.refresh()
         self._preview(None)
 
@@ -112,6 +129,7 @@ class QtResources(QtCircleTab):
 
     def _preview(self, row: Resource | None) -> None:
         self.save_button.setEnabled(row is not None)
+        self.files.show_files(self.circle.space, row.files if row is not None else ())
         if row is None:
             show_markdown(self.preview, self.tr("*Links, notes and files people shared with the circle.*"))
             return
@@ -127,21 +145,39 @@ class QtResources(QtCircleTab):
         if menu is not None:
             menu.popup(self.list.viewport().mapToGlobal(at))
 
-    def new_item(self) -> None:
-        dialog = ComposeDialog(
-            self.tr("Add a resource"), self.tr("Title"), self.tr("A description, or the text itself"), self
-        )
-        dialog.url = QLineEdit(dialog)  # type: ignore[attr-defined]
-        dialog.url.setPlaceholderText("https://…")  # type: ignore[attr-defined]
-        dialog.form.insertRow(1, self.tr("Link"), dialog.url)  # type: ignore[attr-defined]
-        dialog.accepted.connect(lambda: self._add(dialog))
-        dialog.open()
+    def new_item(self, files: list[Path] | None = None) -> ResourceDialog:
+        """Open "Add a resource", with `files` attached (those that can be shared)."""
+        from ui.resource_dialog import ResourceDialog
 
-    def _add(self, dialog: ComposeDialog) -> None:
+        dialog = self.dialog = ResourceDialog(self)
+        dialog.accepted.connect(lambda: self._add(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        if files:
+            dialog.attach(files)
+        dialog.open()
+        return dialog
+
+    def _add(self, dialog: ResourceDialog) -> None:
         title, text, tags = dialog.values()
-        url = dialog.url.text()  # type: ignore[attr-defined]
+        url, files = dialog.url.text(), list(dialog.paths)
         commands, space = self.session.commands, self.circle.space
-        self.session.run(lambda: resources.add(commands, space, title=title, text=text, url=url, tags=tags))
+        self.session.run(
+            lambda: resources.add(commands, space, title=title, text=text, url=url, tags=tags, files=files)
+        )
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from ui.resource_dialog import local_files_in
+
+        if local_files_in(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from ui.resource_dialog import local_files_in
+
+        paths = local_files_in(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.new_item(paths)
 
     def save_to_notes(self) -> None:
         if self.selected_id is None:

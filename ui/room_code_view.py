@@ -1,7 +1,8 @@
 """A room code shown for a room: the short code large enough to read from the back, what
 it allows, and a QR code of the long invite code for phones and laptops with cameras.
 
-Owns `QtRoomCode` and `qr_image` (a QR code drawn from segno's module matrix). GUI thread.
+Owns `QtRoomCode`, `big_code_label` (also the link code's) and `qr_image` (a QR code
+drawn from segno's module matrix). GUI thread.
 """
 
 from __future__ import annotations
@@ -34,16 +35,22 @@ def qr_image(text: str, *, module_px: int = 2) -> QImage:
     return image
 
 
+def big_code_label(parent: QWidget) -> QLabel:
+    """A label for a short code, large enough to read from the back of a room."""
+    label = QLabel(parent)
+    font = QFont(parent.font())
+    font.setPointSize(max(28, font.pointSize() * 3))
+    font.setBold(True)
+    label.setFont(font)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
 class QtRoomCode(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.code = QLabel(self)
-        font = QFont(self.font())
-        font.setPointSize(max(28, font.pointSize() * 3))
-        font.setBold(True)
-        self.code.setFont(font)
-        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code = big_code_label(self)
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
         self.caption.setMinimumWidth(220)

@@ -1,4 +1,5 @@
-"""`python -m ui.screenshots [OUT]`: PNGs of the main screens over a live demo circle.
+"""`python -m ui.screenshots [OUT] [--theme light|dark]`: PNGs of the main screens over a
+live demo circle (with `--theme dark`, named `NAME-dark.png`).
 
 Runs the real launcher with `--demo` in a throwaway data directory (offscreen works:
 `QT_QPA_PLATFORM=offscreen`), waits until the demo content has arrived, and grabs each
@@ -23,6 +24,7 @@ from ui.first_run import FirstRunDialog
 from ui.launcher import Launch, run_desktop
 from ui.main_window import MainWindow
 from ui.runtime import Runtime
+from ui.theme import apply_theme
 
 SIZE = (1200, 760)
 
@@ -33,10 +35,15 @@ async def until(check: Callable[[], bool], deadline: float = 60.0) -> None:
             await trio.sleep(0.05)
 
 
+SUFFIX = {"light": "", "dark": "-dark"}
+suffix = ""
+
+
 def save(widget: QWidget, out: Path, name: str) -> None:
     QApplication.processEvents()
-    widget.grab().save(str(out / f"{name}.png"))
-    print(out / f"{name}.png")
+    path = out / f"{name}{suffix}.png"
+    widget.grab().save(str(path))
+    print(path)
 
 
 async def shoot(runtime: Runtime, out: Path, home: Path) -> None:
@@ -101,10 +108,18 @@ async def shoot(runtime: Runtime, out: Path, home: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global suffix
     args = sys.argv[1:] if argv is None else argv
+    theme = "light"
+    if "--theme" in args:
+        at = args.index("--theme")
+        theme = args[at + 1]
+        args = args[:at] + args[at + 2 :]
+    suffix = SUFFIX[theme]
     out = Path(args[0] if args else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    apply_theme(app, theme)
     app.setQuitOnLastWindowClosed(False)
     runtime = Runtime()
     runtime.finished.connect(app.quit)

@@ -17,7 +17,9 @@ so a click or a keystroke made meanwhile is carried out, not dropped.
 `run()` is the one helper every view uses to start app work (queries and commands): the
 work runs on the core thread and its result, or its error worded once, comes back on the
 GUI thread. The core's one `Changes` stream (local writes and ops admitted from peers
-alike) becomes the Qt signal `changed`; session moves become `peers_changed`, and
+alike) becomes the Qt signal `changed`; how far each file arriving from a member has come
+becomes `file_progress` (and `arriving`, the files on their way now); session moves become
+`peers_changed`, and
 `network_status` is a snapshot of the network (peers, sessions, my addresses) that views
 read instead of the core's live objects, which only the core thread may touch.
 Views never hold a `Core` of their own.
@@ -49,6 +51,7 @@ if TYPE_CHECKING:  # trio and the app come after the first paint, the network st
     from app.identity import Identity
     from app.launch import Network
     from app.services.commands import Commands
+    from app.services.rows import FileProgress
     from app.task_status import TaskStatus
     from sync.changes import Changes
 
@@ -79,6 +82,7 @@ class _Options:
 
 class Session(QObject):
     changed = Signal(object)  # a `Changes`: re-query what it names
+    file_progress = Signal(object)  # a `FileProgress`: a file arriving, arrived or stopped
     peers_changed = Signal()
     ready = Signal()  # the data is readable and writable
     online = Signal()  # the core (network, sync) is up: `core` is set
@@ -92,6 +96,8 @@ class Session(QObject):
         self.label = ""  # e.g. "demo" when not on the LAN
         self.network: Network | None = None  # once online
         self.network_status: NetworkStatus | None = None  # once online
+        self.home: Path | None = None  # the data folder, once serving
+        self.arriving: dict[tuple[str, str], FileProgress] = {}  # (space, blob) hex -> how far
         self._local: Commands | None = None
         self._nursery: trio.Nursery | None = None  # the core thread's, for the views' work
         self._serving = False
@@ -119,6 +125,7 @@ class Session(QObject):
         from app.identity import load
 
         self.starting = True
+        self.home = home
         try:
             self.identity = load(home)
         except BaseException:
@@ -140,6 +147,7 @@ class Session(QObject):
             self._local = None
             self.core = None
             self.network_status = None
+            self.arriving = {}
             self.closed.emit()
 
     def _gui(self, function: Callable[[], None]) -> None:
@@ -247,6 +255,7 @@ class Session(QObject):
             host_config=host_config(local_only=options.local_only, home=options.home),
             sync_settings=options.sync_settings,
             on_changes=self._changed,
+            on_file_progress=self._file_moved,
             verify_workers=options.verify_workers,
             database=database,
         ) as core:
@@ -255,6 +264,17 @@ class Session(QObject):
 
     def _changed(self, changes: Changes) -> None:
         self._gui(lambda: self.changed.emit(changes))
+
+    def _file_moved(self, progress: FileProgress) -> None:
+        self._gui(lambda: self._show_file_progress(progress))
+
+    def _show_file_progress(self, progress: FileProgress) -> None:
+        key = (progress.space, progress.blob)
+        if progress.state == "arriving":
+            self.arriving[key] = progress
+        else:
+            self.arriving.pop(key, None)
+        self.file_progress.emit(progress)
 
     async def _watch_peers(self, core: Core) -> None:
         import trio

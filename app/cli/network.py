@@ -40,9 +40,12 @@ async def cmd_sync(args: argparse.Namespace, core: Any) -> None:
         peer = await core.host.connect(args.connect)
         await core.waiting_joins.advance_all()  # joins that waited for a member: this may be one
         unsigned = await core.unsigned_joins()
-        for space in await core.shared_spaces():  # not My notes
+        shared = set(await core.shared_spaces())
+        for space in await core.synced_spaces():  # My notes too, once linked to another device
             if space in unsigned:
                 continue  # nothing of ours to deliver yet; said below
+            if space not in shared and peer not in await core.sync.member_peers(space):
+                continue  # My notes: only with my own devices
             try:
                 await core.sync.reconcile(peer, space)
             except SessionRefused as refused:

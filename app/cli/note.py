@@ -135,7 +135,7 @@ def _body_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def register(cli: CommandLine) -> None:
-    cli.group("note", help="my notes: a personal knowledge store only this device holds")
+    cli.group("note", help="my notes: a personal knowledge store only your own devices hold")
     add = cli.command("note add", cmd_add, help="write a new note; [[Title]] in the text links to a note")
     add.add_argument("--title", required=True)
     _body_arguments(add)

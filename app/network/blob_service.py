@@ -17,6 +17,9 @@ the holder answers with the size (or a refusal and why), then the chunks in orde
   are checked against the blob's id and the 50 MiB bound before anything is stored; a
   peer that sends malformed messages or the wrong bytes is penalised and banned, like
   one that sends forged ops (its session then closes as misbehaving).
+- Progress: while a file arrives, `on_progress` is told its bytes received of the total
+  (`FileTransfer`): once when the holder has said the size, after each chunk, and then
+  once more that it arrived (stored) or stopped (refused midway, lost, or wrong bytes).
 
 Runs as trio tasks in the core's nursery; store calls go to the database worker.
 """
@@ -26,14 +29,16 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import trio
 
 from app.clock import Clock
 from app.database import Database
 from app.network.sync_service import SyncService
-from app.personal import shared_spaces
+from app.personal import synced_spaces
 from app.task_status import TaskStatus
 from p2p.errors import P2PError
 from p2p.events import PeerEventKind
@@ -79,6 +84,17 @@ class FetchReport:
     missing: int = 0  # still wanted: no connected member had them (or they were busy)
 
 
+@dataclass(frozen=True, slots=True)
+class FileTransfer:
+    """How far a file of a space has come to this device (`received` of `total` bytes)."""
+
+    space: SpaceId
+    blob: bytes
+    received: int
+    total: int
+    state: Literal["arriving", "arrived", "stopped"] = "arriving"
+
+
 class BlobService:
     def __init__(
         self,
@@ -88,12 +104,14 @@ class BlobService:
         sync: SyncService,
         clock: Clock,
         settings: BlobSettings | None = None,
+        on_progress: Callable[[FileTransfer], None] | None = None,
     ) -> None:
         self.database = database
         self.host = host
         self.sync = sync
         self.clock = clock
         self.settings = settings or BlobSettings()
+        self.on_progress = on_progress or (lambda transfer: None)
         self._serving = trio.CapacityLimiter(self.settings.max_serving)
         self._locks: dict[bytes, trio.Lock] = {}
         self._wake_send, self._wake_receive = trio.open_memory_channel[None](1)
@@ -143,7 +161,7 @@ class BlobService:
     async def fetch_all(self) -> FetchReport:
         """Every file the shared spaces lack, from any connected member device."""
         fetched = missing = 0
-        for space in await self.database.run(shared_spaces, self.replica):
+        for space in await self.database.run(synced_spaces, self.replica):
             report = await self.fetch_wanted(space)
             fetched += report.fetched
             missing += report.missing
@@ -180,18 +198,27 @@ class BlobService:
                     # stranger is told neither, and nothing it sends is taken.
                     logger.info("Not asking %s for a file: not a member of that circle", short(peer))
                     return False
+                progress = _Progress(self.on_progress, space, blob)
                 try:
-                    chunks = await self._receive(peer, space, blob)
+                    chunks = await self._receive(peer, space, blob, progress)
                     if chunks is None:
                         return False
                     put = functools.partial(blobs.put_chunks, self.replica.store, blob, chunks, space=space)
                     await self.database.run(put)
                 except Rejected as error:
-                    await self._misbehaving(peer, f"sent a bad file: {error}")
+                    try:
+                        await self._misbehaving(peer, f"sent a bad file: {error}")
+                    finally:
+                        progress.stopped()
                     return False
                 except (P2PError, trio.BrokenResourceError) as error:
+                    progress.stopped()
                     logger.info("Fetching a file from %s stopped: %s", short(peer), error)
                     return False
+                except BaseException:
+                    progress.stopped()
+                    raise
+                progress.arrived()
             finally:
                 if not lock.statistics().tasks_waiting:
                     self._locks.pop(blob, None)
@@ -199,8 +226,11 @@ class BlobService:
         self.fetched = trio.Event()
         return True
 
-    async def _receive(self, peer: PeerId, space: SpaceId, blob: bytes) -> list[bytes] | None:
-        """The blob's chunks as the peer sent them (checked for shape, not yet for hash)."""
+    async def _receive(
+        self, peer: PeerId, space: SpaceId, blob: bytes, progress: _Progress
+    ) -> list[bytes] | None:
+        """The blob's chunks as the peer sent them (checked for shape, not yet for hash),
+        each one counted in `progress`."""
         stream = await self.host.open_stream(peer, BLOB_PROTOCOL)
         async with stream:
             await stream.send(encode_request(BlobRequest(space, blob)))
@@ -208,12 +238,14 @@ class BlobService:
             if answer.size is None:
                 logger.info("Peer %s would not send file %s: %s", short(peer), blob.hex()[:8], answer.reason)
                 return None
+            progress.started(answer.size)
             chunks = []
             for index in range(blobs.chunk_count(answer.size)):
                 chunk = decode_chunk(await stream.receive())
                 if chunk.index != index or len(chunk.data) != blobs.chunk_length(answer.size, index):
                     raise Rejected(Reason.MALFORMED, f"chunk {chunk.index} out of place")
                 chunks.append(chunk.data)
+                progress.received(len(chunk.data))
             return chunks
 
     async def _misbehaving(self, peer: PeerId, reason: str) -> None:
@@ -281,6 +313,42 @@ class BlobService:
         if device is None or not self.replica.has_space(space):
             return False
         return access.is_member(self.replica, space, device)
+
+
+class _Progress:
+    """One fetch's reports to `on_progress`: nothing before the holder says the size, and
+    at most one "arrived" or "stopped" after."""
+
+    def __init__(self, report: Callable[[FileTransfer], None], space: SpaceId, blob: bytes) -> None:
+        self._report = report
+        self.space = space
+        self.blob = blob
+        self.total: int | None = None
+        self.done = 0
+
+    def _send(self, state: Literal["arriving", "arrived", "stopped"]) -> None:
+        if self.total is None:
+            return
+        try:
+            self._report(FileTransfer(self.space, self.blob, self.done, self.total, state))
+        except Exception:  # an observer's bug must not stop a fetch
+            logger.exception("Reporting a file's progress failed")
+
+    def started(self, total: int) -> None:
+        self.total = total
+        self._send("arriving")
+
+    def received(self, count: int) -> None:
+        self.done += count
+        self._send("arriving")
+
+    def arrived(self) -> None:
+        self._send("arrived")
+        self.total = None
+
+    def stopped(self) -> None:
+        self._send("stopped")
+        self.total = None
 
 
 def _device_of(peer: PeerId) -> DeviceId | None:

@@ -19,7 +19,7 @@ import trio
 
 from app.database import Database
 from app.network.gossip_inbox import GossipInbox, device_of
-from app.personal import shared_spaces
+from app.personal import synced_spaces
 from p2p.errors import P2PError
 from p2p.identity import PeerId
 from p2p.interface import GossipVerdict, PeerHost
@@ -47,7 +47,7 @@ class GossipTopics:
     async def watch_new_spaces(self, spaces: list[SpaceId] | None = None) -> None:
         """Follow `spaces` (every shared space if None) that are not followed yet."""
         if spaces is None:
-            spaces = await self.database.run(shared_spaces, self.replica)  # nobody else holds "My notes"
+            spaces = await self.database.run(synced_spaces, self.replica)  # My notes once linked
         for space in spaces:
             if space in self.watched:
                 continue

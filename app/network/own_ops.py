@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from app.personal import shared_spaces
+from app.personal import synced_spaces
 from p2p.config import GossipSettings
 from sync import access, reads
 from sync.frontier import envelopes
@@ -39,7 +39,7 @@ def unpublished(
     """The shared spaces, and for each its last own seq and own ops after `published`,
     sealed in gossip messages. Own ops that came back from a peer (a device restored
     from a backup catching up) are not resent: the circle has them."""
-    spaces = shared_spaces(replica)
+    spaces = synced_spaces(replica)
     after = {space: max(published.get(space, 0), replica.received_own.get(space, 0)) for space in spaces}
     return spaces, {space: seal_own_after(replica, space, after[space], gossip) for space in spaces}
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import trio
 
@@ -32,14 +34,32 @@ from p2p.framing import FramedStream
 from p2p.identity import PeerId, short
 from p2p.interface import PeerHost
 from sync.errors import Reason, Rejected
-from sync.room_code import NO_SUCH_CODE, JoinerExchange, MemberExchange, RoomCode
-from sync.wire.room_code import Answer, Ask, Confirm, Refusal, Sealed, decode, encode
+from sync.room_code import MAX_FAILURES, NO_SUCH_CODE, JoinerExchange, MemberExchange, RoomCode
+from sync.wire.room_code import MAX_MESSAGE, Answer, Ask, Confirm, Refusal, Sealed, decode, encode
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 ROOM_CODE_PROTOCOL = "/studycircle/room-code/1.0.0"
 STEP_TIMEOUT = 10.0  # seconds for the other side's next message
 MISBEHAVING_POINTS = 5.0
+
+
+async def ask_each_peer(
+    host: PeerHost, ask: Callable[[PeerId], Awaitable[T | None]], *, timeout: float
+) -> T | None:
+    """Ask every connected peer once, and each that connects meanwhile (mDNS on a LAN),
+    until one answers (not None) or `timeout` seconds pass (None)."""
+    asked: set[PeerId] = set()
+    with trio.move_on_after(timeout):
+        while True:
+            for peer in sorted(host.connected_peers() - asked):
+                asked.add(peer)
+                answer = await ask(peer)
+                if answer is not None:
+                    return answer
+            await trio.sleep(0.2)  # wait for mDNS to bring the next peer
+    return None
 
 
 class RoomCodeService:
@@ -106,15 +126,9 @@ class RoomCodeService:
     # -- joiner --------------------------------------------------------------------
     async def fetch_invite(self, code: RoomCode, *, timeout: float) -> str:
         """The long invite code behind `code`, from whichever connected peer has it."""
-        asked: set[PeerId] = set()
-        with trio.move_on_after(timeout):
-            while True:
-                for peer in sorted(self.host.connected_peers() - asked):
-                    asked.add(peer)
-                    invite = await self._ask(peer, code)
-                    if invite is not None:
-                        return invite
-                await trio.sleep(0.2)  # wait for mDNS to bring the next peer
+        invite = await ask_each_peer(self.host, lambda peer: self._ask(peer, code), timeout=timeout)
+        if invite is not None:
+            return invite
         raise CommandError(
             f"No device on this network answered room code {code.text()} within {timeout:g} s;"
             " check that the device that made it is running and on the same network, or use"
@@ -126,28 +140,38 @@ class RoomCodeService:
         try:
             with trio.fail_after(STEP_TIMEOUT * 2):
                 async with await self.host.open_stream(peer, ROOM_CODE_PROTOCOL) as stream:
-                    ask = await trio.to_thread.run_sync(exchange.ask)
-                    await stream.send(encode(ask))
-                    reply = decode(await stream.receive(timeout=STEP_TIMEOUT))
-                    if isinstance(reply, Refusal):
-                        if reply.sentence == NO_SUCH_CODE:
-                            return None
-                        raise CommandError(f"The room code was refused: {reply.sentence}.")
-                    if not isinstance(reply, Answer):
-                        return None
-                    try:
-                        confirm = await trio.to_thread.run_sync(exchange.confirm, reply)
-                    except Rejected as wrong:
-                        raise CommandError(
-                            f"Wrong room code ({wrong.detail}). Each wrong try counts; after 3 the"
-                            " code stops working."
-                        ) from None
-                    await stream.send(encode(confirm))
-                    last = decode(await stream.receive(timeout=STEP_TIMEOUT))
-                    if isinstance(last, Refusal):
-                        raise CommandError(f"The room code was refused: {last.sentence}.")
-                    if not isinstance(last, Sealed):
-                        return None
-                    return exchange.open(last)
-        except (P2PError, trio.TooSlowError, Rejected):
+                    payload = await open_exchange(stream, exchange, no_such=NO_SUCH_CODE)
+                    return None if payload is None else payload.decode("ascii")
+        except (P2PError, trio.TooSlowError, Rejected, UnicodeDecodeError):
             return None  # this peer does not speak it, or misbehaved: ask the next
+
+
+async def open_exchange(
+    stream: FramedStream, exchange: JoinerExchange, *, no_such: str, max_bytes: int = MAX_MESSAGE
+) -> bytes | None:
+    """The joiner's side up to the member's first sealed payload, opened: ask, check the
+    answer, confirm. None if this peer has no such code open (`no_such`) or answers out
+    of order; a refusal, or words that do not match, is a `CommandError` to show."""
+    noun = exchange.roles.noun
+    await stream.send(encode(await trio.to_thread.run_sync(exchange.ask)))
+    reply = decode(await stream.receive(timeout=STEP_TIMEOUT))
+    if isinstance(reply, Refusal):
+        if reply.sentence == no_such:
+            return None
+        raise CommandError(f"The {noun} was refused: {reply.sentence}.")
+    if not isinstance(reply, Answer):
+        return None
+    try:
+        confirm = await trio.to_thread.run_sync(exchange.confirm, reply)
+    except Rejected as wrong:
+        raise CommandError(
+            f"Wrong {noun} ({wrong.detail}). Each wrong try counts; after {MAX_FAILURES} the code"
+            " stops working."
+        ) from None
+    await stream.send(encode(confirm))
+    last = decode(await stream.receive(timeout=STEP_TIMEOUT), max_bytes=max_bytes)
+    if isinstance(last, Refusal):
+        raise CommandError(f"The {noun} was refused: {last.sentence}.")
+    if not isinstance(last, Sealed):
+        return None
+    return exchange.open_bytes(last.box)

@@ -1,6 +1,7 @@
 """A person's files and the blobs that hold them: checking a file before it is shared
 (missing, a folder, over 50 MiB: one line saying which and why), reading it into the
-store, and writing a blob back out under a safe name that never replaces anything.
+store, and writing a blob back out: under a safe name that never replaces anything
+(`write_out`, `copy_in`), or to the very path a person chose in a Save dialog (`write_to`).
 
 `check` and `read` run on any thread (`read` in a worker thread: it reads the disk);
 `write_out` on the database worker, since it reads the blob from the store.
@@ -9,6 +10,7 @@ store, and writing a blob back out under a safe name that never replaces anythin
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 import stat
 from dataclasses import dataclass
@@ -44,7 +46,7 @@ def check(path: Path) -> LocalFile:
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from None
     if stat.S_ISDIR(info.st_mode):
-        raise CommandError(f"{path} is a folder; share the files in it one by one (--file for each).")
+        raise CommandError(f"{path} is a folder; share the files in it one by one.")
     if not stat.S_ISREG(info.st_mode):
         raise CommandError(f"{path} is not a regular file (a device, a pipe or a socket).")
     if info.st_size > MAX_FILE_BYTES:
@@ -108,3 +110,46 @@ def write_out(db: sqlite3.Connection, blob: bytes, directory: Path, name: str) -
             raise
         return path
     raise CommandError(f"{directory} already holds a thousand files named like {name}.")
+
+
+def _holds(path: Path, blob: bytes) -> bool:
+    """Whether the file at `path` holds exactly the blob's bytes."""
+    hasher = blobs.hasher()
+    with path.open("rb") as file:
+        while chunk := file.read(CHUNK_BYTES):
+            hasher.update(chunk)
+    return bool(hasher.digest() == blob)
+
+
+def copy_in(db: sqlite3.Connection, blob: bytes, directory: Path, name: str) -> Path:
+    """The blob as a file in `directory` under its safe name: the copy already there if it
+    still holds the blob's bytes, else a new one beside it (`write_out`: never replacing)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / safe_name(name, blob)
+    same_size = path.is_file() and path.stat().st_size == blobs.size_of(db, blob)
+    if same_size and not path.is_symlink() and _holds(path, blob):
+        return path
+    return write_out(db, blob, directory, name)
+
+
+def write_to(db: sqlite3.Connection, blob: bytes, target: Path) -> Path:
+    """Write the blob to exactly `target` (a path the person chose, who was asked before
+    replacing a file there): into a hidden file beside it first, renamed over it once whole,
+    so that a failure never leaves half a file or harms the one that was there."""
+    if not target.parent.is_dir():
+        raise CommandError(f"No folder {target.parent} to save into.")
+    if target.is_dir():
+        raise CommandError(f"{target} is a folder; choose a file name.")
+    partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        with partial.open("xb") as file:
+            for chunk in blobs.read(db, blob):
+                file.write(chunk)
+        os.replace(partial, target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CommandError(f"Cannot save {target}: {error.strerror or error}.") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target

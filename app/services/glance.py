@@ -91,21 +91,24 @@ def _read(db: sqlite3.Connection, *, name: str, me: DeviceId, marks: dict[bytes,
 
 
 def _is_my_personal(db: sqlite3.Connection, space: SpaceId, me: DeviceId) -> bool:
-    """As `app.personal.personal_spaces`: marked personal, made by me, me its only member."""
+    """As `app.personal.personal_spaces`: marked personal, I am a member device, and every
+    member device is of the person who made it."""
     from sync.wire.canonical import unpack_canonical
 
     mark = db.execute("SELECT value FROM settings WHERE space = ? AND key = ?", (space, PERSONAL)).fetchone()
     if mark is None or unpack_canonical(mark[0]) is not True:
         return False
-    members = [row[0] for row in db.execute("SELECT device FROM members WHERE space = ?", (space,))]
-    if members != [me]:
+    members = db.execute(
+        "SELECT device, COALESCE(person, device) FROM members WHERE space = ?", (space,)
+    ).fetchall()
+    if me not in {row[0] for row in members}:
         return False
     maker = db.execute(
         "SELECT a.device FROM ops o JOIN authors a ON a.space = o.space AND a.idx = o.author"
         " WHERE o.space = ? AND o.op_id = ? AND o.kind = 'space.genesis'",
         (space, space),
     ).fetchone()
-    return maker is not None and maker[0] == me
+    return maker is not None and all(person == maker[0] for _, person in members)
 
 
 def _name(db: sqlite3.Connection, space: SpaceId) -> str:

@@ -1,6 +1,7 @@
 """The circle's resource library from the app's side: add a link, a text or files, list
-what the library holds (a shared note arrives here too, through `app.services.notes.share`), and
-save a resource's files into a folder.
+what the library holds (a shared note arrives here too, through `app.services.notes.share`),
+save a resource's files into a folder, and one file of it where the desktop opens it or where
+the person chose to save it.
 
 A file becomes a blob in this device's store, held in the circle, before the op that
 names it is signed, so the author always has the bytes to serve there; other members'
@@ -27,7 +28,7 @@ from app.services.rows import Resource, ResourceFile, SavedFile
 from app.services.tags import clean_tags
 from sync import blobs, writer
 from sync import paging as core_paging
-from sync.content import MAX_FILES
+from sync.content import MAX_FILES as MAX_FILES  # the dialog checks it too
 from sync.ids import OpId, SpaceId
 from sync.replica import Replica
 from sync.state import ItemRow
@@ -143,3 +144,44 @@ def _save(replica: Replica, found: Found, directory: Path) -> list[SavedFile]:
 async def save_files(commands: Commands, found: Found, directory: Path) -> list[SavedFile]:
     """Write every file of the resource into `directory`, or nothing if one is not here yet."""
     return await commands.database.run(_save, commands.replica, found, directory)
+
+
+def _file_here(replica: Replica, space: SpaceId, blob: bytes) -> None:
+    """Refuse, in one line, a file no live resource of `space` names or not here for it yet."""
+    replica.refresh()
+    if not blobs.referenced(replica.db, space, blob):
+        raise CommandError("No resource of this circle shares that file now (deleted or redacted?).")
+    if not blobs.held_in(replica.db, space, blob):
+        raise CommandError(f"This file is {NOT_HERE}.")
+
+
+def _open_copy(replica: Replica, space: SpaceId, blob: bytes, name: str, directory: Path) -> SavedFile:
+    _file_here(replica, space, blob)
+    path = local_files.copy_in(replica.db, blob, directory / blob.hex()[:16], name)
+    return SavedFile(path.name, path.stat().st_size, str(path))
+
+
+async def open_copy(commands: Commands, space: SpaceId, file: ResourceFile, directory: Path) -> SavedFile:
+    """A copy of one of the circle's files inside `directory` (a folder of the data home,
+    `app.paths.opened_files_path`), to open with another program: under a name of its own
+    that cannot leave the folder, reused while it still holds the file's bytes, never
+    replacing anything."""
+    return await commands.database.run(
+        _open_copy, commands.replica, space, bytes.fromhex(file.blob), file.name, directory
+    )
+
+
+def _save_as(replica: Replica, space: SpaceId, blob: bytes, target: Path) -> SavedFile:
+    _file_here(replica, space, blob)
+    path = local_files.write_to(replica.db, blob, target)
+    return SavedFile(path.name, path.stat().st_size, str(path))
+
+
+async def save_file_as(commands: Commands, space: SpaceId, file: ResourceFile, target: Path) -> SavedFile:
+    """Write one of the circle's files to `target`, a path the person chose (and agreed to replace)."""
+    return await commands.database.run(_save_as, commands.replica, space, bytes.fromhex(file.blob), target)
+
+
+def safe_file_name(file: ResourceFile) -> str:
+    """The name to offer when saving `file`: another member chose it, so never a path."""
+    return local_files.safe_name(file.name, bytes.fromhex(file.blob))

@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # only a type here (it brings msgpack): the services that bui
 __all__ = [
     "Answer",
     "CircleRow",
+    "Device",
+    "FileProgress",
     "HelpRequest",
     "HelpRequestSummary",
     "Helper",
@@ -236,6 +238,33 @@ class Resource(Item):
 
 
 @dataclass(frozen=True, slots=True)
+class FileProgress:
+    """How far one of a circle's files has come to this device while it arrives from a
+    member: `received` of `total` bytes; `state` "arriving", then "arrived" (stored, and
+    now listed as downloaded) or "stopped" (the peer left or refused midway: it is asked
+    again later)."""
+
+    space: str  # hex
+    blob: str  # hex
+    received: int
+    total: int
+    state: str = "arriving"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total <= 0 else min(100, self.received * 100 // self.total)
+
+    def to_json(self) -> Json:
+        return {
+            "space": self.space,
+            "blob": self.blob,
+            "received": self.received,
+            "total": self.total,
+            "state": self.state,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class SavedFile:
     """A resource's file written into a folder (`resource get`)."""
 
@@ -398,3 +427,17 @@ class SearchHit:
             "created": self.created,
             "opens": self.opens,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """One current device of this device's person (`device list`): the circles it is in
+    through the person, and whether it is the device asking."""
+
+    device: DeviceId
+    name: str  # as that device told us when linked; else the person's name
+    this: bool
+    circles: int
+
+    def to_json(self) -> Json:
+        return {"device_id": self.device.hex(), "name": self.name, "this": self.this, "circles": self.circles}

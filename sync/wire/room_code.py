@@ -3,7 +3,8 @@
 ask     = [1, channel, spake]        joiner -> member
 answer  = [2, spake, mac]            member -> joiner
 confirm = [3, mac]                   joiner -> member
-sealed  = [4, box]                   member -> joiner (the long invite code, secretbox)
+sealed  = [4, box]                   member -> joiner (the long invite code, secretbox);
+                                     either way in a device link (`sync.wire.device_link`)
 refusal = [5, sentence]              member -> joiner, in place of answer or sealed
 """
 
@@ -71,17 +72,20 @@ def encode(message: Message) -> bytes:
     raise TypeError(message)
 
 
-def decode(data: bytes) -> Message:
-    """Decode one message; anything else is Rejected(MALFORMED)."""
-    if len(data) > MAX_MESSAGE:
+def decode(data: bytes, *, max_bytes: int = MAX_MESSAGE) -> Message:
+    """Decode one message; anything else is Rejected(MALFORMED). `max_bytes`: a device
+    link's sealed messages (key rings, lists of circles) may be larger than a room code's."""
+    if len(data) > max_bytes:
         raise Rejected(Reason.OVERSIZE, "room-code message too large")
-    value = unpack_canonical(data, max_bytes=MAX_MESSAGE, max_items=8)
+    value = unpack_canonical(data, max_bytes=max_bytes, max_items=8)
     if not isinstance(value, list) or not value or type(value[0]) is not int:
         raise Rejected(Reason.MALFORMED, "room-code message is not a tagged array")
     tag, fields = value[0], value[1:]
     shape = _SHAPES.get(tag)
-    if shape is None or len(fields) != len(shape) or not all(
-        type(field) is kind for field, kind in zip(fields, shape, strict=True)
+    if (
+        shape is None
+        or len(fields) != len(shape)
+        or not all(type(field) is kind for field, kind in zip(fields, shape, strict=True))
     ):
         raise Rejected(Reason.MALFORMED, "room-code message has the wrong fields")
     if tag == 1 and (not 0 <= fields[0] < 1000 or len(fields[1]) != SPAKE_LEN):

@@ -17,6 +17,7 @@ from app.database import Database
 from app.network.sync_service import SyncSettings
 from app.paths import database_path
 from app.services.commands import Commands
+from app.services.rows import FileProgress
 from p2p.config import HostConfig
 from p2p.host import Libp2pNetwork
 from p2p.interface import Network
@@ -79,6 +80,7 @@ async def core_for(
     settings: SyncSettings = FAST,
     mdns: bool = False,
     listen: tuple[str, ...] = ("/ip4/127.0.0.1/tcp/0",),
+    on_file_progress: Callable[[FileProgress], None] | None = None,
 ) -> AsyncIterator[Core]:
     """A core on `home`; `mdns`: found by (and finding) the others with it on (the hub's
     stand-in in memory, real multicast on 127.0.0.1 for libp2p)."""
@@ -89,6 +91,7 @@ async def core_for(
         host_config=config,
         sync_settings=settings,
         on_changes=changed,
+        on_file_progress=on_file_progress,
         verify_workers=0,
     ) as core:
         core.waiting_joins.retry_interval = 0.5  # a test need not wait 15 s for the timer

@@ -26,7 +26,7 @@ from app.network.blob_service import BLOB_PROTOCOL
 from app.services import resources
 from app.services.commands import Member
 from app.services.items import write_content
-from app.services.rows import ResourceFile
+from app.services.rows import FileProgress, ResourceFile
 from p2p.errors import StreamClosed
 from p2p.events import PeerEventKind
 from p2p.framing import FramedStream
@@ -345,3 +345,74 @@ async def test_a_removed_member_is_not_asked_for_a_file(homes, changed: Changed,
         assert (report.fetched, report.missing) == (0, 1)
         assert asked == []
         assert await ben.database.run(count, ben, "blobs") == 0
+
+
+# -- progress while a file arrives -------------------------------------------------------------
+class Reports(list[FileProgress]):
+    """What `on_file_progress` was told, and an event set once a file is done (arrived or stopped)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done = trio.Event()
+
+    def __call__(self, report: FileProgress) -> None:
+        self.append(report)
+        if report.state != "arriving":
+            self.done.set()
+
+
+async def test_a_file_arriving_reports_its_bytes_of_the_total_then_that_it_arrived(
+    network: Network, homes, changed: Changed, tmp_path: Path
+) -> None:
+    path, data = a_file(tmp_path, "lecture.mp4", 3 * 1024 * 1024 + 12_345)
+    blob = blobs.blob_id(data)
+    reports = Reports()
+    async with AsyncExitStack() as stack:
+        owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
+        space = await owner.create_circle("Physics")
+        code = await owner.invite(space)
+        ben = await stack.enter_async_context(
+            core_for(network, homes("ben"), changed, on_file_progress=reports)
+        )
+        await ben.join(code)
+        await resources.add(owner.commands, space, title="Lecture 1", files=[path])
+        with trio.fail_after(DEADLINE):
+            await reports.done.wait()
+        assert await ben.database.run(stored, ben, blob) == data
+    mine = [report for report in reports if report.blob == blob.hex()]
+    assert mine == reports and {report.space for report in reports} == {space.hex()}
+    assert {report.total for report in reports} == {len(data)}
+    chunk = 1024 * 1024
+    assert [(r.received, r.state) for r in reports] == [
+        (0, "arriving"), (chunk, "arriving"), (2 * chunk, "arriving"), (3 * chunk, "arriving"),
+        (len(data), "arriving"), (len(data), "arrived"),
+    ]  # fmt: skip
+    assert [r.percent for r in reports] == [0, 33, 66, 99, 100, 100]
+    assert reports[-1].to_json()["state"] == "arrived"
+
+
+async def test_a_file_that_stops_arriving_says_so_and_never_that_it_arrived(
+    homes, changed: Changed, tmp_path: Path
+) -> None:
+    network = Libp2pNetwork()
+    path, data = a_file(tmp_path, "notes.pdf", 1_500_000)
+    reports = Reports()
+    async with AsyncExitStack() as stack:
+        owner = await stack.enter_async_context(core_for(network, homes("owner"), changed))
+        space = await owner.create_circle("Physics")
+        rogue = await stack.enter_async_context(core_for(network, homes("rogue"), changed))
+        await rogue.join(await owner.invite(space))
+        ben = await stack.enter_async_context(
+            core_for(network, homes("ben"), changed, on_file_progress=reports)
+        )
+        await ben.join(await owner.invite(space))
+        rogue.host.set_stream_handler(BLOB_PROTOCOL, corrupting_server(rogue))
+        await ben.host.connect(rogue.host.listen_addrs()[0])
+        await resources.add(rogue.commands, space, title="Notes", files=[path])
+        with trio.fail_after(DEADLINE):
+            await reports.done.wait()
+        assert ben.host.is_banned(rogue.host.peer_id)
+        assert await ben.database.run(stored, ben, blobs.blob_id(data)) is None
+    states = [report.state for report in reports]
+    assert states and states[-1] == "stopped" and "arrived" not in states, states
+    assert reports[-2].received == len(data)  # every byte came; the wrong ones were not kept

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ui.platform_check import XCB_CURSOR, display_problem, fatal_line
@@ -19,7 +20,22 @@ def missing(name: str) -> None:
 
 
 def present(name: str) -> None:
-    assert name == XCB_CURSOR
+    assert name in (XCB_CURSOR, PLUGIN)
+
+
+PLUGIN = __file__  # a file that exists, standing for Qt's xcb plugin
+
+
+def plugin() -> str:
+    return PLUGIN
+
+
+def plugin_needs(library: str) -> Callable[[str], None]:
+    def load(name: str) -> None:
+        if name == PLUGIN:
+            raise OSError(f"{library}: cannot open shared object file: No such file or directory")
+
+    return load
 
 
 def test_on_x11_without_libxcb_cursor_one_line_says_what_to_install() -> None:
@@ -28,8 +44,20 @@ def test_on_x11_without_libxcb_cursor_one_line_says_what_to_install() -> None:
     assert "libxcb-cursor0" in problem and "apt install libxcb-cursor0" in problem
 
 
+def test_a_library_the_x11_plugin_needs_is_named_with_its_package() -> None:
+    """Seen on a Debian machine with libxcb-cursor0 but not libxcb-icccm4: Qt blamed
+    libxcb-cursor0, and so did this check's first version."""
+    problem = display_problem(X11, "linux", plugin_needs("libxcb-icccm.so.4"), plugin)
+    assert problem is not None and "\n" not in problem
+    assert "libxcb-icccm.so.4" in problem and "sudo apt install libxcb-icccm4" in problem
+    assert "libxcb-cursor0" not in problem
+    odd = display_problem(X11, "linux", plugin_needs("libodd.so.7"), plugin)
+    assert odd is not None and "libodd.so.7" in odd  # unknown: named as it is
+    assert display_problem(X11, "linux", plugin_needs("x"), lambda: "/no/such/plugin.so") is None
+
+
 def test_nothing_to_say_with_the_library_elsewhere_or_off_x11() -> None:
-    assert display_problem(X11, "linux", present) is None
+    assert display_problem(X11, "linux", present, plugin) is None
     assert display_problem({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}, "linux", missing) is None
     assert display_problem({"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"}, "linux", missing) is None
     assert display_problem({"QT_QPA_PLATFORM": "xcb"}, "linux", missing) is not None
@@ -45,7 +73,8 @@ def test_qts_fatal_plugin_paragraph_becomes_one_line() -> None:
         " Reinstalling the application may fix this problem.\n\nAvailable platform plugins are: eglfs, ..."
     )
     line = fatal_line(paragraph)
-    assert line is not None and "\n" not in line and "libxcb-cursor0" in line
+    assert line is not None and "\n" not in line and 'Could not load the Qt platform plugin "xcb"' in line
+    assert "libxcb-cursor0" not in line  # checked before the start: not what is missing here
     other = fatal_line('Could not load the Qt platform plugin "cocoa" in "" even though it was found.')
     assert other is not None and "\n" not in other and "QT_DEBUG_PLUGINS" in other
     assert fatal_line("QPainter: something else went wrong") is None
