@@ -13,8 +13,20 @@ import logging
 import os
 import signal
 import sys
+from typing import Any
 
 DESKTOP_ID = "org.studycircle.StudyCircle"  # packaging/linux/: the .desktop file's and AppStream id
+
+
+def stop_like_closing(windows: list[Any], runtime: Any) -> None:
+    """Ctrl+C in the terminal or a SIGTERM: close the window as its close button does (a
+    note being written is saved first, `MainWindow.closeEvent`), which ends the run; with
+    no window up, or at a second signal while that save is pending, stop the run."""
+    window = next((w for w in reversed(windows) if w.isVisible()), None)
+    if window is None or getattr(window, "_close_anyway", False):
+        runtime.stop()
+    else:
+        window.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,23 +84,36 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # quit when trio is done, not before
     runtime = Runtime()
     runtime.finished.connect(app.quit)
-    launch = Launch(home=data_home(args.home), demo=args.demo, connect=tuple(args.connect))
+    windows: list[Any] = []
+    launch = Launch(
+        home=data_home(args.home), demo=args.demo, connect=tuple(args.connect), on_window=windows.append
+    )
     smoke = None
     if args.smoke:
         from ui.smoke import Smoke
 
         smoke = Smoke(runtime.stop)
         launch.local_only = True
-        launch.on_window, launch.on_first_run = smoke.watch_window, smoke.watch_first_run
+        launch.on_first_run = smoke.watch_first_run
+        launch.on_window = _both(windows.append, smoke.watch_window)
     runtime.start(lambda rt: run_desktop(rt, launch))
-    # Ctrl+C in the terminal (or a SIGTERM) closes like the window's close button: trio
-    # finishes, the store closes, then Qt quits. Python runs the handler at the next
-    # Python code, which the status bar's one-second timer guarantees.
+    # Ctrl+C in the terminal (or a SIGTERM) closes like the window's close button: the
+    # note being written is saved, trio finishes, the store closes, then Qt quits. Python
+    # runs the handler at the next Python code, which the status bar's one-second timer
+    # guarantees.
     for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: runtime.stop())
+        signal.signal(number, lambda *_: stop_like_closing(windows, runtime))
     app.exec()
     failed = runtime.error is not None or (smoke is not None and not smoke.passed)
     return 1 if failed else 0
+
+
+def _both(first: Any, then: Any) -> Any:
+    def both(window: Any) -> None:
+        first(window)
+        then(window)
+
+    return both
 
 
 if __name__ == "__main__":

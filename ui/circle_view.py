@@ -1,5 +1,6 @@
-"""One circle: its tabs (Discussion, Chat, Help desk, Resources, Members) over one
-`CircleContext`. Owns `QtCircle`. GUI thread.
+"""One circle: its header (`ui.circle_header`: name, my role, people, description) over
+its tabs (Discussion, Chat, Help desk, Resources, Members), all on one `CircleContext`.
+Owns `QtCircle`. GUI thread.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from app.services.rows import SearchHit
 from sync.ids import SpaceId
 from ui.chat_view import QtChat
 from ui.circle import CircleContext
+from ui.circle_header import QtCircleHeader
 from ui.discussion_view import QtDiscussion
 from ui.helpdesk_view import QtHelpDesk
 from ui.members_view import QtMembers
@@ -22,6 +24,7 @@ class QtCircle(QWidget):
     def __init__(self, session: Session, space: SpaceId, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = CircleContext(session, space, name, self)
+        self.header = QtCircleHeader(self.context, self)
         self.discussion = QtDiscussion(self.context, self)
         self.chat = QtChat(self.context, self)
         self.helpdesk = QtHelpDesk(self.context, self)
@@ -37,6 +40,8 @@ class QtCircle(QWidget):
         self.search.chosen.connect(self.open_hit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
         layout.addWidget(self.search)
         layout.addWidget(self.tabs, 1)
 

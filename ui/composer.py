@@ -1,10 +1,11 @@
-"""A text box with a send button: Ctrl+Enter sends. GUI thread."""
+"""A text box with a send button under it, at its right (the box takes the pane's whole
+width, readable in a narrow pane): Ctrl+Enter sends, Tab moves on to the button. GUI thread."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 
 class QtComposer(QWidget):
@@ -16,13 +17,18 @@ class QtComposer(QWidget):
         self.editor.setTabChangesFocus(True)  # Tab reaches the Send button
         self.editor.setPlaceholderText(placeholder)
         self.editor.setMaximumHeight(90)
+        self.editor.setMinimumHeight(48)
         self.button = QPushButton(button, self)
         self.button.setToolTip(self.tr("Send (Ctrl+Enter)"))
         self.button.clicked.connect(self.submit)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.editor, 1)
-        layout.addWidget(self.button)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.button)
+        layout.addLayout(row)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self.editor)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)

@@ -178,7 +178,7 @@ class InviteDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Invite to the circle"))
         self.role = QComboBox(self)
-        names = {"member": self.tr("member"), "mentor": self.tr("mentor"), "teacher": self.tr("teacher")}
+        names = {"member": self.tr("student"), "mentor": self.tr("mentor"), "teacher": self.tr("teacher")}
         for role in roles:
             self.role.addItem(names.get(role, role), role)
         self.uses = QSpinBox(self)

@@ -38,6 +38,7 @@ from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
 from ui.paged_list import PagedListModel, QtPagedList
+from ui.proportions import keep_proportions
 from ui.wording import plural
 
 ID = Qt.ItemDataRole.UserRole  # an item's id (hex): threads' rows are in the model, replies' in `rows`
@@ -69,9 +70,9 @@ class ThreadListModel(PagedListModel[ThreadSummary]):
         line = plural(
             self.tr("{title}  ·  {who}  ·  %n repl(y/ies)  ·  {when}", "", row.replies), row.replies
         )
-        return line.format(title=row.title, who=row.author_name, when=wording.relative(row.created)) + marks(
-            self, row
-        )
+        tags = f"  ·  {wording.hashtags(row.tags)}" if row.tags else ""
+        shown = line.format(title=row.title, who=row.author_name, when=wording.relative(row.created))
+        return shown + tags + marks(self, row)
 
     def tooltip(self, row: ThreadSummary) -> str:
         return f"{row.title}\n{row.author_name}, {wording.full(row.created)}"
@@ -129,6 +130,7 @@ class QtDiscussion(QtCircleTab):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
+        keep_proportions(splitter, (1, 2))  # the list a third, the item two thirds, at any width
         QVBoxLayout(self).addWidget(splitter)
 
         self._thread_query = LiveQuery(self.session, self._fetch_thread, self._show_thread)
@@ -186,6 +188,8 @@ class QtDiscussion(QtCircleTab):
         head = self.tr("*{who}, {when}*").format(
             who=thread.author_name, when=wording.relative(thread.created)
         )
+        if thread.tags:  # after the byline, never at a line's start (a Markdown heading)
+            head += "  ·  " + wording.hashtags(thread.tags)
         show_markdown(self.detail, f"## {thread.title}{marks(self, thread)}\n\n{head}\n\n{thread.text}")
         for row in thread.replies:
             text = row.text if not row.redacted else self.tr("*(redacted by a teacher)*")

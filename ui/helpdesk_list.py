@@ -81,6 +81,8 @@ class RequestListModel(PagedListModel[HelpRequestSummary]):
             who=row.author_name,
             when=wording.relative(row.created),
         )
+        if row.tags:
+            line += "  ·  " + wording.hashtags(row.tags)
         if row.hidden:
             line += "  " + self.tr("[hidden]")
         return line

@@ -47,6 +47,7 @@ from ui.item_menu import SAVE_KEYS, item_menu, save_to_notes
 from ui.live import LiveQuery
 from ui.markdown import show_markdown
 from ui.paged_list import QtPagedList
+from ui.proportions import keep_proportions
 from ui.wording import plural
 
 ID = Qt.ItemDataRole.UserRole
@@ -134,6 +135,7 @@ class QtHelpDesk(QtCircleTab):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
+        keep_proportions(splitter, (1, 2))  # the list a third, the item two thirds, at any width
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -250,6 +252,8 @@ class QtHelpDesk(QtCircleTab):
             status += "  ·  " + plural(self.tr("%n also need(s/) this", "", data.me_too), data.me_too)
         when = wording.relative(data.created)
         asked = self.tr("*asked by {who}, {when}*").format(who=data.author_name, when=when)
+        if data.tags:  # after the byline, never at a line's start (a Markdown heading)
+            asked += "  ·  " + wording.hashtags(data.tags)
         return "\n".join([f"## {data.title}", asked, "", status, "", data.text])
 
     # -- what the viewer may do ------------------------------------------------------

@@ -5,7 +5,11 @@ redact through `app.services.discussion.moderate`; redacting asks first, `ui.dia
 Hidden items vanish for students and are shown marked to teachers, as
 `app.services.discussion` reads them.
 
-Owns `item_menu`, `moderation_actions`, `moderation_menu`, `ask_to_redact` and `save_to_notes`. GUI thread.
+The author of an item also gets *Edit…* (a dialog with its text, and its title and tags
+when it has them) and *Delete…* (asked first), through `app.services.discussion.edit`/`delete`.
+
+Owns `item_menu`, `own_actions`, `moderation_actions`, `moderation_menu`, `ask_to_redact` and
+`save_to_notes`. GUI thread.
 """
 
 from __future__ import annotations
@@ -33,6 +37,76 @@ def save_to_notes(parent: QWidget, session: Session, item_id: str) -> None:
             window.statusBar().showMessage(parent.tr("Saved to My notes."), 5000)
 
     session.run(lambda: notes.save(commands, item_id), saved)
+
+
+def own_actions(parent: QWidget, circle: CircleContext, row: Item, *, owner: QWidget) -> list[QAction]:
+    """Edit… and Delete… for the item's author (parented to `parent`); none for others."""
+    if not circle.is_me(row.author) or row.redacted:
+        return []
+    edit = QAction(parent.tr("Edit…"), parent)
+    edit.setObjectName("edit")
+    edit.triggered.connect(lambda _=False: edit_item(owner, circle, row))
+    delete = QAction(parent.tr("Delete…"), parent)
+    delete.setObjectName("delete")
+    delete.triggered.connect(lambda _=False: ask_to_delete(owner, circle, row))
+    return [edit, delete]
+
+
+def edit_item(owner: QWidget, circle: CircleContext, row: Item) -> None:
+    """The item's text (and title and tags, when it has them) in a dialog; OK saves."""
+    from ui.dialogs import ComposeDialog
+
+    kind = kind_name(owner, row.type)
+    dialog = ComposeDialog(owner.tr("Edit {kind}").format(kind=kind), "", "", owner)
+    titled = row.type in ("thread", "resource", "help")
+    dialog.title.setText(row.title)
+    dialog.text.setPlainText(row.text)
+    dialog.tags.setText(", ".join(row.tags))
+    dialog.form.setRowVisible(dialog.title, titled)
+    dialog.form.setRowVisible(dialog.tags, titled)
+    session = circle.session
+
+    def save() -> None:
+        title, text, tags = dialog.values()
+        commands = session.commands
+
+        async def work() -> None:
+            found = await discussion.find(commands, row.id)
+            await discussion.edit(
+                commands, found, text, title=title if titled else None, tags=tags if titled else None
+            )
+
+        session.run(work)
+
+    dialog.accepted.connect(save)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+
+
+def ask_to_delete(owner: QWidget, circle: CircleContext, row: Item) -> None:
+    from ui.dialogs import confirm
+
+    session = circle.session
+    what = row.title or " ".join(row.text.split())
+    what = what if len(what) <= 60 else what[:59] + "…"
+
+    def delete() -> None:
+        commands = session.commands
+
+        async def work() -> None:
+            await discussion.delete(commands, await discussion.find(commands, row.id))
+
+        session.run(work)
+
+    confirm(
+        owner,
+        owner.tr("Delete"),
+        owner.tr("Delete your {kind}?").format(kind=kind_name(owner, row.type))
+        + (f"\n“{what}”" if what else ""),
+        owner.tr("It is deleted for everyone in the circle, and cannot be brought back."),
+        owner.tr("Delete"),
+        delete,
+    )
 
 
 def kind_name(owner: QWidget, kind: str) -> str:
@@ -133,13 +207,16 @@ def moderation_menu(
 
 
 def item_menu(parent: QWidget, circle: CircleContext, row: Item, *, lockable: bool = False) -> QMenu:
-    """Save to my notes, then (teachers only) moderation. The menu deletes itself when closed."""
+    """Save to my notes, Edit… and Delete… for its author, then (teachers only) moderation.
+    The menu deletes itself when closed."""
     menu = QMenu(parent)
     save = QAction(parent.tr("Save to my notes"), menu)
     save.setObjectName("save")
     save.setShortcut(SAVE_KEYS)  # shown as a hint; the view's own action takes the keys
     save.triggered.connect(lambda _=False: save_to_notes(parent, circle.session, row.id))
     menu.addAction(save)
+    for action in own_actions(menu, circle, row, owner=parent):
+        menu.addAction(action)
     moderation = moderation_actions(menu, circle, row, lockable=lockable, owner=parent)
     if moderation:
         menu.addSeparator()

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, SignalInstance
 
 from app.paths import key_path
-from app.services import glance
+from app.services import demo_circles, glance
 from ui import app_icon
 from ui.main_window import MainWindow
 from ui.runtime import Runtime
@@ -195,6 +195,13 @@ async def _desktop(
             launch.on_window(window)
             for address in launch.connect:
                 window.dial(address)
+        home = launch.home
+        if demo_circles.recorded(home):
+            # A demo circle joined before never comes back to life (its classmates were
+            # throwaway): leave it; the next demo run joins a fresh one.
+            if not session.is_open:
+                await signalled(session.ready)
+            session.run(lambda: demo_circles.leave_demo_circles(session.commands, home), _said_left(window))
         if first is not None and first.choice == "create":
             commands = session.commands
             session.run(lambda: commands.create_circle(first.circle_name), window._created)
@@ -211,10 +218,24 @@ async def _desktop(
             assert network is not None
             # The classmates' cores live where the session's does (the core thread, on
             # the same in-memory network); the invite code comes back to the GUI thread.
-            join = lambda code: runtime.post(lambda: window.join(code))  # noqa: E731
+            def joined(result: object) -> None:
+                space = result[0]  # type: ignore[index]
+                session.run(lambda: trio.to_thread.run_sync(demo_circles.remember, home, space))
+
+            join = lambda code: runtime.post(lambda: window.join(code, on_done=joined))  # noqa: E731
             session.run(lambda: _demo_peers(network, join))
         await closed.wait()
         nursery.cancel_scope.cancel()
+
+
+def _said_left(window: MainWindow) -> Callable[[list[object]], None]:
+    def said(left: list[object]) -> None:
+        if left:
+            window.statusBar().showMessage(
+                tr("Left the demo circle of an earlier run (its classmates were only a demo)."), 8000
+            )
+
+    return said
 
 
 async def _demo_peers(network: Network, on_invite: Callable[[str], None]) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileIconProvider,
@@ -59,6 +59,20 @@ if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from ui.search_view import SearchEverywhereDialog
 
 
+class _Pages(QStackedWidget):
+    """The pages, as narrow as the page shown allows: a QStackedWidget is otherwise as wide
+    as its widest page, hidden ones included, which squeezed the sidebar and the Peers
+    panel on every page at 800×600."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+
+
 class MainWindow(QMainWindow):
     closed = Signal()
 
@@ -87,16 +101,20 @@ class MainWindow(QMainWindow):
         self.leave_box: LeaveDialog | None = None
         self.search_dialog: SearchEverywhereDialog | None = None
         self.join_dialog: LineDialog | None = None
-        self.pages = QStackedWidget(self)
+        self.pages = _Pages(self)
         self.notes = QtNotes(session, self, glance=glance)
+        self.notes.source_asked.connect(self.open_page)
         self.pages.addWidget(self.notes)
         self.opening = QLabel(self.tr("Opening the circle: StudyCircle is starting…"), self)
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages.addWidget(self.opening)  # a circle chosen before the data is open
-        splitter = QSplitter(self)
+        splitter = self.splitter = QSplitter(self)
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.pages)
+        splitter.setStretchFactor(0, 0)  # the sidebar keeps its width; the page takes the rest
         splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)  # hidden with Ctrl+B, not by a drag that loses it
+        splitter.setCollapsible(1, False)
         self.setCentralWidget(splitter)
 
         self.peers_dock = QDockWidget(self.tr("Peers"), self)
@@ -108,7 +126,7 @@ class MainWindow(QMainWindow):
         self.sync_status = QtSyncStatus(session, self)
         self.statusBar().addPermanentWidget(self.sync_status)
         session.runtime.failed.connect(self.show_error)
-        self.leave_action = add_menus(self)
+        self.leave_action, self.sidebar_action = add_menus(self)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             icon = self.sidebar.icons.icon(QFileIconProvider.IconType.Computer)
@@ -278,6 +296,12 @@ class MainWindow(QMainWindow):
         return self.circles[space]
 
     # -- actions ----------------------------------------------------------------------
+    def toggle_sidebar(self, shown: bool | None = None) -> None:
+        """Ctrl+B: hide the sidebar for room (at 800×600), or show it again."""
+        shown = self.sidebar.isHidden() if shown is None else shown
+        self.sidebar.setVisible(shown)
+        self.sidebar_action.setChecked(shown)
+
     def new_item(self) -> None:
         page = self._item_page()
         if page is not None:

@@ -68,7 +68,12 @@ class QtMembers(QtCircleTab):
 
     def _fill(self) -> None:
         self.tree.clear()
-        roles = {r: self.tr(r) for r in ("owner", "teacher", "mentor", "member")}
+        roles = {  # the product's words: a circle's plain members are its students
+            "owner": self.tr("owner"),
+            "teacher": self.tr("teacher"),
+            "mentor": self.tr("mentor"),
+            "member": self.tr("student"),
+        }
         for member in self.circle.members:
             helped = self.helped.get((member.person or member.device).hex())  # counted per person
             summary = (
@@ -98,7 +103,7 @@ class QtMembers(QtCircleTab):
             return []
         found = []
         for role, label in (
-            ("member", self.tr("Make a member")),
+            ("member", self.tr("Make a student")),
             ("mentor", self.tr("Appoint as mentor")),
             ("teacher", self.tr("Appoint as teacher")),
         ):

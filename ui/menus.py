@@ -1,8 +1,8 @@
 """The main window's menu bar and its shortcuts: Circle (New circle… Ctrl+Shift+N, Join
 with an invite code… Ctrl+J, Leave circle…, Quit), Network (Peers Ctrl+Shift+P, Connect
-to address…), Devices (Link a device…, My devices…, This is a new device of mine…)
-and Edit (New thread / note Ctrl+N, Find Ctrl+F, Search everywhere… Ctrl+Shift+F). The
-handlers are the window's. GUI thread.
+to address…), Devices (Link a device…, My devices…, This is a new device of mine…),
+Edit (New thread / note Ctrl+N, Find Ctrl+F, Search everywhere… Ctrl+Shift+F) and View
+(Sidebar Ctrl+B). The handlers are the window's. GUI thread.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 
-def add_menus(window: MainWindow) -> QAction:
-    """Fill `window`'s menu bar; the *Leave circle…* action (disabled: My notes is open)."""
+def add_menus(window: MainWindow) -> tuple[QAction, QAction]:
+    """Fill `window`'s menu bar; the *Leave circle…* action (disabled: My notes is open)
+    and the *Sidebar* one (checked while it is shown)."""
     file_menu = window.menuBar().addMenu(window.tr("&Circle"))
     for label, keys, handler in (
         (window.tr("&New circle…"), "Ctrl+Shift+N", window.new_circle),
@@ -57,4 +58,11 @@ def add_menus(window: MainWindow) -> QAction:
         action.setShortcut(keys)
         action.triggered.connect(handler)
         edit_menu.addAction(action)
-    return leave_action
+    view_menu = window.menuBar().addMenu(window.tr("&View"))
+    sidebar_action = QAction(window.tr("&Sidebar"), window)
+    sidebar_action.setCheckable(True)
+    sidebar_action.setChecked(True)
+    sidebar_action.setShortcut("Ctrl+B")
+    sidebar_action.triggered.connect(lambda checked: window.toggle_sidebar(checked))
+    view_menu.addAction(sidebar_action)
+    return leave_action, sidebar_action

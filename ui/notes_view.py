@@ -1,7 +1,7 @@
 """My notes: the list (or search results, Ctrl+F), an editor with a live Markdown
 preview where `[[Title]]` links open the note they name (typing `[[` completes titles,
-`ui.note_editor`), the note's backlinks, saving and sharing a note into a circle's
-library. Everything through `app.services.notes`.
+`ui.note_editor`), the note's backlinks, saving, sharing a note into a circle's
+library, and deleting it (asked first). Everything through `app.services.notes`.
 
 Nothing typed is lost: edits are saved a second after the last keystroke, before another
 note (or a new one) opens, on Ctrl+S, and before the window closes (`flush`, which
@@ -14,11 +14,12 @@ Owns `QtNotes`. GUI thread.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -41,6 +42,7 @@ from ui.markdown import note_title, show_markdown
 from ui.note_editor import QtNoteEditor
 from ui.note_list import NoteListModel
 from ui.paged_list import QtPagedList
+from ui.proportions import keep_proportions
 from ui.session import Session
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
 
 ID = Qt.ItemDataRole.UserRole
 AUTOSAVE_MS = 1000  # after the last keystroke
+SIDE_BY_SIDE_FROM = 820  # px of the page: narrower, the preview goes under the editor
 Fields = tuple[str, str, tuple[str, ...]]  # title, text, tags as typed
 EMPTY: Fields = ("", "", ())
 
@@ -66,6 +69,8 @@ def untitled(text: str) -> str:
 
 
 class QtNotes(QWidget):
+    source_asked = Signal(object)  # a circle's SpaceId: open it (a saved note's source)
+
     def __init__(
         self, session: Session, parent: QWidget | None = None, *, glance: Glance | None = None
     ) -> None:
@@ -108,6 +113,11 @@ class QtNotes(QWidget):
         self.editor.setPlaceholderText(self.tr("Write in Markdown; link other notes with [[Their title]]."))
         self.editor.textChanged.connect(self._preview)
         self.editor.textChanged.connect(self._edited)
+        self.source = QLabel(self)  # where a note saved from a circle came from
+        self.source.setObjectName("note-source")
+        self.source.setWordWrap(True)
+        self.source.hide()
+        self.source.linkActivated.connect(lambda space: self.source_asked.emit(bytes.fromhex(space)))
         self.state = QLabel(self)  # saved or not
         self.state.setObjectName("save-state")
         self.preview = QTextBrowser(self)
@@ -120,11 +130,15 @@ class QtNotes(QWidget):
         self.save_button.setToolTip(self.tr("Ctrl+S"))
         self.save_button.clicked.connect(self.save)
         self.share_button = QToolButton(self)
-        self.share_button.setText(self.tr("Share to a circle"))
+        self.share_button.setText(self.tr("Share"))
+        self.share_button.setToolTip(self.tr("Share to a circle's resources"))
         self.share_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.share_menu = QMenu(self)
         self.share_button.setMenu(self.share_menu)
         self.share_menu.aboutToShow.connect(self._fill_share_menu)
+        self.delete_button = QPushButton(self.tr("Delete…"), self)
+        self.delete_button.setToolTip(self.tr("Delete this note (it asks first)"))
+        self.delete_button.clicked.connect(self.delete_note)
         save_shortcut = QAction(self)
         save_shortcut.setShortcut("Ctrl+S")
         save_shortcut.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -137,18 +151,20 @@ class QtNotes(QWidget):
         left_layout.addWidget(self.search)
         left_layout.addWidget(self.list)
         left_layout.addWidget(self.new_button)
-        panes = QSplitter(self)
+        panes = self.panes = QSplitter(self)  # side by side; the preview below when narrow
         panes.addWidget(self.editor)
         panes.addWidget(self.preview)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.title)  # a row of its own: readable at 800×600
+        right_layout.addWidget(self.source)
         head = QHBoxLayout()
-        head.addWidget(self.title, 2)
         head.addWidget(self.tags, 1)
         head.addWidget(self.state)
         head.addWidget(self.save_button)
         head.addWidget(self.share_button)
+        head.addWidget(self.delete_button)
         right_layout.addLayout(head)
         right_layout.addWidget(panes, 1)
         right_layout.addWidget(QLabel(self.tr("Linked from"), self))
@@ -156,7 +172,10 @@ class QtNotes(QWidget):
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(1, False)
+        keep_proportions(splitter, (1, 3))  # the list a quarter: the note gets the room
         QVBoxLayout(self).addWidget(splitter)
 
         self._note_query = LiveQuery(session, self._fetch_note, self._show_note)
@@ -167,6 +186,13 @@ class QtNotes(QWidget):
         self.model.refresh()
         session.run(self._fetch_space, self._got_space)
         self.new_item()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < SIDE_BY_SIDE_FROM
+        wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if self.panes.orientation() != wanted:
+            self.panes.setOrientation(wanted)
 
     # -- the list and search ---------------------------------------------------------
     async def _fetch_space(self) -> SpaceId | None:
@@ -248,11 +274,29 @@ class QtNotes(QWidget):
             if not self._dirty() and not self._saving and stored != self._fields():
                 self._base = stored  # edited elsewhere, nothing typed here: show theirs
                 self._load_keeping_place(row)
+        self._show_source(shown)
         self.backlinks.clear()
         for link in shown.backlinks:
             item = QListWidgetItem(link.title)
             item.setData(ID, link.note_id)
             self.backlinks.addItem(item)
+
+    def _show_source(self, shown: Note) -> None:
+        """'Saved from Algebra (open)': where a note saved from a circle came from."""
+        source = shown.source
+        if source is None:
+            self.source.hide()
+            return
+        name = next((name for space, name in self.circles if space.hex() == source.space), None)
+        if name is None:
+            self.source.setText(self.tr("Saved from a circle you are no longer in."))
+        else:
+            self.source.setText(
+                self.tr("Saved from {circle} — <a href='{space}'>open the circle</a>").format(
+                    circle=html.escape(name), space=source.space
+                )
+            )
+        self.source.show()
 
     def _load_keeping_place(self, row: Any) -> None:
         if self.title.text() != row.title:
@@ -353,6 +397,7 @@ class QtNotes(QWidget):
         self.flush(lambda: self._new_note(title))
 
     def _new_note(self, title: str = "") -> None:
+        self.source.hide()
         self.note, self._base = None, EMPTY
         self.autosave.stop()
         self.list.select_quietly(None)
@@ -417,6 +462,44 @@ class QtNotes(QWidget):
         waiting, self._after_save = self._after_save, []
         for then in waiting:
             then()
+
+    # -- deleting --------------------------------------------------------------------
+    def delete_note(self) -> None:
+        """Ask, then delete the open note (a new one not saved yet is just dropped)."""
+        note = self.note
+        if note is None:
+            self._new_note()
+            return
+        from ui.dialogs import confirm
+
+        self.delete_box = confirm(
+            self,
+            self.tr("Delete note"),
+            self.tr("Delete “{title}”?").format(title=self.title.text() or note.title),
+            self.tr("It is deleted from My notes on all your devices. Copies shared to a circle stay there."),
+            self.tr("Delete"),
+            lambda: self._delete(note),
+        )
+
+    def _delete(self, note: Any) -> None:
+        if self.note is None or self.note.item_id != note.item_id:
+            return  # another note was opened meanwhile
+        self.autosave.stop()
+        self._base = self._fields()  # what was typed goes with the note: nothing to save
+        session = self.session
+
+        async def work() -> Any:
+            from app.services import notes
+
+            return await notes.delete(session.commands, note)
+
+        def deleted(_: Any) -> None:
+            window = self.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(self.tr("Note deleted."), 5000)
+
+        self._new_note()
+        self.session.run(work, deleted)
 
     # -- sharing ---------------------------------------------------------------------
     def _fill_share_menu(self) -> None:

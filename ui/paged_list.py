@@ -57,8 +57,8 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
         raise NotImplementedError
 
     def tooltip(self, row: RowT) -> str | None:
-        """What hovering the row shows (the whole line, the full date); None: nothing."""
-        return None
+        """What hovering the row shows: by default the whole line (it may be elided)."""
+        return self.text(row)
 
     async def first_rows(self, wanted: int) -> Page[RowT]:
         """What a refresh shows: the first `wanted` rows (a subclass may show others, e.g.
@@ -153,6 +153,9 @@ class QtPagedList(QListView):
         self.setModel(model)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformItemSizes(True)  # no per-row size queries: scrolling 100k rows stays cheap
+        # A long row is elided ("…") with the whole of it in its tooltip, not scrolled sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.paged = model
         self._quiet = False
         self.selectionModel().currentChanged.connect(self._current_changed)

@@ -1,4 +1,6 @@
-"""The Peers panel: the peers this device has met and each one's session state (from the
+"""The Peers panel: the peers this device has met — by the name they have in my circles
+("Mia", the short peer id in the tooltip; a peer id only for a device no circle of mine
+names) — and each one's session state (from the
 sync service's `peer_states()`), my addresses to share (copyable), and *Connect to
 address…* (dial a multiaddr; a failure is shown in the panel, worded for a person).
 
@@ -8,10 +10,9 @@ on `peers_changed` and every second (states also move on timers). GUI thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.flow_layout import FlowLayout
+from ui.live import LiveQuery
 from ui.session import Session
 
 
@@ -41,24 +44,31 @@ class QtPeers(QWidget):
         self.connect_button.clicked.connect(self.ask_address)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        buttons = QHBoxLayout()
+        self.names: dict[str, str] = {}  # peer id -> the name my circles give its device
+        self._names_query = LiveQuery(session, self._fetch_names, self._show_names)
+        buttons = FlowLayout()  # wraps in a narrow dock instead of widening the window
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.connect_button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Peers"), self))
         layout.addWidget(self.tree, 1)
-        layout.addWidget(
-            QLabel(self.tr("My addresses (send one to a classmate whose network hides us)"), self)
-        )
+        mine = QLabel(self.tr("My addresses (send one to a classmate whose network hides us)"), self)
+        mine.setWordWrap(True)
+        layout.addWidget(mine)
         layout.addWidget(self.addresses)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         session.peers_changed.connect(self.refresh)
+        session.peers_changed.connect(self._names_query.refresh)
+        self._names_query.refresh()
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
         self.refresh()
+
+    def sizeHint(self) -> QSize:
+        return QSize(250, super().sizeHint().height())  # a narrow dock: the page keeps the room
 
     def refresh(self) -> None:
         status = self.session.network_status  # the core's objects belong to its thread
@@ -78,10 +88,27 @@ class QtPeers(QWidget):
                 rows.append((str(peer), "connected", True))
         self.tree.clear()
         for peer, state, is_connected in rows:
-            label = peer if len(peer) <= 16 else f"{peer[:6]}…{peer[-6:]}"
+            short = peer if len(peer) <= 16 else f"{peer[:6]}…{peer[-6:]}"
+            label = self.names.get(peer, short)
             item = QTreeWidgetItem([label, self.tr(state), self.tr("yes") if is_connected else self.tr("no")])
-            item.setToolTip(0, peer)
+            item.setToolTip(0, f"{label}\n{peer}" if label != short else peer)
             self.tree.addTopLevelItem(item)
+
+    async def _fetch_names(self) -> dict[str, str]:
+        """The peers met, by the name their device has in my circles (on the core thread)."""
+        status = self.session.network_status
+        if status is None:
+            return {}
+        from app.services.peer_names import peer_names
+
+        return await peer_names(
+            self.session.commands, {*map(str, status.states), *map(str, status.connected)}
+        )
+
+    def _show_names(self, names: dict[str, str]) -> None:
+        if names != self.names:
+            self.names = names
+            self.refresh()
 
     def copy_addresses(self) -> None:
         QGuiApplication.clipboard().setText(self.addresses.toPlainText())

@@ -32,6 +32,7 @@ from ui.empty_state import EmptyHint
 from ui.item_menu import moderation_menu
 from ui.markdown import show_markdown
 from ui.paged_list import PagedListModel, QtPagedList
+from ui.proportions import keep_proportions
 from ui.resource_files import QtResourceFiles
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ class QtResources(QtCircleTab):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
+        keep_proportions(splitter, (1, 2))  # the list a third, the item two thirds, at any width
         QVBoxLayout(self).addWidget(splitter)
         self.setAcceptDrops(True)  # files dropped here: "Add a resource" with them attached
         self.model.refresh()

@@ -39,6 +39,11 @@ def counted(text: str, n: int) -> str:
     return plural(tr(text, n), n)
 
 
+def hashtags(tags: tuple[str, ...] | list[str]) -> str:
+    """An item's tags as people write them: "#exam #week-3" ("" without tags)."""
+    return " ".join(f"#{tag}" for tag in tags)
+
+
 def parse(iso: str) -> datetime:
     """A row's time: ISO 8601 (UTC when no offset is given)."""
     when = datetime.fromisoformat(iso.replace("Z", "+00:00"))

@@ -1,6 +1,7 @@
 """Discussion, chat, thanks and moderation from the app's side: threads (a page at a
-time, `app.services.paging`) with replies, the circle chat, thanking a helper, the teachers' hide /
-unhide / lock / unlock / redact, and the per-circle record of who helped.
+time, `app.services.paging`) with replies, the circle chat, thanking a helper, editing and
+deleting one's own posts, the teachers' hide / unhide / lock / unlock / redact, and the
+per-circle record of who helped.
 
 The async functions run on trio; the `_underscored` ones on the database worker.
 """
@@ -16,6 +17,7 @@ from app.services.tags import clean_tags
 from sync import paging as core_paging
 from sync import views, writer
 from sync.ids import OpId, SpaceId
+from sync.reducers.common import TITLED
 from sync.replica import Replica
 
 MODERATION = ("hide", "unhide", "lock", "unlock", "redact")
@@ -59,6 +61,42 @@ async def chat(commands: Commands, space: SpaceId, text: str) -> OpId:
 async def thank(commands: Commands, target: Found, on: bool = True) -> OpId:
     fields = {"item": target.item.item_id, "reaction": "thanks", "on": on}
     return await write_content(commands, target.space, "react.set", fields)
+
+
+def _check_mine(commands: Commands, target: Found, verb: str) -> None:
+    if target.item.author != commands.replica.key.device_id:
+        raise CommandError(f"Only its author can {verb} this; a teacher may hide or redact it.")
+
+
+async def edit(
+    commands: Commands,
+    target: Found,
+    text: str,
+    *,
+    title: str | None = None,
+    tags: list[str] | None = None,
+) -> OpId:
+    """Replace my post's text (and, for a thread, resource or help request, its title and
+    tags: unchanged when not given). Only the author may; every member sees the new text."""
+    _check_mine(commands, target, "edit")
+    item = target.item
+    titled = item.type in TITLED
+    new_title = " ".join((item.title if title is None else title).split()) if titled else ""
+    if titled and not new_title:
+        raise CommandError("It needs a title.")
+    if not titled and not text.strip():
+        raise CommandError("The text cannot be empty; delete the post instead.")
+    new_tags = clean_tags(list(item.tags) if tags is None else tags) if titled else []
+    if (new_title, text, tuple(new_tags)) == (item.title if titled else "", item.text, tuple(item.tags)):
+        raise CommandError("Nothing to change.")
+    fields = {"item": item.item_id, "title": new_title, "text": text, "tags": new_tags}
+    return await write_content(commands, target.space, "item.edit", fields)
+
+
+async def delete(commands: Commands, target: Found) -> OpId:
+    """Delete my post, for everyone. Only the author may."""
+    _check_mine(commands, target, "delete")
+    return await write_content(commands, target.space, "item.delete", {"item": target.item.item_id})
 
 
 async def moderate(commands: Commands, target: Found, action: str) -> OpId:

@@ -46,3 +46,23 @@ def page(qtbot: QtBot, session: Session, space: SpaceId, *, members: int, name: 
 
 def rows(widget) -> list[str]:
     return [widget.item(i).text() for i in range(widget.count())]
+
+
+def arrived(qtbot: QtBot, desk: Desk, session: Session, item_id: str) -> None:
+    """Wait until `session`'s replica holds the item another session just wrote (the
+    in-memory network delivers it by gossip, a moment later)."""
+    from app.errors import CommandError
+    from app.services.items import find_item
+
+    def holds() -> bool:
+        async def look() -> bool:
+            replica = session.commands.replica
+            try:
+                await session.commands.database.run(lambda: find_item(replica, item_id, None))
+            except CommandError:  # not here yet
+                return False
+            return True
+
+        return bool(desk.call(look))
+
+    qtbot.waitUntil(holds, timeout=WAIT_MS)

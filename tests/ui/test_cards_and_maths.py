@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from app.services import helpdesk
-from tests.ui.circles import circle_of, named, page
+from tests.ui.circles import arrived, circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.markdown import show_markdown
 from ui.maths import find_maths, to_unicode
@@ -60,6 +60,7 @@ def test_answers_are_cards_drawn_from_markdown_with_accept_and_thank_that_show_t
     ana, ben, cleo = (named(desk, name, name.capitalize()) for name in ("ana", "ben", "cleo"))
     space = circle_of(desk, ana, [ben, cleo], name="Algebra")
     asked = desk.call(lambda: helpdesk.ask(ben.commands, space, "Is 0 an eigenvalue?", "", []))
+    arrived(qtbot, desk, cleo, asked.hex())
     request = desk.call(lambda: helpdesk.find_request(cleo.commands, asked.hex()))
     desk.call(lambda: helpdesk.answer(cleo.commands, request, "**Only** if $\\det A = 0$."))
     asker, other = page(qtbot, ben, space, members=3), page(qtbot, ana, space, members=3)

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services import helpdesk
 from sync.ids import SpaceId
-from tests.ui.circles import circle_of, named, page, rows
+from tests.ui.circles import arrived, circle_of, named, page, rows
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.main_window import MainWindow
 from ui.sidebar import SPACE
@@ -65,6 +65,7 @@ def test_only_teachers_moderate_answers_and_a_hidden_answer_leaves_the_students_
     ana, ben, cleo = (named(desk, name, name.capitalize()) for name in ("ana", "ben", "cleo"))
     space = circle_of(desk, ana, [ben, cleo], name="Algebra")
     asked = desk.call(lambda: helpdesk.ask(ben.commands, space, "Is 0 an eigenvalue?", "", []))
+    arrived(qtbot, desk, cleo, asked.hex())
     request = desk.call(lambda: helpdesk.find_request(cleo.commands, asked.hex()))
     desk.call(lambda: helpdesk.answer(cleo.commands, request, "Only if the matrix is singular."))
     teacher, student = page(qtbot, ana, space, members=3), page(qtbot, ben, space, members=3)

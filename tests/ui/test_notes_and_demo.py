@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from tests.ui.conftest import WAIT_MS, Desk
+from tests.ui.conftest import FAST, WAIT_MS, Desk
 from tests.ui.test_first_release import only_circle, start, texts
 from ui.first_run import FirstRunDialog
+from ui.launcher import Launch, run_desktop
 from ui.main_window import MainWindow
 
 
@@ -76,3 +78,32 @@ def test_the_demo_circle_is_alive_at_once_and_closing_ends_the_run(
         window.close()  # the launcher lets the core (and the demo peers) close
     assert session.core is None
     assert not desk.runtime.failures
+
+    # Started again on the real network, the demo circle (its classmates are gone for good)
+    # is left, not listed for ever; it stays on the device (circle list --all).
+    home = desk.home("ana", create=False)
+    assert (home / "demo-circles.json").exists()
+    again = restart(desk, tmp_path, "ana")
+    qtbot.waitUntil(lambda: not (home / "demo-circles.json").exists(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: again.sidebar.count() == 1, timeout=WAIT_MS)  # My notes only
+    assert "demo circle" in again.statusBar().currentMessage()
+    assert not desk.runtime.failures
+
+
+def restart(desk: Desk, tmp_path: Path, name: str) -> MainWindow:
+    """Run the launcher again for a person already set up, on the real (test) network."""
+    windows: list[MainWindow] = []
+    launch = Launch(
+        home=desk.home(name, create=False),
+        network_for=lambda demo: desk.hub,
+        settings=QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat),
+        sync_settings=FAST,
+        local_only=True,
+        verify_workers=0,
+        on_window=windows.append,
+    )
+    assert desk.runtime.spawn(lambda: run_desktop(desk.runtime, launch))
+    desk.qtbot.waitUntil(lambda: bool(windows) or bool(desk.runtime.failures), timeout=WAIT_MS)
+    assert not desk.runtime.failures
+    desk.qtbot.addWidget(windows[0])
+    return windows[0]

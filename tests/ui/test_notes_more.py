@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services import discussion, helpdesk, notes
 from app.services.rows import NoteSource
-from tests.ui.circles import circle_of, named, page
+from tests.ui.circles import arrived, circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
 from tests.ui.test_notes_and_demo import write_note
 from ui.main_window import MainWindow
@@ -56,6 +56,7 @@ def test_saving_a_thread_and_an_answer_into_my_notes(qtbot: QtBot, desk: Desk) -
     space = circle_of(desk, ana, [ben], name="Algebra")
     desk.call(lambda: discussion.new_thread(ana.commands, space, "Exam on Friday", "Chapters 1-4.", []))
     asked = desk.call(lambda: helpdesk.ask(ben.commands, space, "Why rank-nullity?", "", []))
+    arrived(qtbot, desk, ana, asked.hex())
     request = desk.call(lambda: helpdesk.find_request(ana.commands, asked.hex()))
     desk.call(lambda: helpdesk.answer(ana.commands, request, "Count the pivots: rank + nullity = n."))
     circle = page(qtbot, ben, space, members=2)

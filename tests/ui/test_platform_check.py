@@ -93,3 +93,36 @@ def test_a_start_with_a_missing_platform_plugin_ends_with_one_line(tmp_path: Pat
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("StudyCircle cannot open its window: Qt could not load a platform plugin")
+
+
+class FakeWindow:
+    def __init__(self, visible: bool, waiting: bool = False) -> None:
+        self.visible, self._close_anyway, self.closed = visible, waiting, 0
+
+    def isVisible(self) -> bool:
+        return self.visible
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+class FakeRuntime:
+    stopped = 0
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+
+def test_a_signal_closes_the_window_like_its_close_button() -> None:
+    """Ctrl+C / SIGTERM: the window closes (saving the note being written, issue 17 item 1)
+    rather than the run being stopped under it; with no window, or at a second signal while
+    the save is pending, the run stops."""
+    from ui.__main__ import stop_like_closing
+
+    window, runtime = FakeWindow(visible=True), FakeRuntime()
+    stop_like_closing([window], runtime)
+    assert (window.closed, runtime.stopped) == (1, 0)
+    stop_like_closing([FakeWindow(visible=True, waiting=True)], runtime)
+    assert runtime.stopped == 1
+    stop_like_closing([FakeWindow(visible=False)], runtime)
+    assert runtime.stopped == 2

@@ -75,3 +75,20 @@ def members_summary(circle) -> str:
 def found_answer(desk: Desk, session, help_view):
     answer_id = help_view.current.answers[0].id
     return desk.call(lambda: discussion.find(session.commands, answer_id))
+
+
+def test_tags_are_shown_on_threads_and_help_requests(qtbot: QtBot, desk: Desk) -> None:
+    """Issue 17, item 10: tags were shown nowhere."""
+    ana, ben = named(desk, "ana", "Ana"), named(desk, "ben", "Ben")
+    space = circle_of(desk, ana, [ben], name="Algebra")
+    desk.call(lambda: discussion.new_thread(ben.commands, space, "Exam on Friday", "", ["exam", "week 3"]))
+    desk.call(lambda: helpdesk.ask(ben.commands, space, "Why rank-nullity?", "", ["rank"]))
+    circle = page(qtbot, ana, space, members=2)
+    threads, requests = circle.discussion.threads, circle.helpdesk.list
+    qtbot.waitUntil(lambda: threads.count() == 1 and requests.count() == 1, timeout=WAIT_MS)
+    assert threads.texts()[0].endswith("  ·  #exam #week-3")
+    assert requests.texts()[0].endswith("  ·  #rank")
+    threads.setCurrentRow(0)
+    qtbot.waitUntil(lambda: "#exam #week-3" in circle.discussion.detail.toPlainText(), timeout=WAIT_MS)
+    requests.setCurrentRow(0)
+    qtbot.waitUntil(lambda: "#rank" in circle.helpdesk.detail.toPlainText(), timeout=WAIT_MS)
