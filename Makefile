@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 PYTHON ?= python3
 
-.PHONY: run test lint bench soak clean screenshots
+.PHONY: run test lint bench soak clean screenshots icons package
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ $(VENV)/.dev: pyproject.toml
 	$(PIP) install -e '.[gui,dev]'
 	touch $@ $(VENV)/.base
 
+$(VENV)/.package: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -e '.[gui,dev,package]'
+	touch $@ $(VENV)/.base $(VENV)/.dev
+
 run: $(VENV)/.base
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$QT_QPA_PLATFORM" != "offscreen" ]; then \
 	  echo "No display here: run the headless peer instead with '$(VENV)/bin/studycircle serve' (docs/cli.md)."; \
@@ -26,6 +31,17 @@ run: $(VENV)/.base
 screenshots: $(VENV)/.base
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots --theme dark
+
+# The app icon's PNG sizes, .ico and .icns from resources/icons/studycircle.svg (committed).
+icons: $(VENV)/.base
+	QT_QPA_PLATFORM=offscreen $(PY) resources/render_icons.py
+
+# The one-folder Linux app in dist/studycircle/ (docs/packaging.md), then its smoke test:
+# the built app starts offscreen, shows its window, comes online and exits 0.
+package: $(VENV)/.package
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  packaging/linux/studycircle.spec
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider -q -m package tests/packaging
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -52,4 +68,4 @@ soak: $(VENV)/.dev
 	ADVERSARY_SEEDS=1000 $(PY) -m pytest tests/sync/test_adversary.py -q --timeout=0
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist

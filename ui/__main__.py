@@ -1,5 +1,5 @@
-"""`python -m ui [--home DIR] [--demo] [--connect ADDRESS]… [--theme system|light|dark]`:
-start the desktop client.
+"""`python -m ui [--home DIR] [--demo] [--connect ADDRESS]… [--theme system|light|dark]
+[--smoke]`: start the desktop client.
 
 Builds the QApplication, runs `ui.launcher.run_desktop` as trio's guest run on Qt's
 loop, and quits Qt only after trio has finished (cores closed). GUI thread.
@@ -15,6 +15,8 @@ import signal
 import sys
 from typing import Any
 
+DESKTOP_ID = "org.studycircle.StudyCircle"  # packaging/linux/: the .desktop file's and AppStream id
+
 
 def stop_like_closing(windows: list[Any], runtime: Any) -> None:
     """Ctrl+C in the terminal or a SIGTERM: close the window as its close button does (a
@@ -28,7 +30,8 @@ def stop_like_closing(windows: list[Any], runtime: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ui", description="StudyCircle desktop client")
+    prog = None if getattr(sys, "frozen", False) else "python -m ui"  # a packaged app: its own name
+    parser = argparse.ArgumentParser(prog=prog, description="StudyCircle desktop client")
     parser.add_argument(
         "--home", metavar="DIR", help="data directory (default: $STUDYCIRCLE_HOME, else the platform's)"
     )
@@ -46,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         choices=("system", "light", "dark"),
         default="system",
         help="light or dark look (default: as the system is, following its changes)",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="start (local-only: loopback, no mDNS), say on stdout once the window is up and online"
+        " (or the first-run dialog shows), then close: exit 0, or 1 if that fails. For smoke tests.",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("STUDYCIRCLE_LOG", "WARNING"), stream=sys.stderr)
@@ -71,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     apply_theme(app, args.theme)
     app.setOrganizationName("StudyCircle")
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland finds the icon through the .desktop file
     app.setQuitOnLastWindowClosed(False)  # quit when trio is done, not before
     runtime = Runtime()
     runtime.finished.connect(app.quit)
@@ -78,6 +88,14 @@ def main(argv: list[str] | None = None) -> int:
     launch = Launch(
         home=data_home(args.home), demo=args.demo, connect=tuple(args.connect), on_window=windows.append
     )
+    smoke = None
+    if args.smoke:
+        from ui.smoke import Smoke
+
+        smoke = Smoke(runtime.stop)
+        launch.local_only = True
+        launch.on_first_run = smoke.watch_first_run
+        launch.on_window = _both(windows.append, smoke.watch_window)
     runtime.start(lambda rt: run_desktop(rt, launch))
     # Ctrl+C in the terminal (or a SIGTERM) closes like the window's close button: the
     # note being written is saved, trio finishes, the store closes, then Qt quits. Python
@@ -86,7 +104,16 @@ def main(argv: list[str] | None = None) -> int:
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: stop_like_closing(windows, runtime))
     app.exec()
-    return 1 if runtime.error is not None else 0
+    failed = runtime.error is not None or (smoke is not None and not smoke.passed)
+    return 1 if failed else 0
+
+
+def _both(first: Any, then: Any) -> Any:
+    def both(window: Any) -> None:
+        first(window)
+        then(window)
+
+    return both
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer,
 
 from app.paths import key_path
 from app.services import demo_circles, glance
+from ui import app_icon
 from ui.main_window import MainWindow
 from ui.runtime import Runtime
 from ui.session import Session
@@ -94,6 +95,7 @@ def tr(text: str) -> str:
 def run_desktop(runtime: Runtime, launch: Launch) -> Awaitable[None]:
     """The desktop's start: the window painted now if the data can be glanced at, and
     the rest (for trio's root task) returned."""
+    app_icon.install()  # the first-run dialog's and the window's icon
     if not key_path(launch.home).exists():
         return _first_run(runtime, launch)
     settings = launch.settings or QSettings(str(launch.home / "desktop.ini"), QSettings.Format.IniFormat)
