@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
@@ -40,6 +40,8 @@ from ui.markdown import show_markdown
 from ui.paged_list import PagedListModel, QtPagedList
 from ui.wording import plural
 
+translate = QCoreApplication.translate  # named so lupdate finds the strings
+
 ID = Qt.ItemDataRole.UserRole  # an item's id (hex): threads' rows are in the model, replies' in `rows`
 # Rows are never stored in items as Python dicts: PySide6 6.12 miscounts references
 # to the True/False inside them, which crashed the client with thousands of rows.
@@ -47,9 +49,9 @@ ID = Qt.ItemDataRole.UserRole  # an item's id (hex): threads' rows are in the mo
 
 def marks(widget: QObject, row: Item) -> str:
     flags = (
-        (row.hidden, widget.tr("hidden")),
-        (row.locked, widget.tr("locked")),
-        (row.redacted, widget.tr("redacted")),
+        (row.hidden, translate("Marks", "hidden")),
+        (row.locked, translate("Marks", "locked")),
+        (row.redacted, translate("Marks", "redacted")),
     )
     found = [word for flag, word in flags if flag]
     return ("  [" + ", ".join(found) + "]") if found else ""

@@ -87,8 +87,7 @@ def _fire(fired: list[int], index: int, event: trio.Event) -> None:
     event.set()
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Launch", text)
+translate = QCoreApplication.translate  # named so lupdate finds the strings
 
 
 def run_desktop(runtime: Runtime, launch: Launch) -> Awaitable[None]:
@@ -152,7 +151,7 @@ class _AfterFirstPaint(QObject):
 def _session(runtime: Runtime, launch: Launch, first: FirstRun | None = None) -> Session:
     session = Session(runtime)
     if launch.demo or (first is not None and first.choice == "demo"):
-        session.label = tr("demo: an in-memory network on this computer")
+        session.label = translate("Launch", "demo: an in-memory network on this computer")
     return session
 
 
@@ -204,7 +203,7 @@ async def _desktop(
         if first is not None and first.choice == "link":
             window.join_device(first.invite_code)
         if use_demo:
-            window.statusBar().showMessage(tr("Starting the demo classmates…"))
+            window.statusBar().showMessage(translate("Launch", "Starting the demo classmates…"))
             network = session.network
             assert network is not None
             # The classmates' cores live where the session's does (the core thread, on

@@ -9,20 +9,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
+translate = QCoreApplication.translate  # named so lupdate finds the strings
+
 
 def add_menus(window: MainWindow) -> QAction:
     """Fill `window`'s menu bar; the *Leave circle…* action (disabled: My notes is open)."""
-    file_menu = window.menuBar().addMenu(window.tr("&Circle"))
+    file_menu = window.menuBar().addMenu(translate("MainWindow", "&Circle"))
     for label, keys, handler in (
-        (window.tr("&New circle…"), "Ctrl+Shift+N", window.new_circle),
-        (window.tr("&Join with an invite code…"), "Ctrl+J", window.join_circle),
-        (window.tr("&Leave circle…"), "", lambda: window.leave_circle()),
-        (window.tr("&Quit"), QKeySequence.StandardKey.Quit, window.close),
+        (translate("MainWindow", "&New circle…"), "Ctrl+Shift+N", window.new_circle),
+        (translate("MainWindow", "&Join with an invite code…"), "Ctrl+J", window.join_circle),
+        (translate("MainWindow", "&Leave circle…"), "", lambda: window.leave_circle()),
+        (translate("MainWindow", "&Quit"), QKeySequence.StandardKey.Quit, window.close),
     ):
         action = QAction(label, window)
         action.setShortcut(keys)
@@ -30,28 +33,28 @@ def add_menus(window: MainWindow) -> QAction:
         file_menu.addAction(action)
     leave_action = file_menu.actions()[2]
     leave_action.setEnabled(False)  # while a circle is open
-    network_menu = window.menuBar().addMenu(window.tr("&Network"))
+    network_menu = window.menuBar().addMenu(translate("MainWindow", "&Network"))
     peers_action = window.peers_dock.toggleViewAction()
-    peers_action.setText(window.tr("&Peers"))
+    peers_action.setText(translate("MainWindow", "&Peers"))
     peers_action.setShortcut("Ctrl+Shift+P")
     network_menu.addAction(peers_action)
-    connect_action = QAction(window.tr("&Connect to address…"), window)
+    connect_action = QAction(translate("MainWindow", "&Connect to address…"), window)
     connect_action.triggered.connect(window.connect_to_address)
     network_menu.addAction(connect_action)
-    devices_menu = window.menuBar().addMenu(window.tr("&Devices"))
+    devices_menu = window.menuBar().addMenu(translate("MainWindow", "&Devices"))
     for label, handler in (
-        (window.tr("&Link a device…"), window.link_device),
-        (window.tr("&My devices…"), window.my_devices),
-        (window.tr("This is a &new device of mine…"), window.join_as_device),
+        (translate("MainWindow", "&Link a device…"), window.link_device),
+        (translate("MainWindow", "&My devices…"), window.my_devices),
+        (translate("MainWindow", "This is a &new device of mine…"), window.join_as_device),
     ):
         action = QAction(label, window)
         action.triggered.connect(handler)
         devices_menu.addAction(action)
-    edit_menu = window.menuBar().addMenu(window.tr("&Edit"))
+    edit_menu = window.menuBar().addMenu(translate("MainWindow", "&Edit"))
     for label, keys, handler in (
-        (window.tr("&New thread / note"), QKeySequence.StandardKey.New, window.new_item),
-        (window.tr("&Find"), QKeySequence.StandardKey.Find, window.start_search),
-        (window.tr("Search &everywhere…"), "Ctrl+Shift+F", window.search_everywhere),
+        (translate("MainWindow", "&New thread / note"), QKeySequence.StandardKey.New, window.new_item),
+        (translate("MainWindow", "&Find"), QKeySequence.StandardKey.Find, window.start_search),
+        (translate("MainWindow", "Search &everywhere…"), "Ctrl+Shift+F", window.search_everywhere),
     ):
         action = QAction(label, window)
         action.setShortcut(keys)

@@ -30,13 +30,7 @@ def plural(text: str, n: int) -> str:
     return text.replace("(s)", "" if n == 1 else "s")
 
 
-def tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate(CONTEXT, text, None, n)
-
-
-def counted(text: str, n: int) -> str:
-    """A count from this module's own strings (times)."""
-    return plural(tr(text, n), n)
+translate = QCoreApplication.translate  # each call names CONTEXT, so lupdate finds the strings
 
 
 def parse(iso: str) -> datetime:
@@ -58,24 +52,24 @@ def relative(iso: str, now: datetime | None = None) -> str:
     when = parse(iso).astimezone(now.tzinfo)
     age = now - when
     if age < timedelta(minutes=1):
-        return tr("just now")  # and clocks a little ahead
+        return translate("Wording", "just now")  # and clocks a little ahead
     if age < timedelta(hours=1):
-        return tr("%n min ago", age.seconds // 60)
+        return translate("Wording", "%n min ago", None, age.seconds // 60)
     days = (now.date() - when.date()).days
     if days == 0:
-        return tr("%n h ago", age.seconds // 3600)
+        return translate("Wording", "%n h ago", None, age.seconds // 3600)
     if days == 1:
-        return tr("yesterday")
+        return translate("Wording", "yesterday")
     if days < 7:
-        return counted("%n day(s) ago", days)
+        return plural(translate("Wording", "%n day(s) ago", None, days), days)
     return short_date(when, now)
 
 
 def short_date(when: datetime, now: datetime) -> str:
     month = _month(when.month)
     if when.year == now.year:
-        return tr("{day} {month}").format(day=when.day, month=month)
-    return tr("{day} {month} {year}").format(day=when.day, month=month, year=when.year)
+        return translate("Wording", "{day} {month}").format(day=when.day, month=month)
+    return translate("Wording", "{day} {month} {year}").format(day=when.day, month=month, year=when.year)
 
 
 def clock(iso: str, now: datetime | None = None) -> str:
@@ -88,7 +82,7 @@ def full(iso: str, now: datetime | None = None) -> str:
     """The full date and time, for a tooltip: "Sunday 6 December 2026, 05:24"."""
     now = now or local_now()
     when = parse(iso).astimezone(now.tzinfo)
-    return tr("{weekday} {day} {month} {year}, {time}").format(
+    return translate("Wording", "{weekday} {day} {month} {year}, {time}").format(
         weekday=_weekday(when.weekday()),
         day=when.day,
         month=_month(when.month, long=True),
@@ -104,10 +98,10 @@ def day_heading(iso: str, now: datetime | None = None) -> str:
     day = parse(iso).astimezone(now.tzinfo).date()
     days = (now.date() - day).days
     if days == 0:
-        return tr("Today")
+        return translate("Wording", "Today")
     if days == 1:
-        return tr("Yesterday")
-    heading = tr("{weekday} {day} {month}").format(
+        return translate("Wording", "Yesterday")
+    heading = translate("Wording", "{weekday} {day} {month}").format(
         weekday=_weekday(day.weekday()), day=day.day, month=_month(day.month, long=True)
     )
     return heading if day.year == now.year else f"{heading} {day.year}"
@@ -122,20 +116,28 @@ def day_of(iso: str, now: datetime | None = None) -> str:
 def _month(month: int, *, long: bool = False) -> str:
     if long:
         names = (
-            tr("January"), tr("February"), tr("March"), tr("April"), tr("May"), tr("June"),
-            tr("July"), tr("August"), tr("September"), tr("October"), tr("November"), tr("December"),
+            translate("Wording", "January"), translate("Wording", "February"),
+            translate("Wording", "March"), translate("Wording", "April"),
+            translate("Wording", "May"), translate("Wording", "June"),
+            translate("Wording", "July"), translate("Wording", "August"),
+            translate("Wording", "September"), translate("Wording", "October"),
+            translate("Wording", "November"), translate("Wording", "December"),
         )  # fmt: skip
     else:
         names = (
-            tr("Jan"), tr("Feb"), tr("Mar"), tr("Apr"), tr("May"), tr("Jun"),
-            tr("Jul"), tr("Aug"), tr("Sep"), tr("Oct"), tr("Nov"), tr("Dec"),
+            translate("Wording", "Jan"), translate("Wording", "Feb"), translate("Wording", "Mar"),
+            translate("Wording", "Apr"), translate("Wording", "May"), translate("Wording", "Jun"),
+            translate("Wording", "Jul"), translate("Wording", "Aug"), translate("Wording", "Sep"),
+            translate("Wording", "Oct"), translate("Wording", "Nov"), translate("Wording", "Dec"),
         )  # fmt: skip
     return names[month - 1]
 
 
 def _weekday(weekday: int) -> str:
     names = (
-        tr("Monday"), tr("Tuesday"), tr("Wednesday"), tr("Thursday"), tr("Friday"), tr("Saturday"),
-        tr("Sunday"),
+        translate("Wording", "Monday"), translate("Wording", "Tuesday"),
+        translate("Wording", "Wednesday"), translate("Wording", "Thursday"),
+        translate("Wording", "Friday"), translate("Wording", "Saturday"),
+        translate("Wording", "Sunday"),
     )  # fmt: skip
     return names[weekday]
