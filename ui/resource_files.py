@@ -18,9 +18,10 @@ from app.services import resources
 from app.services.rows import FileProgress, ResourceFile, SavedFile
 from sync.ids import SpaceId
 from ui.session import Session
-from ui.wording import plural
+from ui.wording import Context, plural
 
 translate = QCoreApplication.translate  # named so lupdate finds the strings
+Files = Context("Files")
 
 BIG_FILE = 2 * 1024 * 1024  # bytes: a file this big says how far it has come in the status bar too
 
@@ -28,12 +29,12 @@ BIG_FILE = 2 * 1024 * 1024  # bytes: a file this big says how far it has come in
 def size_text(size: int) -> str:
     """'512 bytes', '12 KB', '3.4 MB': sizes as a file manager shows them (1 KB = 1,024 bytes)."""
     if size < 1024:
-        return plural(translate("Files", "%n byte(s)", None, size), size)
+        return plural(Files.tr("%n byte(s)", "", size), size)
     for unit in ("KB", "MB", "GB"):
         size_in = size / 1024
         if size_in < 1024 or unit == "GB":
             number = f"{size_in:.1f}" if size_in < 10 else f"{size_in:.0f}"
-            return translate("Files", "{number} {unit}").format(number=number, unit=unit)
+            return Files.tr("{number} {unit}").format(number=number, unit=unit)
         size = int(size_in)
     raise AssertionError("unreachable")
 

@@ -30,7 +30,20 @@ def plural(text: str, n: int) -> str:
     return text.replace("(s)", "" if n == 1 else "s")
 
 
-translate = QCoreApplication.translate  # each call names CONTEXT, so lupdate finds the strings
+class Context:
+    """`NAME = Context("NAME")`, then `NAME.tr(text)` or `NAME.tr("%n …", "", n)` in module
+    code: lupdate files the string under the variable's name, which is the context Qt
+    looks it up in (lupdate also drops a call whose arguments hold `//` or nested calls,
+    so compute the count first)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return QCoreApplication.translate(self.name, text, disambiguation, n)
+
+
+Wording = Context(CONTEXT)
 
 
 def parse(iso: str) -> datetime:
@@ -52,24 +65,25 @@ def relative(iso: str, now: datetime | None = None) -> str:
     when = parse(iso).astimezone(now.tzinfo)
     age = now - when
     if age < timedelta(minutes=1):
-        return translate("Wording", "just now")  # and clocks a little ahead
+        return Wording.tr("just now")  # and clocks a little ahead
+    minutes, hours = age.seconds // 60, age.seconds // 3600
     if age < timedelta(hours=1):
-        return translate("Wording", "%n min ago", None, age.seconds // 60)
+        return Wording.tr("%n min ago", "", minutes)
     days = (now.date() - when.date()).days
     if days == 0:
-        return translate("Wording", "%n h ago", None, age.seconds // 3600)
+        return Wording.tr("%n h ago", "", hours)
     if days == 1:
-        return translate("Wording", "yesterday")
+        return Wording.tr("yesterday")
     if days < 7:
-        return plural(translate("Wording", "%n day(s) ago", None, days), days)
+        return plural(Wording.tr("%n day(s) ago", "", days), days)
     return short_date(when, now)
 
 
 def short_date(when: datetime, now: datetime) -> str:
     month = _month(when.month)
     if when.year == now.year:
-        return translate("Wording", "{day} {month}").format(day=when.day, month=month)
-    return translate("Wording", "{day} {month} {year}").format(day=when.day, month=month, year=when.year)
+        return Wording.tr("{day} {month}").format(day=when.day, month=month)
+    return Wording.tr("{day} {month} {year}").format(day=when.day, month=month, year=when.year)
 
 
 def clock(iso: str, now: datetime | None = None) -> str:
@@ -82,7 +96,7 @@ def full(iso: str, now: datetime | None = None) -> str:
     """The full date and time, for a tooltip: "Sunday 6 December 2026, 05:24"."""
     now = now or local_now()
     when = parse(iso).astimezone(now.tzinfo)
-    return translate("Wording", "{weekday} {day} {month} {year}, {time}").format(
+    return Wording.tr("{weekday} {day} {month} {year}, {time}").format(
         weekday=_weekday(when.weekday()),
         day=when.day,
         month=_month(when.month, long=True),
@@ -98,10 +112,10 @@ def day_heading(iso: str, now: datetime | None = None) -> str:
     day = parse(iso).astimezone(now.tzinfo).date()
     days = (now.date() - day).days
     if days == 0:
-        return translate("Wording", "Today")
+        return Wording.tr("Today")
     if days == 1:
-        return translate("Wording", "Yesterday")
-    heading = translate("Wording", "{weekday} {day} {month}").format(
+        return Wording.tr("Yesterday")
+    heading = Wording.tr("{weekday} {day} {month}").format(
         weekday=_weekday(day.weekday()), day=day.day, month=_month(day.month, long=True)
     )
     return heading if day.year == now.year else f"{heading} {day.year}"
@@ -116,28 +130,28 @@ def day_of(iso: str, now: datetime | None = None) -> str:
 def _month(month: int, *, long: bool = False) -> str:
     if long:
         names = (
-            translate("Wording", "January"), translate("Wording", "February"),
-            translate("Wording", "March"), translate("Wording", "April"),
-            translate("Wording", "May"), translate("Wording", "June"),
-            translate("Wording", "July"), translate("Wording", "August"),
-            translate("Wording", "September"), translate("Wording", "October"),
-            translate("Wording", "November"), translate("Wording", "December"),
+            Wording.tr("January"), Wording.tr("February"),
+            Wording.tr("March"), Wording.tr("April"),
+            Wording.tr("May"), Wording.tr("June"),
+            Wording.tr("July"), Wording.tr("August"),
+            Wording.tr("September"), Wording.tr("October"),
+            Wording.tr("November"), Wording.tr("December"),
         )  # fmt: skip
     else:
         names = (
-            translate("Wording", "Jan"), translate("Wording", "Feb"), translate("Wording", "Mar"),
-            translate("Wording", "Apr"), translate("Wording", "May"), translate("Wording", "Jun"),
-            translate("Wording", "Jul"), translate("Wording", "Aug"), translate("Wording", "Sep"),
-            translate("Wording", "Oct"), translate("Wording", "Nov"), translate("Wording", "Dec"),
+            Wording.tr("Jan"), Wording.tr("Feb"), Wording.tr("Mar"),
+            Wording.tr("Apr"), Wording.tr("May"), Wording.tr("Jun"),
+            Wording.tr("Jul"), Wording.tr("Aug"), Wording.tr("Sep"),
+            Wording.tr("Oct"), Wording.tr("Nov"), Wording.tr("Dec"),
         )  # fmt: skip
     return names[month - 1]
 
 
 def _weekday(weekday: int) -> str:
     names = (
-        translate("Wording", "Monday"), translate("Wording", "Tuesday"),
-        translate("Wording", "Wednesday"), translate("Wording", "Thursday"),
-        translate("Wording", "Friday"), translate("Wording", "Saturday"),
-        translate("Wording", "Sunday"),
+        Wording.tr("Monday"), Wording.tr("Tuesday"),
+        Wording.tr("Wednesday"), Wording.tr("Thursday"),
+        Wording.tr("Friday"), Wording.tr("Saturday"),
+        Wording.tr("Sunday"),
     )  # fmt: skip
     return names[weekday]
