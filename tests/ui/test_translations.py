@@ -1,5 +1,7 @@
 """The translations: every string in ui/ is in each .ts and translated, the committed .qm
-is what lrelease makes of the .ts, and a translation keeps its source's placeholders.
+is what lrelease makes of the .ts, a translation keeps its source's placeholders; the
+language comes from --lang else the system locale, and with zh_CN loaded the window
+speaks Chinese (real widgets over real cores).
 
 A failure lists the strings to translate (context: source): run `make translations`,
 translate them in the .ts (docs/translations.md), then `make translations` again.
@@ -17,6 +19,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from tests.ui.circles import circle_of, named, page
+from tests.ui.conftest import WAIT_MS, Desk
+from ui.main_window import MainWindow
+from ui.translations import choose, install
+from ui.wording import plural
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "resources" / "translations"
@@ -131,3 +142,66 @@ def test_lupdate_sees_every_translated_call() -> None:
         if (context, text) not in held
     ]
     assert not missed, "\n".join(missed)
+
+
+@pytest.mark.parametrize(
+    ("requested", "system", "expected"),
+    [
+        ("zh_CN", "en_GB", "zh_CN"),
+        ("en", "zh_CN", None),  # --lang en forces English
+        (None, "zh_CN", "zh_CN"),
+        (None, "zh_TW", "zh_CN"),  # any Chinese locale: the one Chinese translation
+        (None, "en_US", None),
+        (None, "C", None),
+        (None, "fr_FR", None),  # an untranslated system language: English
+    ],
+)
+def test_the_language_comes_from_lang_else_the_system(
+    requested: str | None, system: str, expected: str | None
+) -> None:
+    assert choose(requested, system) == expected
+
+
+def test_an_unknown_lang_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.__main__ import main
+
+    assert main(["--lang", "fr"]) == 2
+    assert capsys.readouterr().err.strip() == "python -m ui: no translation for 'fr'; available: en, zh_CN"
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:
+    default = QLocale()
+    installed = install(qapp, "zh_CN")
+    assert len(installed) == 2  # the app's and Qt's own (qtbase_zh_CN.qm)
+    yield
+    for translator in installed:
+        qapp.removeTranslator(translator)
+    QLocale.setDefault(default)
+
+
+def test_in_chinese_the_window_and_a_circle_speak_chinese(
+    qtbot: QtBot, desk: Desk, tmp_path: Path, chinese: None
+) -> None:
+    ana, ben = named(desk, "ana", "Ana"), named(desk, "ben", "Ben")
+    space = circle_of(desk, ana, [ben], name="Algebra")
+    window = MainWindow(ana, QSettings(str(tmp_path / "ana.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert menus == ["圈子(&C)", "网络(&N)", "设备(&D)", "编辑(&E)"]
+    circle = page(qtbot, ana, space, members=2)
+    tabs = [circle.tabs.tabText(i) for i in range(circle.tabs.count())]
+    assert tabs == ["讨论", "聊天", "求助台", "资源", "成员"]
+    qtbot.waitUntil(lambda: circle.helpdesk.empty.shown, timeout=WAIT_MS)
+    assert circle.helpdesk.empty.text() == "还没有求助——用“求助…”（Ctrl+N）提问。"
+    # a count through Qt's own %n handling, and Qt's standard buttons from qtbase_zh_CN
+    assert plural(QCoreApplication.translate("QtMembers", "%n answer(s)", "", 3), 3) == "3 个回答"
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+    assert not desk.runtime.failures
+
+
+def test_in_english_nothing_is_translated(qtbot: QtBot, desk: Desk) -> None:
+    ana, ben = named(desk, "ana", "Ana"), named(desk, "ben", "Ben")
+    circle = page(qtbot, ana, circle_of(desk, ana, [ben], name="Algebra"), members=2)
+    assert circle.tabs.tabText(2) == "Help desk"
