@@ -68,7 +68,12 @@ class QtMembers(QtCircleTab):
 
     def _fill(self) -> None:
         self.tree.clear()
-        roles = {r: self.tr(r) for r in ("owner", "teacher", "mentor", "member")}
+        roles = {
+            "owner": self.tr("owner"),
+            "teacher": self.tr("teacher"),
+            "mentor": self.tr("mentor"),
+            "member": self.tr("member"),
+        }
         for member in self.circle.members:
             helped = self.helped.get((member.person or member.device).hex())  # counted per person
             summary = (

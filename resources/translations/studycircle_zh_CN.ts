@@ -752,6 +752,22 @@ First, how should others see you?</source>
         <translation>向 {who} 道谢</translation>
     </message>
     <message>
+        <source>open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>claimed</source>
+        <translation>已认领</translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
         <source>Status: **{status}**</source>
         <translation>状态：**{status}**</translation>
     </message>
@@ -811,6 +827,22 @@ First, how should others see you?</source>
     <message>
         <source>Invite…</source>
         <translation>邀请…</translation>
+    </message>
+    <message>
+        <source>owner</source>
+        <translation>创建者</translation>
+    </message>
+    <message>
+        <source>teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>mentor</source>
+        <translation>导师</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>成员</translation>
     </message>
     <message numerus="yes">
         <source>%n answer(s)</source>
@@ -1022,6 +1054,34 @@ First, how should others see you?</source>
     <message>
         <source>Starting the network…</source>
         <translation>正在启动网络…</translation>
+    </message>
+    <message>
+        <source>discovered</source>
+        <translation>已发现</translation>
+    </message>
+    <message>
+        <source>dialing</source>
+        <translation>拨号中</translation>
+    </message>
+    <message>
+        <source>handshake</source>
+        <translation>握手中</translation>
+    </message>
+    <message>
+        <source>syncing</source>
+        <translation>同步中</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
     </message>
     <message>
         <source>yes</source>
