@@ -26,6 +26,7 @@ run: $(VENV)/.base
 screenshots: $(VENV)/.base
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots --theme dark
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots --lang zh_CN
 
 # After changing the UI's words: refresh the .ts from ui/ (new strings come in unfinished,
 # gone ones leave), translate the unfinished ones, then run this again to compile the .qm

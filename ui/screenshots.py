@@ -1,5 +1,6 @@
-"""`python -m ui.screenshots [OUT] [--theme light|dark]`: PNGs of the main screens over a
-live demo circle (with `--theme dark`, named `NAME-dark.png`).
+"""`python -m ui.screenshots [OUT] [--theme light|dark] [--lang zh_CN]`: PNGs of the main
+screens over a live demo circle (with `--theme dark`, named `NAME-dark.png`; with
+`--lang zh_CN`, `NAME-zh_CN.png`: the Chinese needs a CJK font, docs/translations.md).
 
 Runs the real launcher with `--demo` in a throwaway data directory (offscreen works:
 `QT_QPA_PLATFORM=offscreen`), waits until the demo content has arrived, and grabs each
@@ -25,6 +26,7 @@ from ui.launcher import Launch, run_desktop
 from ui.main_window import MainWindow
 from ui.runtime import Runtime
 from ui.theme import apply_theme
+from ui.translations import install
 
 SIZE = (1200, 760)
 
@@ -115,10 +117,17 @@ def main(argv: list[str] | None = None) -> int:
         at = args.index("--theme")
         theme = args[at + 1]
         args = args[:at] + args[at + 2 :]
-    suffix = SUFFIX[theme]
+    language = None
+    if "--lang" in args:
+        at = args.index("--lang")
+        language = args[at + 1]
+        args = args[:at] + args[at + 2 :]
+    suffix = SUFFIX[theme] + (f"-{language}" if language else "")
     out = Path(args[0] if args else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    if language:
+        install(app, language)
     apply_theme(app, theme)
     app.setQuitOnLastWindowClosed(False)
     runtime = Runtime()
