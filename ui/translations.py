@@ -9,12 +9,10 @@ window is built. English loads nothing. GUI thread; QtCore only.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-FOLDER = Path(str(files("resources") / "translations"))
 ENGLISH = "en"
 
 
@@ -22,9 +20,16 @@ class UnknownLanguage(ValueError):
     pass
 
 
+def folder() -> Path:
+    """resources/translations (importlib.resources only when a translation is wanted)."""
+    from importlib.resources import files
+
+    return Path(str(files("resources") / "translations"))
+
+
 def available() -> list[str]:
     """The languages with a compiled translation, e.g. ["zh_CN"]."""
-    return sorted(path.stem.removeprefix("studycircle_") for path in FOLDER.glob("studycircle_*.qm"))
+    return sorted(path.stem.removeprefix("studycircle_") for path in folder().glob("studycircle_*.qm"))
 
 
 def choose(requested: str | None, system: str | None = None) -> str | None:
@@ -48,12 +53,12 @@ def install(app: QCoreApplication, language: str) -> list[QTranslator]:
     ones installed (for `app.removeTranslator`)."""
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     installed = []
-    for name, folder in ((f"studycircle_{language}", str(FOLDER)), (f"qtbase_{language}", qt_folder)):
+    for name, where in ((f"studycircle_{language}", str(folder())), (f"qtbase_{language}", qt_folder)):
         translator = QTranslator(app)
-        if translator.load(name, folder):
+        if translator.load(name, where):
             app.installTranslator(translator)
             installed.append(translator)
         elif name.startswith("studycircle_"):
-            raise UnknownLanguage(f"cannot load {name}.qm from {folder}")
+            raise UnknownLanguage(f"cannot load {name}.qm from {where}")
     QLocale.setDefault(QLocale(language))  # %Ln and Qt's own formatting follow
     return installed
