@@ -54,7 +54,7 @@ def marks(widget: QObject, row: Item) -> str:
         (row.redacted, translate("Marks", "redacted")),
     )
     found = [word for flag, word in flags if flag]
-    return ("  [" + ", ".join(found) + "]") if found else ""
+    return ("  [" + translate("Marks", ", ", "list separator").join(found) + "]") if found else ""
 
 
 class ThreadListModel(PagedListModel[ThreadSummary]):

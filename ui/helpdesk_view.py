@@ -252,7 +252,9 @@ class QtHelpDesk(QtCircleTab):
         value = data.status.value
         status = self.tr("Status: **{status}**").format(status=words.get(value, value))
         if data.claimed_by:
-            status += "  ·  " + self.tr("claimed by {names}").format(names=", ".join(data.claimed_by))
+            status += "  ·  " + self.tr("claimed by {names}").format(
+                names=self.tr(", ", "list separator").join(data.claimed_by)
+            )
         if data.me_too:
             status += "  ·  " + plural(self.tr("%n also need(s/) this", "", data.me_too), data.me_too)
         when = wording.relative(data.created)

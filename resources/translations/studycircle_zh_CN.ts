@@ -500,6 +500,11 @@ First, how should others see you?</source>
         <source>redacted</source>
         <translation>已抹除</translation>
     </message>
+    <message>
+        <source>, </source>
+        <comment>list separator</comment>
+        <translation>、</translation>
+    </message>
 </context>
 <context>
     <name>QtChat</name>
@@ -775,6 +780,11 @@ First, how should others see you?</source>
         <source>claimed by {names}</source>
         <translation>由 {names} 认领</translation>
     </message>
+    <message>
+        <source>, </source>
+        <comment>list separator</comment>
+        <translation>、</translation>
+    </message>
     <message numerus="yes">
         <source>%n also need(s/) this</source>
         <translation>
@@ -843,6 +853,11 @@ First, how should others see you?</source>
     <message>
         <source>member</source>
         <translation>成员</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>list separator</comment>
+        <translation>、</translation>
     </message>
     <message numerus="yes">
         <source>%n answer(s)</source>
