@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 PYTHON ?= python3
 
-.PHONY: run test lint bench soak clean screenshots icons package
+.PHONY: run test lint bench soak clean screenshots icons package translations
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ run: $(VENV)/.base
 screenshots: $(VENV)/.base
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots --theme dark
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots --lang zh_CN
+
+# After changing the UI's words: refresh the .ts from ui/ (new strings come in unfinished,
+# gone ones leave), translate the unfinished ones, then run this again to compile the .qm
+# (both are committed; tests/ui/test_translations.py checks they are up to date). A new
+# language: docs/translations.md.
+translations: $(VENV)/.base
+	$(VENV)/bin/pyside6-lupdate ui/*.py -ts resources/translations/studycircle_*.ts -no-obsolete -locations none
+	for ts in resources/translations/studycircle_*.ts; do $(VENV)/bin/pyside6-lrelease -silent $$ts -qm $${ts%.ts}.qm; done
 
 # The app icon's PNG sizes, .ico and .icns from resources/icons/studycircle.svg (committed).
 icons: $(VENV)/.base

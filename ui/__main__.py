@@ -1,5 +1,5 @@
 """`python -m ui [--home DIR] [--demo] [--connect ADDRESS]… [--theme system|light|dark]
-[--smoke]`: start the desktop client.
+[--smoke] [--lang zh_CN|en]`: start the desktop client.
 
 Builds the QApplication, runs `ui.launcher.run_desktop` as trio's guest run on Qt's
 loop, and quits Qt only after trio has finished (cores closed). GUI thread.
@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         help="start (local-only: loopback, no mDNS), say on stdout once the window is up and online"
         " (or the first-run dialog shows), then close: exit 0, or 1 if that fails. For smoke tests.",
     )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="language of the window: zh_CN or en (default: the system's, when translated; else English)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("STUDYCIRCLE_LOG", "WARNING"), stream=sys.stderr)
 
@@ -66,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 1
     importlib.import_module("ui.preload")  # before PySide6: see ui/preload.py
+    from ui.translations import UnknownLanguage, choose
+
+    try:
+        language = choose(args.lang)
+    except UnknownLanguage as error:
+        print(f"python -m ui: {error}", file=sys.stderr)
+        return 2
     from PySide6.QtWidgets import QApplication
 
     from app.paths import data_home
@@ -76,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     restore_messages()
     app.setApplicationName("StudyCircle")
+    if language is not None:  # before any window is built; English loads nothing
+        from ui.translations import install
+
+        install(app, language)
     from ui.theme import apply_theme
 
     apply_theme(app, args.theme)

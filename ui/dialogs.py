@@ -46,11 +46,11 @@ class ComposeDialog(QDialog):
         self.text.setTabChangesFocus(True)  # Tab moves on, as in the other boxes of a form
         self.text.setPlaceholderText(text_hint)
         self.tags = QLineEdit(self)
-        self.tags.setPlaceholderText(self.tr("tags, separated by commas"))
+        self.tags.setPlaceholderText(QCoreApplication.translate("ComposeDialog", "tags, separated by commas"))
         self.form = form = QFormLayout(self)
-        form.addRow(self.tr("Title"), self.title)
-        form.addRow(self.tr("Text"), self.text)
-        form.addRow(self.tr("Tags"), self.tags)
+        form.addRow(QCoreApplication.translate("ComposeDialog", "Title"), self.title)
+        form.addRow(QCoreApplication.translate("ComposeDialog", "Text"), self.text)
+        form.addRow(QCoreApplication.translate("ComposeDialog", "Tags"), self.tags)
         form.addRow(_buttons(self))
 
     def values(self) -> tuple[str, str, list[str]]:
@@ -156,15 +156,16 @@ class LeaveDialog(ConfirmDialog):
     """Are you sure you want to leave this circle?"""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        tr = lambda text: QCoreApplication.translate("LeaveDialog", text)  # noqa: E731
+        translate = QCoreApplication.translate
         super().__init__(
-            tr("Leave circle"),
-            tr("Leave “{name}”?").format(name=name),
-            tr(
+            translate("LeaveDialog", "Leave circle"),
+            translate("LeaveDialog", "Leave “{name}”?").format(name=name),
+            translate(
+                "LeaveDialog",
                 "What it holds stays on this device, but you will no longer receive what its"
-                " members write, nor write there. To come back you need a new invite."
+                " members write, nor write there. To come back you need a new invite.",
             ),
-            tr("Leave"),
+            translate("LeaveDialog", "Leave"),
             parent,
         )
         self.setIcon(QMessageBox.Icon.Question)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
@@ -41,6 +41,8 @@ from ui.paged_list import PagedListModel, QtPagedList
 from ui.proportions import keep_proportions
 from ui.wording import plural
 
+translate = QCoreApplication.translate  # named so lupdate finds the strings
+
 ID = Qt.ItemDataRole.UserRole  # an item's id (hex): threads' rows are in the model, replies' in `rows`
 # Rows are never stored in items as Python dicts: PySide6 6.12 miscounts references
 # to the True/False inside them, which crashed the client with thousands of rows.
@@ -48,12 +50,12 @@ ID = Qt.ItemDataRole.UserRole  # an item's id (hex): threads' rows are in the mo
 
 def marks(widget: QObject, row: Item) -> str:
     flags = (
-        (row.hidden, widget.tr("hidden")),
-        (row.locked, widget.tr("locked")),
-        (row.redacted, widget.tr("redacted")),
+        (row.hidden, translate("Marks", "hidden")),
+        (row.locked, translate("Marks", "locked")),
+        (row.redacted, translate("Marks", "redacted")),
     )
     found = [word for flag, word in flags if flag]
-    return ("  [" + ", ".join(found) + "]") if found else ""
+    return ("  [" + translate("Marks", ", ", "list separator").join(found) + "]") if found else ""
 
 
 class ThreadListModel(PagedListModel[ThreadSummary]):

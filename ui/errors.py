@@ -35,7 +35,10 @@ def describe(error: BaseException) -> str:
         return (text[:1].upper() + text[1:]).rstrip(".") + "."
     if type(error).__module__.startswith("p2p."):  # network errors are worded for people
         return str(error)
-    return f"Unexpected error ({type(error).__name__}: {error}). Please report it."
+    from PySide6.QtCore import QCoreApplication
+
+    text = QCoreApplication.translate("Errors", "Unexpected error ({kind}: {error}). Please report it.")
+    return text.format(kind=type(error).__name__, error=error)
 
 
 async def attempt(work: Callable[[], Awaitable[Any]], *, where: str) -> tuple[bool, Any]:

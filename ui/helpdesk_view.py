@@ -245,9 +245,18 @@ class QtHelpDesk(QtCircleTab):
         return card
 
     def _as_markdown(self, data: HelpRequest) -> str:
-        status = self.tr("Status: **{status}**").format(status=data.status.value)
+        words = {
+            "open": self.tr("open"),
+            "claimed": self.tr("claimed"),
+            "escalated": self.tr("escalated"),
+            "resolved": self.tr("resolved"),
+        }
+        value = data.status.value
+        status = self.tr("Status: **{status}**").format(status=words.get(value, value))
         if data.claimed_by:
-            status += "  ·  " + self.tr("claimed by {names}").format(names=", ".join(data.claimed_by))
+            status += "  ·  " + self.tr("claimed by {names}").format(
+                names=self.tr(", ", "list separator").join(data.claimed_by)
+            )
         if data.me_too:
             status += "  ·  " + plural(self.tr("%n also need(s/) this", "", data.me_too), data.me_too)
         when = wording.relative(data.created)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -24,6 +25,8 @@ from app.services import discussion, notes
 from app.services.rows import Item
 from ui.circle import CircleContext
 from ui.session import Session
+
+translate = QCoreApplication.translate  # named so lupdate finds the strings
 
 SAVE_KEYS = "Ctrl+Shift+S"
 
@@ -34,7 +37,7 @@ def save_to_notes(parent: QWidget, session: Session, item_id: str) -> None:
 
     def saved(_: Any) -> None:
         if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(parent.tr("Saved to My notes."), 5000)
+            window.statusBar().showMessage(translate("ItemMenu", "Saved to My notes."), 5000)
 
     session.run(lambda: notes.save(commands, item_id), saved)
 
@@ -112,15 +115,15 @@ def ask_to_delete(owner: QWidget, circle: CircleContext, row: Item) -> None:
 def kind_name(owner: QWidget, kind: str) -> str:
     """An item's type as the question before moderating it names it."""
     names = {
-        "chat": owner.tr("message"),
-        "reply": owner.tr("reply"),
-        "thread": owner.tr("thread"),
-        "help": owner.tr("help request"),
-        "answer": owner.tr("answer"),
-        "progress": owner.tr("progress note"),
-        "resource": owner.tr("resource"),
+        "chat": translate("ItemMenu", "message"),
+        "reply": translate("ItemMenu", "reply"),
+        "thread": translate("ItemMenu", "thread"),
+        "help": translate("ItemMenu", "help request"),
+        "answer": translate("ItemMenu", "answer"),
+        "progress": translate("ItemMenu", "progress note"),
+        "resource": translate("ItemMenu", "resource"),
     }
-    return names.get(kind, owner.tr("item"))
+    return names.get(kind, translate("ItemMenu", "item"))
 
 
 def ask_to_redact(owner: QWidget, row: Item, then: Callable[[], object]) -> None:
@@ -128,19 +131,20 @@ def ask_to_redact(owner: QWidget, row: Item, then: Callable[[], object]) -> None
     from ui.dialogs import confirm
 
     kind = kind_name(owner, row.type)
-    author = row.author_name or owner.tr("someone")
+    author = row.author_name or translate("ItemMenu", "someone")
     what = row.title or " ".join(row.text.split())
     what = what if len(what) <= 60 else what[:59] + "…"
     confirm(
         owner,
-        owner.tr("Redact"),
-        owner.tr("Redact this {kind} by {author}?").format(kind=kind, author=author)
+        translate("ItemMenu", "Redact"),
+        translate("ItemMenu", "Redact this {kind} by {author}?").format(kind=kind, author=author)
         + (f"\n“{what}”" if what else ""),
-        owner.tr(
+        translate(
+            "ItemMenu",
             "Its text is deleted for everyone in the circle, on every device, and cannot be"
-            " brought back. To keep it out of students' sight only, choose Hide instead."
+            " brought back. To keep it out of students' sight only, choose Hide instead.",
         ),
-        owner.tr("Redact"),
+        translate("ItemMenu", "Redact"),
         then,
     )
 
@@ -164,11 +168,11 @@ def moderation_actions(
     if not row.redacted:
         names.append("redact")
     labels = {
-        "hide": parent.tr("Hide from students"),
-        "unhide": parent.tr("Unhide"),
-        "lock": parent.tr("Lock (no new replies)"),
-        "unlock": parent.tr("Unlock"),
-        "redact": parent.tr("Redact (delete the text for everyone)"),
+        "hide": translate("ItemMenu", "Hide from students"),
+        "unhide": translate("ItemMenu", "Unhide"),
+        "lock": translate("ItemMenu", "Lock (no new replies)"),
+        "unlock": translate("ItemMenu", "Unlock"),
+        "redact": translate("ItemMenu", "Redact (delete the text for everyone)"),
     }
     session = circle.session
     actions = []
@@ -210,7 +214,7 @@ def item_menu(parent: QWidget, circle: CircleContext, row: Item, *, lockable: bo
     """Save to my notes, Edit… and Delete… for its author, then (teachers only) moderation.
     The menu deletes itself when closed."""
     menu = QMenu(parent)
-    save = QAction(parent.tr("Save to my notes"), menu)
+    save = QAction(translate("ItemMenu", "Save to my notes"), menu)
     save.setObjectName("save")
     save.setShortcut(SAVE_KEYS)  # shown as a hint; the view's own action takes the keys
     save.triggered.connect(lambda _=False: save_to_notes(parent, circle.session, row.id))

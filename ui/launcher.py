@@ -88,8 +88,7 @@ def _fire(fired: list[int], index: int, event: trio.Event) -> None:
     event.set()
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Launch", text)
+translate = QCoreApplication.translate  # named so lupdate finds the strings
 
 
 def run_desktop(runtime: Runtime, launch: Launch) -> Awaitable[None]:
@@ -154,7 +153,7 @@ class _AfterFirstPaint(QObject):
 def _session(runtime: Runtime, launch: Launch, first: FirstRun | None = None) -> Session:
     session = Session(runtime)
     if launch.demo or (first is not None and first.choice == "demo"):
-        session.label = tr("demo: an in-memory network on this computer")
+        session.label = translate("Launch", "demo: an in-memory network on this computer")
     return session
 
 
@@ -213,7 +212,7 @@ async def _desktop(
         if first is not None and first.choice == "link":
             window.join_device(first.invite_code)
         if use_demo:
-            window.statusBar().showMessage(tr("Starting the demo classmates…"))
+            window.statusBar().showMessage(translate("Launch", "Starting the demo classmates…"))
             network = session.network
             assert network is not None
             # The classmates' cores live where the session's does (the core thread, on
@@ -232,7 +231,8 @@ def _said_left(window: MainWindow) -> Callable[[list[object]], None]:
     def said(left: list[object]) -> None:
         if left:
             window.statusBar().showMessage(
-                tr("Left the demo circle of an earlier run (its classmates were only a demo)."), 8000
+                translate("Launch", "Left the demo circle of an earlier run (its classmates were a demo)."),
+                8000,
             )
 
     return said

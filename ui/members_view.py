@@ -77,7 +77,7 @@ class QtMembers(QtCircleTab):
         for member in self.circle.members:
             helped = self.helped.get((member.person or member.device).hex())  # counted per person
             summary = (
-                ", ".join(
+                self.tr(", ", "list separator").join(
                     (
                         plural(self.tr("%n answer(s)", "", helped.answers), helped.answers),
                         plural(self.tr("%n accepted", "", helped.accepted), helped.accepted),

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from sync.ids import SpaceId
@@ -62,16 +62,16 @@ def notices(
     for item in news:
         if item.by_me:
             continue
-        who = item.by or tr("Someone")
+        who = item.by or tr(str(QT_TRANSLATE_NOOP("QtNotifier", "Someone")))
         if item.event == "answered" and item.for_me:
-            title = tr("New answer to your request")
-            message = tr("{who} answered “{title}” in {circle}.")
+            title = tr(str(QT_TRANSLATE_NOOP("QtNotifier", "New answer to your request")))
+            message = tr(str(QT_TRANSLATE_NOOP("QtNotifier", "{who} answered “{title}” in {circle}.")))
         elif item.event == "asked" and level >= Level.MENTOR:
-            title = tr("New help request")
-            message = tr("{who} asks in {circle}: “{title}”")
+            title = tr(str(QT_TRANSLATE_NOOP("QtNotifier", "New help request")))
+            message = tr(str(QT_TRANSLATE_NOOP("QtNotifier", "{who} asks in {circle}: “{title}”")))
         elif item.event == "escalated" and level >= Level.MENTOR:
-            title = tr("Help request escalated")
-            message = tr("{who} escalated “{title}” in {circle}.")
+            title = tr(str(QT_TRANSLATE_NOOP("QtNotifier", "Help request escalated")))
+            message = tr(str(QT_TRANSLATE_NOOP("QtNotifier", "{who} escalated “{title}” in {circle}.")))
         else:
             continue
         found.append(

@@ -86,11 +86,22 @@ class QtPeers(QWidget):
         for peer in connected:
             if peer not in states:
                 rows.append((str(peer), "connected", True))
+        words = {  # p2p.session.SessionState's values
+            "discovered": self.tr("discovered"),
+            "dialing": self.tr("dialing"),
+            "handshake": self.tr("handshake"),
+            "syncing": self.tr("syncing"),
+            "idle": self.tr("idle"),
+            "closed": self.tr("closed"),
+            "connected": self.tr("connected"),
+        }
         self.tree.clear()
         for peer, state, is_connected in rows:
             short = peer if len(peer) <= 16 else f"{peer[:6]}…{peer[-6:]}"
             label = self.names.get(peer, short)
-            item = QTreeWidgetItem([label, self.tr(state), self.tr("yes") if is_connected else self.tr("no")])
+            item = QTreeWidgetItem(
+                [label, words.get(state, state), self.tr("yes") if is_connected else self.tr("no")]
+            )
             item.setToolTip(0, f"{label}\n{peer}" if label != short else peer)
             self.tree.addTopLevelItem(item)
 

@@ -18,21 +18,23 @@ from app.services import resources
 from app.services.rows import FileProgress, ResourceFile, SavedFile
 from sync.ids import SpaceId
 from ui.session import Session
-from ui.wording import plural
+from ui.wording import Context, plural
+
+translate = QCoreApplication.translate  # named so lupdate finds the strings
+Files = Context("Files")
 
 BIG_FILE = 2 * 1024 * 1024  # bytes: a file this big says how far it has come in the status bar too
 
 
 def size_text(size: int) -> str:
     """'512 bytes', '12 KB', '3.4 MB': sizes as a file manager shows them (1 KB = 1,024 bytes)."""
-    tr = lambda text, n=-1: QCoreApplication.translate("Files", text, None, n)  # noqa: E731
     if size < 1024:
-        return plural(tr("%n byte(s)", size), size)
+        return plural(Files.tr("%n byte(s)", "", size), size)
     for unit in ("KB", "MB", "GB"):
         size_in = size / 1024
         if size_in < 1024 or unit == "GB":
             number = f"{size_in:.1f}" if size_in < 10 else f"{size_in:.0f}"
-            return tr("{number} {unit}").format(number=number, unit=unit)
+            return Files.tr("{number} {unit}").format(number=number, unit=unit)
         size = int(size_in)
     raise AssertionError("unreachable")
 
@@ -46,14 +48,16 @@ class _FileRow:
         self.name.setToolTip(file.name)
         self.name.setObjectName("file-name")
         self.size = QLabel(size_text(file.size), owner)
-        self.size.setToolTip(owner.tr("{n:,} bytes").format(n=file.size))
+        self.size.setToolTip(translate("QtResourceFiles", "{n:,} bytes").format(n=file.size))
         self.state = QLabel(owner)
-        self.open = QPushButton(owner.tr("Open"), owner)
+        self.open = QPushButton(translate("QtResourceFiles", "Open"), owner)
         self.open.setToolTip(
-            owner.tr("Open {name} with the program your computer uses for it").format(name=file.name)
+            translate("QtResourceFiles", "Open {name} with the program your computer uses for it").format(
+                name=file.name
+            )
         )
         self.open.clicked.connect(lambda: owner.open_file(file))
-        self.save = QPushButton(owner.tr("Save as…"), owner)
+        self.save = QPushButton(translate("QtResourceFiles", "Save as…"), owner)
         self.save.clicked.connect(lambda: owner.save_file_as(file))
         grid = owner.grid
         for column, widget in enumerate((self.name, self.size, self.state, self.open, self.save)):

@@ -1,6 +1,7 @@
 """`python -m ui.screenshots [OUT] [--theme light|dark] [--lang zh_CN]`: PNGs of the main
-screens over a live demo circle (with `--theme dark`, named `NAME-dark.png`), then of a
-teacher's screens (the Teacher's desk, an assignment's progress board and its
+screens over a live demo circle (with `--theme dark`, named `NAME-dark.png`; with
+`--lang zh_CN`, `NAME-zh_CN.png`: the Chinese needs a CJK font, docs/translations.md),
+then of a teacher's screens (the Teacher's desk, an assignment's progress board and its
 assessment) over a small class of two in-process students (`_workshop`).
 
 Runs the real launcher with `--demo` in a throwaway data directory (offscreen works:
@@ -30,6 +31,7 @@ from ui.launcher import Launch, run_desktop
 from ui.main_window import MainWindow
 from ui.runtime import Runtime
 from ui.theme import apply_theme
+from ui.translations import install
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -230,10 +232,17 @@ def main(argv: list[str] | None = None) -> int:
         at = args.index("--theme")
         theme = args[at + 1]
         args = args[:at] + args[at + 2 :]
-    suffix = SUFFIX[theme]
+    language = None
+    if "--lang" in args:
+        at = args.index("--lang")
+        language = args[at + 1]
+        args = args[:at] + args[at + 2 :]
+    suffix = SUFFIX[theme] + (f"-{language}" if language else "")
     out = Path(args[0] if args else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    if language:
+        install(app, language)
     apply_theme(app, theme)
     app.setQuitOnLastWindowClosed(False)
     runtime = Runtime()

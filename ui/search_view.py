@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,6 +35,8 @@ from app.services.rows import NoteSummary, SearchHit
 from sync.views import fts_query
 from ui.session import Session
 
+translate = QCoreApplication.translate  # named so lupdate finds the strings
+
 PAUSE_MS = 200  # typing pauses this long before a search runs
 MAX_LIST_HEIGHT = 260
 HIT = Qt.ItemDataRole.UserRole
@@ -42,24 +44,29 @@ HIT = Qt.ItemDataRole.UserRole
 
 def kind_word(widget: QObject, kind: str) -> str:
     return {
-        "thread": widget.tr("Thread"),
-        "reply": widget.tr("Reply"),
-        "help": widget.tr("Help request"),
-        "answer": widget.tr("Answer"),
-        "progress": widget.tr("Progress note"),
-        "resource": widget.tr("Resource"),
-        "chat": widget.tr("Chat"),
+        "thread": translate("QtSearchBar", "Thread"),
+        "reply": translate("QtSearchBar", "Reply"),
+        "help": translate("QtSearchBar", "Help request"),
+        "answer": translate("QtSearchBar", "Answer"),
+        "progress": translate("QtSearchBar", "Progress note"),
+        "resource": translate("QtSearchBar", "Resource"),
+        "chat": translate("QtSearchBar", "Chat"),
     }.get(kind, kind)
 
 
 def hits_found(widget: QObject, count: int) -> str:
-    return widget.tr("1 hit") if count == 1 else widget.tr("{n} hits").format(n=count)
+    return (
+        translate("QtSearchBar", "1 hit")
+        if count == 1
+        else translate("QtSearchBar", "{n} hits").format(n=count)
+    )
 
 
 def hit_text(widget: QObject, hit: SearchHit) -> str:
     """Two lines: what and where, then who said what."""
     where = f"{kind_word(widget, hit.type)} · {hit.title}" if hit.title else kind_word(widget, hit.type)
-    return f"{where}\n{hit.author_name or widget.tr('someone')}: {hit.snippet}"
+    who = hit.author_name or translate("QtSearchBar", "someone")
+    return f"{where}\n{who}: {hit.snippet}"
 
 
 class _Typing(QObject):

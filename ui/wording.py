@@ -30,13 +30,20 @@ def plural(text: str, n: int) -> str:
     return text.replace("(s)", "" if n == 1 else "s")
 
 
-def tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate(CONTEXT, text, None, n)
+class Context:
+    """`NAME = Context("NAME")`, then `NAME.tr(text)` or `NAME.tr("%n …", "", n)` in module
+    code: lupdate files the string under the variable's name, which is the context Qt
+    looks it up in (lupdate also drops a call whose arguments hold `//` or nested calls,
+    so compute the count first)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return QCoreApplication.translate(self.name, text, disambiguation, n)
 
 
-def counted(text: str, n: int) -> str:
-    """A count from this module's own strings (times)."""
-    return plural(tr(text, n), n)
+Wording = Context(CONTEXT)
 
 
 def hashtags(tags: tuple[str, ...] | list[str]) -> str:
@@ -63,24 +70,25 @@ def relative(iso: str, now: datetime | None = None) -> str:
     when = parse(iso).astimezone(now.tzinfo)
     age = now - when
     if age < timedelta(minutes=1):
-        return tr("just now")  # and clocks a little ahead
+        return Wording.tr("just now")  # and clocks a little ahead
+    minutes, hours = age.seconds // 60, age.seconds // 3600
     if age < timedelta(hours=1):
-        return tr("%n min ago", age.seconds // 60)
+        return Wording.tr("%n min ago", "", minutes)
     days = (now.date() - when.date()).days
     if days == 0:
-        return tr("%n h ago", age.seconds // 3600)
+        return Wording.tr("%n h ago", "", hours)
     if days == 1:
-        return tr("yesterday")
+        return Wording.tr("yesterday")
     if days < 7:
-        return counted("%n day(s) ago", days)
+        return plural(Wording.tr("%n day(s) ago", "", days), days)
     return short_date(when, now)
 
 
 def short_date(when: datetime, now: datetime) -> str:
     month = _month(when.month)
     if when.year == now.year:
-        return tr("{day} {month}").format(day=when.day, month=month)
-    return tr("{day} {month} {year}").format(day=when.day, month=month, year=when.year)
+        return Wording.tr("{day} {month}").format(day=when.day, month=month)
+    return Wording.tr("{day} {month} {year}").format(day=when.day, month=month, year=when.year)
 
 
 def clock(iso: str, now: datetime | None = None) -> str:
@@ -93,7 +101,7 @@ def full(iso: str, now: datetime | None = None) -> str:
     """The full date and time, for a tooltip: "Sunday 6 December 2026, 05:24"."""
     now = now or local_now()
     when = parse(iso).astimezone(now.tzinfo)
-    return tr("{weekday} {day} {month} {year}, {time}").format(
+    return Wording.tr("{weekday} {day} {month} {year}, {time}").format(
         weekday=_weekday(when.weekday()),
         day=when.day,
         month=_month(when.month, long=True),
@@ -109,10 +117,10 @@ def day_heading(iso: str, now: datetime | None = None) -> str:
     day = parse(iso).astimezone(now.tzinfo).date()
     days = (now.date() - day).days
     if days == 0:
-        return tr("Today")
+        return Wording.tr("Today")
     if days == 1:
-        return tr("Yesterday")
-    heading = tr("{weekday} {day} {month}").format(
+        return Wording.tr("Yesterday")
+    heading = Wording.tr("{weekday} {day} {month}").format(
         weekday=_weekday(day.weekday()), day=day.day, month=_month(day.month, long=True)
     )
     return heading if day.year == now.year else f"{heading} {day.year}"
@@ -127,20 +135,28 @@ def day_of(iso: str, now: datetime | None = None) -> str:
 def _month(month: int, *, long: bool = False) -> str:
     if long:
         names = (
-            tr("January"), tr("February"), tr("March"), tr("April"), tr("May"), tr("June"),
-            tr("July"), tr("August"), tr("September"), tr("October"), tr("November"), tr("December"),
+            Wording.tr("January"), Wording.tr("February"),
+            Wording.tr("March"), Wording.tr("April"),
+            Wording.tr("May"), Wording.tr("June"),
+            Wording.tr("July"), Wording.tr("August"),
+            Wording.tr("September"), Wording.tr("October"),
+            Wording.tr("November"), Wording.tr("December"),
         )  # fmt: skip
     else:
         names = (
-            tr("Jan"), tr("Feb"), tr("Mar"), tr("Apr"), tr("May"), tr("Jun"),
-            tr("Jul"), tr("Aug"), tr("Sep"), tr("Oct"), tr("Nov"), tr("Dec"),
+            Wording.tr("Jan"), Wording.tr("Feb"), Wording.tr("Mar"),
+            Wording.tr("Apr"), Wording.tr("May"), Wording.tr("Jun"),
+            Wording.tr("Jul"), Wording.tr("Aug"), Wording.tr("Sep"),
+            Wording.tr("Oct"), Wording.tr("Nov"), Wording.tr("Dec"),
         )  # fmt: skip
     return names[month - 1]
 
 
 def _weekday(weekday: int) -> str:
     names = (
-        tr("Monday"), tr("Tuesday"), tr("Wednesday"), tr("Thursday"), tr("Friday"), tr("Saturday"),
-        tr("Sunday"),
+        Wording.tr("Monday"), Wording.tr("Tuesday"),
+        Wording.tr("Wednesday"), Wording.tr("Thursday"),
+        Wording.tr("Friday"), Wording.tr("Saturday"),
+        Wording.tr("Sunday"),
     )  # fmt: skip
     return names[weekday]

@@ -1,0 +1,2332 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name></name>
+    <message>
+        <source>Reviews to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{circle}: {phase} of “{title}” is open; {n} submission(s) to review.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignment moved on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{circle}: “{title}” is now in its {phase} phase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feedback received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{circle}: a new review of your work on “{title}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grade released</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{circle}: your grade for “{title}” is in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AssessDialog</name>
+    <message>
+        <source>Assess {name}&apos;s work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why this grade (shown to the student)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suggested from the reviews</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AssignmentDialog</name>
+    <message>
+        <source>New assignment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. Essay: argue a case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The brief (Markdown): what to do, how it is judged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add criterion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove criterion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set assignment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Brief</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviewers per submission</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review rounds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rubric</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An assignment needs a title.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A rubric needs at least one criterion with a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A criterion&apos;s name cannot contain &apos;:&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ComposeDialog</name>
+    <message>
+        <source>tags, separated by commas</source>
+        <translation>标签，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>正文</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesDialog</name>
+    <message>
+        <source>My devices</source>
+        <translation>我的设备</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Circles</source>
+        <translation>圈子</translation>
+    </message>
+    <message>
+        <source>Unlink…</source>
+        <translation>解除关联…</translation>
+    </message>
+    <message>
+        <source>  (this device)</source>
+        <translation>（本设备）</translation>
+    </message>
+    <message>
+        <source>Unlink device</source>
+        <translation>解除设备关联</translation>
+    </message>
+    <message>
+        <source>Unlink «{name}» ({id})?</source>
+        <translation>解除与「{name}」（{id}）的关联？</translation>
+    </message>
+    <message>
+        <source>It will read nothing written from now on in your circles and notes (their keys change), and cannot be linked again. What it holds already stays on it.</source>
+        <translation>从现在起，它将无法读取你的圈子和笔记中新写的内容（密钥会更换），并且不能再次关联。它上面已有的内容会保留。</translation>
+    </message>
+    <message>
+        <source>Unlinked from {spaces} circles and notes.</source>
+        <translation>已从 {spaces} 个圈子和笔记中解除关联。</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Unexpected error ({kind}: {error}). Please report it.</source>
+        <translation>意外错误（{kind}：{error}）。请报告此问题。</translation>
+    </message>
+</context>
+<context>
+    <name>Files</name>
+    <message numerus="yes">
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n 字节</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{number} {unit}</source>
+        <translation>{number} {unit}</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to StudyCircle</source>
+        <translation>欢迎使用 StudyCircle</translation>
+    </message>
+    <message>
+        <source>StudyCircle connects you directly with your classmates: no server, no account.
+First, how should others see you?</source>
+        <translation>StudyCircle 让你与同学直接相连：无需服务器，无需账号。
+首先，别人看到的你叫什么？</translation>
+    </message>
+    <message>
+        <source>Your display name</source>
+        <translation>你的显示名称</translation>
+    </message>
+    <message>
+        <source>Create a circle</source>
+        <translation>创建圈子</translation>
+    </message>
+    <message>
+        <source>The circle&apos;s name, e.g. Linear algebra</source>
+        <translation>圈子名称，例如：线性代数</translation>
+    </message>
+    <message>
+        <source>Join with an invite code</source>
+        <translation>用邀请码加入</translation>
+    </message>
+    <message>
+        <source>Paste the code someone sent you</source>
+        <translation>粘贴别人发给你的邀请码</translation>
+    </message>
+    <message>
+        <source>This is another device of mine</source>
+        <translation>这是我的另一台设备</translation>
+    </message>
+    <message>
+        <source>The link code your other device shows (Devices → Link a device…)</source>
+        <translation>你另一台设备上显示的关联码（设备 → 关联设备…）</translation>
+    </message>
+    <message>
+        <source>Try a demo circle (two sample classmates on this computer)</source>
+        <translation>试用演示圈子（本机上的两位示例同学）</translation>
+    </message>
+    <message>
+        <source>Just my notes for now</source>
+        <translation>暂时只用我的笔记</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名字</translation>
+    </message>
+    <message>
+        <source>Enter a display name.</source>
+        <translation>请输入显示名称。</translation>
+    </message>
+    <message>
+        <source>Give the circle a name.</source>
+        <translation>请给圈子起个名字。</translation>
+    </message>
+    <message>
+        <source>Paste the invite code.</source>
+        <translation>请粘贴邀请码。</translation>
+    </message>
+    <message>
+        <source>Type the link code your other device shows.</source>
+        <translation>请输入你另一台设备上显示的关联码。</translation>
+    </message>
+</context>
+<context>
+    <name>InviteDialog</name>
+    <message>
+        <source>Invite to the circle</source>
+        <translation>邀请加入圈子</translation>
+    </message>
+    <message>
+        <source>mentor</source>
+        <translation>导师</translation>
+    </message>
+    <message>
+        <source>teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> hours</source>
+        <translation> 小时</translation>
+    </message>
+    <message>
+        <source>Make invite code</source>
+        <translation>生成邀请码</translation>
+    </message>
+    <message>
+        <source>Make a room code (to read aloud)</source>
+        <translation>生成口令码（用于当面念出）</translation>
+    </message>
+    <message>
+        <source>A short code such as 7-guitar-harbor, for people on this network, for 10 minutes</source>
+        <translation>一个简短的口令，如 7-guitar-harbor，供同一网络中的人在 10 分钟内使用</translation>
+    </message>
+    <message>
+        <source>The code appears here: send it to the person you invite.</source>
+        <translation>邀请码会显示在这里：把它发给你邀请的人。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Uses</source>
+        <translation>可用次数</translation>
+    </message>
+    <message>
+        <source>Expires in</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+</context>
+<context>
+    <name>ItemMenu</name>
+    <message>
+        <source>Saved to My notes.</source>
+        <translation>已保存到我的笔记。</translation>
+    </message>
+    <message>
+        <source>message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>thread</source>
+        <translation>话题</translation>
+    </message>
+    <message>
+        <source>help request</source>
+        <translation>求助</translation>
+    </message>
+    <message>
+        <source>answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>progress note</source>
+        <translation>进展说明</translation>
+    </message>
+    <message>
+        <source>resource</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>item</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>someone</source>
+        <translation>某人</translation>
+    </message>
+    <message>
+        <source>Redact</source>
+        <translation>抹除</translation>
+    </message>
+    <message>
+        <source>Redact this {kind} by {author}?</source>
+        <translation>抹除 {author} 的这条{kind}？</translation>
+    </message>
+    <message>
+        <source>Its text is deleted for everyone in the circle, on every device, and cannot be brought back. To keep it out of students&apos; sight only, choose Hide instead.</source>
+        <translation>其文字将从圈子里所有人的所有设备上删除，且无法恢复。如果只是不想让学生看到，请改用“隐藏”。</translation>
+    </message>
+    <message>
+        <source>Hide from students</source>
+        <translation>对学生隐藏</translation>
+    </message>
+    <message>
+        <source>Unhide</source>
+        <translation>取消隐藏</translation>
+    </message>
+    <message>
+        <source>Lock (no new replies)</source>
+        <translation>锁定（不再接受新回复）</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解除锁定</translation>
+    </message>
+    <message>
+        <source>Redact (delete the text for everyone)</source>
+        <translation>抹除（为所有人删除文字）</translation>
+    </message>
+    <message>
+        <source>Save to my notes</source>
+        <translation>保存到我的笔记</translation>
+    </message>
+</context>
+<context>
+    <name>Launch</name>
+    <message>
+        <source>demo: an in-memory network on this computer</source>
+        <translation>演示：本机上的内存网络</translation>
+    </message>
+    <message>
+        <source>Starting the demo classmates…</source>
+        <translation>正在启动演示同学…</translation>
+    </message>
+    <message>
+        <source>Left the demo circle of an earlier run (its classmates were a demo).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LeaveDialog</name>
+    <message>
+        <source>Leave circle</source>
+        <translation>退出圈子</translation>
+    </message>
+    <message>
+        <source>Leave “{name}”?</source>
+        <translation>退出“{name}”？</translation>
+    </message>
+    <message>
+        <source>What it holds stays on this device, but you will no longer receive what its members write, nor write there. To come back you need a new invite.</source>
+        <translation>圈子里的内容会保留在本设备上，但你将不再收到成员写的内容，也不能再在其中发言。想回来需要新的邀请。</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>LinkDeviceDialog</name>
+    <message>
+        <source>Link a device</source>
+        <translation>关联设备</translation>
+    </message>
+    <message>
+        <source>Making a link code…</source>
+        <translation>正在生成关联码…</translation>
+    </message>
+    <message>
+        <source>Starting the network…</source>
+        <translation>正在启动网络…</translation>
+    </message>
+    <message>
+        <source>On your new device, start StudyCircle and choose “This is a new device of mine…” (or run `studycircle device join CODE`), then type this code. It works once, for a few minutes, on this network; 3 wrong tries lock it. Waiting…</source>
+        <translation>在你的新设备上启动 StudyCircle，选择“这是我的新设备…”（或运行 `studycircle device join CODE`），然后输入此关联码。它只能在本网络中使用一次，几分钟内有效；输错 3 次即锁定。正在等待…</translation>
+    </message>
+    <message>
+        <source>Linked «{name}»: it now holds your {spaces} circles and notes.</source>
+        <translation>已关联「{name}」：它现在拥有你的 {spaces} 个圈子和笔记。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>StudyCircle — {name}</source>
+        <translation>StudyCircle — {name}</translation>
+    </message>
+    <message>
+        <source>Opening the circle: StudyCircle is starting…</source>
+        <translation>正在打开圈子：StudyCircle 正在启动…</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>StudyCircle</source>
+        <translation>StudyCircle</translation>
+    </message>
+    <message>
+        <source>You left {name}.</source>
+        <translation>你已退出 {name}。</translation>
+    </message>
+    <message>
+        <source>New circle</source>
+        <translation>新建圈子</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>圈子名称</translation>
+    </message>
+    <message>
+        <source>e.g. Linear algebra, group B</source>
+        <translation>例如：线性代数 B 组</translation>
+    </message>
+    <message>
+        <source>Join a circle</source>
+        <translation>加入圈子</translation>
+    </message>
+    <message>
+        <source>Invite or room code</source>
+        <translation>邀请码或口令码</translation>
+    </message>
+    <message>
+        <source>Joining: starting the network first…</source>
+        <translation>正在加入：先启动网络…</translation>
+    </message>
+    <message>
+        <source>Joining: looking for a member of the circle…</source>
+        <translation>正在加入：正在寻找圈子成员…</translation>
+    </message>
+    <message>
+        <source>No member of the circle is reachable yet: you&apos;ll be admitted automatically when one is.</source>
+        <translation>暂时联系不到圈子里的成员：一旦联系上，你会被自动接纳。</translation>
+    </message>
+    <message>
+        <source>This is a new device of mine</source>
+        <translation>这是我的新设备</translation>
+    </message>
+    <message>
+        <source>Link code from your other device</source>
+        <translation>来自你另一台设备的关联码</translation>
+    </message>
+    <message>
+        <source>Linking: looking for your other device…</source>
+        <translation>正在关联：正在寻找你的另一台设备…</translation>
+    </message>
+    <message>
+        <source>Linked to {name}&apos;s device: {spaces} circles and notes.</source>
+        <translation>已关联到 {name} 的设备：{spaces} 个圈子和笔记。</translation>
+    </message>
+    <message>
+        <source>Could not connect to {address}: {error}</source>
+        <translation>无法连接到 {address}：{error}</translation>
+    </message>
+    <message>
+        <source>&amp;Circle</source>
+        <translation>圈子(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;New circle…</source>
+        <translation>新建圈子(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Join with an invite code…</source>
+        <translation>用邀请码加入(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>&amp;Leave circle…</source>
+        <translation>退出圈子(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出程序(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Teacher&apos;s &amp;desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My &amp;contributions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Network</source>
+        <translation>网络(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Peers</source>
+        <translation>节点(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Connect to address…</source>
+        <translation>连接到地址(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Devices</source>
+        <translation>设备(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Link a device…</source>
+        <translation>关联设备(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;My devices…</source>
+        <translation>我的设备(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>This is a &amp;new device of mine…</source>
+        <translation>这是我的新设备(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;New thread / note</source>
+        <translation>新建话题 / 笔记(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>查找(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Search &amp;everywhere…</source>
+        <translation>全局搜索(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sidebar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send (a reply, an answer, a chat line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the note being edited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the selected thread, reply or answer to My notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the row chosen (a desk row opens its item in its circle)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move between fields (the review form, the dialogs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Marks</name>
+    <message>
+        <source>hidden</source>
+        <translation>已隐藏</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>redacted</source>
+        <translation>已抹除</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>list separator</comment>
+        <translation>、</translation>
+    </message>
+</context>
+<context>
+    <name>QtAssignments</name>
+    <message>
+        <source>New assignment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose an assignment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Brief</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviews to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write your work here (Markdown), or drop or attach a text file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What I changed since the version reviewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach a file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Helpful: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> of 5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviews received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviews written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the next phase…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change reviewers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peer score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviewing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suggested</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assess…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{title}&lt;/b&gt; — {phase}; {n} submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted: {listed}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing submitted yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submit a new version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(Submitting is closed in the {phase} phase.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submission {n} (version {v}) — {status}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No reviews to do now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send again (replaces)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your scores beside the other reviewers&apos; (after each round)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no other reviewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No feedback yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open {phase}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The assignment is closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open {phase}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open {phase}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a student to see the reviews of their work.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the gradebook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QtChat</name>
+    <message>
+        <source>No messages yet — say hello below.</source>
+        <translation>还没有消息——在下面打个招呼吧。</translation>
+    </message>
+    <message>
+        <source>Say something to the circle…</source>
+        <translation>对圈子说点什么…</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>(redacted by a teacher)</source>
+        <translation>（已被教师抹除）</translation>
+    </message>
+</context>
+<context>
+    <name>QtCircle</name>
+    <message>
+        <source>Discussion</source>
+        <translation>讨论</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Help desk</source>
+        <translation>求助台</translation>
+    </message>
+    <message>
+        <source>Assignments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resources</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+</context>
+<context>
+    <name>QtCircleHeader</name>
+    <message>
+        <source>You own this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are a teacher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are a mentor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are a student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n (person/people)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>QtComposer</name>
+    <message>
+        <source>Send (Ctrl+Enter)</source>
+        <translation>发送（Ctrl+Enter）</translation>
+    </message>
+</context>
+<context>
+    <name>QtDesk</name>
+    <message>
+        <source>Teacher&apos;s desk: reading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asked by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviews done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Late</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unanswered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help requests waiting (oldest first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who is stuck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} circles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher&apos;s desk — {where} where you teach or mentor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher&apos;s desk — you are not a teacher or mentor in any circle yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>… and {n} newer requests not listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation type="unfinished">已上报</translation>
+    </message>
+    <message>
+        <source>claimed by you</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QtDiscussion</name>
+    <message>
+        <source>New thread…</source>
+        <translation>新话题…</translation>
+    </message>
+    <message>
+        <source>Start a thread (Ctrl+N)</source>
+        <translation>发起话题（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>No replies yet.</source>
+        <translation>还没有回复。</translation>
+    </message>
+    <message>
+        <source>No threads yet — start one with New thread… (Ctrl+N).</source>
+        <translation>还没有话题——用“新话题…”（Ctrl+N）发起一个。</translation>
+    </message>
+    <message>
+        <source>Write a reply (Markdown)…</source>
+        <translation>写回复（支持 Markdown）…</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Save to my notes</source>
+        <translation>保存到我的笔记</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln thread(s)</source>
+        <translation>
+            <numerusform>%Ln 个话题</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>*Select a thread, or start one with Ctrl+N.*</source>
+        <translation>*选择一个话题，或按 Ctrl+N 发起一个。*</translation>
+    </message>
+    <message>
+        <source>*{who}, {when}*</source>
+        <translation>*{who}，{when}*</translation>
+    </message>
+    <message>
+        <source>*(redacted by a teacher)*</source>
+        <translation>*（已被教师抹除）*</translation>
+    </message>
+    <message>
+        <source>{who}, {when}</source>
+        <translation>{who}，{when}</translation>
+    </message>
+    <message>
+        <source>New thread</source>
+        <translation>新话题</translation>
+    </message>
+    <message>
+        <source>What is it about?</source>
+        <translation>关于什么？</translation>
+    </message>
+    <message>
+        <source>Say more (Markdown)</source>
+        <translation>详细说说（支持 Markdown）</translation>
+    </message>
+</context>
+<context>
+    <name>QtHelpDesk</name>
+    <message>
+        <source>All requests</source>
+        <translation>全部求助</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <source>Claimed by me</source>
+        <translation>我认领的</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Ask for help…</source>
+        <translation>求助…</translation>
+    </message>
+    <message>
+        <source>No answers yet.</source>
+        <translation>还没有回答。</translation>
+    </message>
+    <message>
+        <source>Answers and progress notes, oldest first</source>
+        <translation>回答和进展说明，按时间先后排列</translation>
+    </message>
+    <message>
+        <source>Save to my notes</source>
+        <translation>保存到我的笔记</translation>
+    </message>
+    <message>
+        <source>Claim</source>
+        <translation>认领</translation>
+    </message>
+    <message>
+        <source>Escalate to a teacher</source>
+        <translation>上报给教师</translation>
+    </message>
+    <message>
+        <source>Me too</source>
+        <translation>我也需要</translation>
+    </message>
+    <message>
+        <source>Mark resolved</source>
+        <translation>标为已解决</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <source>I need this too: the helpers see how many do</source>
+        <translation>我也需要：帮忙的人能看到有多少人需要</translation>
+    </message>
+    <message>
+        <source>Write an answer (Markdown)…</source>
+        <translation>写回答（支持 Markdown）…</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Answers</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>No request matches this filter.</source>
+        <translation>没有符合此筛选条件的求助。</translation>
+    </message>
+    <message>
+        <source>No help requests yet — ask with Ask for help… (Ctrl+N).</source>
+        <translation>还没有求助——用“求助…”（Ctrl+N）提问。</translation>
+    </message>
+    <message>
+        <source>*Select a request, or ask for help.*</source>
+        <translation>*选择一条求助，或者发起求助。*</translation>
+    </message>
+    <message>
+        <source>Answer by {who}</source>
+        <translation>{who} 的回答</translation>
+    </message>
+    <message>
+        <source>Accepted answer by {who}</source>
+        <translation>{who} 的已采纳回答</translation>
+    </message>
+    <message>
+        <source>Progress from {who}</source>
+        <translation>{who} 的进展</translation>
+    </message>
+    <message>
+        <source>*(redacted by a teacher)*</source>
+        <translation>*（已被教师抹除）*</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n thank-you(s))</source>
+        <translation>
+            <numerusform>（%n 次感谢）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{who}, {when}</source>
+        <translation>{who}，{when}</translation>
+    </message>
+    <message>
+        <source>Accept this answer</source>
+        <translation>采纳此回答</translation>
+    </message>
+    <message>
+        <source>It solved my problem: mark the request resolved by this answer</source>
+        <translation>它解决了我的问题：将此求助标为由该回答解决</translation>
+    </message>
+    <message>
+        <source>Thanked ✓</source>
+        <translation>已感谢 ✓</translation>
+    </message>
+    <message>
+        <source>Thank</source>
+        <translation>感谢</translation>
+    </message>
+    <message>
+        <source>Say thank you to {who}</source>
+        <translation>向 {who} 道谢</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>claimed</source>
+        <translation>已认领</translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Status: **{status}**</source>
+        <translation>状态：**{status}**</translation>
+    </message>
+    <message>
+        <source>claimed by {names}</source>
+        <translation>由 {names} 认领</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>list separator</comment>
+        <translation>、</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n also need(s/) this</source>
+        <translation>
+            <numerusform>另有 %n 人也需要</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>*asked by {who}, {when}*</source>
+        <translation>*{who} 提问，{when}*</translation>
+    </message>
+    <message>
+        <source>Me too ✓</source>
+        <translation>我也需要 ✓</translation>
+    </message>
+    <message>
+        <source>Report progress</source>
+        <translation>报告进展</translation>
+    </message>
+    <message>
+        <source>How is it going? (Markdown)…</source>
+        <translation>进展如何？（支持 Markdown）…</translation>
+    </message>
+    <message>
+        <source>Ask for help</source>
+        <translation>求助</translation>
+    </message>
+    <message>
+        <source>In a few words: what are you stuck on?</source>
+        <translation>简单说说：你卡在哪里了？</translation>
+    </message>
+    <message>
+        <source>What did you try? (Markdown)</source>
+        <translation>你尝试过什么？（支持 Markdown）</translation>
+    </message>
+</context>
+<context>
+    <name>QtMembers</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Helped</source>
+        <translation>帮助</translation>
+    </message>
+    <message>
+        <source>Invite…</source>
+        <translation>邀请…</translation>
+    </message>
+    <message>
+        <source>owner</source>
+        <translation>创建者</translation>
+    </message>
+    <message>
+        <source>teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>mentor</source>
+        <translation>导师</translation>
+    </message>
+    <message>
+        <source>student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>list separator</comment>
+        <translation>、</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n answer(s)</source>
+        <translation>
+            <numerusform>%n 个回答</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n accepted</source>
+        <translation>
+            <numerusform>%n 个被采纳</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n thank-you(s)</source>
+        <translation>
+            <numerusform>%n 次感谢</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (you)</source>
+        <translation>（你）</translation>
+    </message>
+    <message>
+        <source> · {n} devices</source>
+        <translation> · {n} 台设备</translation>
+    </message>
+    <message>
+        <source>Appoint as mentor</source>
+        <translation>任命为导师</translation>
+    </message>
+    <message>
+        <source>Appoint as teacher</source>
+        <translation>任命为教师</translation>
+    </message>
+    <message>
+        <source>Remove from the circle</source>
+        <translation>移出圈子</translation>
+    </message>
+    <message>
+        <source>Remove {name} from {circle}?</source>
+        <translation>将 {name} 移出 {circle}？</translation>
+    </message>
+    <message>
+        <source>They will no longer receive what is written in the circle, nor write there; what they wrote stays. To come back they need a new invite.</source>
+        <translation>对方将不再收到圈子里写的内容，也不能再在其中发言；其已写的内容会保留。想回来需要新的邀请。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移出</translation>
+    </message>
+    <message>
+        <source>Starting the network…</source>
+        <translation>正在启动网络…</translation>
+    </message>
+</context>
+<context>
+    <name>QtNotes</name>
+    <message>
+        <source>Search notes (Ctrl+F)</source>
+        <translation>搜索笔记（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>New note</source>
+        <translation>新笔记</translation>
+    </message>
+    <message>
+        <source>Ctrl+N</source>
+        <translation>Ctrl+N</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>tags, separated by commas</source>
+        <translation>标签，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Write in Markdown; link other notes with [[Their title]].</source>
+        <translation>用 Markdown 书写；用 [[笔记标题]] 链接其他笔记。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Ctrl+S</source>
+        <translation>Ctrl+S</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share to a circle&apos;s resources</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete this note (it asks first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Linked from</source>
+        <translation>被以下笔记链接</translation>
+    </message>
+    <message>
+        <source>No note matches “{typed}”.</source>
+        <translation>没有与“{typed}”匹配的笔记。</translation>
+    </message>
+    <message>
+        <source>No notes yet — write one with New note (Ctrl+N).</source>
+        <translation>还没有笔记——用“新笔记”（Ctrl+N）写一篇。</translation>
+    </message>
+    <message>
+        <source>Saved from a circle you are no longer in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved from {circle} — &lt;a href=&apos;{space}&apos;&gt;open the circle&lt;/a&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ Not saved</source>
+        <translation>⚠ 未保存</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>● Unsaved</source>
+        <translation>● 有未保存的修改</translation>
+    </message>
+    <message>
+        <source>Saved a second after you stop typing, or now with Ctrl+S</source>
+        <translation>停止输入一秒后自动保存，或按 Ctrl+S 立即保存</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>The note is not saved: {error}</source>
+        <translation>笔记未保存：{error}</translation>
+    </message>
+    <message>
+        <source>Delete note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete “{title}”?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is deleted from My notes on all your devices. Copies shared to a circle stay there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the note first</source>
+        <translation>请先保存笔记</translation>
+    </message>
+    <message>
+        <source>You are in no circle yet</source>
+        <translation>你还没有加入任何圈子</translation>
+    </message>
+    <message>
+        <source>Shared to the circle&apos;s resources.</source>
+        <translation>已分享到圈子的资源。</translation>
+    </message>
+</context>
+<context>
+    <name>QtNotifier</name>
+    <message>
+        <source>Someone</source>
+        <translation>有人</translation>
+    </message>
+    <message>
+        <source>New answer to your request</source>
+        <translation>你的求助有了新回答</translation>
+    </message>
+    <message>
+        <source>{who} answered “{title}” in {circle}.</source>
+        <translation>{who} 在 {circle} 中回答了“{title}”。</translation>
+    </message>
+    <message>
+        <source>New help request</source>
+        <translation>新的求助</translation>
+    </message>
+    <message>
+        <source>{who} asks in {circle}: “{title}”</source>
+        <translation>{who} 在 {circle} 中求助：“{title}”</translation>
+    </message>
+    <message>
+        <source>Help request escalated</source>
+        <translation>求助已上报</translation>
+    </message>
+    <message>
+        <source>{who} escalated “{title}” in {circle}.</source>
+        <translation>{who} 在 {circle} 中上报了“{title}”。</translation>
+    </message>
+</context>
+<context>
+    <name>QtPeers</name>
+    <message>
+        <source>Peer</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Copy my addresses</source>
+        <translation>复制我的地址</translation>
+    </message>
+    <message>
+        <source>Connect to address…</source>
+        <translation>连接到地址…</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>My addresses (send one to a classmate whose network hides us)</source>
+        <translation>我的地址（发给网络互相看不到的同学）</translation>
+    </message>
+    <message>
+        <source>Starting the network…</source>
+        <translation>正在启动网络…</translation>
+    </message>
+    <message>
+        <source>discovered</source>
+        <translation>已发现</translation>
+    </message>
+    <message>
+        <source>dialing</source>
+        <translation>拨号中</translation>
+    </message>
+    <message>
+        <source>handshake</source>
+        <translation>握手中</translation>
+    </message>
+    <message>
+        <source>syncing</source>
+        <translation>同步中</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <source>Connect to address</source>
+        <translation>连接到地址</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>That is not a full address: it must end in /p2p/ and the peer&apos;s id.</source>
+        <translation>这不是完整的地址：它必须以 /p2p/ 加节点 ID 结尾。</translation>
+    </message>
+    <message>
+        <source>Connecting once the network is up…</source>
+        <translation>网络启动后即连接…</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Connected.</source>
+        <translation>已连接。</translation>
+    </message>
+    <message>
+        <source>Could not connect: {error}</source>
+        <translation>无法连接：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>QtRecognition</name>
+    <message>
+        <source>Contributions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contributions — {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing yet — every answer helps someone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QtResourceFiles</name>
+    <message>
+        <source>{n:,} bytes</source>
+        <translation>{n:,} 字节</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Open {name} with the program your computer uses for it</source>
+        <translation>用电脑上的默认程序打开 {name}</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>on this device</source>
+        <translation>在本设备上</translation>
+    </message>
+    <message>
+        <source>arriving… {percent} %</source>
+        <translation>接收中… {percent}%</translation>
+    </message>
+    <message>
+        <source>not here yet</source>
+        <translation>尚未收到</translation>
+    </message>
+    <message>
+        <source>It comes from a member&apos;s device while one that has it is online.</source>
+        <translation>拥有此文件的成员设备在线时，会从那里传来。</translation>
+    </message>
+    <message>
+        <source>Receiving {name}… {percent} %</source>
+        <translation>正在接收 {name}… {percent}%</translation>
+    </message>
+    <message>
+        <source>{name} is on this device.</source>
+        <translation>{name} 已在本设备上。</translation>
+    </message>
+    <message>
+        <source>{name} stopped arriving; it is asked for again soon.</source>
+        <translation>{name} 的接收中断了；稍后会再次请求。</translation>
+    </message>
+    <message>
+        <source>No program on this computer opens {path}.</source>
+        <translation>这台电脑上没有能打开 {path} 的程序。</translation>
+    </message>
+    <message>
+        <source>Save {name}</source>
+        <translation>保存 {name}</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>QtResources</name>
+    <message>
+        <source>No resources yet — add one with Add a resource… (Ctrl+N).</source>
+        <translation>还没有资源——用“添加资源…”（Ctrl+N）添加一个。</translation>
+    </message>
+    <message>
+        <source>Add a resource…</source>
+        <translation>添加资源…</translation>
+    </message>
+    <message>
+        <source>Save to my notes</source>
+        <translation>保存到我的笔记</translation>
+    </message>
+    <message>
+        <source>*Links, notes and files people shared with the circle.*</source>
+        <translation>*大家分享给圈子的链接、笔记和文件。*</translation>
+    </message>
+    <message>
+        <source>*shared by {who}*</source>
+        <translation>*由 {who} 分享*</translation>
+    </message>
+    <message>
+        <source>Saved to My notes.</source>
+        <translation>已保存到我的笔记。</translation>
+    </message>
+</context>
+<context>
+    <name>QtRoomCode</name>
+    <message>
+        <source>The long invite code, for a device with a camera</source>
+        <translation>完整邀请码，供带摄像头的设备使用</translation>
+    </message>
+    <message>
+        <source>Copy the long code</source>
+        <translation>复制完整邀请码</translation>
+    </message>
+    <message>
+        <source>Read it aloud: anyone on this network types it in Join a circle. For «{circle}», {uses} people within {minutes} minutes, while StudyCircle runs here; 3 wrong tries lock it.</source>
+        <translation>把它念出来：同一网络中的任何人在“加入圈子”中输入即可。用于「{circle}」，{minutes} 分钟内限 {uses} 人，需本机 StudyCircle 保持运行；输错 3 次即锁定。</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>QtSearchBar</name>
+    <message>
+        <source>Thread</source>
+        <translation>话题</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Help request</source>
+        <translation>求助</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Progress note</source>
+        <translation>进展说明</translation>
+    </message>
+    <message>
+        <source>Resource</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>1 hit</source>
+        <translation>1 条结果</translation>
+    </message>
+    <message>
+        <source>{n} hits</source>
+        <translation>{n} 条结果</translation>
+    </message>
+    <message>
+        <source>someone</source>
+        <translation>某人</translation>
+    </message>
+    <message>
+        <source>Search this circle: posts, help, resources, chat…</source>
+        <translation>搜索本圈子：帖子、求助、资源、聊天…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close the search (Esc)</source>
+        <translation>关闭搜索（Esc）</translation>
+    </message>
+    <message>
+        <source>Type a word to search for.</source>
+        <translation>请输入要搜索的词。</translation>
+    </message>
+    <message>
+        <source>Nothing found for “{text}”.</source>
+        <translation>没有找到“{text}”。</translation>
+    </message>
+    <message>
+        <source>, newest first</source>
+        <translation>，最新的在前</translation>
+    </message>
+</context>
+<context>
+    <name>QtSidebar</name>
+    <message>
+        <source>My notes</source>
+        <translation>我的笔记</translation>
+    </message>
+    <message>
+        <source>Circle {id}…</source>
+        <translation>圈子 {id}…</translation>
+    </message>
+    <message>
+        <source>{name} — waiting</source>
+        <translation>{name} — 等待中</translation>
+    </message>
+    <message>
+        <source>Waiting to meet a member of this circle: you&apos;ll be admitted automatically when StudyCircle reaches one (on this network, or at an address the invite carries).</source>
+        <translation>正在等待联系上此圈子的成员：StudyCircle 一旦联系上某位成员（在本网络中，或通过邀请码附带的地址），你就会被自动接纳。</translation>
+    </message>
+    <message>
+        <source>{name} ({count})</source>
+        <translation>{name}（{count}）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new post(s) since you last looked</source>
+        <translation>
+            <numerusform>自你上次查看以来有 %n 条新帖</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Leave circle…</source>
+        <translation>退出圈子…</translation>
+    </message>
+</context>
+<context>
+    <name>QtSyncStatus</name>
+    <message>
+        <source>Starting the network…</source>
+        <translation>正在启动网络…</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n peer(s) connected</source>
+        <translation>
+            <numerusform>已连接 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last sync {time}</source>
+        <translation>上次同步 {time}</translation>
+    </message>
+    <message numerus="yes">
+        <source>receiving %n update(s)</source>
+        <translation>
+            <numerusform>正在接收 %n 条更新</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>syncing…</source>
+        <translation>同步中…</translation>
+    </message>
+    <message>
+        <source>up to date</source>
+        <translation>已是最新</translation>
+    </message>
+    <message>
+        <source>waiting for peers</source>
+        <translation>正在等待节点</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n peer(s) (is/are) behind</source>
+        <translation>
+            <numerusform>%n 个节点尚未同步</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReallocateDialog</name>
+    <message>
+        <source>Change reviewers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}&apos;s work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add as reviewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove as reviewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reviewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RequestListModel</name>
+    <message>
+        <source>open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>claimed</source>
+        <translation>已认领</translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message numerus="yes">
+        <source>{title}  ·  {status}  ·  %n answer(s)  ·  {who}  ·  {when}</source>
+        <translation>
+            <numerusform>{title}  ·  {status}  ·  %n 个回答  ·  {who}  ·  {when}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>[hidden]</source>
+        <translation>[已隐藏]</translation>
+    </message>
+</context>
+<context>
+    <name>ResourceDialog</name>
+    <message>
+        <source>Add a resource</source>
+        <translation>添加资源</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>A description, or the text itself</source>
+        <translation>描述，或正文本身</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>Files to share, up to 50 MiB each; drop files here too</source>
+        <translation>要分享的文件，每个最大 50 MiB；也可以把文件拖到这里</translation>
+    </message>
+    <message>
+        <source>Attach files…</source>
+        <translation>添加附件…</translation>
+    </message>
+    <message>
+        <source>Remove attachment</source>
+        <translation>移除附件</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>添加附件</translation>
+    </message>
+    <message>
+        <source>A resource holds at most {n} files.</source>
+        <translation>一个资源最多包含 {n} 个文件。</translation>
+    </message>
+</context>
+<context>
+    <name>RubricForm</name>
+    <message>
+        <source> of {max}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score for {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A comment on {name} (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overall: what works, and what would make it better</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SearchEverywhereDialog</name>
+    <message>
+        <source>Search everywhere</source>
+        <translation>全局搜索</translation>
+    </message>
+    <message>
+        <source>Search every circle and My notes…</source>
+        <translation>搜索所有圈子和我的笔记…</translation>
+    </message>
+    <message>
+        <source>My notes</source>
+        <translation>我的笔记</translation>
+    </message>
+    <message>
+        <source>Type a word to search for.</source>
+        <translation>请输入要搜索的词。</translation>
+    </message>
+    <message>
+        <source>Nothing found for “{text}”.</source>
+        <translation>没有找到“{text}”。</translation>
+    </message>
+</context>
+<context>
+    <name>ThreadListModel</name>
+    <message numerus="yes">
+        <source>{title}  ·  {who}  ·  %n repl(y/ies)  ·  {when}</source>
+        <translation>
+            <numerusform>{title}  ·  {who}  ·  %n 条回复  ·  {when}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Wording</name>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>%n 分钟前</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>%n 小时前</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n 天前</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{day} {month}</source>
+        <translation>{month}{day}日</translation>
+    </message>
+    <message>
+        <source>{day} {month} {year}</source>
+        <translation>{year}年{month}{day}日</translation>
+    </message>
+    <message>
+        <source>{weekday} {day} {month} {year}, {time}</source>
+        <translation>{year}年{month}{day}日 {weekday} {time}</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>{weekday} {day} {month}</source>
+        <translation>{month}{day}日 {weekday}</translation>
+    </message>
+    <message>
+        <source>January</source>
+        <translation>1月</translation>
+    </message>
+    <message>
+        <source>February</source>
+        <translation>2月</translation>
+    </message>
+    <message>
+        <source>March</source>
+        <translation>3月</translation>
+    </message>
+    <message>
+        <source>April</source>
+        <translation>4月</translation>
+    </message>
+    <message>
+        <source>May</source>
+        <translation>5月</translation>
+    </message>
+    <message>
+        <source>June</source>
+        <translation>6月</translation>
+    </message>
+    <message>
+        <source>July</source>
+        <translation>7月</translation>
+    </message>
+    <message>
+        <source>August</source>
+        <translation>8月</translation>
+    </message>
+    <message>
+        <source>September</source>
+        <translation>9月</translation>
+    </message>
+    <message>
+        <source>October</source>
+        <translation>10月</translation>
+    </message>
+    <message>
+        <source>November</source>
+        <translation>11月</translation>
+    </message>
+    <message>
+        <source>December</source>
+        <translation>12月</translation>
+    </message>
+    <message>
+        <source>Jan</source>
+        <translation>1月</translation>
+    </message>
+    <message>
+        <source>Feb</source>
+        <translation>2月</translation>
+    </message>
+    <message>
+        <source>Mar</source>
+        <translation>3月</translation>
+    </message>
+    <message>
+        <source>Apr</source>
+        <translation>4月</translation>
+    </message>
+    <message>
+        <source>Jun</source>
+        <translation>6月</translation>
+    </message>
+    <message>
+        <source>Jul</source>
+        <translation>7月</translation>
+    </message>
+    <message>
+        <source>Aug</source>
+        <translation>8月</translation>
+    </message>
+    <message>
+        <source>Sep</source>
+        <translation>9月</translation>
+    </message>
+    <message>
+        <source>Oct</source>
+        <translation>10月</translation>
+    </message>
+    <message>
+        <source>Nov</source>
+        <translation>11月</translation>
+    </message>
+    <message>
+        <source>Dec</source>
+        <translation>12月</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>星期一</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>星期二</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>星期三</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>星期四</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>星期五</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>星期六</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>星期日</translation>
+    </message>
+</context>
+<context>
+    <name>owner</name>
+    <message>
+        <source>Edit {kind}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete your {kind}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is deleted for everyone in the circle, and cannot be brought back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
