@@ -154,6 +154,31 @@ def help_events_since(
     return found
 
 
+def marks_since(db: sqlite3.Connection, space: SpaceId, since_hlc: int) -> list[tuple[OpId, OpId, str, int]]:
+    """(op, item, mark, author index) for moderation marks (hide, lock, redact…) put on
+    items with a clock at or after `since_hlc`."""
+    return [
+        (OpId(op_id), OpId(item), str(mark), int(author))
+        for op_id, item, mark, author in db.execute(
+            "SELECT m.op_id, m.item_id, m.mark, m.author FROM item_marks m JOIN ops o ON o.op_id = m.op_id"
+            " WHERE m.space = ? AND o.hlc >= ?",
+            (space, since_hlc),
+        )
+    ]
+
+
+def item_brief(
+    db: sqlite3.Connection, space: SpaceId, item: OpId
+) -> tuple[str, str, str, DeviceId, OpId | None] | None:
+    """An item's type, title, text, author and parent (None when absent)."""
+    row = db.execute(
+        "SELECT type, title, text, author, parent FROM items WHERE space = ? AND item_id = ?", (space, item)
+    ).fetchone()
+    if row is None:
+        return None
+    return str(row[0]), str(row[1]), str(row[2]), DeviceId(row[3]), OpId(row[4]) if row[4] else None
+
+
 def title_and_author(db: sqlite3.Connection, space: SpaceId, item: OpId) -> tuple[str, DeviceId] | None:
     """An undeleted item's title and author (None when absent or deleted)."""
     row = db.execute(

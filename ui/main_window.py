@@ -365,6 +365,10 @@ class MainWindow(QMainWindow):
             self.open_assignment(notice.space, notice.assignment)
             return
         page = self.circle(notice.space)
+        if notice.tab == "thread":
+            page.tabs.setCurrentWidget(page.discussion)
+            page.discussion.show_thread(notice.request)
+            return
         page.tabs.setCurrentWidget(page.helpdesk)
         page.helpdesk.show_request(notice.request)
 

@@ -48,6 +48,18 @@ class Notice:
     title: str
     message: str
     assignment: str = ""  # the assignment's id (hex), for its notices
+    tab: str = "help"  # where `request` opens: the help desk, or "thread": the discussion
+
+
+MARKED = {
+    "hide": str(
+        QT_TRANSLATE_NOOP("QtNotifier", "{who} hid your post in “{title}” ({circle}): students can't see it.")
+    ),
+    "lock": str(QT_TRANSLATE_NOOP("QtNotifier", "{who} locked “{title}” in {circle}: no new replies.")),
+    "redact": str(
+        QT_TRANSLATE_NOOP("QtNotifier", "{who} redacted your post in “{title}” ({circle}): its text is gone.")
+    ),
+}
 
 
 def _tr(text: str) -> str:
@@ -72,11 +84,13 @@ def notices(
         elif item.event == "escalated" and level >= Level.MENTOR:
             title = tr(str(QT_TRANSLATE_NOOP("QtNotifier", "Help request escalated")))
             message = tr(str(QT_TRANSLATE_NOOP("QtNotifier", "{who} escalated “{title}” in {circle}.")))
+        elif item.event in MARKED and item.for_me:  # a teacher's mark on my post: say so
+            title = tr(str(QT_TRANSLATE_NOOP("QtNotifier", "A teacher moderated your post")))
+            message = tr(MARKED[item.event])
         else:
             continue
-        found.append(
-            Notice(space, item.request, title, message.format(who=who, title=item.title, circle=circle))
-        )
+        text = message.format(who=who, title=item.title, circle=circle)
+        found.append(Notice(space, item.request, title, text, tab=item.tab))
     return found
 
 

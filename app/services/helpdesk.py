@@ -173,13 +173,15 @@ async def detail(commands: Commands, request: Found) -> HelpRequest:
 class HelpNews:
     """Something that happened to a help request: for desktop notifications."""
 
-    event: str  # "asked", "answered" or "escalated"
+    event: str  # "asked", "answered", "escalated"; or a teacher's mark on my post: "hide", "lock", "redact"
     op_id: str  # the op that did it (hex): tell of each once
-    request: str  # the request's id (hex)
+    request: str  # the request's id (hex); for a mark: the thread or request the post belongs to
     title: str
     by: str  # who did it (display name)
     by_me: bool
-    for_me: bool  # the request is mine
+    for_me: bool  # the request is mine (for a mark: the post is)
+    tab: str = "help"  # where `request` opens: "help" (the help desk) or "thread" (the discussion)
+    item_type: str = ""  # for a mark: the post's type ("reply", "answer", "thread", …)
 
 
 def _news(replica: Replica, space: SpaceId, since_ms: int) -> tuple[str, int, list[HelpNews]]:
@@ -198,7 +200,30 @@ def _news(replica: Replica, space: SpaceId, since_ms: int) -> tuple[str, int, li
         news.append(
             HelpNews(event, op_id.hex(), request.hex(), row[0], names.get(who, ""), who in me, row[1] in me)
         )
+    news += _moderated(replica, space, since, me, names)
     return replica.context(space).name, level, news
+
+
+def _moderated(
+    replica: Replica, space: SpaceId, since: int, me: frozenset[bytes], names: dict[bytes, str]
+) -> list[HelpNews]:
+    """A teacher's marks on what I wrote (issue 17: the author was never told)."""
+    db, devices = replica.db, replica.context(space).devices
+    found = []
+    for op_id, item, mark, author in reads.marks_since(db, space, since):
+        brief = reads.item_brief(db, space, item)
+        if brief is None:  # every mark is returned; `ui.notifications` tells of hide, lock, redact
+            continue
+        type_, _, text, author_device, parent = brief
+        opens = parent if type_ in ("reply", "answer", "progress") and parent is not None else item
+        where = reads.item_brief(db, space, opens) if opens != item else brief
+        label = (where[1] if where is not None else "") or " ".join(text.split())[:60]
+        who = devices.get(author)
+        tab = "thread" if (where is not None and where[0] in ("thread", "reply")) else "help"
+        by = names.get(who, "") if who else ""
+        mine = author_device in me  # only the author is told (`ui.notifications.notices`)
+        found.append(HelpNews(mark, op_id.hex(), opens.hex(), label, by, who in me, mine, tab, type_))
+    return found
 
 
 async def news(commands: Commands, space: SpaceId, *, since_ms: int) -> tuple[str, int, list[HelpNews]]:

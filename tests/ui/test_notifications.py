@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
-from app.services import helpdesk
-from tests.ui.circles import circle_of, named
+from app.services import discussion, helpdesk
+from tests.ui.circles import arrived, circle_of, named
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.notifications import QtNotifier
 from ui.session import Session
@@ -66,3 +66,29 @@ def test_who_is_told_of_what_on_the_help_desk(qtbot: QtBot, desk: Desk) -> None:
     assert len(student.shown) == 1 and len(mentor.shown) == 2  # not my own request
     qtbot.waitUntil(lambda: len(teacher.shown) == 4, timeout=WAIT_MS)
     assert said(teacher)[-1] == "New help request: Cleo asks in Algebra: “Mentors ask too”"
+
+
+def test_the_author_is_told_when_a_teacher_hides_locks_or_redacts_their_post(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    """Issue 17, item 8: the author was never told their post was moderated."""
+    ana, ben, cleo = (named(desk, name, name.capitalize()) for name in ("ana", "ben", "cleo"))
+    space = circle_of(desk, ana, [ben, cleo], name="Algebra")
+    student, classmate = notifier(qtbot, ben), notifier(qtbot, cleo)
+    thread = desk.call(lambda: discussion.new_thread(ben.commands, space, "Quiz answers", "all of them", []))
+    arrived(qtbot, desk, ana, thread.hex())
+    found = desk.call(lambda: discussion.find(ana.commands, thread.hex()))
+    hidden = desk.call(lambda: discussion.moderate(ana.commands, found, "hide"))
+    qtbot.waitUntil(lambda: hidden.hex() in student.seen, timeout=WAIT_MS)
+    assert said(student) == [
+        "A teacher moderated your post: Ana hid your post in “Quiz answers” (Algebra): students can't see it."
+    ]
+    assert student.shown[-1].tab == "thread" and student.shown[-1].request == thread.hex()
+    redacted = desk.call(lambda: discussion.moderate(ana.commands, found, "redact"))
+    qtbot.waitUntil(lambda: redacted.hex() in student.seen, timeout=WAIT_MS)
+    assert said(student)[-1].endswith("redacted your post in “Quiz answers” (Algebra): its text is gone.")
+    qtbot.waitUntil(lambda: redacted.hex() in classmate.seen, timeout=WAIT_MS)
+    assert classmate.shown == []  # not Cleo's post: nothing to tell her
+    unhidden = desk.call(lambda: discussion.moderate(ana.commands, found, "unhide"))
+    qtbot.waitUntil(lambda: unhidden.hex() in student.seen, timeout=WAIT_MS)
+    assert len(student.shown) == 2  # an unhide is no news
