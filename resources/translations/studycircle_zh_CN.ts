@@ -74,6 +74,18 @@
         <translation>作业说明（支持 Markdown）：要做什么，如何评分</translation>
     </message>
     <message>
+        <source>Criterion</source>
+        <translation>评分项</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>分值</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
         <source>&amp;Add criterion</source>
         <translation>添加评分项(&amp;A)</translation>
     </message>
