@@ -38,7 +38,9 @@ class AssignmentDialog(QDialog):
         self.brief.setPlaceholderText(self.tr("The brief (Markdown): what to do, how it is judged"))
         self.brief.setTabChangesFocus(True)
         self.rubric = QTableWidget(0, len(COLUMNS), self)
-        self.rubric.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.rubric.setHorizontalHeaderLabels(
+            [self.tr("Criterion"), self.tr("Points"), self.tr("Description")]
+        )
         self.rubric.horizontalHeader().setStretchLastSection(True)
         add = QPushButton(self.tr("&Add criterion"), self)
         add.clicked.connect(lambda: self.add_criterion("", 4, ""))

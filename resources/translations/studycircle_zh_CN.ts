@@ -5,117 +5,129 @@
     <name></name>
     <message>
         <source>Reviews to do</source>
-        <translation type="unfinished"></translation>
+        <translation>待评阅</translation>
     </message>
     <message>
         <source>{circle}: {phase} of “{title}” is open; {n} submission(s) to review.</source>
-        <translation type="unfinished"></translation>
+        <translation>{circle}：“{title}”的 {phase} 阶段已开始，有 {n} 份提交等你评阅。</translation>
     </message>
     <message>
         <source>Assignment moved on</source>
-        <translation type="unfinished"></translation>
+        <translation>作业进入新阶段</translation>
     </message>
     <message>
         <source>{circle}: “{title}” is now in its {phase} phase.</source>
-        <translation type="unfinished"></translation>
+        <translation>{circle}：“{title}”已进入 {phase} 阶段。</translation>
     </message>
     <message>
         <source>Feedback received</source>
-        <translation type="unfinished"></translation>
+        <translation>收到反馈</translation>
     </message>
     <message>
         <source>{circle}: a new review of your work on “{title}”.</source>
-        <translation type="unfinished"></translation>
+        <translation>{circle}：你在“{title}”中的作业收到了一条新的评阅。</translation>
     </message>
     <message>
         <source>Grade released</source>
-        <translation type="unfinished"></translation>
+        <translation>成绩已公布</translation>
     </message>
     <message>
         <source>{circle}: your grade for “{title}” is in.</source>
-        <translation type="unfinished"></translation>
+        <translation>{circle}：你的“{title}”成绩已出。</translation>
     </message>
 </context>
 <context>
     <name>AssessDialog</name>
     <message>
         <source>Assess {name}&apos;s work</source>
-        <translation type="unfinished"></translation>
+        <translation>评定 {name} 的作业</translation>
     </message>
     <message>
         <source>Why this grade (shown to the student)</source>
-        <translation type="unfinished"></translation>
+        <translation>评分理由（学生可见）</translation>
     </message>
     <message>
         <source>Suggested from the reviews</source>
-        <translation type="unfinished"></translation>
+        <translation>根据互评的建议</translation>
     </message>
     <message>
         <source>&amp;Grade</source>
-        <translation type="unfinished"></translation>
+        <translation>成绩(&amp;G)</translation>
     </message>
     <message>
         <source>&amp;Comment</source>
-        <translation type="unfinished"></translation>
+        <translation>评语(&amp;C)</translation>
     </message>
 </context>
 <context>
     <name>AssignmentDialog</name>
     <message>
         <source>New assignment</source>
-        <translation type="unfinished"></translation>
+        <translation>新建作业</translation>
     </message>
     <message>
         <source>e.g. Essay: argue a case</source>
-        <translation type="unfinished"></translation>
+        <translation>例如：议论文：论证一个观点</translation>
     </message>
     <message>
         <source>The brief (Markdown): what to do, how it is judged</source>
-        <translation type="unfinished"></translation>
+        <translation>作业说明（支持 Markdown）：要做什么，如何评分</translation>
+    </message>
+    <message>
+        <source>Criterion</source>
+        <translation>评分项</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>分值</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
     </message>
     <message>
         <source>&amp;Add criterion</source>
-        <translation type="unfinished"></translation>
+        <translation>添加评分项(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Remove criterion</source>
-        <translation type="unfinished"></translation>
+        <translation>移除评分项(&amp;R)</translation>
     </message>
     <message>
         <source>Set assignment</source>
-        <translation type="unfinished"></translation>
+        <translation>布置作业</translation>
     </message>
     <message>
         <source>&amp;Title</source>
-        <translation type="unfinished"></translation>
+        <translation>标题(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;Brief</source>
-        <translation type="unfinished"></translation>
+        <translation>说明(&amp;B)</translation>
     </message>
     <message>
         <source>Reviewers per submission</source>
-        <translation type="unfinished"></translation>
+        <translation>每份提交的评阅人数</translation>
     </message>
     <message>
         <source>Review rounds</source>
-        <translation type="unfinished"></translation>
+        <translation>互评轮数</translation>
     </message>
     <message>
         <source>Rubric</source>
-        <translation type="unfinished"></translation>
+        <translation>评分标准</translation>
     </message>
     <message>
         <source>An assignment needs a title.</source>
-        <translation type="unfinished"></translation>
+        <translation>作业需要一个标题。</translation>
     </message>
     <message>
         <source>A rubric needs at least one criterion with a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>评分标准至少需要一个有名称的评分项。</translation>
     </message>
     <message>
         <source>A criterion&apos;s name cannot contain &apos;:&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>评分项的名称不能包含“:”。</translation>
     </message>
 </context>
 <context>
@@ -289,7 +301,7 @@ First, how should others see you?</source>
     </message>
     <message>
         <source>student</source>
-        <translation type="unfinished"></translation>
+        <translation>学生</translation>
     </message>
     <message>
         <source> hours</source>
@@ -423,7 +435,7 @@ First, how should others see you?</source>
     </message>
     <message>
         <source>Left the demo circle of an earlier run (its classmates were a demo).</source>
-        <translation type="unfinished"></translation>
+        <translation>已退出上次运行时的演示圈子（其中的同学只是演示）。</translation>
     </message>
 </context>
 <context>
@@ -564,11 +576,11 @@ First, how should others see you?</source>
     </message>
     <message>
         <source>Teacher&apos;s &amp;desk</source>
-        <translation type="unfinished"></translation>
+        <translation>教师工作台(&amp;D)</translation>
     </message>
     <message>
         <source>My &amp;contributions</source>
-        <translation type="unfinished"></translation>
+        <translation>我的贡献(&amp;C)</translation>
     </message>
     <message>
         <source>&amp;Network</source>
@@ -616,43 +628,43 @@ First, how should others see you?</source>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Sidebar</source>
-        <translation type="unfinished"></translation>
+        <translation>侧边栏(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
         <source>Send (a reply, an answer, a chat line)</source>
-        <translation type="unfinished"></translation>
+        <translation>发送（回复、回答、聊天消息）</translation>
     </message>
     <message>
         <source>Save the note being edited</source>
-        <translation type="unfinished"></translation>
+        <translation>保存正在编辑的笔记</translation>
     </message>
     <message>
         <source>Save the selected thread, reply or answer to My notes</source>
-        <translation type="unfinished"></translation>
+        <translation>将选中的话题、回复或回答保存到我的笔记</translation>
     </message>
     <message>
         <source>Open the row chosen (a desk row opens its item in its circle)</source>
-        <translation type="unfinished"></translation>
+        <translation>打开选中的行（工作台中的行会在其圈子里打开对应内容）</translation>
     </message>
     <message>
         <source>Move between fields (the review form, the dialogs)</source>
-        <translation type="unfinished"></translation>
+        <translation>在输入框之间切换（评阅表单、对话框）</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>键盘快捷键</translation>
     </message>
 </context>
 <context>
@@ -679,207 +691,207 @@ First, how should others see you?</source>
     <name>QtAssignments</name>
     <message>
         <source>New assignment…</source>
-        <translation type="unfinished"></translation>
+        <translation>新建作业…</translation>
     </message>
     <message>
         <source>Choose an assignment.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择一项作业。</translation>
     </message>
     <message>
         <source>Brief</source>
-        <translation type="unfinished"></translation>
+        <translation>作业说明</translation>
     </message>
     <message>
         <source>My work</source>
-        <translation type="unfinished"></translation>
+        <translation>我的作业</translation>
     </message>
     <message>
         <source>Reviews to do</source>
-        <translation type="unfinished"></translation>
+        <translation>待评阅</translation>
     </message>
     <message>
         <source>Feedback</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>进度</translation>
     </message>
     <message>
         <source>Assessment</source>
-        <translation type="unfinished"></translation>
+        <translation>评定</translation>
     </message>
     <message>
         <source>Write your work here (Markdown), or drop or attach a text file</source>
-        <translation type="unfinished"></translation>
+        <translation>在这里写作业（支持 Markdown），也可以拖入文本文件或将其添加为附件</translation>
     </message>
     <message>
         <source>What I changed since the version reviewed</source>
-        <translation type="unfinished"></translation>
+        <translation>相比被评阅的版本，我做了哪些修改</translation>
     </message>
     <message>
         <source>Attach a file…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加附件…</translation>
     </message>
     <message>
         <source>Submit</source>
-        <translation type="unfinished"></translation>
+        <translation>提交</translation>
     </message>
     <message>
         <source>Send review</source>
-        <translation type="unfinished"></translation>
+        <translation>发送评阅</translation>
     </message>
     <message>
         <source>Helpful: </source>
-        <translation type="unfinished"></translation>
+        <translation>有用程度：</translation>
     </message>
     <message>
         <source> of 5</source>
-        <translation type="unfinished"></translation>
+        <translation> / 5</translation>
     </message>
     <message>
         <source>Rate</source>
-        <translation type="unfinished"></translation>
+        <translation>评分</translation>
     </message>
     <message>
         <source>Student</source>
-        <translation type="unfinished"></translation>
+        <translation>学生</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished"></translation>
+        <translation>版本</translation>
     </message>
     <message>
         <source>Reviews received</source>
-        <translation type="unfinished"></translation>
+        <translation>收到的评阅</translation>
     </message>
     <message>
         <source>Reviews written</source>
-        <translation type="unfinished"></translation>
+        <translation>写出的评阅</translation>
     </message>
     <message>
         <source>Open the next phase…</source>
-        <translation type="unfinished"></translation>
+        <translation>开启下一阶段…</translation>
     </message>
     <message>
         <source>Change reviewers…</source>
-        <translation type="unfinished"></translation>
+        <translation>更改评阅人…</translation>
     </message>
     <message>
         <source>Versions</source>
-        <translation type="unfinished"></translation>
+        <translation>版本数</translation>
     </message>
     <message>
         <source>Peer score</source>
-        <translation type="unfinished"></translation>
+        <translation>互评得分</translation>
     </message>
     <message>
         <source>Reviewing</source>
-        <translation type="unfinished"></translation>
+        <translation>评阅任务</translation>
     </message>
     <message>
         <source>Suggested</source>
-        <translation type="unfinished"></translation>
+        <translation>建议成绩</translation>
     </message>
     <message>
         <source>Grade</source>
-        <translation type="unfinished"></translation>
+        <translation>成绩</translation>
     </message>
     <message>
         <source>Comment</source>
-        <translation type="unfinished"></translation>
+        <translation>评语</translation>
     </message>
     <message>
         <source>Assess…</source>
-        <translation type="unfinished"></translation>
+        <translation>评定…</translation>
     </message>
     <message>
         <source>Export CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 CSV…</translation>
     </message>
     <message>
         <source>&lt;b&gt;{title}&lt;/b&gt; — {phase}; {n} submitted</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{title}&lt;/b&gt; — {phase}；已提交 {n} 份</translation>
     </message>
     <message>
         <source>Submitted: {listed}</source>
-        <translation type="unfinished"></translation>
+        <translation>已提交：{listed}</translation>
     </message>
     <message>
         <source>Nothing submitted yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有提交。</translation>
     </message>
     <message>
         <source>Submit a new version</source>
-        <translation type="unfinished"></translation>
+        <translation>提交新版本</translation>
     </message>
     <message>
         <source>(Submitting is closed in the {phase} phase.)</source>
-        <translation type="unfinished"></translation>
+        <translation>（{phase} 阶段不能提交。）</translation>
     </message>
     <message>
         <source>Attach a file</source>
-        <translation type="unfinished"></translation>
+        <translation>添加附件</translation>
     </message>
     <message>
         <source>Cannot read {path}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 {path}：{error}</translation>
     </message>
     <message>
         <source>Submission {n} (version {v}) — {status}</source>
-        <translation type="unfinished"></translation>
+        <translation>提交 {n}（第 {v} 版）— {status}</translation>
     </message>
     <message>
         <source>No reviews to do now.</source>
-        <translation type="unfinished"></translation>
+        <translation>目前没有待评阅的作业。</translation>
     </message>
     <message>
         <source>Send again (replaces)</source>
-        <translation type="unfinished"></translation>
+        <translation>重新发送（替换之前的评阅）</translation>
     </message>
     <message>
         <source>Your scores beside the other reviewers&apos; (after each round)</source>
-        <translation type="unfinished"></translation>
+        <translation>你的评分与其他评阅人的对比（每轮结束后显示）</translation>
     </message>
     <message>
         <source>no other reviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>没有其他评阅人</translation>
     </message>
     <message>
         <source>No feedback yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有反馈。</translation>
     </message>
     <message>
         <source>not submitted</source>
-        <translation type="unfinished"></translation>
+        <translation>未提交</translation>
     </message>
     <message>
         <source>Open {phase}…</source>
-        <translation type="unfinished"></translation>
+        <translation>开启 {phase} 阶段…</translation>
     </message>
     <message>
         <source>The assignment is closed</source>
-        <translation type="unfinished"></translation>
+        <translation>作业已结束</translation>
     </message>
     <message>
         <source>Open {phase}?</source>
-        <translation type="unfinished"></translation>
+        <translation>开启 {phase} 阶段？</translation>
     </message>
     <message>
         <source>Open {phase}</source>
-        <translation type="unfinished"></translation>
+        <translation>开启 {phase} 阶段</translation>
     </message>
     <message>
         <source>Select a student to see the reviews of their work.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一名学生，查看其作业收到的评阅。</translation>
     </message>
     <message>
         <source>Export the gradebook</source>
-        <translation type="unfinished"></translation>
+        <translation>导出成绩册</translation>
     </message>
     <message>
         <source>Cannot write {path}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {path}：{error}</translation>
     </message>
 </context>
 <context>
@@ -917,7 +929,7 @@ First, how should others see you?</source>
     </message>
     <message>
         <source>Assignments</source>
-        <translation type="unfinished"></translation>
+        <translation>作业</translation>
     </message>
     <message>
         <source>Resources</source>
@@ -932,24 +944,24 @@ First, how should others see you?</source>
     <name>QtCircleHeader</name>
     <message>
         <source>You own this circle</source>
-        <translation type="unfinished"></translation>
+        <translation>你是此圈子的创建者</translation>
     </message>
     <message>
         <source>You are a teacher</source>
-        <translation type="unfinished"></translation>
+        <translation>你是教师</translation>
     </message>
     <message>
         <source>You are a mentor</source>
-        <translation type="unfinished"></translation>
+        <translation>你是导师</translation>
     </message>
     <message>
         <source>You are a student</source>
-        <translation type="unfinished"></translation>
+        <translation>你是学生</translation>
     </message>
     <message numerus="yes">
         <source>%n (person/people)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 人</numerusform>
         </translation>
     </message>
 </context>
@@ -964,107 +976,107 @@ First, how should others see you?</source>
     <name>QtDesk</name>
     <message>
         <source>Teacher&apos;s desk: reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>教师工作台：正在读取…</translation>
     </message>
     <message>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>已等待</translation>
     </message>
     <message>
         <source>Circle</source>
-        <translation type="unfinished"></translation>
+        <translation>圈子</translation>
     </message>
     <message>
         <source>Request</source>
-        <translation type="unfinished"></translation>
+        <translation>求助</translation>
     </message>
     <message>
         <source>Asked by</source>
-        <translation type="unfinished"></translation>
+        <translation>提问者</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Assignment</source>
-        <translation type="unfinished"></translation>
+        <translation>作业</translation>
     </message>
     <message>
         <source>Phase</source>
-        <translation type="unfinished"></translation>
+        <translation>阶段</translation>
     </message>
     <message>
         <source>Submitted</source>
-        <translation type="unfinished"></translation>
+        <translation>已提交</translation>
     </message>
     <message>
         <source>Reviews done</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成评阅</translation>
     </message>
     <message>
         <source>Late</source>
-        <translation type="unfinished"></translation>
+        <translation>逾期</translation>
     </message>
     <message>
         <source>Help requests</source>
-        <translation type="unfinished"></translation>
+        <translation>求助</translation>
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>成员</translation>
     </message>
     <message>
         <source>Waiting for</source>
-        <translation type="unfinished"></translation>
+        <translation>等待时长</translation>
     </message>
     <message>
         <source>Open requests</source>
-        <translation type="unfinished"></translation>
+        <translation>待处理求助</translation>
     </message>
     <message>
         <source>Unanswered</source>
-        <translation type="unfinished"></translation>
+        <translation>未回答</translation>
     </message>
     <message>
         <source>Help requests waiting (oldest first)</source>
-        <translation type="unfinished"></translation>
+        <translation>等待中的求助（最早的在前）</translation>
     </message>
     <message>
         <source>Review progress</source>
-        <translation type="unfinished"></translation>
+        <translation>互评进度</translation>
     </message>
     <message>
         <source>Who is stuck</source>
-        <translation type="unfinished"></translation>
+        <translation>谁遇到了困难</translation>
     </message>
     <message>
         <source>1 circle</source>
-        <translation type="unfinished"></translation>
+        <translation>1 个圈子</translation>
     </message>
     <message>
         <source>{n} circles</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 个圈子</translation>
     </message>
     <message>
         <source>Teacher&apos;s desk — {where} where you teach or mentor</source>
-        <translation type="unfinished"></translation>
+        <translation>教师工作台 — 你担任教师或导师的 {where}</translation>
     </message>
     <message>
         <source>Teacher&apos;s desk — you are not a teacher or mentor in any circle yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>教师工作台 — 你还不是任何圈子的教师或导师。</translation>
     </message>
     <message>
         <source>… and {n} newer requests not listed.</source>
-        <translation type="unfinished"></translation>
+        <translation>… 另有 {n} 条较新的求助未列出。</translation>
     </message>
     <message>
         <source>escalated</source>
-        <translation type="unfinished">已上报</translation>
+        <translation>已上报</translation>
     </message>
     <message>
         <source>claimed by you</source>
-        <translation type="unfinished"></translation>
+        <translation>已由你认领</translation>
     </message>
 </context>
 <context>
@@ -1364,11 +1376,11 @@ First, how should others see you?</source>
     </message>
     <message>
         <source>student</source>
-        <translation type="unfinished"></translation>
+        <translation>学生</translation>
     </message>
     <message>
         <source>Make a student</source>
-        <translation type="unfinished"></translation>
+        <translation>设为学生</translation>
     </message>
     <message>
         <source>, </source>
@@ -1466,19 +1478,19 @@ First, how should others see you?</source>
     </message>
     <message>
         <source>Share</source>
-        <translation type="unfinished"></translation>
+        <translation>分享</translation>
     </message>
     <message>
         <source>Share to a circle&apos;s resources</source>
-        <translation type="unfinished"></translation>
+        <translation>分享到圈子的资源</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>删除…</translation>
     </message>
     <message>
         <source>Delete this note (it asks first)</source>
-        <translation type="unfinished"></translation>
+        <translation>删除这篇笔记（会先确认）</translation>
     </message>
     <message>
         <source>Linked from</source>
@@ -1494,11 +1506,11 @@ First, how should others see you?</source>
     </message>
     <message>
         <source>Saved from a circle you are no longer in.</source>
-        <translation type="unfinished"></translation>
+        <translation>保存自一个你已退出的圈子。</translation>
     </message>
     <message>
         <source>Saved from {circle} — &lt;a href=&apos;{space}&apos;&gt;open the circle&lt;/a&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>保存自 {circle} — &lt;a href=&apos;{space}&apos;&gt;打开圈子&lt;/a&gt;</translation>
     </message>
     <message>
         <source>⚠ Not saved</source>
@@ -1526,23 +1538,23 @@ First, how should others see you?</source>
     </message>
     <message>
         <source>Delete note</source>
-        <translation type="unfinished"></translation>
+        <translation>删除笔记</translation>
     </message>
     <message>
         <source>Delete “{title}”?</source>
-        <translation type="unfinished"></translation>
+        <translation>删除“{title}”？</translation>
     </message>
     <message>
         <source>It is deleted from My notes on all your devices. Copies shared to a circle stay there.</source>
-        <translation type="unfinished"></translation>
+        <translation>它将从你所有设备上的我的笔记中删除。已分享到圈子的副本会保留。</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>Note deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>笔记已删除。</translation>
     </message>
     <message>
         <source>Save the note first</source>
@@ -1695,23 +1707,23 @@ First, how should others see you?</source>
     <name>QtRecognition</name>
     <message>
         <source>Contributions</source>
-        <translation type="unfinished"></translation>
+        <translation>贡献</translation>
     </message>
     <message>
         <source>Reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取…</translation>
     </message>
     <message>
         <source>You</source>
-        <translation type="unfinished"></translation>
+        <translation>你</translation>
     </message>
     <message>
         <source>Contributions — {who}</source>
-        <translation type="unfinished"></translation>
+        <translation>贡献 — {who}</translation>
     </message>
     <message>
         <source>nothing yet — every answer helps someone.</source>
-        <translation type="unfinished"></translation>
+        <translation>暂时还没有——每个回答都能帮到别人。</translation>
     </message>
 </context>
 <context>
@@ -1972,27 +1984,27 @@ First, how should others see you?</source>
     <name>ReallocateDialog</name>
     <message>
         <source>Change reviewers</source>
-        <translation type="unfinished"></translation>
+        <translation>更改评阅人</translation>
     </message>
     <message>
         <source>{name}&apos;s work</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 的作业</translation>
     </message>
     <message>
         <source>&amp;Add as reviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>添加为评阅人(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Remove as reviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>移除评阅人(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Work</source>
-        <translation type="unfinished"></translation>
+        <translation>作业(&amp;W)</translation>
     </message>
     <message>
         <source>&amp;Reviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>评阅人(&amp;R)</translation>
     </message>
 </context>
 <context>
@@ -2071,27 +2083,27 @@ First, how should others see you?</source>
     <name>RubricForm</name>
     <message>
         <source> of {max}</source>
-        <translation type="unfinished"></translation>
+        <translation> / {max}</translation>
     </message>
     <message>
         <source>Score for {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 的得分</translation>
     </message>
     <message>
         <source>A comment on {name} (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>对 {name} 的评语（可选）</translation>
     </message>
     <message>
         <source>Score</source>
-        <translation type="unfinished"></translation>
+        <translation>得分</translation>
     </message>
     <message>
         <source>Comment</source>
-        <translation type="unfinished"></translation>
+        <translation>评语</translation>
     </message>
     <message>
         <source>Overall: what works, and what would make it better</source>
-        <translation type="unfinished"></translation>
+        <translation>总评：哪些地方做得好，怎样能更好</translation>
     </message>
 </context>
 <context>
@@ -2303,30 +2315,30 @@ First, how should others see you?</source>
     <name>owner</name>
     <message>
         <source>Edit {kind}</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑{kind}</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>Delete your {kind}?</source>
-        <translation type="unfinished"></translation>
+        <translation>删除你的这条{kind}？</translation>
     </message>
     <message>
         <source>It is deleted for everyone in the circle, and cannot be brought back.</source>
-        <translation type="unfinished"></translation>
+        <translation>它将为圈子里的所有人删除，且无法恢复。</translation>
     </message>
 </context>
 <context>
     <name>parent</name>
     <message>
         <source>Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑…</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>删除…</translation>
     </message>
 </context>
 </TS>
