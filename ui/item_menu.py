@@ -46,10 +46,10 @@ def own_actions(parent: QWidget, circle: CircleContext, row: Item, *, owner: QWi
     """Edit… and Delete… for the item's author (parented to `parent`); none for others."""
     if not circle.is_me(row.author) or row.redacted:
         return []
-    edit = QAction(parent.tr("Edit…"), parent)
+    edit = QAction(translate("ItemMenu", "Edit…"), parent)
     edit.setObjectName("edit")
     edit.triggered.connect(lambda _=False: edit_item(owner, circle, row))
-    delete = QAction(parent.tr("Delete…"), parent)
+    delete = QAction(translate("ItemMenu", "Delete…"), parent)
     delete.setObjectName("delete")
     delete.triggered.connect(lambda _=False: ask_to_delete(owner, circle, row))
     return [edit, delete]
@@ -60,7 +60,7 @@ def edit_item(owner: QWidget, circle: CircleContext, row: Item) -> None:
     from ui.dialogs import ComposeDialog
 
     kind = kind_name(owner, row.type)
-    dialog = ComposeDialog(owner.tr("Edit {kind}").format(kind=kind), "", "", owner)
+    dialog = ComposeDialog(translate("ItemMenu", "Edit {kind}").format(kind=kind), "", "", owner)
     titled = row.type in ("thread", "resource", "help")
     dialog.title.setText(row.title)
     dialog.text.setPlainText(row.text)
@@ -103,11 +103,11 @@ def ask_to_delete(owner: QWidget, circle: CircleContext, row: Item) -> None:
 
     confirm(
         owner,
-        owner.tr("Delete"),
-        owner.tr("Delete your {kind}?").format(kind=kind_name(owner, row.type))
+        translate("ItemMenu", "Delete"),
+        translate("ItemMenu", "Delete your {kind}?").format(kind=kind_name(owner, row.type))
         + (f"\n“{what}”" if what else ""),
-        owner.tr("It is deleted for everyone in the circle, and cannot be brought back."),
-        owner.tr("Delete"),
+        translate("ItemMenu", "It is deleted for everyone in the circle, and cannot be brought back."),
+        translate("ItemMenu", "Delete"),
         delete,
     )
 

@@ -351,6 +351,30 @@ First, how should others see you?</source>
         <translation>已保存到我的笔记。</translation>
     </message>
     <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Edit {kind}</source>
+        <translation>编辑{kind}</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete your {kind}?</source>
+        <translation>删除你的这条{kind}？</translation>
+    </message>
+    <message>
+        <source>It is deleted for everyone in the circle, and cannot be brought back.</source>
+        <translation>它将为圈子里的所有人删除，且无法恢复。</translation>
+    </message>
+    <message>
         <source>message</source>
         <translation>消息</translation>
     </message>
@@ -1572,6 +1596,18 @@ First, how should others see you?</source>
 <context>
     <name>QtNotifier</name>
     <message>
+        <source>{who} hid your post in “{title}” ({circle}): students can&apos;t see it.</source>
+        <translation>{who} 隐藏了你在“{title}”（{circle}）中的帖子：学生看不到它了。</translation>
+    </message>
+    <message>
+        <source>{who} locked “{title}” in {circle}: no new replies.</source>
+        <translation>{who} 锁定了 {circle} 中的“{title}”：不再接受新回复。</translation>
+    </message>
+    <message>
+        <source>{who} redacted your post in “{title}” ({circle}): its text is gone.</source>
+        <translation>{who} 抹除了你在“{title}”（{circle}）中的帖子：其内容已被删除。</translation>
+    </message>
+    <message>
         <source>Someone</source>
         <translation>有人</translation>
     </message>
@@ -1598,6 +1634,10 @@ First, how should others see you?</source>
     <message>
         <source>{who} escalated “{title}” in {circle}.</source>
         <translation>{who} 在 {circle} 中上报了“{title}”。</translation>
+    </message>
+    <message>
+        <source>A teacher moderated your post</source>
+        <translation>教师处理了你的帖子</translation>
     </message>
 </context>
 <context>
@@ -2309,36 +2349,6 @@ First, how should others see you?</source>
     <message>
         <source>Sunday</source>
         <translation>星期日</translation>
-    </message>
-</context>
-<context>
-    <name>owner</name>
-    <message>
-        <source>Edit {kind}</source>
-        <translation>编辑{kind}</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Delete your {kind}?</source>
-        <translation>删除你的这条{kind}？</translation>
-    </message>
-    <message>
-        <source>It is deleted for everyone in the circle, and cannot be brought back.</source>
-        <translation>它将为圈子里的所有人删除，且无法恢复。</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Edit…</source>
-        <translation>编辑…</translation>
-    </message>
-    <message>
-        <source>Delete…</source>
-        <translation>删除…</translation>
     </message>
 </context>
 </TS>
