@@ -5,37 +5,36 @@ when and how notices are shown is `ui.notifications`'s.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from app.services.rows import AssessNews
 from sync.ids import SpaceId
+from ui.assessment_words import Assessment, phase_name
 from ui.notifications import Notice
 
 
 def assessment_notices(
-    space: SpaceId, circle: str, news: list[AssessNews], tr: Callable[[str], str]
+    space: SpaceId, circle: str, news: list[AssessNews]
 ) -> list[Notice]:
     found = []
     for item in news:
-        phase = f"{item.phase} round {item.round}" if item.phase in ("review", "revision") else item.phase
+        phase = phase_name(item.phase, item.round)
         if item.event == "review_assigned":
-            title = tr("Reviews to do")
-            message = tr("{circle}: {phase} of “{title}” is open; {n} submission(s) to review.").format(
-                circle=circle, phase=phase, title=item.title, n=item.reviews
-            )
+            title = Assessment.tr("Reviews to do")
+            open_now = Assessment.tr("{circle}: {phase} of “{title}” is open; {n} submission(s) to review.")
+            message = open_now.format(circle=circle, phase=phase, title=item.title, n=item.reviews)
         elif item.event == "phase":
-            title = tr("Assignment moved on")
-            message = tr("{circle}: “{title}” is now in its {phase} phase.").format(
+            title = Assessment.tr("Assignment moved on")
+            message = Assessment.tr("{circle}: “{title}” is now in its {phase} phase.").format(
                 circle=circle, title=item.title, phase=phase
             )
         elif item.event == "feedback":
-            title = tr("Feedback received")
-            message = tr("{circle}: a new review of your work on “{title}”.").format(
+            title = Assessment.tr("Feedback received")
+            message = Assessment.tr("{circle}: a new review of your work on “{title}”.").format(
                 circle=circle, title=item.title
             )
         elif item.event == "graded":
-            title = tr("Grade released")
-            message = tr("{circle}: your grade for “{title}” is in.").format(circle=circle, title=item.title)
+            title = Assessment.tr("Grade released")
+            graded = Assessment.tr("{circle}: your grade for “{title}” is in.")
+            message = graded.format(circle=circle, title=item.title)
         else:
             continue
         found.append(Notice(space, "", title, message, assignment=item.assignment_id))

@@ -60,6 +60,7 @@ from app.services.rows import (
 from sync.changes import ASSIGN_KINDS
 from sync.ids import OpId
 from sync.policy import Level
+from ui.assessment_words import of, phase_name, reviewer_label, version_label
 from ui.circle import CircleContext, QtCircleTab
 from ui.rubric_form import RubricForm
 
@@ -303,8 +304,7 @@ class QtAssignments(QtCircleTab):
         self.list.blockSignals(True)
         self.list.clear()
         for row in rows:
-            phase = f"{row.phase} {row.round}" if row.phase in ("review", "revision") else row.phase
-            item = QListWidgetItem(f"{row.title} — {phase}")
+            item = QListWidgetItem(f"{row.title} — {phase_name(row.phase, row.round)}")
             item.setData(ID, row.assignment_id)
             self.list.addItem(item)
             if row.assignment_id == self.selected_id:
@@ -358,7 +358,7 @@ class QtAssignments(QtCircleTab):
         if shown is None:
             return
         d = shown.detail
-        phase = f"{d.phase} round {d.round}" if d.phase in ("review", "revision") else d.phase
+        phase = phase_name(d.phase, d.round)
         self.heading.setText(
             self.tr("<b>{title}</b> — {phase}; {n} submitted").format(
                 title=d.title, phase=phase, n=d.submissions
@@ -384,7 +384,7 @@ class QtAssignments(QtCircleTab):
         open_ = phase == "submission" or phase == "revision"
         if shown.versions:
             listed = "; ".join(
-                f"version {v.version} ({v.created[:16].replace('T', ' ')})"
+                f"{version_label(v.version)} ({v.created[:16].replace('T', ' ')})"
                 + (f": {v.note}" if v.note else "")
                 for v in shown.versions
             )
@@ -464,9 +464,13 @@ class QtAssignments(QtCircleTab):
             return
         if task.diff:
             self.task_text.setMarkdown(
-                f"**Changed since version {task.previous_version}, which you reviewed**"
-                + (f" — the author's note: *{task.note}*" if task.note else "")
-                + f"\n\n```diff\n{task.diff}```\n\n**Version {task.version}**\n\n{task.text}"
+                "**"
+                + self.tr("Changed since version {n}, which you reviewed").format(n=task.previous_version)
+                + "**"
+                + (self.tr(" — the author's note: *{note}*").format(note=task.note) if task.note else "")
+                + f"\n\n```diff\n{task.diff}```\n\n**"
+                + self.tr("Version {n}").format(n=task.version)
+                + f"**\n\n{task.text}"
             )
         else:
             self.task_text.setMarkdown(task.text)
@@ -507,11 +511,11 @@ class QtAssignments(QtCircleTab):
         parts = []
         self.rate_which.clear()
         for round_ in sorted({r.round for r in shown.received}):
-            parts.append(f"## Round {round_}")
+            parts.append("## " + self.tr("Round {n}").format(n=round_))
             for n, review in enumerate((r for r in shown.received if r.round == round_), 1):
-                label = f"Reviewer {n}, round {round_}"
+                label = reviewer_label(n, round_)
                 self.rate_which.addItem(label, review.review_id)
-                lines = [f"### {label} (on version {review.version})"]
+                lines = ["### " + self.tr("{label} (on version {n})").format(label=label, n=review.version)]
                 for criterion in shown.detail.criteria:
                     score = review.scores.get(criterion.name)
                     shown_score = (
@@ -524,7 +528,7 @@ class QtAssignments(QtCircleTab):
                 if review.comment:
                     lines.append(f"\n{review.comment}")
                 if review.helpful:
-                    lines.append(f"\n*You rated it {review.helpful} of 5.*")
+                    lines.append("\n*" + self.tr("You rated it {n} of 5.").format(n=review.helpful) + "*")
                 parts.append("\n".join(lines))
         if shown.calibration:
             parts.append("## " + self.tr("Your scores beside the other reviewers' (after each round)"))
@@ -594,8 +598,8 @@ class QtAssignments(QtCircleTab):
             texts = [
                 row.name,
                 str(row.version) if row.version else self.tr("not submitted"),
-                f"{row.received} of {row.expected}" if row.expected else "—",
-                f"{row.given} of {row.owed}" if row.owed else "—",
+                of(row.received, row.expected) if row.expected else "—",
+                of(row.given, row.owed) if row.owed else "—",
             ]
             self.board.addTopLevelItem(QTreeWidgetItem(texts))
         for column in range(self.board.columnCount()):
@@ -664,15 +668,23 @@ class QtAssignments(QtCircleTab):
             return
         parts = [
             f"## {entry.name}: suggested {_score(entry.suggested)}",
-            f"Peer score {_score(entry.peer)} (the reviewers' per-criterion medians, weighted);"
-            f" reviewing grade {_score(entry.reviewing)}; peer weight {self.shown.detail.peer_weight}%.",
+            self.tr(
+                "Peer score {peer} (the reviewers' per-criterion medians, weighted);"
+                " reviewing grade {reviewing}; peer weight {weight}%."
+            ).format(
+                peer=_score(entry.peer),
+                reviewing=_score(entry.reviewing),
+                weight=self.shown.detail.peer_weight,
+            ),
         ]
         for review in (r for r in self.shown.written if r.submission_id == entry.submission_id):
             scores = ", ".join(f"{name} {value}" for name, value in review.scores.items())
             notes = "; ".join(f"{name}: {text}" for name, text in review.notes.items())
-            rated = f" — rated {review.helpful}/5" if review.helpful else ""
-            flagged = " — **flagged by the author**" if review.flagged else ""
-            head = f"**Round {review.round}, by {review.writer}** (version {review.version})"
+            rated = self.tr(" — rated {n}/5").format(n=review.helpful) if review.helpful else ""
+            flagged = " — **" + self.tr("flagged by the author") + "**" if review.flagged else ""
+            by = self.tr("Round {n}, by {writer}").format(n=review.round, writer=review.writer)
+            head = f"**{by}**"
+            head += " (" + version_label(review.version) + ")"
             parts.append(
                 f"{head}: {scores}{rated}{flagged}"
                 + (f"\n\n{notes}" if notes else "")

@@ -7,7 +7,8 @@ assignments or membership, and every minute while shown (ages move). Enter or a
 double-click on a row asks to open its item in its circle: `open_request(space, id)`
 or `open_assignment(space, id)`, which the main window carries out.
 
-Owns `QtDesk` and `age_text`. Imported when the desk is first shown. GUI thread.
+Owns `QtDesk` (ages and phases are said by `ui.assessment_words`). Imported when the desk is
+first shown. GUI thread.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 from app.services.rows import DeskView
 from sync.changes import ASSIGN_KINDS, HELP_KINDS, MEMBER_KINDS, Changes
 from sync.ids import SpaceId
+from ui.assessment_words import age_text, of, phase_name
 from ui.live import LiveQuery
 from ui.session import Session
 
@@ -25,18 +27,6 @@ DESK_KINDS = HELP_KINDS | ASSIGN_KINDS | MEMBER_KINDS
 ROW = Qt.ItemDataRole.UserRole  # (space, item id hex) of a row
 AGES_EVERY_MS = 60_000
 SHOWN_AT_MOST = 200  # requests listed (the oldest): the GUI thread builds each row
-
-
-def age_text(ms: int) -> str:
-    """ "just now", "5 min", "3 h", "2 days"."""
-    minutes = ms // 60_000
-    if minutes < 1:
-        return "just now"
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // (24 * 60)} days"
 
 
 class QtDesk(QWidget):
@@ -140,8 +130,8 @@ class QtDesk(QWidget):
             [
                 (
                     (p.circle_id, p.assignment_id),
-                    [p.circle, p.title, self._phase(p.phase, p.round), f"{p.submitted} of {p.students}",
-                     f"{p.reviews_done} of {p.reviews_allocated}" if p.reviews_allocated else "—",
+                    [p.circle, p.title, self._phase(p.phase, p.round), of(p.submitted, p.students),
+                     of(p.reviews_done, p.reviews_allocated) if p.reviews_allocated else "—",
                      str(p.late) if p.late else "", str(p.requests) if p.requests else ""],
                 )
                 for p in view.progress
@@ -165,7 +155,7 @@ class QtDesk(QWidget):
         return ", ".join(words)
 
     def _phase(self, phase: str, round_: int) -> str:
-        return f"{phase} {round_}" if phase in ("review", "revision") else phase
+        return phase_name(phase, round_)
 
     def _fill(self, table: QTreeWidget, rows: list[tuple[tuple[str, str], list[str]]]) -> None:
         """Replace the rows, keeping the current one where it still is."""

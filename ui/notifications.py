@@ -180,7 +180,7 @@ class QtNotifier(QObject):
         circle, _, news = found
         fresh = [item for item in news if item.op_id not in self.seen]
         self.seen.update(item.op_id for item in fresh)
-        self._tell(assessment_notices(space, circle, fresh, self.tr))
+        self._tell(assessment_notices(space, circle, fresh))
 
     def _show(self, space: SpaceId, found: tuple[str, int, list[HelpNews]]) -> None:
         circle, level, news = found

@@ -11,24 +11,27 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout, QWidget
 
 from app.services.rows import RecognitionCircle, RecognitionPage
+from ui.assessment_words import Assessment
 from ui.session import Session
+from ui.wording import plural
 
 
 def sentence(circle: RecognitionCircle) -> str:
     """What a person did in one circle, said plainly ("" if nothing yet)."""
     parts = []
-    if circle.answers:
-        parts.append(f"answered {circle.answers} question{'s' if circle.answers != 1 else ''}")
-    if circle.accepted:
-        parts.append(f"{circle.accepted} answer{'s were' if circle.accepted != 1 else ' was'} accepted")
-    if circle.thanks:
-        parts.append(f"thanked {circle.thanks} time{'s' if circle.thanks != 1 else ''}")
-    if circle.reviews:
-        review = f"wrote {circle.reviews} review{'s' if circle.reviews != 1 else ''}"
+    answers, accepted, thanks, reviews = circle.answers, circle.accepted, circle.thanks, circle.reviews
+    if answers:
+        parts.append(plural(Assessment.tr("answered %n question(s)", "", answers), answers))
+    if accepted:
+        parts.append(plural(Assessment.tr("%n answer(s) accepted", "", accepted), accepted))
+    if thanks:
+        parts.append(plural(Assessment.tr("thanked %n time(s)", "", thanks), thanks))
+    if reviews:
+        review = plural(Assessment.tr("wrote %n review(s)", "", reviews), reviews)
         if circle.helpful is not None:
-            review += f", found {circle.helpful:.1f} of 5 helpful on average"
+            review += Assessment.tr(", found {n} of 5 helpful on average").format(n=f"{circle.helpful:.1f}")
         parts.append(review)
-    return "; ".join(parts)
+    return Assessment.tr("; ").join(parts)
 
 
 class QtRecognition(QDialog):

@@ -2,41 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <source>Reviews to do</source>
-        <translation>待评阅</translation>
-    </message>
-    <message>
-        <source>{circle}: {phase} of “{title}” is open; {n} submission(s) to review.</source>
-        <translation>{circle}：“{title}”的 {phase} 阶段已开始，有 {n} 份提交等你评阅。</translation>
-    </message>
-    <message>
-        <source>Assignment moved on</source>
-        <translation>作业进入新阶段</translation>
-    </message>
-    <message>
-        <source>{circle}: “{title}” is now in its {phase} phase.</source>
-        <translation>{circle}：“{title}”已进入 {phase} 阶段。</translation>
-    </message>
-    <message>
-        <source>Feedback received</source>
-        <translation>收到反馈</translation>
-    </message>
-    <message>
-        <source>{circle}: a new review of your work on “{title}”.</source>
-        <translation>{circle}：你在“{title}”中的作业收到了一条新的评阅。</translation>
-    </message>
-    <message>
-        <source>Grade released</source>
-        <translation>成绩已公布</translation>
-    </message>
-    <message>
-        <source>{circle}: your grade for “{title}” is in.</source>
-        <translation>{circle}：你的“{title}”成绩已出。</translation>
-    </message>
-</context>
-<context>
     <name>AssessDialog</name>
     <message>
         <source>Assess {name}&apos;s work</source>
@@ -57,6 +22,127 @@
     <message>
         <source>&amp;Comment</source>
         <translation>评语(&amp;C)</translation>
+    </message>
+</context>
+<context>
+    <name>Assessment</name>
+    <message>
+        <source>Reviews to do</source>
+        <translation>有待评阅</translation>
+    </message>
+    <message>
+        <source>{circle}: {phase} of “{title}” is open; {n} submission(s) to review.</source>
+        <translation>{circle}：“{title}”的{phase}已开启；有 {n} 份作业待你评阅。</translation>
+    </message>
+    <message>
+        <source>Assignment moved on</source>
+        <translation>作业进入下一阶段</translation>
+    </message>
+    <message>
+        <source>{circle}: “{title}” is now in its {phase} phase.</source>
+        <translation>{circle}：“{title}”现已进入{phase}阶段。</translation>
+    </message>
+    <message>
+        <source>Feedback received</source>
+        <translation>收到反馈</translation>
+    </message>
+    <message>
+        <source>{circle}: a new review of your work on “{title}”.</source>
+        <translation>{circle}：你在“{title}”上的作业收到一条新评阅。</translation>
+    </message>
+    <message>
+        <source>Grade released</source>
+        <translation>成绩已发布</translation>
+    </message>
+    <message>
+        <source>{circle}: your grade for “{title}” is in.</source>
+        <translation>{circle}：你在“{title}”上的成绩已出。</translation>
+    </message>
+    <message>
+        <source>submission</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>review</source>
+        <translation>评阅</translation>
+    </message>
+    <message>
+        <source>revision</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>assessment</source>
+        <translation>评定</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>{phase} round {n}</source>
+        <translation>第 {n} 轮{phase}</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{done}/{total}</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n} 小时</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n 天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reviewer {n}, round {round}</source>
+        <translation>评阅人 {n}（第 {round} 轮）</translation>
+    </message>
+    <message>
+        <source>version {n}</source>
+        <translation>第 {n} 版</translation>
+    </message>
+    <message numerus="yes">
+        <source>answered %n question(s)</source>
+        <translation>
+            <numerusform>回答了 %n 个问题</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n answer(s) accepted</source>
+        <translation>
+            <numerusform>%n 个回答被采纳</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>thanked %n time(s)</source>
+        <translation>
+            <numerusform>被感谢 %n 次</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>wrote %n review(s)</source>
+        <translation>
+            <numerusform>写了 %n 份评阅</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, found {n} of 5 helpful on average</source>
+        <translation>，平均有用度 {n}/5</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
     </message>
 </context>
 <context>
@@ -870,8 +956,32 @@ First, how should others see you?</source>
         <translation>目前没有待评阅的作业。</translation>
     </message>
     <message>
+        <source>Changed since version {n}, which you reviewed</source>
+        <translation>自你评阅过的第 {n} 版以来的修改</translation>
+    </message>
+    <message>
+        <source> — the author&apos;s note: *{note}*</source>
+        <translation> —— 作者的说明：*{note}*</translation>
+    </message>
+    <message>
+        <source>Version {n}</source>
+        <translation>第 {n} 版</translation>
+    </message>
+    <message>
         <source>Send again (replaces)</source>
         <translation>重新发送（替换之前的评阅）</translation>
+    </message>
+    <message>
+        <source>Round {n}</source>
+        <translation>第 {n} 轮</translation>
+    </message>
+    <message>
+        <source>{label} (on version {n})</source>
+        <translation>{label}（针对第 {n} 版）</translation>
+    </message>
+    <message>
+        <source>You rated it {n} of 5.</source>
+        <translation>你给它的评分为 {n}/5。</translation>
     </message>
     <message>
         <source>Your scores beside the other reviewers&apos; (after each round)</source>
@@ -908,6 +1018,22 @@ First, how should others see you?</source>
     <message>
         <source>Select a student to see the reviews of their work.</source>
         <translation>选择一名学生，查看其作业收到的评阅。</translation>
+    </message>
+    <message>
+        <source>Peer score {peer} (the reviewers&apos; per-criterion medians, weighted); reviewing grade {reviewing}; peer weight {weight}%.</source>
+        <translation>同伴评分 {peer}（各评阅人逐项评分的中位数，加权）；评阅成绩 {reviewing}；同伴评分权重 {weight}%。</translation>
+    </message>
+    <message>
+        <source> — rated {n}/5</source>
+        <translation> —— 被评为 {n}/5</translation>
+    </message>
+    <message>
+        <source>flagged by the author</source>
+        <translation>作者已标记</translation>
+    </message>
+    <message>
+        <source>Round {n}, by {writer}</source>
+        <translation>第 {n} 轮，评阅人 {writer}</translation>
     </message>
     <message>
         <source>Export the gradebook</source>

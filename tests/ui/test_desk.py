@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.services import assignments, helpdesk
 from tests.ui.circles import Seen, circle_of, named
 from tests.ui.conftest import WAIT_MS, Desk
-from ui.desk_view import age_text
+from ui.assessment_words import age_text
 from ui.main_window import MainWindow
 
 
@@ -63,7 +63,7 @@ def test_the_desk_across_three_circles_live_and_opening_rows(
     assert requests[0][2:6] == ["Essay: how long?", "Sam", "open", "Essay"]
     qtbot.waitUntil(lambda: board.rows(board.progress) != [], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: board.rows(board.progress)[0][3] == "2 of 2", timeout=WAIT_MS)
-    assert board.rows(board.progress)[0][:5] == ["Algebra", "Essay", "review 1", "2 of 2", "0 of 2"]
+    assert board.rows(board.progress)[0][:5] == ["Algebra", "Essay", "review round 1", "2 of 2", "0 of 2"]
     assert "3 circles" in board.heading.text()
 
     # Live: a review written and a new request, by peers, reach the desk.

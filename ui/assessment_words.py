@@ -1,0 +1,52 @@
+"""The words of peer assessment on screen — phases, "3 of 5", ages, reviewers' labels —
+through `tr()` under one context, so the teacher's desk, the Assignments tab, My
+contributions and the notices say them alike, in English or in a translation.
+
+Pure functions over `QCoreApplication.translate`; GUI thread.
+"""
+
+from __future__ import annotations
+
+from ui.wording import Context, plural
+
+Assessment = Context("Assessment")
+
+
+def phase_name(phase: str, round_: int = 0) -> str:
+    """ "submission", "review round 2", "assessment"… as the reader's language says them."""
+    names = {
+        "submission": Assessment.tr("submission"),
+        "review": Assessment.tr("review"),
+        "revision": Assessment.tr("revision"),
+        "assessment": Assessment.tr("assessment"),
+        "closed": Assessment.tr("closed"),
+    }
+    name = names.get(phase, phase)
+    if phase in ("review", "revision"):
+        return Assessment.tr("{phase} round {n}").format(phase=name, n=round_)
+    return name
+
+
+def of(done: int, total: int) -> str:
+    return Assessment.tr("{done} of {total}").format(done=done, total=total)
+
+
+def age_text(ms: int) -> str:
+    """ "just now", "5 min", "3 h", "2 days"."""
+    minutes = ms // 60_000
+    if minutes < 1:
+        return Assessment.tr("just now")
+    if minutes < 60:
+        return Assessment.tr("{n} min").format(n=minutes)
+    if minutes < 48 * 60:
+        return Assessment.tr("{n} h").format(n=minutes // 60)
+    days = minutes // (24 * 60)
+    return plural(Assessment.tr("%n day(s)", "", days), days)
+
+
+def reviewer_label(n: int, round_: int) -> str:
+    return Assessment.tr("Reviewer {n}, round {round}").format(n=n, round=round_)
+
+
+def version_label(version: int) -> str:
+    return Assessment.tr("version {n}").format(n=version)
