@@ -12,19 +12,27 @@ from ui.wording import Context, plural
 Assessment = Context("Assessment")
 
 
+def phase_word(phase: str) -> str:
+    """A phase's name alone ("review"), in the reader's language."""
+    return _names().get(phase, phase)
+
+
 def phase_name(phase: str, round_: int = 0) -> str:
     """ "submission", "review round 2", "assessment"… as the reader's language says them."""
-    names = {
+    name = phase_word(phase)
+    if phase in ("review", "revision"):
+        return Assessment.tr("{phase} round {n}").format(phase=name, n=round_)
+    return name
+
+
+def _names() -> dict[str, str]:
+    return {
         "submission": Assessment.tr("submission"),
         "review": Assessment.tr("review"),
         "revision": Assessment.tr("revision"),
         "assessment": Assessment.tr("assessment"),
         "closed": Assessment.tr("closed"),
     }
-    name = names.get(phase, phase)
-    if phase in ("review", "revision"):
-        return Assessment.tr("{phase} round {n}").format(phase=name, n=round_)
-    return name
 
 
 def of(done: int, total: int) -> str:

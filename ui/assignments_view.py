@@ -60,7 +60,7 @@ from app.services.rows import (
 from sync.changes import ASSIGN_KINDS
 from sync.ids import OpId
 from sync.policy import Level
-from ui.assessment_words import of, phase_name, reviewer_label, version_label
+from ui.assessment_words import of, phase_name, phase_word, reviewer_label, version_label
 from ui.circle import CircleContext, QtCircleTab
 from ui.rubric_form import RubricForm
 
@@ -400,7 +400,7 @@ class QtAssignments(QtCircleTab):
             self.versions.setText(
                 self.versions.text()
                 + " "
-                + self.tr("(Submitting is closed in the {phase} phase.)").format(phase=phase)
+                + self.tr("(Submitting is closed in the {phase} phase.)").format(phase=phase_word(phase))
             )
 
     def attach(self, path: str | None = None) -> None:
@@ -608,7 +608,7 @@ class QtAssignments(QtCircleTab):
         self.reallocate_button.setEnabled(board.phase == "review")
         self.next_button.setEnabled(upcoming is not None)
         self.next_button.setText(
-            self.tr("Open {phase}…").format(phase=upcoming)
+            self.tr("Open {phase}…").format(phase=phase_word(upcoming))
             if upcoming
             else self.tr("The assignment is closed")
         )
@@ -624,10 +624,11 @@ class QtAssignments(QtCircleTab):
             return
         upcoming = self.shown.board.next_phase
         box = QMessageBox(self)
-        box.setWindowTitle(self.tr("Open {phase}?").format(phase=upcoming))
+        box.setWindowTitle(self.tr("Open {phase}?").format(phase=phase_word(upcoming)))
         box.setText(self.consequence())
         box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Open {phase}").format(phase=upcoming))
+        word = phase_word(upcoming)
+        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Open {phase}").format(phase=word))
         box.accepted.connect(lambda: self._open_phase(upcoming))
         self.dialog = box
         box.open()
@@ -666,8 +667,9 @@ class QtAssignments(QtCircleTab):
         entry = next((g for g in self.shown.grades if g.submission_id == item.data(0, ID)), None)
         if entry is None:
             return
+        suggested = _score(entry.suggested)
         parts = [
-            f"## {entry.name}: suggested {_score(entry.suggested)}",
+            "## " + self.tr("{name}: suggested {grade}").format(name=entry.name, grade=suggested),
             self.tr(
                 "Peer score {peer} (the reviewers' per-criterion medians, weighted);"
                 " reviewing grade {reviewing}; peer weight {weight}%."

@@ -1020,6 +1020,10 @@ First, how should others see you?</source>
         <translation>选择一名学生，查看其作业收到的评阅。</translation>
     </message>
     <message>
+        <source>{name}: suggested {grade}</source>
+        <translation>{name}：建议成绩 {grade}</translation>
+    </message>
+    <message>
         <source>Peer score {peer} (the reviewers&apos; per-criterion medians, weighted); reviewing grade {reviewing}; peer weight {weight}%.</source>
         <translation>同伴评分 {peer}（各评阅人逐项评分的中位数，加权）；评阅成绩 {reviewing}；同伴评分权重 {weight}%。</translation>
     </message>
