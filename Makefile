@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 PYTHON ?= python3
 
-.PHONY: run test lint bench soak clean screenshots icons package translations
+.PHONY: run test lint bench soak slow clean screenshots icons package translations
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ bench: $(VENV)/.dev
 	$(PY) bench/circle_search.py --items 20000
 	QT_QPA_PLATFORM=offscreen $(PY) bench/startup.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/responsiveness.py --ops 100000
+
+# The multi-process CLI walk-throughs (a teacher and six students, coaching pairs): each
+# command a Python start-up, too long for CI's 20 minutes beside the rest of the suite.
+slow: $(VENV)/.dev
+	$(PY) -m pytest -m slow -q
 
 soak: $(VENV)/.dev
 	SIM_SEEDS=2000 $(PY) -m pytest tests/sync/test_simulator.py -q

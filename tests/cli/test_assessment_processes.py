@@ -17,6 +17,7 @@ LOOPBACK = ["--no-mdns", "--listen", "/ip4/127.0.0.1/tcp/0", "--timeout", "30"]
 STUDENTS = ("ann", "ben", "cat", "dev", "eve", "fay")
 
 
+@pytest.mark.slow  # `make slow`: ~130 Python start-ups do not fit CI's 20 minutes beside the rest
 @pytest.mark.timeout(1800)  # about 130 processes, each a Python start-up
 def test_two_review_rounds_across_seven_peers(tmp_path: Path) -> None:
     tara = tmp_path / "tara"

@@ -55,6 +55,7 @@ def run(home: Path, *argv: str) -> Any:
     return run_process(home, *argv, "--json").json()
 
 
+@pytest.mark.slow  # `make slow`: dozens of Python start-ups; CI's 20 minutes run the in-process twin
 @pytest.mark.timeout(600)  # some 45 CLI processes over libp2p on a loaded 2-core machine
 def test_a_reciprocal_pair_runs_a_cycle_each_way_across_peers(tmp_path: Path) -> None:
     homes, circle = _circle(tmp_path, ("tara", "sam", "sue"))
@@ -112,6 +113,7 @@ def test_a_reciprocal_pair_runs_a_cycle_each_way_across_peers(tmp_path: Path) ->
         assert "1 s, four times" not in teacher and "count to three" in teacher  # only what Sue shared
 
 
+@pytest.mark.slow  # `make slow`: dozens of Python start-ups; CI's 20 minutes run the in-process twin
 @pytest.mark.timeout(600)
 def test_direct_messages_and_a_survey_with_six_respondents_across_peers(tmp_path: Path) -> None:
     homes, circle = _circle(tmp_path, ("tara", "sam", "sue", "ann", "bo", "cy"))
