@@ -58,9 +58,12 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/mypy app ui sync p2p
 	$(PY) -m tests.lint.sql_outside_core
 
+# Two workers, a test file each at a time (`--dist loadfile`: a file's tests share its
+# fixtures and run in order): the suite's network and process tests mostly wait, and CI's
+# 20 minutes do not hold them one after another (24 min serial on 2 cores).
 test: lint
 	sh tests/lan/ensure-deps.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: $(VENV)/.dev
 	$(PY) bench/ingest.py
