@@ -732,7 +732,7 @@ def test_mutated_invite_codes(rng: random.Random, pick: int, layer: str) -> None
     elif layer == "payload":  # the msgpack inside, including the token bytes nested in it
         check_code(_code(mutate(rng, _payload(code))))
     else:  # a token edited and re-signed by the inviter: its fields are checked for real
-        token, _signature, keyring = decode_code(code)
+        token, _signature, keyring, _name = decode_code(code)
         token = mutate(rng, token)
         signature = world.inviter.sign(INVITE_DOMAIN + token)
         check_code(encode_code(token, signature, keyring))
@@ -783,7 +783,7 @@ def test_every_non_canonical_invite_code_is_refused() -> None:
     world = corpus()
     checked = 0
     for code in world.codes:
-        token, _signature, keyring = decode_code(code)
+        token, _signature, keyring, _name = decode_code(code)
         for encoded in _single_deviations(_payload(code)):
             assert _refused(parse_code, _code(encoded)) is not None
             checked += 1
