@@ -103,14 +103,10 @@ def submissions(db: sqlite3.Connection, space: SpaceId, assignment_id: bytes) ->
         if key not in latest or (hlc, op_id) > latest[key][:2]:
             refs = tuple((bytes(f[0]), str(f[1]), int(f[2])) for f in unpack_canonical(files))
             latest[key] = (hlc, op_id, VersionView(OpId(op_id), version, text, note, refs, hlc))
-    return [
-        SubmissionView(
-            submission,
-            persons[submission],
-            tuple(v for (s, _), (_, _, v) in sorted(latest.items()) if s == submission),
-        )
-        for submission in sorted(persons)
-    ]
+    versions: dict[bytes, list[VersionView]] = {}
+    for (submission, _), (_, _, view) in sorted(latest.items()):
+        versions.setdefault(submission, []).append(view)
+    return [SubmissionView(s, persons[s], tuple(versions[s])) for s in sorted(persons)]
 
 
 def review_rounds(db: sqlite3.Connection, space: SpaceId, assignment_id: bytes) -> list[PhaseRow]:

@@ -138,10 +138,9 @@ def remove(store: Store, blob: bytes, *, space: SpaceId | None = None) -> bool:
     with store.transaction() as db:
         if space is not None and not _referring_items(db, space, blob):
             db.execute("DELETE FROM space_blobs WHERE space = ? AND blob = ?", (space, blob))
-        if (
-            _referring_items(db, None, blob)
-            or db.execute("SELECT 1 FROM space_blobs WHERE blob = ?", (blob,)).fetchone()
-        ):
+        if _referring_items(db, None, blob) or db.execute(
+            "SELECT 1 FROM space_blobs WHERE blob = ?", (blob,)
+        ).fetchone():
             return False
         db.execute("DELETE FROM blob_chunks WHERE blob = ?", (blob,))
         return db.execute("DELETE FROM blobs WHERE blob = ?", (blob,)).rowcount > 0

@@ -18,6 +18,7 @@ first, anyone could re-create the box for a guessed content and compare.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +77,7 @@ def enrolment_fields(
     }
 
 
+@functools.lru_cache(maxsize=8192)  # a teacher's gradebook and openings open the same boxes again
 def open_enrolment(
     key: DeviceKey, space: bytes, assignment: bytes, sealed: bytes, author: bytes
 ) -> Enrolled | None:

@@ -162,7 +162,9 @@ class Reconciler:
         self._queued.update(fresh)
         self._outbox = sorted(set(self._outbox) | set(fresh))
 
-    def _lacking(self, author: DeviceId, mine: Heads, theirs: Heads) -> list[int]:
+    def _lacking(
+        self, author: DeviceId, mine: Heads, theirs: Heads
+    ) -> list[int]:
         if mine == theirs:
             return []
         if not theirs:

@@ -242,8 +242,8 @@ def _tasks(replica: Replica, found: FoundAssignment) -> list[ReviewTask]:
     tasks = []
     for submission in mine:
         work = works[submission]
-        allocated = reads.allocated_version(db, space, now.op_id, submission)
-        version = next(v for v in work.versions if v.version == allocated)
+        allocated = reads.allocated_version(db, space, now.op_id, submission)  # 0: added by hand
+        version = next((v for v in work.versions if v.version == allocated), work.latest)
         done = any(r.opener == now.op_id and r.submission == submission for r in counted)
         before = [r.version for r in counted if r.submission == submission and r.round < now.round]
         diff = ""
@@ -286,7 +286,15 @@ def _write_review(
         raise Rejected(
             Reason.NOT_PERMITTED, f"The assignment is in its {now.phase} phase, not a review round."
         )
-    version = reads.allocated_version(replica.db, space, now.op_id, submission) or 1
+    version = reads.allocated_version(replica.db, space, now.op_id, submission) or max(
+        (
+            v.version
+            for w in reads.submissions(replica.db, space, assignment)
+            if w.submission == submission
+            for v in w.versions
+        ),
+        default=1,
+    )  # a reviewer added by hand reviews the latest version
     fields = {
         "opener": now.op_id,
         "submission": submission,

@@ -133,13 +133,14 @@ def opener_row(
 ) -> tuple[bytes, PhaseRow] | None:
     """(assignment, row) of a review-opening op in `clock`."""
     found = db.execute(
-        "SELECT assignment, author_idx, seq FROM assign_phases"
+        "SELECT assignment, author_idx, seq, ord, phase, round, hlc, seed, pseudonyms FROM assign_phases"
         " WHERE space = ? AND op_id = ? AND phase = 'review'",
         (space, opener),
     ).fetchone()
     if found is None or not _seen(clock, found[1], found[2]):
         return None
-    return found[0], _phase_row(db, space, opener)
+    assignment, _, _, order, phase, round_, hlc, seed, keys = found
+    return assignment, PhaseRow(opener, order, phase, round_, hlc, seed, _keys(keys))
 
 
 def _phase_row(db: sqlite3.Connection, space: bytes, op_id: bytes) -> PhaseRow:

@@ -80,10 +80,8 @@ def decode(data: bytes) -> Message:
         raise Rejected(Reason.MALFORMED, "room-code message is not a tagged array")
     tag, fields = value[0], value[1:]
     shape = _SHAPES.get(tag)
-    if (
-        shape is None
-        or len(fields) != len(shape)
-        or not all(type(field) is kind for field, kind in zip(fields, shape, strict=True))
+    if shape is None or len(fields) != len(shape) or not all(
+        type(field) is kind for field, kind in zip(fields, shape, strict=True)
     ):
         raise Rejected(Reason.MALFORMED, "room-code message has the wrong fields")
     if tag == 1 and (not 0 <= fields[0] < 1000 or len(fields[1]) != SPAKE_LEN):
