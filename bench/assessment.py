@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workload import Author, Circle, mint, seed
+from workload import Author, Circle, Clock, enrol_class, mint, seed
 
 from sync import pseudonym, writer
 from sync.allocation import allocate
@@ -39,7 +39,6 @@ from sync.assignments import gradebook
 from sync.frontier import all_envelopes
 from sync.identity import DeviceKey
 from sync.ids import OpId, SpaceId
-from sync.policy import Level
 from sync.reducers.assess import allocation_at, phase_at, versions_at
 from sync.replica import Replica
 from sync.store import Store
@@ -48,15 +47,6 @@ RUBRIC = [
     {"name": "clarity", "max": 4, "weight": 2},
     {"name": "evidence", "levels": ["none", "some", "strong"], "weight": 1},
 ]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000_000
-
-    def __call__(self) -> int:
-        self.now += 3
-        return self.now
 
 
 def build_class(
@@ -68,19 +58,7 @@ def build_class(
         room, name="Class", member_name="Teacher", space_key=seed("key"), now_ms=clock()
     )
     keys = [DeviceKey(seed(f"student-{n}")) for n in range(students)]
-    for number, key in enumerate(keys):
-        room.key = teacher
-        invite = writer.invite(
-            room,
-            space,
-            role=Level.MEMBER,
-            uses=1,
-            expires_ms=clock.now + 10**9,
-            nonce=seed(f"n{number}")[:16],
-        )
-        room.key = key
-        writer.join(room, invite, member_name=f"Student {number}", now_ms=clock())
-    room.key = teacher
+    enrol_class(room, space, teacher, keys, clock, label="")
     setup = all_envelopes(room, space)
     return room, space, keys, setup
 

@@ -24,23 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from workload import seed
+from workload import Clock, enrol_class, seed
 
 from sync import pseudonym, writer
 from sync.identity import DeviceKey
 from sync.ids import SpaceId
-from sync.policy import Level
 from sync.replica import Replica
 from sync.store import Store
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = int(time.time() * 1000) - 86_400_000  # a day ago: requests have ages
-
-    def __call__(self) -> int:
-        self.now += 3
-        return self.now
 
 
 def build(
@@ -57,18 +47,7 @@ def build(
         )
         spaces.append(space)
         keys = [DeviceKey(seed(f"student-{c}-{n}")) for n in range(per_circle)]
-        for number, key in enumerate(keys):
-            room.key = teacher
-            invite = writer.invite(
-                room,
-                space,
-                role=Level.MEMBER,
-                uses=1,
-                expires_ms=clock.now + 10**9,
-                nonce=seed(f"n{c}{number}")[:16],
-            )
-            room.key = key
-            writer.join(room, invite, member_name=f"Student {c}.{number}", now_ms=clock())
+        enrol_class(room, space, teacher, keys, clock, label=f"{c}.")
         for a in range(2):
             room.key = teacher
             fields = {"title": f"Essay {c}.{a}", "brief": "", "criteria": [{"name": "clarity", "max": 4}]}
@@ -119,7 +98,7 @@ def main() -> None:
     # (each admitted at once), not the teacher's; the teacher's device has none.
     joining.joining_spaces = lambda replica: set()  # type: ignore[assignment]
     app = QApplication(sys.argv[:1])
-    clock = Clock()
+    clock = Clock(int(time.time() * 1000) - 86_400_000)  # a day ago: requests have ages
     with tempfile.TemporaryDirectory() as scratch:
         room, spaces = build(Path(scratch) / "desk.db", args.circles, args.students, args.requests, clock)
         page = QtDesk(Quiet())  # type: ignore[arg-type]

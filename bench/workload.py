@@ -113,6 +113,37 @@ def make_circle(directory: Path, *, authors: int) -> Circle:
     return Circle(space, space_key, heads, setup)
 
 
+class Clock:
+    """Wall-clock milliseconds that move 3 ms at each reading: every op its own time."""
+
+    def __init__(self, start_ms: int = 1_700_000_000_000) -> None:
+        self.now = start_ms
+
+    def __call__(self) -> int:
+        self.now += 3
+        return self.now
+
+
+def enrol_class(
+    room: Replica, space: SpaceId, teacher: DeviceKey, keys: list[DeviceKey], clock: Clock, *, label: str
+) -> None:
+    """Each of `keys` joins `space` with an invite of its own from `teacher`, all written
+    through one store (`room.key` switched per writer), named "Student {label}{n}"."""
+    for number, key in enumerate(keys):
+        room.key = teacher
+        invite = writer.invite(
+            room,
+            space,
+            role=Level.MEMBER,
+            uses=1,
+            expires_ms=clock.now + 10**9,
+            nonce=seed(f"n{label}{number}")[:16],
+        )
+        room.key = key
+        writer.join(room, invite, member_name=f"Student {label}{number}", now_ms=clock())
+    room.key = teacher
+
+
 def mint(
     circle: Circle, count: int, *, text_bytes: int = 120, authors: list[Author] | None = None
 ) -> list[bytes]:
