@@ -81,3 +81,25 @@ class Seen:
 
     def count(self, kind: str) -> int:
         return self.kinds.count(kind)
+
+
+def answered_request(
+    qtbot: QtBot, desk: Desk, answer: str
+) -> tuple[Session, Session, Session, SpaceId, QtCircle, QtCircle]:
+    """Ana's circle "Algebra" where Ben asks "Is 0 an eigenvalue?" and Cleo answers `answer`;
+    Ana's and Ben's pages, each showing the request with its one answer.
+    Returns (ana, ben, cleo, space, Ana's page, Ben's page)."""
+    from app.services import helpdesk
+
+    ana, ben, cleo = (named(desk, name, name.capitalize()) for name in ("ana", "ben", "cleo"))
+    space = circle_of(desk, ana, [ben, cleo], name="Algebra")
+    asked = desk.call(lambda: helpdesk.ask(ben.commands, space, "Is 0 an eigenvalue?", "", []))
+    arrived(qtbot, desk, cleo, asked.hex())
+    request = desk.call(lambda: helpdesk.find_request(cleo.commands, asked.hex()))
+    desk.call(lambda: helpdesk.answer(cleo.commands, request, answer))
+    pages = page(qtbot, ana, space, members=3), page(qtbot, ben, space, members=3)
+    for view in (shown.helpdesk for shown in pages):
+        qtbot.waitUntil(lambda view=view: view.list.count() == 1, timeout=WAIT_MS)
+        view.list.setCurrentRow(0)
+        qtbot.waitUntil(lambda view=view: view.answers.count() == 1, timeout=WAIT_MS)
+    return ana, ben, cleo, space, pages[0], pages[1]

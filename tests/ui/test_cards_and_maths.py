@@ -11,8 +11,7 @@ import pytest
 from PySide6.QtWidgets import QTextBrowser
 from pytestqt.qtbot import QtBot
 
-from app.services import helpdesk
-from tests.ui.circles import arrived, circle_of, named, page
+from tests.ui.circles import answered_request
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.markdown import show_markdown
 from ui.maths import find_maths, to_unicode
@@ -57,17 +56,7 @@ def test_markdown_with_maths_is_drawn_and_its_underscores_are_not_emphasis(qtbot
 def test_answers_are_cards_drawn_from_markdown_with_accept_and_thank_that_show_they_counted(
     qtbot: QtBot, desk: Desk
 ) -> None:
-    ana, ben, cleo = (named(desk, name, name.capitalize()) for name in ("ana", "ben", "cleo"))
-    space = circle_of(desk, ana, [ben, cleo], name="Algebra")
-    asked = desk.call(lambda: helpdesk.ask(ben.commands, space, "Is 0 an eigenvalue?", "", []))
-    arrived(qtbot, desk, cleo, asked.hex())
-    request = desk.call(lambda: helpdesk.find_request(cleo.commands, asked.hex()))
-    desk.call(lambda: helpdesk.answer(cleo.commands, request, "**Only** if $\\det A = 0$."))
-    asker, other = page(qtbot, ben, space, members=3), page(qtbot, ana, space, members=3)
-    for view in (asker.helpdesk, other.helpdesk):
-        qtbot.waitUntil(lambda view=view: view.list.count() == 1, timeout=WAIT_MS)
-        view.list.setCurrentRow(0)
-        qtbot.waitUntil(lambda view=view: view.answers.count() == 1, timeout=WAIT_MS)
+    *_, other, asker = answered_request(qtbot, desk, "**Only** if $\\det A = 0$.")
 
     card = asker.helpdesk.answers.item(0)
     assert "Only if det A = 0." in card.text() and "**" not in card.text() and "$" not in card.text()

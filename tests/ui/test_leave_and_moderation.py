@@ -10,9 +10,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.services import helpdesk
 from sync.ids import SpaceId
-from tests.ui.circles import arrived, circle_of, named, page, rows
+from tests.ui.circles import answered_request, circle_of, named, page, rows
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.main_window import MainWindow
 from ui.sidebar import SPACE
@@ -62,17 +61,7 @@ def test_leaving_a_circle_asks_first_and_takes_it_out_of_the_sidebar(
 def test_only_teachers_moderate_answers_and_a_hidden_answer_leaves_the_students_view(
     qtbot: QtBot, desk: Desk
 ) -> None:
-    ana, ben, cleo = (named(desk, name, name.capitalize()) for name in ("ana", "ben", "cleo"))
-    space = circle_of(desk, ana, [ben, cleo], name="Algebra")
-    asked = desk.call(lambda: helpdesk.ask(ben.commands, space, "Is 0 an eigenvalue?", "", []))
-    arrived(qtbot, desk, cleo, asked.hex())
-    request = desk.call(lambda: helpdesk.find_request(cleo.commands, asked.hex()))
-    desk.call(lambda: helpdesk.answer(cleo.commands, request, "Only if the matrix is singular."))
-    teacher, student = page(qtbot, ana, space, members=3), page(qtbot, ben, space, members=3)
-    for view in (teacher.helpdesk, student.helpdesk):
-        qtbot.waitUntil(lambda view=view: view.list.count() == 1, timeout=WAIT_MS)
-        view.list.setCurrentRow(0)
-        qtbot.waitUntil(lambda view=view: view.answers.count() == 1, timeout=WAIT_MS)
+    *_, teacher, student = answered_request(qtbot, desk, "Only if the matrix is singular.")
 
     names = lambda menu: [action.objectName() for action in menu.actions() if action.objectName()]  # noqa: E731
     assert names(student.helpdesk.item_menu(student.helpdesk.answers.item(0))) == ["save"]
