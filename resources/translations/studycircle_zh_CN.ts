@@ -948,6 +948,14 @@ First, how should others see you?</source>
         <translation>无法读取 {path}：{error}</translation>
     </message>
     <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>to do</source>
+        <translation>待完成</translation>
+    </message>
+    <message>
         <source>Submission {n} (version {v}) — {status}</source>
         <translation>提交 {n}（第 {v} 版）— {status}</translation>
     </message>
@@ -988,8 +996,12 @@ First, how should others see you?</source>
         <translation>你的评分与其他评阅人的对比（每轮结束后显示）</translation>
     </message>
     <message>
-        <source>no other reviewer</source>
-        <translation>没有其他评阅人</translation>
+        <source>Round {round}, work {n}: you gave {mine}; the others gave {others}</source>
+        <translation>第 {round} 轮，作品 {n}：你的评分 {mine}；其他评审者的评分 {others}</translation>
+    </message>
+    <message>
+        <source>Round {round}, work {n}: you gave {mine}; no one else reviewed it</source>
+        <translation>第 {round} 轮，作品 {n}：你的评分 {mine}；没有其他人评审这份作品</translation>
     </message>
     <message>
         <source>No feedback yet.</source>

@@ -123,6 +123,8 @@ def test_a_teacher_and_a_student_on_two_clients_over_libp2p_go_through_an_assess
 
     # Round 1: Sam reviews Kim's work with the form; Kim reviews Sam's through the service.
     student.sections.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: student.tasks.count() == 1, timeout=WAIT_MS)
+    assert student.tasks.item(0).text() == "Submission 1 (version 1) — to do"  # words, not "todo"
     review(qtbot, student, 1, 2, "Too short")
     assert "Dogs are loyal." in student.task_text.toPlainText()
     qtbot.waitUntil(
@@ -151,6 +153,7 @@ def test_a_teacher_and_a_student_on_two_clients_over_libp2p_go_through_an_assess
     qtbot.waitUntil(lambda: "Reviewer 1, round 1" in student.feedback.toPlainText(), timeout=WAIT_MS)
     feedback = student.feedback.toPlainText()
     assert "clarity: 3/4 — Clear claim" in feedback and "Name a cat." in feedback and "Kim" not in feedback
+    assert "Round 1, work 1: you gave clarity 2, evidence 2; no one else reviewed it" in feedback
     student.sections.setCurrentIndex(1)
     qtbot.waitUntil(lambda: student.note.isVisibleTo(student), timeout=WAIT_MS)
     student.work.setPlainText("Cats are better.\nThey purr.\nMy cat Tom sleeps all day.\n")
@@ -170,6 +173,10 @@ def test_a_teacher_and_a_student_on_two_clients_over_libp2p_go_through_an_assess
     qtbot.waitUntil(lambda: "Changed since version 1" in student.task_text.toPlainText(), timeout=WAIT_MS)
     shown = student.task_text.toPlainText()
     assert "+They guard the house." in shown and "A reason" in shown
+    document = student.task_text.document()  # the diff's lines wrap in a narrow pane
+    blocks = [document.findBlockByNumber(n) for n in range(document.blockCount())]
+    assert any(b.text().startswith("+They") for b in blocks)
+    assert not any(b.blockFormat().nonBreakableLines() for b in blocks)
     review(qtbot, student, 2, 4, "Better")
     qtbot.waitUntil(
         lambda: lan.call(lambda: assignments.review_tasks(kim.commands, found))[0].version == 2,
