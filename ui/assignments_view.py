@@ -640,7 +640,7 @@ class QtAssignments(QtCircleTab):
         )
 
     def consequence(self) -> str:
-        from app.services.assessment_board import consequence
+        from ui.assessment_words import consequence
 
         assert self.shown is not None and self.shown.board is not None
         return consequence(self.shown.board)

@@ -112,6 +112,30 @@
         <source>version {n}</source>
         <translation>第 {n} 版</translation>
     </message>
+    <message>
+        <source>{submitted} of {students} submitted; {left} will not be reviewed. Each submission gets {n} reviewer(s); submitting ends.</source>
+        <translation>{students} 人中已有 {submitted} 人提交；{left} 人的作业将不被评阅。每份提交分配 {n} 位评阅人；提交随即截止。</translation>
+    </message>
+    <message>
+        <source>{revised} of {submitted} revised; the others are reviewed as they stand. Review round {next} opens; revising ends.</source>
+        <translation>{submitted} 份中已修改 {revised} 份；其余按原样评阅。第 {next} 轮评阅开始；修改随即截止。</translation>
+    </message>
+    <message>
+        <source>{done} of {allocated} reviews written; {missing} will not count. Review round {n} ends and revising opens.</source>
+        <translation>{allocated} 份评阅中已完成 {done} 份；{missing} 份将不计入。第 {n} 轮评阅结束，开始修改。</translation>
+    </message>
+    <message>
+        <source>{done} of {allocated} reviews written; {missing} will not count. Review round {n} ends and you assess.</source>
+        <translation>{allocated} 份评阅中已完成 {done} 份；{missing} 份将不计入。第 {n} 轮评阅结束，由你评分。</translation>
+    </message>
+    <message>
+        <source>The assignment closes: nothing more can be submitted, reviewed or rated.</source>
+        <translation>作业将结束：之后不能再提交、评阅或评价。</translation>
+    </message>
+    <message>
+        <source>The assignment is closed.</source>
+        <translation>作业已结束。</translation>
+    </message>
     <message numerus="yes">
         <source>answered %n question(s)</source>
         <translation>
