@@ -141,6 +141,7 @@ class QtAssignments(QtCircleTab):
         self.list = QListWidget(self)
         self.list.setWordWrap(True)  # a long title wraps rather than scrolling sideways
         self.list.setMinimumWidth(150)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(self._chosen)
         self.new_button = QPushButton(self.tr("New assignment…"), self)
         self.new_button.clicked.connect(self.new_assignment)
@@ -210,6 +211,7 @@ class QtAssignments(QtCircleTab):
         page = QWidget(self)
         self.tasks = QListWidget(page)
         self.tasks.setWordWrap(True)
+        self.tasks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tasks.currentItemChanged.connect(lambda *_: self._task_chosen())
         self.task_text = QTextBrowser(page)
         self.form_area = QScrollArea(page)
@@ -222,15 +224,18 @@ class QtAssignments(QtCircleTab):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.form_area, 1)
         right_layout.addWidget(self.send_button)
+        # The few submissions to review in a short list above; the work and the form
+        # side by side below get the width (at 800×600 there is little).
+        self.tasks.setMaximumHeight(self.tasks.fontMetrics().height() * 4 + 8)
         split = QSplitter(page)
-        split.addWidget(self.tasks)
         split.addWidget(self.task_text)
         split.addWidget(right)
-        for column, stretch in enumerate((2, 5, 4)):  # the work and the form get the room
-            split.setStretchFactor(column, stretch)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         self.review_split = split
         layout = QVBoxLayout(page)
-        layout.addWidget(split)
+        layout.addWidget(self.tasks)
+        layout.addWidget(split, 1)
         return page
 
     def _feedback_section(self) -> QWidget:

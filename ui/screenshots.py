@@ -182,6 +182,7 @@ async def student_screens(runtime: Runtime, window: MainWindow, out: Path, base:
     view.form.set_score("sources", 2)
     view.form.notes["sources"].setText("Both are named; say why the second is reliable.")
     view.form.set_score("argument", 3)
+    view.form.notes["sources"].setCursorPosition(0)  # the comment's start, as one reads it
     save(window, out, "assignment-review-form")
 
     await showing(rounds)
@@ -191,6 +192,7 @@ async def student_screens(runtime: Runtime, window: MainWindow, out: Path, base:
     assert view.form is not None
     view.form.set_score("sources", 4)
     view.form.notes["sources"].setText("Now says why printers' records weigh more.")
+    view.form.notes["sources"].setCursorPosition(0)
     save(window, out, "assignment-round-2-diff")
     view.sections.setCurrentIndex(3)  # Feedback: both rounds, the reviewers anonymous
     await until(lambda: bool(view.shown and len(view.shown.received) >= 2))

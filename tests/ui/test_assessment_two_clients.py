@@ -153,7 +153,10 @@ def test_a_teacher_and_a_student_on_two_clients_over_libp2p_go_through_an_assess
     qtbot.waitUntil(lambda: "Reviewer 1, round 1" in student.feedback.toPlainText(), timeout=WAIT_MS)
     feedback = student.feedback.toPlainText()
     assert "clarity: 3/4 — Clear claim" in feedback and "Name a cat." in feedback and "Kim" not in feedback
-    assert "Round 1, work 1: you gave clarity 2, evidence 2; no one else reviewed it" in feedback
+    calibration = "Round 1, work 1: you gave clarity 2, evidence 2; no one else reviewed it"
+    qtbot.waitUntil(
+        lambda: calibration in student.feedback.toPlainText(), timeout=WAIT_MS
+    )  # once the round ended
     student.sections.setCurrentIndex(1)
     qtbot.waitUntil(lambda: student.note.isVisibleTo(student), timeout=WAIT_MS)
     student.work.setPlainText("Cats are better.\nThey purr.\nMy cat Tom sleeps all day.\n")
@@ -210,7 +213,7 @@ def test_a_teacher_and_a_student_on_two_clients_over_libp2p_go_through_an_assess
     assess = teacher.dialog
     assert isinstance(assess, AssessDialog)
     qtbot.waitUntil(assess.isVisible, timeout=WAIT_MS)
-    assert assess.grade.value() == round(float(suggested))  # starts at the suggested grade
+    assert abs(assess.grade.value() - float(suggested)) <= 0.6  # starts at the suggested grade
     assess.grade.setValue(95)
     assess.comment.setPlainText("The example makes it.")
     ok = assess.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)  # type: ignore[union-attr]
