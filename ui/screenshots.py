@@ -225,7 +225,7 @@ async def _seminar(ana: Core, network: Network, base: Path) -> tuple[SpaceId, tu
 
         async def both_submit(found: assignments.FoundAssignment, texts: dict[str, str], note: str) -> None:
             for student in (ana, max_):
-                await _until_true(partial(_has, student, space))
+                await _until_true(partial(_knows, student, found))  # this one, not just any
                 name = student.commands.identity.name
                 await assignments.submit(student.commands, found, texts[name], note)
 
@@ -355,6 +355,13 @@ async def _has(core: Core, space: SpaceId) -> bool:
         if space in dict(await core.commands.circles())
         else False
     )
+
+
+async def _knows(core: Core, found: assignments.FoundAssignment) -> bool:
+    if found.space not in dict(await core.commands.circles()):
+        return False
+    listed = await assignments.listing(core.commands, found.space)
+    return any(row.assignment_id == found.assignment.hex() for row in listed)
 
 
 async def _count(core: Core, found: assignments.FoundAssignment, n: int) -> bool:
