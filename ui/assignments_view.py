@@ -121,6 +121,18 @@ def _wrap_code_blocks(browser: QTextBrowser) -> None:
         block = block.next()
 
 
+def _diff_in_words(task: ReviewTask) -> str:
+    """The task's diff with its two header lines ("--- version 1") in the reader's language."""
+    lines = task.diff.splitlines(keepends=True)
+    heads = (f"--- version {task.previous_version}\n", f"+++ version {task.version}\n")
+    if tuple(lines[:2]) == heads:
+        lines[:2] = [
+            f"--- {version_label(task.previous_version)}\n",
+            f"+++ {version_label(task.version)}\n",
+        ]
+    return "".join(lines)
+
+
 def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -495,7 +507,7 @@ class QtAssignments(QtCircleTab):
                 + self.tr("Changed since version {n}, which you reviewed").format(n=task.previous_version)
                 + "**"
                 + (self.tr(" — the author's note: *{note}*").format(note=task.note) if task.note else "")
-                + f"\n\n```diff\n{task.diff}```\n\n**"
+                + f"\n\n```diff\n{_diff_in_words(task)}```\n\n**"
                 + self.tr("Version {n}").format(n=task.version)
                 + f"**\n\n{task.text}"
             )

@@ -1,6 +1,7 @@
 """The confirmation before a teacher opens an assignment's next phase: in English the
 Assignments tab says exactly what the CLI says (`app.services.assessment_board`), and
-with zh_CN loaded it says it in Chinese (it was English in a Chinese window)."""
+with zh_CN loaded it says it in Chinese (it was English in a Chinese window); so does a
+round-2 diff's header ("--- version 1")."""
 
 from __future__ import annotations
 
@@ -41,3 +42,13 @@ def test_the_first_confirmation_in_chinese(chinese: None) -> None:  # noqa: F811
     assert consequence(BOARDS[0]) == (
         "14 人中已有 12 人提交；2 人的作业将不被评阅。每份提交分配 3 位评阅人；提交随即截止。"
     )
+
+
+def test_a_round_2_diff_is_headed_in_the_readers_language(chinese: None) -> None:  # noqa: F811
+    from app.services.rows import ReviewTask
+    from ui.assignments_view import _diff_in_words
+
+    diff = "--- version 1\n+++ version 2\n@@ -1 +1,2 @@\n Dogs.\n+They guard.\n"
+    task = ReviewTask("ab", 2, "todo", "Dogs.\nThey guard.", "", 1, diff)
+    assert _diff_in_words(task).splitlines()[:2] == ["--- 第 1 版", "+++ 第 2 版"]
+    assert _diff_in_words(task).splitlines()[2:] == diff.splitlines()[2:]
