@@ -168,6 +168,14 @@ async def student_screens(runtime: Runtime, window: MainWindow, out: Path, base:
         await until(lambda: view.shown is not None and view.shown.detail.assignment_id == assignment.hex())
 
     await until(lambda: view.list.count() == 3)
+
+    def quiet() -> bool:  # Lee and Max have gone: nobody left behind, no session running
+        status = window.session.network_status
+        return status is not None and not status.sessions_running and not status.peers_behind
+
+    with trio.move_on_after(15):  # the status bar only; the screens are right either way
+        await until(quiet)
+    window.sync_status.update_text()
     await showing(todo)
     view.sections.setCurrentIndex(1)  # My work: nothing submitted yet, a start typed
     view.work.setPlainText(
