@@ -55,7 +55,7 @@ async def cmd_join(args: argparse.Namespace, commands: Commands) -> None:
 
 async def cmd_admit(args: argparse.Namespace, commands: Commands) -> None:
     survey = await surveys.find_survey(commands, args.survey)
-    op, count = await surveys.admit(commands, survey)
+    op, count = await surveys.admit(commands, survey, anyway=args.anyway)
     emit(args, {"op_id": op.hex(), "admitted": count},
          f"Admitted {count} anonymous key(s): each answer hides among them.")  # fmt: skip
 
@@ -115,9 +115,13 @@ def register(cli: CommandLine) -> None:
     cli.command(
         "survey join", cmd_join, help="take part in an anonymous survey (your key, sealed to its owner)"
     ).add_argument("survey")
-    cli.command(
+    admit = cli.command(
         "survey admit", cmd_admit, help="admit the anonymous keys of everyone who joined (the survey's owner)"
-    ).add_argument("survey")
+    )
+    admit.add_argument("survey")
+    admit.add_argument(
+        "--anyway", action="store_true", help="admit even a single new key (it names its owner)"
+    )
     cli.command("survey close", cmd_close, help="close your survey (or, teachers, any)").add_argument(
         "survey"
     )

@@ -131,9 +131,13 @@ def _admit_fields(
     return fields, (latest[1] if latest else ())
 
 
-async def admit(commands: Commands, survey: Found) -> tuple[Any, int]:
+MIN_NEW_KEYS = 2  # an admit adding one key tells every member whose key it is
+
+
+async def admit(commands: Commands, survey: Found, *, anyway: bool = False) -> tuple[Any, int]:
     """The owner admits the pseudonyms of every current member who joined (one per
-    person); returns the op and how many keys it admits."""
+    person); returns the op and how many keys it admits. Adding fewer than
+    MIN_NEW_KEYS new keys is refused unless `anyway` (docs/security.md)."""
     _require_anonymous(survey)
     if survey.item.author != commands.replica.key.device_id:
         raise CommandError("Only the device that opened this survey can admit anonymous keys.")
@@ -143,6 +147,12 @@ async def admit(commands: Commands, survey: Found) -> tuple[Any, int]:
     if tuple(fields["pseudonyms"]) == before:
         raise CommandError(
             f"Nothing to admit: {len(before)} key(s) admitted already, and nobody new has joined."
+        )
+    new = len(set(fields["pseudonyms"]) - set(before))
+    if 0 < new < MIN_NEW_KEYS and not anyway:
+        raise CommandError(
+            "Only one person has joined since the last admit: admitting their key alone would tell every"
+            " member which answer is theirs. Wait for more to join, or admit --anyway."
         )
     op = await write_content(commands, survey.space, "survey.admit", fields)
     return op, len(fields["pseudonyms"])
