@@ -205,7 +205,9 @@ def _check_feedback(db: sqlite3.Connection, op: Applied, body: c.Feedback) -> Re
     problem = _participant(db, op)
     if problem is not None:
         return problem
-    return None if origin(db, op, body.parent, frozenset({"observation", "feedback"})) else Reason.BAD_CONTENT
+    # Comments go under an observation, a reflection (shared from a journal) or feedback.
+    parents = frozenset({"observation", "reflection", "feedback"})
+    return None if origin(db, op, body.parent, parents) else Reason.BAD_CONTENT
 
 
 def _apply_feedback(db: sqlite3.Connection, op: Applied, body: c.Feedback) -> None:
