@@ -552,6 +552,7 @@ class QtNotes(QWidget):
         if self.note is None:
             self.share_menu.addAction(self.tr("Save the note first")).setEnabled(False)
             return
+        self.share_menu.addSection(self.tr("To a circle's resources"))
         for space, name in self.circles:
             action = self.share_menu.addAction(name)
             action.triggered.connect(lambda _=False, s=space: self.share(s))

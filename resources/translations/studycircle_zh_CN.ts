@@ -1747,6 +1747,10 @@ First, how should others see you?</source>
         <translation>请先保存笔记</translation>
     </message>
     <message>
+        <source>To a circle&apos;s resources</source>
+        <translation>分享到圈子的资源</translation>
+    </message>
+    <message>
         <source>You are in no circle yet</source>
         <translation>你还没有加入任何圈子</translation>
     </message>
