@@ -114,7 +114,7 @@ def test_a_reciprocal_pair_runs_a_cycle_each_way_across_peers(tmp_path: Path) ->
 
 
 @pytest.mark.slow  # `make slow`: dozens of Python start-ups; CI's 20 minutes run the in-process twin
-@pytest.mark.timeout(900)  # an anonymous survey: each of 6 joins, the owner admits, each answers (~60 processes)
+@pytest.mark.timeout(900)  # anonymous survey: 6 join, the owner admits, 6 answer (~60 processes)
 def test_direct_messages_and_a_survey_with_six_respondents_across_peers(tmp_path: Path) -> None:
     homes, circle = _circle(tmp_path, ("tara", "sam", "sue", "ann", "bo", "cy"))
     tara, sam, sue = homes["tara"], homes["sam"], homes["sue"]
