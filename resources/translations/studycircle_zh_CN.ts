@@ -2205,6 +2205,12 @@ First, how should others see you?</source>
         <source>[hidden]</source>
         <translation>[已隐藏]</translation>
     </message>
+    <message numerus="yes">
+        <source>{who}  ·  {when}  ·  {status}  ·  %n answer(s)</source>
+        <translation>
+            <numerusform>{who}  ·  {when}  ·  {status}  ·  %n 个回答</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResourceDialog</name>
@@ -2247,6 +2253,15 @@ First, how should others see you?</source>
     <message>
         <source>A resource holds at most {n} files.</source>
         <translation>一个资源最多包含 {n} 个文件。</translation>
+    </message>
+</context>
+<context>
+    <name>ResourceListModel</name>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2305,6 +2320,12 @@ First, how should others see you?</source>
         <source>{title}  ·  {who}  ·  %n repl(y/ies)  ·  {when}</source>
         <translation>
             <numerusform>{title}  ·  {who}  ·  %n 条回复  ·  {when}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{who}  ·  {when}  ·  %n repl(y/ies)</source>
+        <translation>
+            <numerusform>{who}  ·  {when}  ·  %n 条回复</numerusform>
         </translation>
     </message>
 </context>
