@@ -7,7 +7,8 @@ out of reach.
 Owns the roles a model gives the two lines in (`TITLE`, `DETAIL`) and `TwoLineRows`,
 the delegate that paints them. A row without a `DETAIL` is painted as Qt paints it (one
 line). Colours come from the palette (`ui.theme`: `PlaceholderText` is the muted
-colour; `HighlightedText` on a selected row), so light and dark both read. GUI thread;
+colour; `HighlightedText` on a selected row), so light and dark both read; the row's
+background, selection and focus are the style's, as on any other list. GUI thread;
 on the first paint's path (My notes), so it imports Qt only.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 TITLE = Qt.ItemDataRole.UserRole + 20  # the row's first line (str)
 DETAIL = Qt.ItemDataRole.UserRole + 21  # its second, muted line (str), or None: one line
@@ -61,22 +62,20 @@ class TwoLineRows(QStyledItemDelegate):
             QFontMetrics(detail_font(option.font)).elidedText(detail, Qt.TextElideMode.ElideRight, width),
         )
 
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        if index.data(DETAIL) is not None:
+            option.text = ""  # the style paints the background, selection and focus; `paint` the lines
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        super().paint(painter, option, index)  # a row without a DETAIL: all of it, in one line
         if index.data(DETAIL) is None:
-            super().paint(painter, option, index)
             return
-        shown = QStyleOptionViewItem(option)
-        self.initStyleOption(shown, index)
-        title, detail = self.lines(shown, index)
-        shown.text = ""  # the style paints the row's background, selection and focus only
-        widget = shown.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, shown, painter, widget)
-        ink, muted = colours(shown)
-        rect = shown.rect
-        title_metrics = QFontMetrics(shown.font)
-        small = detail_font(shown.font)
+        title, detail = self.lines(option, index)
+        ink, muted = self.colours(option, index)
+        rect = option.rect
+        title_metrics = QFontMetrics(option.font)
+        small = detail_font(option.font)
         detail_metrics = QFontMetrics(small)
         tall = title_metrics.height() + GAP + detail_metrics.height()
         top = rect.top() + max(PAD_Y, (rect.height() - tall) // 2)
@@ -84,7 +83,7 @@ class TwoLineRows(QStyledItemDelegate):
         align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         painter.save()
         try:
-            painter.setFont(shown.font)
+            painter.setFont(option.font)
             painter.setPen(ink)
             painter.drawText(QRect(left, top, width, title_metrics.height()), align, title)
             painter.setFont(small)
@@ -94,18 +93,17 @@ class TwoLineRows(QStyledItemDelegate):
         finally:
             painter.restore()
 
-
-def colours(option: QStyleOptionViewItem) -> tuple[QColor, QColor]:
-    """The title's colour and the muted detail's, for the row's state (a selected row's
-    are the highlight's text colour, the detail's a little lighter)."""
-    palette = option.palette
-    enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
-    group = QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
-    if option.state & QStyle.StateFlag.State_Selected:
-        ink = palette.color(group, QPalette.ColorRole.HighlightedText)
-        muted = QColor(ink)
-        muted.setAlphaF(0.8)
-        return ink, muted
-    return palette.color(group, QPalette.ColorRole.Text), palette.color(
-        group, QPalette.ColorRole.PlaceholderText
-    )
+    def colours(self, option: QStyleOptionViewItem, index: Index) -> tuple[QColor, QColor]:
+        """The title's colour and the muted detail's: on a selected row, the highlight's
+        text colour (the detail's a little lighter). Selection is asked of the view, not
+        of `option.state`: reading that builds PySide6's `QStyle` enums (~10 ms) before
+        the first paint."""
+        palette = option.palette
+        view = self.parent()
+        selection = view.selectionModel() if isinstance(view, QAbstractItemView) else None
+        if selection is not None and selection.isSelected(index):
+            ink = palette.color(QPalette.ColorRole.HighlightedText)
+            muted = QColor(ink)
+            muted.setAlphaF(0.8)
+            return ink, muted
+        return palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.PlaceholderText)
