@@ -294,7 +294,7 @@
     </message>
     <message>
         <source>That item&apos;s text was redacted by a teacher; there is nothing to save.</source>
-        <translation>这条内容的文字已被老师抹除，没有可保存的内容。</translation>
+        <translation>这条内容的文字已被教师抹除，没有可保存的内容。</translation>
     </message>
     <message>
         <source>Give at least one word to search for.</source>
@@ -338,11 +338,11 @@
     </message>
     <message>
         <source>Only its author can edit this; a teacher may hide or redact it.</source>
-        <translation>只有作者可以编辑它；老师可以隐藏或抹除它。</translation>
+        <translation>只有作者可以编辑它；教师可以隐藏或抹除它。</translation>
     </message>
     <message>
         <source>Only its author can delete this; a teacher may hide or redact it.</source>
-        <translation>只有作者可以删除它；老师可以隐藏或抹除它。</translation>
+        <translation>只有作者可以删除它；教师可以隐藏或抹除它。</translation>
     </message>
     <message>
         <source>A help request needs a title: say in a few words what you are stuck on.</source>
@@ -370,7 +370,7 @@
     </message>
     <message>
         <source>This resource was redacted by a teacher; its files are not shared.</source>
-        <translation>这个资源已被老师抹除，其文件不再共享。</translation>
+        <translation>这个资源已被教师抹除，其文件不再共享。</translation>
     </message>
     <message>
         <source>No resource of this circle shares that file now (deleted or redacted?).</source>
@@ -398,7 +398,7 @@
     </message>
     <message>
         <source>A person&apos;s contributions are shown to them and to their teachers only.</source>
-        <translation>一个人的贡献只向本人和他的老师显示。</translation>
+        <translation>一个人的贡献只向本人和其教师显示。</translation>
     </message>
     <message>
         <source>You share no circle with that person.</source>
@@ -410,7 +410,7 @@
     </message>
     <message>
         <source>Only teachers see who wrote each review.</source>
-        <translation>只有老师能看到每条评审的作者。</translation>
+        <translation>只有教师能看到每条评审的作者。</translation>
     </message>
     <message>
         <source>A goal cannot be empty: say what to work on.</source>
