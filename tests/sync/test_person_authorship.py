@@ -22,6 +22,7 @@ from sync.link import sign_statement
 from sync.policy import Level
 from sync.reducers.helpdesk import HelpStatus
 from sync.replica import VALID, Replica
+from tests.sync.coaching_helpers import formed_pair
 from tests.sync.helpers import Circle, Clock, device, hash_of, new_replica, reconcile, seed
 from tests.sync.test_persons import link, status_of
 from tests.sync.test_properties import observer_with_all_keys, verdicts
@@ -269,3 +270,45 @@ def test_any_arrival_order_gives_the_same_verdicts_and_state(order: random.Rando
     ask = reference.db.execute("SELECT item_id FROM items WHERE type = 'help'").fetchone()[0]
     assert text_of(reference, circle, ask) == "by the lab"
     assert state.help_status(reference.db, circle.space, ask).status != HelpStatus.RESOLVED
+
+
+def _link_into(space: bytes, existing: Replica, label: str, now_ms: int) -> Replica:
+    new = new_replica(label)
+    statement = sign_statement(new.key, space=space, linker=device(existing))
+    writer.link_device(existing, space, statement, now_ms=now_ms)
+    writer.take_space_keys(new, space, writer.space_keys(existing, space, for_device=device(new)))
+    reconcile(existing, new, space)
+    return new
+
+
+def test_a_pair_participants_other_device_acts_in_the_pair_and_cannot_accept_twice() -> None:
+    pair = formed_pair()
+    ana, ben = pair.proposer, pair.invitee
+    lab = _link_into(pair.space, ben, "ben-lab", pair.circle.clock())
+    ana_phone = _link_into(pair.space, ana, "ana-phone", pair.circle.clock())
+    reconcile(lab, ana, pair.space)
+    reconcile(ana_phone, ana, pair.space)
+    cycle = pair.write(lab, "cycle.open", {"observed": device(ana), "title": "questioning"})
+    goal = pair.write(lab, "cycle.goal", {"cycle": cycle, "goal": "wait 3 s", "success": "more hands"})
+    reconcile(lab, ana, pair.space)
+    assert [status_of(ana, op) for op in (cycle, goal)] == [(VALID, None)] * 2
+    # Ben accepted already (from the laptop); Ana made the pair (from the laptop).
+    for replica in (lab, ana_phone):
+        with pytest.raises(Rejected):
+            pair.write(replica, "pair.accept", {})
+        forced = pair.write(replica, "pair.accept", {}, allow_invalid=True)
+        reconcile(replica, ana, pair.space)
+        assert status_of(ana, forced) == NOT_PERMITTED
+
+
+def test_a_survey_is_closed_from_its_authors_other_device_not_from_anothers(circle: Circle) -> None:
+    ben, sue = circle.members["Ben"], circle.members["Sue"]
+    fields = {"title": "Pace?", "anonymous": False, "questions": [["choice", "Too fast?", ["yes", "no"]]]}
+    survey = write(circle, ben, "survey.open", fields)
+    lab = link(circle, ben, "ben-lab")
+    everywhere(circle, lab)
+    forced = write(circle, sue, "survey.close", {"survey": survey}, allow_invalid=True)
+    closed = write(circle, lab, "survey.close", {"survey": survey})
+    everywhere(circle, lab)
+    assert status_of(circle.owner, forced) == NOT_PERMITTED
+    assert status_of(circle.owner, closed) == (VALID, None)
