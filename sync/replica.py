@@ -627,6 +627,7 @@ class Replica:
             info.hlc,
             info.clock,
             level,
+            context.auth,
         )
         problem = handler.check(self.db, applied, body)
         if isinstance(problem, Refusal):

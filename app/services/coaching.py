@@ -168,10 +168,10 @@ async def accept(commands: Commands, pair: SpaceId) -> OpId:
     status = await commands.database.run(_pair_status, commands.replica, pair)
     if status is None:
         raise CommandError("This is not a coaching pair.")
-    me = commands.replica.key.device_id
-    if status.creator == me:
+    mine = await commands.database.run(my_devices, commands.replica, pair)  # any device of my person
+    if status.creator in mine:
         raise CommandError("You proposed this pair: the other person accepts it, not you.")
-    if me in status.accepted:
+    if mine.intersection(status.accepted):
         raise CommandError("You have already accepted this pair.")
     if status.ended:
         raise CommandError("This pair has ended.")

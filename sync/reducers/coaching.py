@@ -10,7 +10,9 @@ folded when read (`sync.coaching_views`); survey answers are rows.
 Consent and privacy are judged over the op's causal past only, so every replica gives
 the same verdict: in a pair space, nothing but `pair.accept` is valid until someone
 other than the space's creator has accepted; nothing is valid once a `pair.end` is in
-the causal past; the creator cannot accept for anyone. Design: docs/protocol.md, 8b.
+the causal past; the creator cannot accept for anyone. A participant, the creator and a
+survey's author are persons: any of their devices linked in the op's causal past
+(`Applied.by_author_of`). Design: docs/protocol.md, 8b.
 """
 
 from __future__ import annotations
@@ -65,7 +67,12 @@ def participants_in_past(db: sqlite3.Connection, op: Applied) -> set[int] | None
 
 def _participant(db: sqlite3.Connection, op: Applied) -> Reason | None:
     found = participants_in_past(db, op)
-    return None if found is not None and op.author in found else Reason.NOT_PERMITTED
+    return None if found is not None and _among(op, found) else Reason.NOT_PERMITTED
+
+
+def _among(op: Applied, authors: set[int]) -> bool:
+    """Whether the op's author is one of `authors` or another device of one's person."""
+    return any(op.by_author_of(author) for author in authors)
 
 
 def _author_index(db: sqlite3.Connection, op: Applied, device: bytes) -> int | None:
@@ -122,9 +129,10 @@ def _open_cycle(db: sqlite3.Connection, op: Applied, cycle: bytes) -> Origin | R
 
 
 def _check_accept(db: sqlite3.Connection, op: Applied, body: c.PairAccept) -> Reason | None:
-    if op.author == creator(db, op) or _steps_in_past(db, op, op.space, "end"):
+    first = creator(db, op)
+    if (first is not None and op.by_author_of(first)) or _steps_in_past(db, op, op.space, "end"):
         return Reason.NOT_PERMITTED
-    mine = [author for author, _ in _steps_in_past(db, op, op.space, "accept") if author == op.author]
+    mine = [author for author, _ in _steps_in_past(db, op, op.space, "accept") if op.by_author_of(author)]
     return Reason.NOT_PERMITTED if mine else None
 
 
@@ -134,7 +142,7 @@ def _check_end(db: sqlite3.Connection, op: Applied, body: c.PairEnd) -> Reason |
 
 def _check_cycle_open(db: sqlite3.Connection, op: Applied, body: c.CycleOpen) -> Reason | None:
     found = participants_in_past(db, op)
-    if found is None or op.author not in found:
+    if found is None or not _among(op, found):
         return Reason.NOT_PERMITTED
     observed = _author_index(db, op, body.observed)
     return None if observed in found else Reason.BAD_CONTENT
@@ -386,6 +394,7 @@ def _check_admit(db: sqlite3.Connection, op: Applied, body: c.SurveyAdmit) -> Re
     found = origin(db, op, body.survey, frozenset({"survey"}))
     if found is None:
         return Reason.BAD_CONTENT
+    # The owner *device* only, not its person's others: the enrol boxes are sealed to it.
     if found.author != op.author or not _extra(db, op.space, body.survey).get("anonymous"):
         return Reason.NOT_PERMITTED
     # No more keys than people who asked to take part (what every peer can check).
@@ -443,7 +452,7 @@ def _check_survey_close(db: sqlite3.Connection, op: Applied, body: c.SurveyRef) 
     found = origin(db, op, body.survey, frozenset({"survey"}))
     if found is None:
         return Reason.BAD_CONTENT
-    return None if found.author == op.author or op.level >= Level.TEACHER else Reason.NOT_PERMITTED
+    return None if op.by_author_of(found.author) or op.level >= Level.TEACHER else Reason.NOT_PERMITTED
 
 
 HANDLERS = {
