@@ -1134,3 +1134,26 @@ class DirectMessage:
             "created": self.created,
             "mine": self.mine,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class CoachSuggestion:
+    """A teacher's suggestion that I pair with someone: it forms nothing until one of us
+    proposes and the other accepts."""
+
+    id: str
+    circle: str
+    by_name: str
+    other_name: str
+    other_device: str
+    text: str
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "circle_id": self.circle,
+            "by": self.by_name,
+            "other": self.other_name,
+            "other_device_id": self.other_device,
+            "text": self.text,
+        }
