@@ -220,6 +220,7 @@ class QtSurveys(QtCircleTab):
             taken = self.chart_layout.takeAt(0)
             widget = taken.widget() if taken is not None else None
             if widget is not None:
+                widget.setParent(None)  # out of the chart now (its bars no longer counted)
                 widget.deleteLater()
         if results is None:
             return
