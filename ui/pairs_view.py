@@ -42,21 +42,21 @@ from ui.session import Session
 from ui.wording import Context
 
 ID = Qt.ItemDataRole.UserRole
-Steps = Context("PairSteps")
+PairSteps = Context("PairSteps")
 
 # The next step, by key: what the button says.
 STEP_WORDS = {
-    "open": Steps.tr("Open a cycle"),
-    "goal": Steps.tr("Set a goal"),
-    "agree": Steps.tr("Agree to the goals"),
-    "wait-agree": Steps.tr("Waiting for both to agree to the goals"),
-    "observe": Steps.tr("Record an observation"),
-    "wait-observe": Steps.tr("Waiting for the observation"),
-    "respond": Steps.tr("Respond to feedback"),
-    "reflect": Steps.tr("Write your reflection"),
-    "close": Steps.tr("Close the cycle"),
-    "accept": Steps.tr("Waiting for the other person to accept"),
-    "ended": Steps.tr("This pair has ended"),
+    "open": PairSteps.tr("Open a cycle"),
+    "goal": PairSteps.tr("Set a goal"),
+    "agree": PairSteps.tr("Agree to the goals"),
+    "wait-agree": PairSteps.tr("Waiting for both to agree to the goals"),
+    "observe": PairSteps.tr("Record an observation"),
+    "wait-observe": PairSteps.tr("Waiting for the observation"),
+    "respond": PairSteps.tr("Respond to feedback"),
+    "reflect": PairSteps.tr("Write your reflection"),
+    "close": PairSteps.tr("Close the cycle"),
+    "accept": PairSteps.tr("Waiting for the other person to accept"),
+    "ended": PairSteps.tr("This pair has ended"),
 }
 
 
