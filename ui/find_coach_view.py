@@ -221,6 +221,12 @@ class QtFindCoach(QWidget):
         self.circle_box.blockSignals(False)
         self.members_query.refresh()
 
+    def choose_circle(self, space: SpaceId) -> None:
+        """Browse `space` (once it is listed)."""
+        known = [known for known, _ in self.circles]
+        if space in known:
+            self.circle_box.setCurrentIndex(known.index(space))
+
     async def _fetch_members(self) -> list[CoachProfile]:
         circle = self.circle
         if circle is None:

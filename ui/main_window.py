@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         roles = await desk.my_roles(commands)
         self.private = await coaching.private_spaces(commands)
         current -= self.private
+        waiting = [(space, name) for space, name in waiting if space not in self.private]
         return [(space, name) for space, name in circles if space in current], waiting, roles
 
     def _show_listing(
@@ -235,7 +236,10 @@ class MainWindow(QMainWindow):
                 self.show_desk()
             else:
                 self.open_page(last if last in listed else NOTES)
-        elif self.sidebar.currentItem() is None:
+        elif self.sidebar.currentItem() is None and self.pages.currentWidget() not in (
+            self._desk,
+            self._coaching,
+        ):  # (the desk and the Coaching page are shown with no row current)
             self.open_page(NOTES)
 
     def open_page(self, key: SpaceId | bytes | str) -> None:
@@ -291,11 +295,13 @@ class MainWindow(QMainWindow):
         if not self.session.is_open:  # it reads through the core
             self.session.ready.connect(self.show_coaching, Qt.ConnectionType.SingleShotConnection)
             return
+        # The page first, focus on it, then no row current: a list without a current row
+        # that takes the focus makes its first row current (My notes would open over it).
+        self.pages.setCurrentWidget(self.coaching)
+        self.coaching.tabs.setFocus()
         self.sidebar.setCurrentRow(-1)
         self.unread.looking = None
         self.leave_action.setEnabled(False)
-        self.pages.setCurrentWidget(self.coaching)
-        self.coaching.tabs.currentWidget().setFocus()
 
     def show_recognition(self, device_hex: str | None = None) -> None:
         """A person's contributions (default: mine), in a window of its own."""

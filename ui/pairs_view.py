@@ -117,6 +117,13 @@ class QtPairs(QWidget):
         self.feedback = self._table([self.tr("Who"), self.tr("Observation and feedback")])
         self.feedback.setRootIsDecorated(True)
         self.feedback.setWordWrap(True)
+        self.feedback.setMinimumHeight(140)
+        self.goals.setMaximumHeight(110)
+        self.history.setMinimumHeight(110)
+        columns = ((self.goals, (260, 220)), (self.feedback, (90,)), (self.history, (180, 90, 220)))
+        for table, widths in columns:
+            for column, width in enumerate(widths):
+                table.setColumnWidth(column, width)
         self.reflections = QLabel(self)
         self.reflections.setWordWrap(True)
         self.reflections.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

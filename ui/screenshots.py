@@ -2,7 +2,9 @@
 screens over a live demo circle (with `--theme dark`, named `NAME-dark.png`; with
 `--lang zh_CN`, `NAME-zh_CN.png`: the Chinese needs a CJK font, docs/translations.md),
 then of a teacher's screens (the Teacher's desk, an assignment's progress board and its
-assessment) over a small class of two in-process students (`_workshop`).
+assessment) over a small class of two in-process students (`_workshop`), then the
+Coaching screens (`ui.screenshot_coaching`: a pair, Find a coach, messages, a survey's
+results).
 
 Runs the real launcher with `--demo` in a throwaway data directory (offscreen works:
 `QT_QPA_PLATFORM=offscreen`), waits until the demo content has arrived, and grabs each
@@ -116,6 +118,9 @@ async def shoot(runtime: Runtime, out: Path, home: Path) -> None:
         await until(lambda: window.notes.backlinks.count() >= 1)
         save(window, out, "my-notes")
         await teacher_screens(runtime, window, out, home.parent)
+        from ui.screenshot_coaching import coaching_screens
+
+        await coaching_screens(runtime, window, lambda w, name: save(w, out, name), home.parent, until)
         window.close()
 
 
