@@ -99,7 +99,7 @@ class QtPairs(QWidget):
         self.empty = EmptyHint(
             self.list,
             self.tr("No pairs yet — find a coach in the next tab (Ctrl+Shift+K, then Find a coach)."),
-            loaded=lambda: self.query.runs > 0,
+            loaded=self._loaded,
         )
         self.heading = QLabel(self.tr("Choose a pair."), self)
         self.heading.setWordWrap(True)
@@ -114,6 +114,8 @@ class QtPairs(QWidget):
         self.cycle_box = QComboBox(self)
         self.cycle_box.currentIndexChanged.connect(lambda _: self._show_cycle())
         self.goals = self._table([self.tr("Goal"), self.tr("Success looks like"), self.tr("Agreed by")])
+        self.history = self._table([self.tr("Cycle"), self.tr("Observed"), self.tr("Goals met"),
+                                    self.tr("Next goals")])  # fmt: skip
         self.feedback = self._table([self.tr("Who"), self.tr("Observation and feedback")])
         self.feedback.setRootIsDecorated(True)
         self.feedback.setWordWrap(True)
@@ -127,8 +129,6 @@ class QtPairs(QWidget):
         self.reflections = QLabel(self)
         self.reflections.setWordWrap(True)
         self.reflections.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.history = self._table([self.tr("Cycle"), self.tr("Observed"), self.tr("Goals met"),
-                                    self.tr("Next goals")])  # fmt: skip
         self.buttons: dict[str, QPushButton] = {}
         buttons = FlowLayout()
         for key, label, handler in (
@@ -184,6 +184,9 @@ class QtPairs(QWidget):
         self.cycles_query = LiveQuery(session, self._fetch_cycles, self._show_cycles)
         session.changed.connect(self._on_changes)
         self.query.refresh()
+
+    def _loaded(self) -> bool:
+        return self.query.runs > 0
 
     def _table(self, columns: list[str]) -> QTreeWidget:
         table = QTreeWidget(self)
