@@ -242,13 +242,13 @@ class QtSurveys(QtCircleTab):
         grid = QGridLayout(box)
         prompt = QLabel("<b>" + question.prompt + "</b>", box)
         prompt.setWordWrap(True)
-        grid.addWidget(prompt, 0, 0, 1, 2)
+        grid.addWidget(prompt, 0, 0, 1, 3)
         if question.kind == "text":
             texts = [t for t in question.texts if t.strip()]
             for row, text in enumerate(texts or [self.tr("(no text answers)")], 1):
                 label = QLabel("• " + text, box)
                 label.setWordWrap(True)
-                grid.addWidget(label, row, 0, 1, 2)
+                grid.addWidget(label, row, 0, 1, 3)
             return box
         most = max(question.counts, default=0) or 1
         for row, (option, count) in enumerate(zip(question.options, question.counts, strict=True), 1):
@@ -256,10 +256,11 @@ class QtSurveys(QtCircleTab):
             bar.setObjectName("survey-bar")
             bar.setRange(0, most)
             bar.setValue(count)
-            bar.setFormat(str(count))
+            bar.setTextVisible(False)  # the count beside it: centred on a bar, it was half covered
             bar.setAccessibleName(f"{option}: {count}")
             grid.addWidget(QLabel(option, box), row, 0)
             grid.addWidget(bar, row, 1)
+            grid.addWidget(QLabel(str(count), box), row, 2)
         grid.setColumnStretch(1, 1)
         return box
 
