@@ -10,14 +10,20 @@ both (the form says it is anonymous first), results as bars.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from app.services import coaching
 from tests.ui.circles import circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.coaching_view import QtCoaching
+from ui.main_window import MainWindow
+from ui.menus import shortcut_lines
 from ui.pairs_view import STEP_WORDS, QtPairs
 from ui.session import Session
 
@@ -43,6 +49,10 @@ def step(qtbot: QtBot, pairs: QtPairs, key: str) -> None:
     qtbot.waitUntil(lambda: pairs.step == key and pairs.next_button.isEnabled(), timeout=WAIT_MS)
     assert pairs.next_button.text() == STEP_WORDS[key]
     pairs.next_button.click()
+
+
+def logged(messages: Any) -> list[str]:
+    return [messages.log.item(i).text() for i in range(messages.log.count())]
 
 
 def current(pairs: QtPairs) -> Any:
@@ -243,3 +253,66 @@ def test_a_survey_created_answered_and_charted_through_the_widgets(qtbot: QtBot,
     qtbot.waitUntil(lambda: not theirs.problem.isHidden(), timeout=WAIT_MS)
     assert "already answered" in theirs.problem.text()
     assert ("no", 0) in theirs.bars()
+
+
+def test_the_coaching_page_from_the_menu_and_messages_both_ways(
+    qtbot: QtBot, desk: Desk, tmp_path: Path
+) -> None:
+    """Ctrl+Shift+K opens the Coaching page (and only it); a conversation offered from Find a
+    coach and accepted is not listed as a circle; messages go both ways, live. A declined
+    offer goes away."""
+    sam, sue = named(desk, "sam", "Sam"), named(desk, "sue", "Sue")
+    space = circle_of(desk, sam, [sue], name="Year 7 teachers")
+    window = MainWindow(sue, QSettings(str(tmp_path / "sue.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.sidebar.circles() == [space], timeout=WAIT_MS)
+    action = next(a for a in window.findChildren(QAction) if a.objectName() == "coaching")
+    assert action.shortcut().toString() == "Ctrl+Shift+K"
+    assert "Ctrl+Shift+K — Coaching" in shortcut_lines(window)
+    action.trigger()
+    hers = window.coaching
+    assert window.pages.currentWidget() is hers and not window.notes.isVisible()
+    mine = coaching_page(qtbot, sam)
+
+    # Sam offers a conversation, then a pair; Sue declines the pair, accepts the conversation.
+    seeker = mine.finder
+    qtbot.waitUntil(
+        lambda: seeker.members.topLevelItemCount() == 0 and seeker.circle == space, timeout=WAIT_MS
+    )
+    desk.call(lambda: coaching.set_profile(sue.commands, space, can_help=["questioning"], can_help_text="",
+                                           wants=[], wants_text=""))  # fmt: skip
+    qtbot.waitUntil(lambda: seeker.members.topLevelItemCount() == 1, timeout=WAIT_MS)
+    seeker.message.click()
+    qtbot.waitUntil(lambda: "Conversation offered to Sue" in seeker.said.text(), timeout=WAIT_MS)
+    seeker.reciprocal.click()
+    qtbot.waitUntil(lambda: "Offered to Sue" in seeker.said.text(), timeout=WAIT_MS)
+    offers = hers.finder.offer_table
+    qtbot.waitUntil(lambda: offers.topLevelItemCount() == 2, timeout=WAIT_MS)
+    kinds = [offers.topLevelItem(i).text(1) for i in range(2)]
+    assert sorted(kinds) == ["a coaching pair", "a conversation"]
+    offers.setCurrentItem(offers.topLevelItem(kinds.index("a coaching pair")))
+    hers.finder.decline.click()
+    qtbot.waitUntil(lambda: offers.topLevelItemCount() == 1, timeout=WAIT_MS)
+    assert offers.topLevelItem(0).text(1) == "a conversation"
+    hers.finder.accept.click()
+    qtbot.waitUntil(lambda: hers.tabs.currentWidget() is hers.messages, timeout=WAIT_MS)
+    theirs = hers.messages
+    qtbot.waitUntil(lambda: theirs.list.count() == 1, timeout=WAIT_MS)
+    assert window.sidebar.circles() == [space]  # the conversation is not a circle
+
+    ours = mine.messages
+    qtbot.waitUntil(lambda: ours.list.count() == 1, timeout=WAIT_MS)
+    for writer, reader, text in (
+        (ours, theirs, "Could I observe Thursday?"),
+        (theirs, ours, "Yes, period 3."),
+    ):
+        writer.line.setText(text)
+        writer.line.returnPressed.emit()
+        qtbot.waitUntil(lambda reader=reader, text=text: any(text in line for line in logged(reader)),
+                        timeout=WAIT_MS)  # fmt: skip
+    assert [line.split("  ", 1)[1] for line in logged(ours)] == [
+        "Sam: Could I observe Thursday?", "Sue: Yes, period 3."]  # fmt: skip
+    ours.line.setText("   ")
+    ours.button.click()  # nothing to send: nothing sent
+    assert ours.log.count() == 2
+    assert window.sidebar.circles() == [space]
