@@ -27,6 +27,9 @@ class QtCoaching(QWidget):
         self.tabs.addTab(self.finder, self.tr("&Find a coach"))
         self.tabs.addTab(self.messages, self.tr("&Messages"))
         self.finder.joined.connect(self._joined)
+        self.finder.proposed.connect(
+            lambda purpose: (self.pairs if purpose == "pair" else self.messages).query.refresh()
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

@@ -61,6 +61,7 @@ def _current_text(table: QTreeWidget) -> str:
 
 class QtFindCoach(QWidget):
     joined = Signal(object, str)  # SpaceId, purpose ("pair" or "direct"): an offer accepted
+    proposed = Signal(str)  # purpose: a pair or a conversation proposed (made here, not formed yet)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -335,7 +336,9 @@ class QtFindCoach(QWidget):
 
         def offer(topic: str) -> None:
             self._run(
-                lambda: coaching.propose(commands, circle, device, topic=topic, addresses=addresses), said
+                lambda: coaching.propose(commands, circle, device, topic=topic, addresses=addresses),
+                said,
+                lambda _: self.proposed.emit("pair"),
             )
 
         if reciprocal:
@@ -360,6 +363,7 @@ class QtFindCoach(QWidget):
         self._run(
             lambda: coaching.propose(commands, circle, device, purpose="direct", addresses=addresses),
             self.tr("Conversation offered to {name}: you can write once they accept.").format(name=name),
+            lambda _: self.proposed.emit("direct"),
         )
         return None
 
@@ -411,4 +415,5 @@ class QtFindCoach(QWidget):
             lambda: coaching.propose(commands, circle, suggestion.other_device, topic=suggestion.text,
                                      addresses=addresses),
             self.tr("Offered to {name}: the pair forms when they accept.").format(name=suggestion.other_name),
+            lambda _: self.proposed.emit("pair"),
         )  # fmt: skip

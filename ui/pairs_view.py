@@ -34,6 +34,7 @@ from app.services import coaching
 from app.services.rows import CoachCycle, PairSummary
 from sync.changes import MEMBER_KINDS, Changes
 from sync.ids import SpaceId
+from sync.op import GENESIS_KIND
 from ui.coach_dialogs import CloseDialog, CycleDialog, GoalDialog, ObservationDialog, TextDialog
 from ui.empty_state import EmptyHint
 from ui.flow_layout import FlowLayout
@@ -202,7 +203,7 @@ class QtPairs(QWidget):
             self.query.refresh()
             if changes.space == self.pair:
                 self.cycles_query.refresh()
-        elif changes.touches(MEMBER_KINDS):  # a pair joined, perhaps
+        elif changes.touches(MEMBER_KINDS | {GENESIS_KIND}):  # a pair made or joined, perhaps
             self.query.refresh()
 
     def _show_pairs(self, rows: list[PairSummary]) -> None:

@@ -316,3 +316,26 @@ def test_the_coaching_page_from_the_menu_and_messages_both_ways(
     ours.button.click()  # nothing to send: nothing sent
     assert ours.log.count() == 2
     assert window.sidebar.circles() == [space]
+
+
+def test_a_teachers_suggestion_taken_up_still_needs_the_other_to_accept(qtbot: QtBot, desk: Desk) -> None:
+    tom, sam, sue = named(desk, "tom", "Tom"), named(desk, "sam", "Sam"), named(desk, "sue", "Sue")
+    space = circle_of(desk, tom, [sam, sue], name="Year 7 teachers")
+    desk.call(lambda: coaching.suggest(tom.commands, space, "Sam", "Sue", "You both teach Year 7"))
+    hers, his = coaching_page(qtbot, sue), coaching_page(qtbot, sam)
+    suggestions = hers.finder.suggestion_table
+    qtbot.waitUntil(lambda: suggestions.topLevelItemCount() == 1, timeout=WAIT_MS)
+    shown = [suggestions.topLevelItem(0).text(c) for c in range(3)]
+    assert shown == ["Tom", "Sam", "You both teach Year 7"]
+    his_suggestions = his.finder.suggestion_table
+    qtbot.waitUntil(lambda: his_suggestions.topLevelItemCount() == 1, timeout=WAIT_MS)  # both named see it
+    qtbot.waitUntil(lambda: his.pairs.query.runs > 0 and hers.pairs.query.runs > 0, timeout=WAIT_MS)
+    assert his.pairs.list.count() == 0 and hers.pairs.list.count() == 0  # nothing formed
+    hers.finder.take_up.click()
+    qtbot.waitUntil(lambda: "Offered to Sam" in hers.finder.said.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: his.finder.offer_table.topLevelItemCount() == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: hers.pairs.list.count() == 1, timeout=WAIT_MS)
+    assert hers.pairs.summary is not None and not hers.pairs.summary.formed  # waiting for Sam
+    assert hers.pairs.step == "accept" and not hers.pairs.next_button.isEnabled()
+    his.finder.accept.click()
+    qtbot.waitUntil(lambda: bool(hers.pairs.summary and hers.pairs.summary.formed), timeout=WAIT_MS)
