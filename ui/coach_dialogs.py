@@ -50,18 +50,28 @@ def _text(parent: QWidget, hint: str) -> QPlainTextEdit:
 
 
 class CycleDialog(QDialog):
-    """A new cycle: who is observed this time, and what it is about."""
+    """A new cycle: who is observed this time, what it is about, and whether to start
+    from the goals the last cycle proposed (checked when there are some)."""
 
-    def __init__(self, people: tuple[str, ...], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, people: tuple[str, ...], proposed: tuple[str, ...] = (), parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Open a cycle"))
         self.observed = QComboBox(self)
         self.observed.addItems(list(people))
         self.title = QLineEdit(self)
         self.title.setPlaceholderText(self.tr("e.g. wait time after questions"))
+        listed = "; ".join(proposed)
+        self.carry = QCheckBox(
+            self.tr("Start with the goals the last cycle proposed: {goals}").format(goals=listed), self
+        )
+        self.carry.setChecked(bool(proposed))
+        self.carry.setVisible(bool(proposed))
         form = QFormLayout(self)
         form.addRow(self.tr("&Observed"), self.observed)
         form.addRow(self.tr("&Title"), self.title)
+        form.addRow(self.carry)
         form.addRow(_buttons(self))
 
     def values(self) -> tuple[str, str]:

@@ -332,7 +332,9 @@ class QtPairs(QWidget):
         me = self.session.my_name
         doable = {"open", "goal", "end", "reflect", "close"}
         if cycle.goals:
-            doable |= {"edit", "agree"}
+            doable.add("edit")
+        if any(me not in g.agreed_by for g in cycle.goals):
+            doable.add("agree")
         if cycle.observed != me:
             doable.add("observe")
         if cycle.observations:
@@ -387,12 +389,23 @@ class QtPairs(QWidget):
         summary, pair = self.summary, self.pair
         if summary is None or pair is None:
             return
-        dialog = CycleDialog(summary.people, self)
+        last = self.cycles[-1] if self.cycles else None
+        proposed = last.next if last is not None and last.closed else ()
+        dialog = CycleDialog(summary.people, proposed, self)
         commands = self.session.commands
+
+        async def open_with(observed: str, title: str, carried: tuple[str, ...]) -> None:
+            """The cycle, then the goals the last one proposed (if kept): both agree to them."""
+            cycle = await coaching.open_cycle(commands, pair, observed, title)
+            if carried:
+                found = await coaching.find_in_pair(commands, cycle.hex(), "cycle")
+                for goal in carried:
+                    await coaching.add_goal(commands, found, goal, "")
 
         def go() -> None:
             observed, title = dialog.values()
-            self._run(lambda: coaching.open_cycle(commands, pair, observed, title))
+            carried = proposed if dialog.carry.isChecked() else ()
+            self._run(lambda: open_with(observed, title, carried))
 
         self._open(dialog, go)
 

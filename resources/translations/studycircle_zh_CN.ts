@@ -284,6 +284,10 @@
         <translation>例如：提问后的等待时间</translation>
     </message>
     <message>
+        <source>Start with the goals the last cycle proposed: {goals}</source>
+        <translation>从上一轮提出的目标开始：{goals}</translation>
+    </message>
+    <message>
         <source>&amp;Observed</source>
         <translation>被观察者(&amp;O)</translation>
     </message>

@@ -110,6 +110,12 @@ def test_find_a_coach_offer_accept_and_a_full_cycle_through_the_widgets(qtbot: Q
     sams.dialog.title.setText("Wait time")
     ok(sams.dialog)
     step(qtbot, sams, "goal")
+    sams.dialog.goal.setText("   ")  # bad input: said in one line, nothing written
+    ok(sams.dialog)
+    qtbot.waitUntil(lambda: not sams.problem.isHidden(), timeout=WAIT_MS)
+    assert sams.problem.text() == "⚠ A goal cannot be empty: say what to work on."
+    assert sams.goals.topLevelItemCount() == 0 and sams.step == "goal"
+    sams.next_button.click()
     sams.dialog.goal.setText("Wait 3 s after a question")
     sams.dialog.success.setText("More hands up")
     ok(sams.dialog)
@@ -130,6 +136,8 @@ def test_find_a_coach_offer_accept_and_a_full_cycle_through_the_widgets(qtbot: Q
             timeout=WAIT_MS,
         )
     assert sams.step == "wait-observe"  # the observed person waits for the observation
+    assert not sams.buttons["observe"].isEnabled() and sues.buttons["observe"].isEnabled()
+    assert not sams.buttons["agree"].isEnabled()  # agreed already
 
     # Sue observes, under the prompt that keeps it descriptive.
     step(qtbot, sues, "observe")
@@ -171,6 +179,17 @@ def test_find_a_coach_offer_accept_and_a_full_cycle_through_the_widgets(qtbot: Q
         shown = [row.text(c) for c in range(4)]
         assert shown == ["Wait time", "Sam", "Wait 3 s after a question", "Wait 5 s"]
         qtbot.waitUntil(lambda pairs=pairs: pairs.step == "open", timeout=WAIT_MS)  # a next cycle
+
+    # The next cycle starts from the goal the last one proposed: both agree to it again.
+    step(qtbot, sues, "open")
+    assert sues.dialog.carry.isChecked() and "Wait 5 s" in sues.dialog.carry.text()
+    sues.dialog.observed.setCurrentText("Sam")
+    sues.dialog.title.setText("Longer wait")
+    ok(sues.dialog)
+    for pairs in (sams, sues):
+        qtbot.waitUntil(lambda pairs=pairs: len(pairs.cycles) == 2 and pairs.step == "agree", timeout=WAIT_MS)
+        assert [g.goal for g in pairs.cycles[1].goals] == ["Wait 5 s"]
+        assert pairs.cycle_box.currentIndex() == 1  # the newest cycle shown
 
     # Ending asks first; Cancel changes nothing, confirming ends it for both.
     sues.buttons["end"].click()
