@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QTabBar
 from pytestqt.qtbot import QtBot
 
 from app.services import coaching
@@ -273,6 +273,10 @@ def test_a_survey_created_answered_and_charted_through_the_widgets(qtbot: QtBot,
     assert "already answered" in theirs.problem.text()
     assert ("no", 0) in theirs.bars()
 
+    # Its author closes it: closed for both.
+    surveys.close_button.click()
+    qtbot.waitUntil(lambda: theirs.list.topLevelItem(0).text(4) == "closed", timeout=WAIT_MS)
+
 
 def test_the_coaching_page_from_the_menu_and_messages_both_ways(
     qtbot: QtBot, desk: Desk, tmp_path: Path
@@ -288,9 +292,26 @@ def test_the_coaching_page_from_the_menu_and_messages_both_ways(
     action = next(a for a in window.findChildren(QAction) if a.objectName() == "coaching")
     assert action.shortcut().toString() == "Ctrl+Shift+K"
     assert "Ctrl+Shift+K — Coaching" in shortcut_lines(window)
-    action.trigger()
+    window.resize(800, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    triggered: list[bool] = []
+    action.triggered.connect(lambda: triggered.append(True))
+    window.raise_()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    qtbot.keyClick(
+        window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert triggered == [True]
+    assert isinstance(QApplication.focusWidget(), QTabBar)  # the keyboard is on the page's tabs
     hers = window.coaching
     assert window.pages.currentWidget() is hers and not window.notes.isVisible()
+    for index in range(hers.tabs.count()):  # each tab fits a small screen
+        hers.tabs.setCurrentIndex(index)
+        qtbot.waitUntil(lambda: hers.tabs.currentWidget().isVisible(), timeout=WAIT_MS)
+        assert 780 <= window.width() <= 800
+    hers.tabs.setCurrentIndex(0)
     mine = coaching_page(qtbot, sam)
 
     # Sam offers a conversation, then a pair; Sue declines the pair, accepts the conversation.
