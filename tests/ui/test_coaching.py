@@ -379,3 +379,9 @@ def test_a_teachers_suggestion_taken_up_still_needs_the_other_to_accept(qtbot: Q
     assert hers.pairs.step == "accept" and not hers.pairs.next_button.isEnabled()
     his.finder.accept.click()
     qtbot.waitUntil(lambda: bool(hers.pairs.summary and hers.pairs.summary.formed), timeout=WAIT_MS)
+
+    # The teacher who suggested it is not in the pair: no pair, no offer, on his page.
+    toms = coaching_page(qtbot, tom)
+    qtbot.waitUntil(lambda: toms.pairs.query.runs > 0 and toms.finder.offers_query.runs > 0, timeout=WAIT_MS)
+    assert toms.pairs.list.count() == 0 and toms.finder.offer_table.topLevelItemCount() == 0
+    assert toms.finder.suggestion_table.topLevelItemCount() == 0  # shown to the two named
