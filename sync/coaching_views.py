@@ -193,16 +193,30 @@ def offers_to(db: sqlite3.Connection, space: SpaceId, devices: set[DeviceId]) ->
 
 def survey_results(db: sqlite3.Connection, space: SpaceId, survey: ItemRow) -> SurveyResults:
     """Counts each respondent's first answer in (hlc, op id) order; never who answered
-    what, and for an anonymous survey not even who answered."""
+    what, and for an anonymous survey not even who answered. An anonymous survey counts
+    each pseudonym's latest answer (a second one replaces the first) if the owner's latest
+    admit op still admits the pseudonym (a removed member's answer stops counting)."""
     questions = survey_questions(survey.extra)
     anonymous = bool(survey.extra.get("anonymous"))
     counted: dict[bytes, list[Any]] = {}
     named: list[DeviceId] = []
-    for respondent, key, answers in db.execute(
-        "SELECT respondent, respondent_hash, answers FROM survey_answers WHERE space = ? AND survey = ?"
+    rows = db.execute(
+        "SELECT respondent, respondent_hash, answers, seq FROM survey_answers WHERE space = ? AND survey = ?"
         " ORDER BY hlc, op_id",
         (space, survey.item_id),
-    ):
+    ).fetchall()
+    if anonymous:
+        from sync.reducers.coaching import respondent_hash
+        from sync.survey_keys import latest_admit
+
+        admit = latest_admit(db, space, survey.item_id)
+        admitted = {respondent_hash(k, survey.item_id) for k in (admit[1] if admit else ())}
+        latest: dict[bytes, tuple[int, bytes]] = {}
+        for _, key, answers, seq in rows:
+            if key in admitted and (key not in latest or seq > latest[key][0]):
+                latest[key] = (seq, answers)
+        counted = {key: unpack_canonical(answers) for key, (_, answers) in latest.items()}
+    for respondent, key, answers, _ in () if anonymous else rows:
         if key in counted:
             continue
         counted[key] = unpack_canonical(answers)

@@ -25,6 +25,7 @@ class NoteListModel(PagedListModel["NoteSummary"]):
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(session, key="note_id", parent=parent)
         self.search = ""
+        self.reflections_only = False  # the journal's reflections (notes tagged `reflection`)
 
     async def page(self, after: Cursor | None, limit: int) -> Page[NoteSummary]:
         from app.services import notes
@@ -40,7 +41,13 @@ class NoteListModel(PagedListModel["NoteSummary"]):
         if query.strip():
             with contextlib.suppress(CommandError):  # no searchable word in it yet
                 found = await notes.search(self.session.commands, query)
+                if self.reflections_only:
+                    found = [row for row in found if "reflection" in row.tags]
                 return Page(found, None)
+        if self.reflections_only:
+            from app.services import journal
+
+            return Page(list(reversed(await journal.listing(self.session.commands))), None)  # newest first
         return await self.page(None, wanted)
 
     def text(self, row: NoteSummary) -> str:
@@ -49,4 +56,8 @@ class NoteListModel(PagedListModel["NoteSummary"]):
 
     def set_search(self, text: str) -> None:
         self.search = text
+        self.refresh()
+
+    def set_reflections_only(self, only: bool) -> None:
+        self.reflections_only = only
         self.refresh()

@@ -147,7 +147,9 @@ def _cycle_text(cycle: CoachCycle) -> str:
     for obs in cycle.observations:
         lines.append(f"  observed by {obs.observer}: focus {obs.focus}; evidence {obs.evidence}")
         lines += [f"    {f.author_name}: {f.text}" for f in obs.feedback]
-    lines += [f"  reflection ({who}): {text}" for who, text in cycle.reflections]
+    for reflection in cycle.reflection_threads:
+        lines.append(f"  reflection {reflection.id[:12]} ({reflection.author_name}): {reflection.text}")
+        lines += [f"    {f.author_name}: {f.text}" for f in reflection.feedback]
     lines += [f"  next: {text}" for text in cycle.next]
     return "\n".join(lines)
 
@@ -207,7 +209,9 @@ def register(cli: CommandLine) -> None:
     observe.add_argument("--focus", required=True)
     observe.add_argument("--evidence", required=True)
     observe.add_argument("--questions", default="")
-    feedback = cli.command("coach feedback", cmd_feedback, help="reply to an observation or to feedback")
+    feedback = cli.command(
+        "coach feedback", cmd_feedback, help="reply to an observation, a reflection or feedback"
+    )
     feedback.add_argument("parent")
     feedback.add_argument("--body", required=True)
     reflect = cli.command("coach reflect", cmd_reflect, help="your reflection on a cycle")

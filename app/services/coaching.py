@@ -21,6 +21,7 @@ from app.services.rows import (
     CoachObservation,
     CoachOffer,
     CoachProfile,
+    CoachReflection,
     CoachSuggestion,
     PairSummary,
 )
@@ -278,7 +279,11 @@ async def open_cycle(commands: Commands, pair: SpaceId, observed: str, title: st
 
 async def find_in_pair(commands: Commands, typed: str, type_: str) -> Found:
     noun = {"cycle": "cycle", "goal": "goal"}.get(type_, type_)
-    types = frozenset({type_}) if type_ != "feedback-parent" else frozenset({"observation", "feedback"})
+    types = (
+        frozenset({type_})
+        if type_ != "feedback-parent"
+        else frozenset({"observation", "reflection", "feedback"})
+    )
     return await commands.database.run(lambda: find_item(commands.replica, typed, types, noun=noun))
 
 
@@ -400,6 +405,23 @@ def _show(replica: Replica, pair: SpaceId) -> list[CoachCycle]:
                 cycle.closed is not None,
                 tuple(m.hex() for m in cycle.closed.met) if cycle.closed else (),
                 cycle.closed.next if cycle.closed else (),
+                tuple(
+                    CoachReflection(
+                        r.item_id.hex(),
+                        names.get(r.author, ""),
+                        r.text,
+                        tuple(
+                            CoachFeedback(
+                                f.item_id.hex(),
+                                f.parent.hex() if f.parent else "",
+                                names.get(f.author, ""),
+                                f.text,
+                            )
+                            for f in cv.feedback_under(replica.db, pair, r.item_id)
+                        ),
+                    )
+                    for r in cycle.reflections
+                ),
             )
         )
     return rows

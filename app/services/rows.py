@@ -1051,6 +1051,7 @@ class CoachCycle:
     closed: bool
     met: tuple[str, ...]
     next: tuple[str, ...]
+    reflection_threads: tuple[CoachReflection, ...] = ()  # the reflections with ids and comments
 
     def to_json(self) -> Json:
         return {
@@ -1059,7 +1060,8 @@ class CoachCycle:
             "observed": self.observed,
             "goals": [g.to_json() for g in self.goals],
             "observations": [o.to_json() for o in self.observations],
-            "reflections": [{"author_name": who, "text": text} for who, text in self.reflections],
+            "reflections": [r.to_json() for r in self.reflection_threads]
+            or [{"author_name": who, "text": text} for who, text in self.reflections],
             "closed": self.closed,
             "met": list(self.met),
             "next": list(self.next),
@@ -1133,6 +1135,25 @@ class DirectMessage:
             "text": self.text,
             "created": self.created,
             "mine": self.mine,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoachReflection:
+    """A reflection in a pair's cycle (written there or shared from a journal) with the
+    partner's comments (`cycle.feedback` under it)."""
+
+    id: str
+    author_name: str
+    text: str
+    feedback: tuple[CoachFeedback, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "author_name": self.author_name,
+            "text": self.text,
+            "feedback": [f.to_json() for f in self.feedback],
         }
 
 

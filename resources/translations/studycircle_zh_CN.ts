@@ -1998,6 +1998,18 @@ First, how should others see you?</source>
         <translation>Ctrl+N</translation>
     </message>
     <message>
+        <source>New reflection</source>
+        <translation>新建反思</translation>
+    </message>
+    <message>
+        <source>A journal entry from prompts: what happened, what you noticed, what you will try next</source>
+        <translation>按提示写的日志条目：发生了什么、你注意到了什么、下次你要尝试什么</translation>
+    </message>
+    <message>
+        <source>Reflections only</source>
+        <translation>仅显示反思</translation>
+    </message>
+    <message>
         <source>Title</source>
         <translation>标题</translation>
     </message>
@@ -2022,8 +2034,8 @@ First, how should others see you?</source>
         <translation>分享</translation>
     </message>
     <message>
-        <source>Share to a circle&apos;s resources</source>
-        <translation>分享到圈子的资源</translation>
+        <source>Share to a circle&apos;s resources, or into a coaching pair</source>
+        <translation>分享到圈子的资源，或分享到教练搭档</translation>
     </message>
     <message>
         <source>Delete…</source>
@@ -2040,6 +2052,10 @@ First, how should others see you?</source>
     <message>
         <source>No note matches “{typed}”.</source>
         <translation>没有与“{typed}”匹配的笔记。</translation>
+    </message>
+    <message>
+        <source>No reflections yet — start one with New reflection.</source>
+        <translation>还没有反思——用“新建反思”开始写一篇。</translation>
     </message>
     <message>
         <source>No notes yet — write one with New note (Ctrl+N).</source>
@@ -2074,6 +2090,22 @@ First, how should others see you?</source>
         <translation>已保存</translation>
     </message>
     <message>
+        <source>What happened?</source>
+        <translation>发生了什么？</translation>
+    </message>
+    <message>
+        <source>What did I notice?</source>
+        <translation>我注意到了什么？</translation>
+    </message>
+    <message>
+        <source>What will I try next?</source>
+        <translation>下次我要尝试什么？</translation>
+    </message>
+    <message>
+        <source>Reflection {date}</source>
+        <translation>反思 {date}</translation>
+    </message>
+    <message>
         <source>The note is not saved: {error}</source>
         <translation>笔记未保存：{error}</translation>
     </message>
@@ -2102,8 +2134,28 @@ First, how should others see you?</source>
         <translation>请先保存笔记</translation>
     </message>
     <message>
+        <source>To a circle&apos;s resources</source>
+        <translation>分享到圈子的资源</translation>
+    </message>
+    <message>
         <source>You are in no circle yet</source>
         <translation>你还没有加入任何圈子</translation>
+    </message>
+    <message>
+        <source>Share into pair (as a reflection)</source>
+        <translation>分享到搭档（作为反思）</translation>
+    </message>
+    <message>
+        <source>You are in no coaching pair</source>
+        <translation>你还没有教练搭档</translation>
+    </message>
+    <message>
+        <source>Shared into the pair as a reflection: your partner can comment on it.</source>
+        <translation>已作为反思分享到搭档：你的搭档可以评论它。</translation>
+    </message>
+    <message>
+        <source>Not shared: {error}</source>
+        <translation>未分享：{error}</translation>
     </message>
     <message>
         <source>Shared to the circle&apos;s resources.</source>
