@@ -1,8 +1,10 @@
 """The Surveys tab of a circle: its surveys (title, who runs it, anonymous or named, how
 many answered, open or closed); *New survey…* (single choice, scale, free text; anonymous
-or named chosen up front); *Answer…* — a form that says first whether the survey is
-anonymous or named; *Close*; and the chosen survey's results as a chart: one bar per
-option (`QProgressBar` rows, the count on each), and the free-text answers listed.
+or named chosen up front); for an anonymous survey *Join (anonymous)* (a key made for
+this survey) and, for the person who opened it, *Admit who joined* — a line says where I
+stand; *Answer…* — a form that says first whether the survey is anonymous or named;
+*Close*; and the chosen survey's results as a chart: one bar per option (`QProgressBar`
+rows, the count beside each), and the free-text answers listed.
 
 Re-read live when survey ops arrive in the circle. Owns `QtSurveys` and `AnswerDialog`.
 GUI thread.
@@ -35,14 +37,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import surveys
-from app.services.rows import SurveyQuestionResult, SurveyResults, SurveySummary
+from app.services.rows import SurveyPart, SurveyQuestionResult, SurveyResults, SurveySummary
 from ui.circle import CircleContext, QtCircleTab
 from ui.coach_dialogs import SurveyDialog
 from ui.empty_state import EmptyHint
 from ui.live import LiveQuery
 
 ROW = Qt.ItemDataRole.UserRole
-SURVEY_KINDS = frozenset({"survey.open", "survey.answer", "survey.close"})
+SURVEY_KINDS = frozenset(
+    {"survey.open", "survey.answer", "survey.close", "survey.enrol", "survey.admit", "survey.respond"}
+)
 
 
 class AnswerDialog(QDialog):
@@ -53,8 +57,9 @@ class AnswerDialog(QDialog):
         self.setWindowTitle(self.tr("Answer: {title}").format(title=results.survey.title))
         self.questions = results.questions
         notice = QLabel(
-            self.tr("Anonymous: nobody is shown who answered what. A member who inspects the raw"
-                    " history could still find out.")
+            self.tr("Anonymous to the other members: your answer is signed by a key made for this"
+                    " survey, not by your device. The person who opened the survey can tell which"
+                    " key is whose. Answering again replaces your answer.")
             if results.survey.anonymous
             else self.tr("Named: your name is shown with the results."),
             self,
@@ -136,6 +141,14 @@ class QtSurveys(QtCircleTab):
         self.answer_button.clicked.connect(self.answer)
         self.close_button = QPushButton(self.tr("C&lose survey"), self)
         self.close_button.clicked.connect(self.close_survey)
+        self.join_button = QPushButton(self.tr("&Join (anonymous)"), self)
+        self.join_button.clicked.connect(self.join)
+        self.admit_button = QPushButton(self.tr("Ad&mit who joined"), self)
+        self.admit_button.clicked.connect(self.admit)
+        self.part: SurveyPart | None = None
+        self.standing = QLabel(self)
+        self.standing.setObjectName("standing")
+        self.standing.setWordWrap(True)
         self.problem = QLabel(self)
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
@@ -147,7 +160,7 @@ class QtSurveys(QtCircleTab):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.chart)
         buttons = QHBoxLayout()
-        for button in (self.new, self.answer_button, self.close_button):
+        for button in (self.new, self.join_button, self.admit_button, self.answer_button, self.close_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         top = QWidget(self)
@@ -155,6 +168,7 @@ class QtSurveys(QtCircleTab):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.list, 1)
         top_layout.addLayout(buttons)
+        top_layout.addWidget(self.standing)
         top_layout.addWidget(self.problem)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
@@ -207,15 +221,18 @@ class QtSurveys(QtCircleTab):
         else:
             self.results_query.refresh()
 
-    async def _fetch_results(self) -> SurveyResults | None:
+    async def _fetch_results(self) -> tuple[SurveyResults, SurveyPart] | None:
         chosen = self._chosen()
         if chosen is None:
             return None
         commands = self.session.commands
-        return await surveys.results(commands, await surveys.find_survey(commands, chosen))
+        found = await surveys.find_survey(commands, chosen)
+        return await surveys.results(commands, found), await surveys.part(commands, found)
 
-    def _show_results(self, results: SurveyResults | None) -> None:
+    def _show_results(self, read: tuple[SurveyResults, SurveyPart] | None) -> None:
+        results, self.part = read if read is not None else (None, None)
         self.results = results
+        self._show_standing()
         while self.chart_layout.count():
             taken = self.chart_layout.takeAt(0)
             widget = taken.widget() if taken is not None else None
@@ -235,6 +252,41 @@ class QtSurveys(QtCircleTab):
             self.chart_layout.addWidget(names)
         for question in results.questions:
             self.chart_layout.addWidget(self._question_chart(question))
+
+    def _show_standing(self) -> None:
+        """Which actions fit, and a line saying where I stand in the survey chosen."""
+        results, part = self.results, self.part
+        open_ = results is not None and not results.survey.closed
+        anonymous = part is not None and part.anonymous
+        self.join_button.setVisible(anonymous)
+        self.admit_button.setVisible(anonymous and part is not None and part.mine)
+        self.join_button.setEnabled(open_ and part is not None and not part.joined and not part.admitted)
+        self.admit_button.setEnabled(open_ and part is not None and part.joined_count > part.admitted_count)
+        self.answer_button.setEnabled(open_ and part is not None and (not part.anonymous or part.admitted))
+        self.close_button.setEnabled(open_)
+        if results is None or part is None:
+            self.standing.setText("")
+            return
+        owner = results.survey.author_name
+        if results.survey.closed:
+            line = self.tr("This survey is closed.")
+        elif not part.anonymous:
+            line = self.tr("Named: respondents' names are shown with the results.")
+        elif part.admitted:
+            line = self.tr("Your anonymous key is admitted: answer (again, to change your answer).")
+        elif part.joined:
+            line = self.tr("You have joined: {owner} admits everyone who joined, then you answer.").format(
+                owner=owner
+            )
+        else:
+            line = self.tr(
+                "Anonymous: join first; {owner} admits everyone who joined, then you answer."
+            ).format(owner=owner)
+        if part.anonymous and part.mine:
+            line += " " + self.tr("{joined} joined, {admitted} admitted.").format(
+                joined=part.joined_count, admitted=part.admitted_count
+            )
+        self.standing.setText(line)
 
     def _question_chart(self, question: SurveyQuestionResult) -> QWidget:
         """A question's results: a bar an option (the count on it), or the texts given."""
@@ -277,6 +329,7 @@ class QtSurveys(QtCircleTab):
 
         def done(_: object) -> None:
             self.query.refresh()
+            self.results_query.refresh()
 
         self.session.run(work, done, self._problem)
 
@@ -309,6 +362,28 @@ class QtSurveys(QtCircleTab):
 
         dialog.accepted.connect(lambda: self._run(lambda: send(dialog.values())))
         dialog.open()
+
+    def _on_survey(self, work: Callable[[Any], Awaitable[Any]]) -> None:
+        """`work(found)` on the survey chosen, then everything read again."""
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        commands = self.session.commands
+
+        async def run() -> Any:
+            return await work(await surveys.find_survey(commands, chosen))
+
+        self._run(run)
+
+    def join(self) -> None:
+        """Take part in an anonymous survey: a key made for it, sealed to its owner."""
+        commands = self.session.commands
+        self._on_survey(lambda found: surveys.join(commands, found))
+
+    def admit(self) -> None:
+        """(The survey's owner) admit the keys of everyone who joined."""
+        commands = self.session.commands
+        self._on_survey(lambda found: surveys.admit(commands, found))
 
     def close_survey(self) -> None:
         chosen = self._chosen()

@@ -1178,3 +1178,26 @@ class CoachSuggestion:
             "other_device_id": self.other_device,
             "text": self.text,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyPart:
+    """Where I stand in a survey: for an anonymous one, whether I have joined and my key
+    is admitted; how many have joined and how many keys are admitted (public counts)."""
+
+    anonymous: bool
+    mine: bool  # I opened it (on an anonymous survey: the device that admits keys)
+    joined: bool
+    admitted: bool
+    joined_count: int
+    admitted_count: int
+
+    def to_json(self) -> Json:
+        return {
+            "anonymous": self.anonymous,
+            "mine": self.mine,
+            "joined": self.joined,
+            "admitted": self.admitted,
+            "joined_count": self.joined_count,
+            "admitted_count": self.admitted_count,
+        }

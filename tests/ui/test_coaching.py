@@ -236,7 +236,22 @@ def test_a_survey_created_answered_and_charted_through_the_widgets(qtbot: QtBot,
     qtbot.waitUntil(lambda: surveys.list.topLevelItemCount() == 1, timeout=WAIT_MS)
 
     theirs = hers.surveys
-    qtbot.waitUntil(lambda: theirs.results is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: theirs.part is not None and surveys.part is not None, timeout=WAIT_MS)
+    # Anonymous: each joins (a key made for the survey), its author admits, then each answers.
+    assert not theirs.join_button.isHidden() and theirs.admit_button.isHidden()  # Sue did not open it
+    assert not theirs.answer_button.isEnabled() and "join first" in theirs.standing.text()
+    theirs.join_button.click()
+    qtbot.waitUntil(lambda: theirs.part is not None and theirs.part.joined, timeout=WAIT_MS)
+    assert not theirs.join_button.isEnabled() and "You have joined" in theirs.standing.text()
+    qtbot.waitUntil(lambda: "1 joined, 0 admitted" in surveys.standing.text(), timeout=WAIT_MS)
+    surveys.admit_button.click()  # one key alone would say whose answer it is: refused
+    qtbot.waitUntil(lambda: not surveys.problem.isHidden(), timeout=WAIT_MS)
+    assert "Only one person has joined" in surveys.problem.text()
+    surveys.join_button.click()
+    qtbot.waitUntil(lambda: "2 joined, 0 admitted" in surveys.standing.text(), timeout=WAIT_MS)
+    surveys.admit_button.click()
+    qtbot.waitUntil(lambda: "2 joined, 2 admitted" in surveys.standing.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: theirs.answer_button.isEnabled(), timeout=WAIT_MS)
     for answered, (tab, choice, scale, why) in enumerate(
         ((theirs, 0, 3, "It helps"), (surveys, 0, 4, "")), 1
     ):
@@ -263,15 +278,16 @@ def test_a_survey_created_answered_and_charted_through_the_widgets(qtbot: QtBot,
                               ("4", 1), ("5", 1)]  # fmt: skip
         assert tab.list.topLevelItem(0).text(2) == "anonymous"
 
-    # A second answer from Sue is refused, in one line, and nothing is counted twice.
+    # Sue answers again: on an anonymous survey her answer is replaced, not counted twice.
     theirs.answer_button.click()
     again = theirs.dialog
     again.fields[0].button(1).setChecked(True)
     again.fields[1].button(0).setChecked(True)
     ok(again)
-    qtbot.waitUntil(lambda: not theirs.problem.isHidden(), timeout=WAIT_MS)
-    assert "already answered" in theirs.problem.text()
-    assert ("no", 0) in theirs.bars()
+    for tab in (surveys, theirs):
+        qtbot.waitUntil(lambda tab=tab: ("no", 1) in tab.bars(), timeout=WAIT_MS)
+        assert tab.bars()[:4] == [("yes", 1), ("no", 1), ("not sure", 0), ("1", 1)]
+        assert tab.list.topLevelItem(0).text(3) == "2"
 
     # Its author closes it: closed for both.
     surveys.close_button.click()
