@@ -8,8 +8,8 @@
         <translation>回答：{title}</translation>
     </message>
     <message>
-        <source>Anonymous: nobody is shown who answered what. A member who inspects the raw history could still find out.</source>
-        <translation>匿名：谁回答了什么不会显示给任何人。但查看原始记录的成员仍可能查出来。</translation>
+        <source>Anonymous to the other members: your answer is signed by a key made for this survey, not by your device. The person who opened the survey can tell which key is whose. Answering again replaces your answer.</source>
+        <translation>对其他成员匿名：你的回答由专为本问卷生成的密钥签名，而不是你的设备。发起问卷的人能分辨哪个密钥属于谁。再次作答会替换你之前的回答。</translation>
     </message>
     <message>
         <source>Named: your name is shown with the results.</source>
@@ -2776,6 +2776,14 @@ Evidence: {evidence}</source>
         <translation>关闭问卷(&amp;L)</translation>
     </message>
     <message>
+        <source>&amp;Join (anonymous)</source>
+        <translation>加入（匿名）(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Ad&amp;mit who joined</source>
+        <translation>接纳已加入者(&amp;M)</translation>
+    </message>
+    <message>
         <source>anonymous</source>
         <translation>匿名</translation>
     </message>
@@ -2800,6 +2808,30 @@ Evidence: {evidence}</source>
     <message>
         <source>Answered: {names}</source>
         <translation>已作答：{names}</translation>
+    </message>
+    <message>
+        <source>This survey is closed.</source>
+        <translation>此问卷已关闭。</translation>
+    </message>
+    <message>
+        <source>Named: respondents&apos; names are shown with the results.</source>
+        <translation>实名：结果中显示作答者的名字。</translation>
+    </message>
+    <message>
+        <source>Your anonymous key is admitted: answer (again, to change your answer).</source>
+        <translation>你的匿名密钥已被接纳：可以作答（再次作答即修改回答）。</translation>
+    </message>
+    <message>
+        <source>You have joined: {owner} admits everyone who joined, then you answer.</source>
+        <translation>你已加入：{owner} 接纳所有已加入者后，你即可作答。</translation>
+    </message>
+    <message>
+        <source>Anonymous: join first; {owner} admits everyone who joined, then you answer.</source>
+        <translation>匿名问卷：请先加入；{owner} 接纳所有已加入者后，你即可作答。</translation>
+    </message>
+    <message>
+        <source>{joined} joined, {admitted} admitted.</source>
+        <translation>已加入 {joined} 人，已接纳 {admitted} 人。</translation>
     </message>
     <message>
         <source>(no text answers)</source>
