@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import trio
+from PySide6.QtWidgets import QProgressBar
 
 from app.services import coaching, messages, surveys
 from sync.ids import SpaceId
@@ -142,17 +143,33 @@ async def _seed(ana: Core, network: Network, base: Path) -> tuple[SpaceId, Space
             surveys.parse_question("text", "What would you like to be observed on?"),
         ]
         await surveys.open_survey(tom.commands, space, "Start of term", anonymous=True, questions=questions)
-        for person, answers in (
-            (tom, ["yes", "3", "group work"]),
-            (sue, ["yes", "4", "feedback after observations"]),
-            (ana, ["somewhat", "2", "wait time"]),
-        ):
+        people = (tom, sue, ana)
+        for person in people:  # anonymous: each joins, Tom admits them all, then each answers
 
             async def listed(person: Core = person) -> bool:
                 return bool(await surveys.listing(person.commands, space))
 
             await _until(listed)
             (row,) = await surveys.listing(person.commands, space)
+            await surveys.join(person.commands, await surveys.find_survey(person.commands, row.id))
+
+        async def all_joined() -> bool:
+            found = await surveys.find_survey(tom.commands, row.id)
+            return (await surveys.part(tom.commands, found)).joined_count == len(people)
+
+        await _until(all_joined)
+        await surveys.admit(tom.commands, await surveys.find_survey(tom.commands, row.id))
+        for person, answers in (
+            (tom, ["yes", "3", "group work"]),
+            (sue, ["yes", "4", "feedback after observations"]),
+            (ana, ["somewhat", "2", "wait time"]),
+        ):
+
+            async def admitted(person: Core = person) -> bool:
+                found = await surveys.find_survey(person.commands, row.id)
+                return (await surveys.part(person.commands, found)).admitted
+
+            await _until(admitted)
             await surveys.answer(person.commands, await surveys.find_survey(person.commands, row.id), answers)
 
         async def counted() -> bool:
@@ -207,4 +224,6 @@ async def coaching_screens(
     circle = window.circle(space)
     circle.tabs.setCurrentWidget(circle.surveys)
     await until(lambda: ("yes", 2) in circle.surveys.bars())
+    bars = circle.surveys.chart.findChildren(QProgressBar)
+    await until(lambda: all(bar.isVisible() for bar in bars))
     save(window, "survey-results")

@@ -231,8 +231,11 @@ class QtSurveys(QtCircleTab):
 
     def _show_results(self, read: tuple[SurveyResults, SurveyPart] | None) -> None:
         results, self.part = read if read is not None else (None, None)
+        unchanged = results == self.results and self.chart_layout.count() > 0
         self.results = results
         self._show_standing()
+        if unchanged:  # read again after every survey op: redraw only what changed
+            return
         while self.chart_layout.count():
             taken = self.chart_layout.takeAt(0)
             widget = taken.widget() if taken is not None else None
