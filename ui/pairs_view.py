@@ -13,6 +13,7 @@ problem line. Owns `QtPairs` and `next_step`. GUI thread.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -270,7 +271,7 @@ class QtPairs(QWidget):
             self.next_button.hide()
         else:
             self.heading.setText(
-                "<b>" + " & ".join(summary.people) + "</b> — "
+                "<b>" + escape(" & ".join(summary.people)) + "</b> — "
                 + self.tr("%n cycle(s) closed", "", summary.closed_cycles)
             )  # fmt: skip
             self.step = next_step(summary, cycles, me)
@@ -317,9 +318,19 @@ class QtPairs(QWidget):
             first = self.feedback.topLevelItem(0)
             if first is not None:
                 self.feedback.setCurrentItem(first)
-            lines = [f"<b>{who}</b>: {text}" for who, text in cycle.reflections]
+            lines = []
+            for reflection in cycle.reflection_threads:  # each with the partner's comments
+                lines.append(f"<b>{escape(reflection.author_name)}</b>: {escape(reflection.text)}")
+                lines += [
+                    f"&nbsp;&nbsp;↳ <i>{escape(c.author_name)}</i>: {escape(c.text)}"
+                    for c in reflection.feedback
+                ]
+            if not cycle.reflection_threads:
+                lines = [f"<b>{escape(who)}</b>: {escape(text)}" for who, text in cycle.reflections]
             if cycle.next:
-                lines.append("<b>" + self.tr("Next goals proposed") + "</b>: " + "; ".join(cycle.next))
+                lines.append(
+                    "<b>" + self.tr("Next goals proposed") + "</b>: " + escape("; ".join(cycle.next))
+                )
             self.reflections.setText("<br>".join(lines) or self.tr("No reflections yet."))
         self._enable()
 

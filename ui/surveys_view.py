@@ -13,6 +13,7 @@ GUI thread.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -245,7 +246,7 @@ class QtSurveys(QtCircleTab):
         if results is None:
             return
         head = QLabel(
-            "<b>" + results.survey.title + "</b> — "
+            "<b>" + escape(results.survey.title) + "</b> — "
             + self.tr("%n answer(s)", "", results.survey.respondents), self.chart
         )  # fmt: skip
         self.chart_layout.addWidget(head)
@@ -295,13 +296,14 @@ class QtSurveys(QtCircleTab):
         """A question's results: a bar an option (the count on it), or the texts given."""
         box = QWidget(self.chart)
         grid = QGridLayout(box)
-        prompt = QLabel("<b>" + question.prompt + "</b>", box)
+        prompt = QLabel("<b>" + escape(question.prompt) + "</b>", box)
         prompt.setWordWrap(True)
         grid.addWidget(prompt, 0, 0, 1, 3)
         if question.kind == "text":
             texts = [t for t in question.texts if t.strip()]
             for row, text in enumerate(texts or [self.tr("(no text answers)")], 1):
                 label = QLabel("• " + text, box)
+                label.setTextFormat(Qt.TextFormat.PlainText)
                 label.setWordWrap(True)
                 grid.addWidget(label, row, 0, 1, 3)
             return box
@@ -313,7 +315,9 @@ class QtSurveys(QtCircleTab):
             bar.setValue(count)
             bar.setTextVisible(False)  # the count beside it: centred on a bar, it was half covered
             bar.setAccessibleName(f"{option}: {count}")
-            grid.addWidget(QLabel(option, box), row, 0)
+            name = QLabel(option, box)
+            name.setTextFormat(Qt.TextFormat.PlainText)
+            grid.addWidget(name, row, 0)
             grid.addWidget(bar, row, 1)
             grid.addWidget(QLabel(str(count), box), row, 2)
         grid.setColumnStretch(1, 1)

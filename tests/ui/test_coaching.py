@@ -162,11 +162,13 @@ def test_find_a_coach_offer_accept_and_a_full_cycle_through_the_widgets(qtbot: Q
     assert sues.feedback.topLevelItem(0).child(0).text(0) == "Sam"
 
     # Both reflect; Sam closes the cycle, the goal met, a next goal proposed.
-    for pairs, text in ((sams, "Counting works"), (sues, "Evidence, not grades, made it easy")):
+    for pairs, text in ((sams, "Counting works <i>mostly</i>"), (sues, "Evidence, not grades, made it easy")):
         step(qtbot, pairs, "reflect")
         pairs.dialog.text.setPlainText(text)
         ok(pairs.dialog)
     qtbot.waitUntil(lambda: "Evidence, not grades" in sams.reflections.text(), timeout=WAIT_MS)
+    shown_as_text = "Counting works &lt;i&gt;mostly&lt;/i&gt;"  # what Sam typed, not markup
+    qtbot.waitUntil(lambda: shown_as_text in sues.reflections.text(), timeout=WAIT_MS)
     step(qtbot, sams, "close")
     closing = sams.dialog
     closing.met[0].setChecked(True)
