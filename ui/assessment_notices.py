@@ -11,7 +11,9 @@ from ui.assessment_words import Assessment, phase_name
 from ui.notifications import Notice
 
 
-def assessment_notices(space: SpaceId, circle: str, news: list[AssessNews]) -> list[Notice]:
+def assessment_notices(
+    space: SpaceId, circle: str, news: list[AssessNews]
+) -> list[Notice]:
     found = []
     for item in news:
         phase = phase_name(item.phase, item.round)

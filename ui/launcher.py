@@ -215,7 +215,6 @@ async def _desktop(
             window.statusBar().showMessage(translate("Launch", "Starting the demo classmates…"))
             network = session.network
             assert network is not None
-
             # The classmates' cores live where the session's does (the core thread, on
             # the same in-memory network); the invite code comes back to the GUI thread.
             def joined(result: object) -> None:

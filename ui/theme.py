@@ -56,7 +56,7 @@ QStatusBar { color: palette(placeholder-text); }
 
 
 def scheme_for(choice: str, system_is_dark: bool) -> str:
-    """ "light" or "dark" for a `--theme` choice and what the system uses."""
+    """"light" or "dark" for a `--theme` choice and what the system uses."""
     if choice not in CHOICES:
         raise ValueError(f"unknown theme {choice!r}: use one of {', '.join(CHOICES)}")
     if choice == "system":
