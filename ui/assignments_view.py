@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -107,6 +107,32 @@ class WorkEditor(QPlainTextEdit):
     file_dropped = Signal(str)
 
 
+def _wrap_code_blocks(browser: QTextBrowser) -> None:
+    """Let a code block's long lines (a diff's) wrap instead of scrolling sideways."""
+    document = browser.document()
+    cursor = QTextCursor(document)
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().nonBreakableLines():
+            fmt = block.blockFormat()
+            fmt.setNonBreakableLines(False)
+            cursor.setPosition(block.position())
+            cursor.setBlockFormat(fmt)
+        block = block.next()
+
+
+def _diff_in_words(task: ReviewTask) -> str:
+    """The task's diff with its two header lines ("--- version 1") in the reader's language."""
+    lines = task.diff.splitlines(keepends=True)
+    heads = (f"--- version {task.previous_version}\n", f"+++ version {task.version}\n")
+    if tuple(lines[:2]) == heads:
+        lines[:2] = [
+            f"--- {version_label(task.previous_version)}\n",
+            f"+++ {version_label(task.version)}\n",
+        ]
+    return "".join(lines)
+
+
 def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -125,6 +151,9 @@ class QtAssignments(QtCircleTab):
         self.dialog: QWidget | None = None  # the one open (tests reach it)
 
         self.list = QListWidget(self)
+        self.list.setWordWrap(True)  # a long title wraps rather than scrolling sideways
+        self.list.setMinimumWidth(150)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(self._chosen)
         self.new_button = QPushButton(self.tr("New assignment…"), self)
         self.new_button.clicked.connect(self.new_assignment)
@@ -152,7 +181,8 @@ class QtAssignments(QtCircleTab):
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -192,6 +222,8 @@ class QtAssignments(QtCircleTab):
     def _review_section(self) -> QWidget:
         page = QWidget(self)
         self.tasks = QListWidget(page)
+        self.tasks.setWordWrap(True)
+        self.tasks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tasks.currentItemChanged.connect(lambda *_: self._task_chosen())
         self.task_text = QTextBrowser(page)
         self.form_area = QScrollArea(page)
@@ -204,12 +236,18 @@ class QtAssignments(QtCircleTab):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.form_area, 1)
         right_layout.addWidget(self.send_button)
+        # The few submissions to review in a short list above; the work and the form
+        # side by side below get the width (at 800×600 there is little).
+        self.tasks.setMaximumHeight(self.tasks.fontMetrics().height() * 4 + 8)
         split = QSplitter(page)
-        split.addWidget(self.tasks)
         split.addWidget(self.task_text)
         split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        self.review_split = split
         layout = QVBoxLayout(page)
-        layout.addWidget(split)
+        layout.addWidget(self.tasks)
+        layout.addWidget(split, 1)
         return page
 
     def _feedback_section(self) -> QWidget:
@@ -435,8 +473,9 @@ class QtAssignments(QtCircleTab):
         self.tasks.blockSignals(True)
         self.tasks.clear()
         for n, task in enumerate(tasks, 1):
+            status = self.tr("done") if task.status == "done" else self.tr("to do")
             label = self.tr("Submission {n} (version {v}) — {status}").format(
-                n=n, v=task.version, status=task.status
+                n=n, v=task.version, status=status
             )
             item = QListWidgetItem(label)
             item.setData(ID, task.submission_id)
@@ -468,12 +507,13 @@ class QtAssignments(QtCircleTab):
                 + self.tr("Changed since version {n}, which you reviewed").format(n=task.previous_version)
                 + "**"
                 + (self.tr(" — the author's note: *{note}*").format(note=task.note) if task.note else "")
-                + f"\n\n```diff\n{task.diff}```\n\n**"
+                + f"\n\n```diff\n{_diff_in_words(task)}```\n\n**"
                 + self.tr("Version {n}").format(n=task.version)
                 + f"**\n\n{task.text}"
             )
         else:
             self.task_text.setMarkdown(task.text)
+        _wrap_code_blocks(self.task_text)
         key = (task.submission_id, task.version)
         if self.form is None or self.form.property("task") != key:
             form = RubricForm(self.shown.detail.criteria, self.form_area)
@@ -537,10 +577,13 @@ class QtAssignments(QtCircleTab):
                 def said(scores: dict[str, int]) -> str:
                     return ", ".join(f"{name} {value}" for name, value in scores.items())
 
-                others = "; ".join(said(o) for o in row.others) or self.tr("no other reviewer")
-                parts.append(
-                    f"- Round {row.round}, work {n}: you gave {said(row.mine)}; others gave {others}"
-                )
+                if row.others:
+                    line = self.tr("Round {round}, work {n}: you gave {mine}; the others gave {others}")
+                    others = "; ".join(said(o) for o in row.others)
+                else:
+                    line = self.tr("Round {round}, work {n}: you gave {mine}; no one else reviewed it")
+                    others = ""
+                parts.append("- " + line.format(round=row.round, n=n, mine=said(row.mine), others=others))
         mine = next((g for g in shown.grades if g.grade is not None), None)
         if mine is not None:
             parts.insert(0, f"## Your grade: {mine.grade}\n\n{mine.comment}")
@@ -614,7 +657,7 @@ class QtAssignments(QtCircleTab):
         )
 
     def consequence(self) -> str:
-        from app.services.assessment_board import consequence
+        from ui.assessment_words import consequence
 
         assert self.shown is not None and self.shown.board is not None
         return consequence(self.shown.board)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from ui import wording
 from ui.paged_list import PagedListModel
 from ui.session import Session
 
@@ -53,6 +54,18 @@ class NoteListModel(PagedListModel["NoteSummary"]):
     def text(self, row: NoteSummary) -> str:
         tags = "  " + " ".join(f"#{t}" for t in row.tags) if row.tags else ""
         return row.title + tags
+
+    def title(self, row: NoteSummary) -> str:
+        return row.title
+
+    def detail(self, row: NoteSummary) -> str:
+        return self._detail(row, wording.relative(row.created))
+
+    def tooltip(self, row: NoteSummary) -> str:
+        return f"{row.title}\n{self._detail(row, wording.full(row.created))}"
+
+    def _detail(self, row: NoteSummary, when: str) -> str:
+        return f"{when}  ·  {wording.hashtags(row.tags)}" if row.tags else when
 
     def set_search(self, text: str) -> None:
         self.search = text

@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 from sync.ids import SpaceId
 from ui.empty_state import EmptyHint
 from ui.live import LiveQuery
-from ui.markdown import note_title, show_markdown
 from ui.note_editor import QtNoteEditor
 from ui.note_list import NoteListModel
 from ui.paged_list import QtPagedList
@@ -390,9 +389,13 @@ class QtNotes(QWidget):
         self.save(on_failure=on_failure)
 
     def _preview(self) -> None:
+        from ui.markdown import show_markdown  # not before the first paint: no note is open
+
         show_markdown(self.preview, self.editor.toPlainText())
 
     def _link_clicked(self, url: QUrl) -> None:
+        from ui.markdown import note_title
+
         title = note_title(url)
         if title is None:
             from PySide6.QtGui import QDesktopServices

@@ -249,12 +249,14 @@ def _tasks(replica: Replica, found: FoundAssignment) -> list[ReviewTask]:
         diff = ""
         if before:
             old = next(v for v in work.versions if v.version == max(before))
-            diff = "".join(
-                difflib.unified_diff(
-                    old.text.splitlines(keepends=True),
-                    version.text.splitlines(keepends=True),
+            diff = "".join(  # line by line: a text without a final newline must not glue two lines
+                line + "\n"
+                for line in difflib.unified_diff(
+                    old.text.splitlines(),
+                    version.text.splitlines(),
                     f"version {old.version}",
                     f"version {version.version}",
+                    lineterm="",
                 )
             )
         tasks.append(

@@ -8,8 +8,10 @@ key and in the same order, so the document is the same bytes it was when rows we
 dicts: optional keys (a title, tags, the moderation flags, a link…) are left out when
 empty, as they always were.
 
-Imports nothing heavy: `app.services.glance` builds `NoteSummary` rows for the first
-paint, before the core's modules are imported. Values, safe on any thread.
+Imports nothing heavy, but its many dataclasses take ~100 ms to make, so it is not
+imported before the first paint: the rows `app.services.glance` builds (`NoteSummary`)
+live in `app.services.glance_rows` and are re-exported here under the same names.
+Values, safe on any thread.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.services.glance_rows import NoteSummary as NoteSummary
 from sync.ids import DeviceId
 
 if TYPE_CHECKING:  # only a type here (it brings msgpack): the services that build rows import it
@@ -306,22 +309,7 @@ class SavedFile:
 
 
 # -- my notes -------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NoteSummary:
-    """A note as lists show it (My notes, search results, backlinks, `[[` completion)."""
-
-    note_id: str  # hex
-    title: str
-    tags: tuple[str, ...]
-    created: str  # ISO 8601, UTC, seconds
-
-    def to_json(self) -> Json:
-        return {
-            "note_id": self.note_id,
-            "title": self.title,
-            "tags": list(self.tags),
-            "created": self.created,
-        }
+# NoteSummary: in app.services.glance_rows (the first paint builds it), imported above.
 
 
 @dataclass(frozen=True, slots=True)

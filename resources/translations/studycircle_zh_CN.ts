@@ -131,6 +131,30 @@
         <source>version {n}</source>
         <translation>第 {n} 版</translation>
     </message>
+    <message>
+        <source>{submitted} of {students} submitted; {left} will not be reviewed. Each submission gets {n} reviewer(s); submitting ends.</source>
+        <translation>{students} 人中已有 {submitted} 人提交；{left} 人的作业将不被评阅。每份提交分配 {n} 位评阅人；提交随即截止。</translation>
+    </message>
+    <message>
+        <source>{revised} of {submitted} revised; the others are reviewed as they stand. Review round {next} opens; revising ends.</source>
+        <translation>{submitted} 份中已修改 {revised} 份；其余按原样评阅。第 {next} 轮评阅开始；修改随即截止。</translation>
+    </message>
+    <message>
+        <source>{done} of {allocated} reviews written; {missing} will not count. Review round {n} ends and revising opens.</source>
+        <translation>{allocated} 份评阅中已完成 {done} 份；{missing} 份将不计入。第 {n} 轮评阅结束，开始修改。</translation>
+    </message>
+    <message>
+        <source>{done} of {allocated} reviews written; {missing} will not count. Review round {n} ends and you assess.</source>
+        <translation>{allocated} 份评阅中已完成 {done} 份；{missing} 份将不计入。第 {n} 轮评阅结束，由你评分。</translation>
+    </message>
+    <message>
+        <source>The assignment closes: nothing more can be submitted, reviewed or rated.</source>
+        <translation>作业将结束：之后不能再提交、评阅或评价。</translation>
+    </message>
+    <message>
+        <source>The assignment is closed.</source>
+        <translation>作业已结束。</translation>
+    </message>
     <message numerus="yes">
         <source>answered %n question(s)</source>
         <translation>
@@ -344,6 +368,174 @@
     <message>
         <source>Unexpected error ({kind}: {error}). Please report it.</source>
         <translation>意外错误（{kind}：{error}）。请报告此问题。</translation>
+    </message>
+    <message>
+        <source>A note needs a title.</source>
+        <translation>笔记需要一个标题。</translation>
+    </message>
+    <message>
+        <source>This note is empty: write something in it before sharing it.</source>
+        <translation>这条笔记是空的：先写点内容再分享。</translation>
+    </message>
+    <message>
+        <source>That item&apos;s text was redacted by a teacher; there is nothing to save.</source>
+        <translation>这条内容的文字已被教师抹除，没有可保存的内容。</translation>
+    </message>
+    <message>
+        <source>Give at least one word to search for.</source>
+        <translation>请至少输入一个要搜索的词。</translation>
+    </message>
+    <message>
+        <source>A thread needs a title.</source>
+        <translation>话题需要一个标题。</translation>
+    </message>
+    <message>
+        <source>A reply cannot be empty.</source>
+        <translation>回复不能为空。</translation>
+    </message>
+    <message>
+        <source>Replies go under a thread, a resource or a help request.</source>
+        <translation>回复只能发在话题、资源或求助下面。</translation>
+    </message>
+    <message>
+        <source>A chat message cannot be empty.</source>
+        <translation>聊天消息不能为空。</translation>
+    </message>
+    <message>
+        <source>A chat message is at most 10,000 characters; post a thread for longer text.</source>
+        <translation>聊天消息最多 10,000 个字符；更长的内容请发一个话题。</translation>
+    </message>
+    <message>
+        <source>It needs a title.</source>
+        <translation>需要一个标题。</translation>
+    </message>
+    <message>
+        <source>The text cannot be empty; delete the post instead.</source>
+        <translation>正文不能为空；如要去掉，请删除这条帖子。</translation>
+    </message>
+    <message>
+        <source>Nothing to change.</source>
+        <translation>没有需要修改的内容。</translation>
+    </message>
+    <message>
+        <source>A message cannot be empty.</source>
+        <translation>消息不能为空。</translation>
+    </message>
+    <message>
+        <source>Only its author can edit this; a teacher may hide or redact it.</source>
+        <translation>只有作者可以编辑它；教师可以隐藏或抹除它。</translation>
+    </message>
+    <message>
+        <source>Only its author can delete this; a teacher may hide or redact it.</source>
+        <translation>只有作者可以删除它；教师可以隐藏或抹除它。</translation>
+    </message>
+    <message>
+        <source>A help request needs a title: say in a few words what you are stuck on.</source>
+        <translation>求助需要一个标题：用几个词说明你卡在哪里。</translation>
+    </message>
+    <message>
+        <source>An answer cannot be empty.</source>
+        <translation>回答不能为空。</translation>
+    </message>
+    <message>
+        <source>A progress note cannot be empty.</source>
+        <translation>进展说明不能为空。</translation>
+    </message>
+    <message>
+        <source>A resource needs a title.</source>
+        <translation>资源需要一个标题。</translation>
+    </message>
+    <message>
+        <source>A link must start with http:// or https://.</source>
+        <translation>链接必须以 http:// 或 https:// 开头。</translation>
+    </message>
+    <message>
+        <source>A resource needs a link, a text or a file.</source>
+        <translation>资源需要一个链接、一段文字或一个文件。</translation>
+    </message>
+    <message>
+        <source>This resource was redacted by a teacher; its files are not shared.</source>
+        <translation>这个资源已被教师抹除，其文件不再共享。</translation>
+    </message>
+    <message>
+        <source>No resource of this circle shares that file now (deleted or redacted?).</source>
+        <translation>这个圈子现在没有资源共享该文件（已删除或被抹除？）。</translation>
+    </message>
+    <message>
+        <source>A circle needs a name.</source>
+        <translation>圈子需要一个名称。</translation>
+    </message>
+    <message>
+        <source>A circle&apos;s description may be at most 2,000 characters.</source>
+        <translation>圈子的简介最多 2,000 个字符。</translation>
+    </message>
+    <message>
+        <source>A title cannot be empty.</source>
+        <translation>标题不能为空。</translation>
+    </message>
+    <message>
+        <source>A display name cannot be empty.</source>
+        <translation>显示名称不能为空。</translation>
+    </message>
+    <message>
+        <source>This is the device you are using; unlink it from another of your devices.</source>
+        <translation>这是你正在使用的设备；请在你的另一台设备上解除它的关联。</translation>
+    </message>
+    <message>
+        <source>A person&apos;s contributions are shown to them and to their teachers only.</source>
+        <translation>一个人的贡献只向本人和其教师显示。</translation>
+    </message>
+    <message>
+        <source>You share no circle with that person.</source>
+        <translation>你和这个人没有共同的圈子。</translation>
+    </message>
+    <message>
+        <source>Two criteria have the same name.</source>
+        <translation>有两个评分项同名。</translation>
+    </message>
+    <message>
+        <source>Only teachers see who wrote each review.</source>
+        <translation>只有教师能看到每条评审的作者。</translation>
+    </message>
+    <message>
+        <source>A goal cannot be empty: say what to work on.</source>
+        <translation>目标不能为空：说明要努力的方向。</translation>
+    </message>
+    <message>
+        <source>Feedback cannot be empty.</source>
+        <translation>反馈不能为空。</translation>
+    </message>
+    <message>
+        <source>A reflection cannot be empty.</source>
+        <translation>反思不能为空。</translation>
+    </message>
+    <message>
+        <source>A survey needs a title.</source>
+        <translation>问卷需要一个标题。</translation>
+    </message>
+    <message>
+        <source>This invite code is not valid: {detail}.</source>
+        <translation>这个邀请码无效：{detail}。</translation>
+    </message>
+    <message>
+        <source>This room code is not valid: {detail}.</source>
+        <translation>这个口令码无效：{detail}。</translation>
+    </message>
+    <message>
+        <source>This link code is not valid: {detail}.</source>
+        <translation>这个关联码无效：{detail}。</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {detail}.</source>
+        <translation>无法读取 {path}：{detail}。</translation>
+    </message>
+    <message>
+        <source>Cannot save {path}: {detail}.</source>
+        <translation>无法保存 {path}：{detail}。</translation>
+    </message>
+    <message>
+        <source>There is no file {path}.</source>
+        <translation>没有文件 {path}。</translation>
     </message>
 </context>
 <context>
@@ -1126,6 +1318,14 @@ First, how should others see you?</source>
         <translation>无法读取 {path}：{error}</translation>
     </message>
     <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>to do</source>
+        <translation>待完成</translation>
+    </message>
+    <message>
         <source>Submission {n} (version {v}) — {status}</source>
         <translation>提交 {n}（第 {v} 版）— {status}</translation>
     </message>
@@ -1166,8 +1366,12 @@ First, how should others see you?</source>
         <translation>你的评分与其他评阅人的对比（每轮结束后显示）</translation>
     </message>
     <message>
-        <source>no other reviewer</source>
-        <translation>没有其他评阅人</translation>
+        <source>Round {round}, work {n}: you gave {mine}; the others gave {others}</source>
+        <translation>第 {round} 轮，作品 {n}：你的评分 {mine}；其他评审者的评分 {others}</translation>
+    </message>
+    <message>
+        <source>Round {round}, work {n}: you gave {mine}; no one else reviewed it</source>
+        <translation>第 {round} 轮，作品 {n}：你的评分 {mine}；没有其他人评审这份作品</translation>
     </message>
     <message>
         <source>No feedback yet.</source>
@@ -2938,6 +3142,12 @@ Evidence: {evidence}</source>
         <source>[hidden]</source>
         <translation>[已隐藏]</translation>
     </message>
+    <message numerus="yes">
+        <source>{who}  ·  {when}  ·  {status}  ·  %n answer(s)</source>
+        <translation>
+            <numerusform>{who}  ·  {when}  ·  {status}  ·  %n 个回答</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResourceDialog</name>
@@ -2980,6 +3190,15 @@ Evidence: {evidence}</source>
     <message>
         <source>A resource holds at most {n} files.</source>
         <translation>一个资源最多包含 {n} 个文件。</translation>
+    </message>
+</context>
+<context>
+    <name>ResourceListModel</name>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3137,6 +3356,12 @@ Evidence: {evidence}</source>
         <source>{title}  ·  {who}  ·  %n repl(y/ies)  ·  {when}</source>
         <translation>
             <numerusform>{title}  ·  {who}  ·  %n 条回复  ·  {when}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{who}  ·  {when}  ·  %n repl(y/ies)</source>
+        <translation>
+            <numerusform>{who}  ·  {when}  ·  %n 条回复</numerusform>
         </translation>
     </message>
 </context>
