@@ -4,7 +4,8 @@ screens over a live demo circle (with `--theme dark`, named `NAME-dark.png`; wit
 then of a teacher's screens (the Teacher's desk, an assignment's progress board and its
 assessment) over a small class of two in-process students (`_workshop`), then of a
 student's (what is to do, the review form, the feedback received and the round-2 diff)
-in a seminar another teacher runs (`_seminar`).
+in a seminar another teacher runs (`_seminar`), then the Coaching screens
+(`ui.screenshot_coaching`: a pair, Find a coach, messages, a survey's results).
 
 Runs the real launcher with `--demo` in a throwaway data directory (offscreen works:
 `QT_QPA_PLATFORM=offscreen`), waits until the demo content has arrived, and grabs each
@@ -119,6 +120,9 @@ async def shoot(runtime: Runtime, out: Path, home: Path) -> None:
         save(window, out, "my-notes")
         await teacher_screens(runtime, window, out, home.parent)
         await student_screens(runtime, window, out, home.parent)
+        from ui.screenshot_coaching import coaching_screens
+
+        await coaching_screens(runtime, window, lambda w, name: save(w, out, name), home.parent, until)
         window.close()
 
 

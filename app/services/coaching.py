@@ -22,6 +22,7 @@ from app.services.rows import (
     CoachOffer,
     CoachProfile,
     CoachReflection,
+    CoachSuggestion,
     PairSummary,
 )
 from app.services.tags import clean_tags
@@ -189,6 +190,45 @@ async def suggest(commands: Commands, circle: SpaceId, first: str, second: str, 
         raise CommandError("A suggested pair names two different people.")
     fields = {"first": a.device, "second": b.device, "text": _sentence(text, "A suggestion")}
     return await write_content(commands, circle, "coach.suggest", fields)
+
+
+def _suggestions(replica: Replica) -> list[CoachSuggestion]:
+    replica.refresh()
+    found = []
+    for space in replica.spaces():
+        if cv.space_type(replica.db, space) in ("pair", "direct") or not writer.my_level(replica, space):
+            continue
+        mine, names = my_devices(replica, space), names_in(replica, space)
+        for row in items(replica.db, space, where="type = 'suggestion'"):
+            first, second = bytes(row.extra.get("first", b"")), bytes(row.extra.get("second", b""))
+            other = second if first in mine else first if second in mine else None
+            if other is not None:
+                found.append(
+                    CoachSuggestion(
+                        row.item_id.hex(),
+                        space.hex(),
+                        names.get(row.author, ""),
+                        names.get(other, ""),
+                        other.hex(),
+                        row.text,
+                    )
+                )
+    return found
+
+
+async def suggestions_to_me(commands: Commands) -> list[CoachSuggestion]:
+    """Teachers' suggestions, in any of my circles, that I pair with someone."""
+    return await commands.database.run(_suggestions, commands.replica)
+
+
+def _private(replica: Replica) -> set[SpaceId]:
+    replica.refresh()
+    return {space for space in replica.spaces() if cv.space_type(replica.db, space) in ("pair", "direct")}
+
+
+async def private_spaces(commands: Commands) -> set[SpaceId]:
+    """Pairs and direct conversations: spaces of two (or three), not circles to list."""
+    return await commands.database.run(_private, commands.replica)
 
 
 def _pairs(replica: Replica) -> list[PairSummary]:

@@ -1143,3 +1143,49 @@ class CoachReflection:
             "text": self.text,
             "feedback": [f.to_json() for f in self.feedback],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class CoachSuggestion:
+    """A teacher's suggestion that I pair with someone: it forms nothing until one of us
+    proposes and the other accepts."""
+
+    id: str
+    circle: str
+    by_name: str
+    other_name: str
+    other_device: str
+    text: str
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "circle_id": self.circle,
+            "by": self.by_name,
+            "other": self.other_name,
+            "other_device_id": self.other_device,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyPart:
+    """Where I stand in a survey: for an anonymous one, whether I have joined and my key
+    is admitted; how many have joined and how many keys are admitted (public counts)."""
+
+    anonymous: bool
+    mine: bool  # I opened it (on an anonymous survey: the device that admits keys)
+    joined: bool
+    admitted: bool
+    joined_count: int
+    admitted_count: int
+
+    def to_json(self) -> Json:
+        return {
+            "anonymous": self.anonymous,
+            "mine": self.mine,
+            "joined": self.joined,
+            "admitted": self.admitted,
+            "joined_count": self.joined_count,
+            "admitted_count": self.admitted_count,
+        }

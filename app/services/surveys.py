@@ -16,7 +16,7 @@ from typing import Any
 from app.errors import CommandError
 from app.services.commands import Commands
 from app.services.items import Found, find_item, names_in, write_content
-from app.services.rows import SurveyQuestionResult, SurveyResults, SurveySummary
+from app.services.rows import SurveyPart, SurveyQuestionResult, SurveyResults, SurveySummary
 from sync import coaching_views as cv
 from sync import survey_keys
 from sync.coaching import MAX_OPTIONS, MAX_QUESTIONS, Question, fits
@@ -259,3 +259,25 @@ def _results(replica: Replica, space: SpaceId, row: ItemRow) -> SurveyResults:
 
 async def results(commands: Commands, survey: Found) -> SurveyResults:
     return await commands.database.run(_results, commands.replica, survey.space, survey.item)
+
+
+def _part(replica: Replica, survey: Found) -> SurveyPart:
+    replica.refresh()
+    space, survey_id, me = survey.space, survey.item.item_id, replica.key.device_id
+    if not _anonymous(survey):
+        return SurveyPart(False, survey.item.author == me, False, False, 0, 0)
+    joined = survey_keys.enrolled_devices(replica.db, space, survey_id)
+    latest = survey_keys.latest_admit(replica.db, space, survey_id)
+    return SurveyPart(
+        True,
+        survey.item.author == me,
+        me in joined,
+        survey_keys.admitted(replica.db, space, survey_id, replica.key),
+        len(joined),
+        len(latest[1]) if latest else 0,
+    )
+
+
+async def part(commands: Commands, survey: Found) -> SurveyPart:
+    """Where this device stands in `survey` (the desktop's Surveys tab: join, admit, answer)."""
+    return await commands.database.run(_part, commands.replica, survey)

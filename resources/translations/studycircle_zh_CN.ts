@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AnswerDialog</name>
+    <message>
+        <source>Answer: {title}</source>
+        <translation>回答：{title}</translation>
+    </message>
+    <message>
+        <source>Anonymous to the other members: your answer is signed by a key made for this survey, not by your device. The person who opened the survey can tell which key is whose. Answering again replaces your answer.</source>
+        <translation>对其他成员匿名：你的回答由专为本问卷生成的密钥签名，而不是你的设备。发起问卷的人能分辨哪个密钥属于谁。再次作答会替换你之前的回答。</translation>
+    </message>
+    <message>
+        <source>Named: your name is shown with the results.</source>
+        <translation>实名：结果中会显示你的名字。</translation>
+    </message>
+    <message>
+        <source>Choose an answer to every choice and scale question.</source>
+        <translation>请为每个选择题和量表题选一个答案。</translation>
+    </message>
+</context>
+<context>
     <name>AssessDialog</name>
     <message>
         <source>Assess {name}&apos;s work</source>
@@ -241,6 +260,25 @@
     </message>
 </context>
 <context>
+    <name>CloseDialog</name>
+    <message>
+        <source>Close the cycle</source>
+        <translation>结束本轮</translation>
+    </message>
+    <message>
+        <source>Goals met:</source>
+        <translation>已达成的目标：</translation>
+    </message>
+    <message>
+        <source>One next goal a line (proposed for the next cycle)</source>
+        <translation>每行一个下一步目标（为下一轮提出）</translation>
+    </message>
+    <message>
+        <source>&amp;Next goals</source>
+        <translation>下一步目标(&amp;N)</translation>
+    </message>
+</context>
+<context>
     <name>ComposeDialog</name>
     <message>
         <source>tags, separated by commas</source>
@@ -257,6 +295,29 @@
     <message>
         <source>Tags</source>
         <translation>标签</translation>
+    </message>
+</context>
+<context>
+    <name>CycleDialog</name>
+    <message>
+        <source>Open a cycle</source>
+        <translation>开启一轮</translation>
+    </message>
+    <message>
+        <source>e.g. wait time after questions</source>
+        <translation>例如：提问后的等待时间</translation>
+    </message>
+    <message>
+        <source>Start with the goals the last cycle proposed: {goals}</source>
+        <translation>从上一轮提出的目标开始：{goals}</translation>
+    </message>
+    <message>
+        <source>&amp;Observed</source>
+        <translation>被观察者(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Title</source>
+        <translation>标题(&amp;T)</translation>
     </message>
 </context>
 <context>
@@ -561,6 +622,33 @@ First, how should others see you?</source>
     <message>
         <source>Type the link code your other device shows.</source>
         <translation>请输入你另一台设备上显示的关联码。</translation>
+    </message>
+</context>
+<context>
+    <name>GoalDialog</name>
+    <message>
+        <source>A goal for this cycle</source>
+        <translation>本轮的目标</translation>
+    </message>
+    <message>
+        <source>What to work on</source>
+        <translation>要改进什么</translation>
+    </message>
+    <message>
+        <source>What success looks like</source>
+        <translation>成功是什么样子</translation>
+    </message>
+    <message>
+        <source>&amp;Goal</source>
+        <translation>目标(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Success</source>
+        <translation>成功标准(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Both of you agree to a goal before the observation.</source>
+        <translation>观察之前，你们双方都要同意目标。</translation>
     </message>
 </context>
 <context>
@@ -881,6 +969,10 @@ First, how should others see you?</source>
         <translation>教师工作台(&amp;D)</translation>
     </message>
     <message>
+        <source>C&amp;oaching</source>
+        <translation>同伴互导(&amp;O)</translation>
+    </message>
+    <message>
         <source>My &amp;contributions</source>
         <translation>我的贡献(&amp;C)</translation>
     </message>
@@ -961,6 +1053,10 @@ First, how should others see you?</source>
         <translation>打开选中的行（工作台中的行会在其圈子里打开对应内容）</translation>
     </message>
     <message>
+        <source>Coaching: My pairs, Find a coach, Messages</source>
+        <translation>同伴互导：我的搭档、寻找教练、私信</translation>
+    </message>
+    <message>
         <source>Move between fields (the review form, the dialogs)</source>
         <translation>在输入框之间切换（评阅表单、对话框）</translation>
     </message>
@@ -987,6 +1083,88 @@ First, how should others see you?</source>
         <source>, </source>
         <comment>list separator</comment>
         <translation>、</translation>
+    </message>
+</context>
+<context>
+    <name>ObservationDialog</name>
+    <message>
+        <source>Record an observation</source>
+        <translation>记录观察</translation>
+    </message>
+    <message>
+        <source>Describe, do not grade. Focus: what they asked you to look at. Evidence: what you saw and heard (words, times, counts). Questions: what you would ask them.</source>
+        <translation>描述，不要评分。关注点：对方请你观察什么。证据：你看到和听到的（原话、时间、次数）。问题：你想问对方什么。</translation>
+    </message>
+    <message>
+        <source>e.g. waited about 1 s after 4 of 6 questions</source>
+        <translation>例如：6 个问题中有 4 个之后只等了约 1 秒</translation>
+    </message>
+    <message>
+        <source>e.g. what made you move on?</source>
+        <translation>例如：是什么让你接着往下讲？</translation>
+    </message>
+    <message>
+        <source>Goals: {goals}</source>
+        <translation>目标：{goals}</translation>
+    </message>
+    <message>
+        <source>&amp;Focus</source>
+        <translation>关注点(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Evidence</source>
+        <translation>证据(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Questions</source>
+        <translation>问题(&amp;Q)</translation>
+    </message>
+</context>
+<context>
+    <name>PairSteps</name>
+    <message>
+        <source>Open a cycle</source>
+        <translation>开启一轮</translation>
+    </message>
+    <message>
+        <source>Set a goal</source>
+        <translation>设定目标</translation>
+    </message>
+    <message>
+        <source>Agree to the goals</source>
+        <translation>同意目标</translation>
+    </message>
+    <message>
+        <source>Waiting for both to agree to the goals</source>
+        <translation>等待双方同意目标</translation>
+    </message>
+    <message>
+        <source>Record an observation</source>
+        <translation>记录观察</translation>
+    </message>
+    <message>
+        <source>Waiting for the observation</source>
+        <translation>等待观察记录</translation>
+    </message>
+    <message>
+        <source>Respond to feedback</source>
+        <translation>回应反馈</translation>
+    </message>
+    <message>
+        <source>Write your reflection</source>
+        <translation>写下你的反思</translation>
+    </message>
+    <message>
+        <source>Close the cycle</source>
+        <translation>结束本轮</translation>
+    </message>
+    <message>
+        <source>Waiting for the other person to accept</source>
+        <translation>等待对方接受</translation>
+    </message>
+    <message>
+        <source>This pair has ended</source>
+        <translation>此搭档关系已结束</translation>
     </message>
 </context>
 <context>
@@ -1294,6 +1472,10 @@ First, how should others see you?</source>
         <translation>资源</translation>
     </message>
     <message>
+        <source>Surveys</source>
+        <translation>问卷</translation>
+    </message>
+    <message>
         <source>Members</source>
         <translation>成员</translation>
     </message>
@@ -1321,6 +1503,21 @@ First, how should others see you?</source>
         <translation>
             <numerusform>%n 人</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>QtCoaching</name>
+    <message>
+        <source>My &amp;pairs</source>
+        <translation>我的搭档(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Find a coach</source>
+        <translation>寻找教练(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Messages</source>
+        <translation>私信(&amp;M)</translation>
     </message>
 </context>
 <context>
@@ -1500,6 +1697,181 @@ First, how should others see you?</source>
     <message>
         <source>Say more (Markdown)</source>
         <translation>详细说说（支持 Markdown）</translation>
+    </message>
+</context>
+<context>
+    <name>QtFindCoach</name>
+    <message>
+        <source>My profile in this circle</source>
+        <translation>我在本圈子的资料</translation>
+    </message>
+    <message>
+        <source>tags, e.g. questioning, group-work</source>
+        <translation>标签，例如：提问, 小组合作</translation>
+    </message>
+    <message>
+        <source>a sentence</source>
+        <translation>一句话</translation>
+    </message>
+    <message>
+        <source>tags, e.g. feedback</source>
+        <translation>标签，例如：反馈</translation>
+    </message>
+    <message>
+        <source>&amp;Save my profile</source>
+        <translation>保存我的资料(&amp;S)</translation>
+    </message>
+    <message>
+        <source>I can help &amp;with</source>
+        <translation>我能帮忙的(&amp;W)</translation>
+    </message>
+    <message>
+        <source>I want to wor&amp;k on</source>
+        <translation>我想改进的(&amp;K)</translation>
+    </message>
+    <message>
+        <source>a tag, e.g. questioning (empty: everyone)</source>
+        <translation>一个标签，例如：提问（留空：所有人）</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Can help with</source>
+        <translation>能帮忙的</translation>
+    </message>
+    <message>
+        <source>Wants to work on</source>
+        <translation>想改进的</translation>
+    </message>
+    <message>
+        <source>Nobody in this circle has a profile with that yet.</source>
+        <translation>本圈子里还没有人的资料包含这一项。</translation>
+    </message>
+    <message>
+        <source>Coach me &amp;on…</source>
+        <translation>请指导我(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Propose a &amp;reciprocal pair</source>
+        <translation>提议互助搭档(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Send a messa&amp;ge…</source>
+        <translation>发送私信(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来自</translation>
+    </message>
+    <message>
+        <source>Offer</source>
+        <translation>邀请</translation>
+    </message>
+    <message>
+        <source>No offers waiting for you.</source>
+        <translation>没有等你回复的邀请。</translation>
+    </message>
+    <message>
+        <source>&amp;Accept</source>
+        <translation>接受(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Dec&amp;line</source>
+        <translation>拒绝(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Suggested by</source>
+        <translation>建议人</translation>
+    </message>
+    <message>
+        <source>Pair with</source>
+        <translation>搭档对象</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Take &amp;up: propose to them</source>
+        <translation>采纳：向对方提议(&amp;U)</translation>
+    </message>
+    <message>
+        <source>C&amp;ircle</source>
+        <translation>圈子(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Browse by &amp;tag</source>
+        <translation>按标签浏览(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Offers to you</source>
+        <translation>给你的邀请</translation>
+    </message>
+    <message>
+        <source>A teacher suggests</source>
+        <translation>教师建议</translation>
+    </message>
+    <message>
+        <source>a coaching pair</source>
+        <translation>同伴互导搭档</translation>
+    </message>
+    <message>
+        <source>a conversation</source>
+        <translation>一段对话</translation>
+    </message>
+    <message>
+        <source>Profile saved: your circle can find you by these tags.</source>
+        <translation>资料已保存：圈子成员可以按这些标签找到你。</translation>
+    </message>
+    <message>
+        <source>Choose a member first.</source>
+        <translation>请先选择一位成员。</translation>
+    </message>
+    <message>
+        <source>Offered to {name}: the pair forms when they accept.</source>
+        <translation>已向 {name} 发出邀请：对方接受后即结成搭档。</translation>
+    </message>
+    <message>
+        <source>reciprocal</source>
+        <translation>互助</translation>
+    </message>
+    <message>
+        <source>Coach me on…</source>
+        <translation>请指导我…</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>e.g. questioning</source>
+        <translation>例如：提问</translation>
+    </message>
+    <message>
+        <source>Conversation offered to {name}: you can write once they accept.</source>
+        <translation>已向 {name} 发出对话邀请：对方接受后即可发消息。</translation>
+    </message>
+    <message>
+        <source>The network is still starting: try again in a moment.</source>
+        <translation>网络仍在启动：请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Accepted: you are a pair.</source>
+        <translation>已接受：你们结成了搭档。</translation>
+    </message>
+    <message>
+        <source>Accepted.</source>
+        <translation>已接受。</translation>
+    </message>
+    <message>
+        <source>Joining: fetching it from {name}…</source>
+        <translation>正在加入：正在从 {name} 处获取…</translation>
+    </message>
+    <message>
+        <source>Declined.</source>
+        <translation>已拒绝。</translation>
     </message>
 </context>
 <context>
@@ -1801,6 +2173,21 @@ First, how should others see you?</source>
     </message>
 </context>
 <context>
+    <name>QtMessages</name>
+    <message>
+        <source>No conversations yet — start one from Find a coach, Send a message…</source>
+        <translation>还没有对话 —— 在“寻找教练”中点“发送私信…”开始一段。</translation>
+    </message>
+    <message>
+        <source>Write a message…</source>
+        <translation>写一条消息…</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>发送(&amp;S)</translation>
+    </message>
+</context>
+<context>
     <name>QtNotes</name>
     <message>
         <source>Search notes (Ctrl+F)</source>
@@ -2024,6 +2411,199 @@ First, how should others see you?</source>
     <message>
         <source>A teacher moderated your post</source>
         <translation>教师处理了你的帖子</translation>
+    </message>
+</context>
+<context>
+    <name>QtPairs</name>
+    <message>
+        <source>No pairs yet — find a coach in the next tab (Ctrl+Shift+K, then Find a coach).</source>
+        <translation>还没有搭档 —— 在下一个标签页寻找教练（Ctrl+Shift+K，然后“寻找教练”）。</translation>
+    </message>
+    <message>
+        <source>Choose a pair.</source>
+        <translation>请选择一个搭档。</translation>
+    </message>
+    <message>
+        <source>Goal</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Success looks like</source>
+        <translation>成功的样子</translation>
+    </message>
+    <message>
+        <source>Agreed by</source>
+        <translation>已同意</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>谁</translation>
+    </message>
+    <message>
+        <source>Observation and feedback</source>
+        <translation>观察与反馈</translation>
+    </message>
+    <message>
+        <source>Cycle</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Observed</source>
+        <translation>被观察者</translation>
+    </message>
+    <message>
+        <source>Goals met</source>
+        <translation>已达成的目标</translation>
+    </message>
+    <message>
+        <source>Next goals</source>
+        <translation>下一步目标</translation>
+    </message>
+    <message>
+        <source>Ne&amp;w cycle…</source>
+        <translation>新的一轮(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Add &amp;goal…</source>
+        <translation>添加目标(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>Ed&amp;it goal…</source>
+        <translation>编辑目标(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Agree to goals</source>
+        <translation>同意目标(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Record an &amp;observation…</source>
+        <translation>记录观察(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Respond…</source>
+        <translation>回应(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Write your reflec&amp;tion…</source>
+        <translation>写下你的反思(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>C&amp;lose the cycle…</source>
+        <translation>结束本轮(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>End the pair…</source>
+        <translation>结束搭档关系…</translation>
+    </message>
+    <message>
+        <source>C&amp;ycle</source>
+        <translation>轮次(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Goals</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Observations and feedback</source>
+        <translation>观察与反馈</translation>
+    </message>
+    <message>
+        <source>Reflections</source>
+        <translation>反思</translation>
+    </message>
+    <message>
+        <source>History: cycles and goals met</source>
+        <translation>历史：各轮次与已达成的目标</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>formed</source>
+        <translation>已结成</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cycle(s)</source>
+        <translation>
+            <numerusform>%n 轮</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> — closed</source>
+        <translation> —— 已结束</translation>
+    </message>
+    <message>
+        <source>Cycle {n}: {title} (observing {who})</source>
+        <translation>第 {n} 轮：{title}（观察 {who}）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cycle(s) closed</source>
+        <translation>
+            <numerusform>已结束 %n 轮</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(open)</source>
+        <translation>（进行中）</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>尚无人同意</translation>
+    </message>
+    <message>
+        <source>both: {who}</source>
+        <translation>双方：{who}</translation>
+    </message>
+    <message>
+        <source>Focus: {focus}
+Evidence: {evidence}</source>
+        <translation>关注点：{focus}
+证据：{evidence}</translation>
+    </message>
+    <message>
+        <source>Questions: {questions}</source>
+        <translation>问题：{questions}</translation>
+    </message>
+    <message>
+        <source>Next goals proposed</source>
+        <translation>提出的下一步目标</translation>
+    </message>
+    <message>
+        <source>No reflections yet.</source>
+        <translation>还没有反思。</translation>
+    </message>
+    <message>
+        <source>Respond to feedback</source>
+        <translation>回应反馈</translation>
+    </message>
+    <message>
+        <source>Your response to {who}: what you noticed, what you would try.</source>
+        <translation>你对 {who} 的回应：你注意到了什么，你想尝试什么。</translation>
+    </message>
+    <message>
+        <source>Write your reflection</source>
+        <translation>写下你的反思</translation>
+    </message>
+    <message>
+        <source>What did you learn in this cycle? What will you do next?</source>
+        <translation>这一轮你学到了什么？接下来你会怎么做？</translation>
+    </message>
+    <message>
+        <source>End the pair</source>
+        <translation>结束搭档关系</translation>
+    </message>
+    <message>
+        <source>End your coaching pair with {who}?</source>
+        <translation>结束你与 {who} 的互导搭档关系？</translation>
+    </message>
+    <message>
+        <source>Nothing more can be added to it. You both keep its history, read-only.</source>
+        <translation>之后不能再添加任何内容。你们双方都会保留其历史记录（只读）。</translation>
     </message>
 </context>
 <context>
@@ -2362,6 +2942,107 @@ First, how should others see you?</source>
     </message>
 </context>
 <context>
+    <name>QtSurveys</name>
+    <message>
+        <source>Survey</source>
+        <translation>问卷</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>发起人</translation>
+    </message>
+    <message>
+        <source>Answers</source>
+        <translation>作答方式</translation>
+    </message>
+    <message>
+        <source>Respondents</source>
+        <translation>作答人数</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>No surveys yet — start one with New survey…</source>
+        <translation>还没有问卷 —— 用“新建问卷…”发起一份。</translation>
+    </message>
+    <message>
+        <source>&amp;New survey…</source>
+        <translation>新建问卷(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Answer…</source>
+        <translation>作答(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>C&amp;lose survey</source>
+        <translation>关闭问卷(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Join (anonymous)</source>
+        <translation>加入（匿名）(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Ad&amp;mit who joined</source>
+        <translation>接纳已加入者(&amp;M)</translation>
+    </message>
+    <message>
+        <source>anonymous</source>
+        <translation>匿名</translation>
+    </message>
+    <message>
+        <source>named</source>
+        <translation>实名</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>进行中</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n answer(s)</source>
+        <translation>
+            <numerusform>%n 份回答</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Answered: {names}</source>
+        <translation>已作答：{names}</translation>
+    </message>
+    <message>
+        <source>This survey is closed.</source>
+        <translation>此问卷已关闭。</translation>
+    </message>
+    <message>
+        <source>Named: respondents&apos; names are shown with the results.</source>
+        <translation>实名：结果中显示作答者的名字。</translation>
+    </message>
+    <message>
+        <source>Your anonymous key is admitted: answer (again, to change your answer).</source>
+        <translation>你的匿名密钥已被接纳：可以作答（再次作答即修改回答）。</translation>
+    </message>
+    <message>
+        <source>You have joined: {owner} admits everyone who joined, then you answer.</source>
+        <translation>你已加入：{owner} 接纳所有已加入者后，你即可作答。</translation>
+    </message>
+    <message>
+        <source>Anonymous: join first; {owner} admits everyone who joined, then you answer.</source>
+        <translation>匿名问卷：请先加入；{owner} 接纳所有已加入者后，你即可作答。</translation>
+    </message>
+    <message>
+        <source>{joined} joined, {admitted} admitted.</source>
+        <translation>已加入 {joined} 人，已接纳 {admitted} 人。</translation>
+    </message>
+    <message>
+        <source>(no text answers)</source>
+        <translation>（没有文字回答）</translation>
+    </message>
+</context>
+<context>
     <name>QtSyncStatus</name>
     <message>
         <source>Starting the network…</source>
@@ -2568,6 +3249,105 @@ First, how should others see you?</source>
     <message>
         <source>Nothing found for “{text}”.</source>
         <translation>没有找到“{text}”。</translation>
+    </message>
+</context>
+<context>
+    <name>SurveyDialog</name>
+    <message>
+        <source>New survey</source>
+        <translation>新建问卷</translation>
+    </message>
+    <message>
+        <source>e.g. Start of term</source>
+        <translation>例如：学期初</translation>
+    </message>
+    <message>
+        <source>&amp;Anonymous: nobody is shown who answered what</source>
+        <translation>匿名：不显示谁回答了什么(&amp;A)</translation>
+    </message>
+    <message>
+        <source>N&amp;amed: respondents&apos; names are shown with the results</source>
+        <translation>实名：结果中显示作答者的名字(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Single choice</source>
+        <translation>单选</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>量表</translation>
+    </message>
+    <message>
+        <source>Free text</source>
+        <translation>自由文本</translation>
+    </message>
+    <message>
+        <source>The question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Options, separated by commas</source>
+        <translation>选项，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Add &amp;question</source>
+        <translation>添加问题(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <source>&amp;Title</source>
+        <translation>标题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>类型(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Question</source>
+        <translation>问题(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Options</source>
+        <translation>选项(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Scale &amp;from</source>
+        <translation>量表起点(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Scale &amp;to</source>
+        <translation>量表终点(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Write the question first.</source>
+        <translation>请先写下问题。</translation>
+    </message>
+    <message>
+        <source>A single choice question needs at least two options.</source>
+        <translation>单选题至少需要两个选项。</translation>
+    </message>
+    <message>
+        <source>A scale runs from a lower number to a higher one.</source>
+        <translation>量表须从较小的数到较大的数。</translation>
+    </message>
+    <message>
+        <source>Say up front whether the survey is anonymous or named.</source>
+        <translation>请事先说明问卷是匿名还是实名。</translation>
+    </message>
+    <message>
+        <source>Add at least one question.</source>
+        <translation>请至少添加一个问题。</translation>
     </message>
 </context>
 <context>

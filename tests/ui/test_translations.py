@@ -204,7 +204,7 @@ def test_in_chinese_the_window_and_a_circle_speak_chinese(
     assert menus == ["圈子(&C)", "网络(&N)", "设备(&D)", "编辑(&E)", "视图(&V)", "帮助(&H)"]
     circle = page(qtbot, ana, space, members=2)
     tabs = [circle.tabs.tabText(i) for i in range(circle.tabs.count())]
-    assert tabs == ["讨论", "聊天", "求助台", "作业", "资源", "成员"]
+    assert tabs == ["讨论", "聊天", "求助台", "作业", "资源", "问卷", "成员"]
     qtbot.waitUntil(lambda: circle.helpdesk.empty.shown, timeout=WAIT_MS)
     assert circle.helpdesk.empty.text() == "还没有求助——用“求助…”（Ctrl+N）提问。"
     # a count through Qt's own %n handling, and Qt's standard buttons from qtbase_zh_CN
