@@ -107,6 +107,10 @@ IN_VIEWS = (
         QT_TRANSLATE_NOOP("MainWindow", "Open the row chosen (a desk row opens its item in its circle)"),
     ),
     (
+        "Ctrl+E",
+        QT_TRANSLATE_NOOP("MainWindow", "Edit the chosen assignment (Assignments tab, teachers)"),
+    ),
+    (
         "Tab / Shift+Tab",
         QT_TRANSLATE_NOOP("MainWindow", "Move between fields (the review form, the dialogs)"),
     ),
