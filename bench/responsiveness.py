@@ -147,12 +147,15 @@ def run_client(
             await trio.sleep(1.0)
             gaps.timer.stop()
             settle_seconds = time.perf_counter() - settle_start
+            settled = gaps.summary()
             result.update(
                 ops=received,
                 seconds=round(seconds, 1),
                 **busy,
                 idle_max_gap_ms=idle["max_gap_ms"],
-                settle_max_gap_ms=gaps.summary()["max_gap_ms"],
+                settle_max_gap_ms=settled["max_gap_ms"],
+                settle_max_gap_cpu_ms=settled["max_gap_cpu_ms"],
+                settle_max_running_gap_ms=settled["max_running_gap_ms"],
                 settle_seconds=round(settle_seconds, 1),
                 threads_listed=listed.total or 0,
                 assessment_shown=int(in_assessment(page)) if assessment else 0,
@@ -259,7 +262,11 @@ def main() -> None:
         if args.assessment
         else (f"the discussion listed {figures['threads_listed']:,} threads")
     )
-    print(f"then {figures['settle_seconds']} s until {shown}: max gap {figures['settle_max_gap_ms']} ms")
+    print(
+        f"then {figures['settle_seconds']} s until {shown}: max gap {figures['settle_max_gap_ms']} ms"
+        f" ({figures['settle_max_gap_cpu_ms']} ms of this process's CPU; the longest with at least"
+        f" half a core: {figures['settle_max_running_gap_ms']} ms)"
+    )
 
 
 if __name__ == "__main__":
