@@ -164,12 +164,9 @@ def _check_due(due: dict[str, int]) -> None:
 def _edit_fields(
     replica: Replica,
     found: FoundAssignment,
-    title: str,
-    brief: str,
+    changes: dict[str, Any],
     criteria: list[str] | None,
-    reviewers: int | None,
-    rounds: int | None,
-    due: dict[str, int],
+    due: dict[str, int] | None,
 ) -> dict[str, Any]:
     """The assignment's settings as they are, with what the teacher changed: the body of
     an `assign.edit` (the files, anonymity and peer weight are kept)."""
@@ -177,14 +174,11 @@ def _edit_fields(
     view = reads.assignment(replica.db, found.space, found.assignment)
     if view is None:
         raise CommandError("No such assignment here.")
-    fields = settings_fields(view.settings)
-    fields.update(title=title.strip(), brief=brief, due=[[phase, ms] for phase, ms in sorted(due.items())])
+    fields = settings_fields(view.settings) | changes
     if criteria is not None:
         fields["criteria"] = [parse_criterion(c) for c in criteria]
-    if reviewers is not None:
-        fields["reviewers"] = reviewers
-    if rounds is not None:
-        fields["rounds"] = rounds
+    if due is not None:
+        fields["due"] = [[phase, ms] for phase, ms in sorted(due.items())]
     return fields | {"assignment": found.assignment}
 
 
@@ -192,33 +186,42 @@ async def edit(
     commands: Commands,
     found: FoundAssignment,
     *,
-    title: str,
-    brief: str,
+    title: str | None = None,
+    brief: str | None = None,
     criteria: list[str] | None = None,
     reviewers: int | None = None,
     rounds: int | None = None,
     due: dict[str, int] | None = None,
 ) -> None:
-    """Change an assignment (`assign.edit`). `None` keeps the rubric, reviewers or rounds
-    as they are (a rubric typed back unchanged would lose its levels and weights); `due`:
-    phase -> when it is due (ms), all of them (an empty map: no due dates). Once reviewing
-    has started the core refuses any change of rubric, reviewers or rounds, and a closed
-    assignment any change at all: its sentence is the error."""
-    if not title.strip():
-        raise CommandError("An assignment needs a title.")
+    """Change an assignment (`assign.edit`); what is `None` stays as it is (a rubric typed
+    back unchanged would lose its levels and weights, so the client passes None then).
+    `due`: phase -> when it is due (ms), all of them (an empty map: no due dates). Once
+    reviewing has started the core refuses any change of rubric, reviewers or rounds,
+    and a closed assignment any change at all: its sentence is the error."""
+    changes: dict[str, Any] = {}
+    if title is not None:
+        if not title.strip():
+            raise CommandError("An assignment needs a title.")
+        changes["title"] = title.strip()
+        check_lengths({"title": title.strip()})
+    if brief is not None:
+        changes["brief"] = brief
+        check_lengths({"text": brief})
     if criteria is not None and not criteria:
         raise CommandError('An assignment needs a rubric: give at least one criterion "NAME:MAX".')
     if criteria is not None and len(criteria) > MAX_CRITERIA:
         raise CommandError(f"A rubric has at most {MAX_CRITERIA} criteria.")
-    if reviewers is not None and not 1 <= reviewers <= MAX_REVIEWERS:
-        raise CommandError(f"Reviewers per submission are from 1 to {MAX_REVIEWERS}, not {reviewers}.")
-    if rounds is not None and not 1 <= rounds <= MAX_ROUNDS:
-        raise CommandError(f"Review rounds are from 1 to {MAX_ROUNDS}, not {rounds}.")
-    _check_due(due or {})
-    check_lengths({"title": title.strip(), "text": brief})
-    fields = await commands.database.run(
-        _edit_fields, commands.replica, found, title, brief, criteria, reviewers, rounds, due or {}
-    )
+    if reviewers is not None:
+        if not 1 <= reviewers <= MAX_REVIEWERS:
+            raise CommandError(f"Reviewers per submission are from 1 to {MAX_REVIEWERS}, not {reviewers}.")
+        changes["reviewers"] = reviewers
+    if rounds is not None:
+        if not 1 <= rounds <= MAX_ROUNDS:
+            raise CommandError(f"Review rounds are from 1 to {MAX_ROUNDS}, not {rounds}.")
+        changes["rounds"] = rounds
+    if due is not None:
+        _check_due(due)
+    fields = await commands.database.run(_edit_fields, commands.replica, found, changes, criteria, due)
     if len({c["name"] for c in fields["criteria"]}) != len(fields["criteria"]):
         raise CommandError("Two criteria have the same name.")
     await commands.write(
