@@ -109,6 +109,19 @@ class WorkEditor(QPlainTextEdit):
     file_dropped = Signal(str)
 
 
+def _size_once(tree: QTreeWidget, items: list[QTreeWidgetItem]) -> None:
+    """Size the columns once, from the header and the first rows: measuring every row of
+    a class of 300 at each refresh held the GUI thread (`bench/responsiveness.py
+    --assessment`), as it did the desk's (`ui.desk_view`)."""
+    if not items or tree.property("sized"):
+        return
+    tree.setProperty("sized", True)
+    metrics = tree.fontMetrics()
+    for column in range(tree.columnCount() - 1):  # the last one stretches
+        texts = [tree.headerItem().text(column), *(item.text(column) for item in items[:20])]
+        tree.setColumnWidth(column, max(metrics.horizontalAdvance(t) for t in texts) + 24)
+
+
 def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -649,16 +662,20 @@ class QtAssignments(QtCircleTab):
         self.board.clear()
         if board is None:
             return
-        for row in board.rows:
-            texts = [
-                row.name,
-                str(row.version) if row.version else self.tr("not submitted"),
-                of(row.received, row.expected) if row.expected else "—",
-                of(row.given, row.owed) if row.owed else "—",
-            ]
-            self.board.addTopLevelItem(QTreeWidgetItem(texts))
-        for column in range(self.board.columnCount()):
-            self.board.resizeColumnToContents(column)
+        not_submitted = self.tr("not submitted")
+        items = [
+            QTreeWidgetItem(
+                [
+                    row.name,
+                    str(row.version) if row.version else not_submitted,
+                    of(row.received, row.expected) if row.expected else "—",
+                    of(row.given, row.owed) if row.owed else "—",
+                ]
+            )
+            for row in board.rows
+        ]
+        self.board.addTopLevelItems(items)
+        _size_once(self.board, items)
         upcoming = board.next_phase
         self.reallocate_button.setEnabled(board.phase == "review")
         self.next_button.setEnabled(upcoming is not None)
@@ -700,17 +717,19 @@ class QtAssignments(QtCircleTab):
         current = self.gradebook.currentItem()
         kept = current.data(0, ID) if current is not None else None
         self.gradebook.clear()
+        items = []
         for row in grades:
             item = QTreeWidgetItem(
                 [row.name, str(row.versions), _score(row.peer), _score(row.reviewing), _score(row.suggested),
                  "—" if row.grade is None else str(row.grade), row.comment]
             )  # fmt: skip
             item.setData(0, ID, row.submission_id)
-            self.gradebook.addTopLevelItem(item)
-            if row.submission_id == kept:
+            items.append(item)
+        self.gradebook.addTopLevelItems(items)  # at once: a class of 300 added row by row took ~20 ms
+        for item in items:
+            if item.data(0, ID) == kept:
                 self.gradebook.setCurrentItem(item)
-        for column in range(self.gradebook.columnCount()):
-            self.gradebook.resizeColumnToContents(column)
+        _size_once(self.gradebook, items)
 
     def _show_reviews_of(self) -> None:
         """The selected student's work: the suggested grade's parts and every review of it,
