@@ -80,6 +80,9 @@ class AssignmentDialog(QDialog):
             self.due.setItem(row, 0, label)
             self.due_cells.append(QTableWidgetItem(""))
             self.due.setItem(row, 1, self.due_cells[-1])
+        rows_height = sum(self.due.rowHeight(row) for row in range(len(DUE_PHASES)))
+        header_height = self.due.horizontalHeader().sizeHint().height()
+        self.due.setMinimumHeight(header_height + rows_height + 2 * self.due.frameWidth())  # all phases
         self.fixed = QLabel(self)  # editing after reviewing started: what cannot change, and why
         self.fixed.setWordWrap(True)
         self.fixed.hide()
