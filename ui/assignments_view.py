@@ -10,7 +10,8 @@ submitted, reviews done and owed; *Open the next phase…* asks first, saying wh
 happen; *Change reviewers…* by hand) and *Assessment* (the gradebook; for the student
 selected, the suggested grade's parts and every review with its writer; *Assess…* to
 accept or override with a comment, *Export CSV…*); *New assignment…* sets one with a
-rubric (`ui.assignment_dialogs`).
+rubric and due dates, *Edit assignment…* (Ctrl+E) changes the chosen one in the same
+dialog filled in (`ui.assignment_dialogs`).
 
 Everything shown is re-read (`LiveQuery`) when a change in the circle touches
 assignments. Owns `QtAssignments`. Built with the circle's page. GUI thread.
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QTextCursor
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -65,6 +66,7 @@ from ui.circle import CircleContext, QtCircleTab
 from ui.rubric_form import RubricForm
 
 ID = Qt.ItemDataRole.UserRole
+EDIT_KEYS = "Ctrl+E"  # edit the chosen assignment (listed in Help › Keyboard shortcuts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,19 @@ def _diff_in_words(task: ReviewTask) -> str:
     return "".join(lines)
 
 
+def _size_once(tree: QTreeWidget, items: list[QTreeWidgetItem]) -> None:
+    """Size the columns once, from the header and the first rows: measuring every row of
+    a class of 300 at each refresh held the GUI thread (`bench/responsiveness.py
+    --assessment`), as it did the desk's (`ui.desk_view`)."""
+    if not items or tree.property("sized"):
+        return
+    tree.setProperty("sized", True)
+    metrics = tree.fontMetrics()
+    for column in range(tree.columnCount() - 1):  # the last one stretches
+        texts = [tree.headerItem().text(column), *(item.text(column) for item in items[:20])]
+        tree.setColumnWidth(column, max(metrics.horizontalAdvance(t) for t in texts) + 24)
+
+
 def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -157,6 +172,15 @@ class QtAssignments(QtCircleTab):
         self.list.currentItemChanged.connect(self._chosen)
         self.new_button = QPushButton(self.tr("New assignment…"), self)
         self.new_button.clicked.connect(self.new_assignment)
+        self.edit_button = QPushButton(self.tr("Edit assignment…"), self)
+        self.edit_button.setToolTip(self.tr("Edit the chosen assignment (Ctrl+E)"))
+        self.edit_button.clicked.connect(self.edit_assignment)
+        self.edit_button.setEnabled(False)
+        edit_action = QAction(self)
+        edit_action.setShortcut(EDIT_KEYS)
+        edit_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        edit_action.triggered.connect(self.edit_assignment)
+        self.addAction(edit_action)
         self.heading = QLabel(self.tr("Choose an assignment."), self)
         self.heading.setWordWrap(True)
         self.sections = QTabWidget(self)
@@ -173,6 +197,7 @@ class QtAssignments(QtCircleTab):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.list)
         left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.edit_button)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -325,6 +350,7 @@ class QtAssignments(QtCircleTab):
     def on_roles(self) -> None:
         teacher = self.teacher
         self.new_button.setVisible(teacher)
+        self.edit_button.setVisible(teacher)
         for index, for_teachers in ((1, False), (2, False), (3, False), (4, True), (5, True)):
             self.sections.setTabVisible(index, for_teachers == teacher)
         self._detail_query.refresh()
@@ -393,6 +419,7 @@ class QtAssignments(QtCircleTab):
 
     def _show_detail(self, shown: Shown | None) -> None:
         self.shown = shown
+        self.edit_button.setEnabled(shown is not None and shown.detail.phase != "closed")
         if shown is None:
             return
         d = shown.detail
@@ -608,12 +635,52 @@ class QtAssignments(QtCircleTab):
         dialog.accepted.connect(lambda: self._create(dialog))
         dialog.open()
 
+    def edit_assignment(self) -> None:
+        """The chosen assignment's dialog, filled in (teachers; not once it is closed)."""
+        from ui.assignment_dialogs import AssignmentDialog
+
+        if not self.teacher or self.shown is None or self.shown.detail.phase == "closed":
+            return
+        dialog = AssignmentDialog(self, self.shown.detail)
+        self.dialog = dialog
+        dialog.wanted.connect(lambda: self._save(dialog))
+        dialog.open()
+
+    def _save(self, dialog: Any) -> None:
+        from app.services import assignments
+
+        commands, found = self.session.commands, self.found
+        title, brief, criteria = dialog.title.text(), dialog.brief.toPlainText(), dialog.changed_criteria()
+        fixed = not dialog.reviewers.isEnabled()  # reviewing has started: leave them as they are
+        reviewers = None if fixed else dialog.reviewers.value()
+        rounds = None if fixed else dialog.rounds.value()
+        due = dialog.due_dates()
+
+        def saved(_: object) -> None:
+            dialog.accept()
+            self.on_touched()
+
+        self.session.run(
+            lambda: assignments.edit(
+                commands,
+                found,
+                title=title,
+                brief=brief,
+                criteria=criteria,
+                reviewers=reviewers,
+                rounds=rounds,
+                due=due,
+            ),
+            saved,
+            dialog.refused,
+        )
+
     def _create(self, dialog: Any) -> None:
         from app.services import assignments
 
         commands, space = self.session.commands, self.circle.space
         title, brief, criteria = dialog.title.text(), dialog.brief.toPlainText(), dialog.criteria()
-        reviewers, rounds = dialog.reviewers.value(), dialog.rounds.value()
+        reviewers, rounds, due = dialog.reviewers.value(), dialog.rounds.value(), dialog.due_dates()
 
         def made(op_id: OpId) -> None:
             self.selected_id = op_id.hex()
@@ -628,6 +695,7 @@ class QtAssignments(QtCircleTab):
                 criteria=criteria,
                 reviewers=reviewers,
                 rounds=rounds,
+                due=due,
             ),
             made,
         )
@@ -637,16 +705,20 @@ class QtAssignments(QtCircleTab):
         self.board.clear()
         if board is None:
             return
-        for row in board.rows:
-            texts = [
-                row.name,
-                str(row.version) if row.version else self.tr("not submitted"),
-                of(row.received, row.expected) if row.expected else "—",
-                of(row.given, row.owed) if row.owed else "—",
-            ]
-            self.board.addTopLevelItem(QTreeWidgetItem(texts))
-        for column in range(self.board.columnCount()):
-            self.board.resizeColumnToContents(column)
+        not_submitted = self.tr("not submitted")
+        items = [
+            QTreeWidgetItem(
+                [
+                    row.name,
+                    str(row.version) if row.version else not_submitted,
+                    of(row.received, row.expected) if row.expected else "—",
+                    of(row.given, row.owed) if row.owed else "—",
+                ]
+            )
+            for row in board.rows
+        ]
+        self.board.addTopLevelItems(items)
+        _size_once(self.board, items)
         upcoming = board.next_phase
         self.reallocate_button.setEnabled(board.phase == "review")
         self.next_button.setEnabled(upcoming is not None)
@@ -688,17 +760,19 @@ class QtAssignments(QtCircleTab):
         current = self.gradebook.currentItem()
         kept = current.data(0, ID) if current is not None else None
         self.gradebook.clear()
+        items = []
         for row in grades:
             item = QTreeWidgetItem(
                 [row.name, str(row.versions), _score(row.peer), _score(row.reviewing), _score(row.suggested),
                  "—" if row.grade is None else str(row.grade), row.comment]
             )  # fmt: skip
             item.setData(0, ID, row.submission_id)
-            self.gradebook.addTopLevelItem(item)
-            if row.submission_id == kept:
+            items.append(item)
+        self.gradebook.addTopLevelItems(items)  # at once: a class of 300 added row by row took ~20 ms
+        for item in items:
+            if item.data(0, ID) == kept:
                 self.gradebook.setCurrentItem(item)
-        for column in range(self.gradebook.columnCount()):
-            self.gradebook.resizeColumnToContents(column)
+        _size_once(self.gradebook, items)
 
     def _show_reviews_of(self) -> None:
         """The selected student's work: the suggested grade's parts and every review of it,

@@ -117,6 +117,10 @@ IN_VIEWS = (
         QT_TRANSLATE_NOOP("MainWindow", "Coaching: My pairs, Find a coach, Messages"),
     ),
     (
+        "Ctrl+E",
+        QT_TRANSLATE_NOOP("MainWindow", "Edit the chosen assignment (Assignments tab, teachers)"),
+    ),
+    (
         "Tab / Shift+Tab",
         QT_TRANSLATE_NOOP("MainWindow", "Move between fields (the review form, the dialogs)"),
     ),

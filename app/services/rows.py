@@ -511,6 +511,7 @@ class AssignmentDetail:
     peer_weight: int
     submissions: int
     my_version: int  # 0: not submitted
+    due: tuple[tuple[str, int], ...] = ()  # (phase, when, ms): the teacher's due dates
 
     def to_json(self) -> Json:
         return {
@@ -526,6 +527,7 @@ class AssignmentDetail:
             "peer_weight": self.peer_weight,
             "submissions": self.submissions,
             "my_version": self.my_version,
+            "due": [[phase, ms] for phase, ms in self.due],
         }
 
 

@@ -195,6 +195,10 @@
         <translation>新建作业</translation>
     </message>
     <message>
+        <source>Edit assignment</source>
+        <translation>编辑作业</translation>
+    </message>
+    <message>
         <source>e.g. Essay: argue a case</source>
         <translation>例如：议论文：论证一个观点</translation>
     </message>
@@ -223,8 +227,20 @@
         <translation>移除评分项(&amp;R)</translation>
     </message>
     <message>
+        <source>Phase</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Due (YYYY-MM-DD HH:MM)</source>
+        <translation>截止时间（YYYY-MM-DD HH:MM）</translation>
+    </message>
+    <message>
         <source>Set assignment</source>
         <translation>布置作业</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>保存更改</translation>
     </message>
     <message>
         <source>&amp;Title</source>
@@ -245,6 +261,18 @@
     <message>
         <source>Rubric</source>
         <translation>评分标准</translation>
+    </message>
+    <message>
+        <source>&amp;Due dates (empty: none)</source>
+        <translation>截止日期(&amp;D)（留空：无）</translation>
+    </message>
+    <message>
+        <source>Reviewing has started: the rubric, reviewers per submission and rounds are fixed. The title, brief and due dates can still change.</source>
+        <translation>互评已经开始：评分标准、每份作业的评审人数和轮数已固定。标题、说明和截止日期仍可修改。</translation>
+    </message>
+    <message>
+        <source>Write the {phase} due date as YYYY-MM-DD HH:MM, e.g. 2026-12-18 17:00.</source>
+        <translation>请按 YYYY-MM-DD HH:MM 填写{phase}的截止日期，例如 2026-12-18 17:00。</translation>
     </message>
     <message>
         <source>An assignment needs a title.</source>
@@ -1057,6 +1085,10 @@ First, how should others see you?</source>
         <translation>同伴互导：我的搭档、寻找教练、私信</translation>
     </message>
     <message>
+        <source>Edit the chosen assignment (Assignments tab, teachers)</source>
+        <translation>编辑所选作业（作业标签页，教师）</translation>
+    </message>
+    <message>
         <source>Move between fields (the review form, the dialogs)</source>
         <translation>在输入框之间切换（评阅表单、对话框）</translation>
     </message>
@@ -1172,6 +1204,14 @@ First, how should others see you?</source>
     <message>
         <source>New assignment…</source>
         <translation>新建作业…</translation>
+    </message>
+    <message>
+        <source>Edit assignment…</source>
+        <translation>编辑作业…</translation>
+    </message>
+    <message>
+        <source>Edit the chosen assignment (Ctrl+E)</source>
+        <translation>编辑所选作业（Ctrl+E）</translation>
     </message>
     <message>
         <source>Choose an assignment.</source>
