@@ -964,6 +964,9 @@ class PairSummary:
     ended: bool
     cycles: int
     closed_cycles: int
+    ended_by: str = ""  # who ended it, when and their closing words ("" while it goes on)
+    ended_at: str = ""  # ISO 8601, UTC
+    end_text: str = ""
 
     def to_json(self) -> Json:
         return {
@@ -974,6 +977,9 @@ class PairSummary:
             "ended": self.ended,
             "cycles": self.cycles,
             "closed_cycles": self.closed_cycles,
+            "ended_by": self.ended_by,
+            "ended_at": self.ended_at,
+            "end_text": self.end_text,
         }
 
 
