@@ -263,6 +263,9 @@ def _pairs(replica: Replica) -> list[PairSummary]:
             continue
         status, names = cv.pair(replica.db, space), names_in(replica, space)
         cycles = cv.cycles(replica.db, space)
+        circle = cv.pair_circle(replica.db, space)
+        if circle is not None and circle not in replica.spaces():
+            circle = None
         rows.append(
             PairSummary(
                 space.hex(),
@@ -275,6 +278,8 @@ def _pairs(replica: Replica) -> list[PairSummary]:
                 names.get(status.ended_by, "") if status.ended_by else "",
                 when(status.ended_hlc) if status.ended_by else "",
                 status.end_text if isinstance(status.end_text, str) else "",
+                circle.hex() if circle else "",
+                replica.context(circle).name if circle else "",
             )
         )
     return rows
@@ -424,6 +429,7 @@ def _show(replica: Replica, pair: SpaceId) -> list[CoachCycle]:
                 cv.goal_version(replica.db, pair, g.item.item_id).hex(),
                 g.agreed,
                 tuple(names.get(d, "") for d in g.agreed_by),
+                names.get(g.item.author, ""),
             )
             for g in cycle.goals
         )

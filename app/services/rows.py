@@ -967,6 +967,8 @@ class PairSummary:
     ended_by: str = ""  # who ended it, when and their closing words ("" while it goes on)
     ended_at: str = ""  # ISO 8601, UTC
     end_text: str = ""
+    circle: str = ""  # the circle it was formed in (where `coach share` copies to), if here
+    circle_name: str = ""
 
     def to_json(self) -> Json:
         return {
@@ -980,6 +982,8 @@ class PairSummary:
             "ended_by": self.ended_by,
             "ended_at": self.ended_at,
             "end_text": self.end_text,
+            "circle_id": self.circle,
+            "circle_name": self.circle_name,
         }
 
 
@@ -991,6 +995,7 @@ class CoachGoal:
     version: str
     agreed: bool
     agreed_by: tuple[str, ...]
+    author_name: str = ""  # who set it (only they can share it with the circle)
 
     def to_json(self) -> Json:
         return {
@@ -1000,6 +1005,7 @@ class CoachGoal:
             "version": self.version,
             "agreed": self.agreed,
             "agreed_by": list(self.agreed_by),
+            "author_name": self.author_name,
         }
 
 
