@@ -418,9 +418,14 @@ def test_a_teachers_suggestion_taken_up_still_needs_the_other_to_accept(qtbot: Q
     hers.finder.take_up.click()
     qtbot.waitUntil(lambda: "Offered to Sam" in hers.finder.said.text(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: his.finder.offer_table.topLevelItemCount() == 1, timeout=WAIT_MS)
+    # Taken up: the suggestion is no longer listed, for her at once and for him with the offer.
+    qtbot.waitUntil(lambda: suggestions.topLevelItemCount() == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: his_suggestions.topLevelItemCount() == 0, timeout=WAIT_MS)
+    assert not hers.finder.take_up.isEnabled() or hers.finder.suggestion_table.currentItem() is None
     qtbot.waitUntil(lambda: hers.pairs.list.count() == 1, timeout=WAIT_MS)
     assert hers.pairs.summary is not None and not hers.pairs.summary.formed  # waiting for Sam
-    assert hers.pairs.step == "accept" and not hers.pairs.next_button.isEnabled()
+    qtbot.waitUntil(lambda: hers.pairs.step == "accept", timeout=WAIT_MS)  # its cycles read, a moment later
+    assert not hers.pairs.next_button.isEnabled()
     his.finder.accept.click()
     qtbot.waitUntil(lambda: bool(hers.pairs.summary and hers.pairs.summary.formed), timeout=WAIT_MS)
 
