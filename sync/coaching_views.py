@@ -32,6 +32,7 @@ class Pair:
     accepted: tuple[DeviceId, ...]
     ended_by: DeviceId | None
     end_text: str
+    ended_hlc: int = 0
 
     @property
     def formed(self) -> bool:
@@ -127,6 +128,7 @@ def pair(db: sqlite3.Connection, space: SpaceId) -> Pair:
         accepted,
         ends[0][1] if ends else None,
         (ends[0][4] or "") if ends else "",
+        ends[0][2] if ends else 0,
     )
 
 
@@ -179,6 +181,11 @@ def feedback_under(db: sqlite3.Connection, space: SpaceId, item: OpId) -> list[I
         out.append(row)
         out.extend(feedback_under(db, space, row.item_id))
     return out
+
+
+def declined(db: sqlite3.Connection, space: SpaceId) -> set[bytes]:
+    """Offers (item ids) that their invitee declined."""
+    return {bytes(target) for target, *_ in _steps(db, space, "decline")}
 
 
 def offers_to(db: sqlite3.Connection, space: SpaceId, devices: set[DeviceId]) -> list[ItemRow]:
@@ -270,11 +277,24 @@ def state_rows(db: sqlite3.Connection, space: SpaceId) -> list[Any]:
     return [steps, profile_rows, answers] if steps or profile_rows or answers else []
 
 
-def space_type(db: sqlite3.Connection, space: SpaceId) -> str:
-    """ "pair", "direct", or "" for a circle (the `space.type` setting a pair is born with)."""
-    row = db.execute("SELECT value FROM settings WHERE space = ? AND key = 'space.type'", (space,)).fetchone()
+def _setting(db: sqlite3.Connection, space: SpaceId, key: str) -> str:
+    row = db.execute("SELECT value FROM settings WHERE space = ? AND key = ?", (space, key)).fetchone()
     value = unpack_canonical(row[0]) if row else ""
     return value if isinstance(value, str) else ""
+
+
+def space_type(db: sqlite3.Connection, space: SpaceId) -> str:
+    """ "pair", "direct", or "" for a circle (the `space.type` setting a pair is born with)."""
+    return _setting(db, space, "space.type")
+
+
+def pair_circle(db: sqlite3.Connection, space: SpaceId) -> SpaceId | None:
+    """The circle a pair (or direct conversation) was offered from (`space.circle`)."""
+    value = _setting(db, space, "space.circle")
+    try:
+        return SpaceId(bytes.fromhex(value)) if value else None
+    except ValueError:
+        return None
 
 
 def goal_version(db: sqlite3.Connection, space: SpaceId, goal: OpId) -> OpId:

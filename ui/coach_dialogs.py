@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -147,6 +148,52 @@ class TextDialog(QDialog):
 
     def value(self) -> str:
         return self.text.toPlainText()
+
+
+class ShareDialog(QDialog):
+    """Share one of my own items of a pair with its circle: which one, and who will read it.
+    `mine` holds (id, what it is, its words); the partner's items are never offered."""
+
+    def __init__(self, mine: list[tuple[str, str, str]], circle: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Share with the circle"))
+        layout = QVBoxLayout(self)
+        label = QLabel(self.tr("&What you wrote in this cycle:"), self)
+        self.choices = QTreeWidget(self)
+        self.choices.setRootIsDecorated(False)
+        self.choices.setHeaderLabels([self.tr("What"), self.tr("Your words")])
+        self.choices.setColumnWidth(0, 110)
+        self.choices.setMinimumWidth(420)
+        for item_id, what, words in mine:
+            row = QTreeWidgetItem([what, " ".join(words.split())[:200]])
+            row.setData(0, Qt.ItemDataRole.UserRole, item_id)
+            self.choices.addTopLevelItem(row)
+        first = self.choices.topLevelItem(0)
+        if first is not None:
+            self.choices.setCurrentItem(first)
+        label.setBuddy(self.choices)
+        self.who = QLabel(
+            self.tr(
+                "A copy becomes a thread in “{circle}”, titled “Shared from our coaching pair”: everyone"
+                " in that circle can read it, its teachers too. Only your own words are listed; your"
+                " partner shares theirs."
+            ).format(circle=circle or self.tr("the pair's circle")),
+            self,
+        )
+        self.who.setWordWrap(True)
+        self.who.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(label)
+        layout.addWidget(self.choices)
+        layout.addWidget(self.who)
+        buttons = _buttons(self)
+        share = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if share is not None:
+            share.setText(self.tr("Share"))
+        layout.addWidget(buttons)
+
+    def value(self) -> str | None:
+        row = self.choices.currentItem()
+        return row.data(0, Qt.ItemDataRole.UserRole) if row is not None else None
 
 
 class CloseDialog(QDialog):

@@ -4,7 +4,7 @@ members' profiles filtered by a tag, and from a member chosen "Coach me on…", 
 a reciprocal pair" or "Send a message"; below, the offers made to me (a pair or a
 conversation: accept joins it — and for a pair signs the acceptance — or decline), and a
 teacher's suggestions naming me (proposing to the other person is how one is taken up:
-both still agree).
+both still agree; once a pair is offered either way it is no longer listed).
 
 Re-read live when coaching ops or members arrive in the circle, and when offers or
 suggestions may have come. Owns `QtFindCoach`. GUI thread.

@@ -273,12 +273,14 @@ class MainWindow(QMainWindow):
         if not self.session.is_open:  # it reads through the core
             self.session.ready.connect(self.show_desk, Qt.ConnectionType.SingleShotConnection)
             return
+        # As for the Coaching page: the page first, focus on it, then no row current (a list
+        # without a current row that takes the focus makes its first row, My notes, current).
+        self.pages.setCurrentWidget(self.desk)
+        self.desk.requests.setFocus()
         self.sidebar.setCurrentRow(-1)
         self.unread.looking = None
         self.leave_action.setEnabled(False)
-        self.pages.setCurrentWidget(self.desk)
         self.desk.query.refresh()
-        self.desk.requests.setFocus()
 
     @property
     def coaching(self) -> QtCoaching:

@@ -36,7 +36,7 @@ from app.services.rows import CoachCycle, PairSummary
 from sync.changes import MEMBER_KINDS, Changes
 from sync.ids import SpaceId
 from sync.op import GENESIS_KIND
-from ui.coach_dialogs import CloseDialog, CycleDialog, GoalDialog, ObservationDialog, TextDialog
+from ui.coach_dialogs import CloseDialog, CycleDialog, GoalDialog, ObservationDialog, ShareDialog, TextDialog
 from ui.empty_state import EmptyHint
 from ui.flow_layout import FlowLayout
 from ui.live import LiveQuery
@@ -113,6 +113,11 @@ class QtPairs(QWidget):
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
         self.problem.hide()
+        self.said = QLabel(self)  # what the last share did
+        self.said.setObjectName("said")
+        self.said.setWordWrap(True)
+        self.said.setTextFormat(Qt.TextFormat.PlainText)
+        self.said.hide()
         self.cycle_box = QComboBox(self)
         self.cycle_box.currentIndexChanged.connect(lambda _: self._show_cycle())
         self.goals = self._table([self.tr("Goal"), self.tr("Success looks like"), self.tr("Agreed by")])
@@ -142,6 +147,7 @@ class QtPairs(QWidget):
             ("respond", self.tr("&Respond…"), self.respond),
             ("reflect", self.tr("Write your reflec&tion…"), self.reflect),
             ("close", self.tr("C&lose the cycle…"), self.close_cycle),
+            ("share", self.tr("S&hare with the circle…"), self.share),
             ("end", self.tr("End the pair…"), self.end_pair),
         ):
             button = QPushButton(label, self)
@@ -154,6 +160,7 @@ class QtPairs(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.next_button)
         layout.addWidget(self.problem)
+        layout.addWidget(self.said)
         for label, widget in (
             (self.tr("C&ycle"), self.cycle_box),
             (self.tr("Goals"), self.goals),
@@ -229,6 +236,7 @@ class QtPairs(QWidget):
     def _chosen(self, item: QListWidgetItem | None) -> None:
         self.pair = SpaceId(bytes.fromhex(item.data(ID))) if item is not None else None
         self.problem.hide()
+        self.said.hide()
         self.cycle_box.blockSignals(True)
         self.cycle_box.clear()  # the new pair's newest cycle is shown first
         self.cycle_box.blockSignals(False)
@@ -270,10 +278,12 @@ class QtPairs(QWidget):
             self.heading.setText(self.tr("Choose a pair."))
             self.next_button.hide()
         else:
-            self.heading.setText(
-                "<b>" + escape(" & ".join(summary.people)) + "</b> — "
-                + self.tr("%n cycle(s) closed", "", summary.closed_cycles)
-            )  # fmt: skip
+            heading = "<b>" + escape(" & ".join(summary.people)) + "</b> — " + self.tr(
+                "%n cycle(s) closed", "", summary.closed_cycles
+            )
+            if summary.ended:
+                heading += "<br>" + escape(self.ended_words(summary))
+            self.heading.setText(heading)
             self.step = next_step(summary, cycles, me)
             self.next_button.setText(STEP_WORDS[self.step])
             self.next_button.setEnabled(self.step in self._doable())
@@ -334,12 +344,36 @@ class QtPairs(QWidget):
             self.reflections.setText("<br>".join(lines) or self.tr("No reflections yet."))
         self._enable()
 
+    def ended_words(self, summary: PairSummary) -> str:
+        """ "Ended by Sue on 2026-12-07: “thank you”" (the date as UTC)."""
+        words = self.tr("Ended by {who} on {date}").format(
+            who=summary.ended_by or self.tr("a member"), date=summary.ended_at[:10]
+        )
+        return words + (f": “{summary.end_text}”" if summary.end_text else ".")
+
+    def mine(self) -> list[tuple[str, str, str]]:
+        """My own items in the chosen cycle (what I may share): id, what it is, its words."""
+        cycle, me = self.cycle, self.session.my_name
+        if cycle is None:
+            return []
+        found = [(g.id, self.tr("Goal"), g.goal) for g in cycle.goals if g.author_name == me]
+        found += [(o.id, self.tr("Observation"), f"{o.focus}: {o.evidence}")
+                  for o in cycle.observations if o.observer == me]  # fmt: skip
+        replies = [f for o in cycle.observations for f in o.feedback]
+        replies += [f for r in cycle.reflection_threads for f in r.feedback]
+        found += [(f.id, self.tr("Feedback"), f.text) for f in replies if f.author_name == me]
+        reflections = cycle.reflection_threads
+        found += [(r.id, self.tr("Reflection"), r.text) for r in reflections if r.author_name == me]
+        return found
+
     def _doable(self) -> set[str]:
         summary, cycle = self.summary, self.cycle
-        if summary is None or summary.ended or not summary.formed:
+        if summary is None or not summary.formed:
             return set()
+        if summary.ended:
+            return {"share"} if self.mine() else set()
         if cycle is None or cycle.closed:
-            return {"open", "end"}
+            return {"open", "end"} | ({"share"} if self.mine() else set())
         me = self.session.my_name
         doable = {"open", "goal", "end", "reflect", "close"}
         if cycle.goals:
@@ -350,6 +384,8 @@ class QtPairs(QWidget):
             doable.add("observe")
         if cycle.observations:
             doable.add("respond")
+        if self.mine():
+            doable.add("share")
         return doable
 
     def _enable(self) -> None:
@@ -521,6 +557,32 @@ class QtPairs(QWidget):
         def go() -> None:
             met, following = dialog.values()
             self._run(self._in_cycle(lambda found: coaching.close_cycle(commands, found, met, following)))
+
+        self._open(dialog, go)
+
+    def share(self) -> None:
+        """Share one of my own items with the pair's circle, after saying who will read it."""
+        summary = self.summary
+        mine = self.mine()
+        if summary is None or not mine:
+            return
+        dialog = ShareDialog(mine, summary.circle_name, self)
+        commands = self.session.commands
+
+        async def send(item_id: str) -> Any:
+            found = await coaching.find_in_pair(commands, item_id, "shareable")
+            return await coaching.share(commands, found)
+
+        def shared(_: object) -> None:
+            words = self.tr("Shared with “{circle}” as a thread.")
+            self.said.setText(words.format(circle=summary.circle_name))
+            self.said.show()
+
+        def go() -> None:
+            item_id = dialog.value()
+            if item_id is not None:
+                self.problem.hide()
+                self.session.run(lambda: send(item_id), shared, self._problem)
 
         self._open(dialog, go)
 

@@ -966,6 +966,11 @@ class PairSummary:
     ended: bool
     cycles: int
     closed_cycles: int
+    ended_by: str = ""  # who ended it, when and their closing words ("" while it goes on)
+    ended_at: str = ""  # ISO 8601, UTC
+    end_text: str = ""
+    circle: str = ""  # the circle it was formed in (where `coach share` copies to), if here
+    circle_name: str = ""
 
     def to_json(self) -> Json:
         return {
@@ -976,6 +981,11 @@ class PairSummary:
             "ended": self.ended,
             "cycles": self.cycles,
             "closed_cycles": self.closed_cycles,
+            "ended_by": self.ended_by,
+            "ended_at": self.ended_at,
+            "end_text": self.end_text,
+            "circle_id": self.circle,
+            "circle_name": self.circle_name,
         }
 
 
@@ -987,6 +997,7 @@ class CoachGoal:
     version: str
     agreed: bool
     agreed_by: tuple[str, ...]
+    author_name: str = ""  # who set it (only they can share it with the circle)
 
     def to_json(self) -> Json:
         return {
@@ -996,6 +1007,7 @@ class CoachGoal:
             "version": self.version,
             "agreed": self.agreed,
             "agreed_by": list(self.agreed_by),
+            "author_name": self.author_name,
         }
 
 

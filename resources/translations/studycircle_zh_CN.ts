@@ -2532,6 +2532,10 @@ First, how should others see you?</source>
         <translation>结束本轮(&amp;L)…</translation>
     </message>
     <message>
+        <source>S&amp;hare with the circle…</source>
+        <translation>与圈子分享(&amp;H)…</translation>
+    </message>
+    <message>
         <source>End the pair…</source>
         <translation>结束搭档关系…</translation>
     </message>
@@ -2618,6 +2622,26 @@ Evidence: {evidence}</source>
         <translation>还没有反思。</translation>
     </message>
     <message>
+        <source>Ended by {who} on {date}</source>
+        <translation>由 {who} 于 {date} 结束</translation>
+    </message>
+    <message>
+        <source>a member</source>
+        <translation>一位成员</translation>
+    </message>
+    <message>
+        <source>Observation</source>
+        <translation>观察</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>Reflection</source>
+        <translation>反思</translation>
+    </message>
+    <message>
         <source>Respond to feedback</source>
         <translation>回应反馈</translation>
     </message>
@@ -2632,6 +2656,10 @@ Evidence: {evidence}</source>
     <message>
         <source>What did you learn in this cycle? What will you do next?</source>
         <translation>这一轮你学到了什么？接下来你会怎么做？</translation>
+    </message>
+    <message>
+        <source>Shared with “{circle}” as a thread.</source>
+        <translation>已作为讨论帖分享到“{circle}”。</translation>
     </message>
     <message>
         <source>End the pair</source>
@@ -3289,6 +3317,37 @@ Evidence: {evidence}</source>
     <message>
         <source>Nothing found for “{text}”.</source>
         <translation>没有找到“{text}”。</translation>
+    </message>
+</context>
+<context>
+    <name>ShareDialog</name>
+    <message>
+        <source>Share with the circle</source>
+        <translation>与圈子分享</translation>
+    </message>
+    <message>
+        <source>&amp;What you wrote in this cycle:</source>
+        <translation>你在这一轮中写的内容(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Your words</source>
+        <translation>你的文字</translation>
+    </message>
+    <message>
+        <source>A copy becomes a thread in “{circle}”, titled “Shared from our coaching pair”: everyone in that circle can read it, its teachers too. Only your own words are listed; your partner shares theirs.</source>
+        <translation>一份副本将成为“{circle}”中的讨论帖，标题为“Shared from our coaching pair”（来自我们的教练搭档）：该圈子的每个人都能阅读，包括老师。这里只列出你自己写的内容；你的搭档的内容由他们自己分享。</translation>
+    </message>
+    <message>
+        <source>the pair&apos;s circle</source>
+        <translation>搭档所在的圈子</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>分享</translation>
     </message>
 </context>
 <context>

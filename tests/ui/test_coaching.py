@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QTabBar
 from pytestqt.qtbot import QtBot
 
-from app.services import coaching
+from app.services import coaching, discussion
 from tests.ui.circles import circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
 from ui.coaching_view import QtCoaching
@@ -61,7 +61,7 @@ def current(pairs: QtPairs) -> Any:
 
 def test_find_a_coach_offer_accept_and_a_full_cycle_through_the_widgets(qtbot: QtBot, desk: Desk) -> None:
     sam, sue = named(desk, "sam", "Sam"), named(desk, "sue", "Sue")
-    circle_of(desk, sam, [sue], name="Year 7 teachers")
+    space = circle_of(desk, sam, [sue], name="Year 7 teachers")
     mine, hers = coaching_page(qtbot, sam), coaching_page(qtbot, sue)
 
     # Sue's profile, saved from the form; Sam finds her by the tag.
@@ -169,6 +169,27 @@ def test_find_a_coach_offer_accept_and_a_full_cycle_through_the_widgets(qtbot: Q
     qtbot.waitUntil(lambda: "Evidence, not grades" in sams.reflections.text(), timeout=WAIT_MS)
     shown_as_text = "Counting works &lt;i&gt;mostly&lt;/i&gt;"  # what Sam typed, not markup
     qtbot.waitUntil(lambda: shown_as_text in sues.reflections.text(), timeout=WAIT_MS)
+
+    # Sharing with the circle: only Sam's own words are offered, and the form says who reads them.
+    qtbot.waitUntil(lambda: sams.buttons["share"].isEnabled(), timeout=WAIT_MS)
+    sams.buttons["share"].click()
+    form = sams.dialog
+    offered = [form.choices.topLevelItem(i) for i in range(form.choices.topLevelItemCount())]
+    assert sorted(row.text(0) for row in offered) == ["Feedback", "Goal", "Reflection"]
+    assert not any("4 of 6 questions" in row.text(1) for row in offered)  # Sue's observation is hers
+    assert "“Year 7 teachers”" in form.who.text() and "its teachers too" in form.who.text()
+    form.choices.setCurrentItem(next(row for row in offered if row.text(0) == "Reflection"))
+    ok(form)
+    qtbot.waitUntil(lambda: not sams.said.isHidden(), timeout=WAIT_MS)
+    assert sams.said.text() == "Shared with “Year 7 teachers” as a thread." and sams.problem.isHidden()
+
+    def circle_threads() -> list[Any]:
+        return desk.call(lambda: discussion.threads(sue.commands, space)).rows
+
+    qtbot.waitUntil(lambda: len(circle_threads()) == 1, timeout=WAIT_MS)
+    (thread,) = circle_threads()
+    assert (thread.title, thread.author_name) == ("Shared from our coaching pair: a reflection", "Sam")
+    assert thread.text == "Counting works <i>mostly</i>"
     step(qtbot, sams, "close")
     closing = sams.dialog
     closing.met[0].setChecked(True)
@@ -206,7 +227,12 @@ def test_find_a_coach_offer_accept_and_a_full_cycle_through_the_widgets(qtbot: Q
         qtbot.waitUntil(lambda pairs=pairs: bool(pairs.summary and pairs.summary.ended), timeout=WAIT_MS)
         qtbot.waitUntil(lambda pairs=pairs: pairs.step == "ended", timeout=WAIT_MS)
         assert not pairs.next_button.isEnabled()
-        assert not any(button.isEnabled() for button in pairs.buttons.values())
+        assert not any(button.isEnabled() for key, button in pairs.buttons.items() if key != "share")
+        ended = pairs.heading.text()
+        assert "Ended by Sue on 20" in ended, ended
+    assert not sams.buttons["share"].isEnabled()  # nothing of Sam's in the new cycle (Sue carried the goal)
+    sams.cycle_box.setCurrentIndex(0)
+    assert sams.buttons["share"].isEnabled()  # his own words stay his to share after the end
 
 
 def test_a_survey_created_answered_and_charted_through_the_widgets(qtbot: QtBot, desk: Desk) -> None:
@@ -392,9 +418,14 @@ def test_a_teachers_suggestion_taken_up_still_needs_the_other_to_accept(qtbot: Q
     hers.finder.take_up.click()
     qtbot.waitUntil(lambda: "Offered to Sam" in hers.finder.said.text(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: his.finder.offer_table.topLevelItemCount() == 1, timeout=WAIT_MS)
+    # Taken up: the suggestion is no longer listed, for her at once and for him with the offer.
+    qtbot.waitUntil(lambda: suggestions.topLevelItemCount() == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: his_suggestions.topLevelItemCount() == 0, timeout=WAIT_MS)
+    assert not hers.finder.take_up.isEnabled() or hers.finder.suggestion_table.currentItem() is None
     qtbot.waitUntil(lambda: hers.pairs.list.count() == 1, timeout=WAIT_MS)
     assert hers.pairs.summary is not None and not hers.pairs.summary.formed  # waiting for Sam
-    assert hers.pairs.step == "accept" and not hers.pairs.next_button.isEnabled()
+    qtbot.waitUntil(lambda: hers.pairs.step == "accept", timeout=WAIT_MS)  # its cycles read, a moment later
+    assert not hers.pairs.next_button.isEnabled()
     his.finder.accept.click()
     qtbot.waitUntil(lambda: bool(hers.pairs.summary and hers.pairs.summary.formed), timeout=WAIT_MS)
 
