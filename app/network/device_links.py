@@ -64,6 +64,7 @@ class Linked:
     name: str  # its name, as it said
     spaces: int  # how many spaces were linked
     refused: tuple[str, ...]  # why any offered space was not
+    resumed: bool = False  # the new device was linked already: it only finished syncing
 
 
 class DeviceLinkService:
