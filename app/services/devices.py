@@ -201,32 +201,51 @@ def _linker(home: Path) -> LinkedTo | None:
         return None
 
 
-def _person_of_mine(replica: Replica) -> tuple[LinkedTo | None, bool, bool]:
-    """(the person this device is linked into, if another device's; whether it holds any
-    space; whether it is a member as its own person somewhere)."""
+@dataclass(frozen=True, slots=True)
+class _Mine:
+    linked: LinkedTo | None  # the person this device is a current device of, if another's
+    holds: bool  # it holds any space (keys at least)
+    own: bool  # it is a member as its own person somewhere
+    former: LinkedTo | None  # the person it was linked into and unlinked from
+
+
+def _person_of_mine(replica: Replica) -> _Mine:
     replica.refresh()
     me = replica.key.device_id
     held = replica.spaces()
     own = False
+    former: LinkedTo | None = None
     for space in held:
-        for person in state.persons(replica.db, space):
+        persons = state.persons(replica.db, space)
+        for person in persons:
             if me not in person.devices:
                 continue
             if person.person != me:
-                return LinkedTo(person.person, person.name), True, False
+                return _Mine(LinkedTo(person.person, person.name), True, False, None)
             own = True
-    return None, bool(held), own
+        was = state.device_persons(replica.db, space).get(me)
+        if was is not None and was != me and former is None:
+            names = [p.name for p in persons if p.person == was]
+            former = LinkedTo(was, names[0] if names else "")
+    return _Mine(None, bool(held), own, former)
 
 
 async def joining_state(commands: Commands, home: Path) -> LinkedTo | None:
     """Before `device join`: None on a fresh device (link it); the person it is already
-    linked into (finish by syncing); a refusal if it holds circles or notes of its own."""
-    linked, holds, own = await commands.database.run(_person_of_mine, commands.replica)
-    if linked is not None:
-        return linked
-    if not holds:
+    linked into (finish by syncing); a refusal if it holds circles or notes of its own,
+    or was unlinked (a device is never linked again)."""
+    mine = await commands.database.run(_person_of_mine, commands.replica)
+    if mine.linked is not None:
+        return mine.linked
+    if not mine.holds:
         return None
-    if not own:  # keys taken, no op arrived yet: the linker said who it was
+    if mine.former is not None and not mine.own:
+        whose = f" from {mine.former.name}'s devices" if mine.former.name else ""
+        raise CommandError(
+            f"This device was unlinked{whose}, and an unlinked device cannot be linked again;"
+            " link a new one (`studycircle --home NEW_FOLDER init`, then `device join` there)."
+        )
+    if not mine.own:  # keys taken, no op arrived yet: the linker said who it was
         recorded = await trio.to_thread.run_sync(_linker, home)
         if recorded is not None:
             return recorded

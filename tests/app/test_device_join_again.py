@@ -20,6 +20,7 @@ from p2p.errors import P2PError
 from p2p.interface import Network
 from sync import state
 from sync.ids import SpaceId
+from sync.offline import export_space, import_export
 from tests.app.conftest import Changed, core_for
 from tests.app.test_device_links import link, note_titles, titles
 
@@ -131,3 +132,27 @@ async def test_a_fresh_device_needs_a_code_and_a_device_of_its_own_is_still_refu
                 await gus.join_device(code, timeout=1)
         with pytest.raises(CommandError, match="link code is not valid"):
             await gus.join_device("not a code", timeout=1)
+
+
+async def test_an_unlinked_device_is_told_it_cannot_be_linked_again(
+    network: Network, homes: Callable[[str], Path], changed: Changed
+) -> None:
+    async with (
+        core_for(network, homes("ana"), changed) as ana,
+        core_for(network, homes("ana-lab"), changed) as lab,
+    ):
+        await ana.create_circle("Calculus I")
+        await lab.host.connect(ana.host.listen_addrs()[0])
+        await link(ana, lab)
+        await ana.unlink_device(lab.identity.key.device_id.hex())
+        for space in await ana.database.run(ana.database.replica.spaces):  # the unlink, by hand
+            export = await ana.database.run(export_space, ana.database.replica, space)
+            await lab.database.run(import_export, lab.database.replica, export)
+        pending = await ana.link_device(minutes=5)
+        cannot = r"was unlinked from ana.s devices, and an unlinked device cannot be linked again"
+        with pytest.raises(CommandError, match=cannot):
+            await lab.join_device(pending.code.text(), timeout=5)
+        with pytest.raises(CommandError, match="was unlinked"):
+            await lab.join_device(None, timeout=5)
+        assert (pending.failures, pending.joined) == (0, 0)
+        ana.device_links.close()
