@@ -48,7 +48,7 @@ from sync.errors import Rejected
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
 from sync.policy import Level
-from sync.room_code import DEFAULT_USES, RoomOffer, looks_like_room_code, parse_room_code
+from sync.room_code import DEFAULT_USES, RoomCode, RoomOffer, looks_like_room_code, parse_room_code
 from sync.wire import device_link as link_wire
 
 # With `may_wait`, how long a join looks for a member before it waits in the background:
@@ -265,6 +265,8 @@ class Core:
                 ) from None
         linked_to = await device_service.joining_state(self.commands, self.home)
         if linked_to is not None:
+            if room is not None:
+                await self._refuse_anothers_code(room, linked_to)
             if resuming is not None:
                 resuming(linked_to)
             spaces = await self._finish_link(linked_to, timeout=timeout)
@@ -283,6 +285,18 @@ class Core:
         )
         await trio.to_thread.run_sync(device_service.remember_name, self.home, linked.device, linked.name)
         return linked
+
+    async def _refuse_anothers_code(self, room: RoomCode, linked_to: device_service.LinkedTo) -> None:
+        """On a device already linked: refuse, clearly, a code a connected device of
+        another person has open (nothing is linked either way: no consent is signed)."""
+        mine = await device_service.person_devices(self.commands)
+        offer = await self.device_links.who_offers(room, skip=mine | {linked_to.device})
+        if offer is not None:
+            raise CommandError(
+                f"This device is already linked to {linked_to.name}, and a device belongs to one"
+                f" person for good: link code {room.text()} is open on {offer.linker_name}'s device"
+                f" {offer.linker.hex()[:12]}, not one of {linked_to.name}'s here. Nothing was linked."
+            )
 
     async def _take_link_keys(self, peer: PeerId, offer: link_wire.LinkOffer, keys: link_wire.Keys) -> None:
         await trio.to_thread.run_sync(

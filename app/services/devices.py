@@ -82,6 +82,12 @@ def _my_devices(replica: Replica) -> dict[DeviceId, tuple[str, set[SpaceId], set
     return found
 
 
+async def person_devices(commands: Commands) -> set[DeviceId]:
+    """This device and the person's other current devices, as far as this device knows."""
+    found = await commands.database.run(_my_devices, commands.replica)
+    return {commands.identity.key.device_id, *found}
+
+
 async def devices(commands: Commands, home: Path) -> list[Device]:
     """This device first, then the person's other current devices by id."""
     me = commands.identity.key.device_id

@@ -90,7 +90,7 @@ async def test_a_join_stopped_after_the_keys_finishes_when_run_again_with_or_wit
             assert told[0].device == anas  # the person, now that the ops have arrived
 
 
-async def test_a_code_from_another_persons_link_links_nothing_on_a_linked_device(
+async def test_a_code_from_another_persons_link_is_refused_and_links_nothing_on_a_linked_device(
     network: Network, homes: Callable[[str], Path], changed: Changed
 ) -> None:
     async with (
@@ -105,11 +105,11 @@ async def test_a_code_from_another_persons_link_links_nothing_on_a_linked_device
         await lab.host.connect(bob.host.listen_addrs()[0])
         pending = await bob.link_device(minutes=5)
         with trio.fail_after(60):
-            result = await lab.join_device(pending.code.text(), timeout=30)
-        assert (result.resumed, result.name) == (True, "ana")
-        # Bob's code was never used: no exchange, no consent signed, nothing of Bob's held.
-        assert (pending.failures, pending.joined) == (0, 0)
-        assert bob.device_links.pending is pending
+            with pytest.raises(CommandError, match=r"already linked to ana, and a device belongs to one"):
+                await lab.join_device(pending.code.text(), timeout=30)
+            # Bob's device learns that the device it talked to stopped: nothing was linked.
+            with pytest.raises(CommandError, match="stopped before the link finished"):
+                await bob.wait_link()
         assert [r.device for r in await bob.devices()] == [bob.identity.key.device_id]
         assert bobs not in await lab.database.run(lab.database.replica.spaces)
         me = lab.identity.key.device_id
@@ -117,7 +117,6 @@ async def test_a_code_from_another_persons_link_links_nothing_on_a_linked_device
         assert await lab.database.run(_persons, lab, space) == [
             (ana.identity.key.device_id, (ana.identity.key.device_id, me))
         ]
-        bob.device_links.close()
 
 
 async def test_a_fresh_device_needs_a_code_and_a_device_of_its_own_is_still_refused(
