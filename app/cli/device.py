@@ -83,7 +83,7 @@ async def cmd_join(args: argparse.Namespace, core: Any) -> None:
         await core.host.connect(address)
 
     def resuming(linked_to: devices.LinkedTo) -> None:
-        unused = " (the link code is not needed again, and is not used)" if args.code else ""
+        unused = " (the link code is not needed again)" if args.code else ""
         if not getattr(args, "json", False):
             print(
                 f"This device is already linked to {linked_to.name}{unused}; fetching the rest"

@@ -134,8 +134,8 @@ def test_device_join_run_again_on_a_linked_device_says_so_and_fetches_the_rest(t
         run_process(laptop, "note", "add", "--title", "Matrices", "--body", "written after the link").ok()
         again = run_process(lab, "device", "join", code, *LOOPBACK, "--connect", served).ok()
         assert again.out.splitlines() == [
-            "This device is already linked to Ana (the link code is not needed again, and is not used);"
-            " fetching the rest of the history…",
+            "This device is already linked to Ana (the link code is not needed again); fetching the rest"
+            " of the history…",
             "Linked to Ana; 2 spaces are up to date.",
         ]
         assert [row["title"] for row in run_process(lab, "note", "list", "--json").json()["notes"]] == [
@@ -144,13 +144,15 @@ def test_device_join_run_again_on_a_linked_device_says_so_and_fetches_the_rest(t
         document = run_process(lab, "device", "join", *LOOPBACK, "--connect", served, "--json").json()
         assert (document["already_linked"], document["name"], document["spaces"]) == (True, "Ana", 2)
     assert len(run_process(laptop, "device", "list", "--json").json()["devices"]) == 2
-    # Bob's code on Ana's lab PC: nothing linked; Bob's `device link` is still waiting.
+    # Bob's code on Ana's lab PC: refused in one line, nothing linked; Bob's `device link` ends.
     with linking(bob) as (waiting, offered):
         bob_address = str(offered["addresses"][0])  # type: ignore[index]
-        with serving(laptop, *LOOPBACK) as served:
-            dial = ["--connect", bob_address, "--connect", served]
-            said = run_process(lab, "device", "join", str(offered["code"]), *LOOPBACK, *dial).ok()
-            assert said.out.startswith("This device is already linked to Ana (the link code is not needed")
-        assert waiting.poll() is None
+        dial = ["--connect", bob_address]
+        run_process(lab, "device", "join", str(offered["code"]), *LOOPBACK, *dial).refused(
+            "This device is already linked to Ana, and a device belongs to one person for good",
+            "is open on Bob's device",
+            "Nothing was linked.",
+        )
+        assert waiting.wait(timeout=30) == 1
     assert len(run_process(bob, "device", "list", "--json").json()["devices"]) == 1
     assert len(run_process(lab, "device", "list", "--json").json()["devices"]) == 2
