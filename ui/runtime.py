@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from ui.errors import describe
-from ui.receivers import receiver_gone
+from ui.receivers import all_receivers_gone, receiver_gone
 from ui.spawning import Spawner
 
 if TYPE_CHECKING:  # imported once the window has painted (`start`)
@@ -233,14 +233,14 @@ class Runtime(QObject):
     def _callback(self, function: Callable[[Any], None], value: Any) -> None:
         """Hand `value` to a view's callback; dropped silently when the view (a widget the
         callback would reach) was closed and deleted while the work ran (`ui.receivers`)."""
-        if receiver_gone(function):
+        if all_receivers_gone(function):
             log.debug("A result arrived for a view that was closed; dropped")
             return
         try:
             function(value)
         except Exception as error:  # a bug in a view must not end the run for every view
             if isinstance(error, RuntimeError) and receiver_gone(function):
-                log.debug("A view was deleted while its result was shown: %s", error)
+                log.debug("A result arrived for a view that was closed; dropped (%s)", error)
                 return
             log.error("A UI callback failed", exc_info=error)
             self.failed.emit(describe(error))

@@ -133,3 +133,20 @@ def test_a_callback_that_fails_for_a_live_view_is_logged_and_said_exactly_once(
     assert len(desk.runtime.failures) == 1  # type: ignore[attr-defined]
     assert view.text() == "about to fail"
     desk.runtime.failures.clear()  # type: ignore[attr-defined]
+
+
+def test_a_result_for_a_live_window_still_arrives_when_a_dialog_it_held_was_closed(
+    qtbot: QtBot, desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
+    session = desk.open("ana")
+    window = QLabel("waiting")
+    qtbot.addWidget(window)
+    dialog = QWidget()
+    shiboken6.delete(dialog)  # the dialog that asked was closed; the window still shows it
+
+    async def load() -> int:
+        return 7
+
+    session.run(load, lambda value: window.setText(f"{value} found") if dialog is not None else None)
+    qtbot.waitUntil(lambda: window.text() == "7 found", timeout=WAIT_MS)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
