@@ -1,18 +1,19 @@
-"""Whose callback is it: the widgets a UI callback would touch, and whether they have
-been destroyed since the work was started.
+"""Whose callback is it: the Qt objects of views a UI callback would touch (widgets,
+models), and whether they have been destroyed since the work was started.
 
 Owns `receiver_gone` and `all_receivers_gone`. A view hands `on_done`/`on_error` to work
 that runs on trio (`ui.runtime`, `ui.core_thread`); a person may close the window,
 dialog or view before the result arrives, and Qt deletes its C++ objects. The callback
 then has nobody to show the result to: the runtime drops it silently — before the call
-when every widget it holds is gone, or when the call fails with PySide6's "Internal C++
-object … already deleted" while one of them is gone — instead of logging a failure.
+when every such object it holds is gone, or when the call fails with PySide6's "Internal
+C++ object … already deleted" (or "Signal source has been deleted") while one of them is
+gone — instead of logging a failure.
 
-The receivers are found without the views saying so: the widget a bound method belongs
-to, the widgets a closure or lambda captured (`self` above all) or took as a default,
+The receivers are found without the views saying so: the object a bound method belongs
+to, the objects a closure or lambda captured (`self` above all) or took as a default,
 the arguments of a `functools.partial`, and — a few levels down — the same for what
-those hold (a `LiveQuery`'s `show`, a session's wrapper around `on_done`). Only widgets
-count: the session and the runtime (plain QObjects) outlive every view.
+those hold (a `LiveQuery`'s `show`, a session's wrapper around `on_done`). The session
+and the runtime (`OUTLIVES_VIEWS = True`) are not receivers: they outlive every view.
 
 Runs on the GUI thread.
 """
@@ -26,26 +27,26 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QWidget
 
 DEPTH = 8  # wrappers around wrappers: runtime -> core thread -> session -> LiveQuery -> view
 
 
 def receiver_gone(callback: Callable[..., Any]) -> bool:
-    """True when a widget `callback` holds has been destroyed."""
+    """True when a receiver `callback` holds has been destroyed."""
     return any(not shiboken6.isValid(found) for found in receivers(callback))
 
 
 def all_receivers_gone(callback: Callable[..., Any]) -> bool:
-    """True when `callback` holds widgets and every one has been destroyed."""
+    """True when `callback` holds receivers and every one has been destroyed."""
     found = list(receivers(callback))
-    return bool(found) and not any(shiboken6.isValid(widget) for widget in found)
+    return bool(found) and not any(shiboken6.isValid(receiver) for receiver in found)
 
 
-def receivers(callback: Callable[..., Any]) -> Iterator[QWidget]:
-    """The widgets `callback` holds (its owner, what it captured)."""
+def receivers(callback: Callable[..., Any]) -> Iterator[QObject]:
+    """The Qt objects of views that `callback` holds (its owner, what it captured):
+    widgets, and models and other QObjects, but not those marked `OUTLIVES_VIEWS`."""
     for found in _walk(callback, DEPTH, set()):
-        if isinstance(found, QWidget):
+        if not getattr(type(found), "OUTLIVES_VIEWS", False):
             yield found
 
 

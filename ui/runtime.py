@@ -55,6 +55,7 @@ class Runtime(QObject):
 
     failed = Signal(str)  # a message a person can act on
     finished = Signal()
+    OUTLIVES_VIEWS = True  # not a receiver whose deletion drops a callback (`ui.receivers`)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -10,6 +10,7 @@ import threading
 import pytest
 import shiboken6
 import trio
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -150,3 +151,35 @@ def test_a_result_for_a_live_window_still_arrives_when_a_dialog_it_held_was_clos
     session.run(load, lambda value: window.setText(f"{value} found") if dialog is not None else None)
     qtbot.waitUntil(lambda: window.text() == "7 found", timeout=WAIT_MS)
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+class LoadingModel(QObject):
+    """What a list model does (`ui.paged_list`): a live query whose result is emitted."""
+
+    reset_done = Signal()
+
+    def __init__(self, session: Session, gate: _Gate) -> None:
+        super().__init__()
+        self.live = LiveQuery(session, gate.hold, self._reset)
+        self.live.refresh()
+
+    def _reset(self, _: str) -> None:
+        self.reset_done.emit()  # on a deleted model: "Signal source has been deleted"
+
+
+def test_a_model_deleted_while_its_query_is_in_flight_drops_the_result_silently(
+    qtbot: QtBot, desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
+    session = desk.open("ana")
+    gate = _Gate()
+    model = LoadingModel(session, gate)
+    qtbot.waitUntil(gate.entered.is_set, timeout=WAIT_MS)
+    shiboken6.delete(model)
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="ui.runtime"):
+        gate.open()
+        qtbot.waitUntil(gate.finished.is_set, timeout=WAIT_MS)
+        _flush(qtbot, desk, session)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert len([r for r in caplog.records if "closed; dropped" in r.getMessage()]) == 1
+    assert desk.runtime.failures == []  # type: ignore[attr-defined]
