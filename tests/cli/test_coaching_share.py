@@ -41,7 +41,8 @@ def test_only_the_author_shares_a_pair_item_into_the_circle(room: Room) -> None:
     refused_unchanged(room, "sam", "coach", "share", mine[:10], says="Only its author can share this")
     # A teacher cannot even name it; sharing into the pair itself is not a circle.
     refused_unchanged(room, "tom", "coach", "share", mine[:10], says="item")
-    refused_unchanged(room, "sue", "coach", "share", mine[:10], "--circle", pair[:10], says="not into a pair")
+    # A pair is not a circle to the CLI's lookup (`circle list` does not show it either).
+    refused_unchanged(room, "sue", "coach", "share", mine[:10], "--circle", pair[:10], says="No circle with id")
     room.sync()
     assert "Counting to three worked" not in dump(room.homes["tom"])
 
