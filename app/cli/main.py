@@ -102,6 +102,14 @@ def _message(error: BaseException) -> str | None:
     return None
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush of what the closed
+    pipe did not take raises nothing more (the Python docs' advice for SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.home_path = data_home(args.home)
@@ -115,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         error = _innermost(raised)
         if isinstance(error, KeyboardInterrupt):
             return EXIT_INTERRUPTED
+        if isinstance(error, BrokenPipeError):  # `studycircle … | head` closed the pipe
+            _silence_stdout()
+            return EXIT_ERROR
         if isinstance(error, SystemExit):
             raise error from None
         full = disk_full(error, args.home_path)  # worded already if the database raised it

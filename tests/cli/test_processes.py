@@ -8,10 +8,12 @@ Bad input to a real process is one line on stderr and a non-zero exit code.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 from app import identity
-from tests.cli.helpers import fingerprint, run_process, serving
+from tests.cli.helpers import DEADLINE, fingerprint, run_process, serving, studycircle
 
 LOOPBACK = ["--no-mdns", "--listen", "/ip4/127.0.0.1/tcp/0", "--timeout", "30"]
 
@@ -70,3 +72,25 @@ def test_bad_input_to_a_real_process_is_one_line_and_a_non_zero_exit(tmp_path: P
     run_process(home, "circle", "members", "abc").refused("No circle with id 'abc'")
     assert run_process(home, "circle", "create", "").refused("A circle needs a name.")
     assert fingerprint(home) == before
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`studycircle circle list | head -0`: the reader has gone before the first line.
+    The command stops with exit 1 and writes nothing on stderr — no traceback, and no
+    "Exception ignored" from the interpreter's last flush."""
+    home = tmp_path / "joe"
+    run_process(home, "init", "--name", "Joe").ok()
+    run_process(home, "circle", "create", "Pipes").ok()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [*studycircle(), "--home", str(home), "circle", "list"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=DEADLINE,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (1, "")
