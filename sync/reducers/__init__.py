@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sync.errors import Reason, Refusal
@@ -32,6 +32,9 @@ class Applied:
     hlc: int
     clock: dict[int, int]
     level: int
+    # The space's reducer memory (`SpaceContext.memo`): what a reducer keeps between ops
+    # to judge faster, dropped with the context (sync.reducers.assess_index).
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
