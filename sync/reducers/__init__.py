@@ -64,6 +64,7 @@ MATERIALIZED_TABLES = (
     "assign_reviews",
     "assign_ratings",
     "assign_grades",
+    "assign_scores",
     # peer coaching and surveys (issue 18)
     "coaching_steps",
     "coach_profiles",

@@ -44,7 +44,7 @@ from sync.errors import Reason, Refusal
 from sync.policy import Level
 from sync.reducers import Applied, Handler
 from sync.reducers.assess_index import AssessIndex, PhaseEntry, ReallocationRow, TaskRow, index_of
-from sync.wire.canonical import pack, unpack_canonical
+from sync.wire.canonical import pack, pack_flat, unpack_canonical
 
 Clock = dict[int, int] | None  # an op's causal past; None: everything this replica holds
 
@@ -89,14 +89,21 @@ def _settings(stored: bytes) -> TaskSettings:
     return settings_of(unpack_canonical(stored))
 
 
+class _Keys(tuple[bytes, ...]):
+    """A round's certified keys, with their set made once (a review asks it each time)."""
+
+    members: frozenset[bytes]
+
+
 @functools.lru_cache(maxsize=64)
 def _keys(stored: bytes) -> tuple[bytes, ...]:
-    return tuple(unpack_canonical(stored))
+    keys = _Keys(unpack_canonical(stored))
+    keys.members = frozenset(keys)
+    return keys
 
 
-@functools.lru_cache(maxsize=64)
 def _certified(keys: tuple[bytes, ...]) -> frozenset[bytes]:
-    return frozenset(keys)
+    return keys.members if isinstance(keys, _Keys) else frozenset(keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,7 @@ def phases_of_rows(rows: Iterable[PhaseEntry], clock: Clock, *, keys: bool = Tru
     return sorted(found, key=lambda row: (row.order, row.hlc, row.op_id))
 
 
+@functools.lru_cache(maxsize=256)
 def _phase(entry: PhaseEntry, *, keys: bool = True) -> PhaseRow:
     op_id, _, _, hlc, order, phase, round_, seed, pseudonyms = entry
     return PhaseRow(op_id, order, phase, round_, hlc, seed, _keys(pseudonyms) if keys else ())
@@ -568,9 +576,40 @@ def _apply_review(db: sqlite3.Connection, op: Applied, body: Review) -> None:
             op.author,
             op.seq,
             op.hlc,
-            pack([list(pair) for pair in body.scores]),
+            scores := pack_flat([list(pair) for pair in body.scores]),  # as `pack`: no maps
             body.comment,
-            pack([list(pair) for pair in body.notes]),
+            notes := pack_flat([list(pair) for pair in body.notes]),
+        ),
+    )
+    # The register's row (schema 0014): first op by (seq, op id), content of the latest.
+    newer = "(excluded.latest_seq, excluded.latest_op) > (latest_seq, latest_op)"
+    db.execute(
+        "INSERT INTO assign_scores (space, opener, submission, pseudonym, assignment, first_op, first_seq,"
+        " latest_op, latest_seq, version, scores, comment, notes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (space, opener, submission, pseudonym) DO UPDATE SET"
+        " first_op = CASE WHEN (excluded.first_seq, excluded.first_op) < (first_seq, first_op)"
+        " THEN excluded.first_op ELSE first_op END,"
+        " first_seq = MIN(first_seq, excluded.first_seq),"
+        + ",".join(
+            f" {column} = CASE WHEN {newer} THEN excluded.{column} ELSE {column} END"
+            for column in ("version", "scores", "comment", "notes", "latest_op")
+        )
+        + f", latest_seq = CASE WHEN {newer} THEN excluded.latest_seq ELSE latest_seq END",
+        (
+            op.space,
+            body.opener,
+            body.submission,
+            op.device,
+            found[0],
+            op.op_id,
+            op.seq,
+            op.op_id,
+            op.seq,
+            body.version,
+            scores,
+            body.comment,
+            notes,
         ),
     )
 
@@ -704,6 +743,7 @@ TABLES = (
     "assign_reviews",
     "assign_ratings",
     "assign_grades",
+    "assign_scores",
 )
 
 HANDLERS = {
