@@ -129,10 +129,14 @@ def reviews(
     }
     allocations = {opener: allocation_at(db, space, opener, None) for opener in openers}
     found: dict[tuple[bytes, bytes, bytes], ReviewView] = {}
+    if rounds is None:
+        where, params = "assignment = ?", (space, assignment_id)
+    else:  # those rounds' registers only, by the primary key
+        where, params = f"opener IN ({', '.join('?' * len(openers))})", (space, *openers)
     for opener, submission, pseudonym, first_op, latest_op, version, scores, comment, notes in db.execute(
         "SELECT opener, submission, pseudonym, first_op, latest_op, version, scores, comment, notes"
-        " FROM assign_scores WHERE space = ? AND assignment = ?",
-        (space, assignment_id),
+        f" FROM assign_scores WHERE space = ? AND {where}",
+        params,
     ):
         if opener not in openers or pseudonym not in allocations[opener].get(submission, set()):
             continue
