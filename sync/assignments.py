@@ -129,6 +129,7 @@ def reviews(
     }
     allocations = {opener: allocation_at(db, space, opener, None) for opener in openers}
     found: dict[tuple[bytes, bytes, bytes], ReviewView] = {}
+    params: tuple[bytes, ...]
     if rounds is None:
         where, params = "assignment = ?", (space, assignment_id)
     else:  # those rounds' registers only, by the primary key
