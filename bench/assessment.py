@@ -201,6 +201,8 @@ def main() -> None:
         # The same two ingests in this process's CPU time: on a shared machine, what
         # other processes take of the cores does not enter it.
         "cpu_ratio": round(anchor_cpu / join_cpu, 2),
+        "join_cpu_s": round(join_cpu, 2),
+        "anchor_cpu_s": round(anchor_cpu, 2),
     }
     if args.json:
         print(json.dumps(figures))
