@@ -42,6 +42,7 @@ from sync.assignments import gradebook
 from sync.frontier import all_envelopes
 from sync.identity import DeviceKey
 from sync.ids import OpId, SpaceId
+from sync.policy import Level
 from sync.reducers.assess import allocation_at, phase_at, versions_at
 from sync.replica import Replica
 from sync.store import Store
@@ -53,8 +54,10 @@ RUBRIC = [
 
 
 def build_class(
-    path: Path, students: int, clock: Clock
+    path: Path, students: int, clock: Clock, *, co_teacher: DeviceKey | None = None
 ) -> tuple[Replica, SpaceId, list[DeviceKey], list[bytes]]:
+    """A class of `students` (and a second teacher, `co_teacher`, if given) joined through
+    real invites; returns the store, the circle, the students' keys and the setup's envelopes."""
     teacher = DeviceKey(seed("teacher"))
     room = Replica(Store(path), teacher)
     space = writer.create_space(
@@ -62,6 +65,13 @@ def build_class(
     )
     keys = [DeviceKey(seed(f"student-{n}")) for n in range(students)]
     enrol_class(room, space, teacher, keys, clock, label="")
+    if co_teacher is not None:
+        invite = writer.invite(
+            room, space, role=Level.TEACHER, uses=1, expires_ms=clock.now + 10**9, nonce=seed("co")[:16]
+        )
+        room.key = co_teacher
+        writer.join(room, invite, member_name="Co-teacher", now_ms=clock())
+        room.key = teacher
     setup = all_envelopes(room, space)
     return room, space, keys, setup
 
@@ -101,18 +111,51 @@ def open_phase(
     return time.perf_counter() - start
 
 
-def timed_ingest(
-    path: Path, space: SpaceId, setup: list[bytes], envelopes: list[bytes], label: str
-) -> tuple[float, float]:
-    """(wall seconds, this process's CPU seconds) to ingest `envelopes` after `setup`."""
+def whole_assessment(
+    room: Replica, space: SpaceId, keys: list[DeviceKey], clock: Clock, reviewers: int
+) -> tuple[bytes, float, dict[bytes, set[bytes]]]:
+    """The class's whole assessment written into `room` as the teacher (`room.key`) and each
+    of `keys`: create, enrol and submit, review round 1, revision, round 2, assessment.
+    Returns the assignment, the seconds the round-1 opening took, and round 1's allocation."""
+    teacher = room.key
+    fields = {"title": "Essay", "brief": "Argue a case.", "criteria": RUBRIC, "reviewers": reviewers}
+    created, _ = writer.write(room, space, "assign.create", fields | {"rounds": 2}, now_ms=clock())
+    assignment = created.op_id
+    for number, key in enumerate(keys):
+        room.key = key
+        enrol = pseudonym.enrolment_fields(key, space, assignment, [teacher.device_id])
+        submit = {"assignment": assignment, "text": f"Essay {number}: " + "lorem ipsum " * 40, "note": ""}
+        writer.write_many(room, space, [("assign.enrol", enrol), ("assign.submit", submit)], now_ms=clock())
+    room.key = teacher
+    opening = open_phase(room, space, assignment, "review", 1, clock)
+    reviews_round(room, space, assignment, keys, clock)
+    first = allocation_at(room.db, space, phase_at(room.db, space, assignment, None).op_id, None)
+    open_phase(room, space, assignment, "revision", 1, clock)
+    open_phase(room, space, assignment, "review", 2, clock)
+    reviews_round(room, space, assignment, keys, clock)
+    open_phase(room, space, assignment, "assessment", 0, clock)
+    return assignment, opening, first
+
+
+def member_replica(path: Path, space: SpaceId, key: DeviceKey, setup: list[bytes]) -> Replica:
+    """A fresh store at `path` for the device `key`, holding the class's key and its setup."""
     store = Store(path)
     with store.transaction():
         store.connection.execute("INSERT INTO spaces (space) VALUES (?)", (space,))
         store.connection.execute(
             "INSERT INTO keyring (space, ref, key) VALUES (?, ?, ?)", (space, space, seed("key"))
         )
-    replica = Replica(store, DeviceKey(seed(label)))
+    replica = Replica(store, key)
     replica.ingest(space, setup)
+    return replica
+
+
+def timed_ingest(
+    path: Path, space: SpaceId, setup: list[bytes], envelopes: list[bytes], label: str
+) -> tuple[float, float]:
+    """(wall seconds, this process's CPU seconds) to ingest `envelopes` after `setup`."""
+    replica = member_replica(path, space, DeviceKey(seed(label)), setup)
+    store = replica.store
     start, cpu = time.perf_counter(), time.process_time()
     accepted = 0
     for offset in range(0, len(envelopes), 4000):
@@ -135,24 +178,7 @@ def main() -> None:
         directory = Path(scratch)
         room, space, keys, setup = build_class(directory / "class.db", args.students, clock)
         teacher = room.key
-        fields = {"title": "Essay", "brief": "Argue a case.", "criteria": RUBRIC, "reviewers": args.reviewers}
-        created, _ = writer.write(room, space, "assign.create", fields | {"rounds": 2}, now_ms=clock())
-        assignment = created.op_id
-        for number, key in enumerate(keys):
-            room.key = key
-            enrol = pseudonym.enrolment_fields(key, space, assignment, [teacher.device_id])
-            submit = {"assignment": assignment, "text": f"Essay {number}: " + "lorem ipsum " * 40, "note": ""}
-            writer.write_many(
-                room, space, [("assign.enrol", enrol), ("assign.submit", submit)], now_ms=clock()
-            )
-        room.key = teacher
-        opening = open_phase(room, space, assignment, "review", 1, clock)
-        reviews_round(room, space, assignment, keys, clock)
-        first = allocation_at(room.db, space, phase_at(room.db, space, assignment, None).op_id, None)
-        open_phase(room, space, assignment, "revision", 1, clock)
-        open_phase(room, space, assignment, "review", 2, clock)
-        reviews_round(room, space, assignment, keys, clock)
-        open_phase(room, space, assignment, "assessment", 0, clock)
+        assignment, opening, first = whole_assessment(room, space, keys, clock, args.reviewers)
 
         subs = list(versions_at(room.db, space, assignment, None))
         pseudonyms = [pseudonym.pseudonym_key(k, space, assignment).device_id for k in keys]

@@ -372,7 +372,7 @@ def _assess(fields: dict[str, Any]) -> Assessment:
 
 #: Kinds signed by a pseudonym rather than a member device: the replica skips the role
 #: check for them and the reducer checks the pseudonym's certification instead.
-PSEUDONYMOUS = frozenset({"assign.review"})
+PSEUDONYMOUS = frozenset({"assign.review", "survey.respond"})  # and anonymous survey answers
 
 PARSERS = {
     "assign.create": settings_of,

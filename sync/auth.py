@@ -105,6 +105,35 @@ class AuthState:
         """Every device ever accepted as `person`'s (unlinked ones included), in index order."""
         return sorted(device for device, owner in self.person.items() if owner == person)
 
+    def same_person_at(self, device: int, other: int, clock: Mapping[int, int]) -> bool:
+        """Whether `device` and `other` are devices of one person *for an op whose causal
+        past is `clock`*: the same device, or both accepted as the same person's with the
+        join (or space creation) or link that made each one so in that past.
+
+        A key that is no person's device (a stranger's, a pseudonym's) is only itself.
+        A person is fixed for good once a device is accepted, so this is the same on every
+        replica that has `clock`'s ops; an unlinked device keeps its person (what it wrote
+        stays its person's), while its own ops after the unlink carry no level at all."""
+        if device == other:
+            return True
+        person = self.person.get(device)
+        if person is None or self.person.get(other) != person:
+            return False
+        return self._device_in(device, clock) and self._device_in(other, clock)
+
+    def _device_in(self, device: int, clock: Mapping[int, int]) -> bool:
+        """Whether the op that made `device` its person's (a join, the genesis, a link)
+        is in `clock`."""
+        if self.person.get(device) == device:
+            return device in self.owners or any(
+                change.author == device and clock.get(device, 0) >= change.seq
+                for change in self.changes.get(device, ())
+            )
+        return any(
+            change.level > Level.NONE and clock.get(change.author, 0) >= change.seq
+            for change in self.presence.get(device, ())
+        )
+
     def level_at(
         self,
         who: int,

@@ -1,9 +1,10 @@
 """Body schemas of the peer-coaching, survey and direct-message kinds (issue 18).
 
 Circle kinds: `coach.profile`, `coach.offer`, `coach.decline`, `coach.suggest`,
-`survey.open`, `survey.answer`, `survey.close`. Pair-space kinds: `pair.accept`,
-`pair.end` and the `cycle.*` kinds. Direct messages are `chat.say` in a two-member
-space (`sync.content`). Each parser returns a frozen value or refuses the op with
+`survey.open`, `survey.answer`, `survey.close`, and for anonymous surveys `survey.enrol`,
+`survey.admit` and `survey.respond` (signed by a per-survey pseudonym, `sync.survey_keys`).
+Pair-space kinds: `pair.accept`, `pair.end` and the `cycle.*` kinds. Direct messages are
+`chat.say` in a two-member space (`sync.content`). Each parser returns a frozen value or refuses the op with
 BAD_CONTENT; who may write what is `sync.reducers.coaching`'s business. The design is
 docs/protocol.md, section 8b.
 """
@@ -22,6 +23,7 @@ MAX_QUESTIONS = 30
 MAX_OPTIONS = 20
 MAX_BOXES = 16
 MAX_NEXT = 10
+MAX_ADMITTED = 1_000
 QUESTION_KINDS = ("choice", "scale", "text")
 OFFER_PURPOSES = ("pair", "direct")
 
@@ -158,6 +160,23 @@ class SurveyRef:
     survey: OpId
 
 
+@dataclass(frozen=True, slots=True)
+class SurveyEnrol:
+    """survey.enrol: a member's pseudonym for an anonymous survey, sealed to the survey's
+    owner device (`sync.survey_keys`); nobody else can open it."""
+
+    survey: OpId
+    boxes: tuple[tuple[DeviceId, bytes], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyAdmit:
+    """survey.admit: the owner's whole current set of admitted pseudonym keys (sorted)."""
+
+    survey: OpId
+    pseudonyms: tuple[bytes, ...]
+
+
 def _device(fields: dict[str, Any], key: str) -> DeviceId:
     return DeviceId(f.raw(fields, key, KEY_LEN))
 
@@ -179,13 +198,10 @@ def _profile(fields: dict[str, Any]) -> Profile:
     )
 
 
-def _offer(fields: dict[str, Any]) -> Offer:
-    purpose = fields.get("purpose")
-    if purpose not in OFFER_PURPOSES:
-        raise Rejected(Reason.BAD_CONTENT, f"an offer's purpose is one of {list(OFFER_PURPOSES)}")
+def _boxes(fields: dict[str, Any]) -> tuple[tuple[DeviceId, bytes], ...]:
     boxes = fields.get("boxes")
     if not isinstance(boxes, list) or not 0 < len(boxes) <= MAX_BOXES:
-        raise Rejected(Reason.BAD_CONTENT, f"an offer carries 1 to {MAX_BOXES} sealed boxes")
+        raise Rejected(Reason.BAD_CONTENT, f"an offer or enrolment carries 1 to {MAX_BOXES} sealed boxes")
     sealed: list[tuple[DeviceId, bytes]] = []
     for box in boxes:
         if not (
@@ -198,7 +214,14 @@ def _offer(fields: dict[str, Any]) -> Offer:
         ):
             raise Rejected(Reason.BAD_CONTENT, "a sealed box is [device, bytes]")
         sealed.append((DeviceId(box[0]), box[1]))
-    return Offer(_device(fields, "to"), purpose, tuple(sealed))
+    return tuple(sealed)
+
+
+def _offer(fields: dict[str, Any]) -> Offer:
+    purpose = fields.get("purpose")
+    if purpose not in OFFER_PURPOSES:
+        raise Rejected(Reason.BAD_CONTENT, f"an offer's purpose is one of {list(OFFER_PURPOSES)}")
+    return Offer(_device(fields, "to"), purpose, _boxes(fields))
 
 
 def _suggest(fields: dict[str, Any]) -> Suggestion:
@@ -358,6 +381,24 @@ def _survey_ref(fields: dict[str, Any]) -> SurveyRef:
     return SurveyRef(f.op_ref(fields, "survey"))
 
 
+def _survey_enrol(fields: dict[str, Any]) -> SurveyEnrol:
+    return SurveyEnrol(f.op_ref(fields, "survey"), _boxes(fields))
+
+
+def _survey_admit(fields: dict[str, Any]) -> SurveyAdmit:
+    keys = fields.get("pseudonyms")
+    if not (
+        isinstance(keys, list)
+        and len(keys) <= MAX_ADMITTED
+        and all(isinstance(k, bytes) and len(k) == KEY_LEN for k in keys)
+        and keys == sorted(set(keys))
+    ):
+        raise Rejected(
+            Reason.BAD_CONTENT, f"pseudonyms is a sorted list of at most {MAX_ADMITTED} distinct keys"
+        )
+    return SurveyAdmit(f.op_ref(fields, "survey"), tuple(keys))
+
+
 PARSERS = {
     "coach.profile": _profile,
     "coach.offer": _offer,
@@ -376,6 +417,9 @@ PARSERS = {
     "survey.open": _survey_open,
     "survey.answer": _survey_answer,
     "survey.close": _survey_ref,
+    "survey.enrol": _survey_enrol,
+    "survey.admit": _survey_admit,
+    "survey.respond": _survey_answer,
 }
 
 #: How a refusal of each coaching kind reads for the person writing it (`sync.explain`).
@@ -402,6 +446,17 @@ REFUSALS = {
         Reason.BAD_CONTENT,
     ): "each answer must fit its question (an option, a value on the scale, or text)",
     ("survey.close", Reason.NOT_PERMITTED): "only the survey's author or a teacher can close it",
+    ("survey.enrol", Reason.NOT_PERMITTED): "this survey is closed or named (answer it with survey answer)",
+    ("survey.admit", Reason.NOT_PERMITTED): (
+        "only the survey's owner device admits keys, no more than the people who asked to take part"
+    ),
+    ("survey.respond", Reason.NOT_PERMITTED): (
+        "this survey is closed, or your anonymous key is not admitted (survey join, then wait for the owner)"
+    ),
+    (
+        "survey.respond",
+        Reason.BAD_CONTENT,
+    ): "each answer must fit its question (an option, a value on the scale, or text)",
 }
 CYCLE_REFUSAL = "the cycle is closed, the pair is not formed or has ended, or you are not in this pair"
 for _kind in (

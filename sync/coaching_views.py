@@ -32,6 +32,7 @@ class Pair:
     accepted: tuple[DeviceId, ...]
     ended_by: DeviceId | None
     end_text: str
+    ended_hlc: int = 0
 
     @property
     def formed(self) -> bool:
@@ -127,6 +128,7 @@ def pair(db: sqlite3.Connection, space: SpaceId) -> Pair:
         accepted,
         ends[0][1] if ends else None,
         (ends[0][4] or "") if ends else "",
+        ends[0][2] if ends else 0,
     )
 
 
@@ -181,6 +183,11 @@ def feedback_under(db: sqlite3.Connection, space: SpaceId, item: OpId) -> list[I
     return out
 
 
+def declined(db: sqlite3.Connection, space: SpaceId) -> set[bytes]:
+    """Offers (item ids) that their invitee declined."""
+    return {bytes(target) for target, *_ in _steps(db, space, "decline")}
+
+
 def offers_to(db: sqlite3.Connection, space: SpaceId, devices: set[DeviceId]) -> list[ItemRow]:
     """Offers addressed to any of `devices` (a person's devices) that were not declined."""
     declined = {bytes(target) for target, *_ in _steps(db, space, "decline")}
@@ -193,16 +200,30 @@ def offers_to(db: sqlite3.Connection, space: SpaceId, devices: set[DeviceId]) ->
 
 def survey_results(db: sqlite3.Connection, space: SpaceId, survey: ItemRow) -> SurveyResults:
     """Counts each respondent's first answer in (hlc, op id) order; never who answered
-    what, and for an anonymous survey not even who answered."""
+    what, and for an anonymous survey not even who answered. An anonymous survey counts
+    each pseudonym's latest answer (a second one replaces the first) if the owner's latest
+    admit op still admits the pseudonym (a removed member's answer stops counting)."""
     questions = survey_questions(survey.extra)
     anonymous = bool(survey.extra.get("anonymous"))
     counted: dict[bytes, list[Any]] = {}
     named: list[DeviceId] = []
-    for respondent, key, answers in db.execute(
-        "SELECT respondent, respondent_hash, answers FROM survey_answers WHERE space = ? AND survey = ?"
+    rows = db.execute(
+        "SELECT respondent, respondent_hash, answers, seq FROM survey_answers WHERE space = ? AND survey = ?"
         " ORDER BY hlc, op_id",
         (space, survey.item_id),
-    ):
+    ).fetchall()
+    if anonymous:
+        from sync.reducers.coaching import respondent_hash
+        from sync.survey_keys import latest_admit
+
+        admit = latest_admit(db, space, survey.item_id)
+        admitted = {respondent_hash(k, survey.item_id) for k in (admit[1] if admit else ())}
+        latest: dict[bytes, tuple[int, bytes]] = {}
+        for _, key, answers, seq in rows:
+            if key in admitted and (key not in latest or seq > latest[key][0]):
+                latest[key] = (seq, answers)
+        counted = {key: unpack_canonical(answers) for key, (_, answers) in latest.items()}
+    for respondent, key, answers, _ in () if anonymous else rows:
         if key in counted:
             continue
         counted[key] = unpack_canonical(answers)
@@ -256,11 +277,24 @@ def state_rows(db: sqlite3.Connection, space: SpaceId) -> list[Any]:
     return [steps, profile_rows, answers] if steps or profile_rows or answers else []
 
 
-def space_type(db: sqlite3.Connection, space: SpaceId) -> str:
-    """ "pair", "direct", or "" for a circle (the `space.type` setting a pair is born with)."""
-    row = db.execute("SELECT value FROM settings WHERE space = ? AND key = 'space.type'", (space,)).fetchone()
+def _setting(db: sqlite3.Connection, space: SpaceId, key: str) -> str:
+    row = db.execute("SELECT value FROM settings WHERE space = ? AND key = ?", (space, key)).fetchone()
     value = unpack_canonical(row[0]) if row else ""
     return value if isinstance(value, str) else ""
+
+
+def space_type(db: sqlite3.Connection, space: SpaceId) -> str:
+    """ "pair", "direct", or "" for a circle (the `space.type` setting a pair is born with)."""
+    return _setting(db, space, "space.type")
+
+
+def pair_circle(db: sqlite3.Connection, space: SpaceId) -> SpaceId | None:
+    """The circle a pair (or direct conversation) was offered from (`space.circle`)."""
+    value = _setting(db, space, "space.circle")
+    try:
+        return SpaceId(bytes.fromhex(value)) if value else None
+    except ValueError:
+        return None
 
 
 def goal_version(db: sqlite3.Connection, space: SpaceId, goal: OpId) -> OpId:

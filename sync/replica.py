@@ -633,6 +633,7 @@ class Replica:
             info.hlc,
             info.clock,
             level,
+            context.auth,
             context.memo,
         )
         problem = handler.check(self.db, applied, body)

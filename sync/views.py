@@ -13,13 +13,15 @@ import re
 import sqlite3
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.policy import MODERATOR
-from sync.reducers.helpdesk import Status
+from sync.reducers.helpdesk import HelpStatus, Status
 from sync.reducers.marks import Moderation, moderation
-from sync.state import ItemRow, device_persons, help_status, reactions
+from sync.state import ItemRow, device_persons, help_status, help_statuses, hidden_items, reactions
 from sync.state import items as items  # the app reads item rows through views
+from sync.wire.canonical import unpack_canonical
 
 
 def shown(rows: list[ItemRow], viewer_level: int) -> list[ItemRow]:
@@ -67,11 +69,64 @@ def help_requests(
             (space,),
         ).fetchall()
     )
+    statuses = help_statuses(db, space)  # one query for every request's steps
     found = []
     for row in of_type(db, space, "help", viewer_level):
-        current = help_status(db, space, row.item_id)
+        current = statuses.get(row.item_id) or Status()
         if status is None or current.status == status:
             found.append(HelpRequest(row, current, answer_counts.get(row.item_id, 0)))
+    return found
+
+
+class OpenRequest(NamedTuple):
+    """An unresolved help request as a list of them needs it: no text, tags or marks (a
+    tuple: thousands are built per read)."""
+
+    item_id: OpId
+    author: DeviceId
+    created_hlc: int
+    title: str
+    link: OpId | None  # an item or assignment the asker linked, if any
+    status: Status
+    answers: int
+
+
+def unresolved_requests(db: sqlite3.Connection, space: SpaceId, viewer_level: int) -> list[OpenRequest]:
+    """The help requests not resolved, oldest first, as `viewer_level` may see them (hidden
+    ones only for moderators). Three queries whatever the number of requests: the requests'
+    few columns, every request's steps, and the answer counts (the teacher's desk reads
+    thousands of requests on each refresh; `bench/desk.py`)."""
+    statuses = help_statuses(db, space)
+    hidden = set() if viewer_level >= MODERATOR else hidden_items(db, space)
+    answer_counts = dict(
+        db.execute(
+            "SELECT parent, COUNT(*) FROM items WHERE space = ? AND type = 'answer' AND deleted = 0"
+            " GROUP BY parent",
+            (space,),
+        ).fetchall()
+    )
+    none = Status()
+    found = []
+    for item_id, author, created, title, extra in db.execute(
+        "SELECT item_id, author, created_hlc, title, extra FROM items"
+        " WHERE space = ? AND type = 'help' AND deleted = 0 ORDER BY created_hlc, item_id",
+        (space,),
+    ):
+        status = statuses.get(item_id, none)
+        if status.status == HelpStatus.RESOLVED or item_id in hidden:
+            continue
+        link = unpack_canonical(extra).get("link") if extra else None
+        found.append(
+            OpenRequest(
+                OpId(item_id),
+                DeviceId(author),
+                created,
+                title,
+                OpId(bytes(link)) if link is not None else None,
+                status,
+                answer_counts.get(item_id, 0),
+            )
+        )
     return found
 
 
@@ -148,9 +203,9 @@ def recognition(db: sqlite3.Connection, space: SpaceId, names: Mapping[bytes, st
             thankers = {person(device) for device in devices}
             thanks[authors[target]] = thanks.get(authors[target], 0) + len(thankers)
     accepted: dict[bytes, int] = {}
-    for row in items(db, space, where="type = 'help' AND deleted = 0"):
-        chosen = help_status(db, space, row.item_id).accepted
-        if chosen is not None and chosen in authors:
+    for request, status in help_statuses(db, space).items():
+        chosen = status.accepted  # of requests not deleted (`authors` holds only those)
+        if request in authors and chosen is not None and chosen in authors:
             accepted[authors[chosen]] = accepted.get(authors[chosen], 0) + 1
     helpers = set(answers) | set(thanks) | set(accepted)
     named: dict[bytes, str] = {}

@@ -7,7 +7,12 @@ Pure functions over `QCoreApplication.translate`; GUI thread.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ui.wording import Context, plural
+
+if TYPE_CHECKING:
+    from app.services.rows import ProgressBoard
 
 Assessment = Context("Assessment")
 
@@ -58,3 +63,42 @@ def reviewer_label(n: int, round_: int) -> str:
 
 def version_label(version: int) -> str:
     return Assessment.tr("version {n}").format(n=version)
+
+
+def consequence(board: ProgressBoard) -> str:
+    """What opening the next phase will do, for the confirmation: the sentences of
+    `app.services.assessment_board.consequence` (the CLI's, in English), in the reader's language."""
+    upcoming = board.next_phase
+    if upcoming == "review" and board.phase == "submission":
+        return Assessment.tr(
+            "{submitted} of {students} submitted; {left} will not be reviewed."
+            " Each submission gets {n} reviewer(s); submitting ends."
+        ).format(
+            submitted=board.submitted,
+            students=board.students,
+            left=board.students - board.submitted,
+            n=board.reviewers,
+        )
+    if upcoming == "review":
+        return Assessment.tr(
+            "{revised} of {submitted} revised; the others are reviewed as they stand."
+            " Review round {next} opens; revising ends."
+        ).format(revised=board.revised, submitted=board.submitted, next=board.round + 1)
+    if upcoming in ("revision", "assessment"):
+        said = (
+            Assessment.tr(
+                "{done} of {allocated} reviews written; {missing} will not count."
+                " Review round {n} ends and revising opens."
+            )
+            if upcoming == "revision"
+            else Assessment.tr(
+                "{done} of {allocated} reviews written; {missing} will not count."
+                " Review round {n} ends and you assess."
+            )
+        )
+        return said.format(
+            done=board.done, allocated=board.allocated, missing=board.allocated - board.done, n=board.round
+        )
+    if upcoming == "closed":
+        return Assessment.tr("The assignment closes: nothing more can be submitted, reviewed or rated.")
+    return Assessment.tr("The assignment is closed.")

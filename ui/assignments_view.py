@@ -10,7 +10,8 @@ submitted, reviews done and owed; *Open the next phase…* asks first, saying wh
 happen; *Change reviewers…* by hand) and *Assessment* (the gradebook; for the student
 selected, the suggested grade's parts and every review with its writer; *Assess…* to
 accept or override with a comment, *Export CSV…*); *New assignment…* sets one with a
-rubric (`ui.assignment_dialogs`).
+rubric and due dates, *Edit assignment…* (Ctrl+E) changes the chosen one in the same
+dialog filled in (`ui.assignment_dialogs`).
 
 Everything shown is re-read (`LiveQuery`) when a change in the circle touches
 assignments. Owns `QtAssignments`. Built with the circle's page. GUI thread.
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -65,6 +66,7 @@ from ui.circle import CircleContext, QtCircleTab
 from ui.rubric_form import RubricForm
 
 ID = Qt.ItemDataRole.UserRole
+EDIT_KEYS = "Ctrl+E"  # edit the chosen assignment (listed in Help › Keyboard shortcuts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,45 @@ class WorkEditor(QPlainTextEdit):
     file_dropped = Signal(str)
 
 
+def _wrap_code_blocks(browser: QTextBrowser) -> None:
+    """Let a code block's long lines (a diff's) wrap instead of scrolling sideways."""
+    document = browser.document()
+    cursor = QTextCursor(document)
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().nonBreakableLines():
+            fmt = block.blockFormat()
+            fmt.setNonBreakableLines(False)
+            cursor.setPosition(block.position())
+            cursor.setBlockFormat(fmt)
+        block = block.next()
+
+
+def _diff_in_words(task: ReviewTask) -> str:
+    """The task's diff with its two header lines ("--- version 1") in the reader's language."""
+    lines = task.diff.splitlines(keepends=True)
+    heads = (f"--- version {task.previous_version}\n", f"+++ version {task.version}\n")
+    if tuple(lines[:2]) == heads:
+        lines[:2] = [
+            f"--- {version_label(task.previous_version)}\n",
+            f"+++ {version_label(task.version)}\n",
+        ]
+    return "".join(lines)
+
+
+def _size_once(tree: QTreeWidget, items: list[QTreeWidgetItem]) -> None:
+    """Size the columns once, from the header and the first rows: measuring every row of
+    a class of 300 at each refresh held the GUI thread (`bench/responsiveness.py
+    --assessment`), as it did the desk's (`ui.desk_view`)."""
+    if not items or tree.property("sized"):
+        return
+    tree.setProperty("sized", True)
+    metrics = tree.fontMetrics()
+    for column in range(tree.columnCount() - 1):  # the last one stretches
+        texts = [tree.headerItem().text(column), *(item.text(column) for item in items[:20])]
+        tree.setColumnWidth(column, max(metrics.horizontalAdvance(t) for t in texts) + 24)
+
+
 def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -125,9 +166,21 @@ class QtAssignments(QtCircleTab):
         self.dialog: QWidget | None = None  # the one open (tests reach it)
 
         self.list = QListWidget(self)
+        self.list.setWordWrap(True)  # a long title wraps rather than scrolling sideways
+        self.list.setMinimumWidth(150)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(self._chosen)
         self.new_button = QPushButton(self.tr("New assignment…"), self)
         self.new_button.clicked.connect(self.new_assignment)
+        self.edit_button = QPushButton(self.tr("Edit assignment…"), self)
+        self.edit_button.setToolTip(self.tr("Edit the chosen assignment (Ctrl+E)"))
+        self.edit_button.clicked.connect(self.edit_assignment)
+        self.edit_button.setEnabled(False)
+        edit_action = QAction(self)
+        edit_action.setShortcut(EDIT_KEYS)
+        edit_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        edit_action.triggered.connect(self.edit_assignment)
+        self.addAction(edit_action)
         self.heading = QLabel(self.tr("Choose an assignment."), self)
         self.heading.setWordWrap(True)
         self.sections = QTabWidget(self)
@@ -144,6 +197,7 @@ class QtAssignments(QtCircleTab):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.list)
         left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.edit_button)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -152,7 +206,8 @@ class QtAssignments(QtCircleTab):
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -192,6 +247,8 @@ class QtAssignments(QtCircleTab):
     def _review_section(self) -> QWidget:
         page = QWidget(self)
         self.tasks = QListWidget(page)
+        self.tasks.setWordWrap(True)
+        self.tasks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tasks.currentItemChanged.connect(lambda *_: self._task_chosen())
         self.task_text = QTextBrowser(page)
         self.form_area = QScrollArea(page)
@@ -204,12 +261,18 @@ class QtAssignments(QtCircleTab):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.form_area, 1)
         right_layout.addWidget(self.send_button)
+        # The few submissions to review in a short list above; the work and the form
+        # side by side below get the width (at 800×600 there is little).
+        self.tasks.setMaximumHeight(self.tasks.fontMetrics().height() * 4 + 8)
         split = QSplitter(page)
-        split.addWidget(self.tasks)
         split.addWidget(self.task_text)
         split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        self.review_split = split
         layout = QVBoxLayout(page)
-        layout.addWidget(split)
+        layout.addWidget(self.tasks)
+        layout.addWidget(split, 1)
         return page
 
     def _feedback_section(self) -> QWidget:
@@ -287,6 +350,7 @@ class QtAssignments(QtCircleTab):
     def on_roles(self) -> None:
         teacher = self.teacher
         self.new_button.setVisible(teacher)
+        self.edit_button.setVisible(teacher)
         for index, for_teachers in ((1, False), (2, False), (3, False), (4, True), (5, True)):
             self.sections.setTabVisible(index, for_teachers == teacher)
         self._detail_query.refresh()
@@ -355,6 +419,7 @@ class QtAssignments(QtCircleTab):
 
     def _show_detail(self, shown: Shown | None) -> None:
         self.shown = shown
+        self.edit_button.setEnabled(shown is not None and shown.detail.phase != "closed")
         if shown is None:
             return
         d = shown.detail
@@ -435,8 +500,9 @@ class QtAssignments(QtCircleTab):
         self.tasks.blockSignals(True)
         self.tasks.clear()
         for n, task in enumerate(tasks, 1):
+            status = self.tr("done") if task.status == "done" else self.tr("to do")
             label = self.tr("Submission {n} (version {v}) — {status}").format(
-                n=n, v=task.version, status=task.status
+                n=n, v=task.version, status=status
             )
             item = QListWidgetItem(label)
             item.setData(ID, task.submission_id)
@@ -468,12 +534,13 @@ class QtAssignments(QtCircleTab):
                 + self.tr("Changed since version {n}, which you reviewed").format(n=task.previous_version)
                 + "**"
                 + (self.tr(" — the author's note: *{note}*").format(note=task.note) if task.note else "")
-                + f"\n\n```diff\n{task.diff}```\n\n**"
+                + f"\n\n```diff\n{_diff_in_words(task)}```\n\n**"
                 + self.tr("Version {n}").format(n=task.version)
                 + f"**\n\n{task.text}"
             )
         else:
             self.task_text.setMarkdown(task.text)
+        _wrap_code_blocks(self.task_text)
         key = (task.submission_id, task.version)
         if self.form is None or self.form.property("task") != key:
             form = RubricForm(self.shown.detail.criteria, self.form_area)
@@ -537,10 +604,13 @@ class QtAssignments(QtCircleTab):
                 def said(scores: dict[str, int]) -> str:
                     return ", ".join(f"{name} {value}" for name, value in scores.items())
 
-                others = "; ".join(said(o) for o in row.others) or self.tr("no other reviewer")
-                parts.append(
-                    f"- Round {row.round}, work {n}: you gave {said(row.mine)}; others gave {others}"
-                )
+                if row.others:
+                    line = self.tr("Round {round}, work {n}: you gave {mine}; the others gave {others}")
+                    others = "; ".join(said(o) for o in row.others)
+                else:
+                    line = self.tr("Round {round}, work {n}: you gave {mine}; no one else reviewed it")
+                    others = ""
+                parts.append("- " + line.format(round=row.round, n=n, mine=said(row.mine), others=others))
         mine = next((g for g in shown.grades if g.grade is not None), None)
         if mine is not None:
             parts.insert(0, f"## Your grade: {mine.grade}\n\n{mine.comment}")
@@ -565,12 +635,52 @@ class QtAssignments(QtCircleTab):
         dialog.accepted.connect(lambda: self._create(dialog))
         dialog.open()
 
+    def edit_assignment(self) -> None:
+        """The chosen assignment's dialog, filled in (teachers; not once it is closed)."""
+        from ui.assignment_dialogs import AssignmentDialog
+
+        if not self.teacher or self.shown is None or self.shown.detail.phase == "closed":
+            return
+        dialog = AssignmentDialog(self, self.shown.detail)
+        self.dialog = dialog
+        dialog.wanted.connect(lambda: self._save(dialog))
+        dialog.open()
+
+    def _save(self, dialog: Any) -> None:
+        from app.services import assignments
+
+        commands, found = self.session.commands, self.found
+        title, brief, criteria = dialog.title.text(), dialog.brief.toPlainText(), dialog.changed_criteria()
+        fixed = not dialog.reviewers.isEnabled()  # reviewing has started: leave them as they are
+        reviewers = None if fixed else dialog.reviewers.value()
+        rounds = None if fixed else dialog.rounds.value()
+        due = dialog.due_dates()
+
+        def saved(_: object) -> None:
+            dialog.accept()
+            self.on_touched()
+
+        self.session.run(
+            lambda: assignments.edit(
+                commands,
+                found,
+                title=title,
+                brief=brief,
+                criteria=criteria,
+                reviewers=reviewers,
+                rounds=rounds,
+                due=due,
+            ),
+            saved,
+            dialog.refused,
+        )
+
     def _create(self, dialog: Any) -> None:
         from app.services import assignments
 
         commands, space = self.session.commands, self.circle.space
         title, brief, criteria = dialog.title.text(), dialog.brief.toPlainText(), dialog.criteria()
-        reviewers, rounds = dialog.reviewers.value(), dialog.rounds.value()
+        reviewers, rounds, due = dialog.reviewers.value(), dialog.rounds.value(), dialog.due_dates()
 
         def made(op_id: OpId) -> None:
             self.selected_id = op_id.hex()
@@ -585,6 +695,7 @@ class QtAssignments(QtCircleTab):
                 criteria=criteria,
                 reviewers=reviewers,
                 rounds=rounds,
+                due=due,
             ),
             made,
         )
@@ -594,16 +705,20 @@ class QtAssignments(QtCircleTab):
         self.board.clear()
         if board is None:
             return
-        for row in board.rows:
-            texts = [
-                row.name,
-                str(row.version) if row.version else self.tr("not submitted"),
-                of(row.received, row.expected) if row.expected else "—",
-                of(row.given, row.owed) if row.owed else "—",
-            ]
-            self.board.addTopLevelItem(QTreeWidgetItem(texts))
-        for column in range(self.board.columnCount()):
-            self.board.resizeColumnToContents(column)
+        not_submitted = self.tr("not submitted")
+        items = [
+            QTreeWidgetItem(
+                [
+                    row.name,
+                    str(row.version) if row.version else not_submitted,
+                    of(row.received, row.expected) if row.expected else "—",
+                    of(row.given, row.owed) if row.owed else "—",
+                ]
+            )
+            for row in board.rows
+        ]
+        self.board.addTopLevelItems(items)
+        _size_once(self.board, items)
         upcoming = board.next_phase
         self.reallocate_button.setEnabled(board.phase == "review")
         self.next_button.setEnabled(upcoming is not None)
@@ -614,7 +729,7 @@ class QtAssignments(QtCircleTab):
         )
 
     def consequence(self) -> str:
-        from app.services.assessment_board import consequence
+        from ui.assessment_words import consequence
 
         assert self.shown is not None and self.shown.board is not None
         return consequence(self.shown.board)
@@ -645,17 +760,19 @@ class QtAssignments(QtCircleTab):
         current = self.gradebook.currentItem()
         kept = current.data(0, ID) if current is not None else None
         self.gradebook.clear()
+        items = []
         for row in grades:
             item = QTreeWidgetItem(
                 [row.name, str(row.versions), _score(row.peer), _score(row.reviewing), _score(row.suggested),
                  "—" if row.grade is None else str(row.grade), row.comment]
             )  # fmt: skip
             item.setData(0, ID, row.submission_id)
-            self.gradebook.addTopLevelItem(item)
-            if row.submission_id == kept:
+            items.append(item)
+        self.gradebook.addTopLevelItems(items)  # at once: a class of 300 added row by row took ~20 ms
+        for item in items:
+            if item.data(0, ID) == kept:
                 self.gradebook.setCurrentItem(item)
-        for column in range(self.gradebook.columnCount()):
-            self.gradebook.resizeColumnToContents(column)
+        _size_once(self.gradebook, items)
 
     def _show_reviews_of(self) -> None:
         """The selected student's work: the suggested grade's parts and every review of it,

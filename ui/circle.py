@@ -49,8 +49,9 @@ class CircleContext(QObject):
         return self.level >= MODERATOR
 
     def is_me(self, device_hex: str) -> bool:
-        """This very device (what the core lets only the writing device do: edit, resolve)."""
-        return device_hex == self.session.me.hex()
+        """Written by me: this device or another current device of my person (the core
+        lets any of them edit, delete, resolve, report progress: `Applied.by_author_of`)."""
+        return device_hex == self.session.me.hex() or device_hex in self.my_devices()
 
     def my_devices(self) -> frozenset[str]:
         """Every current device of my person here (hex): what they wrote is mine."""

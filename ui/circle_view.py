@@ -1,5 +1,5 @@
 """One circle: its header (`ui.circle_header`: name, my role, people, description) over
-its tabs (Discussion, Chat, Help desk, Assignments, Resources, Members), all on one
+its tabs (Discussion, Chat, Help desk, Assignments, Resources, Surveys, Members), all on one
 `CircleContext`. Owns `QtCircle`. GUI thread.
 """
 
@@ -20,6 +20,7 @@ from ui.members_view import QtMembers
 from ui.resources_view import QtResources
 from ui.search_view import QtSearchBar
 from ui.session import Session
+from ui.surveys_view import QtSurveys
 
 
 class _Tabs(QTabWidget):
@@ -50,12 +51,14 @@ class QtCircle(QWidget):
         self.assignments = QtAssignments(self.context, self)
         self.resources = QtResources(self.context, self)
         self.members = QtMembers(self.context, self)
+        self.surveys = QtSurveys(self.context, self)
         self.tabs = _Tabs(self)
         self.tabs.addTab(self.discussion, self.tr("Discussion"))
         self.tabs.addTab(self.chat, self.tr("Chat"))
         self.tabs.addTab(self.helpdesk, self.tr("Help desk"))
         self.tabs.addTab(self.assignments, self.tr("Assignments"))
         self.tabs.addTab(self.resources, self.tr("Resources"))
+        self.tabs.addTab(self.surveys, self.tr("Surveys"))
         self.tabs.addTab(self.members, self.tr("Members"))
         self.search = QtSearchBar(session, space, self)
         self.search.chosen.connect(self.open_hit)

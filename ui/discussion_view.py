@@ -76,8 +76,19 @@ class ThreadListModel(PagedListModel[ThreadSummary]):
         shown = line.format(title=row.title, who=row.author_name, when=wording.relative(row.created))
         return shown + tags + marks(self, row)
 
+    def title(self, row: ThreadSummary) -> str:
+        return row.title
+
+    def detail(self, row: ThreadSummary) -> str:
+        return self._detail(row, wording.relative(row.created))
+
     def tooltip(self, row: ThreadSummary) -> str:
-        return f"{row.title}\n{row.author_name}, {wording.full(row.created)}"
+        return f"{row.title}\n{self._detail(row, wording.full(row.created))}"
+
+    def _detail(self, row: ThreadSummary, when: str) -> str:
+        line = plural(self.tr("{who}  ·  {when}  ·  %n repl(y/ies)", "", row.replies), row.replies)
+        tags = f"  ·  {wording.hashtags(row.tags)}" if row.tags else ""
+        return line.format(who=row.author_name, when=when) + tags + marks(self, row)
 
 
 class QtDiscussion(QtCircleTab):

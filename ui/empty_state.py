@@ -3,6 +3,11 @@ start one with New thread… (Ctrl+N)" — so an empty pane reads as empty, not 
 Shown only once the list has been read (`loaded`), never while it is loading, and hidden
 as soon as a row arrives.
 
+The line is a child of the view itself, laid over its contents, not of its viewport:
+PySide6's first `viewport()` call from Python looks for the viewport's Python type among
+every QWidget subclass it knows, building ~50 classes' enums on the way (~20–30 ms of
+CPU, bench/startup.py), and My notes' list builds its hint before the first paint.
+
 Owns `EmptyHint`. GUI thread.
 """
 
@@ -12,10 +17,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel
+from shiboken6 import isValid
 
 
 class EmptyHint(QLabel):
-    """A centred, wrapped line over `view`'s viewport while its model has no rows."""
+    """A centred, wrapped line over `view`'s contents while its model has no rows."""
 
     def __init__(
         self,
@@ -24,7 +30,7 @@ class EmptyHint(QLabel):
         *,
         loaded: Callable[[], bool] = lambda: True,
     ) -> None:
-        super().__init__(view.viewport())
+        super().__init__(view)
         self.view = view
         self._text = text
         self._loaded = loaded
@@ -40,14 +46,16 @@ class EmptyHint(QLabel):
         reset_done = getattr(model, "reset_done", None)  # a paged list read again, maybe still empty
         if reset_done is not None:
             reset_done.connect(self.update_hint)
-        view.viewport().installEventFilter(self)
+        view.installEventFilter(self)
         self.hide()  # until the list has been read
 
     def update_hint(self, *_: object) -> None:
+        if not isValid(self.view):  # the view is being destroyed (its model cleared)
+            return
         empty = self.view.model().rowCount() == 0 and self._loaded()
         if empty:
             self.setText(self._text() if callable(self._text) else self._text)
-            self.setGeometry(self.view.viewport().rect().adjusted(12, 12, -12, -12))
+            self._fit()
         self.setVisible(empty)
 
     @property
@@ -57,5 +65,9 @@ class EmptyHint(QLabel):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.view.viewport().rect().adjusted(12, 12, -12, -12))
+            self._fit()
         return False
+
+    def _fit(self) -> None:
+        """Over the view's contents (inside its frame), with a margin."""
+        self.setGeometry(self.view.contentsRect().adjusted(12, 12, -12, -12))

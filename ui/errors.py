@@ -1,6 +1,7 @@
-"""Errors as one sentence a person can act on (the same wording the CLI prints).
+"""Errors as one sentence a person can act on (the same wording the CLI prints, in the
+window's language where `ui.error_words` knows the sentence).
 
-Owns `describe` (pure; any thread) and `attempt`, which runs work and returns its result
+Owns `describe` and `worded` (pure; any thread) and `attempt`, which runs work and returns its result
 or that sentence, logging an unexpected error once (on whichever trio run awaits it).
 """
 
@@ -20,21 +21,32 @@ def innermost(error: BaseException) -> BaseException:
     return error
 
 
-def describe(error: BaseException) -> str:
+def worded(error: BaseException) -> str | None:
+    """The sentence the app or the network gave `error` for people (in the window's
+    language where `ui.error_words` knows it), or None for an unexpected error."""
     # Imported here, not with the module: the window's first paint comes before the app's
     # modules are loaded (ui.launcher), and an error to word comes after.
     from app.errors import CommandError
     from app.identity import IdentityError
     from sync.errors import Rejected
+    from ui.error_words import translated
 
     error = innermost(error)
     if isinstance(error, CommandError | IdentityError):
-        return str(error)
+        return translated(str(error))
     if isinstance(error, Rejected):
         text = (error.detail or error.reason.value).strip()
-        return (text[:1].upper() + text[1:]).rstrip(".") + "."
+        return translated((text[:1].upper() + text[1:]).rstrip(".") + ".")
     if type(error).__module__.startswith("p2p."):  # network errors are worded for people
         return str(error)
+    return None
+
+
+def describe(error: BaseException) -> str:
+    known = worded(error)
+    if known is not None:
+        return known
+    error = innermost(error)
     from PySide6.QtCore import QCoreApplication
 
     text = QCoreApplication.translate("Errors", "Unexpected error ({kind}: {error}). Please report it.")
@@ -47,7 +59,6 @@ async def attempt(work: Callable[[], Awaitable[Any]], *, where: str) -> tuple[bo
     try:
         return True, await work()
     except Exception as error:
-        message = describe(error)
-        if message.startswith("Unexpected"):
+        if worded(error) is None:  # by the error, not its words: they may be translated
             log.error("Unexpected error in %s", where, exc_info=error)
-        return False, message
+        return False, describe(error)

@@ -67,19 +67,41 @@ class RequestListModel(PagedListModel[HelpRequestSummary]):
         self.matching = matching
         self._reset(Page(matching[:wanted], after=None, total=len(matching)))
 
-    def text(self, row: HelpRequestSummary) -> str:
-        status_words = {
+    def status_word(self, status: HelpStatus) -> str:
+        return {
             HelpStatus.OPEN: self.tr("open"),
             HelpStatus.CLAIMED: self.tr("claimed"),
             HelpStatus.ESCALATED: self.tr("escalated"),
             HelpStatus.RESOLVED: self.tr("resolved"),
-        }
+        }[status]
+
+    def text(self, row: HelpRequestSummary) -> str:
         template = self.tr("{title}  ·  {status}  ·  %n answer(s)  ·  {who}  ·  {when}", "", row.answers)
         line = plural(template, row.answers).format(
             title=row.title,
-            status=status_words[row.status],
+            status=self.status_word(row.status),
             who=row.author_name,
             when=wording.relative(row.created),
+        )
+        if row.tags:
+            line += "  ·  " + wording.hashtags(row.tags)
+        if row.hidden:
+            line += "  " + self.tr("[hidden]")
+        return line
+
+    def title(self, row: HelpRequestSummary) -> str:
+        return row.title
+
+    def detail(self, row: HelpRequestSummary) -> str:
+        return self._detail(row, wording.relative(row.created))
+
+    def tooltip(self, row: HelpRequestSummary) -> str:
+        return f"{row.title}\n{self._detail(row, wording.full(row.created))}"
+
+    def _detail(self, row: HelpRequestSummary, when: str) -> str:
+        template = self.tr("{who}  ·  {when}  ·  {status}  ·  %n answer(s)", "", row.answers)
+        line = plural(template, row.answers).format(
+            who=row.author_name, when=when, status=self.status_word(row.status)
         )
         if row.tags:
             line += "  ·  " + wording.hashtags(row.tags)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, SignalInstance
 
 from app.paths import key_path
-from app.services import demo_circles, glance
+from app.services import glance
 from ui import app_icon
 from ui.main_window import MainWindow
 from ui.runtime import Runtime
@@ -194,6 +194,8 @@ async def _desktop(
             launch.on_window(window)
             for address in launch.connect:
                 window.dial(address)
+        from app.services import demo_circles  # after the first paint
+
         home = launch.home
         if demo_circles.recorded(home):
             # A demo circle joined before never comes back to life (its classmates were

@@ -3,6 +3,10 @@ their unread counts, `ui.unread_counts`) beside the chosen page, the menus and s
 (`ui.menus`), the sync status bar (`ui.status`), the Peers dock, tray notices, and the
 geometry and last page kept between runs (`ui.window_state`).
 
+The Coaching page (`ui.coaching_view`: my pairs, Find a coach, direct messages; built on
+first use) opens from the menu (Ctrl+Shift+K). Pairs and conversations are spaces of
+their own but not circles: the sidebar does not list them.
+
 The Teacher's desk (`ui.desk_view`, built on first use) is a page of its own, opened
 from the menu (Ctrl+Shift+D); it is the first page shown when the window was closed on
 it, or on a first start of a person given a teacher's or mentor's role in a circle. Its
@@ -61,6 +65,7 @@ if TYPE_CHECKING:  # imported when first used: not on the way to the first paint
     from app.services.rows import SearchHit
     from sync.changes import Changes
     from ui.circle_view import QtCircle
+    from ui.coaching_view import QtCoaching
     from ui.desk_view import QtDesk
     from ui.dialogs import LeaveDialog, LineDialog
     from ui.peers_view import QtPeers
@@ -104,6 +109,8 @@ class MainWindow(QMainWindow):
         self._restored_last = False
         self._close_anyway = False  # closing waited once for the open note to be saved
         self._desk: QtDesk | None = None
+        self._coaching: QtCoaching | None = None
+        self.private: set[SpaceId] = set()  # pairs and conversations: not listed as circles
         self.recognition: QtRecognition | None = None  # the contributions window last opened
         self.teaching: list[int] = []  # my level in each circle where I teach or mentor
 
@@ -181,7 +188,7 @@ class MainWindow(QMainWindow):
 
             if changes.touches(MEMBER_KINDS):
                 self._circles_query.refresh()  # I may have left, or been removed
-        elif changes.space != self.notes.space:
+        elif changes.space != self.notes.space and changes.space not in self.private:
             self._circles_query.refresh()  # a circle created, joined, or its first ops arrived
 
     async def _fetch_circles(
@@ -189,13 +196,16 @@ class MainWindow(QMainWindow):
     ) -> tuple[list[tuple[SpaceId, str]], list[tuple[SpaceId, str]], list[int]]:
         """The circles this device is a member of, those it waits to be admitted to, and my
         level in those where I teach or mentor."""
-        from app.services import desk, membership
+        from app.services import coaching, desk, membership
 
         commands = self.session.commands
         circles = await commands.circles()
         current = await membership.current_circles(commands)
         waiting = await membership.waiting_circles(commands)
         roles = await desk.my_roles(commands)
+        self.private = await coaching.private_spaces(commands)
+        current -= self.private
+        waiting = [(space, name) for space, name in waiting if space not in self.private]
         return [(space, name) for space, name in circles if space in current], waiting, roles
 
     def _show_listing(
@@ -226,7 +236,10 @@ class MainWindow(QMainWindow):
                 self.show_desk()
             else:
                 self.open_page(last if last in listed else NOTES)
-        elif self.sidebar.currentItem() is None:
+        elif self.sidebar.currentItem() is None and self.pages.currentWidget() not in (
+            self._desk,
+            self._coaching,
+        ):  # (the desk and the Coaching page are shown with no row current)
             self.open_page(NOTES)
 
     def open_page(self, key: SpaceId | bytes | str) -> None:
@@ -260,12 +273,37 @@ class MainWindow(QMainWindow):
         if not self.session.is_open:  # it reads through the core
             self.session.ready.connect(self.show_desk, Qt.ConnectionType.SingleShotConnection)
             return
+        # As for the Coaching page: the page first, focus on it, then no row current (a list
+        # without a current row that takes the focus makes its first row, My notes, current).
+        self.pages.setCurrentWidget(self.desk)
+        self.desk.requests.setFocus()
         self.sidebar.setCurrentRow(-1)
         self.unread.looking = None
         self.leave_action.setEnabled(False)
-        self.pages.setCurrentWidget(self.desk)
         self.desk.query.refresh()
-        self.desk.requests.setFocus()
+
+    @property
+    def coaching(self) -> QtCoaching:
+        """The Coaching page, built on first use."""
+        if self._coaching is None:
+            from ui.coaching_view import QtCoaching
+
+            self._coaching = QtCoaching(self.session, self)
+            self.pages.addWidget(self._coaching)
+        return self._coaching
+
+    def show_coaching(self) -> None:
+        """Show the Coaching page (Ctrl+Shift+K); no circle is current meanwhile."""
+        if not self.session.is_open:  # it reads through the core
+            self.session.ready.connect(self.show_coaching, Qt.ConnectionType.SingleShotConnection)
+            return
+        # The page first, focus on it, then no row current: a list without a current row
+        # that takes the focus makes its first row current (My notes would open over it).
+        self.pages.setCurrentWidget(self.coaching)
+        self.coaching.tabs.setFocus()
+        self.sidebar.setCurrentRow(-1)
+        self.unread.looking = None
+        self.leave_action.setEnabled(False)
 
     def show_recognition(self, device_hex: str | None = None) -> None:
         """A person's contributions (default: mine), in a window of its own."""

@@ -1,5 +1,6 @@
 """The main window's menu bar and its shortcuts: Circle (New circle… Ctrl+Shift+N, Join
-with an invite code… Ctrl+J, Teacher's desk Ctrl+Shift+D, My contributions
+with an invite code… Ctrl+J, Teacher's desk Ctrl+Shift+D, Coaching Ctrl+Shift+K
+(pairs, Find a coach, messages), My contributions
 Ctrl+Shift+R, Leave circle…, Quit), Network (Peers Ctrl+Shift+P, Connect to address…),
 Devices (Link a device…, My devices…, This is a new device of mine…), Edit (New thread /
 note Ctrl+N, Find Ctrl+F, Search everywhere… Ctrl+Shift+F), View (Sidebar Ctrl+B) and
@@ -41,6 +42,11 @@ def add_menus(window: MainWindow) -> tuple[QAction, QAction]:
     desk_action.setObjectName("desk")
     desk_action.triggered.connect(window.show_desk)
     file_menu.insertAction(leave_action, desk_action)
+    coaching_action = QAction(translate("MainWindow", "C&oaching"), window)
+    coaching_action.setShortcut("Ctrl+Shift+K")
+    coaching_action.setObjectName("coaching")
+    coaching_action.triggered.connect(window.show_coaching)
+    file_menu.insertAction(leave_action, coaching_action)
     mine_action = QAction(translate("MainWindow", "My &contributions"), window)
     mine_action.setShortcut("Ctrl+Shift+R")
     mine_action.setObjectName("contributions")
@@ -105,6 +111,14 @@ IN_VIEWS = (
     (
         "Enter",
         QT_TRANSLATE_NOOP("MainWindow", "Open the row chosen (a desk row opens its item in its circle)"),
+    ),
+    (
+        "Alt+P / Alt+F / Alt+M",
+        QT_TRANSLATE_NOOP("MainWindow", "Coaching: My pairs, Find a coach, Messages"),
+    ),
+    (
+        "Ctrl+E",
+        QT_TRANSLATE_NOOP("MainWindow", "Edit the chosen assignment (Assignments tab, teachers)"),
     ),
     (
         "Tab / Shift+Tab",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from ui import wording
 from ui.paged_list import PagedListModel
 from ui.session import Session
 
@@ -25,6 +26,7 @@ class NoteListModel(PagedListModel["NoteSummary"]):
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(session, key="note_id", parent=parent)
         self.search = ""
+        self.reflections_only = False  # the journal's reflections (notes tagged `reflection`)
 
     async def page(self, after: Cursor | None, limit: int) -> Page[NoteSummary]:
         from app.services import notes
@@ -40,13 +42,35 @@ class NoteListModel(PagedListModel["NoteSummary"]):
         if query.strip():
             with contextlib.suppress(CommandError):  # no searchable word in it yet
                 found = await notes.search(self.session.commands, query)
+                if self.reflections_only:
+                    found = [row for row in found if "reflection" in row.tags]
                 return Page(found, None)
+        if self.reflections_only:
+            from app.services import journal
+
+            return Page(list(reversed(await journal.listing(self.session.commands))), None)  # newest first
         return await self.page(None, wanted)
 
     def text(self, row: NoteSummary) -> str:
         tags = "  " + " ".join(f"#{t}" for t in row.tags) if row.tags else ""
         return row.title + tags
 
+    def title(self, row: NoteSummary) -> str:
+        return row.title
+
+    def detail(self, row: NoteSummary) -> str:
+        return self._detail(row, wording.relative(row.created))
+
+    def tooltip(self, row: NoteSummary) -> str:
+        return f"{row.title}\n{self._detail(row, wording.full(row.created))}"
+
+    def _detail(self, row: NoteSummary, when: str) -> str:
+        return f"{when}  ·  {wording.hashtags(row.tags)}" if row.tags else when
+
     def set_search(self, text: str) -> None:
         self.search = text
+        self.refresh()
+
+    def set_reflections_only(self, only: bool) -> None:
+        self.reflections_only = only
         self.refresh()

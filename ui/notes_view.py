@@ -2,6 +2,9 @@
 preview where `[[Title]]` links open the note they name (typing `[[` completes titles,
 `ui.note_editor`), the note's backlinks, saving, sharing a note into a circle's
 library, and deleting it (asked first). Everything through `app.services.notes`.
+The reflection journal (`app.services.journal`): "New reflection" starts a note tagged
+`reflection` from prompts, "Reflections only" filters the list, and the Share menu
+shares a note into a coaching pair as a reflection the partner can comment on.
 
 Nothing typed is lost: edits are saved a second after the last keystroke, before another
 note (or a new one) opens, on Ctrl+S, and before the window closes (`flush`, which
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,7 +42,6 @@ from PySide6.QtWidgets import (
 from sync.ids import SpaceId
 from ui.empty_state import EmptyHint
 from ui.live import LiveQuery
-from ui.markdown import note_title, show_markdown
 from ui.note_editor import QtNoteEditor
 from ui.note_list import NoteListModel
 from ui.paged_list import QtPagedList
@@ -79,6 +82,8 @@ class QtNotes(QWidget):
         self.space: SpaceId | None = None
         self.note: Any = None  # the ItemRow being edited; None: a new note
         self.circles: list[tuple[SpaceId, str]] = []
+        self.pairs: list[tuple[SpaceId, str]] = []  # coaching pairs to share a reflection into
+        self.share_error: str | None = None  # why the last share into a pair failed
         self._asked: str | None = None  # the note clicked, while the open one is saved
         self._opening: str | None = None  # the note asked for, until it is shown
         self._base: Fields = EMPTY  # the open note as last loaded or saved
@@ -102,6 +107,13 @@ class QtNotes(QWidget):
         self.new_button = QPushButton(self.tr("New note"), self)
         self.new_button.setToolTip(self.tr("Ctrl+N"))
         self.new_button.clicked.connect(self.new_item)
+        self.new_reflection_button = QPushButton(self.tr("New reflection"), self)
+        self.new_reflection_button.setToolTip(
+            self.tr("A journal entry from prompts: what happened, what you noticed, what you will try next")
+        )
+        self.new_reflection_button.clicked.connect(self.new_reflection)
+        self.reflections_only = QCheckBox(self.tr("Reflections only"), self)
+        self.reflections_only.toggled.connect(self._filter_changed)
 
         self.title = QLineEdit(self)
         self.title.setPlaceholderText(self.tr("Title"))
@@ -131,7 +143,7 @@ class QtNotes(QWidget):
         self.save_button.clicked.connect(self.save)
         self.share_button = QToolButton(self)
         self.share_button.setText(self.tr("Share"))
-        self.share_button.setToolTip(self.tr("Share to a circle's resources"))
+        self.share_button.setToolTip(self.tr("Share to a circle's resources, or into a coaching pair"))
         self.share_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.share_menu = QMenu(self)
         self.share_button.setMenu(self.share_menu)
@@ -149,8 +161,12 @@ class QtNotes(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.search)
+        left_layout.addWidget(self.reflections_only)
         left_layout.addWidget(self.list)
-        left_layout.addWidget(self.new_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.new_reflection_button)
+        left_layout.addLayout(buttons)
         panes = self.panes = QSplitter(self)  # side by side; the preview below when narrow
         panes.addWidget(self.editor)
         panes.addWidget(self.preview)
@@ -185,6 +201,7 @@ class QtNotes(QWidget):
             self.model.show_rows(glance.notes, glance.notes_after)
         self.model.refresh()
         session.run(self._fetch_space, self._got_space)
+        self._fetch_pairs()
         self.new_item()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -220,10 +237,15 @@ class QtNotes(QWidget):
         typed = self.search.text().strip()
         if typed:
             return self.tr("No note matches “{typed}”.").format(typed=typed)
+        if self.reflections_only.isChecked():
+            return self.tr("No reflections yet — start one with New reflection.")
         return self.tr("No notes yet — write one with New note (Ctrl+N).")
 
     def _search_changed(self, text: str) -> None:
         self.model.set_search(text)
+
+    def _filter_changed(self, only: bool) -> None:
+        self.model.set_reflections_only(only)
 
     def start_search(self) -> None:
         self.search.setFocus()
@@ -367,9 +389,13 @@ class QtNotes(QWidget):
         self.save(on_failure=on_failure)
 
     def _preview(self) -> None:
+        from ui.markdown import show_markdown  # not before the first paint: no note is open
+
         show_markdown(self.preview, self.editor.toPlainText())
 
     def _link_clicked(self, url: QUrl) -> None:
+        from ui.markdown import note_title
+
         title = note_title(url)
         if title is None:
             from PySide6.QtGui import QDesktopServices
@@ -395,6 +421,28 @@ class QtNotes(QWidget):
     def new_item(self, title: str = "") -> None:
         """Start a new note (titled `title`), once what is typed in the open one is saved."""
         self.flush(lambda: self._new_note(title))
+
+    def prompts(self) -> str:
+        """A new reflection's text: the journal's prompts as headings, room under each."""
+        asked = (self.tr("What happened?"), self.tr("What did I notice?"), self.tr("What will I try next?"))
+        return "\n\n".join(f"## {prompt}\n" for prompt in asked)
+
+    def new_reflection(self) -> None:
+        """Start a reflection (tagged `reflection`, from the prompts), once the open note is saved."""
+        self.flush(self._new_reflection)
+
+    def _new_reflection(self) -> None:
+        from datetime import datetime
+
+        self._new_note(self.tr("Reflection {date}").format(date=datetime.now().strftime("%Y-%m-%d")))
+        self.tags.setText("reflection")
+        self.editor.setPlainText(self.prompts())
+        self._base = self._fields()  # the prompts alone are not worth saving: typing is
+        self._show_state()
+        self.editor.setFocus()
+        cursor = self.editor.textCursor()  # under the first prompt
+        cursor.setPosition(self.editor.toPlainText().index("\n") + 1)
+        self.editor.setTextCursor(cursor)
 
     def _new_note(self, title: str = "") -> None:
         self.source.hide()
@@ -507,11 +555,64 @@ class QtNotes(QWidget):
         if self.note is None:
             self.share_menu.addAction(self.tr("Save the note first")).setEnabled(False)
             return
+        self.share_menu.addSection(self.tr("To a circle's resources"))
         for space, name in self.circles:
             action = self.share_menu.addAction(name)
             action.triggered.connect(lambda _=False, s=space: self.share(s))
         if not self.circles:
             self.share_menu.addAction(self.tr("You are in no circle yet")).setEnabled(False)
+        self.share_menu.addSection(self.tr("Share into pair (as a reflection)"))
+        for space, name in self.pairs:
+            action = self.share_menu.addAction(name)
+            action.setObjectName("share-pair")
+            action.triggered.connect(lambda _=False, s=space: self.share_into_pair(s))
+        if not self.pairs:
+            self.share_menu.addAction(self.tr("You are in no coaching pair")).setEnabled(False)
+        self._fetch_pairs()  # for the next time the menu opens
+
+    def _fetch_pairs(self) -> None:
+        session = self.session
+
+        async def work() -> list[tuple[SpaceId, str]]:
+            from app.services import coaching
+
+            rows = await coaching.pairs(session.commands)
+            return [
+                (SpaceId(bytes.fromhex(r.pair)), f"{r.name} ({', '.join(p for p in r.people if p)})")
+                for r in rows
+                if r.formed and not r.ended
+            ]
+
+        def got(pairs: list[tuple[SpaceId, str]]) -> None:
+            self.pairs = pairs
+
+        self.session.run(work, got)
+
+    def share_into_pair(self, pair: SpaceId) -> None:
+        """Share the open note into a coaching pair as a reflection of its latest open cycle."""
+        session, note = self.session, self.note
+        if note is None:
+            return
+        window = self.window()
+
+        async def work() -> Any:
+            from app.services import journal
+
+            return await journal.share_into_pair(session.commands, note, pair)
+
+        def shared(_: Any) -> None:
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(
+                    self.tr("Shared into the pair as a reflection: your partner can comment on it."), 5000
+                )
+
+        def failed(message: str) -> None:
+            self.share_error = message
+            if hasattr(window, "show_error"):
+                window.show_error(self.tr("Not shared: {error}").format(error=message))
+
+        self.share_error = None
+        self.session.run(work, shared, failed)
 
     def share(self, circle: SpaceId) -> None:
         session, note = self.session, self.note

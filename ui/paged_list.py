@@ -3,7 +3,8 @@
 to refresh. What My notes and the Discussion tab's threads are built on.
 
 Owns `PagedListModel` (subclasses say how to read a page, `app.services.paging.Page`, and how a
-row reads) and `QtPagedList` (its view). Pages are fetched through the session's `run`
+row reads: its one-line `text`, or a `title` over a `detail` line, painted by
+`ui.two_line_rows`) and `QtPagedList` (its view). Pages are fetched through the session's `run`
 (never on the GUI thread); a refresh re-reads as many rows as are loaded, and a page that
 arrives after a refresh started is dropped; a refresh that reads the rows already shown
 (e.g. the core's first read after a first paint from `app.services.glance`) changes nothing on
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 from app.services.glance import PAGE  # the first paint's page is the lists' page
 from ui.live import LiveQuery
 from ui.session import Session
+from ui.two_line_rows import DETAIL, TITLE, TwoLineRows
 
 if TYPE_CHECKING:  # the app's modules come after the first paint (ui.launcher)
     from app.services.paging import Cursor, Page
@@ -56,9 +58,18 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
         """The row as the list shows it."""
         raise NotImplementedError
 
-    def tooltip(self, row: RowT) -> str | None:
-        """What hovering the row shows: by default the whole line (it may be elided)."""
+    def title(self, row: RowT) -> str:
+        """The row's first line in the list (`ui.two_line_rows`): by default its text."""
         return self.text(row)
+
+    def detail(self, row: RowT) -> str | None:
+        """The row's second, muted line (who · when · counts), or None for one line."""
+        return None
+
+    def tooltip(self, row: RowT) -> str | None:
+        """What hovering the row shows: by default both lines whole (either may be elided)."""
+        detail = self.detail(row)
+        return self.text(row) if detail is None else f"{self.title(row)}\n{detail}"
 
     async def first_rows(self, wanted: int) -> Page[RowT]:
         """What a refresh shows: the first `wanted` rows (a subclass may show others, e.g.
@@ -79,6 +90,10 @@ class PagedListModel(QAbstractListModel, Generic[RowT]):
             return self.row_id(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row)
+        if role == TITLE:
+            return self.title(row)
+        if role == DETAIL:
+            return self.detail(row)
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -156,6 +171,7 @@ class QtPagedList(QListView):
         # A long row is elided ("…") with the whole of it in its tooltip, not scrolled sideways.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setItemDelegate(TwoLineRows(self))  # a title over who · when · counts, each elided
         self.paged = model
         self._quiet = False
         self.selectionModel().currentChanged.connect(self._current_changed)

@@ -41,6 +41,7 @@ CORE_MODULES = (
     "outcome",
     "app.services.commands",
     "app.database",
+    "app.services.demo_circles",
     "app.errors",
     "app.services.helpdesk",
     "app.identity",

@@ -26,6 +26,7 @@ from app.services import notes, resources
 from app.services.paging import Cursor, Page
 from app.services.rows import Resource
 from sync.changes import RESOURCE_KINDS
+from ui import wording
 from ui.circle import CircleContext, QtCircleTab
 from ui.discussion_view import marks
 from ui.empty_state import EmptyHint
@@ -34,6 +35,7 @@ from ui.markdown import show_markdown
 from ui.paged_list import PagedListModel, QtPagedList
 from ui.proportions import keep_proportions
 from ui.resource_files import QtResourceFiles
+from ui.wording import plural
 
 if TYPE_CHECKING:
     from ui.resource_dialog import ResourceDialog
@@ -51,6 +53,24 @@ class ResourceListModel(PagedListModel[Resource]):
 
     def text(self, row: Resource) -> str:
         return f"{row.title}  ·  {row.author_name}{marks(self, row)}"
+
+    def title(self, row: Resource) -> str:
+        return row.title
+
+    def detail(self, row: Resource) -> str:
+        return self._detail(row, wording.relative(row.created))
+
+    def tooltip(self, row: Resource) -> str:
+        return f"{row.title}\n{self._detail(row, wording.full(row.created))}"
+
+    def _detail(self, row: Resource, when: str) -> str:
+        line = f"{row.author_name}  ·  {when}"
+        if row.files:
+            files = len(row.files)
+            line += "  ·  " + plural(self.tr("%n file(s)", "", files), files)
+        elif row.url:
+            line += "  ·  " + row.url
+        return line + marks(self, row)
 
 
 class QtResources(QtCircleTab):

@@ -39,6 +39,7 @@ class RubricForm(QWidget):
         for criterion in criteria:
             box = QGroupBox(criterion.name, self)
             form = QFormLayout(box)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above: fields get the width
             if criterion.description:
                 about = QLabel(criterion.description, box)
                 about.setWordWrap(True)

@@ -2,7 +2,10 @@
 screens over a live demo circle (with `--theme dark`, named `NAME-dark.png`; with
 `--lang zh_CN`, `NAME-zh_CN.png`: the Chinese needs a CJK font, docs/translations.md),
 then of a teacher's screens (the Teacher's desk, an assignment's progress board and its
-assessment) over a small class of two in-process students (`_workshop`).
+assessment) over a small class of two in-process students (`_workshop`), then of a
+student's (what is to do, the review form, the feedback received and the round-2 diff)
+in a seminar another teacher runs (`_seminar`), then the Coaching screens
+(`ui.screenshot_coaching`: a pair, Find a coach, messages, a survey's results).
 
 Runs the real launcher with `--demo` in a throwaway data directory (offscreen works:
 `QT_QPA_PLATFORM=offscreen`), waits until the demo content has arrived, and grabs each
@@ -116,6 +119,10 @@ async def shoot(runtime: Runtime, out: Path, home: Path) -> None:
         await until(lambda: window.notes.backlinks.count() >= 1)
         save(window, out, "my-notes")
         await teacher_screens(runtime, window, out, home.parent)
+        await student_screens(runtime, window, out, home.parent)
+        from ui.screenshot_coaching import coaching_screens
+
+        await coaching_screens(runtime, window, lambda w, name: save(w, out, name), home.parent, until)
         window.close()
 
 
@@ -148,6 +155,162 @@ async def teacher_screens(runtime: Runtime, window: MainWindow, out: Path, base:
     if first is not None:
         view.gradebook.setCurrentItem(first)
     save(window, out, "assignment-assessment")
+
+
+async def student_screens(runtime: Runtime, window: MainWindow, out: Path, base: Path) -> None:
+    """Ana as a student: three assignments in Lee's seminar, each at a stage worth seeing."""
+    core, network = window.session.core, window.session.network
+    assert core is not None and network is not None
+    space, (todo, form, rounds) = await runtime.core_thread.call(lambda: _seminar(core, network, base))
+    await until(lambda: any(known == space for known, _ in window.circle_names))
+    page = window.circle(space)
+    view = page.assignments
+    page.tabs.setCurrentWidget(view)
+
+    async def showing(assignment: OpId) -> None:
+        view.show_assignment(assignment.hex())
+        await until(lambda: view.shown is not None and view.shown.detail.assignment_id == assignment.hex())
+
+    await until(lambda: view.list.count() == 3)
+
+    def quiet() -> bool:  # Lee and Max have gone: nobody left behind, no session running
+        status = window.session.network_status
+        return status is not None and not status.sessions_running and not status.peers_behind
+
+    with trio.move_on_after(15):  # the status bar only; the screens are right either way
+        await until(quiet)
+    window.sync_status.update_text()
+    await showing(todo)
+    view.sections.setCurrentIndex(1)  # My work: nothing submitted yet, a start typed
+    view.work.setPlainText(
+        "# Plan\n\n1. The claim: the printing press changed how people argued.\n2. Two sources:"
+    )
+    save(window, out, "assignment-to-do")
+
+    await showing(form)
+    view.sections.setCurrentIndex(2)  # Reviews to do: the work beside the rubric as a form
+    await until(lambda: view.form is not None and view.form.property("task") is not None)
+    assert view.form is not None
+    view.form.set_score("sources", 2)
+    view.form.notes["sources"].setText("Both are named; say why the second is reliable.")
+    view.form.set_score("argument", 3)
+    view.form.notes["sources"].setCursorPosition(0)  # the comment's start, as one reads it
+    save(window, out, "assignment-review-form")
+
+    await showing(rounds)
+    view.sections.setCurrentIndex(2)  # round 2: what changed since the version reviewed
+    await until(lambda: bool(view.shown and view.shown.tasks and view.shown.tasks[0].diff))
+    await until(lambda: view.form is not None and view.form.property("task") is not None)
+    assert view.form is not None
+    view.form.set_score("sources", 4)
+    view.form.notes["sources"].setText("Now says why printers' records weigh more.")
+    view.form.notes["sources"].setCursorPosition(0)
+    save(window, out, "assignment-round-2-diff")
+    view.sections.setCurrentIndex(3)  # Feedback: both rounds, the reviewers anonymous
+    await until(lambda: bool(view.shown and len(view.shown.received) >= 2))
+    save(window, out, "assignment-feedback")
+
+
+async def _seminar(ana: Core, network: Network, base: Path) -> tuple[SpaceId, tuple[OpId, OpId, OpId]]:
+    """Lee's seminar, where Ana and Max are students: an essay plan to submit (to do),
+    reading notes in review (a review to write), a source analysis in its second review
+    round (the change to see, feedback from two rounds). On the core thread."""
+    from app.demo import _Changed, _core
+
+    async with (
+        _core(network, base / "lee", "Lee", _Changed()) as lee,
+        _core(network, base / "max", "Max", _Changed()) as max_,
+    ):
+        space = await lee.create_circle("History seminar")
+        for student in (ana, max_):
+            await student.join(await lee.invite(space, role="member", uses=1))
+        rubric = [
+            "sources:4:Are the sources named, and is their reliability weighed?",
+            "argument:4:Does each step follow from the evidence?",
+        ]
+
+        async def create(title: str, brief: str, rounds: int) -> assignments.FoundAssignment:
+            made = await assignments.create(
+                lee.commands, space, title=title, brief=brief, criteria=rubric, reviewers=1, rounds=rounds
+            )
+            return assignments.FoundAssignment(space, made)
+
+        async def both_submit(found: assignments.FoundAssignment, texts: dict[str, str], note: str) -> None:
+            for student in (ana, max_):
+                await _until_true(partial(_knows, student, found))  # this one, not just any
+                name = student.commands.identity.name
+                await assignments.submit(student.commands, found, texts[name], note)
+
+        async def review_by(
+            student: Core,
+            found: assignments.FoundAssignment,
+            round_: int,
+            scores: list[str],
+            said: tuple[str, str],
+        ) -> None:
+            async def allocated() -> bool:
+                tasks = await assignments.review_tasks(student.commands, found)
+                return bool(tasks) and (await assignments.detail(student.commands, found)).round == round_
+
+            await _until_true(allocated)
+            (task,) = await assignments.review_tasks(student.commands, found)
+            await assignments.write_review(
+                student.commands, task.submission_id, scores, said[0], {"sources": said[1]}
+            )
+
+        analysis = await create(
+            "Source analysis: the printing press",
+            "Compare two sources on the printing press; say which you trust more and why.",
+            2,
+        )
+        first = {
+            "Ana": "Eisenstein says the press fixed texts.\nJohns says printers varied a lot.\n",
+            "Max": "Both sources agree the press mattered.\n",
+        }
+        await both_submit(analysis, first, "")
+        await _until_true(lambda: _count(lee, analysis, 2))
+        await assignments.open_phase(lee.commands, analysis, "review")
+        for student in (ana, max_):
+            await review_by(
+                student, analysis, 1, ["sources=2", "argument=3"],
+                ("A clear start; weigh the sources.", "The second source is named but not weighed."),
+            )  # fmt: skip
+        await _until_true(lambda: _reviews_in(lee, analysis, 2))
+        await assignments.open_phase(lee.commands, analysis, "revision")
+        second = {
+            "Ana": first["Ana"] + "Johns is closer to the archives, so I trust her more.\n",
+            "Max": "Both sources agree the press mattered.\nEisenstein wrote first; Johns answers her with"
+            " printers' records, which I trust more.\n",
+        }
+        await both_submit(analysis, second, "Weighed the two sources")
+        await _until_true(lambda: _revised(lee, analysis, 2))
+        await assignments.open_phase(lee.commands, analysis, "review")
+        await review_by(
+            max_, analysis, 2, ["sources=4", "argument=3"],
+            ("Much stronger: the last line decides it.", "Now weighed, with a reason."),
+        )  # fmt: skip
+
+        notes = await create("Reading notes, week 3", "Summarise chapter 3 in ten lines.", 1)
+        texts = {
+            "Ana": "Chapter 3: presses spread along trade routes.\n",
+            "Max": "Chapter 3 in ten lines.\n\n1. Presses followed the trade routes south.\n"
+            "2. Venice printed more than any other city by 1500.\n3. Printers were merchants first.\n",
+        }
+        await both_submit(notes, texts, "")
+        await _until_true(lambda: _count(lee, notes, 2))
+        await assignments.open_phase(lee.commands, notes, "review")
+        plan = await create("Essay plan", "A claim and the two sources you will use.", 1)
+
+        async def arrived() -> bool:
+            if len(await assignments.listing(ana.commands, space)) < 3:
+                return False
+            tasks = await assignments.review_tasks(ana.commands, analysis)
+            got = await assignments.received(ana.commands, analysis)
+            return bool(tasks) and tasks[0].version == 2 and len(got) >= 2
+
+        await _until_true(arrived)
+        await _until_true(lambda: _tasks(ana, notes))
+    return space, (OpId(plan.assignment), OpId(notes.assignment), OpId(analysis.assignment))
 
 
 async def _workshop(ana: Core, network: Network, base: Path) -> tuple[SpaceId, OpId]:
@@ -206,8 +369,21 @@ async def _has(core: Core, space: SpaceId) -> bool:
     )
 
 
+async def _knows(core: Core, found: assignments.FoundAssignment) -> bool:
+    if found.space not in dict(await core.commands.circles()):
+        return False
+    listed = await assignments.listing(core.commands, found.space)
+    return any(row.assignment_id == found.assignment.hex() for row in listed)
+
+
 async def _count(core: Core, found: assignments.FoundAssignment, n: int) -> bool:
     return (await assignments.detail(core.commands, found)).submissions >= n
+
+
+async def _revised(core: Core, found: assignments.FoundAssignment, n: int) -> bool:
+    from app.services import assessment_board
+
+    return (await assessment_board.board(core.commands, found)).revised >= n
 
 
 async def _tasks(core: Core, found: assignments.FoundAssignment) -> bool:

@@ -1,4 +1,4 @@
-"""Command groups: assignments and peer assessment — `assignment create/list/show/open`,
+"""Command groups: assignments and peer assessment — `assignment create/edit/list/show/open`,
 `submit`, `review list/write/received/rate`, `assess` and `grades` (docs/cli.md).
 """
 
@@ -39,6 +39,48 @@ async def cmd_create(args: argparse.Namespace, commands: Commands) -> None:
         rounds=args.rounds,
     )
     emit(args, {"assignment_id": assignment.hex()}, assignment.hex())
+
+
+def _due_dates(typed: list[str], clear: bool) -> dict[str, int] | None:
+    """`--due PHASE=YYYY-MM-DD[THH:MM]` (local time) into phase -> ms; None: unchanged."""
+    from datetime import datetime
+
+    if clear:
+        return {}
+    if not typed:
+        return None
+    found = {}
+    for entry in typed:
+        phase, _, when = entry.partition("=")
+        try:
+            moment = datetime.fromisoformat(when.strip())
+        except ValueError:
+            raise CommandError(
+                f"A due date is PHASE=YYYY-MM-DD[THH:MM], e.g. review=2026-12-18T17:00; not {entry!r}."
+            ) from None
+        found[phase.strip()] = int(moment.timestamp() * 1000)
+    return found
+
+
+async def cmd_edit(args: argparse.Namespace, commands: Commands) -> None:
+    found = await assignments.find_assignment(commands, args.assignment)
+    due = _due_dates(args.due, args.no_due)
+    brief = (
+        None
+        if args.brief is None and args.brief_file is None
+        else _text_of(args.brief, args.brief_file, "brief")
+    )
+    await assignments.edit(
+        commands,
+        found,
+        title=args.title,
+        brief=brief,
+        criteria=args.criterion or None,
+        reviewers=args.reviewers,
+        rounds=args.rounds,
+        due=due,
+    )
+    emit(args, {"assignment_id": found.assignment.hex()}, "Saved.")
 
 
 async def cmd_list(args: argparse.Namespace, commands: Commands) -> None:
@@ -179,6 +221,23 @@ def register(cli: CommandLine) -> None:
     )
     create.add_argument("--reviewers", type=int, default=3, metavar="K", help="reviewers per submission")
     create.add_argument("--rounds", type=int, default=2, metavar="R", help="review rounds")
+
+    edit = cli.command("assignment edit", cmd_edit, help="change an assignment (teachers)")
+    edit.add_argument("assignment")
+    edit.add_argument("--title")
+    edit_brief = edit.add_mutually_exclusive_group()
+    edit_brief.add_argument("--brief", metavar="TEXT")
+    edit_brief.add_argument("--brief-file", metavar="F")
+    edit.add_argument(
+        "--criterion", action="append", default=[], metavar="NAME:MAX[:DESCRIPTION]", help="the new rubric"
+    )
+    edit.add_argument("--reviewers", type=int, metavar="K")
+    edit.add_argument("--rounds", type=int, metavar="R")
+    dates = edit.add_mutually_exclusive_group()
+    dates.add_argument(
+        "--due", action="append", default=[], metavar="PHASE=YYYY-MM-DD[THH:MM]", help="all the due dates"
+    )
+    dates.add_argument("--no-due", action="store_true", help="remove every due date")
 
     listing = cli.command("assignment list", cmd_list, help="the assignments of a circle")
     listing.add_argument("circle")

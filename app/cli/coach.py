@@ -72,6 +72,14 @@ async def cmd_suggest(args: argparse.Namespace, commands: Commands) -> None:
     emit(args, {"suggestion_id": op.hex()}, "Suggested. Nothing happens unless both of them agree.")
 
 
+async def cmd_suggestions(args: argparse.Namespace, commands: Commands) -> None:
+    rows = await coaching.suggestions_to_me(commands)
+    lines = [
+        f"{r.by_name} suggests you pair with {r.other_name}" + (f": {r.text}" if r.text else "") for r in rows
+    ]
+    emit(args, {"suggestions": [r.to_json() for r in rows]}, "\n".join(lines) or "No suggestions for you.")
+
+
 async def cmd_pairs(args: argparse.Namespace, commands: Commands) -> None:
     rows = await coaching.pairs(commands)
     lines = [
@@ -137,6 +145,15 @@ async def cmd_end(args: argparse.Namespace, commands: Commands) -> None:
     emit(args, {"op_id": op.hex()}, "The pair has ended. You both keep its history.")
 
 
+async def cmd_share(args: argparse.Namespace, commands: Commands) -> None:
+    item = await coaching.find_in_pair(commands, args.item, "shareable")
+    circle = await commands.resolve_circle(args.circle) if args.circle else None
+    target, op = await coaching.share(commands, item, circle)
+    emit(args, {"circle_id": target.hex(), "thread_id": op.hex()},
+         f"Shared as a thread {op.hex()[:12]}: everyone in the circle, its teachers too,"
+         " can read it.")  # fmt: skip
+
+
 def _cycle_text(cycle: CoachCycle) -> str:
     lines = [
         f"{cycle.id[:12]}  {cycle.title} (observing {cycle.observed}){'  [closed]' if cycle.closed else ''}"
@@ -145,9 +162,13 @@ def _cycle_text(cycle: CoachCycle) -> str:
         lines.append(f"  goal {goal.id[:12]}: {goal.goal} — success: {goal.success or '—'}"
                      f" [{'agreed' if goal.agreed else 'not agreed yet'}]")  # fmt: skip
     for obs in cycle.observations:
-        lines.append(f"  observed by {obs.observer}: focus {obs.focus}; evidence {obs.evidence}")
+        lines.append(
+            f"  observation {obs.id[:12]} by {obs.observer}: focus {obs.focus}; evidence {obs.evidence}"
+        )
         lines += [f"    {f.author_name}: {f.text}" for f in obs.feedback]
-    lines += [f"  reflection ({who}): {text}" for who, text in cycle.reflections]
+    for reflection in cycle.reflection_threads:
+        lines.append(f"  reflection {reflection.id[:12]} ({reflection.author_name}): {reflection.text}")
+        lines += [f"    {f.author_name}: {f.text}" for f in reflection.feedback]
     lines += [f"  next: {text}" for text in cycle.next]
     return "\n".join(lines)
 
@@ -155,8 +176,16 @@ def _cycle_text(cycle: CoachCycle) -> str:
 async def cmd_show(args: argparse.Namespace, commands: Commands) -> None:
     pair = await coaching.resolve_pair(commands, args.pair)
     rows = await coaching.show(commands, pair)
-    emit(args, {"pair_id": pair.hex(), "cycles": [r.to_json() for r in rows]},
-         "\n\n".join(_cycle_text(r) for r in rows) or "No cycles yet: `coach cycle` opens one.")  # fmt: skip
+    summary = await coaching.pair_summary(commands, pair)
+    ended = ""
+    if summary is not None and summary.ended:
+        ended = f"Ended by {summary.ended_by or 'a member'} on {summary.ended_at[:10]}" + (
+            f": “{summary.end_text}”" if summary.end_text else "."
+        )
+    text = "\n\n".join(_cycle_text(r) for r in rows) or "No cycles yet: `coach cycle` opens one."
+    emit(args, {"pair_id": pair.hex(), "cycles": [r.to_json() for r in rows],
+                **({"ended": summary.to_json()} if summary and summary.ended else {})},
+         f"{ended}\n\n{text}" if ended else text)  # fmt: skip
 
 
 def register(cli: CommandLine) -> None:
@@ -187,6 +216,9 @@ def register(cli: CommandLine) -> None:
     suggest.add_argument("second")
     suggest.add_argument("--text", default="")
     cli.command("coach pairs", cmd_pairs, help="your coaching pairs")
+    cli.command(
+        "coach suggestions", cmd_suggestions, help="teachers' suggestions that you pair with someone"
+    )
     cycle = cli.command("coach cycle", cmd_cycle, help="open a cycle in a pair")
     cycle.add_argument("pair")
     cycle.add_argument("--observed", required=True, metavar="MEMBER", help="who is observed this cycle")
@@ -207,7 +239,9 @@ def register(cli: CommandLine) -> None:
     observe.add_argument("--focus", required=True)
     observe.add_argument("--evidence", required=True)
     observe.add_argument("--questions", default="")
-    feedback = cli.command("coach feedback", cmd_feedback, help="reply to an observation or to feedback")
+    feedback = cli.command(
+        "coach feedback", cmd_feedback, help="reply to an observation, a reflection or feedback"
+    )
     feedback.add_argument("parent")
     feedback.add_argument("--body", required=True)
     reflect = cli.command("coach reflect", cmd_reflect, help="your reflection on a cycle")
@@ -222,3 +256,11 @@ def register(cli: CommandLine) -> None:
     end = cli.command("coach end", cmd_end, help="end a pair (you both keep its history)")
     end.add_argument("pair")
     end.add_argument("--text", default="")
+    share = cli.command(
+        "coach share",
+        cmd_share,
+        help="copy your own goal, observation, reflection or feedback into the pair's circle as a thread"
+        " (everyone there can read it)",
+    )
+    share.add_argument("item")
+    share.add_argument("--circle", help="another circle of yours (default: the pair's own)")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from app.cli.base import CommandLine, emit
 from app.errors import CommandError
-from app.services import markdown_vault, notes
+from app.services import coaching, journal, markdown_vault, notes
 from app.services.commands import Commands
 from app.services.rows import NoteSummary
 
@@ -45,12 +45,17 @@ def _line(row: NoteSummary) -> str:
 
 
 async def cmd_add(args: argparse.Namespace, commands: Commands) -> None:
-    note = await notes.add(commands, args.title, _read_body(args) or "", args.tag)
+    if args.reflection:  # the reflection journal: prompts when no text, dated when untitled
+        note = await journal.add(commands, args.title or "", _read_body(args) or "", args.tag)
+    else:
+        note = await notes.add(commands, args.title or "", _read_body(args) or "", args.tag)
     emit(args, {"note_id": note.hex()}, note.hex())
 
 
 async def cmd_list(args: argparse.Namespace, commands: Commands) -> None:
-    rows = await notes.listing(commands, args.tag)
+    if args.reflections and args.tag:
+        raise CommandError("Give --reflections or --tag, not both.")
+    rows = await (journal.listing(commands) if args.reflections else notes.listing(commands, args.tag))
     emit(args, {"notes": [row.to_json() for row in rows]}, "\n".join(_line(row) for row in rows))
 
 
@@ -96,6 +101,14 @@ async def cmd_share(args: argparse.Namespace, commands: Commands) -> None:
     emit(args, {"resource_id": resource.hex(), "circle_id": circle.hex()}, resource.hex())
 
 
+async def cmd_share_pair(args: argparse.Namespace, commands: Commands) -> None:
+    note = await notes.find_note(commands, args.note)
+    pair = await coaching.resolve_pair(commands, args.pair)
+    reflection, cycle = await journal.share_into_pair(commands, note, pair, args.cycle)
+    emit(args, {"reflection_id": reflection.hex(), "pair_id": pair.hex(), "cycle_id": cycle},
+         f"Shared into the pair as a reflection on cycle {cycle[:12]}: {reflection.hex()}")  # fmt: skip
+
+
 async def cmd_save(args: argparse.Namespace, commands: Commands) -> None:
     note, found = await notes.save(commands, args.item)
     document = {
@@ -137,12 +150,17 @@ def _body_arguments(parser: argparse.ArgumentParser) -> None:
 def register(cli: CommandLine) -> None:
     cli.group("note", help="my notes: a personal knowledge store only your own devices hold")
     add = cli.command("note add", cmd_add, help="write a new note; [[Title]] in the text links to a note")
-    add.add_argument("--title", required=True)
+    add.add_argument("--title", help="required, except for a --reflection (then: Reflection DATE)")
     _body_arguments(add)
     add.add_argument("--tag", action="append", default=[], metavar="TAG", help="repeat for several tags")
+    add.add_argument(
+        "--reflection", action="store_true",
+        help="a journal reflection: tagged 'reflection', started from prompts when no text is given",
+    )  # fmt: skip
 
     listing = cli.command("note list", cmd_list, help="my notes, oldest first")
     listing.add_argument("--tag", help="only notes with this tag")
+    listing.add_argument("--reflections", action="store_true", help="only my journal's reflections")
     show = cli.command("note show", cmd_show, help="a note with its tags, links and backlinks")
     show.add_argument("note", help="note id or unique prefix")
     search = cli.command("note search", cmd_search, help="full-text search; the last word may be a prefix")
@@ -162,6 +180,13 @@ def register(cli: CommandLine) -> None:
     share = cli.command("note share", cmd_share, help="put a copy of a note into a circle's resource library")
     share.add_argument("note", help="note id or unique prefix")
     share.add_argument("circle", help="circle id or unique prefix")
+    into_pair = cli.command(
+        "note share-pair", cmd_share_pair,
+        help="share a note (a reflection) into a coaching pair, where your partner can comment",
+    )  # fmt: skip
+    into_pair.add_argument("note", help="note id or unique prefix")
+    into_pair.add_argument("pair", help="pair id or unique prefix (see `coach pairs`)")
+    into_pair.add_argument("--cycle", help="the cycle (default: the latest open one)")
     save = cli.command("note save", cmd_save, help="copy a circle's thread, answer, resource… into my notes")
     save.add_argument("item", help="item id or unique prefix, from any of your circles")
 

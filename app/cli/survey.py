@@ -1,5 +1,5 @@
 """Command group: surveys in a circle — open (anonymous or named, said up front), list,
-answer once, close, results (docs/cli.md, "Surveys")."""
+join and admit (anonymous surveys), answer, close, results (docs/cli.md, "Surveys")."""
 
 from __future__ import annotations
 
@@ -44,6 +44,20 @@ async def cmd_answer(args: argparse.Namespace, commands: Commands) -> None:
     anonymous = bool(survey.item.extra.get("anonymous"))
     emit(args, {"op_id": op.hex(), "anonymous": anonymous},
          "Answered. " + (surveys.ANONYMOUS_NOTICE if anonymous else "This survey is named."))  # fmt: skip
+
+
+async def cmd_join(args: argparse.Namespace, commands: Commands) -> None:
+    survey = await surveys.find_survey(commands, args.survey)
+    op = await surveys.join(commands, survey)
+    said = "Joined: your anonymous key is sealed to the survey's owner. Answer once they have admitted it."
+    emit(args, {"op_id": op.hex()}, said)
+
+
+async def cmd_admit(args: argparse.Namespace, commands: Commands) -> None:
+    survey = await surveys.find_survey(commands, args.survey)
+    op, count = await surveys.admit(commands, survey, anyway=args.anyway)
+    emit(args, {"op_id": op.hex(), "admitted": count},
+         f"Admitted {count} anonymous key(s): each answer hides among them.")  # fmt: skip
 
 
 async def cmd_close(args: argparse.Namespace, commands: Commands) -> None:
@@ -92,10 +106,22 @@ def register(cli: CommandLine) -> None:
         )  # fmt: skip
     cli.command("survey list", cmd_list, help="surveys of a circle").add_argument("circle")
     answer = cli.command(
-        "survey answer", cmd_answer, help="answer a survey (once; one --answer per question)"
+        "survey answer",
+        cmd_answer,
+        help="answer a survey (one --answer per question; anonymous: again replaces)",
     )
     answer.add_argument("survey")
     answer.add_argument("--answer", action="append", default=[], metavar="VALUE")
+    cli.command(
+        "survey join", cmd_join, help="take part in an anonymous survey (your key, sealed to its owner)"
+    ).add_argument("survey")
+    admit = cli.command(
+        "survey admit", cmd_admit, help="admit the anonymous keys of everyone who joined (the survey's owner)"
+    )
+    admit.add_argument("survey")
+    admit.add_argument(
+        "--anyway", action="store_true", help="admit even a single new key (it names its owner)"
+    )
     cli.command("survey close", cmd_close, help="close your survey (or, teachers, any)").add_argument(
         "survey"
     )

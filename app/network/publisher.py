@@ -1,8 +1,9 @@
 """Publishing this device's own ops on gossip.
 
-Owns: `Publisher` — the outbox of what to publish, in the order written: ops a command
-handed over (`hand_off`: sealed in memory and gossiped without reading them back), or a
-look in the database (`nudge`: a write that returned no ops, such as a new circle's
+Owns: `Publisher` — the outbox of what to publish, in the order written: this device's
+own ops a command handed over (`hand_off`: sealed in memory and gossiped without reading
+them back; never an op signed by a pseudonym, which reconciliation carries), or a look in
+the database (`nudge`: a write that returned no ops, such as a new circle's
 genesis); the last own seq published in each space, so nothing is sent twice and a gap
 (own ops another process wrote, or that came back from a peer) is looked up rather than
 skipped; and noticing another process's writes (`app.wake_up`, with a slow `stat` of
@@ -89,6 +90,13 @@ class Publisher:
         looked in instead (a space not yet watched, or own ops before these that were
         not published: written by another process, or come back from a peer)."""
         space = ops[0].space_id()
+        # Only this device's own ops: an op signed by a pseudonym (an anonymous survey
+        # answer, a review) is left to reconciliation, since gossipsub signs each message
+        # with its publisher's peer id, which every subscriber sees (docs/security.md).
+        me = self.database.replica.key.device_id
+        ops = tuple(op for op in ops if op.header.author == me)
+        if not ops:
+            return True
         async with self._lock:
             after = self._published.get(space)
             if after is None:

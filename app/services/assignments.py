@@ -32,7 +32,14 @@ from app.services.rows import (
 )
 from sync import assignments as reads
 from sync import pseudonym, writer
-from sync.assessment import MAX_CRITERIA, MAX_POINTS, MAX_REVIEWERS, MAX_ROUNDS, submission_id
+from sync.assessment import (
+    MAX_CRITERIA,
+    MAX_POINTS,
+    MAX_REVIEWERS,
+    MAX_ROUNDS,
+    settings_fields,
+    submission_id,
+)
 from sync.changes import Changes
 from sync.errors import Reason, Rejected
 from sync.ids import OpId, SpaceId
@@ -113,7 +120,9 @@ async def create(
     criteria: list[str],
     reviewers: int,
     rounds: int,
+    due: dict[str, int] | None = None,
 ) -> OpId:
+    """A new assignment; `due`: phase -> when it is due (ms), if the teacher gave dates."""
     if not title.strip():
         raise CommandError("An assignment needs a title (--title).")
     if not criteria:
@@ -134,11 +143,90 @@ async def create(
         "reviewers": reviewers,
         "rounds": rounds,
     }
+    if due:
+        _check_due(due)
+        fields["due"] = [[phase, ms] for phase, ms in sorted(due.items())]
     check_lengths({"title": fields["title"], "text": brief})
     op, _ = await commands.write(
         writer.write, commands.replica, space, "assign.create", fields, now_ms=commands.clock.now_ms()
     )
     return OpId(op.op_id)
+
+
+def _check_due(due: dict[str, int]) -> None:
+    wrong = sorted(set(due) - set(PHASE_NAMES))
+    if wrong:
+        raise CommandError(f"A due date is for a phase ({', '.join(PHASE_NAMES)}), not {wrong[0]!r}.")
+    if any(ms < 0 for ms in due.values()):
+        raise CommandError("A due date cannot be before 1970.")
+
+
+def _edit_fields(
+    replica: Replica,
+    found: FoundAssignment,
+    changes: dict[str, Any],
+    criteria: list[str] | None,
+    due: dict[str, int] | None,
+) -> dict[str, Any]:
+    """The assignment's settings as they are, with what the teacher changed: the body of
+    an `assign.edit` (the files, anonymity and peer weight are kept)."""
+    replica.refresh()
+    view = reads.assignment(replica.db, found.space, found.assignment)
+    if view is None:
+        raise CommandError("No such assignment here.")
+    fields = settings_fields(view.settings) | changes
+    if criteria is not None:
+        fields["criteria"] = [parse_criterion(c) for c in criteria]
+    if due is not None:
+        fields["due"] = [[phase, ms] for phase, ms in sorted(due.items())]
+    return fields | {"assignment": found.assignment}
+
+
+async def edit(
+    commands: Commands,
+    found: FoundAssignment,
+    *,
+    title: str | None = None,
+    brief: str | None = None,
+    criteria: list[str] | None = None,
+    reviewers: int | None = None,
+    rounds: int | None = None,
+    due: dict[str, int] | None = None,
+) -> None:
+    """Change an assignment (`assign.edit`); what is `None` stays as it is (a rubric typed
+    back unchanged would lose its levels and weights, so the client passes None then).
+    `due`: phase -> when it is due (ms), all of them (an empty map: no due dates). Once
+    reviewing has started the core refuses any change of rubric, reviewers or rounds,
+    and a closed assignment any change at all: its sentence is the error."""
+    changes: dict[str, Any] = {}
+    if title is not None:
+        if not title.strip():
+            raise CommandError("An assignment needs a title.")
+        changes["title"] = title.strip()
+        check_lengths({"title": title.strip()})
+    if brief is not None:
+        changes["brief"] = brief
+        check_lengths({"text": brief})
+    if criteria is not None and not criteria:
+        raise CommandError('An assignment needs a rubric: give at least one criterion "NAME:MAX".')
+    if criteria is not None and len(criteria) > MAX_CRITERIA:
+        raise CommandError(f"A rubric has at most {MAX_CRITERIA} criteria.")
+    if reviewers is not None:
+        if not 1 <= reviewers <= MAX_REVIEWERS:
+            raise CommandError(f"Reviewers per submission are from 1 to {MAX_REVIEWERS}, not {reviewers}.")
+        changes["reviewers"] = reviewers
+    if rounds is not None:
+        if not 1 <= rounds <= MAX_ROUNDS:
+            raise CommandError(f"Review rounds are from 1 to {MAX_ROUNDS}, not {rounds}.")
+        changes["rounds"] = rounds
+    if due is not None:
+        _check_due(due)
+    fields = await commands.database.run(_edit_fields, commands.replica, found, changes, criteria, due)
+    if len({c["name"] for c in fields["criteria"]}) != len(fields["criteria"]):
+        raise CommandError("Two criteria have the same name.")
+    await commands.write(
+        writer.write, commands.replica, found.space, "assign.edit", fields, now_ms=commands.clock.now_ms()
+    )
 
 
 def _phase_fields(replica: Replica, found: FoundAssignment, phase: str, base_seed: bytes) -> dict[str, Any]:
@@ -249,12 +337,14 @@ def _tasks(replica: Replica, found: FoundAssignment) -> list[ReviewTask]:
         diff = ""
         if before:
             old = next(v for v in work.versions if v.version == max(before))
-            diff = "".join(
-                difflib.unified_diff(
-                    old.text.splitlines(keepends=True),
-                    version.text.splitlines(keepends=True),
+            diff = "".join(  # line by line: a text without a final newline must not glue two lines
+                line + "\n"
+                for line in difflib.unified_diff(
+                    old.text.splitlines(),
+                    version.text.splitlines(),
                     f"version {old.version}",
                     f"version {version.version}",
+                    lineterm="",
                 )
             )
         tasks.append(
@@ -420,6 +510,7 @@ async def detail(commands: Commands, found: FoundAssignment) -> AssignmentDetail
             s.peer_weight,
             len(works),
             mine[0] if mine else 0,
+            tuple(s.due),
         )
 
     return await commands.database.run(job)

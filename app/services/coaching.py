@@ -13,7 +13,7 @@ import secrets
 
 from app.errors import CommandError
 from app.services.commands import Commands
-from app.services.items import Found, find_item, my_devices, names_in, write_content
+from app.services.items import Found, find_item, my_devices, names_in, when, write_content
 from app.services.rows import (
     CoachCycle,
     CoachFeedback,
@@ -21,6 +21,8 @@ from app.services.rows import (
     CoachObservation,
     CoachOffer,
     CoachProfile,
+    CoachReflection,
+    CoachSuggestion,
     PairSummary,
 )
 from app.services.tags import clean_tags
@@ -167,10 +169,10 @@ async def accept(commands: Commands, pair: SpaceId) -> OpId:
     status = await commands.database.run(_pair_status, commands.replica, pair)
     if status is None:
         raise CommandError("This is not a coaching pair.")
-    me = commands.replica.key.device_id
-    if status.creator == me:
+    mine = await commands.database.run(my_devices, commands.replica, pair)  # any device of my person
+    if status.creator in mine:
         raise CommandError("You proposed this pair: the other person accepts it, not you.")
-    if me in status.accepted:
+    if mine.intersection(status.accepted):
         raise CommandError("You have already accepted this pair.")
     if status.ended:
         raise CommandError("This pair has ended.")
@@ -190,6 +192,69 @@ async def suggest(commands: Commands, circle: SpaceId, first: str, second: str, 
     return await write_content(commands, circle, "coach.suggest", fields)
 
 
+def _same_person(replica: Replica, space: SpaceId, device: bytes) -> set[bytes]:
+    context = replica.context(space)
+    person = context.person_of(DeviceId(device))
+    return {device, person, *context.devices_of(person)}
+
+
+def _taken_up(replica: Replica, space: SpaceId, mine: frozenset[bytes]) -> set[bytes]:
+    """Devices and persons I have a pair offer with in `space`, either way, not declined
+    (proposed, formed or ended): a suggestion naming them has been taken up."""
+    mine_and_person = set(mine) | {replica.context(space).person_of(replica.key.device_id)}
+    declined = {bytes(target) for target in cv.declined(replica.db, space)}
+    taken: set[bytes] = set()
+    for row in items(replica.db, space, where="type = 'offer'"):
+        to = bytes(row.extra.get("to", b""))
+        if row.extra.get("purpose") != "pair" or row.item_id in declined:
+            continue
+        if row.author in mine:
+            taken |= _same_person(replica, space, to)
+        elif to in mine_and_person:
+            taken |= _same_person(replica, space, row.author)
+    return taken
+
+
+def _suggestions(replica: Replica) -> list[CoachSuggestion]:
+    replica.refresh()
+    found = []
+    for space in replica.spaces():
+        if cv.space_type(replica.db, space) in ("pair", "direct") or not writer.my_level(replica, space):
+            continue
+        mine, names = my_devices(replica, space), names_in(replica, space)
+        taken = _taken_up(replica, space, mine)
+        for row in items(replica.db, space, where="type = 'suggestion'"):
+            first, second = bytes(row.extra.get("first", b"")), bytes(row.extra.get("second", b""))
+            other = second if first in mine else first if second in mine else None
+            if other is not None and not _same_person(replica, space, other) & taken:
+                found.append(
+                    CoachSuggestion(
+                        row.item_id.hex(),
+                        space.hex(),
+                        names.get(row.author, ""),
+                        names.get(other, ""),
+                        other.hex(),
+                        row.text,
+                    )
+                )
+    return found
+
+
+async def suggestions_to_me(commands: Commands) -> list[CoachSuggestion]:
+    """Teachers' suggestions, in any of my circles, that I pair with someone."""
+    return await commands.database.run(_suggestions, commands.replica)
+
+
+def _private(replica: Replica) -> set[SpaceId]:
+    replica.refresh()
+    return {space for space in replica.spaces() if cv.space_type(replica.db, space) in ("pair", "direct")}
+
+
+async def private_spaces(commands: Commands) -> set[SpaceId]:
+    """Pairs and direct conversations: spaces of two (or three), not circles to list."""
+    return await commands.database.run(_private, commands.replica)
+
+
 def _pairs(replica: Replica) -> list[PairSummary]:
     replica.refresh()
     rows = []
@@ -198,6 +263,9 @@ def _pairs(replica: Replica) -> list[PairSummary]:
             continue
         status, names = cv.pair(replica.db, space), names_in(replica, space)
         cycles = cv.cycles(replica.db, space)
+        circle = cv.pair_circle(replica.db, space)
+        if circle is not None and circle not in replica.spaces():
+            circle = None
         rows.append(
             PairSummary(
                 space.hex(),
@@ -207,6 +275,11 @@ def _pairs(replica: Replica) -> list[PairSummary]:
                 status.ended,
                 len(cycles),
                 sum(1 for c in cycles if c.closed),
+                names.get(status.ended_by, "") if status.ended_by else "",
+                when(status.ended_hlc) if status.ended_by else "",
+                status.end_text if isinstance(status.end_text, str) else "",
+                circle.hex() if circle else "",
+                replica.context(circle).name if circle else "",
             )
         )
     return rows
@@ -214,6 +287,10 @@ def _pairs(replica: Replica) -> list[PairSummary]:
 
 async def pairs(commands: Commands) -> list[PairSummary]:
     return await commands.database.run(_pairs, commands.replica)
+
+
+async def pair_summary(commands: Commands, pair: SpaceId) -> PairSummary | None:
+    return next((row for row in await pairs(commands) if row.pair == pair.hex()), None)
 
 
 async def resolve_pair(commands: Commands, typed: str) -> SpaceId:
@@ -237,8 +314,14 @@ async def open_cycle(commands: Commands, pair: SpaceId, observed: str, title: st
 
 
 async def find_in_pair(commands: Commands, typed: str, type_: str) -> Found:
-    noun = {"cycle": "cycle", "goal": "goal"}.get(type_, type_)
-    types = frozenset({type_}) if type_ != "feedback-parent" else frozenset({"observation", "feedback"})
+    noun = {"cycle": "cycle", "goal": "goal", "shareable": "item"}.get(type_, type_)
+    types = (
+        frozenset({"observation", "reflection", "feedback"})
+        if type_ == "feedback-parent"
+        else SHAREABLE
+        if type_ == "shareable"
+        else frozenset({type_})
+    )
     return await commands.database.run(lambda: find_item(commands.replica, typed, types, noun=noun))
 
 
@@ -346,6 +429,7 @@ def _show(replica: Replica, pair: SpaceId) -> list[CoachCycle]:
                 cv.goal_version(replica.db, pair, g.item.item_id).hex(),
                 g.agreed,
                 tuple(names.get(d, "") for d in g.agreed_by),
+                names.get(g.item.author, ""),
             )
             for g in cycle.goals
         )
@@ -360,6 +444,23 @@ def _show(replica: Replica, pair: SpaceId) -> list[CoachCycle]:
                 cycle.closed is not None,
                 tuple(m.hex() for m in cycle.closed.met) if cycle.closed else (),
                 cycle.closed.next if cycle.closed else (),
+                tuple(
+                    CoachReflection(
+                        r.item_id.hex(),
+                        names.get(r.author, ""),
+                        r.text,
+                        tuple(
+                            CoachFeedback(
+                                f.item_id.hex(),
+                                f.parent.hex() if f.parent else "",
+                                names.get(f.author, ""),
+                                f.text,
+                            )
+                            for f in cv.feedback_under(replica.db, pair, r.item_id)
+                        ),
+                    )
+                    for r in cycle.reflections
+                ),
             )
         )
     return rows
@@ -384,3 +485,64 @@ def private_without(replica: Replica, space: SpaceId, peer: str) -> bool:
         return True
     replica.refresh()
     return device not in {row.device for row in state_members(replica.db, space)}
+
+
+# -- sharing an item of the pair with a circle -------------------------------------------
+SHARED_TITLE = "Shared from our coaching pair"
+SHAREABLE = frozenset({"goal", "observation", "reflection", "feedback"})
+_KIND = {
+    "goal": "a goal",
+    "observation": "an observation",
+    "reflection": "a reflection",
+    "feedback": "feedback",
+}
+
+
+def shared_body(item: Found) -> tuple[str, str]:
+    """The title and text a pair item has as a circle thread (a copy, not a link)."""
+    row = item.item
+    title = f"{SHARED_TITLE}: {_KIND[row.type]}"
+    if row.type == "goal":
+        text = f"Goal: {row.title}\n\nSuccess looks like: {row.text}"
+    elif row.type == "observation":
+        questions = str(row.extra.get("questions", "")).strip()
+        text = f"Focus: {row.title}\n\nEvidence: {row.text}"
+        text += f"\n\nQuestions: {questions}" if questions else ""
+    else:
+        text = row.text
+    return title, text
+
+
+def _share_target(replica: Replica, item: Found, circle: SpaceId | None) -> SpaceId:
+    replica.refresh()
+    if item.item.type not in SHAREABLE or cv.space_type(replica.db, item.space) != "pair":
+        raise CommandError(
+            "Only a goal, an observation, a reflection or feedback in a coaching pair can be shared."
+        )
+    if item.item.author not in my_devices(replica, item.space):
+        raise CommandError(
+            "Only its author can share this: your partner's words stay in the pair unless they share them."
+        )
+    target = circle or cv.pair_circle(replica.db, item.space)
+    if target is None or target not in replica.spaces():
+        raise CommandError("This pair's circle is not on this device: name a circle with --circle.")
+    if cv.space_type(replica.db, target) in ("pair", "direct"):
+        raise CommandError("Share into a circle, not into a pair or a conversation.")
+    if not writer.my_level(replica, target):
+        raise CommandError("You are not a member of that circle.")
+    return target
+
+
+async def share_target(commands: Commands, item: Found, circle: SpaceId | None = None) -> SpaceId:
+    """Where `share` would copy `item` (the pair's own circle unless `circle`), or why not."""
+    return await commands.database.run(_share_target, commands.replica, item, circle)
+
+
+async def share(commands: Commands, item: Found, circle: SpaceId | None = None) -> tuple[SpaceId, OpId]:
+    """Copy my own item of a pair into a circle as a discussion thread, readable by all the
+    circle's members (its teachers too). The partner's items are refused: only their author
+    shares them. Later edits in the pair do not change the copy."""
+    target = await share_target(commands, item, circle)
+    title, text = shared_body(item)
+    op = await write_content(commands, target, "item.put", {"title": title, "text": text, "tags": []})
+    return target, op

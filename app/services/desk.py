@@ -49,36 +49,41 @@ def _my_circles(replica: Replica) -> list[_Circle]:
 
 
 def _requests(replica: Replica, circle: _Circle, titles: dict[bytes, str], now_ms: int) -> list[DeskRequest]:
+    """A circle's unresolved requests on my desk. Thousands per refresh: what every row
+    shares (the circle's id, the status strings) is computed once, not per row."""
     me = replica.key.device_id
     names = names_in(replica, circle.space)
+    circle_id = circle.space.hex()
     rows = []
-    for request in views.help_requests(replica.db, circle.space, circle.level):
-        status, item = request.status, request.item
-        if status.status == HelpStatus.RESOLVED:
-            continue
+    for request in views.unresolved_requests(replica.db, circle.space, circle.level):
+        status = request.status
         mine = me in status.claimed_by
         if circle.level < Level.TEACHER and not (mine or (not status.claimed_by and not status.escalated)):
             continue  # a mentor's part: unclaimed requests and those they claimed
-        link = item.extra.get("link")
+        link = request.link
         linked = bytes(link) if link is not None and bytes(link) in titles else b""
+        asker_id = request.author.hex()
         rows.append(
             DeskRequest(
-                circle.space.hex(),
+                circle_id,
                 circle.name,
-                item.item_id.hex(),
-                item.title,
-                names.get(item.author, item.author.hex()[:12]),
-                item.author.hex(),
-                status.status.value,
+                request.item_id.hex(),
+                request.title,
+                names.get(request.author, asker_id[:12]),
+                asker_id,
+                _STATUS_TEXT[status.status],
                 status.escalated,
                 mine,
                 request.answers,
-                max(0, now_ms - wall_ms(item.created_hlc)),
-                linked.hex(),
-                titles.get(linked, ""),
+                max(0, now_ms - wall_ms(request.created_hlc)),
+                linked.hex() if linked else "",
+                titles.get(linked, "") if linked else "",
             )
         )
     return rows
+
+
+_STATUS_TEXT = {status: status.value for status in HelpStatus}  # an enum's .value costs a call
 
 
 def _due(due: tuple[tuple[str, int], ...], round_: int) -> int | None:

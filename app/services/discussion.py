@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from app.errors import CommandError
 from app.services.commands import Commands
-from app.services.items import Found, as_row, find_item, names_in, write_content
+from app.services.items import Found, as_row, find_item, my_devices, names_in, write_content
 from app.services.paging import Cursor, Page
 from app.services.rows import Helper, Item, Thread, ThreadSummary
 from app.services.tags import clean_tags
@@ -43,7 +43,8 @@ async def reply(commands: Commands, target: Found, text: str) -> OpId:
         raise CommandError("A reply cannot be empty.")
     item = target.item
     if item.type == "help":
-        kind = "help.progress" if item.author == commands.replica.key.device_id else "help.answer"
+        mine = item.author in await commands.database.run(my_devices, commands.replica, target.space)
+        kind = "help.progress" if mine else "help.answer"  # I asked it, from any of my devices
         return await write_content(commands, target.space, kind, {"request": item.item_id, "text": text})
     if item.type not in ("thread", "resource"):
         raise CommandError("Replies go under a thread, a resource or a help request.")
@@ -63,8 +64,10 @@ async def thank(commands: Commands, target: Found, on: bool = True) -> OpId:
     return await write_content(commands, target.space, "react.set", fields)
 
 
-def _check_mine(commands: Commands, target: Found, verb: str) -> None:
-    if target.item.author != commands.replica.key.device_id:
+async def _check_mine(commands: Commands, target: Found, verb: str) -> None:
+    """Mine if any device of my person wrote it (the core's rule: `Applied.by_author_of`)."""
+    mine = await commands.database.run(my_devices, commands.replica, target.space)
+    if target.item.author not in mine:
         raise CommandError(f"Only its author can {verb} this; a teacher may hide or redact it.")
 
 
@@ -78,7 +81,7 @@ async def edit(
 ) -> OpId:
     """Replace my post's text (and, for a thread, resource or help request, its title and
     tags: unchanged when not given). Only the author may; every member sees the new text."""
-    _check_mine(commands, target, "edit")
+    await _check_mine(commands, target, "edit")
     item = target.item
     titled = item.type in TITLED
     new_title = " ".join((item.title if title is None else title).split()) if titled else ""
@@ -95,7 +98,7 @@ async def edit(
 
 async def delete(commands: Commands, target: Found) -> OpId:
     """Delete my post, for everyone. Only the author may."""
-    _check_mine(commands, target, "delete")
+    await _check_mine(commands, target, "delete")
     return await write_content(commands, target.space, "item.delete", {"item": target.item.item_id})
 
 

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.paths import database_path, key_path, profile_path
-from app.services.rows import NoteSummary
+from app.services.glance_rows import NoteSummary
 from sync.hlc import wall_ms
 from sync.ids import DeviceId, SpaceId
 from sync.policy import MODERATOR

@@ -8,8 +8,10 @@ key and in the same order, so the document is the same bytes it was when rows we
 dicts: optional keys (a title, tags, the moderation flags, a link…) are left out when
 empty, as they always were.
 
-Imports nothing heavy: `app.services.glance` builds `NoteSummary` rows for the first
-paint, before the core's modules are imported. Values, safe on any thread.
+Imports nothing heavy, but its many dataclasses take ~100 ms to make, so it is not
+imported before the first paint: the rows `app.services.glance` builds (`NoteSummary`)
+live in `app.services.glance_rows` and are re-exported here under the same names.
+Values, safe on any thread.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.services.glance_rows import NoteSummary as NoteSummary
 from sync.ids import DeviceId
 
 if TYPE_CHECKING:  # only a type here (it brings msgpack): the services that build rows import it
@@ -306,22 +309,7 @@ class SavedFile:
 
 
 # -- my notes -------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NoteSummary:
-    """A note as lists show it (My notes, search results, backlinks, `[[` completion)."""
-
-    note_id: str  # hex
-    title: str
-    tags: tuple[str, ...]
-    created: str  # ISO 8601, UTC, seconds
-
-    def to_json(self) -> Json:
-        return {
-            "note_id": self.note_id,
-            "title": self.title,
-            "tags": list(self.tags),
-            "created": self.created,
-        }
+# NoteSummary: in app.services.glance_rows (the first paint builds it), imported above.
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,6 +511,7 @@ class AssignmentDetail:
     peer_weight: int
     submissions: int
     my_version: int  # 0: not submitted
+    due: tuple[tuple[str, int], ...] = ()  # (phase, when, ms): the teacher's due dates
 
     def to_json(self) -> Json:
         return {
@@ -538,6 +527,7 @@ class AssignmentDetail:
             "peer_weight": self.peer_weight,
             "submissions": self.submissions,
             "my_version": self.my_version,
+            "due": [[phase, ms] for phase, ms in self.due],
         }
 
 
@@ -976,6 +966,11 @@ class PairSummary:
     ended: bool
     cycles: int
     closed_cycles: int
+    ended_by: str = ""  # who ended it, when and their closing words ("" while it goes on)
+    ended_at: str = ""  # ISO 8601, UTC
+    end_text: str = ""
+    circle: str = ""  # the circle it was formed in (where `coach share` copies to), if here
+    circle_name: str = ""
 
     def to_json(self) -> Json:
         return {
@@ -986,6 +981,11 @@ class PairSummary:
             "ended": self.ended,
             "cycles": self.cycles,
             "closed_cycles": self.closed_cycles,
+            "ended_by": self.ended_by,
+            "ended_at": self.ended_at,
+            "end_text": self.end_text,
+            "circle_id": self.circle,
+            "circle_name": self.circle_name,
         }
 
 
@@ -997,6 +997,7 @@ class CoachGoal:
     version: str
     agreed: bool
     agreed_by: tuple[str, ...]
+    author_name: str = ""  # who set it (only they can share it with the circle)
 
     def to_json(self) -> Json:
         return {
@@ -1006,6 +1007,7 @@ class CoachGoal:
             "version": self.version,
             "agreed": self.agreed,
             "agreed_by": list(self.agreed_by),
+            "author_name": self.author_name,
         }
 
 
@@ -1051,6 +1053,7 @@ class CoachCycle:
     closed: bool
     met: tuple[str, ...]
     next: tuple[str, ...]
+    reflection_threads: tuple[CoachReflection, ...] = ()  # the reflections with ids and comments
 
     def to_json(self) -> Json:
         return {
@@ -1059,7 +1062,8 @@ class CoachCycle:
             "observed": self.observed,
             "goals": [g.to_json() for g in self.goals],
             "observations": [o.to_json() for o in self.observations],
-            "reflections": [{"author_name": who, "text": text} for who, text in self.reflections],
+            "reflections": [r.to_json() for r in self.reflection_threads]
+            or [{"author_name": who, "text": text} for who, text in self.reflections],
             "closed": self.closed,
             "met": list(self.met),
             "next": list(self.next),
@@ -1133,4 +1137,69 @@ class DirectMessage:
             "text": self.text,
             "created": self.created,
             "mine": self.mine,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoachReflection:
+    """A reflection in a pair's cycle (written there or shared from a journal) with the
+    partner's comments (`cycle.feedback` under it)."""
+
+    id: str
+    author_name: str
+    text: str
+    feedback: tuple[CoachFeedback, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "author_name": self.author_name,
+            "text": self.text,
+            "feedback": [f.to_json() for f in self.feedback],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoachSuggestion:
+    """A teacher's suggestion that I pair with someone: it forms nothing until one of us
+    proposes and the other accepts."""
+
+    id: str
+    circle: str
+    by_name: str
+    other_name: str
+    other_device: str
+    text: str
+
+    def to_json(self) -> Json:
+        return {
+            "id": self.id,
+            "circle_id": self.circle,
+            "by": self.by_name,
+            "other": self.other_name,
+            "other_device_id": self.other_device,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyPart:
+    """Where I stand in a survey: for an anonymous one, whether I have joined and my key
+    is admitted; how many have joined and how many keys are admitted (public counts)."""
+
+    anonymous: bool
+    mine: bool  # I opened it (on an anonymous survey: the device that admits keys)
+    joined: bool
+    admitted: bool
+    joined_count: int
+    admitted_count: int
+
+    def to_json(self) -> Json:
+        return {
+            "anonymous": self.anonymous,
+            "mine": self.mine,
+            "joined": self.joined,
+            "admitted": self.admitted,
+            "joined_count": self.joined_count,
+            "admitted_count": self.admitted_count,
         }

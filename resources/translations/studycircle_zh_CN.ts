@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AnswerDialog</name>
+    <message>
+        <source>Answer: {title}</source>
+        <translation>回答：{title}</translation>
+    </message>
+    <message>
+        <source>Anonymous to the other members: your answer is signed by a key made for this survey, not by your device. The person who opened the survey can tell which key is whose. Answering again replaces your answer.</source>
+        <translation>对其他成员匿名：你的回答由专为本问卷生成的密钥签名，而不是你的设备。发起问卷的人能分辨哪个密钥属于谁。再次作答会替换你之前的回答。</translation>
+    </message>
+    <message>
+        <source>Named: your name is shown with the results.</source>
+        <translation>实名：结果中会显示你的名字。</translation>
+    </message>
+    <message>
+        <source>Choose an answer to every choice and scale question.</source>
+        <translation>请为每个选择题和量表题选一个答案。</translation>
+    </message>
+</context>
+<context>
     <name>AssessDialog</name>
     <message>
         <source>Assess {name}&apos;s work</source>
@@ -112,6 +131,30 @@
         <source>version {n}</source>
         <translation>第 {n} 版</translation>
     </message>
+    <message>
+        <source>{submitted} of {students} submitted; {left} will not be reviewed. Each submission gets {n} reviewer(s); submitting ends.</source>
+        <translation>{students} 人中已有 {submitted} 人提交；{left} 人的作业将不被评阅。每份提交分配 {n} 位评阅人；提交随即截止。</translation>
+    </message>
+    <message>
+        <source>{revised} of {submitted} revised; the others are reviewed as they stand. Review round {next} opens; revising ends.</source>
+        <translation>{submitted} 份中已修改 {revised} 份；其余按原样评阅。第 {next} 轮评阅开始；修改随即截止。</translation>
+    </message>
+    <message>
+        <source>{done} of {allocated} reviews written; {missing} will not count. Review round {n} ends and revising opens.</source>
+        <translation>{allocated} 份评阅中已完成 {done} 份；{missing} 份将不计入。第 {n} 轮评阅结束，开始修改。</translation>
+    </message>
+    <message>
+        <source>{done} of {allocated} reviews written; {missing} will not count. Review round {n} ends and you assess.</source>
+        <translation>{allocated} 份评阅中已完成 {done} 份；{missing} 份将不计入。第 {n} 轮评阅结束，由你评分。</translation>
+    </message>
+    <message>
+        <source>The assignment closes: nothing more can be submitted, reviewed or rated.</source>
+        <translation>作业将结束：之后不能再提交、评阅或评价。</translation>
+    </message>
+    <message>
+        <source>The assignment is closed.</source>
+        <translation>作业已结束。</translation>
+    </message>
     <message numerus="yes">
         <source>answered %n question(s)</source>
         <translation>
@@ -152,6 +195,10 @@
         <translation>新建作业</translation>
     </message>
     <message>
+        <source>Edit assignment</source>
+        <translation>编辑作业</translation>
+    </message>
+    <message>
         <source>e.g. Essay: argue a case</source>
         <translation>例如：议论文：论证一个观点</translation>
     </message>
@@ -180,8 +227,20 @@
         <translation>移除评分项(&amp;R)</translation>
     </message>
     <message>
+        <source>Phase</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Due (YYYY-MM-DD HH:MM)</source>
+        <translation>截止时间（YYYY-MM-DD HH:MM）</translation>
+    </message>
+    <message>
         <source>Set assignment</source>
         <translation>布置作业</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>保存更改</translation>
     </message>
     <message>
         <source>&amp;Title</source>
@@ -204,6 +263,18 @@
         <translation>评分标准</translation>
     </message>
     <message>
+        <source>&amp;Due dates (empty: none)</source>
+        <translation>截止日期(&amp;D)（留空：无）</translation>
+    </message>
+    <message>
+        <source>Reviewing has started: the rubric, reviewers per submission and rounds are fixed. The title, brief and due dates can still change.</source>
+        <translation>互评已经开始：评分标准、每份作业的评审人数和轮数已固定。标题、说明和截止日期仍可修改。</translation>
+    </message>
+    <message>
+        <source>Write the {phase} due date as YYYY-MM-DD HH:MM, e.g. 2026-12-18 17:00.</source>
+        <translation>请按 YYYY-MM-DD HH:MM 填写{phase}的截止日期，例如 2026-12-18 17:00。</translation>
+    </message>
+    <message>
         <source>An assignment needs a title.</source>
         <translation>作业需要一个标题。</translation>
     </message>
@@ -214,6 +285,25 @@
     <message>
         <source>A criterion&apos;s name cannot contain &apos;:&apos;.</source>
         <translation>评分项的名称不能包含“:”。</translation>
+    </message>
+</context>
+<context>
+    <name>CloseDialog</name>
+    <message>
+        <source>Close the cycle</source>
+        <translation>结束本轮</translation>
+    </message>
+    <message>
+        <source>Goals met:</source>
+        <translation>已达成的目标：</translation>
+    </message>
+    <message>
+        <source>One next goal a line (proposed for the next cycle)</source>
+        <translation>每行一个下一步目标（为下一轮提出）</translation>
+    </message>
+    <message>
+        <source>&amp;Next goals</source>
+        <translation>下一步目标(&amp;N)</translation>
     </message>
 </context>
 <context>
@@ -233,6 +323,29 @@
     <message>
         <source>Tags</source>
         <translation>标签</translation>
+    </message>
+</context>
+<context>
+    <name>CycleDialog</name>
+    <message>
+        <source>Open a cycle</source>
+        <translation>开启一轮</translation>
+    </message>
+    <message>
+        <source>e.g. wait time after questions</source>
+        <translation>例如：提问后的等待时间</translation>
+    </message>
+    <message>
+        <source>Start with the goals the last cycle proposed: {goals}</source>
+        <translation>从上一轮提出的目标开始：{goals}</translation>
+    </message>
+    <message>
+        <source>&amp;Observed</source>
+        <translation>被观察者(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Title</source>
+        <translation>标题(&amp;T)</translation>
     </message>
 </context>
 <context>
@@ -283,6 +396,174 @@
     <message>
         <source>Unexpected error ({kind}: {error}). Please report it.</source>
         <translation>意外错误（{kind}：{error}）。请报告此问题。</translation>
+    </message>
+    <message>
+        <source>A note needs a title.</source>
+        <translation>笔记需要一个标题。</translation>
+    </message>
+    <message>
+        <source>This note is empty: write something in it before sharing it.</source>
+        <translation>这条笔记是空的：先写点内容再分享。</translation>
+    </message>
+    <message>
+        <source>That item&apos;s text was redacted by a teacher; there is nothing to save.</source>
+        <translation>这条内容的文字已被教师抹除，没有可保存的内容。</translation>
+    </message>
+    <message>
+        <source>Give at least one word to search for.</source>
+        <translation>请至少输入一个要搜索的词。</translation>
+    </message>
+    <message>
+        <source>A thread needs a title.</source>
+        <translation>话题需要一个标题。</translation>
+    </message>
+    <message>
+        <source>A reply cannot be empty.</source>
+        <translation>回复不能为空。</translation>
+    </message>
+    <message>
+        <source>Replies go under a thread, a resource or a help request.</source>
+        <translation>回复只能发在话题、资源或求助下面。</translation>
+    </message>
+    <message>
+        <source>A chat message cannot be empty.</source>
+        <translation>聊天消息不能为空。</translation>
+    </message>
+    <message>
+        <source>A chat message is at most 10,000 characters; post a thread for longer text.</source>
+        <translation>聊天消息最多 10,000 个字符；更长的内容请发一个话题。</translation>
+    </message>
+    <message>
+        <source>It needs a title.</source>
+        <translation>需要一个标题。</translation>
+    </message>
+    <message>
+        <source>The text cannot be empty; delete the post instead.</source>
+        <translation>正文不能为空；如要去掉，请删除这条帖子。</translation>
+    </message>
+    <message>
+        <source>Nothing to change.</source>
+        <translation>没有需要修改的内容。</translation>
+    </message>
+    <message>
+        <source>A message cannot be empty.</source>
+        <translation>消息不能为空。</translation>
+    </message>
+    <message>
+        <source>Only its author can edit this; a teacher may hide or redact it.</source>
+        <translation>只有作者可以编辑它；教师可以隐藏或抹除它。</translation>
+    </message>
+    <message>
+        <source>Only its author can delete this; a teacher may hide or redact it.</source>
+        <translation>只有作者可以删除它；教师可以隐藏或抹除它。</translation>
+    </message>
+    <message>
+        <source>A help request needs a title: say in a few words what you are stuck on.</source>
+        <translation>求助需要一个标题：用几个词说明你卡在哪里。</translation>
+    </message>
+    <message>
+        <source>An answer cannot be empty.</source>
+        <translation>回答不能为空。</translation>
+    </message>
+    <message>
+        <source>A progress note cannot be empty.</source>
+        <translation>进展说明不能为空。</translation>
+    </message>
+    <message>
+        <source>A resource needs a title.</source>
+        <translation>资源需要一个标题。</translation>
+    </message>
+    <message>
+        <source>A link must start with http:// or https://.</source>
+        <translation>链接必须以 http:// 或 https:// 开头。</translation>
+    </message>
+    <message>
+        <source>A resource needs a link, a text or a file.</source>
+        <translation>资源需要一个链接、一段文字或一个文件。</translation>
+    </message>
+    <message>
+        <source>This resource was redacted by a teacher; its files are not shared.</source>
+        <translation>这个资源已被教师抹除，其文件不再共享。</translation>
+    </message>
+    <message>
+        <source>No resource of this circle shares that file now (deleted or redacted?).</source>
+        <translation>这个圈子现在没有资源共享该文件（已删除或被抹除？）。</translation>
+    </message>
+    <message>
+        <source>A circle needs a name.</source>
+        <translation>圈子需要一个名称。</translation>
+    </message>
+    <message>
+        <source>A circle&apos;s description may be at most 2,000 characters.</source>
+        <translation>圈子的简介最多 2,000 个字符。</translation>
+    </message>
+    <message>
+        <source>A title cannot be empty.</source>
+        <translation>标题不能为空。</translation>
+    </message>
+    <message>
+        <source>A display name cannot be empty.</source>
+        <translation>显示名称不能为空。</translation>
+    </message>
+    <message>
+        <source>This is the device you are using; unlink it from another of your devices.</source>
+        <translation>这是你正在使用的设备；请在你的另一台设备上解除它的关联。</translation>
+    </message>
+    <message>
+        <source>A person&apos;s contributions are shown to them and to their teachers only.</source>
+        <translation>一个人的贡献只向本人和其教师显示。</translation>
+    </message>
+    <message>
+        <source>You share no circle with that person.</source>
+        <translation>你和这个人没有共同的圈子。</translation>
+    </message>
+    <message>
+        <source>Two criteria have the same name.</source>
+        <translation>有两个评分项同名。</translation>
+    </message>
+    <message>
+        <source>Only teachers see who wrote each review.</source>
+        <translation>只有教师能看到每条评审的作者。</translation>
+    </message>
+    <message>
+        <source>A goal cannot be empty: say what to work on.</source>
+        <translation>目标不能为空：说明要努力的方向。</translation>
+    </message>
+    <message>
+        <source>Feedback cannot be empty.</source>
+        <translation>反馈不能为空。</translation>
+    </message>
+    <message>
+        <source>A reflection cannot be empty.</source>
+        <translation>反思不能为空。</translation>
+    </message>
+    <message>
+        <source>A survey needs a title.</source>
+        <translation>问卷需要一个标题。</translation>
+    </message>
+    <message>
+        <source>This invite code is not valid: {detail}.</source>
+        <translation>这个邀请码无效：{detail}。</translation>
+    </message>
+    <message>
+        <source>This room code is not valid: {detail}.</source>
+        <translation>这个口令码无效：{detail}。</translation>
+    </message>
+    <message>
+        <source>This link code is not valid: {detail}.</source>
+        <translation>这个关联码无效：{detail}。</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {detail}.</source>
+        <translation>无法读取 {path}：{detail}。</translation>
+    </message>
+    <message>
+        <source>Cannot save {path}: {detail}.</source>
+        <translation>无法保存 {path}：{detail}。</translation>
+    </message>
+    <message>
+        <source>There is no file {path}.</source>
+        <translation>没有文件 {path}。</translation>
     </message>
 </context>
 <context>
@@ -369,6 +650,33 @@ First, how should others see you?</source>
     <message>
         <source>Type the link code your other device shows.</source>
         <translation>请输入你另一台设备上显示的关联码。</translation>
+    </message>
+</context>
+<context>
+    <name>GoalDialog</name>
+    <message>
+        <source>A goal for this cycle</source>
+        <translation>本轮的目标</translation>
+    </message>
+    <message>
+        <source>What to work on</source>
+        <translation>要改进什么</translation>
+    </message>
+    <message>
+        <source>What success looks like</source>
+        <translation>成功是什么样子</translation>
+    </message>
+    <message>
+        <source>&amp;Goal</source>
+        <translation>目标(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Success</source>
+        <translation>成功标准(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Both of you agree to a goal before the observation.</source>
+        <translation>观察之前，你们双方都要同意目标。</translation>
     </message>
 </context>
 <context>
@@ -689,6 +997,10 @@ First, how should others see you?</source>
         <translation>教师工作台(&amp;D)</translation>
     </message>
     <message>
+        <source>C&amp;oaching</source>
+        <translation>同伴互导(&amp;O)</translation>
+    </message>
+    <message>
         <source>My &amp;contributions</source>
         <translation>我的贡献(&amp;C)</translation>
     </message>
@@ -769,6 +1081,14 @@ First, how should others see you?</source>
         <translation>打开选中的行（工作台中的行会在其圈子里打开对应内容）</translation>
     </message>
     <message>
+        <source>Coaching: My pairs, Find a coach, Messages</source>
+        <translation>同伴互导：我的搭档、寻找教练、私信</translation>
+    </message>
+    <message>
+        <source>Edit the chosen assignment (Assignments tab, teachers)</source>
+        <translation>编辑所选作业（作业标签页，教师）</translation>
+    </message>
+    <message>
         <source>Move between fields (the review form, the dialogs)</source>
         <translation>在输入框之间切换（评阅表单、对话框）</translation>
     </message>
@@ -798,10 +1118,100 @@ First, how should others see you?</source>
     </message>
 </context>
 <context>
+    <name>ObservationDialog</name>
+    <message>
+        <source>Record an observation</source>
+        <translation>记录观察</translation>
+    </message>
+    <message>
+        <source>Describe, do not grade. Focus: what they asked you to look at. Evidence: what you saw and heard (words, times, counts). Questions: what you would ask them.</source>
+        <translation>描述，不要评分。关注点：对方请你观察什么。证据：你看到和听到的（原话、时间、次数）。问题：你想问对方什么。</translation>
+    </message>
+    <message>
+        <source>e.g. waited about 1 s after 4 of 6 questions</source>
+        <translation>例如：6 个问题中有 4 个之后只等了约 1 秒</translation>
+    </message>
+    <message>
+        <source>e.g. what made you move on?</source>
+        <translation>例如：是什么让你接着往下讲？</translation>
+    </message>
+    <message>
+        <source>Goals: {goals}</source>
+        <translation>目标：{goals}</translation>
+    </message>
+    <message>
+        <source>&amp;Focus</source>
+        <translation>关注点(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Evidence</source>
+        <translation>证据(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Questions</source>
+        <translation>问题(&amp;Q)</translation>
+    </message>
+</context>
+<context>
+    <name>PairSteps</name>
+    <message>
+        <source>Open a cycle</source>
+        <translation>开启一轮</translation>
+    </message>
+    <message>
+        <source>Set a goal</source>
+        <translation>设定目标</translation>
+    </message>
+    <message>
+        <source>Agree to the goals</source>
+        <translation>同意目标</translation>
+    </message>
+    <message>
+        <source>Waiting for both to agree to the goals</source>
+        <translation>等待双方同意目标</translation>
+    </message>
+    <message>
+        <source>Record an observation</source>
+        <translation>记录观察</translation>
+    </message>
+    <message>
+        <source>Waiting for the observation</source>
+        <translation>等待观察记录</translation>
+    </message>
+    <message>
+        <source>Respond to feedback</source>
+        <translation>回应反馈</translation>
+    </message>
+    <message>
+        <source>Write your reflection</source>
+        <translation>写下你的反思</translation>
+    </message>
+    <message>
+        <source>Close the cycle</source>
+        <translation>结束本轮</translation>
+    </message>
+    <message>
+        <source>Waiting for the other person to accept</source>
+        <translation>等待对方接受</translation>
+    </message>
+    <message>
+        <source>This pair has ended</source>
+        <translation>此搭档关系已结束</translation>
+    </message>
+</context>
+<context>
     <name>QtAssignments</name>
     <message>
         <source>New assignment…</source>
         <translation>新建作业…</translation>
+    </message>
+    <message>
+        <source>Edit assignment…</source>
+        <translation>编辑作业…</translation>
+    </message>
+    <message>
+        <source>Edit the chosen assignment (Ctrl+E)</source>
+        <translation>编辑所选作业（Ctrl+E）</translation>
     </message>
     <message>
         <source>Choose an assignment.</source>
@@ -948,6 +1358,14 @@ First, how should others see you?</source>
         <translation>无法读取 {path}：{error}</translation>
     </message>
     <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>to do</source>
+        <translation>待完成</translation>
+    </message>
+    <message>
         <source>Submission {n} (version {v}) — {status}</source>
         <translation>提交 {n}（第 {v} 版）— {status}</translation>
     </message>
@@ -988,8 +1406,12 @@ First, how should others see you?</source>
         <translation>你的评分与其他评阅人的对比（每轮结束后显示）</translation>
     </message>
     <message>
-        <source>no other reviewer</source>
-        <translation>没有其他评阅人</translation>
+        <source>Round {round}, work {n}: you gave {mine}; the others gave {others}</source>
+        <translation>第 {round} 轮，作品 {n}：你的评分 {mine}；其他评审者的评分 {others}</translation>
+    </message>
+    <message>
+        <source>Round {round}, work {n}: you gave {mine}; no one else reviewed it</source>
+        <translation>第 {round} 轮，作品 {n}：你的评分 {mine}；没有其他人评审这份作品</translation>
     </message>
     <message>
         <source>No feedback yet.</source>
@@ -1090,6 +1512,10 @@ First, how should others see you?</source>
         <translation>资源</translation>
     </message>
     <message>
+        <source>Surveys</source>
+        <translation>问卷</translation>
+    </message>
+    <message>
         <source>Members</source>
         <translation>成员</translation>
     </message>
@@ -1117,6 +1543,21 @@ First, how should others see you?</source>
         <translation>
             <numerusform>%n 人</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>QtCoaching</name>
+    <message>
+        <source>My &amp;pairs</source>
+        <translation>我的搭档(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Find a coach</source>
+        <translation>寻找教练(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Messages</source>
+        <translation>私信(&amp;M)</translation>
     </message>
 </context>
 <context>
@@ -1296,6 +1737,181 @@ First, how should others see you?</source>
     <message>
         <source>Say more (Markdown)</source>
         <translation>详细说说（支持 Markdown）</translation>
+    </message>
+</context>
+<context>
+    <name>QtFindCoach</name>
+    <message>
+        <source>My profile in this circle</source>
+        <translation>我在本圈子的资料</translation>
+    </message>
+    <message>
+        <source>tags, e.g. questioning, group-work</source>
+        <translation>标签，例如：提问, 小组合作</translation>
+    </message>
+    <message>
+        <source>a sentence</source>
+        <translation>一句话</translation>
+    </message>
+    <message>
+        <source>tags, e.g. feedback</source>
+        <translation>标签，例如：反馈</translation>
+    </message>
+    <message>
+        <source>&amp;Save my profile</source>
+        <translation>保存我的资料(&amp;S)</translation>
+    </message>
+    <message>
+        <source>I can help &amp;with</source>
+        <translation>我能帮忙的(&amp;W)</translation>
+    </message>
+    <message>
+        <source>I want to wor&amp;k on</source>
+        <translation>我想改进的(&amp;K)</translation>
+    </message>
+    <message>
+        <source>a tag, e.g. questioning (empty: everyone)</source>
+        <translation>一个标签，例如：提问（留空：所有人）</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Can help with</source>
+        <translation>能帮忙的</translation>
+    </message>
+    <message>
+        <source>Wants to work on</source>
+        <translation>想改进的</translation>
+    </message>
+    <message>
+        <source>Nobody in this circle has a profile with that yet.</source>
+        <translation>本圈子里还没有人的资料包含这一项。</translation>
+    </message>
+    <message>
+        <source>Coach me &amp;on…</source>
+        <translation>请指导我(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Propose a &amp;reciprocal pair</source>
+        <translation>提议互助搭档(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Send a messa&amp;ge…</source>
+        <translation>发送私信(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来自</translation>
+    </message>
+    <message>
+        <source>Offer</source>
+        <translation>邀请</translation>
+    </message>
+    <message>
+        <source>No offers waiting for you.</source>
+        <translation>没有等你回复的邀请。</translation>
+    </message>
+    <message>
+        <source>&amp;Accept</source>
+        <translation>接受(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Dec&amp;line</source>
+        <translation>拒绝(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Suggested by</source>
+        <translation>建议人</translation>
+    </message>
+    <message>
+        <source>Pair with</source>
+        <translation>搭档对象</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Take &amp;up: propose to them</source>
+        <translation>采纳：向对方提议(&amp;U)</translation>
+    </message>
+    <message>
+        <source>C&amp;ircle</source>
+        <translation>圈子(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Browse by &amp;tag</source>
+        <translation>按标签浏览(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Offers to you</source>
+        <translation>给你的邀请</translation>
+    </message>
+    <message>
+        <source>A teacher suggests</source>
+        <translation>教师建议</translation>
+    </message>
+    <message>
+        <source>a coaching pair</source>
+        <translation>同伴互导搭档</translation>
+    </message>
+    <message>
+        <source>a conversation</source>
+        <translation>一段对话</translation>
+    </message>
+    <message>
+        <source>Profile saved: your circle can find you by these tags.</source>
+        <translation>资料已保存：圈子成员可以按这些标签找到你。</translation>
+    </message>
+    <message>
+        <source>Choose a member first.</source>
+        <translation>请先选择一位成员。</translation>
+    </message>
+    <message>
+        <source>Offered to {name}: the pair forms when they accept.</source>
+        <translation>已向 {name} 发出邀请：对方接受后即结成搭档。</translation>
+    </message>
+    <message>
+        <source>reciprocal</source>
+        <translation>互助</translation>
+    </message>
+    <message>
+        <source>Coach me on…</source>
+        <translation>请指导我…</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>e.g. questioning</source>
+        <translation>例如：提问</translation>
+    </message>
+    <message>
+        <source>Conversation offered to {name}: you can write once they accept.</source>
+        <translation>已向 {name} 发出对话邀请：对方接受后即可发消息。</translation>
+    </message>
+    <message>
+        <source>The network is still starting: try again in a moment.</source>
+        <translation>网络仍在启动：请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Accepted: you are a pair.</source>
+        <translation>已接受：你们结成了搭档。</translation>
+    </message>
+    <message>
+        <source>Accepted.</source>
+        <translation>已接受。</translation>
+    </message>
+    <message>
+        <source>Joining: fetching it from {name}…</source>
+        <translation>正在加入：正在从 {name} 处获取…</translation>
+    </message>
+    <message>
+        <source>Declined.</source>
+        <translation>已拒绝。</translation>
     </message>
 </context>
 <context>
@@ -1597,6 +2213,21 @@ First, how should others see you?</source>
     </message>
 </context>
 <context>
+    <name>QtMessages</name>
+    <message>
+        <source>No conversations yet — start one from Find a coach, Send a message…</source>
+        <translation>还没有对话 —— 在“寻找教练”中点“发送私信…”开始一段。</translation>
+    </message>
+    <message>
+        <source>Write a message…</source>
+        <translation>写一条消息…</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>发送(&amp;S)</translation>
+    </message>
+</context>
+<context>
     <name>QtNotes</name>
     <message>
         <source>Search notes (Ctrl+F)</source>
@@ -1609,6 +2240,18 @@ First, how should others see you?</source>
     <message>
         <source>Ctrl+N</source>
         <translation>Ctrl+N</translation>
+    </message>
+    <message>
+        <source>New reflection</source>
+        <translation>新建反思</translation>
+    </message>
+    <message>
+        <source>A journal entry from prompts: what happened, what you noticed, what you will try next</source>
+        <translation>按提示写的日志条目：发生了什么、你注意到了什么、下次你要尝试什么</translation>
+    </message>
+    <message>
+        <source>Reflections only</source>
+        <translation>仅显示反思</translation>
     </message>
     <message>
         <source>Title</source>
@@ -1635,8 +2278,8 @@ First, how should others see you?</source>
         <translation>分享</translation>
     </message>
     <message>
-        <source>Share to a circle&apos;s resources</source>
-        <translation>分享到圈子的资源</translation>
+        <source>Share to a circle&apos;s resources, or into a coaching pair</source>
+        <translation>分享到圈子的资源，或分享到教练搭档</translation>
     </message>
     <message>
         <source>Delete…</source>
@@ -1653,6 +2296,10 @@ First, how should others see you?</source>
     <message>
         <source>No note matches “{typed}”.</source>
         <translation>没有与“{typed}”匹配的笔记。</translation>
+    </message>
+    <message>
+        <source>No reflections yet — start one with New reflection.</source>
+        <translation>还没有反思——用“新建反思”开始写一篇。</translation>
     </message>
     <message>
         <source>No notes yet — write one with New note (Ctrl+N).</source>
@@ -1687,6 +2334,22 @@ First, how should others see you?</source>
         <translation>已保存</translation>
     </message>
     <message>
+        <source>What happened?</source>
+        <translation>发生了什么？</translation>
+    </message>
+    <message>
+        <source>What did I notice?</source>
+        <translation>我注意到了什么？</translation>
+    </message>
+    <message>
+        <source>What will I try next?</source>
+        <translation>下次我要尝试什么？</translation>
+    </message>
+    <message>
+        <source>Reflection {date}</source>
+        <translation>反思 {date}</translation>
+    </message>
+    <message>
         <source>The note is not saved: {error}</source>
         <translation>笔记未保存：{error}</translation>
     </message>
@@ -1715,8 +2378,28 @@ First, how should others see you?</source>
         <translation>请先保存笔记</translation>
     </message>
     <message>
+        <source>To a circle&apos;s resources</source>
+        <translation>分享到圈子的资源</translation>
+    </message>
+    <message>
         <source>You are in no circle yet</source>
         <translation>你还没有加入任何圈子</translation>
+    </message>
+    <message>
+        <source>Share into pair (as a reflection)</source>
+        <translation>分享到搭档（作为反思）</translation>
+    </message>
+    <message>
+        <source>You are in no coaching pair</source>
+        <translation>你还没有教练搭档</translation>
+    </message>
+    <message>
+        <source>Shared into the pair as a reflection: your partner can comment on it.</source>
+        <translation>已作为反思分享到搭档：你的搭档可以评论它。</translation>
+    </message>
+    <message>
+        <source>Not shared: {error}</source>
+        <translation>未分享：{error}</translation>
     </message>
     <message>
         <source>Shared to the circle&apos;s resources.</source>
@@ -1768,6 +2451,227 @@ First, how should others see you?</source>
     <message>
         <source>A teacher moderated your post</source>
         <translation>教师处理了你的帖子</translation>
+    </message>
+</context>
+<context>
+    <name>QtPairs</name>
+    <message>
+        <source>No pairs yet — find a coach in the next tab (Ctrl+Shift+K, then Find a coach).</source>
+        <translation>还没有搭档 —— 在下一个标签页寻找教练（Ctrl+Shift+K，然后“寻找教练”）。</translation>
+    </message>
+    <message>
+        <source>Choose a pair.</source>
+        <translation>请选择一个搭档。</translation>
+    </message>
+    <message>
+        <source>Goal</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Success looks like</source>
+        <translation>成功的样子</translation>
+    </message>
+    <message>
+        <source>Agreed by</source>
+        <translation>已同意</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>谁</translation>
+    </message>
+    <message>
+        <source>Observation and feedback</source>
+        <translation>观察与反馈</translation>
+    </message>
+    <message>
+        <source>Cycle</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Observed</source>
+        <translation>被观察者</translation>
+    </message>
+    <message>
+        <source>Goals met</source>
+        <translation>已达成的目标</translation>
+    </message>
+    <message>
+        <source>Next goals</source>
+        <translation>下一步目标</translation>
+    </message>
+    <message>
+        <source>Ne&amp;w cycle…</source>
+        <translation>新的一轮(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Add &amp;goal…</source>
+        <translation>添加目标(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>Ed&amp;it goal…</source>
+        <translation>编辑目标(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Agree to goals</source>
+        <translation>同意目标(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Record an &amp;observation…</source>
+        <translation>记录观察(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Respond…</source>
+        <translation>回应(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Write your reflec&amp;tion…</source>
+        <translation>写下你的反思(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>C&amp;lose the cycle…</source>
+        <translation>结束本轮(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>S&amp;hare with the circle…</source>
+        <translation>与圈子分享(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>End the pair…</source>
+        <translation>结束搭档关系…</translation>
+    </message>
+    <message>
+        <source>C&amp;ycle</source>
+        <translation>轮次(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Goals</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Observations and feedback</source>
+        <translation>观察与反馈</translation>
+    </message>
+    <message>
+        <source>Reflections</source>
+        <translation>反思</translation>
+    </message>
+    <message>
+        <source>History: cycles and goals met</source>
+        <translation>历史：各轮次与已达成的目标</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>formed</source>
+        <translation>已结成</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cycle(s)</source>
+        <translation>
+            <numerusform>%n 轮</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> — closed</source>
+        <translation> —— 已结束</translation>
+    </message>
+    <message>
+        <source>Cycle {n}: {title} (observing {who})</source>
+        <translation>第 {n} 轮：{title}（观察 {who}）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cycle(s) closed</source>
+        <translation>
+            <numerusform>已结束 %n 轮</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(open)</source>
+        <translation>（进行中）</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>尚无人同意</translation>
+    </message>
+    <message>
+        <source>both: {who}</source>
+        <translation>双方：{who}</translation>
+    </message>
+    <message>
+        <source>Focus: {focus}
+Evidence: {evidence}</source>
+        <translation>关注点：{focus}
+证据：{evidence}</translation>
+    </message>
+    <message>
+        <source>Questions: {questions}</source>
+        <translation>问题：{questions}</translation>
+    </message>
+    <message>
+        <source>Next goals proposed</source>
+        <translation>提出的下一步目标</translation>
+    </message>
+    <message>
+        <source>No reflections yet.</source>
+        <translation>还没有反思。</translation>
+    </message>
+    <message>
+        <source>Ended by {who} on {date}</source>
+        <translation>由 {who} 于 {date} 结束</translation>
+    </message>
+    <message>
+        <source>a member</source>
+        <translation>一位成员</translation>
+    </message>
+    <message>
+        <source>Observation</source>
+        <translation>观察</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>Reflection</source>
+        <translation>反思</translation>
+    </message>
+    <message>
+        <source>Respond to feedback</source>
+        <translation>回应反馈</translation>
+    </message>
+    <message>
+        <source>Your response to {who}: what you noticed, what you would try.</source>
+        <translation>你对 {who} 的回应：你注意到了什么，你想尝试什么。</translation>
+    </message>
+    <message>
+        <source>Write your reflection</source>
+        <translation>写下你的反思</translation>
+    </message>
+    <message>
+        <source>What did you learn in this cycle? What will you do next?</source>
+        <translation>这一轮你学到了什么？接下来你会怎么做？</translation>
+    </message>
+    <message>
+        <source>Shared with “{circle}” as a thread.</source>
+        <translation>已作为讨论帖分享到“{circle}”。</translation>
+    </message>
+    <message>
+        <source>End the pair</source>
+        <translation>结束搭档关系</translation>
+    </message>
+    <message>
+        <source>End your coaching pair with {who}?</source>
+        <translation>结束你与 {who} 的互导搭档关系？</translation>
+    </message>
+    <message>
+        <source>Nothing more can be added to it. You both keep its history, read-only.</source>
+        <translation>之后不能再添加任何内容。你们双方都会保留其历史记录（只读）。</translation>
     </message>
 </context>
 <context>
@@ -2106,6 +3010,107 @@ First, how should others see you?</source>
     </message>
 </context>
 <context>
+    <name>QtSurveys</name>
+    <message>
+        <source>Survey</source>
+        <translation>问卷</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>发起人</translation>
+    </message>
+    <message>
+        <source>Answers</source>
+        <translation>作答方式</translation>
+    </message>
+    <message>
+        <source>Respondents</source>
+        <translation>作答人数</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>No surveys yet — start one with New survey…</source>
+        <translation>还没有问卷 —— 用“新建问卷…”发起一份。</translation>
+    </message>
+    <message>
+        <source>&amp;New survey…</source>
+        <translation>新建问卷(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Answer…</source>
+        <translation>作答(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>C&amp;lose survey</source>
+        <translation>关闭问卷(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Join (anonymous)</source>
+        <translation>加入（匿名）(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Ad&amp;mit who joined</source>
+        <translation>接纳已加入者(&amp;M)</translation>
+    </message>
+    <message>
+        <source>anonymous</source>
+        <translation>匿名</translation>
+    </message>
+    <message>
+        <source>named</source>
+        <translation>实名</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>进行中</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n answer(s)</source>
+        <translation>
+            <numerusform>%n 份回答</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Answered: {names}</source>
+        <translation>已作答：{names}</translation>
+    </message>
+    <message>
+        <source>This survey is closed.</source>
+        <translation>此问卷已关闭。</translation>
+    </message>
+    <message>
+        <source>Named: respondents&apos; names are shown with the results.</source>
+        <translation>实名：结果中显示作答者的名字。</translation>
+    </message>
+    <message>
+        <source>Your anonymous key is admitted: answer (again, to change your answer).</source>
+        <translation>你的匿名密钥已被接纳：可以作答（再次作答即修改回答）。</translation>
+    </message>
+    <message>
+        <source>You have joined: {owner} admits everyone who joined, then you answer.</source>
+        <translation>你已加入：{owner} 接纳所有已加入者后，你即可作答。</translation>
+    </message>
+    <message>
+        <source>Anonymous: join first; {owner} admits everyone who joined, then you answer.</source>
+        <translation>匿名问卷：请先加入；{owner} 接纳所有已加入者后，你即可作答。</translation>
+    </message>
+    <message>
+        <source>{joined} joined, {admitted} admitted.</source>
+        <translation>已加入 {joined} 人，已接纳 {admitted} 人。</translation>
+    </message>
+    <message>
+        <source>(no text answers)</source>
+        <translation>（没有文字回答）</translation>
+    </message>
+</context>
+<context>
     <name>QtSyncStatus</name>
     <message>
         <source>Starting the network…</source>
@@ -2205,6 +3210,12 @@ First, how should others see you?</source>
         <source>[hidden]</source>
         <translation>[已隐藏]</translation>
     </message>
+    <message numerus="yes">
+        <source>{who}  ·  {when}  ·  {status}  ·  %n answer(s)</source>
+        <translation>
+            <numerusform>{who}  ·  {when}  ·  {status}  ·  %n 个回答</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResourceDialog</name>
@@ -2247,6 +3258,15 @@ First, how should others see you?</source>
     <message>
         <source>A resource holds at most {n} files.</source>
         <translation>一个资源最多包含 {n} 个文件。</translation>
+    </message>
+</context>
+<context>
+    <name>ResourceListModel</name>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2300,11 +3320,147 @@ First, how should others see you?</source>
     </message>
 </context>
 <context>
+    <name>ShareDialog</name>
+    <message>
+        <source>Share with the circle</source>
+        <translation>与圈子分享</translation>
+    </message>
+    <message>
+        <source>&amp;What you wrote in this cycle:</source>
+        <translation>你在这一轮中写的内容(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Your words</source>
+        <translation>你的文字</translation>
+    </message>
+    <message>
+        <source>A copy becomes a thread in “{circle}”, titled “Shared from our coaching pair”: everyone in that circle can read it, its teachers too. Only your own words are listed; your partner shares theirs.</source>
+        <translation>一份副本将成为“{circle}”中的讨论帖，标题为“Shared from our coaching pair”（来自我们的教练搭档）：该圈子的每个人都能阅读，包括老师。这里只列出你自己写的内容；你的搭档的内容由他们自己分享。</translation>
+    </message>
+    <message>
+        <source>the pair&apos;s circle</source>
+        <translation>搭档所在的圈子</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>分享</translation>
+    </message>
+</context>
+<context>
+    <name>SurveyDialog</name>
+    <message>
+        <source>New survey</source>
+        <translation>新建问卷</translation>
+    </message>
+    <message>
+        <source>e.g. Start of term</source>
+        <translation>例如：学期初</translation>
+    </message>
+    <message>
+        <source>&amp;Anonymous: nobody is shown who answered what</source>
+        <translation>匿名：不显示谁回答了什么(&amp;A)</translation>
+    </message>
+    <message>
+        <source>N&amp;amed: respondents&apos; names are shown with the results</source>
+        <translation>实名：结果中显示作答者的名字(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Single choice</source>
+        <translation>单选</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>量表</translation>
+    </message>
+    <message>
+        <source>Free text</source>
+        <translation>自由文本</translation>
+    </message>
+    <message>
+        <source>The question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Options, separated by commas</source>
+        <translation>选项，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Add &amp;question</source>
+        <translation>添加问题(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <source>&amp;Title</source>
+        <translation>标题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>类型(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Question</source>
+        <translation>问题(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Options</source>
+        <translation>选项(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Scale &amp;from</source>
+        <translation>量表起点(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Scale &amp;to</source>
+        <translation>量表终点(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Write the question first.</source>
+        <translation>请先写下问题。</translation>
+    </message>
+    <message>
+        <source>A single choice question needs at least two options.</source>
+        <translation>单选题至少需要两个选项。</translation>
+    </message>
+    <message>
+        <source>A scale runs from a lower number to a higher one.</source>
+        <translation>量表须从较小的数到较大的数。</translation>
+    </message>
+    <message>
+        <source>Say up front whether the survey is anonymous or named.</source>
+        <translation>请事先说明问卷是匿名还是实名。</translation>
+    </message>
+    <message>
+        <source>Add at least one question.</source>
+        <translation>请至少添加一个问题。</translation>
+    </message>
+</context>
+<context>
     <name>ThreadListModel</name>
     <message numerus="yes">
         <source>{title}  ·  {who}  ·  %n repl(y/ies)  ·  {when}</source>
         <translation>
             <numerusform>{title}  ·  {who}  ·  %n 条回复  ·  {when}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{who}  ·  {when}  ·  %n repl(y/ies)</source>
+        <translation>
+            <numerusform>{who}  ·  {when}  ·  %n 条回复</numerusform>
         </translation>
     </message>
 </context>

@@ -4,8 +4,9 @@ Each handler states its CRDT so the tables are the same whatever order valid ops
 applied in: settings are last-writer-wins registers ordered by (hlc, op id); items
 (threads, replies, chat, resources, help requests and answers, notes) are an add-wins
 set keyed by the creating op, with author-owned last-writer-wins edits and a delete
-tombstone; moderation marks and help-request steps are kept whole and resolved when
-read; reactions are per-author registers. A handler's `check` judges the op over its
+tombstone (the author is the person: any of its devices, `Applied.by_author_of`);
+moderation marks and help-request steps are kept whole and resolved when read;
+reactions are per-author registers. A handler's `check` judges the op over its
 causal past only (what it refers to, who wrote it), never over later arrivals.
 """
 
@@ -14,10 +15,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync.errors import Reason, Refusal
 from sync.ids import DeviceId, OpId, SpaceId
+
+if TYPE_CHECKING:
+    from sync.auth import AuthState
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +36,20 @@ class Applied:
     hlc: int
     clock: dict[int, int]
     level: int
+    auth: AuthState | None = None  # the space's authority: who is whose device
     # The space's reducer memory (`SpaceContext.memo`): what a reducer keeps between ops
     # to judge faster, dropped with the context (sync.reducers.assess_index).
     memo: dict[str, Any] = field(default_factory=dict)
+
+    def by_author_of(self, author: int) -> bool:
+        """Whether this op may act as `author` (the author index of an item or step): the
+        same device, or another device of the same person, both accepted as that person's
+        in this op's causal past (`AuthState.same_person_at`). The author-only rules
+        (edit, delete, resolve, progress, ...) ask this, never a device comparison.
+        A pseudonym is no person's device: it is only itself."""
+        if author == self.author:
+            return True
+        return self.auth is not None and self.auth.same_person_at(author, self.author, self.clock)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@ folded when read (`sync.coaching_views`); survey answers are rows.
 Consent and privacy are judged over the op's causal past only, so every replica gives
 the same verdict: in a pair space, nothing but `pair.accept` is valid until someone
 other than the space's creator has accepted; nothing is valid once a `pair.end` is in
-the causal past; the creator cannot accept for anyone. Design: docs/protocol.md, 8b.
+the causal past; the creator cannot accept for anyone. A participant, the creator and a
+survey's author are persons: any of their devices linked in the op's causal past
+(`Applied.by_author_of`). Design: docs/protocol.md, 8b.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sync import coaching as c
-from sync.errors import Reason
+from sync.errors import Reason, Refusal
 from sync.ids import digest
 from sync.policy import Level
 from sync.reducers import Applied, Handler
@@ -65,7 +67,12 @@ def participants_in_past(db: sqlite3.Connection, op: Applied) -> set[int] | None
 
 def _participant(db: sqlite3.Connection, op: Applied) -> Reason | None:
     found = participants_in_past(db, op)
-    return None if found is not None and op.author in found else Reason.NOT_PERMITTED
+    return None if found is not None and _among(op, found) else Reason.NOT_PERMITTED
+
+
+def _among(op: Applied, authors: set[int]) -> bool:
+    """Whether the op's author is one of `authors` or another device of one's person."""
+    return any(op.by_author_of(author) for author in authors)
 
 
 def _author_index(db: sqlite3.Connection, op: Applied, device: bytes) -> int | None:
@@ -122,9 +129,10 @@ def _open_cycle(db: sqlite3.Connection, op: Applied, cycle: bytes) -> Origin | R
 
 
 def _check_accept(db: sqlite3.Connection, op: Applied, body: c.PairAccept) -> Reason | None:
-    if op.author == creator(db, op) or _steps_in_past(db, op, op.space, "end"):
+    first = creator(db, op)
+    if (first is not None and op.by_author_of(first)) or _steps_in_past(db, op, op.space, "end"):
         return Reason.NOT_PERMITTED
-    mine = [author for author, _ in _steps_in_past(db, op, op.space, "accept") if author == op.author]
+    mine = [author for author, _ in _steps_in_past(db, op, op.space, "accept") if op.by_author_of(author)]
     return Reason.NOT_PERMITTED if mine else None
 
 
@@ -134,7 +142,7 @@ def _check_end(db: sqlite3.Connection, op: Applied, body: c.PairEnd) -> Reason |
 
 def _check_cycle_open(db: sqlite3.Connection, op: Applied, body: c.CycleOpen) -> Reason | None:
     found = participants_in_past(db, op)
-    if found is None or op.author not in found:
+    if found is None or not _among(op, found):
         return Reason.NOT_PERMITTED
     observed = _author_index(db, op, body.observed)
     return None if observed in found else Reason.BAD_CONTENT
@@ -205,7 +213,9 @@ def _check_feedback(db: sqlite3.Connection, op: Applied, body: c.Feedback) -> Re
     problem = _participant(db, op)
     if problem is not None:
         return problem
-    return None if origin(db, op, body.parent, frozenset({"observation", "feedback"})) else Reason.BAD_CONTENT
+    # Comments go under an observation, a reflection (shared from a journal) or feedback.
+    parents = frozenset({"observation", "reflection", "feedback"})
+    return None if origin(db, op, body.parent, parents) else Reason.BAD_CONTENT
 
 
 def _apply_feedback(db: sqlite3.Connection, op: Applied, body: c.Feedback) -> None:
@@ -309,11 +319,23 @@ def survey_questions(extra: dict[str, Any]) -> tuple[c.Question, ...]:
     )
 
 
-def _check_answer(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> Reason | None:
+def _fits_all(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> bool:
+    questions = survey_questions(_extra(db, op.space, body.survey))
+    return len(body.answers) == len(questions) and all(
+        c.fits(q, a) for q, a in zip(questions, body.answers, strict=True)
+    )
+
+
+def _check_answer(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> Reason | Refusal | None:
     if origin(db, op, body.survey, frozenset({"survey"})) is None:
         return Reason.BAD_CONTENT
     if _steps_in_past(db, op, body.survey, "close"):
         return Reason.NOT_PERMITTED
+    if _extra(db, op.space, body.survey).get("anonymous"):
+        return Refusal(
+            Reason.NOT_PERMITTED,
+            "An anonymous survey is answered with its anonymous key (survey.respond), not a device.",
+        )
     # One answer per person (any of their devices) that had seen an earlier one of theirs.
     key = respondent_hash(_person(db, op.space, op.device), body.survey)
     earlier = db.execute(
@@ -322,12 +344,7 @@ def _check_answer(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> 
     ).fetchall()
     if any(in_past(op, author, seq) for author, seq in earlier):
         return Reason.NOT_PERMITTED
-    questions = survey_questions(_extra(db, op.space, body.survey))
-    if len(body.answers) != len(questions) or not all(
-        c.fits(q, a) for q, a in zip(questions, body.answers, strict=True)
-    ):
-        return Reason.BAD_CONTENT
-    return None
+    return None if _fits_all(db, op, body) else Reason.BAD_CONTENT
 
 
 def respondent_hash(person: bytes, survey: bytes) -> bytes:
@@ -336,7 +353,7 @@ def respondent_hash(person: bytes, survey: bytes) -> bytes:
 
 
 def _apply_answer(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> None:
-    anonymous = bool(_extra(db, op.space, body.survey).get("anonymous"))
+    anonymous = bool(_extra(db, op.space, body.survey).get("anonymous"))  # only named ones now
     db.execute(
         "INSERT OR IGNORE INTO survey_answers (op_id, space, survey, respondent, respondent_hash,"
         " author, seq, hlc, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -348,11 +365,94 @@ def _apply_answer(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> 
     )  # fmt: skip
 
 
+# --- anonymous surveys (docs/protocol.md, 8b, "Anonymous surveys") ------------------
+
+
+def _anonymous_survey(db: sqlite3.Connection, op: Applied, survey: bytes) -> Origin | Reason:
+    """The survey if it is in the causal past, anonymous and not closed there."""
+    found = origin(db, op, survey, frozenset({"survey"}))
+    if found is None:
+        return Reason.BAD_CONTENT
+    if not _extra(db, op.space, survey).get("anonymous") or _steps_in_past(db, op, survey, "close"):
+        return Reason.NOT_PERMITTED
+    return found
+
+
+def _check_enrol(db: sqlite3.Connection, op: Applied, body: c.SurveyEnrol) -> Reason | None:
+    found = _anonymous_survey(db, op, body.survey)
+    if isinstance(found, Reason):
+        return found
+    # Sealed to the owner device and nobody else: nobody but the owner learns the link.
+    return None if [d for d, _ in body.boxes] == [found.device] else Reason.BAD_CONTENT
+
+
+def _apply_enrol(db: sqlite3.Connection, op: Applied, body: c.SurveyEnrol) -> None:
+    _record(db, op, body.survey, "enrol", [[d, box] for d, box in body.boxes])
+
+
+def _check_admit(db: sqlite3.Connection, op: Applied, body: c.SurveyAdmit) -> Reason | None:
+    found = origin(db, op, body.survey, frozenset({"survey"}))
+    if found is None:
+        return Reason.BAD_CONTENT
+    # The owner *device* only, not its person's others: the enrol boxes are sealed to it.
+    if found.author != op.author or not _extra(db, op.space, body.survey).get("anonymous"):
+        return Reason.NOT_PERMITTED
+    # No more keys than people who asked to take part (what every peer can check).
+    asked = {
+        _person(db, op.space, device)
+        for device, author, seq in db.execute(
+            "SELECT device, author, seq FROM coaching_steps"
+            " WHERE space = ? AND target = ? AND step = 'enrol'",
+            (op.space, body.survey),
+        )
+        if in_past(op, author, seq)
+    }
+    return None if len(body.pseudonyms) <= len(asked) else Reason.NOT_PERMITTED
+
+
+def _admitted_in_past(db: sqlite3.Connection, op: Applied, survey: bytes) -> tuple[bytes, ...]:
+    """The keys of the owner's latest admit op in `op`'s causal past."""
+    latest: tuple[int, bytes] | None = None
+    for seq, data in (
+        (seq, data)
+        for author, seq, data in db.execute(
+            "SELECT author, seq, data FROM coaching_steps WHERE space = ? AND target = ? AND step = 'admit'",
+            (op.space, survey),
+        )
+        if in_past(op, author, seq)
+    ):
+        if latest is None or seq > latest[0]:
+            latest = (seq, data)
+    return () if latest is None else tuple(bytes(k) for k in unpack_canonical(latest[1]))
+
+
+def _check_respond(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> Reason | None:
+    """Signed by a pseudonym (`sync.survey_keys`): admitted by the owner's latest admit op
+    in the causal past; the survey open there and not closed."""
+    found = _anonymous_survey(db, op, body.survey)
+    if isinstance(found, Reason):
+        return found
+    if op.device not in _admitted_in_past(db, op, body.survey):
+        return Reason.NOT_PERMITTED
+    return None if _fits_all(db, op, body) else Reason.BAD_CONTENT
+
+
+def _apply_respond(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO survey_answers (op_id, space, survey, respondent, respondent_hash,"
+        " author, seq, hlc, answers) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+        (
+            op.op_id, op.space, body.survey, respondent_hash(op.device, body.survey), op.author, op.seq,
+            op.hlc, pack(list(body.answers)),
+        ),
+    )  # fmt: skip
+
+
 def _check_survey_close(db: sqlite3.Connection, op: Applied, body: c.SurveyRef) -> Reason | None:
     found = origin(db, op, body.survey, frozenset({"survey"}))
     if found is None:
         return Reason.BAD_CONTENT
-    return None if found.author == op.author or op.level >= Level.TEACHER else Reason.NOT_PERMITTED
+    return None if op.by_author_of(found.author) or op.level >= Level.TEACHER else Reason.NOT_PERMITTED
 
 
 HANDLERS = {
@@ -375,6 +475,11 @@ HANDLERS = {
     "survey.open": Handler("survey.run", _none, _apply_survey),
     "survey.answer": Handler("survey.answer", _check_answer, _apply_answer),
     "survey.close": Handler("survey.answer", _check_survey_close, _step("close", lambda b: b.survey)),
+    "survey.enrol": Handler("survey.answer", _check_enrol, _apply_enrol),
+    "survey.admit": Handler(
+        "survey.answer", _check_admit, _step("admit", lambda b: b.survey, lambda b: list(b.pseudonyms))
+    ),
+    "survey.respond": Handler(None, _check_respond, _apply_respond),  # signed by a pseudonym
 }
 
 MATERIALIZED = ("coaching_steps", "coach_profiles", "survey_answers")

@@ -12,6 +12,8 @@ resolved, say, written by someone who had not seen the resolution) is kept and h
 effect on the status. Who may take each step is judged over the op's causal past:
 only the asker reports progress, resolves and reopens; anyone else may claim, answer
 and say "me too"; the asker, a mentor or above, or someone who claimed it escalates.
+"The asker" is the person: any device of the asker's person, linked in the op's causal
+past (`Applied.by_author_of`); so is "someone who claimed it".
 """
 
 from __future__ import annotations
@@ -120,6 +122,17 @@ def steps_of(db: sqlite3.Connection, space: bytes, request: bytes) -> list[Step]
     ]
 
 
+def steps_by_request(db: sqlite3.Connection, space: bytes) -> dict[bytes, list[Step]]:
+    """Every request's steps in the space, read in one query (request -> its steps): folding
+    each is `fold(steps_of(…))` for every request at once, without a query per request."""
+    found: dict[bytes, list[Step]] = {}
+    for request, *step in db.execute(
+        "SELECT request, step, device, hlc, op_id, answer FROM help_steps WHERE space = ?", (space,)
+    ):
+        found.setdefault(request, []).append(Step(*step))
+    return found
+
+
 def _request(db: sqlite3.Connection, op: Applied, request: OpId, *, lockable: bool = True) -> Origin | Reason:
     found = origin(db, op, request, REQUEST)
     if found is None:
@@ -151,7 +164,7 @@ def _by_asker(
         found = _request(db, op, body.request, lockable=lockable)
         if isinstance(found, Reason):
             return found
-        return None if (found.author == op.author) == asker else Reason.NOT_PERMITTED
+        return None if op.by_author_of(found.author) == asker else Reason.NOT_PERMITTED
 
     return check
 
@@ -160,13 +173,14 @@ def _check_escalate(db: sqlite3.Connection, op: Applied, body: HelpStep) -> Reas
     found = _request(db, op, body.request)
     if isinstance(found, Reason):
         return found
-    if found.author == op.author or op.level >= Level.MENTOR:
+    if op.by_author_of(found.author) or op.level >= Level.MENTOR:
         return None
-    claimed = db.execute(
-        "SELECT 1 FROM help_steps WHERE space = ? AND request = ? AND author = ?"
-        " AND step = 'claim' AND seq < ?",
-        (op.space, body.request, op.author, op.seq),
-    ).fetchone()
+    claimers = db.execute(
+        "SELECT author, seq FROM help_steps WHERE space = ? AND request = ? AND step = 'claim'",
+        (op.space, body.request),
+    ).fetchall()
+    # A claim the escalating person made earlier (from any device), in this op's past.
+    claimed = any(op.clock.get(author, 0) >= seq and op.by_author_of(author) for author, seq in claimers)
     return None if claimed else Reason.NOT_PERMITTED
 
 

@@ -1,7 +1,9 @@
 """Discussion, chat and the resource library: threads, replies, chat lines and
 resources as an add-wins set keyed by the creating op; edits are author-owned
 last-writer-wins registers over (title, text, tags) ordered by (hlc, op id); a delete is
-a tombstone. Notes share the edit and delete rules (their index is kept in step).
+a tombstone. The author is the person: any of its devices linked in the op's causal past
+(`Applied.by_author_of`). Notes share the edit and delete rules (their index is kept in
+step).
 """
 
 from __future__ import annotations
@@ -54,8 +56,8 @@ def _check_own(db: sqlite3.Connection, op: Applied, body: ItemEdit | ItemRef) ->
     found = origin(db, op, body.item)
     if found is None:
         return Reason.BAD_CONTENT
-    if found.author != op.author:
-        return Reason.NOT_PERMITTED
+    if not op.by_author_of(found.author):
+        return Reason.NOT_PERMITTED  # another person's (any device of the author's person may)
     if isinstance(body, ItemEdit) and (found.type in TITLED) != bool(body.title.strip()):
         return Reason.BAD_CONTENT  # titled things keep a title; the others have none
     if isinstance(body, ItemEdit) and body.tags and found.type not in TITLED:

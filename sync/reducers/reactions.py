@@ -1,6 +1,6 @@
 """Reactions and thanks: one last-writer-wins register per (item, author, reaction),
 ordered by (hlc, op id); a count is the number of distinct authors with it on. Thanking
-your own item is refused — recognition comes from others.
+your own item is refused, from any of your devices — recognition comes from others.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def _check(db: sqlite3.Connection, op: Applied, body: Reaction) -> Reason | None
     found = origin(db, op, body.item)
     if found is None:
         return Reason.BAD_CONTENT
-    return Reason.NOT_PERMITTED if found.author == op.author and body.reaction == "thanks" else None
+    return Reason.NOT_PERMITTED if op.by_author_of(found.author) and body.reaction == "thanks" else None
 
 
 def _apply(db: sqlite3.Connection, op: Applied, body: Reaction) -> None:

@@ -128,3 +128,10 @@ def test_without_data_there_is_nothing_to_glance_at_and_nothing_is_made(tmp_path
     identity.create(tmp_path / "new", "Cleo")
     assert glance.read(tmp_path / "new") is None
     assert not database_path(tmp_path / "new").exists()
+
+
+def test_the_rows_module_re_exports_the_first_paints_rows_as_the_same_classes() -> None:
+    from app.services import glance_rows, rows
+
+    assert rows.NoteSummary is glance_rows.NoteSummary  # one class: isinstance and == agree
+    assert "NoteSummary" in rows.__all__

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.errors import CommandError
 from app.services import discussion, glance, helpdesk, unread
 from app.services.commands import Commands
 from sync import reads, writer
@@ -141,3 +142,26 @@ async def test_what_i_wrote_on_my_other_device_is_not_unread_here(room: Room) ->
     seen = glance.read(home_of(room.lab), marks={room.space: mark})  # the desktop's first paint
     assert seen is not None and seen.unread == {room.space: 1}
     assert glance.NOT_MY_OTHER_DEVICES == reads.NOT_MY_OTHER_DEVICES
+
+
+async def test_a_request_asked_on_the_laptop_is_resolved_from_the_lab_pc(room: Room) -> None:
+    """The asker is the person: the lab PC reports progress, edits, and resolves with the
+    answer that helped; Sue (another person) may not resolve it."""
+    asked = await helpdesk.ask(room.ben, room.space, "Refraction", "why does it bend?", [])
+    room.sync()
+    await helpdesk.answer(room.sue, await helpdesk.find_request(room.sue, asked.hex()), "speed changes")
+    room.sync()
+    on_lab = await helpdesk.find_request(room.lab, asked.hex())
+    await discussion.reply(room.lab, on_lab, "read the chapter, nearly there")  # progress, not an answer
+    await discussion.edit(room.lab, await discussion.find(room.lab, asked.hex()), "why does light bend?")
+    with pytest.raises(CommandError):
+        await helpdesk.resolve(room.sue, await helpdesk.find_request(room.sue, asked.hex()), None)
+    answer = (await helpdesk.detail(room.lab, on_lab)).answers[0]
+    await helpdesk.resolve(room.lab, await helpdesk.find_request(room.lab, asked.hex()), answer.id)
+    room.sync()
+    for viewer in (room.teacher, room.sue, room.ben, room.lab):
+        shown = await helpdesk.detail(viewer, await helpdesk.find_request(viewer, asked.hex()))
+        assert shown.status == "resolved"
+        assert [a.accepted for a in shown.answers] == [True]
+        assert [p.text for p in shown.progress] == ["read the chapter, nearly there"]
+        assert shown.text == "why does light bend?"

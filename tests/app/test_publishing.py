@@ -33,6 +33,7 @@ class Gossiped:
 
     def __init__(self, core: Core) -> None:
         self.seqs: list[tuple[SpaceId, int]] = []
+        self.authors: list[bytes] = []  # of every op gossiped
         self._moved = trio.Event()
         publish = core.host.publish
 
@@ -42,7 +43,9 @@ class Gossiped:
                 message = None if payload is None else decode_gossip(payload)
                 if isinstance(message, OpsMessage):
                     for envelope in message.envelopes:
-                        self.seqs.append((space, decode_header(decode_envelope(envelope)[0]).seq))
+                        header = decode_header(decode_envelope(envelope)[0])
+                        self.seqs.append((space, header.seq))
+                        self.authors.append(header.author)
             self._moved.set()
             self._moved = trio.Event()
             await publish(topic, data)
@@ -145,3 +148,31 @@ async def test_an_op_a_cli_process_writes_is_gossiped_at_once_without_polling(
         )
         assert done.code == 0, done.err
         await gossiped.until(space, genesis + 1)
+
+
+async def test_an_op_signed_by_a_pseudonym_is_never_gossiped(homes, changed: Changed) -> None:
+    """Gossipsub signs each message with its publisher's peer id, which every subscriber
+    sees: an anonymous survey answer (or a review) published there would name its writer.
+    The publisher leaves such ops to reconciliation, however many a pseudonym writes
+    (its own seq passing the device's must not make them look like the device's next)."""
+    from app.services import surveys
+    from sync.survey_keys import survey_pseudonym
+
+    async with core_for(MemoryHub(rng=random.Random(3)), homes("owner"), changed, settings=NO_POLL) as owner:
+        gossiped = Gossiped(owner)
+        commands = owner.commands
+        space = await owner.create_circle("Physics")
+        opened = await surveys.open_survey(
+            commands, space, "Pulse", anonymous=True, questions=[["scale", "How is it going?", [1, 5]]]
+        )
+        survey = await surveys.find_survey(commands, opened.hex())
+        await surveys.join(commands, survey)
+        await surveys.admit(commands, survey, anyway=True)
+        device_seq = await own_seq(owner, space)
+        for value in range(device_seq + 3):  # the pseudonym's seq passes the device's
+            await surveys.answer(commands, survey, [str(1 + value % 5)])
+        await owner.post(space, "after the answers")  # handed over last: gossiped
+        await gossiped.until(space, device_seq + 1)
+        pseudonym = survey_pseudonym(owner.identity.key, space, opened).device_id
+        assert pseudonym not in gossiped.authors
+        assert set(gossiped.authors) == {owner.identity.key.device_id}

@@ -238,3 +238,37 @@ def test_help_can_be_about_an_assignment(room: Room) -> None:
     before = fingerprint(room.homes["sue"])
     wrong = run(room, "sue", "help", "ask", room.circle, "--title", "?", "--assignment", "abcdef12")
     assert wrong.code == 1 and "No assignment" in wrong.err and fingerprint(room.homes["sue"]) == before
+
+
+def test_edit_title_and_due_dates_then_the_rubric_is_fixed_once_reviewing(room: Room) -> None:
+    assignment = setup_essay(room)
+    run(room, "tom", "assignment", "edit", assignment[:8], "--title", "Essay (final)",
+        "--due", "submission=2026-12-18T17:00", "--due", "review=2026-12-22").ok()  # fmt: skip
+    room.sync()
+    shown = run(room, "sue", "assignment", "show", assignment[:8], "--json").json()
+    assert shown["title"] == "Essay (final)" and shown["brief"] == "Argue a case."  # the brief kept
+    assert [phase for phase, _ in shown["due"]] == ["review", "submission"]
+    assert [c["name"] for c in shown["criteria"]] == ["clarity", "evidence"]  # the rubric kept whole
+
+    # Bad input and a student's edit: one line, exit 1, nothing changed.
+    for who, argv, message in [
+        ("tom", ["--due", "review=next week"], "PHASE=YYYY-MM-DD"),
+        ("tom", ["--due", "later=2026-12-18"], "A due date is for a phase"),
+        ("tom", ["--title", " "], "needs a title"),
+        ("sue", ["--title", "Mine now"], "Your role in this circle does not allow that."),
+    ]:
+        before = fingerprint(room.homes[who])
+        result = run(room, who, "assignment", "edit", assignment[:8], *argv)
+        assert result.code == 1 and message in result.err and result.err.count("\n") == 1, (argv, result.err)
+        assert fingerprint(room.homes[who]) == before
+
+    run(room, "sue", "submit", assignment[:8], "--body", "Cats.").ok()
+    run(room, "sam", "submit", assignment[:8], "--body", "Dogs.").ok()
+    room.sync()
+    run(room, "tom", "assignment", "open", assignment[:8], "review").ok()
+    before = fingerprint(room.homes["tom"])
+    fixed = run(room, "tom", "assignment", "edit", assignment[:8], "--criterion", "clarity:10")
+    assert fixed.code == 1 and "fixed once reviewing has started" in fixed.err
+    assert fingerprint(room.homes["tom"]) == before
+    run(room, "tom", "assignment", "edit", assignment[:8], "--no-due").ok()  # dates still change
+    assert run(room, "tom", "assignment", "show", assignment[:8], "--json").json()["due"] == []

@@ -127,12 +127,24 @@ def test_an_anonymous_survey_counts_everyone_once(room: Room) -> None:
     room.sync()
     answers = {"ana": ("yes", "4", "it helps"), "sue": ("no", "2", ""), "sam": ("yes", "5", "clear"),
                "tom": ("3", "3", "")}  # fmt: skip
-    for who, (choice, scale, text) in answers.items():
+    refused_unchanged(room, "ana", "survey", "answer", survey[:10], "--answer", "yes", "--answer", "4",
+                      "--answer", "", says="first 'survey join'")  # fmt: skip
+    for who in answers:
+        run(room, who, "survey", "join", survey[:10]).ok()
+    refused_unchanged(room, "ana", "survey", "join", survey[:10], says="already joined")
+    refused_unchanged(room, "ana", "survey", "answer", survey[:10], "--answer", "yes", "--answer", "4",
+                      "--answer", "", says="not admitted yet")  # fmt: skip
+    room.sync()
+    refused_unchanged(room, "sue", "survey", "admit", survey[:10], says="Only the device that opened")
+    assert run(room, "tom", "survey", "admit", survey[:10], "--json").json()["admitted"] == 4
+    refused_unchanged(room, "tom", "survey", "admit", survey[:10], says="Nothing to admit")
+    room.sync()
+    run(room, "sue", "survey", "answer", survey[:10], "--answer", "yes", "--answer", "1", "--answer",
+        "first thoughts").ok()  # fmt: skip
+    for who, (choice, scale, text) in answers.items():  # sue's second answer replaces her first
         answered = run(room, who, "survey", "answer", survey[:10], "--answer", choice, "--answer", scale,
                        "--answer", text, "--json").json()  # fmt: skip
         assert answered["anonymous"] is True
-    refused_unchanged(room, "sue", "survey", "answer", survey[:10], "--answer", "yes", "--answer", "1",
-                      "--answer", "", says="already answered")  # fmt: skip
     refused_unchanged(room, "sue", "survey", "answer", survey[:10], "--answer", "maybe", "--answer", "1",
                       "--answer", "", says="Answer 1 must be one of")  # fmt: skip
     room.sync()
@@ -144,6 +156,30 @@ def test_an_anonymous_survey_counts_everyone_once(room: Room) -> None:
     assert [q["counts"] for q in results["questions"][:2]] == [[2, 1, 1], [0, 1, 1, 1, 1]]
     assert results["questions"][2]["texts"] == ["clear", "it helps"]
     assert run(room, "ana", "survey", "list", room.circle, "--json").json()["surveys"][0]["respondents"] == 4
+    refused_unchanged(room, "sam", "survey", "answer", survey[:10], "--answer", "no", "--answer", "1",
+                      "--answer", "", says="closed")  # fmt: skip
+
+
+def test_a_removed_members_anonymous_answer_stops_counting(room: Room) -> None:
+    survey = run(room, "tom", "survey", "open", room.circle, "--title", "Pulse", "--anonymous",
+                 "--scale", "How is it going?|1|5", "--json").json()["survey_id"]  # fmt: skip
+    room.sync()
+    run(room, "sue", "survey", "join", survey[:10]).ok()
+    room.sync()
+    refused_unchanged(room, "tom", "survey", "admit", survey[:10], says="Only one person has joined")
+    run(room, "sam", "survey", "join", survey[:10]).ok()
+    room.sync()
+    run(room, "tom", "survey", "admit", survey[:10]).ok()
+    room.sync()
+    for who, value in (("sue", "4"), ("sam", "1")):
+        run(room, who, "survey", "answer", survey[:10], "--answer", value).ok()
+    room.sync()
+    assert run(room, "sue", "survey", "results", survey[:10], "--json").json()["respondents"] == 2
+    run(room, "tom", "circle", "remove", room.circle, "Sam").ok()  # the owner's client admits again
+    room.sync()
+    for who in ("tom", "sue"):
+        results = run(room, who, "survey", "results", survey[:10], "--json").json()
+        assert results["respondents"] == 1 and results["questions"][0]["counts"] == [0, 0, 0, 1, 0]
 
 
 def test_direct_messages_both_ways(room: Room) -> None:

@@ -114,7 +114,7 @@ def test_a_reciprocal_pair_runs_a_cycle_each_way_across_peers(tmp_path: Path) ->
 
 
 @pytest.mark.slow  # `make slow`: dozens of Python start-ups; CI's 20 minutes run the in-process twin
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(900)  # anonymous survey: 6 join, the owner admits, 6 answer (~60 processes)
 def test_direct_messages_and_a_survey_with_six_respondents_across_peers(tmp_path: Path) -> None:
     homes, circle = _circle(tmp_path, ("tara", "sam", "sue", "ann", "bo", "cy"))
     tara, sam, sue = homes["tara"], homes["sam"], homes["sue"]
@@ -141,6 +141,14 @@ def test_direct_messages_and_a_survey_with_six_respondents_across_peers(tmp_path
         survey = run(tara, "survey", "open", circle[:10], "--title", "Start of unit", "--anonymous", *scale)[
             "survey_id"
         ]
+        # Anonymous: each joins (their key sealed to Tara's device), Tara admits, each answers.
+        for name, home in homes.items():
+            if name != "tara":
+                sync(home, tara_at)
+            run(home, "survey", "join", survey[:10])
+            if name != "tara":
+                sync(home, tara_at)
+        assert run(tara, "survey", "admit", survey[:10])["admitted"] == 6
         for value, (name, home) in enumerate(homes.items()):
             if name != "tara":
                 sync(home, tara_at)

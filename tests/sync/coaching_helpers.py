@@ -112,4 +112,7 @@ def example_bodies(a: bytes, b: bytes, ref: bytes) -> list[tuple[str, dict[str, 
         ),
         ("survey.answer", {"survey": ref, "answers": [0, 3, "because"]}),
         ("survey.close", {"survey": ref}),
+        ("survey.enrol", {"survey": ref, "boxes": [[a, b"sealed"]]}),
+        ("survey.admit", {"survey": ref, "pseudonyms": sorted([a, b])}),
+        ("survey.respond", {"survey": ref, "answers": [1, 2, ""]}),
     ]

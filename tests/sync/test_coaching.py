@@ -182,8 +182,9 @@ def _survey(circle, replica, anonymous: bool) -> bytes:  # type: ignore[no-untyp
     return op.op_id
 
 
-@pytest.mark.parametrize("anonymous", [True, False])
-def test_a_survey_counts_one_answer_each_and_refuses_late_and_second_answers(anonymous: bool) -> None:
+def test_a_named_survey_counts_one_answer_each_and_refuses_late_and_second_answers() -> None:
+    # Anonymous surveys are answered by pseudonyms: tests/sync/test_survey_anonymity.py.
+    anonymous = False
     circle = coaching_circle()
     teacher = circle.owner
     survey = _survey(circle, teacher, anonymous)
@@ -260,7 +261,7 @@ def test_a_second_device_of_the_same_person_cannot_answer_again() -> None:
     circle = coaching_circle()
     ana = circle.members["Ana"]
     laptop = link(circle, ana, "ana-laptop")
-    survey = _survey(circle, circle.owner, True)
+    survey = _survey(circle, circle.owner, False)  # anonymous: test_survey_anonymity.py
     circle.sync_all([circle.owner, ana])
     reconcile(ana, laptop, circle.space)
     fields = {"survey": survey, "answers": [0, 3, "x"]}
@@ -275,3 +276,29 @@ def test_a_second_device_of_the_same_person_cannot_answer_again() -> None:
         fields,
         now_ms=circle.clock(),
     )
+
+
+def test_the_partner_comments_on_a_shared_reflection_and_only_there() -> None:
+    # A journal entry shared into the pair is a `cycle.reflect`; comments are `cycle.feedback`
+    # under it (app/services/journal.py). A goal takes no comments.
+    pair = formed_pair()
+    ana, ben = pair.proposer, pair.invitee
+    cycle = pair.write(ana, "cycle.open", {"observed": ben.key.device_id, "title": "wait time"})
+    goal = pair.write(ana, "cycle.goal", {"cycle": cycle, "goal": "wait 3 s", "success": ""})
+    pair.sync()
+    reflection = pair.write(ben, "cycle.reflect", {"cycle": cycle, "text": "**Week 2**\n\nI waited 3 s."})
+    pair.sync()
+    comment = pair.write(ana, "cycle.feedback", {"parent": reflection, "text": "Did the hands go up?"})
+    reply = pair.write(ana, "cycle.feedback", {"parent": comment, "text": "(and who answered?)"})
+    _refused(Reason.BAD_CONTENT, writer.write, ana, pair.space, "cycle.feedback",
+             {"parent": goal, "text": "no"}, now_ms=pair.circle.clock())  # fmt: skip
+    pair.sync()
+    for replica in (ana, ben):
+        (seen,) = cv.cycles(replica.db, pair.space)[0].reflections
+        assert seen.item_id == reflection
+        thread = cv.feedback_under(replica.db, pair.space, reflection)
+        assert [(row.item_id, row.text) for row in thread] == [
+            (comment, "Did the hands go up?"),
+            (reply, "(and who answered?)"),
+        ]
+    assert state_hash(ana.db, pair.space) == state_hash(ben.db, pair.space)

@@ -642,6 +642,9 @@ BODY_TYPES: dict[str, type] = {
     "survey.open": coaching.SurveyOpen,
     "survey.answer": coaching.SurveyAnswer,
     "survey.close": coaching.SurveyRef,
+    "survey.enrol": coaching.SurveyEnrol,
+    "survey.admit": coaching.SurveyAdmit,
+    "survey.respond": coaching.SurveyAnswer,
 }
 
 

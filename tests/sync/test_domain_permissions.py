@@ -115,7 +115,7 @@ BY_POLICY: dict[str, tuple[str, Fields]] = {
         "survey.answer",
         lambda c: {
             "survey": shared(
-                c, "Sue", "survey.open", {"title": "S", "anonymous": True, "questions": [["text", "?", []]]}
+                c, "Sue", "survey.open", {"title": "S", "anonymous": False, "questions": [["text", "?", []]]}
             ),
             "answers": ["fine"],
         },

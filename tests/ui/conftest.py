@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from app import identity
 from app.network.sync_service import SyncSettings
+from p2p.interface import Network
 from p2p.memory import MemoryHub
 from ui.runtime import Runtime
 from ui.session import Session
@@ -44,14 +45,16 @@ def runtime(qtbot: QtBot) -> Iterator[Runtime]:
 
 
 class Desk:
-    """Several people's sessions on one in-memory network, their cores all on the test
-    runtime's core thread."""
+    """Several people's sessions on one in-memory network (or on `network`, e.g. real
+    py-libp2p hosts on 127.0.0.1), their cores all on the test runtime's core thread."""
 
-    def __init__(self, qtbot: QtBot, runtime: Runtime, tmp_path: Path) -> None:
+    def __init__(
+        self, qtbot: QtBot, runtime: Runtime, tmp_path: Path, network: Network | None = None
+    ) -> None:
         self.qtbot = qtbot
         self.runtime = runtime
         self.tmp_path = tmp_path
-        self.hub = MemoryHub(rng=random.Random(5))
+        self.hub: Network = network if network is not None else MemoryHub(rng=random.Random(5))
 
     def home(self, name: str, *, create: bool = True) -> Path:
         home = self.tmp_path / name

@@ -159,3 +159,43 @@ def test_my_contributions_from_the_menu(qtbot: QtBot, desk: Desk, tmp_path: Path
     theirs = window.recognition
     qtbot.waitUntil(lambda: theirs.page is not None, timeout=WAIT_MS)
     assert "Ben" in theirs.windowTitle() and "Algebra: nothing yet" in theirs.text.toPlainText()
+
+
+def test_the_desk_from_the_keyboard_hides_my_notes_and_stays_through_a_circle_list_refresh(
+    qtbot: QtBot, desk: Desk, tmp_path: Path
+) -> None:
+    """Ctrl+Shift+D with the keyboard in My notes (its editor, or the sidebar): the desk is
+    the one page shown, no sidebar row current, the keyboard on its requests; a refresh of
+    the circle list does not send the window back to My notes."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    ana = desk.open("ana")
+    circle_of(desk, ana, [], name="Algebra")
+    window = MainWindow(ana, QSettings(str(tmp_path / "ana.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.resize(900, 640)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: len(window.sidebar.circles()) == 1, timeout=WAIT_MS)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    for start in (window.notes.editor, window.sidebar):
+        window.open_page("notes")
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.notes, timeout=WAIT_MS)
+        start.setFocus()
+        qtbot.waitUntil(lambda start=start: start.hasFocus(), timeout=WAIT_MS)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, keys)
+        board = window.desk
+        assert window.pages.currentWidget() is board, start
+        assert not window.notes.isVisible() and window.sidebar.currentItem() is None, start
+        assert QApplication.focusWidget() is board.requests
+        qtbot.wait(0)  # let any queued focus change run
+        assert window.pages.currentWidget() is board and window.sidebar.currentItem() is None
+
+    runs = window._circles_query.runs
+    window._circles_query.refresh()  # what a circle created, joined or left does
+    qtbot.waitUntil(lambda: window._circles_query.runs > runs, timeout=WAIT_MS)
+    assert window.pages.currentWidget() is window.desk and not window.notes.isVisible()
+    assert window.sidebar.currentItem() is None

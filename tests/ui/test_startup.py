@@ -249,7 +249,10 @@ app.setQuitOnLastWindowClosed(False)
 runtime = Runtime()
 runtime.finished.connect(app.quit)
 windows, seen = [], {}
-CORE = ("trio", "app.core", "app.services.commands", "app.database", "sync.replica", "nacl.public")
+CORE = (
+    "trio", "app.core", "app.services.commands", "app.database", "sync.replica", "nacl.public",
+    "app.services.rows",  # ~50 dataclasses: the first paint's rows are in app.services.glance_rows
+)
 
 class FirstPaint(QObject):
     def eventFilter(self, watched, event):
@@ -307,7 +310,7 @@ def test_a_client_start_paints_without_the_core_or_circle_pages_and_brings_the_n
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen == {
-        "shown_with": [],  # the window was built and shown without trio, the core or the replica…
+        "shown_with": [],  # the window was built and shown without trio, the core, the replica or the rows…
         "painted_with": [],  # …and painted its rows without them
         "first_paint": [],  # neither a circle's page nor the first-run dialog was imported
         "libp2p_imported": True,
@@ -315,3 +318,41 @@ def test_a_client_start_paints_without_the_core_or_circle_pages_and_brings_the_n
         "acme_libraries_loaded": [],
         "circle_page": "QtCircle",  # opened on demand
     }
+
+
+FIRST_PAINT_IMPORTS = """
+import json, sys
+import ui.preload
+import PySide6.QtWidgets
+import ui.launcher, ui.main_window, ui.notes_view, ui.paged_list, ui.two_line_rows
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in ("app", "sync", "trio", "ui"))))
+"""
+
+# What the first paint may import of our non-Qt modules (ui/preload.py): the glance's.
+FIRST_PAINT_MODULES = {
+    "app", "app.paths", "app.services", "app.services.glance", "app.services.glance_rows",
+    "sync", "sync.hlc", "sync.ids", "sync.policy",
+}  # fmt: skip
+# Of the window's own modules, those the first paint needs not (a note's Markdown, the
+# circle pages, the dialogs): they come with their first use.
+NOT_BEFORE_THE_FIRST_PAINT = {"ui.markdown", "ui.maths", "ui.circle_view", "ui.dialogs", "ui.cards"}
+
+
+def test_the_modules_of_the_first_paint_import_no_heavy_app_module(tmp_path: Path) -> None:
+    """Not a timing: which modules the first paint's own modules bring in. A module added
+    to this list should be one the first paint cannot do without (bench/startup.py)."""
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_IMPORTS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_MS / 1000 * 3,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "app.services.rows" not in imported  # ~100 ms of dataclasses
+    ours = {name for name in imported if not name.startswith("ui")}
+    assert ours <= FIRST_PAINT_MODULES, sorted(ours - FIRST_PAINT_MODULES)
+    assert not imported & NOT_BEFORE_THE_FIRST_PAINT, sorted(imported & NOT_BEFORE_THE_FIRST_PAINT)

@@ -204,7 +204,7 @@ def test_in_chinese_the_window_and_a_circle_speak_chinese(
     assert menus == ["圈子(&C)", "网络(&N)", "设备(&D)", "编辑(&E)", "视图(&V)", "帮助(&H)"]
     circle = page(qtbot, ana, space, members=2)
     tabs = [circle.tabs.tabText(i) for i in range(circle.tabs.count())]
-    assert tabs == ["讨论", "聊天", "求助台", "作业", "资源", "成员"]
+    assert tabs == ["讨论", "聊天", "求助台", "作业", "资源", "问卷", "成员"]
     qtbot.waitUntil(lambda: circle.helpdesk.empty.shown, timeout=WAIT_MS)
     assert circle.helpdesk.empty.text() == "还没有求助——用“求助…”（Ctrl+N）提问。"
     # a count through Qt's own %n handling, and Qt's standard buttons from qtbase_zh_CN
@@ -218,3 +218,51 @@ def test_in_english_nothing_is_translated(qtbot: QtBot, desk: Desk) -> None:
     ana, ben = named(desk, "ana", "Ana"), named(desk, "ben", "Ben")
     circle = page(qtbot, ana, circle_of(desk, ana, [ben], name="Algebra"), members=2)
     assert circle.tabs.tabText(2) == "Help desk"
+
+
+def test_in_chinese_the_errors_the_app_raises_are_shown_in_chinese(
+    qtbot: QtBot, desk: Desk, chinese: None
+) -> None:
+    """The services word their errors in English (the CLI's); the window's `attempt`
+    shows the ones `ui.error_words` knows in Chinese, a varying part kept as it came."""
+    from app.services import discussion, resources
+    from ui.errors import attempt
+
+    ana, ben = named(desk, "ana", "Ana"), named(desk, "ben", "Ben")
+    space = circle_of(desk, ana, [ben], name="Algebra")
+
+    def shown(work) -> str:
+        ok, message = desk.call(lambda: attempt(work, where="test"))
+        assert not ok, message
+        return message
+
+    assert shown(lambda: discussion.new_thread(ana.commands, space, "  ", "text", [])) == "话题需要一个标题。"
+    link = shown(lambda: resources.add(ana.commands, space, title="Notes", url="ftp://example.org"))
+    assert link == "链接必须以 http:// 或 https:// 开头。"
+    bad_code = shown(lambda: ana.core.join("not a code"))
+    assert bad_code.startswith("这个邀请码无效：") and bad_code.endswith("。"), bad_code
+    assert not desk.runtime.failures
+
+
+def test_an_error_the_table_does_not_know_is_shown_as_it_came() -> None:
+    from app.errors import CommandError
+    from ui.errors import describe
+
+    assert describe(CommandError("Something new went wrong.")) == "Something new went wrong."
+    assert describe(CommandError("A thread needs a title.")) == "A thread needs a title."  # English UI
+
+
+def test_in_chinese_an_unexpected_error_is_still_logged(
+    chinese: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`attempt` logs by the error's kind, not by its (translated) words."""
+    import trio
+
+    from ui.errors import attempt
+
+    async def broken() -> None:
+        raise RuntimeError("boom")
+
+    ok, message = trio.run(lambda: attempt(broken, where="the test"))
+    assert not ok and message.startswith("意外错误") and "boom" in message
+    assert "Unexpected error in the test" in caplog.text

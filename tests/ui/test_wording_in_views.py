@@ -31,7 +31,7 @@ def test_counts_and_times_read_as_words(qtbot: QtBot, desk: Desk) -> None:
     assert threads.texts()[0] == "Exam on Friday  ·  Ben  ·  1 reply  ·  just now"
     assert circle.discussion.total_label.text() == "1 thread"
     tip = threads.model().index(0, 0).data(0x03)  # ToolTipRole: the full date
-    assert tip.startswith("Exam on Friday\nBen, ") and re.search(r"\d{4}, \d\d:\d\d$", tip)
+    assert tip.startswith("Exam on Friday\nBen  ·  ") and re.search(r"\d{4}, \d\d:\d\d  ·  1 reply$", tip)
     threads.setCurrentRow(0)
     qtbot.waitUntil(lambda: circle.discussion.replies.count() == 1, timeout=WAIT_MS)
     assert "*Ben, just now*" not in circle.discussion.detail.toPlainText()  # rendered, not raw
