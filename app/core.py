@@ -38,6 +38,7 @@ from app.services.commands import CircleState, CommandError, Commands, parse_inv
 from app.services.room_codes import make_room_code
 from app.services.rows import Device, FileProgress
 from p2p.config import HostConfig
+from p2p.errors import P2PError
 from p2p.identity import PeerId
 from p2p.interface import Network, PeerHost
 from sync import blobs, joining, writer
@@ -47,7 +48,7 @@ from sync.errors import Rejected
 from sync.ids import DeviceId, OpId, SpaceId
 from sync.invite import Invite
 from sync.policy import Level
-from sync.room_code import DEFAULT_USES, RoomOffer, looks_like_room_code, parse_room_code
+from sync.room_code import DEFAULT_USES, RoomCode, RoomOffer, looks_like_room_code, parse_room_code
 from sync.wire import device_link as link_wire
 
 # With `may_wait`, how long a join looks for a member before it waits in the background:
@@ -240,16 +241,41 @@ class Core:
         await trio.to_thread.run_sync(device_service.remember_name, self.home, linked.device, linked.name)
         return linked
 
-    async def join_device(self, code: str, *, timeout: float = 60.0) -> Linked:
+    async def join_device(
+        self,
+        code: str | None,
+        *,
+        timeout: float = 60.0,
+        resuming: Callable[[device_service.LinkedTo], None] | None = None,
+    ) -> Linked:
         """On a new device (nothing held yet): be linked by the person's device that shows
-        `code`, take every space's keys and fetch its history before returning."""
-        try:
-            room = parse_room_code(code)
-        except Rejected as error:
+        `code`, take every space's keys and fetch its history before returning.
+
+        On a device already linked (an earlier `device join` stopped once the keys had
+        arrived) nothing is linked again and `code` is not used: `resuming(linked_to)` is
+        told, then every space is synced with the peers reachable until caught up. A
+        device holding circles or notes as its own person is refused."""
+        room = None
+        if code is not None:
+            try:
+                room = parse_room_code(code)
+            except Rejected as error:
+                raise CommandError(
+                    f"This link code is not valid: {error.detail.replace('room', 'link')}."
+                ) from None
+        linked_to = await device_service.joining_state(self.commands, self.home)
+        if linked_to is not None:
+            if room is not None:
+                await self._refuse_anothers_code(room, linked_to)
+            if resuming is not None:
+                resuming(linked_to)
+            spaces = await self._finish_link(linked_to, timeout=timeout)
+            return Linked(linked_to.device, linked_to.name, spaces, (), resumed=True)
+        if room is None:
             raise CommandError(
-                f"This link code is not valid: {error.detail.replace('room', 'link')}."
-            ) from None
-        await device_service.require_fresh(self.commands)
+                "This device is not linked yet: give the link code your other device shows"
+                " (`device link` there, then `device join CODE` here)."
+            )
         linked = await self.device_links.join(
             room,
             name=self.identity.name,
@@ -260,12 +286,57 @@ class Core:
         await trio.to_thread.run_sync(device_service.remember_name, self.home, linked.device, linked.name)
         return linked
 
+    async def _refuse_anothers_code(self, room: RoomCode, linked_to: device_service.LinkedTo) -> None:
+        """On a device already linked: refuse, clearly, a code a connected device of
+        another person has open (nothing is linked either way: no consent is signed)."""
+        mine = await device_service.person_devices(self.commands)
+        offer = await self.device_links.who_offers(room, skip=mine | {linked_to.device})
+        if offer is not None:
+            raise CommandError(
+                f"This device is already linked to {linked_to.name}, and a device belongs to one"
+                f" person for good: link code {room.text()} is open on {offer.linker_name}'s device"
+                f" {offer.linker.hex()[:12]}, not one of {linked_to.name}'s here. Nothing was linked."
+            )
+
     async def _take_link_keys(self, peer: PeerId, offer: link_wire.LinkOffer, keys: link_wire.Keys) -> None:
+        await trio.to_thread.run_sync(
+            device_service.remember_linker, self.home, offer.linker, offer.linker_name
+        )
         await device_service.take_keys(self.commands, keys)
         for space, _ in keys.keys:
             await self.sync.reconcile(peer, space)
             await self.blobs.fetch_wanted(space, peers=[peer])
         await self.sync.topics.watch_new_spaces()
+
+    async def _finish_link(self, linked_to: device_service.LinkedTo, *, timeout: float) -> int:
+        """Sync every space this device holds with each reachable peer that serves it,
+        until each space has had one full session (or `timeout`); how many spaces."""
+        spaces = await self.database.run(self.database.replica.spaces)
+        await self.sync.topics.watch_new_spaces()
+        done: set[SpaceId] = set()
+        tried: set[tuple[PeerId, SpaceId]] = set()
+        with trio.move_on_after(timeout):
+            while len(done) < len(spaces):
+                for peer in sorted(self.host.connected_peers()):
+                    for space in [s for s in spaces if s not in done and (peer, s) not in tried]:
+                        tried.add((peer, space))
+                        try:
+                            await self.sync.reconcile(peer, space)
+                            await self.blobs.fetch_wanted(space, peers=[peer])
+                        except (SessionRefused, Rejected, P2PError, trio.BrokenResourceError):
+                            continue  # not a member there, or gone: another peer may serve it
+                        done.add(space)
+                if len(done) < len(spaces):
+                    await trio.sleep(0.2)  # wait for mDNS (or a redial) to bring the next peer
+        await self.sync.topics.watch_new_spaces()
+        if len(done) < len(spaces):
+            raise CommandError(
+                f"This device is already linked to {linked_to.name}, but no device of yours answered"
+                f" for {len(spaces) - len(done)} of its {len(spaces)} spaces within {timeout:g} s;"
+                " run `device join` again with your other device running on this network"
+                " (or `--connect` its address)."
+            )
+        return len(done)
 
     async def devices(self) -> list[Device]:
         """This person's current devices, this one first."""

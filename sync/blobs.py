@@ -7,7 +7,8 @@ hash of the protocol. It is stored in chunks of `CHUNK_BYTES` (all full but the 
 whole or not at all, and only after its bytes were checked against its id and bound.
 
 Which blobs matter is a function of the valid ops: a space *refers to* a blob if one
-of its items that is neither deleted nor redacted lists it among its files. Which blobs
+of its items that is neither deleted nor redacted lists it among its files, or a
+version submitted to one of its assignments does (`assign_versions`). Which blobs
 a space *holds* here is not: it is this device's record (`space_blobs`) of the files it
 added to that space or received from a member of it. A blob is served in a space only
 if the space both refers to it and holds it, and `wanted` lists what a space refers to
@@ -215,6 +216,27 @@ def _referring_items(
         if resolve(marks_of(db, item_space, item)).redacted:
             continue  # a redacted item's files go with its text
         rows.append((item_space, item, files))
+    return rows + _referring_versions(db, space, blob)
+
+
+def _referring_versions(
+    db: sqlite3.Connection, space: SpaceId | None, blob: bytes | None
+) -> list[tuple[Any, ...]]:
+    """(space, op id, files) of submitted versions of an assignment listing files (`blob`,
+    or any): a student's PDF or image, seen by the circle like the version's text."""
+    sql = "SELECT space, op_id, files FROM assign_versions WHERE length(files) > 1"
+    params: list[Any] = []
+    if space is not None:
+        sql += " AND space = ?"
+        params.append(space)
+    if blob is not None:
+        sql += " AND instr(files, ?) > 0"
+        params.append(blob)
+    rows = []
+    for version_space, op_id, packed in db.execute(sql, params).fetchall():
+        files = [(bytes(b), str(name), int(size)) for b, name, size in unpack_canonical(packed)]
+        if files and (blob is None or any(ref[0] == blob for ref in files)):
+            rows.append((version_space, op_id, files))
     return rows
 
 

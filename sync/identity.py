@@ -69,17 +69,29 @@ def box_public_of(device_id: bytes) -> bytes:
         raise Rejected(Reason.MALFORMED, "not a valid device key") from None
 
 
+_SEAL_KEY_BYTES = 64
+
+
 def seal(recipient: bytes, plaintext: bytes) -> bytes:
     """Seal `plaintext` to a device id: a libsodium sealed box, opened by `unseal`.
 
     libsodium's crypto_box_seal draws its ephemeral key from the OS; here it is derived
-    from the plaintext (a fresh secret epoch key) and the recipient, so the same inputs
-    give the same bytes and `sync` stays a function of its inputs. Whoever can derive
-    the ephemeral key already knows the plaintext.
+    from the whole plaintext and the recipient, so the same inputs give the same bytes
+    and `sync` stays a function of its inputs. Whoever can derive the ephemeral key
+    already knows the whole plaintext. (It was derived from the first 64 bytes only:
+    a plaintext with a guessable start could then be opened by anyone who guessed the
+    start, and two sharing it reused a key and nonce. A plaintext of at most 64 bytes,
+    such as an epoch key, is sealed to the same bytes as before; longer ones differ, and
+    every box, old or new, opens the same way.) Being deterministic, a box still lets
+    someone who guesses the *whole* plaintext confirm the guess: a low-entropy message
+    (a bare grade) must carry a secret salt, as `sync.pseudonym` and `sync.offers` do.
     """
     recipient_public = box_public_of(recipient)
+    whole = plaintext
+    if len(plaintext) > _SEAL_KEY_BYTES:  # BLAKE2b takes a key of at most 64 bytes
+        whole = hashlib.blake2b(plaintext, digest_size=_SEAL_KEY_BYTES, person=b"sc-seal-whole").digest()
     ephemeral_seed = hashlib.blake2b(
-        recipient_public, key=plaintext[:64], digest_size=32, person=b"sc-seal-eph"
+        recipient_public, key=whole, digest_size=32, person=b"sc-seal-eph"
     ).digest()
     ephemeral_public, ephemeral_secret = bindings.crypto_box_seed_keypair(ephemeral_seed)
     nonce = hashlib.blake2b(ephemeral_public + recipient_public, digest_size=24).digest()

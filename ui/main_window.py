@@ -581,11 +581,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Linking: looking for your other device…"))
 
         def linked(result: Any) -> None:
-            self.statusBar().showMessage(
-                self.tr("Linked to {name}'s device: {spaces} circles and notes.").format(
-                    name=result.name, spaces=result.spaces
-                )
-            )
+            if result.resumed:  # linked by an earlier try that stopped: it only caught up
+                said = self.tr("This device was already linked to {name}; its history is up to date.")
+            else:
+                said = self.tr("Linked to {name}'s device: {spaces} circles and notes.")
+            self.statusBar().showMessage(said.format(name=result.name, spaces=result.spaces))
             self._circles_query.refresh()
 
         self.session.run(lambda: core.join_device(code), linked, self.show_error)

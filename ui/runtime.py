@@ -4,7 +4,8 @@ Owns: `Runtime` — starts a trio guest run whose ticks are posted to the Qt loo
 every trio task, and every callback it makes, runs on the GUI thread), `spawn()` for
 widgets (the work runs as a trio task; `on_done`/`on_error` run on the GUI thread),
 `stop()` for a clean shutdown (trio finishes first; then `finished` is emitted and the
-caller quits Qt). Errors nobody handled are reported once through `failed`, worded for
+caller quits Qt). A result whose view was closed meanwhile is dropped (`ui.receivers`).
+Errors nobody handled are reported once through `failed`, worded for
 a person (`ui.errors.describe`); they never end the trio run. Starting a task and handing
 back its outcome is `ui.spawning`'s, shared with `ui.core_thread`.
 
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from ui.errors import describe
+from ui.receivers import all_receivers_gone, receiver_gone
 from ui.spawning import Spawner
 
 if TYPE_CHECKING:  # imported once the window has painted (`start`)
@@ -53,6 +55,7 @@ class Runtime(QObject):
 
     failed = Signal(str)  # a message a person can act on
     finished = Signal()
+    OUTLIVES_VIEWS = True  # not a receiver whose deletion drops a callback (`ui.receivers`)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -229,9 +232,17 @@ class Runtime(QObject):
         return self._spawner.spawn(self._token, nursery or self._nurseries[0], work, on_done, on_error)
 
     def _callback(self, function: Callable[[Any], None], value: Any) -> None:
+        """Hand `value` to a view's callback; dropped silently when the view (a widget the
+        callback would reach) was closed and deleted while the work ran (`ui.receivers`)."""
+        if all_receivers_gone(function):
+            log.debug("A result arrived for a view that was closed; dropped")
+            return
         try:
             function(value)
         except Exception as error:  # a bug in a view must not end the run for every view
+            if isinstance(error, RuntimeError) and receiver_gone(function):
+                log.debug("A result arrived for a view that was closed; dropped (%s)", error)
+                return
             log.error("A UI callback failed", exc_info=error)
             self.failed.emit(describe(error))
 

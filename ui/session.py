@@ -81,6 +81,7 @@ class _Options:
 
 
 class Session(QObject):
+    OUTLIVES_VIEWS = True  # not a receiver whose deletion drops a callback (`ui.receivers`)
     changed = Signal(object)  # a `Changes`: re-query what it names
     file_progress = Signal(object)  # a `FileProgress`: a file arriving, arrived or stopped
     peers_changed = Signal()

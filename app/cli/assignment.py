@@ -10,8 +10,11 @@ from pathlib import Path
 from app.cli.base import CommandLine, emit
 from app.errors import CommandError
 from app.services import assignments
+from app.services import files as local_files
 from app.services.commands import Commands
+from app.services.files import describe_size
 from app.services.rows import GradeEntry
+from sync.fields import MAX_TEXT
 
 
 def _text_of(body: str | None, path: str | None, what: str) -> str:
@@ -25,6 +28,26 @@ def _text_of(body: str | None, path: str | None, what: str) -> str:
         raise CommandError(f"{path} is not UTF-8 text; save the {what} as UTF-8 and try again.") from None
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror}; nothing was sent.") from None
+
+
+def _submission_of(path: str) -> tuple[str, list[Path]]:
+    """A submitted file: a UTF-8 text file (no NUL bytes, within the text limit) is the
+    version's text; any other file (a PDF, an image, a .docx) is attached to it. A
+    missing, unreadable or too large file is refused in one line (`files.check`)."""
+    local = local_files.check(Path(path))
+    if local.size > 4 * MAX_TEXT:  # more bytes than the longest text can take: attach it
+        return "", [local.path]
+    try:
+        data = local.path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror or error}; nothing was sent.") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "", [local.path]
+    if "\x00" in text or len(text) > MAX_TEXT or not text.strip():
+        return "", [local.path]
+    return text, []
 
 
 async def cmd_create(args: argparse.Namespace, commands: Commands) -> None:
@@ -117,12 +140,13 @@ async def cmd_open(args: argparse.Namespace, commands: Commands) -> None:
 
 async def cmd_submit(args: argparse.Namespace, commands: Commands) -> None:
     found = await assignments.find_assignment(commands, args.assignment)
-    text = _text_of(args.body, args.file, "submission")
-    submission, version = await assignments.submit(commands, found, text, args.note)
+    text, files = (args.body or "", []) if args.file is None else _submission_of(args.file)
+    submission, version = await assignments.submit(commands, found, text, args.note, files)
+    attached = f" with {files[0].name} attached" if files else ""
     emit(
         args,
-        {"submission_id": submission, "version": version},
-        f"Submitted version {version} of {submission[:12]}.",
+        {"submission_id": submission, "version": version, "files": [path.name for path in files]},
+        f"Submitted version {version} of {submission[:12]}{attached}.",
     )
 
 
@@ -134,6 +158,7 @@ async def cmd_review_list(args: argparse.Namespace, commands: Commands) -> None:
         lines.append(f"{r.submission_id[:12]}  version {r.version}  {r.status}")
         if r.note:
             lines.append(f"    the author's note: {r.note}")
+        lines.extend(f"    attached: {file.name} ({describe_size(file.size)})" for file in r.files)
         if r.diff:
             lines.extend("    " + line for line in r.diff.splitlines())
     emit(args, {"reviews": [r.to_json() for r in rows]}, "\n".join(lines) or "Nothing to review now.")
@@ -251,7 +276,9 @@ def register(cli: CommandLine) -> None:
     submit.add_argument("assignment")
     body = submit.add_mutually_exclusive_group(required=True)
     body.add_argument("--body", metavar="TEXT")
-    body.add_argument("--file", metavar="F", help="a UTF-8 text file")
+    body.add_argument(
+        "--file", metavar="F", help="a UTF-8 text file (its text), or any other file up to 50 MiB (attached)"
+    )
     submit.add_argument("--note", default="", help="what changed since your last version")
 
     cli.group("review", help="peer review: your allocated reviews, reviews of your work")

@@ -61,7 +61,7 @@ async def cmd_decline(args: argparse.Namespace, commands: Commands) -> None:
 
 
 async def cmd_accept(args: argparse.Namespace, commands: Commands) -> None:
-    pair = await commands.resolve_circle(args.pair)
+    pair = await coaching.resolve_pair(commands, args.pair)
     op = await coaching.accept(commands, pair)
     emit(args, {"pair_id": pair.hex(), "op_id": op.hex()}, "Accepted: you are a pair.")
 

@@ -70,6 +70,8 @@ async def cmd_link(args: argparse.Namespace, core: Any) -> None:
 
 
 def check_join(args: argparse.Namespace) -> None:
+    if args.code is None:
+        return  # fine once this device is linked: the join finishes by syncing
     try:
         parse_room_code(args.code)
     except Rejected as error:
@@ -79,16 +81,31 @@ def check_join(args: argparse.Namespace) -> None:
 async def cmd_join(args: argparse.Namespace, core: Any) -> None:
     for address in args.connect or ():
         await core.host.connect(address)
-    linked = await core.join_device(args.code, timeout=args.timeout)
+
+    def resuming(linked_to: devices.LinkedTo) -> None:
+        unused = " (the link code is not needed again)" if args.code else ""
+        if not getattr(args, "json", False):
+            print(
+                f"This device is already linked to {linked_to.name}{unused}; fetching the rest"
+                " of the history…",
+                flush=True,
+            )
+
+    linked = await core.join_device(args.code, timeout=args.timeout, resuming=resuming)
     refused = f"; not linked: {'; '.join(linked.refused)}" if linked.refused else ""
+    document = {
+        "linker": linked.device.hex(),
+        "name": linked.name,
+        "spaces": linked.spaces,
+        "refused": list(linked.refused),
+        "already_linked": linked.resumed,
+    }
+    if linked.resumed:
+        emit(args, document, f"Linked to {linked.name}; {linked.spaces} spaces are up to date.")
+        return
     emit(
         args,
-        {
-            "linker": linked.device.hex(),
-            "name": linked.name,
-            "spaces": linked.spaces,
-            "refused": list(linked.refused),
-        },
+        document,
         f"Linked to {linked.name}'s device {linked.device.hex()[:12]}: {linked.spaces} spaces{refused}.",
     )
 
@@ -136,11 +153,12 @@ def register(cli: CommandLine) -> None:
     join = cli.command(
         "device join",
         cmd_join,
-        help="on a new device (after init): be linked by your other device's link code",
+        help="on a new device (after init): be linked by your other device's link code;"
+        " run again (code optional) to finish a join that stopped",
         needs=Needs.NETWORK,
         check=check_join,
     )
-    join.add_argument("code")
+    join.add_argument("code", nargs="?", help="the link code (not needed once this device is linked)")
     join.add_argument("--timeout", type=float, default=60.0, metavar="S")
     join.add_argument("--connect", action="append", metavar="MULTIADDR", help="dial your other device here")
     join.add_argument("--listen", action="append", metavar="MULTIADDR")

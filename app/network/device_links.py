@@ -64,6 +64,7 @@ class Linked:
     name: str  # its name, as it said
     spaces: int  # how many spaces were linked
     refused: tuple[str, ...]  # why any offered space was not
+    resumed: bool = False  # the new device was linked already: it only finished syncing
 
 
 class DeviceLinkService:
@@ -210,6 +211,28 @@ class DeviceLinkService:
             f"No device on this network answered link code {code.text()} within {timeout:g} s;"
             " check that `device link` is still waiting on your other device, on the same network."
         )
+
+    async def who_offers(self, code: RoomCode, *, skip: set[DeviceId]) -> wire.LinkOffer | None:
+        """On a device already linked: the offer of the first connected peer (not one of
+        `skip`) that has `code` open, read and then abandoned — no consent is signed, so
+        nothing is linked (that linker's `device link` ends, saying the device stopped).
+        None if no connected peer has it (peers are not waited for)."""
+        for peer in sorted(self.host.connected_peers()):
+            if device_of(peer) in skip:
+                continue
+            try:
+                stream = await self.host.open_stream(peer, DEVICE_LINK_PROTOCOL)
+            except P2PError:
+                continue
+            async with stream:
+                try:
+                    with trio.fail_after(STEP_TIMEOUT * 2):
+                        offer = await self._open_exchange(stream, JoinerExchange(code, os.urandom, LINK))
+                except (P2PError, trio.TooSlowError, Rejected):
+                    continue
+            if offer is not None and offer.linker == device_of(peer):
+                return offer
+        return None
 
     async def _ask(
         self, peer: PeerId, code: RoomCode, *, name: str, key: DeviceKey, take_keys: TakeKeys

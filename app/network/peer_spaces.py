@@ -69,6 +69,10 @@ class PeerSpaces:
         self._record(pair).running = False
         self._settle(pair)
 
+    def hello_arrived(self, pair: Pair) -> None:
+        """The peer asks for a session: none of ours starts while its hello is judged."""
+        self._record(pair).serving = True
+
     def serving_started(self, pair: Pair, now: float) -> None:
         record = self._record(pair)
         record.serving, record.served_at = True, now

@@ -67,6 +67,8 @@ from sync.wire.gossip import Hello, decode_hello
 logger = logging.getLogger(__name__)
 
 RECONCILE_PROTOCOL = "/studycircle/reconcile/1.0.0"
+CROSSED = "crossed: a session for this circle is already open between us"
+_CROSSED_RETRIES = 5
 
 
 class SyncService:
@@ -295,7 +297,7 @@ class SyncService:
 
     async def _reconcile_quietly(self, peer: PeerId, space: SpaceId) -> None:
         try:
-            await self.reconcile(peer, space)
+            await self._reconcile_once(peer, space)  # crossed: the peer's own session syncs us
         except exchange.SessionRefused as error:
             logger.info("Peer %s would not sync a circle: %s", short(peer), error)
         except Rejected:
@@ -308,8 +310,22 @@ class SyncService:
             self.pairs.session_ended((peer, space))
 
     async def reconcile(self, peer: PeerId, space: SpaceId) -> exchange.SessionReport:
-        """One session with `peer` for `space`, as the initiator. Raises SessionRefused,
-        before anything is sent, if `peer` is not a current member of a circle we hold."""
+        """One session with `peer` for `space`, as the initiator (`sync connect`, a newly
+        linked device). Raises SessionRefused, before anything is sent, if `peer` is not a
+        current member of a circle we hold. Refused as crossed (the peer, the smaller id,
+        had opened one with us first), it is tried again once a session ends: by then the
+        peer's has carried its ops, and ours finds what is left."""
+        for _ in range(_CROSSED_RETRIES):
+            try:
+                return await self._reconcile_once(peer, space)
+            except exchange.SessionRefused as error:
+                if str(error) != CROSSED:
+                    raise
+            with trio.move_on_after(self.settings.connect_grace):
+                await self.session_finished.wait()
+        return await self._reconcile_once(peer, space)
+
+    async def _reconcile_once(self, peer: PeerId, space: SpaceId) -> exchange.SessionReport:
         allowed, reason = await self.database.run(access.may_send_to, self.replica, space, device_of(peer))
         if not allowed:
             raise exchange.SessionRefused(reason)
@@ -360,18 +376,22 @@ class SyncService:
         try:
             hello = decode_hello(await stream.receive())
             device = device_of(peer)
-            verdict = (False, "not a StudyCircle device key")
-            if device is not None:
-                verdict = await self.database.run(
-                    lambda: access.may_serve(self.replica, hello, device, now_ms=self.clock.now_ms())
-                )
-            if not verdict[0]:
-                await exchange.respond(self.database, stream, hello, verdict)
-                return
-            self.links.accepted(link)
             pair = (peer, hello.space)
-            self.pairs.serving_started(pair, trio.current_time())
+            if self._crossed(peer, hello.space):
+                await exchange.respond(self.database, stream, hello, (False, CROSSED))
+                return
+            self.pairs.hello_arrived(pair)  # a timer of ours must not cross it meanwhile
             try:
+                verdict = (False, "not a StudyCircle device key")
+                if device is not None:
+                    verdict = await self.database.run(
+                        lambda: access.may_serve(self.replica, hello, device, now_ms=self.clock.now_ms())
+                    )
+                if not verdict[0]:
+                    await exchange.respond(self.database, stream, hello, verdict)
+                    return
+                self.links.accepted(link)
+                self.pairs.serving_started(pair, trio.current_time())
                 report = await exchange.respond(self.database, stream, hello, verdict, peer=device)
             finally:
                 self.pairs.serving_ended(pair)
@@ -383,6 +403,14 @@ class SyncService:
             logger.info("Serving %s stopped: %s", short(peer), error)
         finally:
             await self.links.perform(peer, self.sessions.reconcile_ended(peer, link, failed=failed))
+
+    def _crossed(self, peer: PeerId, space: SpaceId) -> bool:
+        """`peer` opened a session for `space` while ours with it is being opened or runs:
+        the two crossed (a timer on each side, or both on connecting), and each would
+        carry every missing op. The session the smaller peer id opened goes on; the other
+        is refused (`SessionRefused`, logged) by the smaller id, which sees the crossing
+        here too."""
+        return self.pairs[(peer, space)].running and self.host.peer_id < peer
 
     async def _after_session(self, peer: PeerId, space: SpaceId, report: exchange.SessionReport) -> None:
         if report.faults:  # a member that relays forgeries is broken or hostile

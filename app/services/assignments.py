@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import trio
+
 from app.errors import CommandError
+from app.services import files as local_files
 from app.services.commands import Commands
 from app.services.items import check_lengths, names_in
 from app.services.lookup import resolve_prefix
@@ -29,9 +35,10 @@ from app.services.rows import (
     GradeEntry,
     ReceivedReview,
     ReviewTask,
+    SubmittedFile,
 )
 from sync import assignments as reads
-from sync import pseudonym, writer
+from sync import blobs, pseudonym, writer
 from sync.assessment import (
     MAX_CRITERIA,
     MAX_POINTS,
@@ -41,6 +48,7 @@ from sync.assessment import (
     submission_id,
 )
 from sync.changes import Changes
+from sync.content import MAX_FILES
 from sync.errors import Reason, Rejected
 from sync.ids import OpId, SpaceId
 from sync.op import VerifiedOp
@@ -283,7 +291,7 @@ async def assess(commands: Commands, typed: str, grade: int, comment: str) -> st
 
 # -- students -------------------------------------------------------------------------
 def _submit(
-    replica: Replica, found: FoundAssignment, text: str, note: str, now_ms: int
+    replica: Replica, found: FoundAssignment, text: str, note: str, now_ms: int, files: list[list[Any]]
 ) -> tuple[list[VerifiedOp], Changes]:
     ops: list[tuple[str, dict[str, Any]]] = []
     if not reads.has_enrolled(replica.db, found.space, found.assignment, replica.key.device_id):
@@ -291,18 +299,44 @@ def _submit(
         ops.append(
             ("assign.enrol", pseudonym.enrolment_fields(replica.key, found.space, found.assignment, teachers))
         )
-    ops.append(("assign.submit", {"assignment": found.assignment, "text": text, "note": note}))
+    fields: dict[str, Any] = {"assignment": found.assignment, "text": text, "note": note}
+    if files:
+        fields["files"] = files
+    ops.append(("assign.submit", fields))
     try:
         return writer.write_many(replica, found.space, ops, now_ms=now_ms)
     except Rejected as error:  # the sentence without write_many's "op 2 (kind): "
         raise Rejected(error.reason, error.detail.split("): ", 1)[-1]) from None
 
 
-async def submit(commands: Commands, found: FoundAssignment, text: str, note: str) -> tuple[str, int]:
-    if not text.strip():
+async def submit(
+    commands: Commands, found: FoundAssignment, text: str, note: str, files: Sequence[Path] = ()
+) -> tuple[str, int]:
+    """Hand in a version: its text, and `files` attached (a PDF, an image, a document),
+    each checked and refused in one line before anything is stored; a blob new in the
+    circle is removed again if the version is not written."""
+    if not text.strip() and not files:
         raise CommandError("A submission cannot be empty: give --body TEXT or --file F.")
+    if len(files) > MAX_FILES:
+        raise CommandError(f"A submission holds at most {MAX_FILES} files; this one has {len(files)}.")
     check_lengths({"text": text})
-    await commands.write(_submit, commands.replica, found, text, note, commands.clock.now_ms())
+    checked = [local_files.check(Path(path)) for path in files]
+    stored: list[bytes] = []
+    try:
+        refs: list[list[Any]] = []
+        for local in checked:
+            blob, chunks = await trio.to_thread.run_sync(local_files.read, local)
+            put = functools.partial(blobs.put_chunks, commands.replica.store, blob, chunks, space=found.space)
+            if await commands.database.run(put):
+                stored.append(blob)
+            refs.append([blob, local.name, local.size])
+        await commands.write(_submit, commands.replica, found, text, note, commands.clock.now_ms(), refs)
+    except BaseException:
+        with trio.CancelScope(shield=True):
+            for blob in stored:
+                remove = functools.partial(blobs.remove, commands.replica.store, blob, space=found.space)
+                await commands.database.run(remove)
+        raise
 
     def job() -> tuple[str, int]:
         person = person_of(commands.replica.db, found.space, commands.replica.key.device_id)
@@ -356,6 +390,7 @@ def _tasks(replica: Replica, found: FoundAssignment) -> list[ReviewTask]:
                 version.note,
                 max(before, default=0),
                 diff,
+                tuple(SubmittedFile(blob.hex(), name, size) for blob, name, size in version.files),
             )
         )
     return tasks

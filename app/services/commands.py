@@ -24,7 +24,7 @@ from app.identity import Identity
 from app.personal import shared_spaces
 from app.services.lookup import resolve_name_or_prefix, resolve_prefix
 from app.services.rows import CircleRow, Member
-from sync import access, joining, reads, writer
+from sync import access, coaching_views, joining, reads, writer
 from sync.changes import Changes
 from sync.errors import Rejected
 from sync.frontier import frontier
@@ -269,7 +269,7 @@ def _circle_rows(replica: Replica, everything: bool) -> list[CircleRow]:
     replica.refresh()
     rows = []
     unconfirmed = joining.joining_spaces(replica)
-    for space in shared_spaces(replica):
+    for space in circle_spaces(replica):
         level = writer.my_level(replica, space)
         if level == Level.NONE and not everything and space not in unconfirmed:
             continue
@@ -293,7 +293,13 @@ def _role_shown(level: int, *, joining: bool) -> str:
 
 def _circles(replica: Replica) -> list[tuple[SpaceId, str]]:
     replica.refresh()
-    return [(space, replica.context(space).name) for space in shared_spaces(replica)]
+    return [(space, replica.context(space).name) for space in circle_spaces(replica)]
+
+
+def circle_spaces(replica: Replica) -> list[SpaceId]:
+    """The shared spaces that are circles: not coaching pairs nor direct-message
+    conversations (issue 18), which `coach pairs` and `message list` show instead."""
+    return [space for space in shared_spaces(replica) if not coaching_views.space_type(replica.db, space)]
 
 
 def sentence(text: str) -> str:

@@ -2,6 +2,11 @@
 one (the linker's and the new device's halves of `sync.device_link`, without the
 network: `app.network.device_links` carries the messages) and unlinking one.
 
+A new device whose link was interrupted once the keys had arrived is linked for good;
+`joining_state` says so (from the ops, or — before any op arrived — from the linker
+recorded in `linked_by.json` just before the keys were taken), and `device join` then
+finishes by syncing instead of linking again.
+
 A device's name is what it said of itself when linked, kept in `devices.json` in the
 data directory (names are not in the ops: members see the person's name); a device
 this one did not link or was not linked by shows the person's name.
@@ -12,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 import trio
@@ -32,6 +38,7 @@ from sync.replica import Replica
 from sync.wire.device_link import Keys, LinkOffer, Statements
 
 NAMES_FILE = "devices.json"
+LINKED_BY_FILE = "linked_by.json"  # on a linked device: who linked it (written before the keys)
 
 
 # -- names, kept locally ------------------------------------------------------------------
@@ -73,6 +80,12 @@ def _my_devices(replica: Replica) -> dict[DeviceId, tuple[str, set[SpaceId], set
                 if space not in personal:
                     entry[1].add(space)
     return found
+
+
+async def person_devices(commands: Commands) -> set[DeviceId]:
+    """This device and the person's other current devices, as far as this device knows."""
+    found = await commands.database.run(_my_devices, commands.replica)
+    return {commands.identity.key.device_id, *found}
 
 
 async def devices(commands: Commands, home: Path) -> list[Device]:
@@ -158,10 +171,91 @@ async def require_fresh(commands: Commands) -> None:
     """A device is linked while it holds nothing yet: its own circles and notes would stay
     a separate person's."""
     if await commands.database.run(_holds_anything, commands.replica):
+        raise _not_fresh()
+
+
+def _not_fresh() -> CommandError:
+    return CommandError(
+        "This device already holds circles or notes of its own; link a new device"
+        " (`studycircle --home NEW_FOLDER init`, then `device join` there)."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedTo:
+    """This device is already linked into `name`'s person (`device`: the person's id, or
+    the linker's while no op of any space has arrived yet)."""
+
+    device: DeviceId
+    name: str
+
+
+def remember_linker(home: Path, linker: DeviceId, name: str) -> None:
+    """Before the keys are taken: which device is linking this one (see `joining_state`)."""
+    temporary = home / (LINKED_BY_FILE + ".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        json.dump({"linker": linker.hex(), "name": name}, file)
+    os.replace(temporary, home / LINKED_BY_FILE)
+
+
+def _linker(home: Path) -> LinkedTo | None:
+    try:
+        entry = json.loads((home / LINKED_BY_FILE).read_text())
+        return LinkedTo(DeviceId(bytes.fromhex(entry["linker"])), str(entry["name"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Mine:
+    linked: LinkedTo | None  # the person this device is a current device of, if another's
+    holds: bool  # it holds any space (keys at least)
+    own: bool  # it is a member as its own person somewhere
+    former: LinkedTo | None  # the person it was linked into and unlinked from
+
+
+def _person_of_mine(replica: Replica) -> _Mine:
+    replica.refresh()
+    me = replica.key.device_id
+    held = replica.spaces()
+    own = False
+    former: LinkedTo | None = None
+    for space in held:
+        persons = state.persons(replica.db, space)
+        for person in persons:
+            if me not in person.devices:
+                continue
+            if person.person != me:
+                return _Mine(LinkedTo(person.person, person.name), True, False, None)
+            own = True
+        was = state.device_persons(replica.db, space).get(me)
+        if was is not None and was != me and former is None:
+            names = [p.name for p in persons if p.person == was]
+            former = LinkedTo(was, names[0] if names else "")
+    return _Mine(None, bool(held), own, former)
+
+
+async def joining_state(commands: Commands, home: Path) -> LinkedTo | None:
+    """Before `device join`: None on a fresh device (link it); the person it is already
+    linked into (finish by syncing); a refusal if it holds circles or notes of its own,
+    or was unlinked (a device is never linked again)."""
+    mine = await commands.database.run(_person_of_mine, commands.replica)
+    if mine.linked is not None:
+        return mine.linked
+    if not mine.holds:
+        return None
+    if mine.former is not None and not mine.own:
+        whose = f" from {mine.former.name}'s devices" if mine.former.name else ""
         raise CommandError(
-            "This device already holds circles or notes of its own; link a new device"
-            " (`studycircle --home NEW_FOLDER init`, then `device join` there)."
+            f"This device was unlinked{whose}, and an unlinked device cannot be linked again;"
+            " link a new one (`studycircle --home NEW_FOLDER init`, then `device join` there)."
         )
+    if not mine.own:  # keys taken, no op arrived yet: the linker said who it was
+        recorded = await trio.to_thread.run_sync(_linker, home)
+        if recorded is not None:
+            return recorded
+    raise _not_fresh()
 
 
 def _take(replica: Replica, keys: Keys) -> None:

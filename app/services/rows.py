@@ -543,6 +543,7 @@ class ReviewTask:
     note: str
     previous_version: int  # 0: not reviewed by me before
     diff: str
+    files: tuple[SubmittedFile, ...] = ()  # attached to the version (a PDF, an image)
 
     def to_json(self) -> Json:
         return {
@@ -553,6 +554,7 @@ class ReviewTask:
             "note": self.note,
             "previous_version": self.previous_version,
             "diff": self.diff,
+            "files": [file.to_json() for file in self.files],
         }
 
 
@@ -1203,3 +1205,15 @@ class SurveyPart:
             "joined_count": self.joined_count,
             "admitted_count": self.admitted_count,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedFile:
+    """A file attached to a submitted version (`submit --file` with a PDF, an image…)."""
+
+    blob: str  # hex
+    name: str
+    size: int
+
+    def to_json(self) -> Json:
+        return {"blob": self.blob, "name": self.name, "size": self.size}

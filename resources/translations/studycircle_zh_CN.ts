@@ -965,6 +965,10 @@ First, how should others see you?</source>
         <translation>正在关联：正在寻找你的另一台设备…</translation>
     </message>
     <message>
+        <source>This device was already linked to {name}; its history is up to date.</source>
+        <translation>此设备已关联到 {name}；历史记录已是最新。</translation>
+    </message>
+    <message>
         <source>Linked to {name}&apos;s device: {spaces} circles and notes.</source>
         <translation>已关联到 {name} 的设备：{spaces} 个圈子和笔记。</translation>
     </message>

@@ -14,15 +14,17 @@ from app import identity
 from app.clock import SystemClock
 from app.core import Core
 from app.database import Database
-from app.network.sync_service import SyncSettings
+from app.network.sync_service import CROSSED, RECONCILE_PROTOCOL, SyncSettings
 from app.paths import database_path
 from app.services.commands import Commands
 from app.services.rows import FileProgress
 from p2p.config import HostConfig
+from p2p.framing import FramedStream
 from p2p.host import Libp2pNetwork
 from p2p.interface import Network
 from p2p.memory import MemoryHub
 from sync.changes import Changes
+from sync.wire.gossip import Answer, Hello, decode_answer, encode_hello
 
 DEADLINE = 30.0  # generous for a loaded 2-core CI machine; passing runs take far less
 FAST = SyncSettings(poll_interval=0.05, digest_interval=0.5, reconcile_interval=1.0)
@@ -119,3 +121,20 @@ async def people(tmp_path: Path) -> AsyncIterator[People]:
     finally:
         for database in opened:
             database.close()
+
+
+async def open_reconcile(opener: Core, server: Core, hello: Hello) -> tuple[Answer, FramedStream]:
+    """A raw reconciliation stream from `opener` to `server`, `hello` sent and answered.
+    A hello refused as crossed (the server, the smaller peer id, was running its own
+    session with us for the space: its timer's) is sent again once a session of the
+    server's has ended."""
+    with trio.fail_after(DEADLINE):
+        while True:
+            finished = server.sync.session_finished
+            stream = await opener.host.open_stream(server.host.peer_id, RECONCILE_PROTOCOL)
+            await stream.send(encode_hello(hello))
+            answer = decode_answer(await stream.receive())
+            if answer.accepted or answer.reason != CROSSED:
+                return answer, stream
+            await stream.close()
+            await finished.wait()

@@ -15,14 +15,13 @@ import trio
 
 from app.core import Core
 from app.errors import CommandError
-from app.network.sync_service import RECONCILE_PROTOCOL
 from p2p.config import ConductPolicy, HostConfig
 from p2p.events import PeerEventKind
 from p2p.host import Libp2pNetwork
 from sync.wire.body import encode_body
-from sync.wire.gossip import Hello, decode_answer, encode_hello
+from sync.wire.gossip import Hello
 from sync.wire.op import MAX_PLAINTEXT_BYTES
-from tests.app.conftest import DEADLINE, FAST, Changed, core_for
+from tests.app.conftest import DEADLINE, FAST, Changed, core_for, open_reconcile
 from tests.app.test_sync_service import forged_ops, titles
 
 
@@ -96,9 +95,8 @@ async def test_a_member_that_sent_one_forged_op_is_served_again_once_its_ban_end
         await member.sync.connect(owner.host.listen_addrs()[0])  # as `serve --connect` does
         peer = member.host.peer_id
         events = owner.host.peer_events()
-        stream = await member.host.open_stream(owner.host.peer_id, RECONCILE_PROTOCOL)
-        await stream.send(encode_hello(Hello(space)))
-        assert decode_answer(await stream.receive()).accepted
+        answer, stream = await open_reconcile(member, owner, Hello(space))
+        assert answer.accepted
         await stream.send(forged_ops(space, member))  # a bug, once
         await stream.send(b"")
         with trio.fail_after(DEADLINE):

@@ -8,13 +8,12 @@ from contextlib import AsyncExitStack
 
 import trio
 
-from app.network.sync_service import RECONCILE_PROTOCOL
 from p2p.host import Libp2pNetwork
 from sync.replica import MAX_PENDING_AUTHOR_BYTES, MAX_PENDING_BYTES
-from sync.wire.gossip import Hello, decode_answer, encode_hello
+from sync.wire.gossip import Hello
 from sync.wire.op import MAX_BODY_BYTES
 from sync.wire.reconcile import OpsMessage, encode
-from tests.app.conftest import DEADLINE, Changed, core_for
+from tests.app.conftest import DEADLINE, Changed, core_for, open_reconcile
 from tests.sync.test_pending_bounds import parked_bytes, stray
 
 
@@ -30,9 +29,8 @@ async def test_a_member_flooding_parked_ops_costs_the_owner_at_most_the_byte_bou
         await rogue.join(code)
         # 12 throwaway keys × 14 ops of 256 KiB: 42 MiB, 3.5 MiB a key.
         flood = [stray(space, f"net-{k}", seq, MAX_BODY_BYTES) for k in range(12) for seq in range(2, 16)]
-        stream = await rogue.host.open_stream(owner.host.peer_id, RECONCILE_PROTOCOL)
-        await stream.send(encode_hello(Hello(space)))
-        assert decode_answer(await stream.receive()).accepted
+        answer, stream = await open_reconcile(rogue, owner, Hello(space))
+        assert answer.accepted
         with trio.fail_after(DEADLINE * 2):
             for start in range(0, len(flood), 7):  # ~1.8 MiB a message, under the 2 MiB cap
                 await stream.send(encode(OpsMessage(space, tuple(flood[start : start + 7]))))

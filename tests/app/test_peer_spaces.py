@@ -25,6 +25,23 @@ def test_one_session_per_pair_either_way() -> None:
     assert pairs.claim_session((ANA, PHYSICS))
 
 
+def test_a_hello_being_judged_already_counts_as_the_peers_session() -> None:
+    """Our timer must not open a second session while the peer's hello waits for its
+    verdict (a database trip): that window let two sessions run, each carrying every
+    missing op. A refused hello leaves no trace, and does not count as served."""
+    pairs = PeerSpaces()
+    pairs.hello_arrived((BEN, PHYSICS))
+    assert not pairs.claim_session((BEN, PHYSICS))
+    pairs.serving_ended((BEN, PHYSICS))  # refused
+    assert pairs[(BEN, PHYSICS)].served_at is None and len(pairs) == 0
+    pairs.hello_arrived((BEN, PHYSICS))
+    pairs.serving_started((BEN, PHYSICS), now=7.0)  # accepted
+    assert not pairs.claim_session((BEN, PHYSICS))
+    pairs.serving_ended((BEN, PHYSICS))
+    assert pairs[(BEN, PHYSICS)].served_at == 7.0
+    assert pairs.claim_session((BEN, PHYSICS))
+
+
 def test_one_grace_wait_at_a_time_and_none_during_our_session() -> None:
     pairs = PeerSpaces()
     assert pairs.start_grace((ANA, PHYSICS))

@@ -16,9 +16,10 @@ import pytest
 import trio
 
 from app.core import Core
+from app.network import exchange
 from app.network.exchange import SessionRefused
 from app.network.gossip_inbox import HeardDigest
-from app.network.sync_service import RECONCILE_PROTOCOL, SyncSettings, should_pull
+from app.network.sync_service import CROSSED, RECONCILE_PROTOCOL, SyncSettings, should_pull
 from p2p.events import PeerEventKind
 from p2p.identity import PeerId
 from p2p.interface import Network
@@ -26,9 +27,11 @@ from p2p.memory import MemoryHub
 from p2p.session import SessionEvent
 from sync import access
 from sync.ids import SpaceId
+from sync.reconcile import Reconciler
 from sync.wire.gossip import Digest, Hello, decode_answer, decode_gossip, encode_digest, encode_hello
 from sync.wire.reconcile import OpsMessage
-from tests.app.conftest import DEADLINE, Changed, core_for
+from sync.wire.reconcile import decode as decode_reconcile
+from tests.app.conftest import DEADLINE, Changed, core_for, open_reconcile
 
 
 async def same_state(cores: list[Core], space: bytes) -> bool:
@@ -118,10 +121,16 @@ async def test_a_restarted_peer_catches_up_from_its_data_directory(
 
 
 async def test_a_reconnecting_peer_is_sent_each_missing_op_once(
-    network: Network, homes, changed: Changed
+    network: Network, homes, changed: Changed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On connecting both peers open a session for the circle; one is refused as crossed
-    (a session carries ops both ways), so nothing the owner wrote arrives twice."""
+    """On connecting, one reconciliation session per circle carries the ops a peer missed:
+    the smaller peer id opens it, the other only if none arrived within `connect_grace`
+    (two, one from each side, each brought every missing op). Counted: the ops sessions
+    hand to Dan's replica. Not counted: gossip. A publisher's gossipsub still offers a
+    peer outside its mesh (IHAVE) the messages of its last three heartbeats, and Dan, just
+    restarted, has seen none, so he may ask for (IWANT) and receive a few of the newest
+    ops again (a bounded repeat that ingest drops unverified; seen as 217 handed for 200
+    when it counted every ingest)."""
     async with core_for(network, homes("owner"), changed) as owner:
         space = await owner.create_circle("Algebra")
         code = await owner.invite(space)
@@ -132,19 +141,78 @@ async def test_a_reconnecting_peer_is_sent_each_missing_op_once(
             await owner.post(space, f"while away {number}")
         async with core_for(network, homes("dan"), changed) as dan:
             lacking = (await owner.state(space)).ops - (await dan.state(space)).ops
+            handed: list[bytes] = []
             replica = dan.database.replica
-            handed: list[int] = []
-            ingest = replica.ingest
 
-            def counting_ingest(space: SpaceId, envelopes):  # type: ignore[no-untyped-def]
-                handed.append(len(envelopes))
-                return ingest(space, envelopes)
+            class CountingReconciler(Reconciler):
+                def receive_message(self, data: bytes) -> None:
+                    message = decode_reconcile(data)
+                    if self.replica is replica and isinstance(message, OpsMessage):
+                        handed.extend(message.envelopes)
+                    super().receive_message(data)
 
-            replica.ingest = counting_ingest  # type: ignore[method-assign]
+            monkeypatch.setattr(exchange, "Reconciler", CountingReconciler)
             await dan.host.connect(owner.host.listen_addrs()[0])
             await changed.until(lambda: same_state([owner, dan], space))
             assert lacking == 200
-            assert sum(handed) == lacking
+            assert len(handed) == len(set(handed)) == lacking
+
+
+async def test_sessions_opened_from_both_sides_at_once_cross_and_one_is_refused(
+    network: Network, homes, changed: Changed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both peers open a session for the circle at once (on connecting, a timer on each
+    side): each hello arrives while the receiver's own session runs. The smaller peer id
+    refuses the other's as crossed, so the ops Dan missed come once, through its own."""
+    quiet = SyncSettings(poll_interval=0.05, digest_interval=3600.0, reconcile_interval=3600.0,
+                         connect_grace=3600.0, gossip=False)  # fmt: skip
+    async with core_for(network, homes("owner"), changed, settings=quiet) as owner:
+        space = await owner.create_circle("Algebra")
+        code = await owner.invite(space)
+        async with core_for(network, homes("dan"), changed, settings=quiet) as dan:
+            await dan.join(code)
+            await changed.until(lambda: same_state([owner, dan], space))
+        for number in range(50):  # Dan is offline
+            await owner.post(space, f"while away {number}")
+        async with core_for(network, homes("dan"), changed, settings=quiet) as dan:
+            handed: list[bytes] = []
+            refused: list[str] = []
+            replica = dan.database.replica
+            both_open, refusal = trio.Event(), trio.Event()
+            opened: list[bytes] = []
+
+            class CountingReconciler(Reconciler):
+                def receive_message(self, data: bytes) -> None:
+                    message = decode_reconcile(data)
+                    if self.replica is replica and isinstance(message, OpsMessage):
+                        handed.extend(message.envelopes)
+                    super().receive_message(data)
+
+            initiate = exchange.initiate
+
+            async def crossing_initiate(database, stream, hello, **kwargs):  # type: ignore[no-untyped-def]
+                opened.append(hello.space)
+                if len(opened) == 2:
+                    both_open.set()
+                await both_open.wait()  # neither hello leaves before both sides run a session
+                try:
+                    return await initiate(database, stream, hello, **kwargs)
+                except SessionRefused as error:
+                    refused.append(str(error))
+                    refusal.set()
+                    raise
+
+            monkeypatch.setattr(exchange, "Reconciler", CountingReconciler)
+            monkeypatch.setattr(exchange, "initiate", crossing_initiate)
+            owner_peer = await dan.host.connect(owner.host.listen_addrs()[0])
+            owner.sync.schedule(dan.host.peer_id, space)  # the smaller id's is running already,
+            dan.sync.schedule(owner_peer, space)  # or is this one
+            await changed.until(lambda: same_state([owner, dan], space))
+            with trio.fail_after(DEADLINE):
+                await refusal.wait()
+            assert opened == [space, space]
+            assert refused == [CROSSED]
+            assert len(handed) == len(set(handed)) == 50
 
 
 async def test_a_device_restored_from_a_backup_does_not_gossip_its_old_ops_again(
@@ -228,10 +296,9 @@ async def test_a_peer_sending_garbage_or_forgeries_is_disconnected_and_nothing_i
         await rogue.join(code)
         before = await owner.state(space)
         events = owner.host.peer_events()
-        peer = await rogue.host.connect(owner.host.listen_addrs()[0])
-        stream = await rogue.host.open_stream(peer, RECONCILE_PROTOCOL)
-        await stream.send(encode_hello(Hello(space)))
-        assert decode_answer(await stream.receive()).accepted
+        await rogue.host.connect(owner.host.listen_addrs()[0])
+        answer, stream = await open_reconcile(rogue, owner, Hello(space))
+        assert answer.accepted
         if attack == "garbage":
             await stream.send(b"\xc1 this is not a reconciliation message")
         else:

@@ -7,12 +7,16 @@ exit code != 0, and writes nothing."""
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
 
+from sync import assignments as assignment_reads
+from sync import blobs
+from sync.ids import SpaceId
 from tests.cli.conftest import Room
-from tests.cli.helpers import fingerprint
+from tests.cli.helpers import fingerprint, open_replica
 
 
 def run(room: Room, who: str, *argv: str):
@@ -131,7 +135,7 @@ def test_two_rounds_of_anonymous_review_then_grades(room: Room, tmp_path: Path) 
         ("tom", ["assess", "{sam}", "--grade", "50"], "assessment phase"),
         ("tom", ["assess", "{sam}", "--grade", "101"], "from 0 to 100"),
         ("sue", ["submit", "{a}", "--body", "   "], "cannot be empty"),
-        ("sue", ["submit", "{a}", "--file", "/nonexistent/essay.md"], "No such file"),
+        ("sue", ["submit", "{a}", "--file", "/nonexistent/essay.md"], "No file at /nonexistent/essay.md"),
         ("tom", ["assignment", "create", "{c}", "--title", "Lab"], "needs a rubric"),
         ("tom", ["assignment", "create", "{c}", "--title", "Lab", "--criterion", "clarity"], "has no MAX"),
         (
@@ -272,3 +276,85 @@ def test_edit_title_and_due_dates_then_the_rubric_is_fixed_once_reviewing(room: 
     assert fingerprint(room.homes["tom"]) == before
     run(room, "tom", "assignment", "edit", assignment[:8], "--no-due").ok()  # dates still change
     assert run(room, "tom", "assignment", "show", assignment[:8], "--json").json()["due"] == []
+
+
+def version_files(home: Path, assignment: str) -> list[tuple[bytes, str, int]]:
+    """The files of every version submitted to `assignment`, as `home`'s replica holds them."""
+    replica = open_replica(home)
+    try:
+        return [
+            ref
+            for space in replica.spaces()
+            for work in assignment_reads.submissions(replica.db, space, bytes.fromhex(assignment))
+            for version in work.versions
+            for ref in version.files
+        ]
+    finally:
+        replica.store.close()
+
+
+def test_a_pdf_is_attached_and_a_text_file_is_the_versions_text(room: Room, tmp_path: Path) -> None:
+    """Issue 15: `submit --file` takes any file. A UTF-8 text file is the version's text;
+    a PDF (or an image, a .docx) is attached, stored as a blob the circle refers to, so
+    the teacher's device fetches it like a resource's file."""
+    assignment = setup_essay(room)
+    essay = tmp_path / "essay.md"
+    essay.write_text("Cats are better.\nThey purr.\n", encoding="utf-8")
+    sue = run(room, "sue", "submit", assignment[:8], "--file", str(essay), "--json").json()
+    assert sue["files"] == []
+    pdf = tmp_path / "essay.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 40)
+    sam = run(room, "sam", "submit", assignment[:8], "--file", str(pdf), "--json").json()
+    assert sam["files"] == ["essay.pdf"] and sam["version"] == 1
+    (held,) = version_files(room.homes["sam"], assignment)
+    assert held[1:] == ("essay.pdf", pdf.stat().st_size)
+    replica = open_replica(room.homes["sam"])
+    try:
+        assert b"".join(blobs.read(replica.db, held[0])) == pdf.read_bytes()
+        assert blobs.servable(replica.db, SpaceId(bytes.fromhex(room.circle)), held[0])
+    finally:
+        replica.store.close()
+    room.sync()
+    shown = run(room, "tom", "assignment", "show", assignment[:8], "--json").json()
+    assert shown["submissions"] == 2
+    teacher = open_replica(room.homes["tom"])
+    try:  # the teacher's device wants the PDF from the circle (app.network.blob_service)
+        assert blobs.wanted(teacher.db, SpaceId(bytes.fromhex(room.circle))) == [held[0]]
+        texts = {
+            work.latest.text
+            for work in assignment_reads.submissions(teacher.db, SpaceId(bytes.fromhex(room.circle)),
+                                                     bytes.fromhex(assignment))
+        }  # fmt: skip
+        assert texts == {"Cats are better.\nThey purr.\n", ""}
+    finally:
+        teacher.store.close()
+    run(room, "tom", "assignment", "open", assignment[:8], "review").ok()
+    room.sync()
+    (task,) = run(room, "sue", "review", "list", assignment[:8], "--json").json()["reviews"]
+    assert task["submission_id"] == sam["submission_id"]
+    assert task["files"] == [{"blob": held[0].hex(), "name": "essay.pdf", "size": pdf.stat().st_size}]
+    assert "attached: essay.pdf (10,255 bytes)" in run(room, "sue", "review", "list", assignment[:8]).out
+
+
+def test_a_file_too_large_missing_or_unreadable_is_refused_in_one_line(room: Room, tmp_path: Path) -> None:
+    assignment = setup_essay(room)
+    huge = tmp_path / "video.mp4"
+    with huge.open("wb") as file:
+        file.truncate(50 * 1024 * 1024 + 1)  # the cap exceeded by one byte; sparse on disk
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(b"%PDF-1.7 \xff")
+    locked.chmod(0)
+    before = fingerprint(room.homes["sue"])
+    submit = ("submit", assignment[:8], "--file")
+    run(room, "sue", *submit, str(huge)).refused(str(huge), "50.0 MiB (52,428,801 bytes)", "at most 50 MiB")
+    run(room, "sue", *submit, str(tmp_path / "nowhere.pdf")).refused(f"No file at {tmp_path / 'nowhere.pdf'}")
+    run(room, "sue", *submit, str(folder)).refused(str(folder), "folder")
+    if os.geteuid() != 0:  # root reads it anyway
+        run(room, "sue", *submit, str(locked)).refused(f"Cannot read {locked}", "permission denied")
+    assert fingerprint(room.homes["sue"]) == before
+    exactly = tmp_path / "exactly.bin"
+    with exactly.open("wb") as file:
+        file.truncate(50 * 1024 * 1024)  # at the cap: taken
+    assert run(room, "sue", *submit, str(exactly), "--json").json()["files"] == ["exactly.bin"]

@@ -11,7 +11,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import trio
+
+from app import identity
+from app.clock import SystemClock
+from app.database import Database
 from app.paths import database_path
+from app.services.commands import Commands
 from tests.cli.conftest import Room, now_ms
 from tests.cli.helpers import Result, fingerprint, join_in_process, sync_in_process
 
@@ -200,3 +206,35 @@ def test_direct_messages_both_ways(room: Room) -> None:
         ]
     refused_unchanged(room, "tom", "message", "read", conversation[:10], says="conversation")
     refused_unchanged(room, "sam", "message", "send", conversation[:10], " ", says="empty")
+
+
+def test_pairs_and_conversations_are_not_listed_as_circles(room: Room) -> None:
+    """Issue 18: a pair and a conversation are two-member spaces, but `circle list` (and
+    the service the desktop's sidebar reads) shows circles only; `coach pairs` and
+    `message list` show the others, and `circle members PAIR` does not take one."""
+    pair = run(room, "sam", "coach", "propose", room.circle, "Sue", "--topic", "questioning",
+               "--json").json()["pair_id"]  # fmt: skip
+    conversation = run(room, "sue", "message", "start", room.circle, "Sam", "--json").json()[
+        "conversation_id"
+    ]
+    room.sync()
+    join_offer(room, "sue", "sam")
+    join_offer(room, "sam", "sue")
+    run(room, "sue", "coach", "accept", pair[:10]).ok()
+    for who in ("sam", "sue"):
+        assert [p["pair_id"] for p in run(room, who, "coach", "pairs", "--json").json()["pairs"]] == [pair]
+        listed = run(room, who, "message", "list", "--json").json()["conversations"]
+        assert [c["conversation_id"] for c in listed] == [conversation]
+        for flags in ((), ("--all",)):
+            circles = run(room, who, "circle", "list", *flags, "--json").json()["circles"]
+            assert [c["circle_id"] for c in circles] == [room.circle]
+        refused_unchanged(room, who, "circle", "members", pair[:10], says="circle")
+    me = identity.load(room.homes["sam"])
+    database = Database(database_path(room.homes["sam"]), me.key, verify_workers=0)
+    try:
+        commands = Commands(database=database, identity=me, clock=SystemClock())
+        assert [bytes(space).hex() for space, _ in trio.run(commands.circles)] == [room.circle]
+        rows = trio.run(lambda: commands.circle_rows(everything=True))
+        assert [row.circle_id for row in rows] == [room.circle]
+    finally:
+        database.close()

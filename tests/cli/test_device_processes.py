@@ -117,3 +117,42 @@ def test_device_link_is_refused_while_serve_runs_on_the_same_home(tmp_path: Path
     identity.create(laptop, "Ana")
     with serving(laptop, *LOOPBACK):
         run_process(laptop, "device", "link", *LOOPBACK).refused("This device is already running")
+
+
+def test_device_join_run_again_on_a_linked_device_says_so_and_fetches_the_rest(tmp_path: Path) -> None:
+    laptop, lab, bob = tmp_path / "laptop", tmp_path / "lab", tmp_path / "bob"
+    run_process(laptop, "init", "--name", "Ana").ok()
+    identity.create(lab, "Ana's lab PC")
+    identity.create(bob, "Bob")
+    run_process(laptop, "circle", "create", "Physics").ok()
+    with linking(laptop) as (process, first):
+        code = str(first["code"])
+        address = str(first["addresses"][0])  # type: ignore[index]
+        run_process(lab, "device", "join", code, *LOOPBACK, "--connect", address, "--json").ok()
+        assert process.wait(timeout=30) == 0
+    with serving(laptop, *LOOPBACK) as served:
+        run_process(laptop, "note", "add", "--title", "Matrices", "--body", "written after the link").ok()
+        again = run_process(lab, "device", "join", code, *LOOPBACK, "--connect", served).ok()
+        assert again.out.splitlines() == [
+            "This device is already linked to Ana (the link code is not needed again); fetching the rest"
+            " of the history…",
+            "Linked to Ana; 2 spaces are up to date.",
+        ]
+        assert [row["title"] for row in run_process(lab, "note", "list", "--json").json()["notes"]] == [
+            "Matrices"
+        ]
+        document = run_process(lab, "device", "join", *LOOPBACK, "--connect", served, "--json").json()
+        assert (document["already_linked"], document["name"], document["spaces"]) == (True, "Ana", 2)
+    assert len(run_process(laptop, "device", "list", "--json").json()["devices"]) == 2
+    # Bob's code on Ana's lab PC: refused in one line, nothing linked; Bob's `device link` ends.
+    with linking(bob) as (waiting, offered):
+        bob_address = str(offered["addresses"][0])  # type: ignore[index]
+        dial = ["--connect", bob_address]
+        run_process(lab, "device", "join", str(offered["code"]), *LOOPBACK, *dial).refused(
+            "This device is already linked to Ana, and a device belongs to one person for good",
+            "is open on Bob's device",
+            "Nothing was linked.",
+        )
+        assert waiting.wait(timeout=30) == 1
+    assert len(run_process(bob, "device", "list", "--json").json()["devices"]) == 1
+    assert len(run_process(lab, "device", "list", "--json").json()["devices"]) == 2

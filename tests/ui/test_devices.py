@@ -53,6 +53,15 @@ def test_link_a_device_from_the_menu_then_unlink_it_from_my_devices(
     qtbot.waitUntil(lambda: any("Linear algebra" in text for text in listed()), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "Linked «Lab»" in dialog.caption.text(), timeout=WAIT_MS)
     dialog.accept()
+    # The code typed again on the linked computer: it says so and only catches up.
+    lab.join_device(code)
+    qtbot.waitUntil(
+        lambda: (
+            lab.statusBar().currentMessage()
+            == "This device was already linked to Ana; its history is up to date."
+        ),
+        timeout=WAIT_MS,
+    )
 
     ana.my_devices()
     devices = ana.devices_dialog
