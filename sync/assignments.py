@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any
 
 from sync import grading
 from sync.assessment import TaskSettings
@@ -20,7 +19,7 @@ from sync.ids import OpId, SpaceId
 from sync.policy import Level
 from sync.pseudonym import enrolled, open_grade, pseudonym_key
 from sync.reducers.assess import PhaseRow, allocation_at, phase_at, phases_at, settings_at
-from sync.wire.canonical import unpack_canonical
+from sync.wire.canonical import unpack_canonical, unpack_stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,51 +117,52 @@ def review_rounds(db: sqlite3.Connection, space: SpaceId, assignment_id: bytes) 
     return [rounds[r] for r in sorted(rounds)]
 
 
-def reviews(db: sqlite3.Connection, space: SpaceId, assignment_id: bytes) -> list[ReviewView]:
-    """The reviews that count, with their ratings, by round then submission."""
-    openers = {row.op_id: row for row in review_rounds(db, space, assignment_id)}
+def reviews(
+    db: sqlite3.Connection, space: SpaceId, assignment_id: bytes, *, rounds: set[int] | None = None
+) -> list[ReviewView]:
+    """The reviews that count, with their ratings, by round then submission (of `rounds`
+    only, if given). One row per register, kept by the review reducer (assign_scores)."""
+    openers = {
+        row.op_id: row
+        for row in review_rounds(db, space, assignment_id)
+        if rounds is None or row.round in rounds
+    }
     allocations = {opener: allocation_at(db, space, opener, None) for opener in openers}
-    registers: dict[tuple[bytes, bytes, bytes], list[tuple[int, bytes, tuple[Any, ...]]]] = {}
-    for row in db.execute(
-        "SELECT op_id, opener, submission, version, pseudonym, seq, scores, comment, notes"
-        " FROM assign_reviews WHERE space = ? AND assignment = ?",
-        (space, assignment_id),
-    ):
-        registers.setdefault((row[1], row[2], row[4]), []).append((row[5], row[0], row))
-    op_register: dict[bytes, tuple[bytes, bytes, bytes]] = {}
     found: dict[tuple[bytes, bytes, bytes], ReviewView] = {}
-    for key, ops in registers.items():
-        for _, op_id, _ in ops:
-            op_register[op_id] = key
-        opener, submission, pseudonym = key
+    params: tuple[bytes, ...]
+    if rounds is None:
+        where, params = "assignment = ?", (space, assignment_id)
+    else:  # those rounds' registers only, by the primary key
+        where, params = f"opener IN ({', '.join('?' * len(openers))})", (space, *openers)
+    for opener, submission, pseudonym, first_op, latest_op, version, scores, comment, notes in db.execute(
+        "SELECT opener, submission, pseudonym, first_op, latest_op, version, scores, comment, notes"
+        f" FROM assign_scores WHERE space = ? AND {where}",
+        params,
+    ):
         if opener not in openers or pseudonym not in allocations[opener].get(submission, set()):
             continue
-        ops.sort()
-        row = ops[-1][2]
-        found[key] = ReviewView(
-            review_id=OpId(ops[0][1]),
-            latest_op=OpId(row[0]),
+        found[(opener, submission, pseudonym)] = ReviewView(
+            review_id=OpId(first_op),
+            latest_op=OpId(latest_op),
             opener=OpId(opener),
             round=openers[opener].round,
             submission=submission,
-            version=row[3],
+            version=version,
             pseudonym=pseudonym,
-            scores={str(n): int(v) for n, v in unpack_canonical(row[6])},
-            comment=row[7],
-            notes={str(n): str(v) for n, v in unpack_canonical(row[8])},
+            scores={str(n): int(v) for n, v in unpack_stored(scores)},
+            comment=comment,
+            notes={str(n): str(v) for n, v in unpack_stored(notes)},
         )
     latest_rating: dict[
         tuple[tuple[bytes, bytes, bytes], bytes], tuple[int, bytes, tuple[int, str, bool]]
     ] = {}
-    for op_id, review, person, hlc, helpful, comment, flag in db.execute(
-        "SELECT op_id, review, person, hlc, helpful, comment, flag FROM assign_ratings"
-        " WHERE space = ? AND assignment = ?",
+    for op_id, opener, submission, pseudonym, person, hlc, helpful, comment, flag in db.execute(
+        "SELECT g.op_id, r.opener, r.submission, r.pseudonym, g.person, g.hlc, g.helpful, g.comment, g.flag"
+        " FROM assign_ratings g JOIN assign_reviews r ON r.space = g.space AND r.op_id = g.review"
+        " WHERE g.space = ? AND g.assignment = ?",
         (space, assignment_id),
     ):
-        register = op_register.get(review)
-        if register is None:
-            continue
-        key2 = (register, person)
+        key2 = ((opener, submission, pseudonym), person)
         if key2 not in latest_rating or (hlc, op_id) > latest_rating[key2][:2]:
             latest_rating[key2] = (hlc, op_id, (helpful, comment, bool(flag)))
     for (register, person), (_, _, rating) in latest_rating.items():
@@ -208,10 +208,13 @@ def gradebook(db: sqlite3.Connection, space: SpaceId, assignment_id: bytes, key:
     if view is None:
         return []
     criteria = view.settings.criteria
-    counted = reviews(db, space, assignment_id)
+    # The reviews of the last round that has any that count (read round by round, latest first).
+    final: list[ReviewView] = []
+    for row in reversed(review_rounds(db, space, assignment_id)):
+        final = reviews(db, space, assignment_id, rounds={row.round})
+        if final:
+            break
     works = submissions(db, space, assignment_id)
-    last_round = max((r.round for r in counted), default=0)
-    final = [r for r in counted if r.round == last_round]
     sealed = sealed_grades(db, space, assignment_id)
     opened = {s: open_grade(key, boxes) for s, boxes in sealed.items()}
     teacher_grades = {s: float(g.grade) for s, g in opened.items() if g is not None}

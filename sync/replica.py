@@ -20,7 +20,7 @@ from typing import Any
 
 from sync import reducers
 from sync.assessment import PSEUDONYMOUS
-from sync.causal import merged
+from sync.causal import merged_parents
 from sync.changes import Changes
 from sync.crypto import decrypt_body
 from sync.errors import PEER_FAULTS, Reason, Refusal, Rejected
@@ -490,7 +490,13 @@ class Replica:
             # seqs this replica may not hold.
             if prev.author != author or prev.seq != seq - 1 or prev.chain_broken:
                 status, reason = STRUCTURAL, Reason.BAD_CHAIN
-        clock = merged([parent.clock for parent in parents], author=author, seq=seq)
+        unsure = context.broken | context.forks.keys() if context.broken or context.forks else ()
+        clock = merged_parents(
+            [(parent.author, parent.seq, parent.clock) for parent in parents],
+            author=author,
+            seq=seq,
+            unsure=unsure,
+        )
         if parents and header.hlc <= max([parent.hlc for parent in parents]):
             status, reason = STRUCTURAL, Reason.BAD_CLOCK
         if header.kind == GENESIS_KIND:
@@ -628,6 +634,7 @@ class Replica:
             info.clock,
             level,
             context.auth,
+            context.memo,
         )
         problem = handler.check(self.db, applied, body)
         if isinstance(problem, Refusal):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field, replace
 from itertools import islice
+from typing import Any
 
 from sync.auth import AuthEvent, AuthState, resolve
 from sync.crypto import merge_epoch_keys
@@ -57,6 +58,9 @@ class SpaceContext:
     # index yet); when one gets an index, `retarget` is set and the events are rebuilt.
     untargeted: set[bytes] = field(default_factory=set)
     retarget: bool = False
+    # What reducers keep of this space between ops (`reducers.Applied.memo`); it goes
+    # with the context, so a rebuild, a rollback or another writer's commit drops it.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     # -- authors -------------------------------------------------------------------
     def author_index(self, db: sqlite3.Connection, device: bytes) -> int:

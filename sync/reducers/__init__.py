@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sync.errors import Reason, Refusal
@@ -37,6 +37,9 @@ class Applied:
     clock: dict[int, int]
     level: int
     auth: AuthState | None = None  # the space's authority: who is whose device
+    # The space's reducer memory (`SpaceContext.memo`): what a reducer keeps between ops
+    # to judge faster, dropped with the context (sync.reducers.assess_index).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def by_author_of(self, author: int) -> bool:
         """Whether this op may act as `author` (the author index of an item or step): the
@@ -76,6 +79,7 @@ MATERIALIZED_TABLES = (
     "assign_reviews",
     "assign_ratings",
     "assign_grades",
+    "assign_scores",
     # peer coaching and surveys (issue 18)
     "coaching_steps",
     "coach_profiles",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +43,8 @@ from sync.assessment import (
 from sync.errors import Reason, Refusal
 from sync.policy import Level
 from sync.reducers import Applied, Handler
-from sync.wire.canonical import pack, unpack_canonical
+from sync.reducers.assess_index import AssessIndex, PhaseEntry, ReallocationRow, TaskRow, index_of
+from sync.wire.canonical import pack, pack_flat, unpack_canonical
 
 Clock = dict[int, int] | None  # an op's causal past; None: everything this replica holds
 
@@ -61,12 +62,18 @@ def refuse(reason: Reason, sentence: str) -> Refusal:
 
 def settings_at(db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Clock) -> TaskSettings | None:
     """The assignment's settings as the latest create/edit in `clock` states them."""
-    best: tuple[int, bytes, bytes] | None = None
-    created = False
-    for op_id, author, seq, hlc, settings in db.execute(
+    rows = db.execute(
         "SELECT op_id, author_idx, seq, hlc, settings FROM assign_tasks WHERE space = ? AND assignment = ?",
         (space, assignment),
-    ):
+    )
+    return settings_of_rows(rows, assignment, clock)
+
+
+def settings_of_rows(rows: Iterable[TaskRow], assignment: bytes, clock: Clock) -> TaskSettings | None:
+    """The (hlc, op id)-latest settings among the task rows in `clock`, if the creation is."""
+    best: tuple[int, bytes, bytes] | None = None
+    created = False
+    for op_id, author, seq, hlc, settings in rows:
         if not _seen(clock, author, seq):
             continue
         created = created or op_id == assignment
@@ -82,14 +89,21 @@ def _settings(stored: bytes) -> TaskSettings:
     return settings_of(unpack_canonical(stored))
 
 
+class _Keys(tuple[bytes, ...]):
+    """A round's certified keys, with their set made once (a review asks it each time)."""
+
+    members: frozenset[bytes]
+
+
 @functools.lru_cache(maxsize=64)
 def _keys(stored: bytes) -> tuple[bytes, ...]:
-    return tuple(unpack_canonical(stored))
+    keys = _Keys(unpack_canonical(stored))
+    keys.members = frozenset(keys)
+    return keys
 
 
-@functools.lru_cache(maxsize=64)
 def _certified(keys: tuple[bytes, ...]) -> frozenset[bytes]:
-    return frozenset(keys)
+    return keys.members if isinstance(keys, _Keys) else frozenset(keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,21 +117,31 @@ class PhaseRow:
     pseudonyms: tuple[bytes, ...] = ()
 
 
+_PHASE_COLUMNS = "op_id, author_idx, seq, hlc, ord, phase, round, seed, pseudonyms"
+
+
 def phases_at(
     db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Clock, *, keys: bool = True
 ) -> list[PhaseRow]:
     """The assignment's phase switches in `clock`, in (order, hlc, op id) order (without
     their certified keys unless `keys`: reading those costs most)."""
-    rows = [
-        PhaseRow(op_id, order, phase, round_, hlc, seed, _keys(pseudonyms) if keys else ())
-        for op_id, author, seq, hlc, order, phase, round_, seed, pseudonyms in db.execute(
-            "SELECT op_id, author_idx, seq, hlc, ord, phase, round, seed,"
-            f" {'pseudonyms' if keys else 'NULL'} FROM assign_phases WHERE space = ? AND assignment = ?",
-            (space, assignment),
-        )
-        if _seen(clock, author, seq)
-    ]
-    return sorted(rows, key=lambda row: (row.order, row.hlc, row.op_id))
+    columns = _PHASE_COLUMNS if keys else _PHASE_COLUMNS.replace("pseudonyms", "NULL")
+    rows = db.execute(
+        f"SELECT {columns} FROM assign_phases WHERE space = ? AND assignment = ?", (space, assignment)
+    )
+    return phases_of_rows(rows, clock, keys=keys)
+
+
+def phases_of_rows(rows: Iterable[PhaseEntry], clock: Clock, *, keys: bool = True) -> list[PhaseRow]:
+    """The phase rows in `clock`, in (order, hlc, op id) order."""
+    found = [_phase(entry, keys=keys) for entry in rows if _seen(clock, entry[1], entry[2])]
+    return sorted(found, key=lambda row: (row.order, row.hlc, row.op_id))
+
+
+@functools.lru_cache(maxsize=256)
+def _phase(entry: PhaseEntry, *, keys: bool = True) -> PhaseRow:
+    op_id, _, _, hlc, order, phase, round_, seed, pseudonyms = entry
+    return PhaseRow(op_id, order, phase, round_, hlc, seed, _keys(pseudonyms) if keys else ())
 
 
 def phase_at(db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Clock) -> PhaseRow:
@@ -128,28 +152,32 @@ def phase_at(db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Clo
     return _phase_row(db, space, rows[-1].op_id) if rows[-1].phase == "review" else rows[-1]
 
 
+def _current(rows: list[PhaseRow], assignment: bytes) -> PhaseRow:
+    return rows[-1] if rows else PhaseRow(assignment, 0, "submission", 0, 0)
+
+
 def opener_row(
     db: sqlite3.Connection, space: bytes, opener: bytes, clock: Clock
 ) -> tuple[bytes, PhaseRow] | None:
     """(assignment, row) of a review-opening op in `clock`."""
     found = db.execute(
-        "SELECT assignment, author_idx, seq, ord, phase, round, hlc, seed, pseudonyms FROM assign_phases"
-        " WHERE space = ? AND op_id = ? AND phase = 'review'",
+        f"SELECT assignment, {_PHASE_COLUMNS} FROM assign_phases WHERE space = ? AND op_id = ?",
         (space, opener),
     ).fetchone()
-    if found is None or not _seen(clock, found[1], found[2]):
+    return None if found is None else _opener_of(found[0], found[1:], clock)
+
+
+def _opener_of(assignment: bytes, entry: PhaseEntry, clock: Clock) -> tuple[bytes, PhaseRow] | None:
+    if entry[5] != "review" or not _seen(clock, entry[1], entry[2]):
         return None
-    assignment, _, _, order, phase, round_, hlc, seed, keys = found
-    return assignment, PhaseRow(opener, order, phase, round_, hlc, seed, _keys(keys))
+    return assignment, _phase(entry)
 
 
 def _phase_row(db: sqlite3.Connection, space: bytes, op_id: bytes) -> PhaseRow:
-    op, order, phase, round_, hlc, seed, keys = db.execute(
-        "SELECT op_id, ord, phase, round, hlc, seed, pseudonyms FROM assign_phases"
-        " WHERE space = ? AND op_id = ?",
-        (space, op_id),
+    entry = db.execute(
+        f"SELECT {_PHASE_COLUMNS} FROM assign_phases WHERE space = ? AND op_id = ?", (space, op_id)
     ).fetchone()
-    return PhaseRow(op, order, phase, round_, hlc, seed, _keys(keys))
+    return _phase(entry)
 
 
 def person_of(db: sqlite3.Connection, space: bytes, device: bytes) -> bytes:
@@ -163,14 +191,19 @@ def versions_at(
     db: sqlite3.Connection, space: bytes, assignment: bytes, clock: Clock, *, only: bytes | None = None
 ) -> dict[bytes, int]:
     """submission -> the highest version number in `clock` (of submission `only`, if given)."""
-    found: dict[bytes, int] = {}
     query = (
         "SELECT submission, version, author_idx, seq FROM assign_versions WHERE space = ? AND assignment = ?"
     )
     params: tuple[bytes, ...] = (space, assignment)
     if only is not None:
         query, params = query + " AND submission = ?", (*params, only)
-    for submission, version, author, seq in db.execute(query, params):
+    return versions_of_rows(db.execute(query, params), clock)
+
+
+def versions_of_rows(rows: Iterable[tuple[bytes, int, int, int]], clock: Clock) -> dict[bytes, int]:
+    """submission -> the highest version number among (submission, version, author, seq) in `clock`."""
+    found: dict[bytes, int] = {}
+    for submission, version, author, seq in rows:
         if _seen(clock, author, seq):
             found[submission] = max(found.get(submission, 0), version)
     return found
@@ -188,12 +221,21 @@ def allocation_at(
         "SELECT submission, pseudonym FROM assign_allocation WHERE space = ? AND opener = ?" + narrow, params
     ):
         found.setdefault(submission, set()).add(pseudonym)
-    latest: dict[tuple[bytes, bytes], tuple[int, bytes, int]] = {}
-    for op_id, submission, pseudonym, added, author, seq, hlc in db.execute(
+    changes = db.execute(
         "SELECT op_id, submission, pseudonym, added, author_idx, seq, hlc FROM assign_reallocations"
         " WHERE space = ? AND opener = ?" + narrow,
         params,
-    ):
+    )
+    return reallocated(found, changes, clock)
+
+
+def reallocated(
+    found: dict[bytes, set[bytes]], changes: Iterable[ReallocationRow], clock: Clock
+) -> dict[bytes, set[bytes]]:
+    """`found` (changed in place) after the reallocations in `clock`: per (submission,
+    reviewer), the (hlc, op id)-latest change wins."""
+    latest: dict[tuple[bytes, bytes], tuple[int, bytes, int]] = {}
+    for op_id, submission, pseudonym, added, author, seq, hlc in changes:
         if _seen(clock, author, seq) and (hlc, op_id) > latest.get((submission, pseudonym), (0, b"", 0))[:2]:
             latest[(submission, pseudonym)] = (hlc, op_id, added)
     for (submission, pseudonym), (_, _, added) in sorted(latest.items()):
@@ -204,11 +246,62 @@ def allocation_at(
     return found
 
 
+# -- the same questions, answered from the space's index (sync.reducers.assess_index) --
+
+
+def _index(op: Applied) -> AssessIndex:
+    return index_of(op.memo, op.space)
+
+
+def _settings_in(db: sqlite3.Connection, op: Applied, assignment: bytes) -> TaskSettings | None:
+    return settings_of_rows(_index(op).tasks(db, assignment), assignment, op.clock)
+
+
+def _phases_in(
+    db: sqlite3.Connection, op: Applied, assignment: bytes, *, keys: bool = True
+) -> list[PhaseRow]:
+    return phases_of_rows(_index(op).phases(db, assignment), op.clock, keys=keys)
+
+
+def _phase_in(db: sqlite3.Connection, op: Applied, assignment: bytes) -> PhaseRow:
+    return _current(_phases_in(db, op, assignment), assignment)
+
+
+def _opener_in(db: sqlite3.Connection, op: Applied, opener: bytes) -> tuple[bytes, PhaseRow] | None:
+    found = _index(op).phase(db, opener)
+    return None if found is None else _opener_of(found[0], found[1], op.clock)
+
+
+def _versions_in(
+    db: sqlite3.Connection, op: Applied, assignment: bytes, *, only: bytes | None = None
+) -> dict[bytes, int]:
+    by_submission = _index(op).versions(db, assignment)
+    picked = by_submission.items() if only is None else [(only, by_submission.get(only, {}))]
+    return versions_of_rows(
+        ((submission, *row) for submission, rows in picked for row in rows.values()), op.clock
+    )
+
+
+def _allocation_in(
+    db: sqlite3.Connection, op: Applied, opener: bytes, *, only: bytes | None = None
+) -> dict[bytes, set[bytes]]:
+    index = _index(op)
+    base = index.allocation(db, opener)
+    changes = index.reallocations(db, opener)
+    if only is None:
+        found = {submission: set(reviewers) for submission, reviewers in base.items()}
+        rows = [row for rows_of in changes.values() for row in rows_of.values()]
+    else:
+        found = {only: set(base[only])} if only in base else {}
+        rows = list(changes.get(only, {}).values())
+    return reallocated(found, rows, op.clock)
+
+
 # -- checks and applies --------------------------------------------------------------
 
 
 def _task(db: sqlite3.Connection, op: Applied, assignment: bytes) -> TaskSettings | Refusal:
-    settings = settings_at(db, op.space, assignment, op.clock)
+    settings = _settings_in(db, op, assignment)
     if settings is None:
         return refuse(
             Reason.BAD_CONTENT, "There is no such assignment here (or it has not reached this device yet)."
@@ -220,8 +313,9 @@ def _apply_create(db: sqlite3.Connection, op: Applied, body: TaskSettings) -> No
     db.execute(
         "INSERT OR IGNORE INTO assign_tasks (space, op_id, assignment, author_idx, seq, hlc, settings)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (op.space, op.op_id, op.op_id, op.author, op.seq, op.hlc, pack(settings_fields(body))),
+        (op.space, op.op_id, op.op_id, op.author, op.seq, op.hlc, settings := pack(settings_fields(body))),
     )
+    _index(op).added_task(op.op_id, (op.op_id, op.author, op.seq, op.hlc, settings))
 
 
 def _procedure(settings: TaskSettings) -> tuple[Any, ...]:
@@ -232,7 +326,7 @@ def _check_edit(db: sqlite3.Connection, op: Applied, body: TaskEdit) -> Refusal 
     settings = _task(db, op, body.assignment)
     if isinstance(settings, Refusal):
         return settings
-    phase = phase_at(db, op.space, body.assignment, op.clock)
+    phase = _phase_in(db, op, body.assignment)
     if phase.phase == "closed":
         return refuse(Reason.NOT_PERMITTED, "This assignment is closed; it can no longer be edited.")
     if phase.order > 0 and _procedure(settings) != _procedure(body.settings):
@@ -255,9 +349,10 @@ def _apply_edit(db: sqlite3.Connection, op: Applied, body: TaskEdit) -> None:
             op.author,
             op.seq,
             op.hlc,
-            pack(settings_fields(body.settings)),
+            settings := pack(settings_fields(body.settings)),
         ),
     )
+    _index(op).added_task(body.assignment, (op.op_id, op.author, op.seq, op.hlc, settings))
 
 
 def _name(phase: str, round_: int) -> str:
@@ -268,7 +363,7 @@ def _check_phase(db: sqlite3.Connection, op: Applied, body: PhaseSwitch) -> Refu
     settings = _task(db, op, body.assignment)
     if isinstance(settings, Refusal):
         return settings
-    now = phase_at(db, op.space, body.assignment, op.clock)
+    now = _phase_in(db, op, body.assignment)
     target = _name(body.phase, body.round)
     if body.order <= now.order:
         return refuse(
@@ -299,10 +394,10 @@ def _previous_allocation(db: sqlite3.Connection, op: Applied, body: PhaseSwitch)
         return {}
     earlier = [
         row
-        for row in phases_at(db, op.space, body.assignment, op.clock)
+        for row in _phases_in(db, op, body.assignment)
         if row.phase == "review" and row.round == body.round - 1
     ]
-    return allocation_at(db, op.space, earlier[-1].op_id, op.clock) if earlier else {}
+    return _allocation_in(db, op, earlier[-1].op_id) if earlier else {}
 
 
 def _apply_phase(db: sqlite3.Connection, op: Applied, body: PhaseSwitch) -> None:
@@ -321,14 +416,19 @@ def _apply_phase(db: sqlite3.Connection, op: Applied, body: PhaseSwitch) -> None
             body.phase,
             body.round,
             body.seed,
-            pack(list(body.pseudonyms)),
+            keys := pack(list(body.pseudonyms)),
         ),
+    )
+    index = _index(op)
+    index.added_phase(
+        body.assignment,
+        (op.op_id, op.author, op.seq, op.hlc, body.order, body.phase, body.round, body.seed, keys),
     )
     if body.phase != "review":
         return
-    settings = settings_at(db, op.space, body.assignment, op.clock)
+    settings = _settings_in(db, op, body.assignment)
     assert settings is not None  # checked
-    versions = versions_at(db, op.space, body.assignment, op.clock)
+    versions = _versions_in(db, op, body.assignment)
     chosen = allocate(
         versions, body.pseudonyms, settings.reviewers, body.seed, _previous_allocation(db, op, body)
     )
@@ -341,13 +441,14 @@ def _apply_phase(db: sqlite3.Connection, op: Applied, body: PhaseSwitch) -> None
             for reviewer in reviewers
         ],
     )
+    index.added_allocation(op.op_id, chosen)
 
 
 def _check_enrol(db: sqlite3.Connection, op: Applied, body: Enrolment) -> Refusal | None:
     settings = _task(db, op, body.assignment)
     if isinstance(settings, Refusal):
         return settings
-    if phase_at(db, op.space, body.assignment, op.clock).phase == "closed":
+    if _phase_in(db, op, body.assignment).phase == "closed":
         return refuse(Reason.NOT_PERMITTED, "This assignment is closed.")
     return None
 
@@ -364,7 +465,7 @@ def _check_submit(db: sqlite3.Connection, op: Applied, body: SubmissionVersion) 
     settings = _task(db, op, body.assignment)
     if isinstance(settings, Refusal):
         return settings
-    phase = phase_at(db, op.space, body.assignment, op.clock)
+    phase = _phase_in(db, op, body.assignment)
     if phase.phase not in ("submission", "revision"):
         return refuse(
             Reason.NOT_PERMITTED,
@@ -376,8 +477,9 @@ def _check_submit(db: sqlite3.Connection, op: Applied, body: SubmissionVersion) 
 
 
 def _apply_submit(db: sqlite3.Connection, op: Applied, body: SubmissionVersion) -> None:
-    phase = phase_at(db, op.space, body.assignment, op.clock)
+    phase = _phase_in(db, op, body.assignment)
     person = person_of(db, op.space, op.device)
+    submission = submission_id(body.assignment, person)
     db.execute(
         "INSERT OR IGNORE INTO assign_versions (space, op_id, assignment, submission, person, device,"
         " author_idx,"
@@ -386,7 +488,7 @@ def _apply_submit(db: sqlite3.Connection, op: Applied, body: SubmissionVersion) 
             op.space,
             op.op_id,
             body.assignment,
-            submission_id(body.assignment, person),
+            submission,
             person,
             op.device,
             op.author,
@@ -398,14 +500,15 @@ def _apply_submit(db: sqlite3.Connection, op: Applied, body: SubmissionVersion) 
             pack([[ref.blob, ref.name, ref.size] for ref in body.files]),
         ),
     )
+    _index(op).added_version(body.assignment, submission, op.op_id, (phase.round + 1, op.author, op.seq))
 
 
 def _round_open(db: sqlite3.Connection, op: Applied, opener: bytes) -> tuple[bytes, PhaseRow] | Refusal:
-    found = opener_row(db, op.space, opener, op.clock)
+    found = _opener_in(db, op, opener)
     if found is None:
         return refuse(Reason.BAD_CONTENT, "There is no such review round here.")
     assignment, row = found
-    phases = phases_at(db, op.space, assignment, op.clock, keys=False)  # the order is enough here
+    phases = _phases_in(db, op, assignment, keys=False)  # the order is enough here
     now = phases[-1] if phases else PhaseRow(assignment, 0, "submission", 0, 0)
     if now.order != row.order:
         return refuse(
@@ -425,17 +528,15 @@ def _check_review(db: sqlite3.Connection, op: Applied, body: Review) -> Refusal 
         return refuse(
             Reason.NOT_PERMITTED, "This key is not a reviewer the teacher certified for this round."
         )
-    allocated = allocation_at(db, op.space, body.opener, op.clock, only=body.submission)
+    allocated = _allocation_in(db, op, body.opener, only=body.submission)
     if op.device not in allocated.get(body.submission, set()):
         return refuse(
             Reason.NOT_PERMITTED,
             "This submission is not allocated to you in this round; see 'review list' for yours.",
         )
-    if body.version > versions_at(db, op.space, assignment, op.clock, only=body.submission).get(
-        body.submission, 0
-    ):
+    if body.version > _versions_in(db, op, assignment, only=body.submission).get(body.submission, 0):
         return refuse(Reason.BAD_CONTENT, f"The submission has no version {body.version} here.")
-    settings = settings_at(db, op.space, assignment, op.clock)
+    settings = _settings_in(db, op, assignment)
     assert settings is not None
     names = {c.name for c in settings.criteria}
     for name, score in body.scores:
@@ -458,9 +559,8 @@ def _check_review(db: sqlite3.Connection, op: Applied, body: Review) -> Refusal 
 
 
 def _apply_review(db: sqlite3.Connection, op: Applied, body: Review) -> None:
-    found = db.execute(
-        "SELECT assignment FROM assign_phases WHERE space = ? AND op_id = ?", (op.space, body.opener)
-    ).fetchone()
+    found = _index(op).phase(db, body.opener)
+    assert found is not None  # checked
     db.execute(
         "INSERT OR IGNORE INTO assign_reviews (space, op_id, opener, assignment, submission, version,"
         " pseudonym,"
@@ -476,9 +576,40 @@ def _apply_review(db: sqlite3.Connection, op: Applied, body: Review) -> None:
             op.author,
             op.seq,
             op.hlc,
-            pack([list(pair) for pair in body.scores]),
+            scores := pack_flat([list(pair) for pair in body.scores]),  # as `pack`: no maps
             body.comment,
-            pack([list(pair) for pair in body.notes]),
+            notes := pack_flat([list(pair) for pair in body.notes]),
+        ),
+    )
+    # The register's row (schema 0014): first op by (seq, op id), content of the latest.
+    newer = "(excluded.latest_seq, excluded.latest_op) > (latest_seq, latest_op)"
+    db.execute(
+        "INSERT INTO assign_scores (space, opener, submission, pseudonym, assignment, first_op, first_seq,"
+        " latest_op, latest_seq, version, scores, comment, notes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (space, opener, submission, pseudonym) DO UPDATE SET"
+        " first_op = CASE WHEN (excluded.first_seq, excluded.first_op) < (first_seq, first_op)"
+        " THEN excluded.first_op ELSE first_op END,"
+        " first_seq = MIN(first_seq, excluded.first_seq),"
+        + ",".join(
+            f" {column} = CASE WHEN {newer} THEN excluded.{column} ELSE {column} END"
+            for column in ("version", "scores", "comment", "notes", "latest_op")
+        )
+        + f", latest_seq = CASE WHEN {newer} THEN excluded.latest_seq ELSE latest_seq END",
+        (
+            op.space,
+            body.opener,
+            body.submission,
+            op.device,
+            found[0],
+            op.op_id,
+            op.seq,
+            op.op_id,
+            op.seq,
+            body.version,
+            scores,
+            body.comment,
+            notes,
         ),
     )
 
@@ -490,7 +621,7 @@ def _check_reallocate(db: sqlite3.Connection, op: Applied, body: Reallocation) -
     assignment, row = found
     if body.pseudonym not in row.pseudonyms:
         return refuse(Reason.BAD_CONTENT, "That reviewer key is not certified for this round.")
-    if body.submission not in versions_at(db, op.space, assignment, op.clock, only=body.submission):
+    if body.submission not in _versions_in(db, op, assignment, only=body.submission):
         return refuse(Reason.BAD_CONTENT, "There is no such submission here.")
     return None
 
@@ -510,6 +641,9 @@ def _apply_reallocate(db: sqlite3.Connection, op: Applied, body: Reallocation) -
             op.seq,
             op.hlc,
         ),
+    )
+    _index(op).added_reallocation(
+        body.opener, (op.op_id, body.submission, body.pseudonym, int(body.add), op.author, op.seq, op.hlc)
     )
 
 
@@ -552,7 +686,7 @@ def _check_assess(db: sqlite3.Connection, op: Applied, body: Assessment) -> Refu
     settings = _task(db, op, body.assignment)
     if isinstance(settings, Refusal):
         return settings
-    phase = phase_at(db, op.space, body.assignment, op.clock)
+    phase = _phase_in(db, op, body.assignment)
     if phase.order != ASSESSMENT_ORDER:
         return refuse(
             Reason.NOT_PERMITTED,
@@ -560,7 +694,7 @@ def _check_assess(db: sqlite3.Connection, op: Applied, body: Assessment) -> Refu
             f" {_name(phase.phase, phase.round)}"
             " phase. Open the assessment phase first.",
         )
-    if body.submission not in versions_at(db, op.space, body.assignment, op.clock, only=body.submission):
+    if body.submission not in _versions_in(db, op, body.assignment, only=body.submission):
         return refuse(Reason.BAD_CONTENT, "There is no such submission here.")
     return None
 
@@ -609,6 +743,7 @@ TABLES = (
     "assign_reviews",
     "assign_ratings",
     "assign_grades",
+    "assign_scores",
 )
 
 HANDLERS = {

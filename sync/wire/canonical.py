@@ -69,6 +69,12 @@ def unpack_flat(data: bytes, *, max_bytes: int, max_items: int) -> Any:
     return value
 
 
+def unpack_stored(data: bytes) -> Any:
+    """Decode what this device stored itself after `unpack_canonical` had accepted it
+    (a materialized row's packed column): no limits or re-encoding check to repeat."""
+    return msgpack.unpackb(data, raw=False, strict_map_key=False, use_list=True)
+
+
 def _decode(data: bytes, *, max_bytes: int, max_items: int, max_maps: int, max_str: int, max_bin: int) -> Any:
     if len(data) > max_bytes:
         raise Rejected(Reason.OVERSIZE, f"{len(data)} bytes > {max_bytes}")
