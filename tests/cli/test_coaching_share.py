@@ -42,7 +42,7 @@ def test_only_the_author_shares_a_pair_item_into_the_circle(room: Room) -> None:
     # A teacher cannot even name it; sharing into the pair itself is not a circle.
     refused_unchanged(room, "tom", "coach", "share", mine[:10], says="item")
     # A pair is not a circle to the CLI's lookup (`circle list` does not show it either).
-    refused_unchanged(room, "sue", "coach", "share", mine[:10], "--circle", pair[:10], says="No circle with id")
+    refused_unchanged(room, "sue", "coach", "share", mine[:10], "--circle", pair[:10], says="No circle with")
     room.sync()
     assert "Counting to three worked" not in dump(room.homes["tom"])
 
