@@ -733,6 +733,7 @@ class Replica:
         db = self.db
         db.execute("DELETE FROM members WHERE space = ?", (context.space,))
         db.execute("DELETE FROM device_persons WHERE space = ?", (context.space,))
+        context.memo.pop(reducers.PERSONS_MEMO, None)  # what reducers remembered of the old table
         rows = []
         names = context.author_names()
         auth = context.auth

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from sync.auth import AuthState
 
 
+# The memo's entry for the space's `device_persons` table as reducers read it (device ->
+# person); the replica drops it whenever it rewrites the table.
+PERSONS_MEMO = "device_persons"
+
+
 @dataclass(frozen=True, slots=True)
 class Applied:
     """What a reducer needs to know about the op it folds in."""

@@ -42,7 +42,7 @@ from sync.assessment import (
 )
 from sync.errors import Reason, Refusal
 from sync.policy import Level
-from sync.reducers import Applied, Handler
+from sync.reducers import PERSONS_MEMO, Applied, Handler
 from sync.reducers.assess_index import AssessIndex, PhaseEntry, ReallocationRow, TaskRow, index_of
 from sync.wire.canonical import pack, pack_flat, unpack_canonical
 
@@ -185,6 +185,20 @@ def person_of(db: sqlite3.Connection, space: bytes, device: bytes) -> bytes:
         "SELECT person FROM device_persons WHERE space = ? AND device = ?", (space, device)
     ).fetchone()
     return row[0] if row else device
+
+
+def op_person(db: sqlite3.Connection, op: Applied) -> bytes:
+    """The person whose device signed `op`, as the space's `device_persons` table says.
+
+    Remembered in the space's memo until the replica rewrites the table
+    (`Replica._materialize_members` drops the memo's entry), so a class's submissions and
+    ratings read it once per device instead of once per op (each read also forced the
+    write buffer out)."""
+    persons: dict[bytes, bytes] = op.memo.setdefault(PERSONS_MEMO, {})
+    person = persons.get(op.device)
+    if person is None:
+        person = persons[op.device] = person_of(db, op.space, op.device)
+    return person
 
 
 def versions_at(
@@ -478,7 +492,7 @@ def _check_submit(db: sqlite3.Connection, op: Applied, body: SubmissionVersion) 
 
 def _apply_submit(db: sqlite3.Connection, op: Applied, body: SubmissionVersion) -> None:
     phase = _phase_in(db, op, body.assignment)
-    person = person_of(db, op.space, op.device)
+    person = op_person(db, op)
     submission = submission_id(body.assignment, person)
     db.execute(
         "INSERT OR IGNORE INTO assign_versions (space, op_id, assignment, submission, person, device,"
@@ -655,7 +669,7 @@ def _check_rate(db: sqlite3.Connection, op: Applied, body: Rating) -> Refusal | 
     ).fetchone()
     if found is None or not _seen(op.clock, found[0], found[1]):
         return refuse(Reason.BAD_CONTENT, "There is no such review here.")
-    if found[2] != person_of(db, op.space, op.device):
+    if found[2] != op_person(db, op):
         return refuse(Reason.NOT_PERMITTED, "Only the author of the reviewed work can rate its reviews.")
     return None
 
@@ -673,7 +687,7 @@ def _apply_rate(db: sqlite3.Connection, op: Applied, body: Rating) -> None:
             op.op_id,
             body.review,
             assignment,
-            person_of(db, op.space, op.device),
+            op_person(db, op),
             op.hlc,
             body.helpful,
             body.comment,
