@@ -9,6 +9,7 @@ from app.services.rows import AssessNews
 from sync.ids import SpaceId
 from ui.assessment_words import Assessment, phase_name
 from ui.notifications import Notice
+from ui.wording import plural
 
 
 def assessment_notices(
@@ -19,8 +20,9 @@ def assessment_notices(
         phase = phase_name(item.phase, item.round)
         if item.event == "review_assigned":
             title = Assessment.tr("Reviews to do")
-            open_now = Assessment.tr("{circle}: {phase} of “{title}” is open; {n} submission(s) to review.")
-            message = open_now.format(circle=circle, phase=phase, title=item.title, n=item.reviews)
+            count = item.reviews
+            open_now = Assessment.tr("{circle}: {phase} of “{title}” is open; %n submission(s) to review.", "", count)  # noqa: E501
+            message = plural(open_now, count).format(circle=circle, phase=phase, title=item.title)
         elif item.event == "phase":
             title = Assessment.tr("Assignment moved on")
             message = Assessment.tr("{circle}: “{title}” is now in its {phase} phase.").format(

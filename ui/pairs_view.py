@@ -41,7 +41,7 @@ from ui.empty_state import EmptyHint
 from ui.flow_layout import FlowLayout
 from ui.live import LiveQuery
 from ui.session import Session
-from ui.wording import Context
+from ui.wording import Context, plural
 
 ID = Qt.ItemDataRole.UserRole
 PairSteps = Context("PairSteps")
@@ -222,7 +222,8 @@ class QtPairs(QWidget):
         for row in rows:
             state = self.tr("ended") if row.ended else self.tr("formed") if row.formed else self.tr("waiting")
             others = " & ".join(row.people) or row.name
-            item = QListWidgetItem(f"{others}\n{state} · " + self.tr("%n cycle(s)", "", row.cycles))
+            cycles = plural(self.tr("%n cycle(s)", "", row.cycles), row.cycles)
+            item = QListWidgetItem(f"{others}\n{state} · {cycles}")
             item.setData(ID, row.pair)
             self.list.addItem(item)
             if row.pair == kept:
@@ -278,9 +279,9 @@ class QtPairs(QWidget):
             self.heading.setText(self.tr("Choose a pair."))
             self.next_button.hide()
         else:
-            heading = "<b>" + escape(" & ".join(summary.people)) + "</b> — " + self.tr(
-                "%n cycle(s) closed", "", summary.closed_cycles
-            )
+            closed = summary.closed_cycles
+            closed_words = plural(self.tr("%n cycle(s) closed", "", closed), closed)
+            heading = "<b>" + escape(" & ".join(summary.people)) + "</b> — " + closed_words
             if summary.ended:
                 heading += "<br>" + escape(self.ended_words(summary))
             self.heading.setText(heading)

@@ -49,9 +49,11 @@
         <source>Reviews to do</source>
         <translation>有待评阅</translation>
     </message>
-    <message>
-        <source>{circle}: {phase} of “{title}” is open; {n} submission(s) to review.</source>
-        <translation>{circle}：“{title}”的{phase}已开启；有 {n} 份作业待你评阅。</translation>
+    <message numerus="yes">
+        <source>{circle}: {phase} of “{title}” is open; %n submission(s) to review.</source>
+        <translation>
+            <numerusform>{circle}：“{title}”的{phase}已开放；有 %n 份提交待评阅。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Assignment moved on</source>

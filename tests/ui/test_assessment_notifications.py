@@ -39,7 +39,7 @@ def test_students_hear_of_reviews_to_do_feedback_phases_and_grades(qtbot: QtBot,
     for name in ("sam", "kim"):
         qtbot.waitUntil(lambda name=name: len(watch[name].shown) == 1, timeout=WAIT_MS)
         assert said(watch[name]) == [
-            "Reviews to do: Algebra: review round 1 of “Essay” is open; 1 submission(s) to review."
+            "Reviews to do: Algebra: review round 1 of “Essay” is open; 1 submission to review."
         ]
     (task,) = desk.call(lambda: assignments.review_tasks(kim.commands, found))
     desk.call(lambda: assignments.write_review(kim.commands, task.submission_id, ["clarity=3"], "Good."))
