@@ -70,14 +70,15 @@ def consequence(board: ProgressBoard) -> str:
     `app.services.assessment_board.consequence` (the CLI's, in English), in the reader's language."""
     upcoming = board.next_phase
     if upcoming == "review" and board.phase == "submission":
-        return Assessment.tr(
+        reviewers = board.reviewers
+        opening = Assessment.tr(
             "{submitted} of {students} submitted; {left} will not be reviewed."
-            " Each submission gets {n} reviewer(s); submitting ends."
-        ).format(
-            submitted=board.submitted,
-            students=board.students,
-            left=board.students - board.submitted,
-            n=board.reviewers,
+            " Each submission gets %n reviewer(s); submitting ends.",
+            "",
+            reviewers,
+        )
+        return plural(opening, reviewers).format(
+            submitted=board.submitted, students=board.students, left=board.students - board.submitted
         )
     if upcoming == "review":
         return Assessment.tr(

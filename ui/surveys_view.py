@@ -43,6 +43,7 @@ from ui.circle import CircleContext, QtCircleTab
 from ui.coach_dialogs import SurveyDialog
 from ui.empty_state import EmptyHint
 from ui.live import LiveQuery
+from ui.wording import plural
 
 ROW = Qt.ItemDataRole.UserRole
 SURVEY_KINDS = frozenset(
@@ -245,10 +246,9 @@ class QtSurveys(QtCircleTab):
                 widget.deleteLater()
         if results is None:
             return
-        head = QLabel(
-            "<b>" + escape(results.survey.title) + "</b> — "
-            + self.tr("%n answer(s)", "", results.survey.respondents), self.chart
-        )  # fmt: skip
+        respondents = results.survey.respondents
+        answers = plural(self.tr("%n answer(s)", "", respondents), respondents)
+        head = QLabel("<b>" + escape(results.survey.title) + "</b> — " + answers, self.chart)
         self.chart_layout.addWidget(head)
         if results.respondent_names:
             names = QLabel(self.tr("Answered: {names}").format(names=", ".join(results.respondent_names)))

@@ -48,9 +48,10 @@ def consequence(board: ProgressBoard) -> str:
     upcoming = board.next_phase
     if upcoming == "review" and board.phase == "submission":
         left = students - submitted
+        reviewers = "1 reviewer" if board.reviewers == 1 else f"{board.reviewers} reviewers"
         return (
             f"{submitted} of {students} submitted; {left} will not be reviewed."
-            f" Each submission gets {board.reviewers} reviewer(s); submitting ends."
+            f" Each submission gets {reviewers}; submitting ends."
         )
     if upcoming == "review":
         return (

@@ -133,9 +133,11 @@
         <source>version {n}</source>
         <translation>第 {n} 版</translation>
     </message>
-    <message>
-        <source>{submitted} of {students} submitted; {left} will not be reviewed. Each submission gets {n} reviewer(s); submitting ends.</source>
-        <translation>{students} 人中已有 {submitted} 人提交；{left} 人的作业将不被评阅。每份提交分配 {n} 位评阅人；提交随即截止。</translation>
+    <message numerus="yes">
+        <source>{submitted} of {students} submitted; {left} will not be reviewed. Each submission gets %n reviewer(s); submitting ends.</source>
+        <translation>
+            <numerusform>{students} 人中已有 {submitted} 人提交；{left} 人的作业将不被评阅。每份提交分配 %n 位评阅人；提交随即截止。</numerusform>
+        </translation>
     </message>
     <message>
         <source>{revised} of {submitted} revised; the others are reviewed as they stand. Review round {next} opens; revising ends.</source>
