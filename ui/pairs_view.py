@@ -279,8 +279,8 @@ class QtPairs(QWidget):
             self.heading.setText(self.tr("Choose a pair."))
             self.next_button.hide()
         else:
-            closed = summary.closed_cycles
-            closed_words = plural(self.tr("%n cycle(s) closed", "", closed), closed)
+            closed_count = summary.closed_cycles
+            closed_words = plural(self.tr("%n cycle(s) closed", "", closed_count), closed_count)
             heading = "<b>" + escape(" & ".join(summary.people)) + "</b> — " + closed_words
             if summary.ended:
                 heading += "<br>" + escape(self.ended_words(summary))
