@@ -1,8 +1,9 @@
 """Body schemas of the peer-coaching, survey and direct-message kinds (issue 18).
 
 Circle kinds: `coach.profile`, `coach.offer`, `coach.decline`, `coach.suggest`,
-`survey.open`, `survey.answer`, `survey.close`, and for anonymous surveys `survey.enrol`,
-`survey.admit` and `survey.respond` (signed by a per-survey pseudonym, `sync.survey_keys`).
+`survey.open`, `survey.answer`, `survey.close`, and for anonymous surveys `survey.enrol`
+(a blinded key), `survey.admit` (the owner's blind signatures), `survey.rekey` and
+`survey.respond` (signed by a per-survey pseudonym with its token, `sync.survey_keys`).
 Pair-space kinds: `pair.accept`, `pair.end` and the `cycle.*` kinds. Direct messages are
 `chat.say` in a two-member space (`sync.content`). Each parser returns a frozen value or refuses the op with
 BAD_CONTENT; who may write what is `sync.reducers.coaching`'s business. The design is
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync import fields as f
+from sync.blind_token import MODULUS_LEN, public_ok
 from sync.errors import Reason, Rejected
 from sync.ids import KEY_LEN, DeviceId, OpId
 
@@ -24,6 +26,7 @@ MAX_OPTIONS = 20
 MAX_BOXES = 16
 MAX_NEXT = 10
 MAX_ADMITTED = 1_000
+KEY_NONCE_LEN = 16
 QUESTION_KINDS = ("choice", "scale", "text")
 OFFER_PURPOSES = ("pair", "direct")
 
@@ -147,6 +150,8 @@ class SurveyOpen:
     title: str
     anonymous: bool
     questions: tuple[Question, ...]
+    token_key: bytes = b""  # an anonymous survey's blind-signing public key (`sync.blind_token`)
+    key_nonce: bytes = b""  # public input of its derivation from the owner device's seed
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,25 +161,47 @@ class SurveyAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class SurveyResponse:
+    """survey.respond: answers signed by a pseudonym, with the owner's unblinded signature
+    of that pseudonym under the key of op `key` (the survey's open op or a rekey)."""
+
+    survey: OpId
+    answers: tuple[int | str, ...]
+    key: OpId
+    token: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class SurveyRef:
     survey: OpId
 
 
 @dataclass(frozen=True, slots=True)
-class SurveyEnrol:
-    """survey.enrol: a member's pseudonym for an anonymous survey, sealed to the survey's
-    owner device (`sync.survey_keys`); nobody else can open it."""
+class SurveyRekey:
+    """survey.rekey: the owner device's new blind-signing key (after a member left)."""
 
     survey: OpId
-    boxes: tuple[tuple[DeviceId, bytes], ...]
+    token_key: bytes
+    key_nonce: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyEnrol:
+    """survey.enrol: a member asks to take part, sending its pseudonym *blinded* under the
+    key of op `key`; the owner cannot tell which pseudonym it is (`sync.blind_token`)."""
+
+    survey: OpId
+    key: OpId
+    blinded: bytes
 
 
 @dataclass(frozen=True, slots=True)
 class SurveyAdmit:
-    """survey.admit: the owner's whole current set of admitted pseudonym keys (sorted)."""
+    """survey.admit: the owner device's blind signature of each admitted enrolment's value,
+    as (enrol op id, signature) sorted by op id."""
 
     survey: OpId
-    pseudonyms: tuple[bytes, ...]
+    grants: tuple[tuple[OpId, bytes], ...]
 
 
 def _device(fields: dict[str, Any], key: str) -> DeviceId:
@@ -334,11 +361,31 @@ def _survey_open(fields: dict[str, Any]) -> SurveyOpen:
         raise Rejected(Reason.BAD_CONTENT, "a survey states up front whether it is anonymous")
     if not isinstance(questions, list) or not 0 < len(questions) <= MAX_QUESTIONS:
         raise Rejected(Reason.BAD_CONTENT, f"a survey has 1 to {MAX_QUESTIONS} questions")
+    token_key, nonce = b"", b""
+    if anonymous:
+        token_key, nonce = _token_key(fields)
+    elif "token_key" in fields or "key_nonce" in fields:
+        raise Rejected(Reason.BAD_CONTENT, "a named survey has no key for anonymous answers")
     return SurveyOpen(
         f.text(fields, "title", f.MAX_TITLE, empty_ok=False),
         anonymous,
         tuple(_question(q) for q in questions),
+        token_key,
+        nonce,
     )
+
+
+def _token_key(fields: dict[str, Any]) -> tuple[bytes, bytes]:
+    token_key = fields.get("token_key")
+    if not (isinstance(token_key, bytes) and public_ok(token_key)):
+        raise Rejected(
+            Reason.BAD_CONTENT, "an anonymous survey carries a 2048-bit key for its answers' tokens"
+        )
+    return token_key, f.raw(fields, "key_nonce", KEY_NONCE_LEN)
+
+
+def _rsa_value(fields: dict[str, Any], key: str) -> bytes:
+    return f.raw(fields, key, MODULUS_LEN)
 
 
 def _survey_answer(fields: dict[str, Any]) -> SurveyAnswer:
@@ -382,21 +429,43 @@ def _survey_ref(fields: dict[str, Any]) -> SurveyRef:
 
 
 def _survey_enrol(fields: dict[str, Any]) -> SurveyEnrol:
-    return SurveyEnrol(f.op_ref(fields, "survey"), _boxes(fields))
+    return SurveyEnrol(f.op_ref(fields, "survey"), f.op_ref(fields, "key"), _rsa_value(fields, "blinded"))
 
 
 def _survey_admit(fields: dict[str, Any]) -> SurveyAdmit:
-    keys = fields.get("pseudonyms")
+    grants = fields.get("grants")
     if not (
-        isinstance(keys, list)
-        and len(keys) <= MAX_ADMITTED
-        and all(isinstance(k, bytes) and len(k) == KEY_LEN for k in keys)
-        and keys == sorted(set(keys))
+        isinstance(grants, list)
+        and 0 < len(grants) <= MAX_ADMITTED
+        and all(
+            isinstance(g, list)
+            and len(g) == 2
+            and isinstance(g[0], bytes)
+            and isinstance(g[1], bytes)
+            and len(g[1]) == MODULUS_LEN
+            for g in grants
+        )
     ):
         raise Rejected(
-            Reason.BAD_CONTENT, f"pseudonyms is a sorted list of at most {MAX_ADMITTED} distinct keys"
+            Reason.BAD_CONTENT, f"grants is a list of 1 to {MAX_ADMITTED} [enrol op id, signature] pairs"
         )
-    return SurveyAdmit(f.op_ref(fields, "survey"), tuple(keys))
+    refs = [f.op_ref({"ref": g[0]}, "ref") for g in grants]
+    if refs != sorted(set(refs)):
+        raise Rejected(Reason.BAD_CONTENT, "grants are sorted by enrol op id, one each")
+    return SurveyAdmit(
+        f.op_ref(fields, "survey"), tuple((ref, g[1]) for ref, g in zip(refs, grants, strict=True))
+    )
+
+
+def _survey_rekey(fields: dict[str, Any]) -> SurveyRekey:
+    return SurveyRekey(f.op_ref(fields, "survey"), *_token_key(fields))
+
+
+def _survey_respond(fields: dict[str, Any]) -> SurveyResponse:
+    answered = _survey_answer(fields)
+    return SurveyResponse(
+        answered.survey, answered.answers, f.op_ref(fields, "key"), _rsa_value(fields, "token")
+    )
 
 
 PARSERS = {
@@ -419,7 +488,8 @@ PARSERS = {
     "survey.close": _survey_ref,
     "survey.enrol": _survey_enrol,
     "survey.admit": _survey_admit,
-    "survey.respond": _survey_answer,
+    "survey.rekey": _survey_rekey,
+    "survey.respond": _survey_respond,
 }
 
 #: How a refusal of each coaching kind reads for the person writing it (`sync.explain`).
@@ -446,10 +516,14 @@ REFUSALS = {
         Reason.BAD_CONTENT,
     ): "each answer must fit its question (an option, a value on the scale, or text)",
     ("survey.close", Reason.NOT_PERMITTED): "only the survey's author or a teacher can close it",
-    ("survey.enrol", Reason.NOT_PERMITTED): "this survey is closed or named (answer it with survey answer)",
-    ("survey.admit", Reason.NOT_PERMITTED): (
-        "only the survey's owner device admits keys, no more than the people who asked to take part"
+    ("survey.enrol", Reason.NOT_PERMITTED): (
+        "this survey is closed or named (answer it with survey answer), or you have already joined"
     ),
+    ("survey.admit", Reason.NOT_PERMITTED): (
+        "only the survey's owner device admits, one key per person who asked and is still a member"
+    ),
+    ("survey.admit", Reason.BAD_CONTENT): "each admission must be the owner key's signature of a join",
+    ("survey.rekey", Reason.NOT_PERMITTED): "only the survey's owner device renews its key, while it is open",
     ("survey.respond", Reason.NOT_PERMITTED): (
         "this survey is closed, or your anonymous key is not admitted (survey join, then wait for the owner)"
     ),

@@ -88,6 +88,7 @@ class SurveyResults:
     respondents: int
     named: tuple[DeviceId, ...]  # empty for an anonymous survey
     questions: tuple[QuestionResult, ...] = field(default=())
+    admitted: int = 0  # anonymous: joins admitted under the current key (answers may not exceed it)
 
 
 def _steps(
@@ -201,29 +202,35 @@ def offers_to(db: sqlite3.Connection, space: SpaceId, devices: set[DeviceId]) ->
 def survey_results(db: sqlite3.Connection, space: SpaceId, survey: ItemRow) -> SurveyResults:
     """Counts each respondent's first answer in (hlc, op id) order; never who answered
     what, and for an anonymous survey not even who answered. An anonymous survey counts
-    each pseudonym's latest answer (a second one replaces the first) if the owner's latest
-    admit op still admits the pseudonym (a removed member's answer stops counting)."""
+    each pseudonym's latest answer (a second one replaces the first) under the survey's
+    current key (`sync.survey_keys`): after a rekey, answers under an older key — a
+    removed member's among them — stop counting. `admitted` says how many joins that key
+    admitted; more answers than that means the owner signed keys outside any admission."""
     questions = survey_questions(survey.extra)
     anonymous = bool(survey.extra.get("anonymous"))
     counted: dict[bytes, list[Any]] = {}
     named: list[DeviceId] = []
     rows = db.execute(
-        "SELECT respondent, respondent_hash, answers, seq FROM survey_answers WHERE space = ? AND survey = ?"
-        " ORDER BY hlc, op_id",
+        "SELECT respondent, respondent_hash, answers, seq, key FROM survey_answers"
+        " WHERE space = ? AND survey = ? ORDER BY hlc, op_id",
         (space, survey.item_id),
     ).fetchall()
+    admitted = 0
     if anonymous:
-        from sync.reducers.coaching import respondent_hash
-        from sync.survey_keys import latest_admit
+        from sync.survey_keys import admitted_count, current_key
 
-        admit = latest_admit(db, space, survey.item_id)
-        admitted = {respondent_hash(k, survey.item_id) for k in (admit[1] if admit else ())}
+        current = current_key(db, space, survey.item_id)
+        admitted = admitted_count(db, space, survey.item_id)
         latest: dict[bytes, tuple[int, bytes]] = {}
-        for _, key, answers, seq in rows:
-            if key in admitted and (key not in latest or seq > latest[key][0]):
+        for _, key, answers, seq, key_op in rows:
+            if (
+                current is not None
+                and key_op == current.op_id
+                and (key not in latest or seq > latest[key][0])
+            ):
                 latest[key] = (seq, answers)
         counted = {key: unpack_canonical(answers) for key, (_, answers) in latest.items()}
-    for respondent, key, answers, _ in () if anonymous else rows:
+    for respondent, key, answers, _, _ in () if anonymous else rows:
         if key in counted:
             continue
         counted[key] = unpack_canonical(answers)
@@ -244,7 +251,13 @@ def survey_results(db: sqlite3.Connection, space: SpaceId, survey: ItemRow) -> S
         results.append(QuestionResult(question, counts, texts))
     closed = bool(_steps(db, space, "close", survey.item_id))
     return SurveyResults(
-        survey, anonymous, closed, len(counted), () if anonymous else tuple(sorted(named)), tuple(results)
+        survey,
+        anonymous,
+        closed,
+        len(counted),
+        () if anonymous else tuple(sorted(named)),
+        tuple(results),
+        admitted,
     )
 
 
@@ -269,7 +282,8 @@ def state_rows(db: sqlite3.Connection, space: SpaceId) -> list[Any]:
     answers = [
         list(row)
         for row in db.execute(
-            "SELECT op_id, survey, respondent, respondent_hash, answers FROM survey_answers WHERE space = ?"
+            "SELECT op_id, survey, respondent, respondent_hash, answers, key FROM survey_answers"
+            " WHERE space = ?"
             " ORDER BY op_id",
             (space,),
         )

@@ -1,28 +1,38 @@
-"""Anonymous survey answers: per-survey pseudonyms, their enrolment sealed to the survey's
-owner device, the owner's admission of pseudonym keys, and the causal past an answer names.
+"""Anonymous survey answers: per-survey pseudonyms admitted by blind signatures, so that
+no device but the respondent's own holds anything linking an answer to its respondent —
+not even the survey's owner (docs/protocol.md, 8b, "Anonymous surveys").
 
-The scheme is the peer assessment's (`sync.pseudonym`), with the survey's owner device in
-the teacher's place: a member derives a pseudonym from its device seed, the space and the
-survey (re-derivable, never stored); `survey.enrol` carries pseudonym → device sealed to
-the owner device only; the owner's `survey.admit` lists the admitted pseudonym *keys*,
-sorted, one per person; `survey.respond` is signed by the pseudonym with a causal past of
-the survey's open op, the owner's latest admit op and the survey's close if any (plus the
-pseudonym's own previous answer), nothing of the respondent's device. So other members
-cannot link an answer to its respondent; the owner can (docs/security.md, "Anonymous
-surveys", says who learns what and what still leaks).
+- The owner device's anonymous `survey.open` carries a blind-signing public key
+  (`sync.blind_token`) derived from its seed, the space and a fresh public nonce; a
+  `survey.rekey` (after a member left) carries the next one. The latest key is the one
+  whose answers count.
+- A member derives its pseudonym (seed, space, survey; never stored) and a blinding
+  factor (seed, space, survey, key op), and joins with `survey.enrol`, signed by its
+  device: the pseudonym's message *blinded* — a random number to everyone else.
+- The owner's `survey.admit` signs each join of a current member, one per person per
+  key; every peer checks each signature against its join.
+- The member unblinds its signature into a token for its pseudonym, and answers with
+  `survey.respond`, signed by the pseudonym, carrying the token; every peer checks the
+  token against the key. Its causal past names only the survey, the key's op, any close
+  and the pseudonym's previous answer, nothing of the respondent's device.
+
+The owner signed a number it could not read, and the token it sees later matches every
+join equally well; so nothing on its device, or anyone else's, links the two.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
-from sync import pseudonym
+from sync import blind_token, pseudonym
 from sync.changes import Changes
 from sync.errors import Reason, Rejected
 from sync.identity import DeviceKey
-from sync.ids import DeviceId, OpId, SpaceId
+from sync.ids import DeviceId, OpId, SpaceId, digest
 from sync.op import VerifiedOp
+from sync.reducers.coaching import answer_message
 from sync.replica import Replica
 from sync.wire.canonical import unpack_canonical
 
@@ -38,14 +48,32 @@ def survey_pseudonym(device: DeviceKey, space: bytes, survey: bytes) -> DeviceKe
     return pseudonym.pseudonym_key(device, space, _context(survey))
 
 
-def enrolment_fields(device: DeviceKey, space: bytes, survey: bytes, owner: bytes) -> dict[str, Any]:
-    """The body of a survey.enrol op: pseudonym, device and the pseudonym's signature over
-    both, sealed (with a salt only this device can compute) to the survey's owner device."""
-    sealed = pseudonym.enrolment_fields(device, space, _context(survey), [owner])["sealed"]
-    return {"survey": survey, "boxes": sealed}
+def _signer_secret(device: DeviceKey, space: bytes, nonce: bytes) -> bytes:
+    return digest(device.seed + space + nonce, person=b"sc-survey-sign")
 
 
-def _rows(db: sqlite3.Connection, space: bytes, survey: bytes, step: str) -> list[tuple[Any, ...]]:
+def _blinding_secret(device: DeviceKey, space: bytes, survey: bytes, key_op: bytes) -> bytes:
+    return digest(device.seed + space + survey + key_op, person=b"sc-survey-blnd")
+
+
+def key_fields(device: DeviceKey, space: bytes, nonce: bytes) -> dict[str, bytes]:
+    """The key fields of an anonymous survey.open or a survey.rekey: the public key this
+    device derives from its seed, the space and `nonce` (fresh randomness from the
+    caller). Slow the first time (two primes; about a second), then cached."""
+    signer = blind_token.derive_signer(_signer_secret(device, space, nonce))
+    return {"token_key": signer.public, "key_nonce": nonce}
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyKey:
+    """The survey's current blind-signing key: the op that published it and its bytes."""
+
+    op_id: OpId
+    public: bytes
+    nonce: bytes
+
+
+def _steps(db: sqlite3.Connection, space: bytes, survey: bytes, step: str) -> list[tuple[Any, ...]]:
     return db.execute(
         "SELECT device, author, seq, op_id, data FROM coaching_steps"
         " WHERE space = ? AND target = ? AND step = ? ORDER BY hlc, op_id",
@@ -53,72 +81,149 @@ def _rows(db: sqlite3.Connection, space: bytes, survey: bytes, step: str) -> lis
     ).fetchall()
 
 
-def enrolled(
+def current_key(db: sqlite3.Connection, space: bytes, survey: bytes) -> SurveyKey | None:
+    """The latest key: the owner device's last rekey (its ops are one chain, so the
+    highest seq), else the survey's own; None for a named or unknown survey."""
+    rekeys = _steps(db, space, survey, "rekey")
+    if rekeys:
+        _, _, _, op_id, data = max(rekeys, key=lambda r: (r[2], r[3]))
+        public, nonce = unpack_canonical(data)
+        return SurveyKey(OpId(op_id), bytes(public), bytes(nonce))
+    row = db.execute("SELECT extra FROM items WHERE space = ? AND item_id = ?", (space, survey)).fetchone()
+    extra = unpack_canonical(row[0]) if row is not None and row[0] else {}
+    if not isinstance(extra.get("token_key"), bytes):
+        return None
+    return SurveyKey(OpId(survey), extra["token_key"], extra["key_nonce"])
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    op_id: OpId
+    device: DeviceId
+    key_op: OpId
+    blinded: bytes
+
+
+def joins(db: sqlite3.Connection, space: bytes, survey: bytes, key_op: bytes) -> list[Join]:
+    """The joins under the key of `key_op`, in (hlc, op id) order."""
+    found = []
+    for device, _, _, op_id, data in _steps(db, space, survey, "enrol"):
+        joined_key, blinded = unpack_canonical(data)
+        if bytes(joined_key) == key_op:
+            found.append(Join(OpId(op_id), DeviceId(device), OpId(joined_key), bytes(blinded)))
+    return found
+
+
+def grants(db: sqlite3.Connection, space: bytes, survey: bytes) -> dict[bytes, bytes]:
+    """Every admission of `survey`: join op id -> the owner's signature of its value."""
+    return {
+        bytes(enrol): bytes(signed)
+        for *_, data in _steps(db, space, survey, "admit")
+        for enrol, signed in unpack_canonical(data)
+    }
+
+
+def enrolment_fields(device: DeviceKey, space: bytes, survey: bytes, key: SurveyKey) -> dict[str, Any]:
+    """The body of a survey.enrol op: this device's pseudonym message, blinded."""
+    if not blind_token.public_ok(key.public):
+        raise Rejected(Reason.BAD_CONTENT, "this survey's key is faulty: it cannot be answered anonymously")
+    message = answer_message(survey, key.op_id, survey_pseudonym(device, space, survey).device_id)
+    secret = _blinding_secret(device, space, survey, key.op_id)
+    return {"survey": survey, "key": key.op_id, "blinded": blind_token.blind(key.public, message, secret)}
+
+
+def admit_fields(
     db: sqlite3.Connection, space: SpaceId, survey: bytes, key: DeviceKey
-) -> list[pseudonym.Enrolled]:
-    """Every enrolment of `survey` this (owner) device can open, in (hlc, op id) order."""
-    found: dict[bytes, pseudonym.Enrolled] = {}
-    for device, _, _, _, data in _rows(db, space, survey, "enrol"):
-        boxes = {bytes(d): bytes(b) for d, b in unpack_canonical(data)}
-        box = boxes.get(key.device_id)
-        opened = None if box is None else pseudonym.open_enrolment(key, space, _context(survey), box, device)
-        if opened is not None:
-            found.setdefault(opened.pseudonym, opened)
-    return list(found.values())
-
-
-def enrolled_devices(db: sqlite3.Connection, space: bytes, survey: bytes) -> set[DeviceId]:
-    """Who asked to take part (public: enrolments are signed by their devices)."""
-    return {DeviceId(row[0]) for row in _rows(db, space, survey, "enrol")}
-
-
-def admit_fields(db: sqlite3.Connection, space: SpaceId, survey: bytes, key: DeviceKey) -> dict[str, Any]:
-    """The owner's next survey.admit: the pseudonyms of current members' enrolments this
-    device opens, the first per person (a person with two devices answers once)."""
-    current = {row[0] for row in db.execute("SELECT device FROM members WHERE space = ?", (space,))}
+) -> dict[str, Any] | None:
+    """The owner's next survey.admit: a signature for the first join under the current
+    key of each current member's person not yet admitted under it; None if nobody waits.
+    Refused if this device did not make the key."""
+    current = current_key(db, space, survey)
+    if current is None:
+        raise Rejected(Reason.NOT_PERMITTED, "This survey is named: there are no anonymous keys to admit.")
+    signer = blind_token.derive_signer(_signer_secret(key, space, current.nonce))
+    if signer.public != current.public:
+        raise Rejected(
+            Reason.NOT_PERMITTED, "Only the device that opened this survey can admit anonymous keys."
+        )
+    members = {row[0] for row in db.execute("SELECT device FROM members WHERE space = ?", (space,))}
     persons = dict(
         db.execute("SELECT device, person FROM device_persons WHERE space = ?", (space,)).fetchall()
     )
-    chosen: dict[bytes, bytes] = {}
-    for entry in enrolled(db, space, survey, key):
-        if entry.device in current:
-            chosen.setdefault(persons.get(entry.device) or entry.device, entry.pseudonym)
-    return {"survey": survey, "pseudonyms": sorted(chosen.values())}
-
-
-def latest_admit(
-    db: sqlite3.Connection, space: bytes, survey: bytes
-) -> tuple[OpId, tuple[bytes, ...]] | None:
-    """The owner's latest admit op this replica holds and the keys it admits (an owner
-    device's ops are one chain, so the highest seq is the latest)."""
-    rows = _rows(db, space, survey, "admit")
-    if not rows:
+    given = grants(db, space, survey)
+    everyone = joins(db, space, survey, current.op_id)
+    done = {persons.get(j.device) or j.device for j in everyone if j.op_id in given}
+    chosen: dict[bytes, Join] = {}
+    for join in everyone:
+        person = persons.get(join.device) or join.device
+        if join.device in members and person not in done:
+            chosen.setdefault(person, join)
+    if not chosen:
         return None
-    _, _, _, op_id, data = max(rows, key=lambda r: (r[2], r[3]))
-    return OpId(op_id), tuple(bytes(k) for k in unpack_canonical(data))
+    ordered = sorted(chosen.values(), key=lambda j: j.op_id)
+    return {"survey": survey, "grants": [[j.op_id, signer.sign_blinded(j.blinded)] for j in ordered]}
 
 
-def admitted(db: sqlite3.Connection, space: bytes, survey: bytes, key: DeviceKey) -> bool:
-    found = latest_admit(db, space, survey)
-    return found is not None and survey_pseudonym(key, space, survey).device_id in found[1]
+def admitted_count(db: sqlite3.Connection, space: bytes, survey: bytes) -> int:
+    """How many joins the owner admitted under the current key (public)."""
+    current = current_key(db, space, survey)
+    if current is None:
+        return 0
+    given = grants(db, space, survey)
+    return sum(1 for join in joins(db, space, survey, current.op_id) if join.op_id in given)
+
+
+def joined_devices(db: sqlite3.Connection, space: bytes, survey: bytes) -> set[DeviceId]:
+    """Who asked to take part under the current key (public: joins are signed by devices)."""
+    current = current_key(db, space, survey)
+    return set() if current is None else {j.device for j in joins(db, space, survey, current.op_id)}
+
+
+def admitted(db: sqlite3.Connection, space: bytes, survey: bytes, device: bytes) -> bool:
+    """Whether `device`'s join under the current key has been admitted."""
+    current = current_key(db, space, survey)
+    if current is None:
+        return False
+    given = grants(db, space, survey)
+    return any(j.device == device and j.op_id in given for j in joins(db, space, survey, current.op_id))
+
+
+def closed(db: sqlite3.Connection, space: bytes, survey: bytes) -> bool:
+    return bool(_steps(db, space, survey, "close"))
+
+
+def token(db: sqlite3.Connection, space: SpaceId, survey: bytes, device: DeviceKey) -> bytes | None:
+    """This device's token under the current key: its join admitted and the signature
+    unblinded and verified; None if not admitted (yet) or if the key is faulty."""
+    current = current_key(db, space, survey)
+    if current is None:
+        return None
+    given = grants(db, space, survey)
+    for join in joins(db, space, survey, current.op_id):
+        if join.device == device.device_id and join.op_id in given:
+            message = answer_message(survey, current.op_id, survey_pseudonym(device, space, survey).device_id)
+            secret = _blinding_secret(device, space, survey, current.op_id)
+            return blind_token.unblind(current.public, message, secret, given[join.op_id])
+    return None
 
 
 def respond(
     replica: Replica, space: SpaceId, survey: bytes, fields: dict[str, Any], *, now_ms: int
 ) -> tuple[VerifiedOp, Changes]:
-    """Write this device's answer to an anonymous survey, signed by its pseudonym, naming
-    only the survey, the owner's latest admit op and any close of the survey (public ops
-    every member holds) and the pseudonym's previous answer."""
-    found = latest_admit(replica.db, space, survey)
-    if found is None:
-        raise Rejected(Reason.NOT_PERMITTED, "the survey's owner has not admitted any anonymous key yet")
-    closes = [OpId(row[3]) for row in _rows(replica.db, space, survey, "close")]
+    """Write this device's answer to an anonymous survey, signed by its pseudonym, with
+    its token under the current key; naming only the survey, the key's op, any close of
+    the survey (public ops every member holds) and the pseudonym's previous answer."""
+    current = current_key(replica.db, space, survey)
+    found = token(replica.db, space, survey, replica.key)
+    if current is None or found is None:
+        raise Rejected(Reason.NOT_PERMITTED, "the survey's owner has not admitted your anonymous key yet")
+    closes = [OpId(row[3]) for row in _steps(replica.db, space, survey, "close")]
     return pseudonym.write_as(
         replica,
         survey_pseudonym(replica.key, space, survey),
         space,
         "survey.respond",
-        fields,
-        deps=[OpId(survey), found[0], *closes],
+        {**fields, "key": current.op_id, "token": found},
+        deps=[OpId(survey), current.op_id, *closes],
         now_ms=now_ms,
     )

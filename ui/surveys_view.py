@@ -1,7 +1,8 @@
 """The Surveys tab of a circle: its surveys (title, who runs it, anonymous or named, how
 many answered, open or closed); *New survey…* (single choice, scale, free text; anonymous
 or named chosen up front); for an anonymous survey *Join (anonymous)* (a key made for
-this survey) and, for the person who opened it, *Admit who joined* — a line says where I
+this survey, sent blinded) and, for the person who opened it, *Admit who joined* and
+*Renew key…* (after a member left) — a line says where I
 stand; *Answer…* — a form that says first whether the survey is anonymous or named;
 *Close*; and the chosen survey's results as a chart: one bar per option (`QProgressBar`
 rows, the count beside each), and the free-text answers listed.
@@ -41,13 +42,22 @@ from app.services import surveys
 from app.services.rows import SurveyPart, SurveyQuestionResult, SurveyResults, SurveySummary
 from ui.circle import CircleContext, QtCircleTab
 from ui.coach_dialogs import SurveyDialog
+from ui.dialogs import confirm
 from ui.empty_state import EmptyHint
 from ui.live import LiveQuery
 from ui.wording import plural
 
 ROW = Qt.ItemDataRole.UserRole
 SURVEY_KINDS = frozenset(
-    {"survey.open", "survey.answer", "survey.close", "survey.enrol", "survey.admit", "survey.respond"}
+    {
+        "survey.open",
+        "survey.answer",
+        "survey.close",
+        "survey.enrol",
+        "survey.admit",
+        "survey.rekey",
+        "survey.respond",
+    }
 )
 
 
@@ -59,9 +69,10 @@ class AnswerDialog(QDialog):
         self.setWindowTitle(self.tr("Answer: {title}").format(title=results.survey.title))
         self.questions = results.questions
         notice = QLabel(
-            self.tr("Anonymous to the other members: your answer is signed by a key made for this"
-                    " survey, not by your device. The person who opened the survey can tell which"
-                    " key is whose. Answering again replaces your answer.")
+            self.tr("Anonymous: your answer is signed by a key made for this survey, not by your"
+                    " device, and the person who opened the survey admitted that key without seeing"
+                    " it, so nobody, they included, can tell which answer is yours. Answering again"
+                    " replaces your answer.")
             if results.survey.anonymous
             else self.tr("Named: your name is shown with the results."),
             self,
@@ -147,6 +158,11 @@ class QtSurveys(QtCircleTab):
         self.join_button.clicked.connect(self.join)
         self.admit_button = QPushButton(self.tr("Ad&mit who joined"), self)
         self.admit_button.clicked.connect(self.admit)
+        self.rekey_button = QPushButton(self.tr("Re&new key…"), self)
+        self.rekey_button.setToolTip(
+            self.tr("After a member has left: answers under the old key stop counting; the others join again")
+        )
+        self.rekey_button.clicked.connect(self.rekey)
         self.part: SurveyPart | None = None
         self.standing = QLabel(self)
         self.standing.setObjectName("standing")
@@ -162,7 +178,14 @@ class QtSurveys(QtCircleTab):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.chart)
         buttons = QHBoxLayout()
-        for button in (self.new, self.join_button, self.admit_button, self.answer_button, self.close_button):
+        for button in (
+            self.new,
+            self.join_button,
+            self.admit_button,
+            self.rekey_button,
+            self.answer_button,
+            self.close_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         top = QWidget(self)
@@ -250,6 +273,18 @@ class QtSurveys(QtCircleTab):
         answers = plural(self.tr("%n answer(s)", "", respondents), respondents)
         head = QLabel("<b>" + escape(results.survey.title) + "</b> — " + answers, self.chart)
         self.chart_layout.addWidget(head)
+        if results.excess:
+            warning = QLabel(
+                "⚠ "
+                + self.tr(
+                    "More answers than people admitted: the person who opened the survey signed keys"
+                    " outside any admission."
+                ),
+                self.chart,
+            )
+            warning.setObjectName("excess")
+            warning.setWordWrap(True)
+            self.chart_layout.addWidget(warning)
         if results.respondent_names:
             names = QLabel(self.tr("Answered: {names}").format(names=", ".join(results.respondent_names)))
             names.setWordWrap(True)
@@ -264,6 +299,8 @@ class QtSurveys(QtCircleTab):
         anonymous = part is not None and part.anonymous
         self.join_button.setVisible(anonymous)
         self.admit_button.setVisible(anonymous and part is not None and part.mine)
+        self.rekey_button.setVisible(anonymous and part is not None and part.mine)
+        self.rekey_button.setEnabled(open_)
         self.join_button.setEnabled(open_ and part is not None and not part.joined and not part.admitted)
         self.admit_button.setEnabled(open_ and part is not None and part.joined_count > part.admitted_count)
         self.answer_button.setEnabled(open_ and part is not None and (not part.anonymous or part.admitted))
@@ -278,6 +315,10 @@ class QtSurveys(QtCircleTab):
             line = self.tr("Named: respondents' names are shown with the results.")
         elif part.admitted:
             line = self.tr("Your anonymous key is admitted: answer (again, to change your answer).")
+            count = part.admitted_count
+            line += " " + plural(
+                self.tr("%n (person/people) admitted so far: an answer hides among them.", "", count), count
+            )
         elif part.joined:
             line = self.tr("You have joined: {owner} admits everyone who joined, then you answer.").format(
                 owner=owner
@@ -391,6 +432,21 @@ class QtSurveys(QtCircleTab):
         """(The survey's owner) admit the keys of everyone who joined."""
         commands = self.session.commands
         self._on_survey(lambda found: surveys.admit(commands, found))
+
+    def rekey(self) -> None:
+        """(The survey's owner) renew the key after a member left, once confirmed."""
+        commands = self.session.commands
+        self.confirming = confirm(
+            self,
+            self.tr("Renew the survey's key"),
+            self.tr("Renew this survey's key?"),
+            self.tr(
+                "Do this after a member has left: answers under the current key, theirs too, stop"
+                " counting. Everyone else joins again, you admit them, and they answer again."
+            ),
+            self.tr("Renew key"),
+            lambda: self._on_survey(lambda found: surveys.rekey(commands, found)),
+        )
 
     def close_survey(self) -> None:
         chosen = self._chosen()

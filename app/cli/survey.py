@@ -42,22 +42,40 @@ async def cmd_answer(args: argparse.Namespace, commands: Commands) -> None:
     survey = await surveys.find_survey(commands, args.survey)
     op = await surveys.answer(commands, survey, args.answer)
     anonymous = bool(survey.item.extra.get("anonymous"))
-    emit(args, {"op_id": op.hex(), "anonymous": anonymous},
-         "Answered. " + (surveys.ANONYMOUS_NOTICE if anonymous else "This survey is named."))  # fmt: skip
+    data: dict[str, object] = {"op_id": op.hex(), "anonymous": anonymous}
+    said = "Answered. This survey is named."
+    if anonymous:
+        admitted = (await surveys.part(commands, survey)).admitted_count
+        people = "1 person" if admitted == 1 else f"{admitted} people"
+        data["admitted"] = admitted
+        said = f"Answered. {surveys.ANONYMOUS_NOTICE} It hides among the {people} admitted so far."
+    emit(args, data, said)
 
 
 async def cmd_join(args: argparse.Namespace, commands: Commands) -> None:
     survey = await surveys.find_survey(commands, args.survey)
     op = await surveys.join(commands, survey)
-    said = "Joined: your anonymous key is sealed to the survey's owner. Answer once they have admitted it."
+    said = (
+        "Joined: your anonymous key went to the survey's owner blinded (they sign it without seeing it)."
+        " Answer once they have admitted it."
+    )
     emit(args, {"op_id": op.hex()}, said)
 
 
 async def cmd_admit(args: argparse.Namespace, commands: Commands) -> None:
     survey = await surveys.find_survey(commands, args.survey)
-    op, count = await surveys.admit(commands, survey, anyway=args.anyway)
+    op, count = await surveys.admit(commands, survey)
+    keys = "1 anonymous key" if count == 1 else f"{count} anonymous keys"
     emit(args, {"op_id": op.hex(), "admitted": count},
-         f"Admitted {count} anonymous key(s): each answer hides among them.")  # fmt: skip
+         f"Admitted: {keys} in all. An answer hides among everyone admitted before it is sent.")  # fmt: skip
+
+
+async def cmd_rekey(args: argparse.Namespace, commands: Commands) -> None:
+    survey = await surveys.find_survey(commands, args.survey)
+    op = await surveys.rekey(commands, survey)
+    emit(args, {"op_id": op.hex()},
+         "Renewed the survey's key: answers under the old one no longer count; members join and answer"
+         " again (a removed member cannot).")  # fmt: skip
 
 
 async def cmd_close(args: argparse.Namespace, commands: Commands) -> None:
@@ -70,6 +88,13 @@ async def cmd_results(args: argparse.Namespace, commands: Commands) -> None:
     survey = await surveys.find_survey(commands, args.survey)
     data = await surveys.results(commands, survey)
     lines = [f"{data.survey.title}: {data.survey.respondents} answered"]
+    if data.survey.anonymous:
+        lines[0] += f" ({data.admitted} admitted)"
+    if data.excess:
+        lines.append(
+            "Warning: more answers than admitted people: the survey's owner signed keys outside any"
+            ' admission (docs/security.md, "Anonymous surveys").'
+        )
     for q in data.questions:
         lines.append(f"\n{q.prompt}")
         width = max(q.counts, default=0)
@@ -113,15 +138,14 @@ def register(cli: CommandLine) -> None:
     answer.add_argument("survey")
     answer.add_argument("--answer", action="append", default=[], metavar="VALUE")
     cli.command(
-        "survey join", cmd_join, help="take part in an anonymous survey (your key, sealed to its owner)"
+        "survey join", cmd_join, help="take part in an anonymous survey (your key, blinded, to its owner)"
     ).add_argument("survey")
-    admit = cli.command(
+    cli.command(
         "survey admit", cmd_admit, help="admit the anonymous keys of everyone who joined (the survey's owner)"
-    )
-    admit.add_argument("survey")
-    admit.add_argument(
-        "--anyway", action="store_true", help="admit even a single new key (it names its owner)"
-    )
+    ).add_argument("survey")
+    cli.command(
+        "survey rekey", cmd_rekey, help="renew an anonymous survey's key after a member left (its owner)"
+    ).add_argument("survey")
     cli.command("survey close", cmd_close, help="close your survey (or, teachers, any)").add_argument(
         "survey"
     )

@@ -1115,12 +1115,21 @@ class SurveyResults:
     survey: SurveySummary
     questions: tuple[SurveyQuestionResult, ...]
     respondent_names: tuple[str, ...]  # empty for an anonymous survey
+    admitted: int = 0  # anonymous: joins admitted under the current key
+
+    @property
+    def excess(self) -> bool:
+        """More anonymous answers than admitted joins: the owner signed keys outside any
+        admission (every peer sees it; docs/security.md, "Anonymous surveys")."""
+        return self.survey.anonymous and self.survey.respondents > self.admitted
 
     def to_json(self) -> Json:
         return {
             **self.survey.to_json(),
             "questions": [q.to_json() for q in self.questions],
             "respondent_names": list(self.respondent_names),
+            "admitted": self.admitted,
+            "excess": self.excess,
         }
 
 

@@ -3,15 +3,19 @@ or named, fixed up front and shown to respondents), answer it, close it, and rea
 results as counts per option — never who answered what.
 
 An anonymous survey is answered under a per-survey pseudonym (`sync.survey_keys`): a
-member first joins (their pseudonym sealed to the survey's owner device), the owner
-admits the keys of everyone who joined, then each answers signed by their pseudonym (a
-second answer replaces the first). docs/security.md, "Anonymous surveys", says who can
-learn what.
+member first joins (their pseudonym *blinded*: nobody, the owner included, can read it),
+the owner's device admits everyone who joined by signing those blinded values, then each
+answers signed by their pseudonym with the unblinded signature as its token (a second
+answer replaces the first). When a member is removed, the owner renews the survey's key
+and the others join again. docs/security.md, "Anonymous surveys", says who can learn what.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
+
+import trio
 
 from app.errors import CommandError
 from app.services.commands import Commands
@@ -19,16 +23,17 @@ from app.services.items import Found, find_item, names_in, write_content
 from app.services.rows import SurveyPart, SurveyQuestionResult, SurveyResults, SurveySummary
 from sync import coaching_views as cv
 from sync import survey_keys
-from sync.coaching import MAX_OPTIONS, MAX_QUESTIONS, Question, fits
+from sync.coaching import KEY_NONCE_LEN, MAX_OPTIONS, MAX_QUESTIONS, Question, fits
+from sync.errors import Rejected
 from sync.ids import SpaceId
 from sync.reducers.coaching import survey_questions
 from sync.replica import Replica
 from sync.state import ItemRow, items
 
 ANONYMOUS_NOTICE = (
-    "Anonymous to the other members: your answer is signed by a key made for this survey, not by"
-    " your device. The survey's owner can tell which key is whose (docs/security.md, \"Anonymous"
-    ' surveys").'
+    "Anonymous: your answer is signed by a key made for this survey, not by your device, and the"
+    " survey's owner admitted that key without seeing it, so nobody, the owner included, can tell"
+    ' which answer is yours (docs/security.md, "Anonymous surveys").'
 )
 
 
@@ -63,8 +68,17 @@ async def open_survey(
         raise CommandError("A survey needs a title.")
     if not 0 < len(questions) <= MAX_QUESTIONS:
         raise CommandError(f"A survey has 1 to {MAX_QUESTIONS} questions (--choice, --scale, --text).")
-    fields = {"title": title.strip(), "anonymous": anonymous, "questions": questions}
+    fields: dict[str, Any] = {"title": title.strip(), "anonymous": anonymous, "questions": questions}
+    if anonymous:
+        fields.update(await _new_key(commands, circle))
     return await write_content(commands, circle, "survey.open", fields)
+
+
+async def _new_key(commands: Commands, space: SpaceId) -> dict[str, bytes]:
+    """A fresh blind-signing key of this device (about a second of arithmetic, off the
+    event loop)."""
+    nonce = secrets.token_bytes(KEY_NONCE_LEN)
+    return await trio.to_thread.run_sync(survey_keys.key_fields, commands.replica.key, space, nonce)
 
 
 async def find_survey(commands: Commands, typed: str) -> Found:
@@ -102,81 +116,89 @@ def _require_anonymous(survey: Found) -> None:
         raise CommandError("This survey is named: answer it directly with 'survey answer'.")
 
 
+def _standing(replica: Replica, space: SpaceId, survey: bytes) -> tuple[bool, bool]:
+    """(joined, admitted) for this device under the survey's current key."""
+    replica.refresh()
+    joined = replica.key.device_id in survey_keys.joined_devices(replica.db, space, survey)
+    return joined, survey_keys.admitted(replica.db, space, survey, replica.key.device_id)
+
+
 async def join(commands: Commands, survey: Found) -> Any:
-    """Ask to take part in an anonymous survey: this device's pseudonym, sealed to the
-    survey's owner device."""
+    """Ask to take part in an anonymous survey: this device's pseudonym, blinded, for the
+    owner's device to sign without seeing it."""
     _require_anonymous(survey)
     replica, space, survey_id = commands.replica, survey.space, survey.item.item_id
-
-    def state() -> tuple[bool, bool]:
-        replica.refresh()
-        joined = replica.key.device_id in survey_keys.enrolled_devices(replica.db, space, survey_id)
-        return joined, survey_keys.admitted(replica.db, space, survey_id, replica.key)
-
-    joined, admitted = await commands.database.run(state)
+    joined, admitted = await commands.database.run(_standing, replica, space, survey_id)
     if admitted:
         raise CommandError("Your anonymous key is already admitted: answer with 'survey answer'.")
     if joined:
         raise CommandError("You have already joined; the survey's owner admits keys with 'survey admit'.")
-    fields = survey_keys.enrolment_fields(replica.key, space, survey_id, survey.item.author)
-    return await write_content(commands, space, "survey.enrol", fields)
+
+    def fields() -> dict[str, Any]:
+        current = survey_keys.current_key(replica.db, space, survey_id)
+        if current is None:
+            raise CommandError("This survey has no key for anonymous answers.")
+        try:
+            return survey_keys.enrolment_fields(replica.key, space, survey_id, current)
+        except Rejected as error:
+            raise CommandError(f"{error.detail[0].upper()}{error.detail[1:]}.") from None
+
+    return await write_content(commands, space, "survey.enrol", await commands.database.run(fields))
 
 
-def _admit_fields(
-    replica: Replica, space: SpaceId, survey: bytes
-) -> tuple[dict[str, Any], tuple[bytes, ...]]:
-    replica.refresh()
-    fields = survey_keys.admit_fields(replica.db, space, survey, replica.key)
-    latest = survey_keys.latest_admit(replica.db, space, survey)
-    return fields, (latest[1] if latest else ())
-
-
-MIN_NEW_KEYS = 2  # an admit adding one key tells every member whose key it is
-
-
-async def admit(commands: Commands, survey: Found, *, anyway: bool = False) -> tuple[Any, int]:
-    """The owner admits the pseudonyms of every current member who joined (one per
-    person); returns the op and how many keys it admits. Adding fewer than
-    MIN_NEW_KEYS new keys is refused unless `anyway` (docs/security.md)."""
+async def admit(commands: Commands, survey: Found) -> tuple[Any, int]:
+    """The owner's device admits everyone who joined under the survey's current key and
+    is still a member (one per person), signing values it cannot read; returns the op and
+    how many joins the key has admitted in all."""
     _require_anonymous(survey)
     if survey.item.author != commands.replica.key.device_id:
         raise CommandError("Only the device that opened this survey can admit anonymous keys.")
-    fields, before = await commands.database.run(
-        _admit_fields, commands.replica, survey.space, survey.item.item_id
-    )
-    if tuple(fields["pseudonyms"]) == before:
-        raise CommandError(
-            f"Nothing to admit: {len(before)} key(s) admitted already, and nobody new has joined."
+    replica, space, survey_id = commands.replica, survey.space, survey.item.item_id
+
+    def fields() -> tuple[dict[str, Any] | None, int]:
+        replica.refresh()
+        return (
+            survey_keys.admit_fields(replica.db, space, survey_id, replica.key),
+            survey_keys.admitted_count(replica.db, space, survey_id),
         )
-    new = len(set(fields["pseudonyms"]) - set(before))
-    if 0 < new < MIN_NEW_KEYS and not anyway:
-        raise CommandError(
-            "Only one person has joined since the last admit: admitting their key alone would tell every"
-            " member which answer is theirs. Wait for more to join, or admit --anyway."
-        )
-    op = await write_content(commands, survey.space, "survey.admit", fields)
-    return op, len(fields["pseudonyms"])
+
+    made, before = await commands.database.run(fields)
+    if made is None:
+        keys = "1 key" if before == 1 else f"{before} keys"
+        raise CommandError(f"Nothing to admit: {keys} admitted already, and nobody new has joined.")
+    op = await write_content(commands, space, "survey.admit", made)
+    return op, before + len(made["grants"])
 
 
-async def readmit_after_removal(commands: Commands, space: SpaceId) -> None:
-    """After a removal: for each open anonymous survey this device owns, admit again
-    without the removed member's key, so their answer stops counting everywhere."""
+async def rekey(commands: Commands, survey: Found) -> Any:
+    """The owner renews an anonymous survey's key (after a member left): answers under the
+    old key stop counting everywhere; the others join again and answer again."""
+    _require_anonymous(survey)
+    if survey.item.author != commands.replica.key.device_id:
+        raise CommandError("Only the device that opened this survey can renew its key.")
+    fields = {"survey": survey.item.item_id, **await _new_key(commands, survey.space)}
+    return await write_content(commands, survey.space, "survey.rekey", fields)
 
-    def changed() -> list[dict[str, Any]]:
+
+async def rekey_after_removal(commands: Commands, space: SpaceId) -> None:
+    """After a removal by this device: renew the key of each open anonymous survey it
+    owns, so the removed member's answer stops counting everywhere."""
+
+    def owned() -> list[bytes]:
         replica = commands.replica
         replica.refresh()
         me = replica.key.device_id
-        out = []
-        for row in items(replica.db, space, where="type = 'survey'"):
-            if row.author != me or not row.extra.get("anonymous"):
-                continue
-            fields, before = _admit_fields(replica, space, row.item_id)
-            if before and tuple(fields["pseudonyms"]) != before:
-                out.append(fields)
-        return out
+        return [
+            row.item_id
+            for row in items(replica.db, space, where="type = 'survey'")
+            if row.author == me
+            and row.extra.get("anonymous")
+            and not survey_keys.closed(replica.db, space, row.item_id)
+        ]
 
-    for fields in await commands.database.run(changed):
-        await write_content(commands, space, "survey.admit", fields)
+    for survey_id in await commands.database.run(owned):
+        fields = {"survey": survey_id, **await _new_key(commands, space)}
+        await write_content(commands, space, "survey.rekey", fields)
 
 
 async def answer(commands: Commands, survey: Found, given: list[str]) -> Any:
@@ -198,13 +220,7 @@ async def answer(commands: Commands, survey: Found, given: list[str]) -> Any:
 
 async def _answer_anonymously(commands: Commands, survey: Found, values: list[int | str]) -> Any:
     replica, space, survey_id = commands.replica, survey.space, survey.item.item_id
-
-    def state() -> tuple[bool, bool]:
-        replica.refresh()
-        joined = replica.key.device_id in survey_keys.enrolled_devices(replica.db, space, survey_id)
-        return joined, survey_keys.admitted(replica.db, space, survey_id, replica.key)
-
-    joined, admitted = await commands.database.run(state)
+    joined, admitted = await commands.database.run(_standing, replica, space, survey_id)
     if not admitted:
         raise CommandError(
             "Your anonymous key is not admitted yet: the survey's owner admits keys with 'survey admit'."
@@ -212,10 +228,18 @@ async def _answer_anonymously(commands: Commands, survey: Found, values: list[in
             else "This survey is anonymous: first 'survey join', then answer once its owner has admitted"
             " your key ('survey admit')."
         )
-    op, _ = await commands.write(
-        survey_keys.respond, replica, space, survey_id, {"survey": survey_id, "answers": values},
-        now_ms=commands.clock.now_ms(),
-    )  # fmt: skip
+    try:
+        op, _ = await commands.write(
+            survey_keys.respond, replica, space, survey_id, {"survey": survey_id, "answers": values},
+            now_ms=commands.clock.now_ms(),
+        )  # fmt: skip
+    except Rejected as error:
+        if "admitted" in error.detail:
+            raise CommandError(
+                "The owner's admission of your key does not check out (a faulty survey key): your answer"
+                " was not sent. Ask the survey's owner to renew its key."
+            ) from None
+        raise
     return op.op_id
 
 
@@ -254,7 +278,12 @@ def _results(replica: Replica, space: SpaceId, row: ItemRow) -> SurveyResults:
         else:
             labels = tuple(str(o) for o in q.options)
         questions.append(SurveyQuestionResult(q.kind, q.prompt, labels, result.counts, result.texts))
-    return SurveyResults(summary, tuple(questions), tuple(sorted(names.get(d, "") for d in results.named)))
+    return SurveyResults(
+        summary,
+        tuple(questions),
+        tuple(sorted(names.get(d, "") for d in results.named)),
+        results.admitted,
+    )
 
 
 async def results(commands: Commands, survey: Found) -> SurveyResults:
@@ -266,15 +295,14 @@ def _part(replica: Replica, survey: Found) -> SurveyPart:
     space, survey_id, me = survey.space, survey.item.item_id, replica.key.device_id
     if not _anonymous(survey):
         return SurveyPart(False, survey.item.author == me, False, False, 0, 0)
-    joined = survey_keys.enrolled_devices(replica.db, space, survey_id)
-    latest = survey_keys.latest_admit(replica.db, space, survey_id)
+    joined = survey_keys.joined_devices(replica.db, space, survey_id)
     return SurveyPart(
         True,
         survey.item.author == me,
         me in joined,
-        survey_keys.admitted(replica.db, space, survey_id, replica.key),
+        survey_keys.admitted(replica.db, space, survey_id, me),
         len(joined),
-        len(latest[1]) if latest else 0,
+        survey_keys.admitted_count(replica.db, space, survey_id),
     )
 
 

@@ -8,8 +8,8 @@
         <translation>回答：{title}</translation>
     </message>
     <message>
-        <source>Anonymous to the other members: your answer is signed by a key made for this survey, not by your device. The person who opened the survey can tell which key is whose. Answering again replaces your answer.</source>
-        <translation>对其他成员匿名：你的回答由专为本问卷生成的密钥签名，而不是你的设备。发起问卷的人能分辨哪个密钥属于谁。再次作答会替换你之前的回答。</translation>
+        <source>Anonymous: your answer is signed by a key made for this survey, not by your device, and the person who opened the survey admitted that key without seeing it, so nobody, they included, can tell which answer is yours. Answering again replaces your answer.</source>
+        <translation>匿名：你的回答由为本问卷生成的密钥签名，而不是你的设备；发起问卷的人在看不到该密钥的情况下批准了它，所以任何人（包括发起人）都无法得知哪条回答是你的。再次回答会替换你之前的回答。</translation>
     </message>
     <message>
         <source>Named: your name is shown with the results.</source>
@@ -3064,6 +3064,14 @@ Evidence: {evidence}</source>
         <translation>接纳已加入者(&amp;M)</translation>
     </message>
     <message>
+        <source>Re&amp;new key…</source>
+        <translation>更换密钥(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>After a member has left: answers under the old key stop counting; the others join again</source>
+        <translation>有成员离开后使用：旧密钥下的回答不再计入；其他人需重新加入</translation>
+    </message>
+    <message>
         <source>anonymous</source>
         <translation>匿名</translation>
     </message>
@@ -3086,6 +3094,10 @@ Evidence: {evidence}</source>
         </translation>
     </message>
     <message>
+        <source>More answers than people admitted: the person who opened the survey signed keys outside any admission.</source>
+        <translation>回答数多于获准人数：发起问卷的人在批准之外另行签发了密钥。</translation>
+    </message>
+    <message>
         <source>Answered: {names}</source>
         <translation>已作答：{names}</translation>
     </message>
@@ -3100,6 +3112,12 @@ Evidence: {evidence}</source>
     <message>
         <source>Your anonymous key is admitted: answer (again, to change your answer).</source>
         <translation>你的匿名密钥已被接纳：可以作答（再次作答即修改回答）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n (person/people) admitted so far: an answer hides among them.</source>
+        <translation>
+            <numerusform>目前已批准 %n 人：每条回答都隐藏在他们之中。</numerusform>
+        </translation>
     </message>
     <message>
         <source>You have joined: {owner} admits everyone who joined, then you answer.</source>
@@ -3116,6 +3134,22 @@ Evidence: {evidence}</source>
     <message>
         <source>(no text answers)</source>
         <translation>（没有文字回答）</translation>
+    </message>
+    <message>
+        <source>Renew the survey&apos;s key</source>
+        <translation>更换问卷密钥</translation>
+    </message>
+    <message>
+        <source>Renew this survey&apos;s key?</source>
+        <translation>要更换这份问卷的密钥吗？</translation>
+    </message>
+    <message>
+        <source>Do this after a member has left: answers under the current key, theirs too, stop counting. Everyone else joins again, you admit them, and they answer again.</source>
+        <translation>请在有成员离开后执行：当前密钥下的所有回答（包括该成员的）将不再计入。其他人重新加入，由你批准，然后再次作答。</translation>
+    </message>
+    <message>
+        <source>Renew key</source>
+        <translation>更换密钥</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+from sync import blind_token
 from sync import coaching as c
 from sync.errors import Reason, Refusal
 from sync.ids import digest
@@ -308,9 +309,10 @@ def _apply_suggest(db: sqlite3.Connection, op: Applied, body: c.Suggestion) -> N
 
 def _apply_survey(db: sqlite3.Connection, op: Applied, body: c.SurveyOpen) -> None:
     questions = [[q.kind, q.prompt, list(q.options)] for q in body.questions]
-    insert_item(
-        db, op, "survey", title=body.title, extra={"anonymous": body.anonymous, "questions": questions}
-    )
+    extra: dict[str, Any] = {"anonymous": body.anonymous, "questions": questions}
+    if body.anonymous:
+        extra.update(token_key=body.token_key, key_nonce=body.key_nonce)
+    insert_item(db, op, "survey", title=body.title, extra=extra)
 
 
 def survey_questions(extra: dict[str, Any]) -> tuple[c.Question, ...]:
@@ -319,7 +321,7 @@ def survey_questions(extra: dict[str, Any]) -> tuple[c.Question, ...]:
     )
 
 
-def _fits_all(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> bool:
+def _fits_all(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer | c.SurveyResponse) -> bool:
     questions = survey_questions(_extra(db, op.space, body.survey))
     return len(body.answers) == len(questions) and all(
         c.fits(q, a) for q, a in zip(questions, body.answers, strict=True)
@@ -378,72 +380,132 @@ def _anonymous_survey(db: sqlite3.Connection, op: Applied, survey: bytes) -> Ori
     return found
 
 
+def _key_in_past(db: sqlite3.Connection, op: Applied, survey: bytes, key_op: bytes) -> bytes | None:
+    """The blind-signing public key of `key_op` (the survey's open op or one of its
+    rekeys) if that op is in `op`'s causal past."""
+    if key_op == survey:
+        token_key = _extra(db, op.space, survey).get("token_key")
+        return token_key if isinstance(token_key, bytes) else None
+    row = db.execute(
+        "SELECT author, seq, data FROM coaching_steps WHERE op_id = ? AND space = ? AND target = ?"
+        " AND step = 'rekey'",
+        (key_op, op.space, survey),
+    ).fetchone()
+    if row is None or not in_past(op, row[0], row[1]):
+        return None
+    return bytes(unpack_canonical(row[2])[0])
+
+
+def _enrolments(
+    db: sqlite3.Connection, op: Applied, survey: bytes
+) -> dict[bytes, tuple[bytes, bytes, bytes]]:
+    """The enrolments of `survey` in `op`'s causal past: op id -> (device, key op, blinded)."""
+    found = {}
+    for op_id, device, author, seq, data in db.execute(
+        "SELECT op_id, device, author, seq, data FROM coaching_steps"
+        " WHERE space = ? AND target = ? AND step = 'enrol'",
+        (op.space, survey),
+    ):
+        if in_past(op, author, seq):
+            key_op, blinded = unpack_canonical(data)
+            found[bytes(op_id)] = (bytes(device), bytes(key_op), bytes(blinded))
+    return found
+
+
 def _check_enrol(db: sqlite3.Connection, op: Applied, body: c.SurveyEnrol) -> Reason | None:
     found = _anonymous_survey(db, op, body.survey)
     if isinstance(found, Reason):
         return found
-    # Sealed to the owner device and nobody else: nobody but the owner learns the link.
-    return None if [d for d, _ in body.boxes] == [found.device] else Reason.BAD_CONTENT
+    public = _key_in_past(db, op, body.survey, body.key)
+    n = 0 if public is None else int.from_bytes(public, "big")
+    if not 1 < int.from_bytes(body.blinded, "big") < n:
+        return Reason.BAD_CONTENT  # an unknown key, or no number that key can sign
+    mine = any(
+        device == op.device and key_op == body.key
+        for device, key_op, _ in _enrolments(db, op, body.survey).values()
+    )
+    return Reason.NOT_PERMITTED if mine else None
 
 
 def _apply_enrol(db: sqlite3.Connection, op: Applied, body: c.SurveyEnrol) -> None:
-    _record(db, op, body.survey, "enrol", [[d, box] for d, box in body.boxes])
+    _record(db, op, body.survey, "enrol", [body.key, body.blinded])
 
 
 def _check_admit(db: sqlite3.Connection, op: Applied, body: c.SurveyAdmit) -> Reason | None:
-    found = origin(db, op, body.survey, frozenset({"survey"}))
-    if found is None:
-        return Reason.BAD_CONTENT
-    # The owner *device* only, not its person's others: the enrol boxes are sealed to it.
-    if found.author != op.author or not _extra(db, op.space, body.survey).get("anonymous"):
-        return Reason.NOT_PERMITTED
-    # No more keys than people who asked to take part (what every peer can check).
-    asked = {
-        _person(db, op.space, device)
-        for device, author, seq in db.execute(
-            "SELECT device, author, seq FROM coaching_steps"
-            " WHERE space = ? AND target = ? AND step = 'enrol'",
-            (op.space, body.survey),
-        )
-        if in_past(op, author, seq)
-    }
-    return None if len(body.pseudonyms) <= len(asked) else Reason.NOT_PERMITTED
-
-
-def _admitted_in_past(db: sqlite3.Connection, op: Applied, survey: bytes) -> tuple[bytes, ...]:
-    """The keys of the owner's latest admit op in `op`'s causal past."""
-    latest: tuple[int, bytes] | None = None
-    for seq, data in (
-        (seq, data)
-        for author, seq, data in db.execute(
-            "SELECT author, seq, data FROM coaching_steps WHERE space = ? AND target = ? AND step = 'admit'",
-            (op.space, survey),
-        )
-        if in_past(op, author, seq)
-    ):
-        if latest is None or seq > latest[0]:
-            latest = (seq, data)
-    return () if latest is None else tuple(bytes(k) for k in unpack_canonical(latest[1]))
-
-
-def _check_respond(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> Reason | None:
-    """Signed by a pseudonym (`sync.survey_keys`): admitted by the owner's latest admit op
-    in the causal past; the survey open there and not closed."""
+    """The owner device signs joins it holds, each the owner key's signature of the
+    blinded value (anyone checks), one per person per key, of devices still members."""
     found = _anonymous_survey(db, op, body.survey)
     if isinstance(found, Reason):
         return found
-    if op.device not in _admitted_in_past(db, op, body.survey):
+    if found.author != op.author:  # the owner *device*: the key derives from its seed
+        return Reason.NOT_PERMITTED
+    enrolments = _enrolments(db, op, body.survey)
+    granted: set[tuple[bytes, bytes]] = set()  # (person, key op) admitted in the causal past
+    for author, seq, data in db.execute(
+        "SELECT author, seq, data FROM coaching_steps WHERE space = ? AND target = ? AND step = 'admit'",
+        (op.space, body.survey),
+    ):
+        if in_past(op, author, seq):
+            for enrol, _ in unpack_canonical(data):
+                if bytes(enrol) in enrolments:
+                    device, key_op, _ = enrolments[bytes(enrol)]
+                    granted.add((_person(db, op.space, device), key_op))
+    for enrol, signed in body.grants:
+        if enrol not in enrolments:
+            return Reason.BAD_CONTENT
+        device, key_op, blinded = enrolments[enrol]
+        public = _key_in_past(db, op, body.survey, key_op)
+        if public is None or not blind_token.signed_ok(public, blinded, signed):
+            return Reason.BAD_CONTENT
+        who = (_person(db, op.space, device), key_op)
+        if who in granted or not _still_member(db, op, device):
+            return Reason.NOT_PERMITTED
+        granted.add(who)
+    return None
+
+
+def _still_member(db: sqlite3.Connection, op: Applied, device: bytes) -> bool:
+    """Whether `device` could still write as a member in `op`'s causal past (not removed
+    or unlinked there)."""
+    index = _author_index(db, op, device)
+    if index is None or op.auth is None:
+        return False
+    return op.auth.level_at(index, op.clock, op.clock.get(index, 0) + 1) >= Level.MEMBER
+
+
+def _check_rekey(db: sqlite3.Connection, op: Applied, body: c.SurveyRekey) -> Reason | None:
+    found = _anonymous_survey(db, op, body.survey)
+    if isinstance(found, Reason):
+        return found
+    return None if found.author == op.author else Reason.NOT_PERMITTED
+
+
+def answer_message(survey: bytes, key_op: bytes, pseudonym: bytes) -> bytes:
+    """What the owner's token signs: this pseudonym may answer this survey under this key."""
+    return b"survey-answer\x00" + survey + key_op + pseudonym
+
+
+def _check_respond(db: sqlite3.Connection, op: Applied, body: c.SurveyResponse) -> Reason | None:
+    """Signed by a pseudonym (`sync.survey_keys`) holding the owner key's token for it;
+    the survey open in the causal past and not closed there."""
+    found = _anonymous_survey(db, op, body.survey)
+    if isinstance(found, Reason):
+        return found
+    public = _key_in_past(db, op, body.survey, body.key)
+    if public is None:
+        return Reason.BAD_CONTENT
+    if not blind_token.token_ok(public, answer_message(body.survey, body.key, op.device), body.token):
         return Reason.NOT_PERMITTED
     return None if _fits_all(db, op, body) else Reason.BAD_CONTENT
 
 
-def _apply_respond(db: sqlite3.Connection, op: Applied, body: c.SurveyAnswer) -> None:
+def _apply_respond(db: sqlite3.Connection, op: Applied, body: c.SurveyResponse) -> None:
     db.execute(
         "INSERT OR IGNORE INTO survey_answers (op_id, space, survey, respondent, respondent_hash,"
-        " author, seq, hlc, answers) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+        " author, seq, hlc, answers, key) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
         (
             op.op_id, op.space, body.survey, respondent_hash(op.device, body.survey), op.author, op.seq,
-            op.hlc, pack(list(body.answers)),
+            op.hlc, pack(list(body.answers)), body.key,
         ),
     )  # fmt: skip
 
@@ -477,7 +539,14 @@ HANDLERS = {
     "survey.close": Handler("survey.answer", _check_survey_close, _step("close", lambda b: b.survey)),
     "survey.enrol": Handler("survey.answer", _check_enrol, _apply_enrol),
     "survey.admit": Handler(
-        "survey.answer", _check_admit, _step("admit", lambda b: b.survey, lambda b: list(b.pseudonyms))
+        "survey.answer",
+        _check_admit,
+        _step("admit", lambda b: b.survey, lambda b: [list(g) for g in b.grants]),
+    ),
+    "survey.rekey": Handler(
+        "survey.answer",
+        _check_rekey,
+        _step("rekey", lambda b: b.survey, lambda b: [b.token_key, b.key_nonce]),
     ),
     "survey.respond": Handler(None, _check_respond, _apply_respond),  # signed by a pseudonym
 }

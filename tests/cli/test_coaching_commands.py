@@ -170,10 +170,8 @@ def test_a_removed_members_anonymous_answer_stops_counting(room: Room) -> None:
     survey = run(room, "tom", "survey", "open", room.circle, "--title", "Pulse", "--anonymous",
                  "--scale", "How is it going?|1|5", "--json").json()["survey_id"]  # fmt: skip
     room.sync()
-    run(room, "sue", "survey", "join", survey[:10]).ok()
-    room.sync()
-    refused_unchanged(room, "tom", "survey", "admit", survey[:10], says="Only one person has joined")
-    run(room, "sam", "survey", "join", survey[:10]).ok()
+    for who in ("sue", "sam"):
+        run(room, who, "survey", "join", survey[:10]).ok()
     room.sync()
     run(room, "tom", "survey", "admit", survey[:10]).ok()
     room.sync()
@@ -181,11 +179,25 @@ def test_a_removed_members_anonymous_answer_stops_counting(room: Room) -> None:
         run(room, who, "survey", "answer", survey[:10], "--answer", value).ok()
     room.sync()
     assert run(room, "sue", "survey", "results", survey[:10], "--json").json()["respondents"] == 2
-    run(room, "tom", "circle", "remove", room.circle, "Sam").ok()  # the owner's client admits again
+    refused_unchanged(room, "sue", "survey", "rekey", survey[:10], says="Only the device that opened")
+    run(room, "tom", "circle", "remove", room.circle, "Sam").ok()  # the owner's client renews the key
+    room.sync()
+    for who in ("tom", "sue"):
+        results = run(room, who, "survey", "results", survey[:10], "--json").json()
+        assert (results["respondents"], results["admitted"]) == (0, 0)
+    # Sue's standing is back to "not joined": she joins again, is admitted, answers again.
+    refused_unchanged(room, "sue", "survey", "answer", survey[:10], "--answer", "4",
+                      says="first 'survey join'")  # fmt: skip
+    run(room, "sue", "survey", "join", survey[:10]).ok()
+    room.sync()
+    assert run(room, "tom", "survey", "admit", survey[:10], "--json").json()["admitted"] == 1
+    room.sync()
+    run(room, "sue", "survey", "answer", survey[:10], "--answer", "4").ok()
     room.sync()
     for who in ("tom", "sue"):
         results = run(room, who, "survey", "results", survey[:10], "--json").json()
         assert results["respondents"] == 1 and results["questions"][0]["counts"] == [0, 0, 0, 1, 0]
+        assert results["excess"] is False
 
 
 def test_direct_messages_both_ways(room: Room) -> None:

@@ -141,7 +141,8 @@ def test_direct_messages_and_a_survey_with_six_respondents_across_peers(tmp_path
         survey = run(tara, "survey", "open", circle[:10], "--title", "Start of unit", "--anonymous", *scale)[
             "survey_id"
         ]
-        # Anonymous: each joins (their key sealed to Tara's device), Tara admits, each answers.
+        # Anonymous: each joins (their key blinded), Tara's device admits (signing what it cannot
+        # read), each answers with its unblinded token.
         for name, home in homes.items():
             if name != "tara":
                 sync(home, tara_at)
@@ -157,7 +158,7 @@ def test_direct_messages_and_a_survey_with_six_respondents_across_peers(tmp_path
                 sync(home, tara_at)
         results = run(tara, "survey", "results", survey[:10])
         assert results["respondents"] == 6 and results["questions"][0]["counts"] == [2, 1, 1, 1, 1]
-        assert results["respondent_names"] == []
+        assert results["respondent_names"] == [] and results["admitted"] == 6 and not results["excess"]
         sync(sue, tara_at)
         assert run(sue, "survey", "results", survey[:10])["respondents"] == 6
         assert "Yes, 4 pm" not in _dump(tara)

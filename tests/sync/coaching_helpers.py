@@ -83,6 +83,10 @@ def outsider(label: str) -> Replica:
 
 def example_bodies(a: bytes, b: bytes, ref: bytes) -> list[tuple[str, dict[str, Any]]]:
     """One well-formed body of every coaching and survey kind (for the decoder corpus)."""
+    from sync.blind_token import MODULUS_LEN, derive_signer
+
+    token_key = derive_signer(b"decoder corpus").public
+    value = bytes([7]) * MODULUS_LEN
     return [
         ("coach.profile", {"can_help": ["questioning"], "can_help_text": "wait time", "wants": ["feedback"]}),
         ("coach.offer", {"to": b, "purpose": "pair", "boxes": [[b, bytes(120)]]}),
@@ -108,11 +112,14 @@ def example_bodies(a: bytes, b: bytes, ref: bytes) -> list[tuple[str, dict[str, 
                     ["scale", "How", [1, 5]],
                     ["text", "Why", []],
                 ],
+                "token_key": token_key,
+                "key_nonce": bytes(16),
             },
         ),
         ("survey.answer", {"survey": ref, "answers": [0, 3, "because"]}),
         ("survey.close", {"survey": ref}),
-        ("survey.enrol", {"survey": ref, "boxes": [[a, b"sealed"]]}),
-        ("survey.admit", {"survey": ref, "pseudonyms": sorted([a, b])}),
-        ("survey.respond", {"survey": ref, "answers": [1, 2, ""]}),
+        ("survey.enrol", {"survey": ref, "key": ref, "blinded": value}),
+        ("survey.admit", {"survey": ref, "grants": [[ref, value]]}),
+        ("survey.rekey", {"survey": ref, "token_key": token_key, "key_nonce": bytes(16)}),
+        ("survey.respond", {"survey": ref, "answers": [1, 2, ""], "key": ref, "token": value}),
     ]

@@ -644,7 +644,8 @@ BODY_TYPES: dict[str, type] = {
     "survey.close": coaching.SurveyRef,
     "survey.enrol": coaching.SurveyEnrol,
     "survey.admit": coaching.SurveyAdmit,
-    "survey.respond": coaching.SurveyAnswer,
+    "survey.rekey": coaching.SurveyRekey,
+    "survey.respond": coaching.SurveyResponse,
 }
 
 

@@ -272,14 +272,13 @@ def test_a_survey_created_answered_and_charted_through_the_widgets(qtbot: QtBot,
     qtbot.waitUntil(lambda: theirs.part is not None and theirs.part.joined, timeout=WAIT_MS)
     assert not theirs.join_button.isEnabled() and "You have joined" in theirs.standing.text()
     qtbot.waitUntil(lambda: "1 joined, 0 admitted" in surveys.standing.text(), timeout=WAIT_MS)
-    surveys.admit_button.click()  # one key alone would say whose answer it is: refused
-    qtbot.waitUntil(lambda: not surveys.problem.isHidden(), timeout=WAIT_MS)
-    assert "Only one person has joined" in surveys.problem.text()
+    assert not surveys.rekey_button.isHidden() and theirs.rekey_button.isHidden()
     surveys.join_button.click()
     qtbot.waitUntil(lambda: "2 joined, 0 admitted" in surveys.standing.text(), timeout=WAIT_MS)
     surveys.admit_button.click()
     qtbot.waitUntil(lambda: "2 joined, 2 admitted" in surveys.standing.text(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: theirs.answer_button.isEnabled(), timeout=WAIT_MS)
+    assert "2 people admitted so far" in theirs.standing.text()
     for answered, (tab, choice, scale, why) in enumerate(
         ((theirs, 0, 3, "It helps"), (surveys, 0, 4, "")), 1
     ):
@@ -316,6 +315,16 @@ def test_a_survey_created_answered_and_charted_through_the_widgets(qtbot: QtBot,
         qtbot.waitUntil(lambda tab=tab: ("no", 1) in tab.bars(), timeout=WAIT_MS)
         assert tab.bars()[:4] == [("yes", 1), ("no", 1), ("not sure", 0), ("1", 1)]
         assert tab.list.topLevelItem(0).text(3) == "2"
+
+    # Its author renews the key (as after a member left), once confirmed: the answers under
+    # the old key stop counting for both, and Sue is asked to join again.
+    surveys.rekey_button.click()
+    assert "stop counting" in surveys.confirming.informativeText()
+    surveys.confirming.confirm.click()
+    for tab in (surveys, theirs):
+        qtbot.waitUntil(lambda tab=tab: tab.list.topLevelItem(0).text(3) == "0", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "join first" in theirs.standing.text(), timeout=WAIT_MS)
+    assert theirs.join_button.isEnabled() and not theirs.answer_button.isEnabled()
 
     # Its author closes it: closed for both.
     surveys.close_button.click()
