@@ -132,20 +132,12 @@ def enrolment_fields(device: DeviceKey, space: bytes, survey: bytes, key: Survey
     return {"survey": survey, "key": key.op_id, "blinded": blind_token.blind(key.public, message, secret)}
 
 
-def admit_fields(
-    db: sqlite3.Connection, space: SpaceId, survey: bytes, key: DeviceKey
-) -> dict[str, Any] | None:
-    """The owner's next survey.admit: a signature for the first join under the current
-    key of each current member's person not yet admitted under it; None if nobody waits.
-    Refused if this device did not make the key."""
+def waiting(db: sqlite3.Connection, space: SpaceId, survey: bytes) -> tuple[SurveyKey, list[Join]]:
+    """The current key and the joins an admit would sign now: the first join under that
+    key of each current member's person not yet admitted under it (a database read)."""
     current = current_key(db, space, survey)
     if current is None:
         raise Rejected(Reason.NOT_PERMITTED, "This survey is named: there are no anonymous keys to admit.")
-    signer = blind_token.derive_signer(_signer_secret(key, space, current.nonce))
-    if signer.public != current.public:
-        raise Rejected(
-            Reason.NOT_PERMITTED, "Only the device that opened this survey can admit anonymous keys."
-        )
     members = {row[0] for row in db.execute("SELECT device FROM members WHERE space = ?", (space,))}
     persons = dict(
         db.execute("SELECT device, person FROM device_persons WHERE space = ?", (space,)).fetchall()
@@ -158,10 +150,29 @@ def admit_fields(
         person = persons.get(join.device) or join.device
         if join.device in members and person not in done:
             chosen.setdefault(person, join)
-    if not chosen:
-        return None
-    ordered = sorted(chosen.values(), key=lambda j: j.op_id)
-    return {"survey": survey, "grants": [[j.op_id, signer.sign_blinded(j.blinded)] for j in ordered]}
+    return current, sorted(chosen.values(), key=lambda j: j.op_id)
+
+
+def grant_fields(
+    key: DeviceKey, space: bytes, survey: bytes, current: SurveyKey, chosen: list[Join]
+) -> dict[str, Any]:
+    """The owner's survey.admit signing `chosen` (arithmetic only: about a second to
+    re-derive the key the first time, then a few milliseconds a join). Refused if this
+    device did not make the key."""
+    signer = blind_token.derive_signer(_signer_secret(key, space, current.nonce))
+    if signer.public != current.public:
+        raise Rejected(
+            Reason.NOT_PERMITTED, "Only the device that opened this survey can admit anonymous keys."
+        )
+    return {"survey": survey, "grants": [[j.op_id, signer.sign_blinded(j.blinded)] for j in chosen]}
+
+
+def admit_fields(
+    db: sqlite3.Connection, space: SpaceId, survey: bytes, key: DeviceKey
+) -> dict[str, Any] | None:
+    """The owner's next survey.admit (`waiting` then `grant_fields`); None if nobody waits."""
+    current, chosen = waiting(db, space, survey)
+    return grant_fields(key, space, survey, current, chosen) if chosen else None
 
 
 def admitted_count(db: sqlite3.Connection, space: bytes, survey: bytes) -> int:

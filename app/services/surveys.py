@@ -23,7 +23,7 @@ from app.services.items import Found, find_item, names_in, write_content
 from app.services.rows import SurveyPart, SurveyQuestionResult, SurveyResults, SurveySummary
 from sync import coaching_views as cv
 from sync import survey_keys
-from sync.coaching import KEY_NONCE_LEN, MAX_OPTIONS, MAX_QUESTIONS, Question, fits
+from sync.coaching import KEY_NONCE_LEN, MAX_ADMITTED, MAX_OPTIONS, MAX_QUESTIONS, Question, fits
 from sync.errors import Rejected
 from sync.ids import SpaceId
 from sync.reducers.coaching import survey_questions
@@ -155,19 +155,26 @@ async def admit(commands: Commands, survey: Found) -> tuple[Any, int]:
         raise CommandError("Only the device that opened this survey can admit anonymous keys.")
     replica, space, survey_id = commands.replica, survey.space, survey.item.item_id
 
-    def fields() -> tuple[dict[str, Any] | None, int]:
+    def read() -> tuple[survey_keys.SurveyKey, list[survey_keys.Join], int]:
         replica.refresh()
-        return (
-            survey_keys.admit_fields(replica.db, space, survey_id, replica.key),
-            survey_keys.admitted_count(replica.db, space, survey_id),
-        )
+        current, chosen = survey_keys.waiting(replica.db, space, survey_id)
+        return current, chosen, survey_keys.admitted_count(replica.db, space, survey_id)
 
-    made, before = await commands.database.run(fields)
-    if made is None:
+    current, chosen, before = await commands.database.run(read)
+    if not chosen:
         keys = "1 key" if before == 1 else f"{before} keys"
         raise CommandError(f"Nothing to admit: {keys} admitted already, and nobody new has joined.")
-    op = await write_content(commands, space, "survey.admit", made)
-    return op, before + len(made["grants"])
+    op = None
+    for start in range(0, len(chosen), MAX_ADMITTED):  # one op holds at most MAX_ADMITTED
+        try:  # the signing is arithmetic: off the database worker and the event loop
+            made = await trio.to_thread.run_sync(
+                survey_keys.grant_fields, replica.key, space, survey_id, current,
+                chosen[start : start + MAX_ADMITTED],
+            )  # fmt: skip
+        except Rejected as error:
+            raise CommandError(error.detail) from None
+        op = await write_content(commands, space, "survey.admit", made)
+    return op, before + len(chosen)
 
 
 async def rekey(commands: Commands, survey: Found) -> Any:

@@ -257,6 +257,27 @@ def test_attacks_are_refused_or_not_counted() -> None:
     circle.sync_all([circle.owner, ann])
     mine = survey_keys.survey_pseudonym(ann.key, space, other)
     refused(Reason.NOT_PERMITTED, respond_as, circle, ann, mine, other, other, ann_token)
+    # A token or a join one byte short, and one admission past the cap.
+    refused(Reason.BAD_CONTENT, respond_as, circle, ann, outsider, survey, key.op_id, ann_token[:-1])
+    refused(
+        Reason.BAD_CONTENT,
+        writer.write,
+        ben,
+        space,
+        "survey.enrol",
+        {"survey": survey, "key": key.op_id, "blinded": ann_token[:-1]},
+        now_ms=circle.clock(),
+    )
+    too_many = [[bytes([i % 256, i // 256]) * 16, ann_token] for i in range(501)]
+    refused(
+        Reason.BAD_CONTENT,
+        writer.write,
+        circle.owner,
+        space,
+        "survey.admit",
+        {"survey": survey, "grants": sorted(too_many)},
+        now_ms=circle.clock(),
+    )
     # A device answering an anonymous survey in its own name.
     refused(
         Reason.NOT_PERMITTED,
