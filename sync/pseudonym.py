@@ -269,7 +269,7 @@ def review_opening(
         raise Rejected(
             Reason.NOT_PERMITTED,
             f"No allocation gives {settings.reviewers} reviewers to every submission without someone"
-            f" reviewing their own work ({len(pseudonyms)} reviewer(s) enrolled); lower the number of"
+            f" reviewing their own work ({len(pseudonyms)} enrolled to review); lower the number of"
             " reviewers or wait for more students to enrol.",
         )
     return {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.base import CommandLine, emit
+from app.cli.base import CommandLine, counted, emit
 from app.errors import CommandError
 from app.services import assignments
 from app.services import files as local_files
@@ -121,7 +121,8 @@ async def cmd_show(args: argparse.Namespace, commands: Commands) -> None:
         data.brief,
         "",
         *(f"- {c.name}: 0..{c.max}  {c.description}".rstrip() for c in data.criteria),
-        f"\n{data.submissions} submission(s); {data.reviewers} reviewer(s) each, {data.rounds} round(s).",
+        f"\n{counted(data.submissions, 'submission')}; {counted(data.reviewers, 'reviewer')} each,"
+        f" {counted(data.rounds, 'round')}.",
     ]
     if data.my_version:
         lines.append(f"You submitted version {data.my_version}.")

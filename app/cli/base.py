@@ -90,6 +90,11 @@ class CommandLine:
         return sub
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 submission", "3 submissions" (English; the CLI is not translated)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def spec_of(args: argparse.Namespace) -> CommandSpec:
     spec: CommandSpec = args.spec
     return spec

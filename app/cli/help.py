@@ -50,7 +50,8 @@ async def cmd_show(args: argparse.Namespace, commands: Commands) -> None:
     if data.claimed_by:
         lines.append(f"\nClaimed by {', '.join(data.claimed_by)}.")
     if data.me_too:
-        lines.append(f"{data.me_too} other(s) have the same problem.")
+        others = "1 other person has" if data.me_too == 1 else f"{data.me_too} others have"
+        lines.append(f"{others} the same problem.")
     timeline: list[Answer | Item] = [*data.answers, *data.progress]
     for entry in sorted(timeline, key=lambda e: e.created):
         accepted = isinstance(entry, Answer) and entry.accepted
