@@ -1,8 +1,9 @@
 """The forms of a coaching cycle: opening a cycle (who is observed, a title), a goal (what
 to work on, what success looks like), an observation (focus, evidence, questions, under
 a prompt that keeps it descriptive, not a grade), a text (feedback, a reflection, a
-message), closing a cycle (the goals met, the next goals proposed) and a survey (title,
-anonymous or named said up front, questions of three kinds).
+message), closing a cycle (the goals met, the next goals proposed), ending a pair (asked
+first, with an optional closing word) and a survey (title, anonymous or named said up
+front, questions of three kinds).
 
 Each dialog is opened with `open()` and reports through `accepted`; its `values()`
 reads the fields. GUI thread.
@@ -10,6 +11,7 @@ reads the fields. GUI thread.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -148,6 +150,41 @@ class TextDialog(QDialog):
 
     def value(self) -> str:
         return self.text.toPlainText()
+
+
+class EndPairDialog(QDialog):
+    """Are you sure you want to end the pair? With a closing word both will read under the
+    pair's heading (optional, one sentence). Cancel is the default; Escape cancels."""
+
+    def __init__(self, people: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("End the pair"))
+        layout = QVBoxLayout(self)
+        asked = self.tr("End your coaching pair with {who}?").format(who=people)
+        question = QLabel("<b>" + escape(asked) + "</b>", self)
+        question.setTextFormat(Qt.TextFormat.RichText)
+        question.setWordWrap(True)
+        detail = QLabel(
+            self.tr("Nothing more can be added to it. You both keep its history, read-only."), self
+        )
+        detail.setWordWrap(True)
+        self.words = QLineEdit(self)
+        self.words.setMaxLength(1_000)
+        self.words.setPlaceholderText(self.tr("Thank you for the cycles together…"))
+        label = QLabel(self.tr("A &closing word (optional):"), self)
+        label.setBuddy(self.words)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.confirm = buttons.addButton(self.tr("End the pair"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.confirm.setAutoDefault(False)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        for widget in (question, detail, label, self.words, buttons):
+            layout.addWidget(widget)
+
+    def value(self) -> str:
+        return self.words.text().strip()
 
 
 class ShareDialog(QDialog):

@@ -36,7 +36,15 @@ from app.services.rows import CoachCycle, PairSummary
 from sync.changes import MEMBER_KINDS, Changes
 from sync.ids import SpaceId
 from sync.op import GENESIS_KIND
-from ui.coach_dialogs import CloseDialog, CycleDialog, GoalDialog, ObservationDialog, ShareDialog, TextDialog
+from ui.coach_dialogs import (
+    CloseDialog,
+    CycleDialog,
+    EndPairDialog,
+    GoalDialog,
+    ObservationDialog,
+    ShareDialog,
+    TextDialog,
+)
 from ui.empty_state import EmptyHint
 from ui.flow_layout import FlowLayout
 from ui.live import LiveQuery
@@ -588,18 +596,11 @@ class QtPairs(QWidget):
         self._open(dialog, go)
 
     def end_pair(self) -> None:
-        """End the pair, after asking: it cannot be undone; both keep the history."""
-        from ui.dialogs import confirm
-
+        """End the pair, after asking (with an optional closing word): it cannot be undone;
+        both keep the history."""
         pair, summary = self.pair, self.summary
         if pair is None or summary is None:
             return
         commands = self.session.commands
-        self.dialog = confirm(
-            self,
-            self.tr("End the pair"),
-            self.tr("End your coaching pair with {who}?").format(who=" & ".join(summary.people)),
-            self.tr("Nothing more can be added to it. You both keep its history, read-only."),
-            self.tr("End the pair"),
-            lambda: self._run(lambda: coaching.end(commands, pair)),
-        )
+        dialog = EndPairDialog(" & ".join(summary.people), self)
+        self._open(dialog, lambda: self._run(lambda: coaching.end(commands, pair, dialog.value())))

@@ -396,6 +396,29 @@
     </message>
 </context>
 <context>
+    <name>EndPairDialog</name>
+    <message>
+        <source>End the pair</source>
+        <translation>结束搭档关系</translation>
+    </message>
+    <message>
+        <source>End your coaching pair with {who}?</source>
+        <translation>结束你与 {who} 的互导搭档关系？</translation>
+    </message>
+    <message>
+        <source>Nothing more can be added to it. You both keep its history, read-only.</source>
+        <translation>之后不能再添加任何内容。你们双方都会保留其历史记录（只读）。</translation>
+    </message>
+    <message>
+        <source>Thank you for the cycles together…</source>
+        <translation>感谢这些轮次的共同努力……</translation>
+    </message>
+    <message>
+        <source>A &amp;closing word (optional):</source>
+        <translation>结束语（可选）(&amp;C)：</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Unexpected error ({kind}: {error}). Please report it.</source>
@@ -2668,18 +2691,6 @@ Evidence: {evidence}</source>
     <message>
         <source>Shared with “{circle}” as a thread.</source>
         <translation>已作为讨论帖分享到“{circle}”。</translation>
-    </message>
-    <message>
-        <source>End the pair</source>
-        <translation>结束搭档关系</translation>
-    </message>
-    <message>
-        <source>End your coaching pair with {who}?</source>
-        <translation>结束你与 {who} 的互导搭档关系？</translation>
-    </message>
-    <message>
-        <source>Nothing more can be added to it. You both keep its history, read-only.</source>
-        <translation>之后不能再添加任何内容。你们双方都会保留其历史记录（只读）。</translation>
     </message>
 </context>
 <context>

@@ -15,12 +15,13 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QTabBar
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QTabBar
 from pytestqt.qtbot import QtBot
 
 from app.services import coaching, discussion
 from tests.ui.circles import circle_of, named, page
 from tests.ui.conftest import WAIT_MS, Desk
+from ui.coach_dialogs import EndPairDialog
 from ui.coaching_view import QtCoaching
 from ui.main_window import MainWindow
 from ui.menus import shortcut_lines
@@ -214,22 +215,25 @@ def test_find_a_coach_offer_accept_and_a_full_cycle_through_the_widgets(qtbot: Q
         assert [g.goal for g in pairs.cycles[1].goals] == ["Wait 5 s"]
         assert pairs.cycle_box.currentIndex() == 1  # the newest cycle shown
 
-    # Ending asks first; Cancel changes nothing, confirming ends it for both.
+    # Ending asks first (Cancel is the default, Enter does not end it); confirming, with a
+    # closing word, ends it for both, who read the word under the heading.
     sues.buttons["end"].click()
     box = sues.dialog
-    assert isinstance(box, QMessageBox) and box.isVisible()
-    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert isinstance(box, EndPairDialog) and box.isVisible()
+    qtbot.keyClick(box.words, Qt.Key.Key_Return)
+    assert not box.isVisible() and box.result() == QDialog.DialogCode.Rejected
+    assert not (sues.summary and sues.summary.ended)
     sues.buttons["end"].click()
     box = sues.dialog
-    act = next(b for b in box.findChildren(QPushButton) if b.text() == "End the pair")
-    act.click()
+    box.words.setText("Thank you, Sam")
+    box.confirm.click()
     for pairs in (sams, sues):
         qtbot.waitUntil(lambda pairs=pairs: bool(pairs.summary and pairs.summary.ended), timeout=WAIT_MS)
         qtbot.waitUntil(lambda pairs=pairs: pairs.step == "ended", timeout=WAIT_MS)
         assert not pairs.next_button.isEnabled()
         assert not any(button.isEnabled() for key, button in pairs.buttons.items() if key != "share")
         ended = pairs.heading.text()
-        assert "Ended by Sue on 20" in ended, ended
+        assert "Ended by Sue on 20" in ended and "“Thank you, Sam”" in ended, ended
     assert not sams.buttons["share"].isEnabled()  # nothing of Sam's in the new cycle (Sue carried the goal)
     sams.cycle_box.setCurrentIndex(0)
     assert sams.buttons["share"].isEnabled()  # his own words stay his to share after the end
