@@ -302,6 +302,17 @@ def space_type(db: sqlite3.Connection, space: SpaceId) -> str:
     return _setting(db, space, "space.type")
 
 
+PAIR_MODES = ("reciprocal", "coach-me")
+
+
+def pair_intent(db: sqlite3.Connection, space: SpaceId) -> tuple[str, str]:
+    """What the pair was proposed as: ("reciprocal" | "coach-me" | "" for a pair made
+    before modes were recorded, its topic), from the `pair.mode` and `pair.topic` settings
+    it is born with."""
+    mode = _setting(db, space, "pair.mode")
+    return (mode if mode in PAIR_MODES else ""), _setting(db, space, "pair.topic")
+
+
 def pair_circle(db: sqlite3.Connection, space: SpaceId) -> SpaceId | None:
     """The circle a pair (or direct conversation) was offered from (`space.circle`)."""
     value = _setting(db, space, "space.circle")

@@ -335,14 +335,17 @@ class QtFindCoach(QWidget):
         said = self.tr("Offered to {name}: the pair forms when they accept.").format(name=name)
 
         def offer(topic: str) -> None:
+            mode = "reciprocal" if reciprocal else "coach-me"
             self._run(
-                lambda: coaching.propose(commands, circle, device, topic=topic, addresses=addresses),
+                lambda: coaching.propose(
+                    commands, circle, device, topic=topic, mode=mode, addresses=addresses
+                ),
                 said,
                 lambda _: self.proposed.emit("pair"),
             )
 
         if reciprocal:
-            offer(self.tr("reciprocal"))
+            offer("")
             return None
         from ui.dialogs import LineDialog
 

@@ -290,6 +290,9 @@ class QtPairs(QWidget):
             closed_count = summary.closed_cycles
             closed_words = plural(self.tr("%n cycle(s) closed", "", closed_count), closed_count)
             heading = "<b>" + escape(" & ".join(summary.people)) + "</b> — " + closed_words
+            intent = self.intent_words(summary)
+            if intent:
+                heading += "<br>" + escape(intent)
             if summary.ended:
                 heading += "<br>" + escape(self.ended_words(summary))
             self.heading.setText(heading)
@@ -352,6 +355,18 @@ class QtPairs(QWidget):
                 )
             self.reflections.setText("<br>".join(lines) or self.tr("No reflections yet."))
         self._enable()
+
+    def intent_words(self, summary: PairSummary) -> str:
+        """What the pair was proposed as: "Reciprocal: you coach each other (on …)" or
+        "Ana asked to be coached on “questioning”"."""
+        if summary.mode == "coach-me":
+            who = summary.people[0] if summary.people else self.tr("a member")
+            return self.tr("{who} asked to be coached on “{topic}”").format(who=who, topic=summary.topic)
+        if summary.mode == "reciprocal":
+            if summary.topic:
+                return self.tr("Reciprocal: you coach each other on “{topic}”").format(topic=summary.topic)
+            return self.tr("Reciprocal: you coach each other")
+        return summary.topic
 
     def ended_words(self, summary: PairSummary) -> str:
         """ "Ended by Sue on 2026-12-07: “thank you”" (the date as UTC)."""

@@ -10,7 +10,7 @@ from app.cli.base import CommandLine, emit
 from app.cli.network import serving_addresses
 from app.services import coaching
 from app.services.commands import Commands
-from app.services.rows import CoachCycle
+from app.services.rows import CoachCycle, PairSummary
 
 
 async def cmd_profile(args: argparse.Namespace, commands: Commands) -> None:
@@ -37,7 +37,10 @@ async def cmd_find(args: argparse.Namespace, commands: Commands) -> None:
 async def cmd_propose(args: argparse.Namespace, commands: Commands) -> None:
     circle = await commands.resolve_circle(args.circle)
     addresses = serving_addresses(args.home_path)  # where the invitee fetches the pair from
-    pair, offer = await coaching.propose(commands, circle, args.member, topic=args.topic, addresses=addresses)
+    mode = "coach-me" if args.coach_me else "reciprocal"
+    pair, offer = await coaching.propose(
+        commands, circle, args.member, topic=args.topic, mode=mode, addresses=addresses
+    )
     emit(
         args,
         {"pair_id": pair.hex(), "offer_id": offer.hex()},
@@ -80,10 +83,17 @@ async def cmd_suggestions(args: argparse.Namespace, commands: Commands) -> None:
     emit(args, {"suggestions": [r.to_json() for r in rows]}, "\n".join(lines) or "No suggestions for you.")
 
 
+def _intent(row: PairSummary) -> str:
+    if row.mode == "coach-me":
+        return f"{row.people[0] if row.people else 'someone'} asked to be coached on “{row.topic}”"
+    return "reciprocal" + (f" on “{row.topic}”" if row.topic else "") if row.mode else row.topic
+
+
 async def cmd_pairs(args: argparse.Namespace, commands: Commands) -> None:
     rows = await coaching.pairs(commands)
     lines = [
         f"{r.pair[:12]}  {' & '.join(r.people)}"
+        f"  {_intent(r)}"
         f"  {'ended' if r.ended else 'formed' if r.formed else 'waiting'}"
         f"  cycles {r.closed_cycles}/{r.cycles} closed"
         for r in rows
@@ -204,7 +214,10 @@ def register(cli: CommandLine) -> None:
     propose = cli.command("coach propose", cmd_propose, help="propose a (reciprocal) pair to a member")
     propose.add_argument("circle")
     propose.add_argument("member")
-    propose.add_argument("--topic", default="")
+    propose.add_argument("--topic", default="", help="what it is about (needed with --coach-me)")
+    propose.add_argument(
+        "--coach-me", action="store_true", help="ask them to coach you on --topic (default: coach each other)"
+    )
     offers = cli.command("coach offers", cmd_offers, help="pairs and conversations offered to you")
     offers.add_argument("circle", nargs="?")
     cli.command("coach decline", cmd_decline, help="say no to an offer").add_argument("offer")

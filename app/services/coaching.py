@@ -93,9 +93,17 @@ async def propose(
     *,
     purpose: str = "pair",
     topic: str = "",
+    mode: str = "reciprocal",
     addresses: list[str] | None = None,
 ) -> tuple[SpaceId, OpId]:
-    """Create the pair (or direct-message) space and offer it to the member, sealed."""
+    """Create the pair (or direct-message) space and offer it to the member, sealed. A
+    pair is `mode` "reciprocal" (both coach each other) or "coach-me" (the proposer asks
+    to be coached on `topic`, which it then needs); the invitee reads both before
+    accepting."""
+    if purpose == "pair" and mode not in cv.PAIR_MODES:
+        raise CommandError("A pair is either reciprocal or coach-me.")
+    if purpose == "pair" and mode == "coach-me" and not topic.strip():
+        raise CommandError("Say what you would like to be coached on (a topic).")
     member = await commands.resolve_member(circle, typed)
     mine = await commands.database.run(my_devices, commands.replica, circle)
     if any(device in mine for device in member.all_devices):
@@ -115,7 +123,11 @@ async def propose(
             space_key=secrets.token_bytes(32),
             nonce=secrets.token_bytes(16),
             now_ms=commands.clock.now_ms(),
-            settings={"space.circle": circle.hex(), **({"pair.topic": topic} if topic else {})},
+            settings={
+                "space.circle": circle.hex(),
+                **({"pair.mode": mode} if purpose == "pair" else {}),
+                **({"pair.topic": topic} if topic else {}),
+            },
             addresses=addresses or (),
         )
         made.append(space)
@@ -266,6 +278,7 @@ def _pairs(replica: Replica) -> list[PairSummary]:
         circle = cv.pair_circle(replica.db, space)
         if circle is not None and circle not in replica.spaces():
             circle = None
+        mode, topic = cv.pair_intent(replica.db, space)
         rows.append(
             PairSummary(
                 space.hex(),
@@ -280,6 +293,8 @@ def _pairs(replica: Replica) -> list[PairSummary]:
                 status.end_text if isinstance(status.end_text, str) else "",
                 circle.hex() if circle else "",
                 replica.context(circle).name if circle else "",
+                mode,
+                topic,
             )
         )
     return rows

@@ -973,6 +973,8 @@ class PairSummary:
     end_text: str = ""
     circle: str = ""  # the circle it was formed in (where `coach share` copies to), if here
     circle_name: str = ""
+    mode: str = ""  # "reciprocal" (both coach each other) or "coach-me" (people[0] asked to be coached)
+    topic: str = ""  # what it is about, as proposed ("" if none)
 
     def to_json(self) -> Json:
         return {
@@ -988,6 +990,8 @@ class PairSummary:
             "end_text": self.end_text,
             "circle_id": self.circle,
             "circle_name": self.circle_name,
+            "mode": self.mode,
+            "topic": self.topic,
         }
 
 

@@ -1905,10 +1905,6 @@ First, how should others see you?</source>
         <translation>已向 {name} 发出邀请：对方接受后即结成搭档。</translation>
     </message>
     <message>
-        <source>reciprocal</source>
-        <translation>互助</translation>
-    </message>
-    <message>
         <source>Coach me on…</source>
         <translation>请指导我…</translation>
     </message>
@@ -2651,6 +2647,18 @@ Evidence: {evidence}</source>
     <message>
         <source>No reflections yet.</source>
         <translation>还没有反思。</translation>
+    </message>
+    <message>
+        <source>{who} asked to be coached on “{topic}”</source>
+        <translation>{who} 请求在“{topic}”方面得到指导</translation>
+    </message>
+    <message>
+        <source>Reciprocal: you coach each other on “{topic}”</source>
+        <translation>互惠：你们在“{topic}”方面互相指导</translation>
+    </message>
+    <message>
+        <source>Reciprocal: you coach each other</source>
+        <translation>互惠：你们互相指导</translation>
     </message>
     <message>
         <source>Ended by {who} on {date}</source>

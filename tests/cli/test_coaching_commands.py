@@ -61,13 +61,19 @@ def test_two_members_pair_up_and_run_a_cycle_each_way(room: Room) -> None:
         "profiles"
     ]
     assert [p["name"] for p in found] == ["Sam", "Sue"]  # Sam wants it, Sue can help with it
+    refused_unchanged(room, "sam", "coach", "propose", room.circle, "Sue", "--coach-me",
+                      says="what you would like to be coached on")  # fmt: skip
     pair = run(
-        room, "sam", "coach", "propose", room.circle, "Sue", "--topic", "questioning", "--json"
+        room, "sam", "coach", "propose", room.circle, "Sue", "--topic", "questioning", "--coach-me", "--json"
     ).json()["pair_id"]
     room.sync()
     # Only Sue can open the offer; Tom (a teacher) sees none.
     assert run(room, "tom", "coach", "offers", "--json").json()["offers"] == []
     join_offer(room, "sue", "sam")
+    # Before accepting, Sue reads what she is asked: Sam wants to be coached on questioning.
+    (asked,) = run(room, "sue", "coach", "pairs", "--json").json()["pairs"]
+    assert (asked["mode"], asked["topic"], asked["formed"]) == ("coach-me", "questioning", False)
+    assert "Sam asked to be coached on “questioning”" in run(room, "sue", "coach", "pairs").out
     refused_unchanged(room, "sam", "coach", "accept", pair, says="You proposed this pair")
     run(room, "sue", "coach", "accept", pair).ok()
     pair_sync(room, pair)

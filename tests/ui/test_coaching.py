@@ -10,6 +10,7 @@ both (the form says it is anonymous first), results as bars.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,10 @@ def test_find_a_coach_offer_accept_and_a_full_cycle_through_the_widgets(qtbot: Q
     for pairs in (sams, sues):
         qtbot.waitUntil(lambda pairs=pairs: bool(pairs.summary and pairs.summary.formed), timeout=WAIT_MS)
         assert sorted(pairs.summary.people) == ["Sam", "Sue"]
+        assert "Sam asked to be coached on “questioning”" in pairs.heading.text()
+    both = dataclasses.replace(sams.summary, mode="reciprocal", topic="")
+    assert sams.intent_words(both) == "Reciprocal: you coach each other"
+    assert sams.intent_words(dataclasses.replace(both, topic="feedback")).endswith("on “feedback”")
 
     # Sam opens a cycle where he is observed, and sets a goal.
     step(qtbot, sams, "open")
