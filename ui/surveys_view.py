@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
@@ -143,6 +144,11 @@ class QtSurveys(QtCircleTab):
         self.list.setHeaderLabels(
             [self.tr("Survey"), self.tr("By"), self.tr("Answers"), self.tr("Respondents"), self.tr("Status")]
         )
+        header = self.list.header()  # the title takes the room; the short columns fit their words
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.list.currentItemChanged.connect(lambda *_: self._chosen_changed())
         self.list.itemActivated.connect(lambda *_: self.answer())
         self.empty = EmptyHint(
@@ -235,6 +241,7 @@ class QtSurveys(QtCircleTab):
                 str(row.respondents), self.tr("closed") if row.closed else self.tr("open"),
             ])  # fmt: skip
             item.setData(0, ROW, row.id)
+            item.setToolTip(0, row.title)  # in full when the column elides it
             self.list.addTopLevelItem(item)
             if row.id == kept:
                 self.list.setCurrentItem(item)
@@ -316,7 +323,7 @@ class QtSurveys(QtCircleTab):
         elif part.admitted:
             line = self.tr("Your anonymous key is admitted: answer (again, to change your answer).")
             count = part.admitted_count
-            line += " " + plural(
+            line += "" if part.mine else " " + plural(
                 self.tr("%n (person/people) admitted so far: an answer hides among them.", "", count), count
             )
         elif part.joined:
