@@ -24,7 +24,8 @@ class QtVersionFiles(QWidget):
         super().__init__(parent)
         self.heading = QLabel(self)
         self.heading.setWordWrap(True)
-        self.files = QtResourceFiles(session, self)  # its `arrived`: `QtAssignments` listens itself
+        # Long names elided: the tab's panes are narrow at 800×600. Its `arrived`: the tab listens itself.
+        self.files = QtResourceFiles(session, self, names_shrink=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -50,4 +51,4 @@ class QtVersionFiles(QWidget):
 
     def names(self) -> list[str]:
         """The file names listed (for tests and accessibility checks)."""
-        return [row.name.text() for row in self.files.rows]
+        return [row.name.full for row in self.files.rows]

@@ -100,3 +100,26 @@ def test_the_reviewer_sees_the_attached_pdf_and_saves_the_same_bytes(
     teacher.gradebook.setCurrentItem(teacher.gradebook.topLevelItem(kims))  # no files: none listed
     assert teacher.work_files.names() == [] and not teacher.work_files.isVisibleTo(teacher)
     assert not desk.runtime.failures
+
+
+def test_a_long_file_name_is_elided_rather_than_widening_the_tab(qtbot: QtBot, desk: Desk) -> None:
+    """At 800×600 the review tab's panes are narrow: a long name gives way (middle elided,
+    the extension kept, the whole name in the tooltip) instead of holding the window wide."""
+    from app.services.rows import SubmittedFile
+    from sync.ids import SpaceId
+    from ui.version_files import QtVersionFiles
+
+    name = "Pendulum lab report — final version with all the measurements and the graphs.pdf"
+    files = QtVersionFiles(desk.open("kim"))
+    qtbot.addWidget(files)
+    files.show_version(SpaceId(bytes(32)), 2, (SubmittedFile("ab" * 32, name, 2_300_000, True),))
+    files.resize(380, 60)
+    files.show()
+    qtbot.waitUntil(lambda: files.files.rows[0].name.text() != name, timeout=WAIT_MS)
+    label = files.files.rows[0].name
+    assert label.minimumSizeHint().width() <= 80  # the whole name alone is wider than 380 here
+    assert files.minimumSizeHint().width() < label.fontMetrics().horizontalAdvance(name)
+    assert label.text().endswith(".pdf") and "…" in label.text() and label.toolTip() == name
+    assert files.names() == [name]
+    files.resize(1000, 60)
+    qtbot.waitUntil(lambda: label.text() == name, timeout=WAIT_MS)
