@@ -1,8 +1,9 @@
-"""A resource's files under its preview: each file's name, size and whether it is here —
-"on this device", "arriving… 40 %" while it comes from a member (`Session.file_progress`),
-or "not here yet" — with **Open** (a copy in the data folder's `opened/`, handed to the
-system's program for it) and **Save as…** (where the person chooses; the file's own name,
-made safe, offered). Owns `QtResourceFiles` and `size_text`. GUI thread.
+"""A resource's files under its preview (and a submitted version's, `ui.version_files`):
+each file's name, size and whether it is here — "on this device", "arriving… 40 %" while
+it comes from a member (`Session.file_progress`), or "not here yet" — with **Open** (a
+copy in the data folder's `opened/`, handed to the system's program for it) and **Save
+as…** (where the person chooses; the file's own name, made safe, offered). Owns
+`QtResourceFiles` and `size_text`. GUI thread.
 
 The file dialogs and `QDesktopServices` are imported when used, not before the first paint.
 """
