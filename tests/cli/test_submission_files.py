@@ -158,3 +158,32 @@ def test_bad_input_is_one_line_and_writes_nothing(room: Room, tmp_path: Path) ->
     assert fingerprint(room.homes["tom"]) == teacher
     assert a_file.read_text(encoding="utf-8") == "here" and not (tmp_path / "none").exists()
     assert not Path("/proc/studycircle-out").exists()
+
+
+def test_a_reviewer_reads_only_the_version_allocated_to_them(room: Room, tmp_path: Path) -> None:
+    """Round 2 allocates Sam's version 2 to Sue: she reads that one (the default), not
+    version 1 any more; Sam and the teacher read both, and version 3 does not exist."""
+    assignment, _, sam = submitted(room, tmp_path)
+    work = sam["submission_id"]
+    run(room, "tom", "assignment", "open", assignment[:8], "review").ok()
+    room.sync()
+    run(room, "tom", "assignment", "open", assignment[:8], "revision").ok()
+    room.sync()
+    image = tmp_path / "graph.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
+    assert run(room, "sam", "submit", assignment[:8], "--file", str(image), "--json").json()["version"] == 2
+    room.sync()
+    run(room, "tom", "assignment", "open", assignment[:8], "review").ok()
+    room.sync()
+    hers = run(room, "sue", "submission", "files", work[:10], "--json").json()
+    assert (hers["version"], [f["name"] for f in hers["files"]]) == (2, ["graph.png"])
+    assert run(room, "sue", "submission", "files", work[:10], "--version", "2", "--json").json() == hers
+    run(room, "sue", "submission", "files", work[:10], "--version", "1").refused(
+        "You review version 2 of this submission; its other versions are not yours to read."
+    )
+    for who in ("sam", "tom"):
+        older = run(room, who, "submission", "files", work[:10], "--version", "1", "--json").json()
+        assert [f["name"] for f in older["files"]] == ["essay.pdf"] and older["versions"] == 2
+        run(room, who, "submission", "files", work[:10], "--version", "3").refused(
+            "versions 1 to 2; there is no version 3"
+        )
