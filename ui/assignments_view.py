@@ -5,7 +5,9 @@ attached, in a revision phase a "what I changed" note, Submit); *Reviews to do* 
 allocated submission — in round 2+ the diff since the version I reviewed — and the
 rubric as a form, `ui.rubric_form`, whose draft is kept here until sent); *Feedback*
 (reviews of my work per round, reviewers anonymous, rated for helpfulness; my grade once
-given). Teachers see the brief, *Progress* (`app.services.assessment_board`: who
+given). Wherever a version is shown — my latest, the one I review, the selected student's
+latest in *Assessment* — the files attached to it are listed with Open and Save as…
+(`ui.version_files`). Teachers see the brief, *Progress* (`app.services.assessment_board`: who
 submitted, reviews done and owed; *Open the next phase…* asks first, saying what will
 happen; *Change reviewers…* by hand) and *Assessment* (the gradebook; for the student
 selected, the suggested grade's parts and every review with its writer; *Assess…* to
@@ -51,11 +53,13 @@ from app.services.rows import (
     AssignmentDetail,
     AssignmentSummary,
     CalibrationRow,
+    FileProgress,
     GradeEntry,
     MyVersion,
     ProgressBoard,
     ReceivedReview,
     ReviewTask,
+    VersionFiles,
     WrittenReview,
 )
 from sync.changes import ASSIGN_KINDS
@@ -64,6 +68,7 @@ from sync.policy import Level
 from ui.assessment_words import of, phase_name, phase_word, reviewer_label, version_label
 from ui.circle import CircleContext, QtCircleTab
 from ui.rubric_form import RubricForm
+from ui.version_files import QtVersionFiles
 
 ID = Qt.ItemDataRole.UserRole
 EDIT_KEYS = "Ctrl+E"  # edit the chosen assignment (listed in Help › Keyboard shortcuts)
@@ -81,6 +86,7 @@ class Shown:
     board: ProgressBoard | None  # teachers
     written: tuple[WrittenReview, ...]  # teachers: every review with its writer
     calibration: tuple[CalibrationRow, ...] = ()  # students: my scores beside the others', after a round
+    works: tuple[VersionFiles, ...] = ()  # teachers: each submission's latest version's files
 
 
 class WorkEditor(QPlainTextEdit):
@@ -213,6 +219,7 @@ class QtAssignments(QtCircleTab):
 
         self._list_query = LiveQuery(self.session, self._fetch_list, self._show_list)
         self._detail_query = LiveQuery(self.session, self._fetch_detail, self._show_detail)
+        self.session.file_progress.connect(self._file_moved)
         self.on_roles()
         self._list_query.refresh()
 
@@ -226,6 +233,7 @@ class QtAssignments(QtCircleTab):
             self.tr("Write your work here (Markdown), or drop or attach a text file")
         )
         self.work.file_dropped.connect(self.attach)
+        self.my_files = self._version_files(page)
         self.work.setTabChangesFocus(True)
         self.note = QLineEdit(page)
         self.note.setPlaceholderText(self.tr("What I changed since the version reviewed"))
@@ -239,6 +247,7 @@ class QtAssignments(QtCircleTab):
         buttons.addWidget(self.submit_button)
         layout = QVBoxLayout(page)
         layout.addWidget(self.versions)
+        layout.addWidget(self.my_files)
         layout.addWidget(self.work, 1)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
@@ -251,6 +260,7 @@ class QtAssignments(QtCircleTab):
         self.tasks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tasks.currentItemChanged.connect(lambda *_: self._task_chosen())
         self.task_text = QTextBrowser(page)
+        self.task_files = self._version_files(page)
         self.form_area = QScrollArea(page)
         self.form_area.setWidgetResizable(True)
         self.send_button = QPushButton(self.tr("Send review"), page)
@@ -272,6 +282,7 @@ class QtAssignments(QtCircleTab):
         self.review_split = split
         layout = QVBoxLayout(page)
         layout.addWidget(self.tasks)
+        layout.addWidget(self.task_files)
         layout.addWidget(split, 1)
         return page
 
@@ -325,6 +336,7 @@ class QtAssignments(QtCircleTab):
         self.export_button.clicked.connect(lambda: self.export_csv())
         self.gradebook.currentItemChanged.connect(lambda *_: self._show_reviews_of())
         self.reviews_of = QTextBrowser(page)
+        self.work_files = self._version_files(page)
         row = QHBoxLayout()
         row.addWidget(self.assess_button)
         row.addStretch(1)
@@ -332,8 +344,23 @@ class QtAssignments(QtCircleTab):
         layout = QVBoxLayout(page)
         layout.addWidget(self.gradebook, 1)
         layout.addWidget(self.reviews_of, 1)
+        layout.addWidget(self.work_files)
         layout.addLayout(row)
         return page
+
+    def _version_files(self, parent: QWidget) -> QtVersionFiles:
+        return QtVersionFiles(self.session, parent)
+
+    def _file_moved(self, progress: FileProgress) -> None:
+        """A file of a version read here has arrived: read again (it may be opened now), even
+        if it arrived while no version showing it was on screen."""
+        if progress.state != "arrived" or progress.space != self.circle.space.hex() or self.shown is None:
+            return
+        shown = self.shown
+        versions = [v.files for v in shown.versions] + [t.files for t in shown.tasks]
+        versions += [w.files for w in shown.works]
+        if any(file.blob == progress.blob for files in versions for file in files):
+            self._detail_query.refresh()
 
     def _tree(self, columns: list[str]) -> QTreeWidget:
         tree = QTreeWidget(self)
@@ -401,7 +428,7 @@ class QtAssignments(QtCircleTab):
     async def _fetch_detail(self) -> Shown | None:
         if self.selected_id is None:
             return None
-        from app.services import assessment_board, assignments, my_work
+        from app.services import assessment_board, assignments, my_work, submission_files
 
         commands, found = self.session.commands, self.found
         detail = await assignments.detail(commands, found)
@@ -415,6 +442,7 @@ class QtAssignments(QtCircleTab):
             await assessment_board.board(commands, found) if teacher else None,
             await assessment_board.written_reviews(commands, found) if teacher else (),
             () if teacher else tuple(await assignments.calibration(commands, found)),
+            await submission_files.latest_of_each(commands, found) if teacher else (),
         )
 
     def _show_detail(self, shown: Shown | None) -> None:
@@ -456,8 +484,11 @@ class QtAssignments(QtCircleTab):
             self.versions.setText(self.tr("Submitted: {listed}").format(listed=listed))
             if not self.work.toPlainText():
                 self.work.setPlainText(shown.versions[-1].text)
+            latest = shown.versions[-1]
+            self.my_files.show_version(self.circle.space, latest.version, latest.files)
         else:
             self.versions.setText(self.tr("Nothing submitted yet."))
+            self.my_files.clear()
         self.note.setVisible(phase == "revision")
         self.submit_button.setEnabled(open_)
         self.submit_button.setText(self.tr("Submit a new version") if shown.versions else self.tr("Submit"))
@@ -514,6 +545,7 @@ class QtAssignments(QtCircleTab):
             self.tasks.setCurrentRow(0)
         elif not tasks:
             self.task_text.setPlainText(self.tr("No reviews to do now."))
+            self.task_files.clear()
             self.send_button.setEnabled(False)
         else:
             self._task_chosen()
@@ -528,6 +560,7 @@ class QtAssignments(QtCircleTab):
         task = self.current_task()
         if task is None or self.shown is None:
             return
+        self.task_files.show_version(self.circle.space, task.version, task.files)
         if task.diff:
             self.task_text.setMarkdown(
                 "**"
@@ -780,10 +813,17 @@ class QtAssignments(QtCircleTab):
         item = self.gradebook.currentItem()
         if item is None or self.shown is None:
             self.reviews_of.setMarkdown(self.tr("Select a student to see the reviews of their work."))
+            self.work_files.clear()
             return
         entry = next((g for g in self.shown.grades if g.submission_id == item.data(0, ID)), None)
         if entry is None:
+            self.work_files.clear()
             return
+        work = next((w for w in self.shown.works if w.submission_id == entry.submission_id), None)
+        if work is None:
+            self.work_files.clear()
+        else:
+            self.work_files.show_version(self.circle.space, work.version, work.files)
         suggested = _score(entry.suggested)
         parts = [
             "## " + self.tr("{name}: suggested {grade}").format(name=entry.name, grade=suggested),

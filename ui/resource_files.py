@@ -1,8 +1,9 @@
-"""A resource's files under its preview: each file's name, size and whether it is here —
-"on this device", "arriving… 40 %" while it comes from a member (`Session.file_progress`),
-or "not here yet" — with **Open** (a copy in the data folder's `opened/`, handed to the
-system's program for it) and **Save as…** (where the person chooses; the file's own name,
-made safe, offered). Owns `QtResourceFiles` and `size_text`. GUI thread.
+"""A resource's files under its preview (and a submitted version's, `ui.version_files`):
+each file's name, size and whether it is here — "on this device", "arriving… 40 %" while
+it comes from a member (`Session.file_progress`), or "not here yet" — with **Open** (a
+copy in the data folder's `opened/`, handed to the system's program for it) and **Save
+as…** (where the person chooses; the file's own name, made safe, offered). Owns
+`QtResourceFiles` and `size_text`. GUI thread.
 
 The file dialogs and `QDesktopServices` are imported when used, not before the first paint.
 """
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from app.services import resources
 from app.services.rows import FileProgress, ResourceFile, SavedFile
@@ -39,13 +41,44 @@ def size_text(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+class _FileName(QLabel):
+    """A file's name; with `shrinks`, one that gives way when room is short (a long name
+    must not hold a narrow pane, and the window, wider than 800 pixels): elided in the
+    middle, so the extension stays. The whole name in its tooltip either way."""
+
+    def __init__(self, name: str, parent: QWidget, *, shrinks: bool) -> None:
+        super().__init__(name, parent)
+        self.full = name
+        self.shrinks = shrinks
+        self.setToolTip(name)
+        if shrinks:
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:
+        if not self.shrinks:
+            return super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self.full) + 4, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        if not self.shrinks:
+            return super().minimumSizeHint()
+        return QSize(min(self.sizeHint().width(), 80), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self.shrinks:
+            return
+        elided = self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideMiddle, self.width())
+        if elided != self.text():
+            self.setText(elided)
+
+
 class _FileRow:
     """The widgets of one file in the grid."""
 
     def __init__(self, owner: QtResourceFiles, file: ResourceFile, line: int) -> None:
         self.file = file
-        self.name = QLabel(file.name, owner)
-        self.name.setToolTip(file.name)
+        self.name = _FileName(file.name, owner, shrinks=owner.names_shrink)
         self.name.setObjectName("file-name")
         self.size = QLabel(size_text(file.size), owner)
         self.size.setToolTip(translate("QtResourceFiles", "{n:,} bytes").format(n=file.size))
@@ -73,9 +106,12 @@ class QtResourceFiles(QWidget):
     arrived = Signal()  # a file listed here is now on this device: re-read the resource
     done = Signal(object)  # a `SavedFile`, once opened or saved (tests and the status bar)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, *, names_shrink: bool = False
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self.names_shrink = names_shrink  # long names elided rather than widening the pane
         self.space: SpaceId | None = None
         self.rows: list[_FileRow] = []
         self.grid = QGridLayout(self)

@@ -1,5 +1,6 @@
 """Command groups: assignments and peer assessment — `assignment create/edit/list/show/open`,
-`submit`, `review list/write/received/rate`, `assess` and `grades` (docs/cli.md).
+`submit`, `submission files` (a version's attached files: list, save), `review
+list/write/received/rate`, `assess` and `grades` (docs/cli.md).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from app.cli.base import CommandLine, counted, emit
 from app.errors import CommandError
-from app.services import assignments
+from app.services import assignments, submission_files
 from app.services import files as local_files
 from app.services.commands import Commands
 from app.services.files import describe_size
@@ -151,6 +152,30 @@ async def cmd_submit(args: argparse.Namespace, commands: Commands) -> None:
     )
 
 
+def _check_version(args: argparse.Namespace) -> None:
+    if args.version is not None and args.version < 1:
+        raise CommandError(f"A version is numbered from 1, not {args.version}.")
+
+
+async def cmd_submission_files(args: argparse.Namespace, commands: Commands) -> None:
+    if args.save is None:
+        found = await submission_files.listing(commands, args.submission, args.version)
+        lines = [f"{found.submission_id[:12]}  version {found.version} of {found.versions}"]
+        for file in found.files:
+            state = "" if file.downloaded else "  (not downloaded yet)"
+            lines.append(f"    {file.name}  {describe_size(file.size)}{state}")
+        if not found.files:
+            lines.append("    no files attached")
+        emit(args, found.to_json(), "\n".join(lines))
+        return
+    found, saved = await submission_files.save(commands, args.submission, args.version, Path(args.save))
+    emit(
+        args,
+        found.to_json() | {"saved": [file.to_json() for file in saved]},
+        "\n".join(f"Saved {file.path}" for file in saved),
+    )
+
+
 async def cmd_review_list(args: argparse.Namespace, commands: Commands) -> None:
     found = await assignments.find_assignment(commands, args.assignment)
     rows = await assignments.review_tasks(commands, found)
@@ -281,6 +306,22 @@ def register(cli: CommandLine) -> None:
         "--file", metavar="F", help="a UTF-8 text file (its text), or any other file up to 50 MiB (attached)"
     )
     submit.add_argument("--note", default="", help="what changed since your last version")
+
+    cli.group("submission", help="a submitted version's attached files (a PDF, an image)")
+    attached = cli.command(
+        "submission files",
+        cmd_submission_files,
+        help="list a version's files, or save them into a folder (its author, its reviewers, teachers)",
+        check=_check_version,
+    )
+    attached.add_argument("submission")
+    attached.add_argument(
+        "--version",
+        type=int,
+        metavar="N",
+        help="which version (default: the latest; a reviewer's: the one they review)",
+    )
+    attached.add_argument("--save", metavar="DIR", help="write the files into DIR (made if missing)")
 
     cli.group("review", help="peer review: your allocated reviews, reviews of your work")
     mine = cli.command("review list", cmd_review_list, help="the submissions allocated to you this round")

@@ -390,7 +390,10 @@ def _tasks(replica: Replica, found: FoundAssignment) -> list[ReviewTask]:
                 version.note,
                 max(before, default=0),
                 diff,
-                tuple(SubmittedFile(blob.hex(), name, size) for blob, name, size in version.files),
+                tuple(
+                    SubmittedFile(blob.hex(), name, size, blobs.held_in(db, space, blob))
+                    for blob, name, size in version.files
+                ),
             )
         )
     return tasks

@@ -1,5 +1,5 @@
 """A student's own work on an assignment: every version they submitted (text, the note
-on what changed, when), oldest first. Runs on the database worker."""
+on what changed, when, the files attached), oldest first. Runs on the database worker."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from app.services.assignments import FoundAssignment
 from app.services.commands import Commands
 from app.services.items import when
 from app.services.rows import MyVersion
+from app.services.submission_files import files_of
 from sync import assignments as reads
 from sync.reducers.assess import person_of
 from sync.replica import Replica
@@ -17,7 +18,10 @@ def _versions(replica: Replica, found: FoundAssignment) -> tuple[MyVersion, ...]
     person = person_of(replica.db, found.space, replica.key.device_id)
     for work in reads.submissions(replica.db, found.space, found.assignment):
         if work.person == person:
-            return tuple(MyVersion(v.version, v.text, v.note, when(v.hlc)) for v in work.versions)
+            return tuple(
+                MyVersion(v.version, v.text, v.note, when(v.hlc), files_of(replica, found.space, v))
+                for v in work.versions
+            )
     return ()
 
 

@@ -795,9 +795,16 @@ class MyVersion:
     text: str
     note: str  # what changed (from version 2 on)
     created: str  # ISO time, UTC
+    files: tuple[SubmittedFile, ...] = ()  # attached to the version (a PDF, an image)
 
     def to_json(self) -> Json:
-        return {"version": self.version, "text": self.text, "note": self.note, "created": self.created}
+        return {
+            "version": self.version,
+            "text": self.text,
+            "note": self.note,
+            "created": self.created,
+            "files": [file.to_json() for file in self.files],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -1227,6 +1234,26 @@ class SubmittedFile:
     blob: str  # hex
     name: str
     size: int
+    downloaded: bool = False  # its bytes held here for the circle (`sync.blobs.held_in`)
 
     def to_json(self) -> Json:
-        return {"blob": self.blob, "name": self.name, "size": self.size}
+        return {"blob": self.blob, "name": self.name, "size": self.size, "downloaded": self.downloaded}
+
+
+@dataclass(frozen=True, slots=True)
+class VersionFiles:
+    """The files attached to one version of a submission (`submission files`), for a reader
+    who may read that version: never who wrote it."""
+
+    submission_id: str
+    version: int
+    versions: int  # how many the submission has
+    files: tuple[SubmittedFile, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "submission_id": self.submission_id,
+            "version": self.version,
+            "versions": self.versions,
+            "files": [file.to_json() for file in self.files],
+        }

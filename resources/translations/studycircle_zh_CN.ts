@@ -3217,6 +3217,13 @@ Evidence: {evidence}</source>
     </message>
 </context>
 <context>
+    <name>QtVersionFiles</name>
+    <message>
+        <source>Attached to version {n}:</source>
+        <translation>第 {n} 版的附件：</translation>
+    </message>
+</context>
+<context>
     <name>ReallocateDialog</name>
     <message>
         <source>Change reviewers</source>

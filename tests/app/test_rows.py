@@ -26,6 +26,7 @@ from app.services.rows import (
     Resource,
     ResourceFile,
     SavedFile,
+    SubmittedFile,
     ThreadSummary,
 )
 from sync.ids import DeviceId
@@ -81,6 +82,8 @@ DOCUMENTED = [
         Resource(**BASE, **EVERYTHING, files=(ResourceFile("f0", "a.pdf", 10, True),)),
     ),
     ("files: [{name, size, path}]", SavedFile("a.pdf", 10, "/tmp/a.pdf")),
+    ("saved: [{name, size, path}]", SavedFile("a.pdf", 10, "/tmp/a.pdf")),
+    ("`versions`, `files: [{blob, name, size, downloaded}]`", SubmittedFile("f0", "a.pdf", 10, True)),
     ("notes: [{note_id, title, tags, created}]", NOTE),
     ("links: [{title, note_ids}]", NoteLink("Waves", ("n2",))),
 ]

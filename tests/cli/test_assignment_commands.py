@@ -332,7 +332,9 @@ def test_a_pdf_is_attached_and_a_text_file_is_the_versions_text(room: Room, tmp_
     room.sync()
     (task,) = run(room, "sue", "review", "list", assignment[:8], "--json").json()["reviews"]
     assert task["submission_id"] == sam["submission_id"]
-    assert task["files"] == [{"blob": held[0].hex(), "name": "essay.pdf", "size": pdf.stat().st_size}]
+    assert task["files"] == [  # the op is here, the bytes not yet (they move with `serve` or `sync`)
+        {"blob": held[0].hex(), "name": "essay.pdf", "size": pdf.stat().st_size, "downloaded": False}
+    ]
     assert "attached: essay.pdf (10,255 bytes)" in run(room, "sue", "review", "list", assignment[:8]).out
 
 
