@@ -420,9 +420,13 @@ def _check_enrol(db: sqlite3.Connection, op: Applied, body: c.SurveyEnrol) -> Re
     n = 0 if public is None else int.from_bytes(public, "big")
     if not 1 < int.from_bytes(body.blinded, "big") < n:
         return Reason.BAD_CONTENT  # an unknown key, or no number that key can sign
-    mine = any(
-        device == op.device and key_op == body.key
-        for device, key_op, _ in _enrolments(db, op, body.survey).values()
+    mine = any(  # this device's own joins only: one indexed read, not every join of the survey
+        in_past(op, author, seq) and bytes(unpack_canonical(data)[0]) == body.key
+        for author, seq, data in db.execute(
+            "SELECT author, seq, data FROM coaching_steps"
+            " WHERE space = ? AND target = ? AND step = 'enrol' AND device = ?",
+            (op.space, body.survey, op.device),
+        )
     )
     return Reason.NOT_PERMITTED if mine else None
 
@@ -433,14 +437,15 @@ def _apply_enrol(db: sqlite3.Connection, op: Applied, body: c.SurveyEnrol) -> No
 
 def _check_admit(db: sqlite3.Connection, op: Applied, body: c.SurveyAdmit) -> Reason | None:
     """The owner device signs joins it holds, each the owner key's signature of the
-    blinded value (anyone checks), one per person per key, of devices still members."""
+    blinded value (anyone checks), one per person per key, of devices still members —
+    all judged in the admit's causal past, so the verdict is the same in any order."""
     found = _anonymous_survey(db, op, body.survey)
     if isinstance(found, Reason):
         return found
     if found.author != op.author:  # the owner *device*: the key derives from its seed
         return Reason.NOT_PERMITTED
     enrolments = _enrolments(db, op, body.survey)
-    granted: set[tuple[bytes, bytes]] = set()  # (person, key op) admitted in the causal past
+    granted: set[tuple[int, bytes]] = set()  # (person, key op) admitted in the causal past
     for author, seq, data in db.execute(
         "SELECT author, seq, data FROM coaching_steps WHERE space = ? AND target = ? AND step = 'admit'",
         (op.space, body.survey),
@@ -449,7 +454,7 @@ def _check_admit(db: sqlite3.Connection, op: Applied, body: c.SurveyAdmit) -> Re
             for enrol, _ in unpack_canonical(data):
                 if bytes(enrol) in enrolments:
                     device, key_op, _ = enrolments[bytes(enrol)]
-                    granted.add((_person(db, op.space, device), key_op))
+                    granted.add((_person_at(db, op, device), key_op))
     for enrol, signed in body.grants:
         if enrol not in enrolments:
             return Reason.BAD_CONTENT
@@ -457,20 +462,33 @@ def _check_admit(db: sqlite3.Connection, op: Applied, body: c.SurveyAdmit) -> Re
         public = _key_in_past(db, op, body.survey, key_op)
         if public is None or not blind_token.signed_ok(public, blinded, signed):
             return Reason.BAD_CONTENT
-        who = (_person(db, op.space, device), key_op)
+        who = (_person_at(db, op, device), key_op)
         if who in granted or not _still_member(db, op, device):
             return Reason.NOT_PERMITTED
         granted.add(who)
     return None
 
 
+def _person_at(db: sqlite3.Connection, op: Applied, device: bytes) -> int:
+    """`device`'s person as `op`'s causal past has it (author indices): its person's first
+    device if the link that made it so is in that past, else the device itself. Not the
+    `device_persons` table, which holds what this replica knows now (a link that arrived
+    before or after the op would give two verdicts)."""
+    index = _author_index(db, op, device)
+    if index is None or op.auth is None:
+        return -1
+    person = op.auth.person_of(index)
+    return person if person != index and op.auth.same_person_at(index, person, op.clock) else index
+
+
 def _still_member(db: sqlite3.Connection, op: Applied, device: bytes) -> bool:
-    """Whether `device` could still write as a member in `op`'s causal past (not removed
-    or unlinked there)."""
+    """Whether `device` is a member in `op`'s causal past: no removal or unlink of it
+    there (`strong=False`: a removal the admit had not seen does not change its verdict;
+    the rekey that follows a removal is what stops the removed member's answers)."""
     index = _author_index(db, op, device)
     if index is None or op.auth is None:
         return False
-    return op.auth.level_at(index, op.clock, op.clock.get(index, 0) + 1) >= Level.MEMBER
+    return op.auth.level_at(index, op.clock, op.clock.get(index, 0) + 1, strong=False) >= Level.MEMBER
 
 
 def _check_rekey(db: sqlite3.Connection, op: Applied, body: c.SurveyRekey) -> Reason | None:

@@ -528,3 +528,43 @@ def test_a_survey_states_its_key_up_front() -> None:
         op.op_id,
         circle.owner.key,
     )
+
+
+def test_an_admit_is_judged_by_its_causal_past_whatever_arrives_first() -> None:
+    """A teacher removes Cat while the owner, not yet aware of it, admits her join: two
+    replicas receiving the removal before and after the admit give the admit one verdict
+    (found by tests/sync/test_survey_properties.py: the removal used to count when it
+    had arrived first). The owner's renewal then stops her answers everywhere."""
+    from sync.frontier import all_envelopes
+    from sync.policy import Level
+
+    circle = Circle.create(Clock())
+    tia = circle.add("Tia", role=Level.TEACHER)
+    cat = circle.add("Cat")
+    circle.sync_all()
+    survey = open_survey(circle, circle.owner)
+    circle.sync_all()
+    enrol(circle, cat, survey)
+    circle.sync_all()
+    writer.remove_member(tia, circle.space, cat.key.device_id, new_key=seed("k3"), now_ms=circle.clock())
+    assert admit(circle, survey) == 1  # the owner has not heard of the removal
+    envelopes = {r.key.device_id: all_envelopes(r, circle.space) for r in (circle.owner, tia)}
+    owner_ops, tia_ops = envelopes[circle.owner.key.device_id], envelopes[tia.key.device_id]
+    verdicts, hashes = [], []
+    for first, second in ((tia_ops, owner_ops), (owner_ops, tia_ops)):
+        replica = Replica(Store(":memory:"), DeviceKey(seed(f"observer-{len(verdicts)}")))
+        with replica.store.transaction():
+            replica.db.execute("INSERT INTO spaces (space) VALUES (?)", (circle.space,))
+            replica.db.executemany(
+                "INSERT OR IGNORE INTO keyring (space, ref, key) VALUES (?, ?, ?)",
+                circle.owner.db.execute("SELECT space, ref, key FROM keyring").fetchall()
+                + tia.db.execute("SELECT space, ref, key FROM keyring").fetchall(),
+            )
+        replica.ingest(circle.space, first)
+        replica.ingest(circle.space, second)
+        verdicts.append(
+            replica.db.execute("SELECT status, reason FROM ops WHERE kind = 'survey.admit'").fetchall()
+        )
+        hashes.append(state_hash(replica.db, circle.space))
+    assert verdicts[0] == verdicts[1] == [(0, None)]
+    assert hashes[0] == hashes[1]
