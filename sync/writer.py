@@ -134,13 +134,20 @@ def _parents(
         if info is None:
             raise Rejected(Reason.BAD_CHAIN, "an op this depends on has not arrived yet")
         heads.append((op_id, info))
-    # Keep only heads not already in the causal past of another parent.
-    covering = [info.clock for info in infos] + [info.clock for _, info in heads]
+    # Keep only heads not already in the causal past of another parent. An op's clock is
+    # above its past's (hlc grows along every causal chain), so going from the newest
+    # head down, a head is in another's past iff the clocks merged so far (prev's and the
+    # heads kept) cover it: one pass, not every head against every clock (in a class of
+    # 300 that was 45,000 clock reads a write).
+    seen: dict[int, int] = dict(infos[0].clock) if infos else {}
     deps: dict[OpId, OpInfo] = {}
-    for op_id, info in sorted(heads, key=lambda pair: (-pair[1].hlc, pair[0])):
-        covered = sum(1 for clock in covering if clock.get(info.author, 0) >= info.seq)
-        if covered <= 1 or op_id in extra:  # only its own clock covers it
-            deps[op_id] = info
+    for op_id, info in sorted(dict(heads).items(), key=lambda pair: (-pair[1].hlc, pair[0])):
+        if seen.get(info.author, 0) >= info.seq and op_id not in extra:
+            continue
+        deps[op_id] = info
+        for author, at in info.clock.items():
+            if at > seen.get(author, 0):
+                seen[author] = at
     chosen = sorted(deps)[:MAX_DEPS]
     infos += [deps[op_id] for op_id in chosen]
     return seq, prev, chosen, infos
