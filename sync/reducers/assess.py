@@ -188,17 +188,19 @@ def person_of(db: sqlite3.Connection, space: bytes, device: bytes) -> bytes:
 
 
 def op_person(db: sqlite3.Connection, op: Applied) -> bytes:
-    """The person whose device signed `op`, as the space's `device_persons` table says.
+    """The person whose device signed `op`, as the space's `device_persons` table says
+    (a device it does not list is its own person, as in `person_of`).
 
-    Remembered in the space's memo until the replica rewrites the table
-    (`Replica._materialize_members` drops the memo's entry), so a class's submissions and
-    ratings read it once per device instead of once per op (each read also forced the
+    The whole table is read once into the space's memo and kept until the replica
+    rewrites it (`Replica._materialize_members` drops the memo's entry), so a class's
+    submissions and ratings cost one read, not one per device (each read also forced the
     write buffer out)."""
-    persons: dict[bytes, bytes] = op.memo.setdefault(PERSONS_MEMO, {})
-    person = persons.get(op.device)
-    if person is None:
-        person = persons[op.device] = person_of(db, op.space, op.device)
-    return person
+    persons: dict[bytes, bytes] | None = op.memo.get(PERSONS_MEMO)
+    if persons is None:
+        persons = op.memo[PERSONS_MEMO] = dict(
+            db.execute("SELECT device, person FROM device_persons WHERE space = ?", (op.space,)).fetchall()
+        )
+    return persons.get(op.device, op.device)
 
 
 def versions_at(
