@@ -574,6 +574,26 @@ def _check_review(db: sqlite3.Connection, op: Applied, body: Review) -> Refusal 
     return None
 
 
+# The register's row (schema 0014): first op by (seq, op id), content of the latest.
+# Built once: a statement made afresh per review is joined and hashed again each time
+# (the write buffer groups statements by their text).
+_NEWER = "(excluded.latest_seq, excluded.latest_op) > (latest_seq, latest_op)"
+_SCORES_UPSERT = (
+    "INSERT INTO assign_scores (space, opener, submission, pseudonym, assignment, first_op, first_seq,"
+    " latest_op, latest_seq, version, scores, comment, notes)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (space, opener, submission, pseudonym) DO UPDATE SET"
+    " first_op = CASE WHEN (excluded.first_seq, excluded.first_op) < (first_seq, first_op)"
+    " THEN excluded.first_op ELSE first_op END,"
+    " first_seq = MIN(first_seq, excluded.first_seq),"
+    + ",".join(
+        f" {column} = CASE WHEN {_NEWER} THEN excluded.{column} ELSE {column} END"
+        for column in ("version", "scores", "comment", "notes", "latest_op")
+    )
+    + f", latest_seq = CASE WHEN {_NEWER} THEN excluded.latest_seq ELSE latest_seq END"
+)
+
+
 def _apply_review(db: sqlite3.Connection, op: Applied, body: Review) -> None:
     found = _index(op).phase(db, body.opener)
     assert found is not None  # checked
@@ -597,21 +617,8 @@ def _apply_review(db: sqlite3.Connection, op: Applied, body: Review) -> None:
             notes := pack_flat([list(pair) for pair in body.notes]),
         ),
     )
-    # The register's row (schema 0014): first op by (seq, op id), content of the latest.
-    newer = "(excluded.latest_seq, excluded.latest_op) > (latest_seq, latest_op)"
     db.execute(
-        "INSERT INTO assign_scores (space, opener, submission, pseudonym, assignment, first_op, first_seq,"
-        " latest_op, latest_seq, version, scores, comment, notes)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (space, opener, submission, pseudonym) DO UPDATE SET"
-        " first_op = CASE WHEN (excluded.first_seq, excluded.first_op) < (first_seq, first_op)"
-        " THEN excluded.first_op ELSE first_op END,"
-        " first_seq = MIN(first_seq, excluded.first_seq),"
-        + ",".join(
-            f" {column} = CASE WHEN {newer} THEN excluded.{column} ELSE {column} END"
-            for column in ("version", "scores", "comment", "notes", "latest_op")
-        )
-        + f", latest_seq = CASE WHEN {newer} THEN excluded.latest_seq ELSE latest_seq END",
+        _SCORES_UPSERT,
         (
             op.space,
             body.opener,
