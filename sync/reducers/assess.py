@@ -313,6 +313,45 @@ def _allocation_in(
     return reallocated(found, rows, op.clock)
 
 
+def _reviewers_in(
+    db: sqlite3.Connection, op: Applied, opener: bytes, submission: bytes
+) -> frozenset[bytes] | set[bytes]:
+    """`_allocation_in(..., only=submission)`'s reviewers of `submission`; without a
+    reallocation of it, the allocation's own set, not a copy."""
+    index = _index(op)
+    base = index.allocation(db, opener).get(submission, frozenset())
+    changes = index.reallocations(db, opener).get(submission)
+    if not changes:
+        return base
+    return reallocated({submission: set(base)}, list(changes.values()), op.clock).get(submission, set())
+
+
+def _version_in(db: sqlite3.Connection, op: Applied, assignment: bytes, submission: bytes) -> int:
+    """`_versions_in(..., only=submission)`'s highest version of `submission` (0: none)."""
+    best = 0
+    for version, author, seq in _index(op).versions(db, assignment).get(submission, {}).values():
+        if version > best and _seen(op.clock, author, seq):
+            best = version
+    return best
+
+
+# id(settings) -> (settings, criterion name -> top score). `_settings` hands out one
+# value per stored settings, so a review's check finds its rubric by identity (hashing
+# the frozen value would hash its whole text); the entry holds the value, so its id
+# cannot be reused while the entry exists.
+_TOPS: dict[int, tuple[TaskSettings, dict[str, int]]] = {}
+
+
+def _tops(settings: TaskSettings) -> dict[str, int]:
+    """criterion name -> top score of `settings`' rubric."""
+    found = _TOPS.get(id(settings))
+    if found is None or found[0] is not settings:
+        if len(_TOPS) >= 256:
+            _TOPS.clear()
+        found = _TOPS[id(settings)] = (settings, {c.name: c.top for c in settings.criteria})
+    return found[1]
+
+
 # -- checks and applies --------------------------------------------------------------
 
 
@@ -519,14 +558,26 @@ def _apply_submit(db: sqlite3.Connection, op: Applied, body: SubmissionVersion) 
     _index(op).added_version(body.assignment, submission, op.op_id, (phase.round + 1, op.author, op.seq))
 
 
+def _latest_phase(entries: Iterable[PhaseEntry], clock: Clock) -> PhaseEntry | None:
+    """The last of `phases_of_rows` (the greatest by (order, hlc, op id) in `clock`),
+    found without making and sorting a row for each."""
+    best: PhaseEntry | None = None
+    for entry in entries:
+        if _seen(clock, entry[1], entry[2]) and (
+            best is None or (entry[4], entry[3], entry[0]) > (best[4], best[3], best[0])
+        ):
+            best = entry
+    return best
+
+
 def _round_open(db: sqlite3.Connection, op: Applied, opener: bytes) -> tuple[bytes, PhaseRow] | Refusal:
     found = _opener_in(db, op, opener)
     if found is None:
         return refuse(Reason.BAD_CONTENT, "There is no such review round here.")
     assignment, row = found
-    phases = _phases_in(db, op, assignment, keys=False)  # the order is enough here
-    now = phases[-1] if phases else PhaseRow(assignment, 0, "submission", 0, 0)
-    if now.order != row.order:
+    latest = _latest_phase(_index(op).phases(db, assignment), op.clock)  # the order is enough here
+    if (0 if latest is None else latest[4]) != row.order:
+        now = _current(_phases_in(db, op, assignment, keys=False), assignment)
         return refuse(
             Reason.NOT_PERMITTED,
             f"Review round {row.round} has ended (the assignment is in its {_name(now.phase, now.round)}"
@@ -544,28 +595,26 @@ def _check_review(db: sqlite3.Connection, op: Applied, body: Review) -> Refusal 
         return refuse(
             Reason.NOT_PERMITTED, "This key is not a reviewer the teacher certified for this round."
         )
-    allocated = _allocation_in(db, op, body.opener, only=body.submission)
-    if op.device not in allocated.get(body.submission, set()):
+    if op.device not in _reviewers_in(db, op, body.opener, body.submission):
         return refuse(
             Reason.NOT_PERMITTED,
             "This submission is not allocated to you in this round; see 'review list' for yours.",
         )
-    if body.version > _versions_in(db, op, assignment, only=body.submission).get(body.submission, 0):
+    if body.version > _version_in(db, op, assignment, body.submission):
         return refuse(Reason.BAD_CONTENT, f"The submission has no version {body.version} here.")
     settings = _settings_in(db, op, assignment)
     assert settings is not None
-    names = {c.name for c in settings.criteria}
+    tops = _tops(settings)
+    names = tops.keys()
     for name, score in body.scores:
-        criterion = settings.criterion(name)
-        if criterion is None:
+        top = tops.get(name)
+        if top is None:
             return refuse(
                 Reason.BAD_CONTENT,
                 f"'{name}' is not a criterion of this rubric ({', '.join(sorted(names))}).",
             )
-        if not 0 <= score <= criterion.top:
-            return refuse(
-                Reason.BAD_CONTENT, f"A score for '{name}' is from 0 to {criterion.top}, not {score}."
-            )
+        if not 0 <= score <= top:
+            return refuse(Reason.BAD_CONTENT, f"A score for '{name}' is from 0 to {top}, not {score}.")
     missing = names - {name for name, _ in body.scores}
     if missing:
         return refuse(Reason.BAD_CONTENT, f"Score every criterion; missing: {', '.join(sorted(missing))}.")
