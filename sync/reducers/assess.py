@@ -661,9 +661,10 @@ def _apply_review(db: sqlite3.Connection, op: Applied, body: Review) -> None:
             op.author,
             op.seq,
             op.hlc,
-            scores := pack_flat([list(pair) for pair in body.scores]),  # as `pack`: no maps
+            # As `pack` (no maps); msgpack writes a tuple as the array a list would be.
+            scores := pack_flat(body.scores),
             body.comment,
-            notes := pack_flat([list(pair) for pair in body.notes]),
+            notes := pack_flat(body.notes),
         ),
     )
     db.execute(

@@ -7,6 +7,7 @@ one encoding and hashes/signatures over it are unambiguous.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgpack
@@ -22,8 +23,9 @@ def pack(value: Any) -> bytes:
     return packed
 
 
-def pack_flat(value: list[Any]) -> bytes:
-    """Fast path for arrays that hold no maps (op headers)."""
+def pack_flat(value: Sequence[Any]) -> bytes:
+    """Fast path for arrays that hold no maps (op headers); tuples are written as arrays,
+    the same bytes as lists."""
     packed: bytes = msgpack.packb(value, use_bin_type=True)
     return packed
 
