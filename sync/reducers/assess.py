@@ -280,7 +280,9 @@ def _phases_in(
 
 
 def _phase_in(db: sqlite3.Connection, op: Applied, assignment: bytes) -> PhaseRow:
-    return _current(_phases_in(db, op, assignment), assignment)
+    """`_current(_phases_in(...))`: the latest phase row, found without sorting them all."""
+    latest = _latest_phase(_index(op).phases(db, assignment), op.clock)
+    return PhaseRow(assignment, 0, "submission", 0, 0) if latest is None else _phase(latest)
 
 
 def _opener_in(db: sqlite3.Connection, op: Applied, opener: bytes) -> tuple[bytes, PhaseRow] | None:
