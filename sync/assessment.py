@@ -318,18 +318,20 @@ def _submit(fields: dict[str, Any]) -> SubmissionVersion:
 
 def _pairs(fields: dict[str, Any], key: str, limit: int, value_type: type) -> tuple[tuple[str, Any], ...]:
     entries = _list(fields, key, limit)
-    if not all(
-        isinstance(e, list)
-        and len(e) == 2
-        and isinstance(e[0], str)
-        and 0 < len(e[0]) <= 100
-        and type(e[1]) is value_type
-        for e in entries
-    ):
-        raise Rejected(Reason.BAD_CONTENT, f"{key} is a list of [criterion, value]")
-    if len({e[0] for e in entries}) != len(entries):
+    pairs = []
+    for e in entries:  # every review has two of these lists: one loop, no generators
+        if not (
+            isinstance(e, list)
+            and len(e) == 2
+            and isinstance(e[0], str)
+            and 0 < len(e[0]) <= 100
+            and type(e[1]) is value_type
+        ):
+            raise Rejected(Reason.BAD_CONTENT, f"{key} is a list of [criterion, value]")
+        pairs.append((e[0], e[1]))
+    if len({name for name, _ in pairs}) != len(pairs):
         raise Rejected(Reason.BAD_CONTENT, f"{key} names a criterion twice")
-    return tuple((e[0], e[1]) for e in entries)
+    return tuple(pairs)
 
 
 def _review(fields: dict[str, Any]) -> Review:

@@ -188,17 +188,19 @@ def person_of(db: sqlite3.Connection, space: bytes, device: bytes) -> bytes:
 
 
 def op_person(db: sqlite3.Connection, op: Applied) -> bytes:
-    """The person whose device signed `op`, as the space's `device_persons` table says.
+    """The person whose device signed `op`, as the space's `device_persons` table says
+    (a device it does not list is its own person, as in `person_of`).
 
-    Remembered in the space's memo until the replica rewrites the table
-    (`Replica._materialize_members` drops the memo's entry), so a class's submissions and
-    ratings read it once per device instead of once per op (each read also forced the
+    The whole table is read once into the space's memo and kept until the replica
+    rewrites it (`Replica._materialize_members` drops the memo's entry), so a class's
+    submissions and ratings cost one read, not one per device (each read also forced the
     write buffer out)."""
-    persons: dict[bytes, bytes] = op.memo.setdefault(PERSONS_MEMO, {})
-    person = persons.get(op.device)
-    if person is None:
-        person = persons[op.device] = person_of(db, op.space, op.device)
-    return person
+    persons: dict[bytes, bytes] | None = op.memo.get(PERSONS_MEMO)
+    if persons is None:
+        persons = op.memo[PERSONS_MEMO] = dict(
+            db.execute("SELECT device, person FROM device_persons WHERE space = ?", (op.space,)).fetchall()
+        )
+    return persons.get(op.device, op.device)
 
 
 def versions_at(
@@ -278,7 +280,9 @@ def _phases_in(
 
 
 def _phase_in(db: sqlite3.Connection, op: Applied, assignment: bytes) -> PhaseRow:
-    return _current(_phases_in(db, op, assignment), assignment)
+    """`_current(_phases_in(...))`: the latest phase row, found without sorting them all."""
+    latest = _latest_phase(_index(op).phases(db, assignment), op.clock)
+    return PhaseRow(assignment, 0, "submission", 0, 0) if latest is None else _phase(latest)
 
 
 def _opener_in(db: sqlite3.Connection, op: Applied, opener: bytes) -> tuple[bytes, PhaseRow] | None:
@@ -309,6 +313,45 @@ def _allocation_in(
         found = {only: set(base[only])} if only in base else {}
         rows = list(changes.get(only, {}).values())
     return reallocated(found, rows, op.clock)
+
+
+def _reviewers_in(
+    db: sqlite3.Connection, op: Applied, opener: bytes, submission: bytes
+) -> frozenset[bytes] | set[bytes]:
+    """`_allocation_in(..., only=submission)`'s reviewers of `submission`; without a
+    reallocation of it, the allocation's own set, not a copy."""
+    index = _index(op)
+    base = index.allocation(db, opener).get(submission, frozenset())
+    changes = index.reallocations(db, opener).get(submission)
+    if not changes:
+        return base
+    return reallocated({submission: set(base)}, list(changes.values()), op.clock).get(submission, set())
+
+
+def _version_in(db: sqlite3.Connection, op: Applied, assignment: bytes, submission: bytes) -> int:
+    """`_versions_in(..., only=submission)`'s highest version of `submission` (0: none)."""
+    best = 0
+    for version, author, seq in _index(op).versions(db, assignment).get(submission, {}).values():
+        if version > best and _seen(op.clock, author, seq):
+            best = version
+    return best
+
+
+# id(settings) -> (settings, criterion name -> top score). `_settings` hands out one
+# value per stored settings, so a review's check finds its rubric by identity (hashing
+# the frozen value would hash its whole text); the entry holds the value, so its id
+# cannot be reused while the entry exists.
+_TOPS: dict[int, tuple[TaskSettings, dict[str, int]]] = {}
+
+
+def _tops(settings: TaskSettings) -> dict[str, int]:
+    """criterion name -> top score of `settings`' rubric."""
+    found = _TOPS.get(id(settings))
+    if found is None or found[0] is not settings:
+        if len(_TOPS) >= 256:
+            _TOPS.clear()
+        found = _TOPS[id(settings)] = (settings, {c.name: c.top for c in settings.criteria})
+    return found[1]
 
 
 # -- checks and applies --------------------------------------------------------------
@@ -517,14 +560,26 @@ def _apply_submit(db: sqlite3.Connection, op: Applied, body: SubmissionVersion) 
     _index(op).added_version(body.assignment, submission, op.op_id, (phase.round + 1, op.author, op.seq))
 
 
+def _latest_phase(entries: Iterable[PhaseEntry], clock: Clock) -> PhaseEntry | None:
+    """The last of `phases_of_rows` (the greatest by (order, hlc, op id) in `clock`),
+    found without making and sorting a row for each."""
+    best: PhaseEntry | None = None
+    for entry in entries:
+        if _seen(clock, entry[1], entry[2]) and (
+            best is None or (entry[4], entry[3], entry[0]) > (best[4], best[3], best[0])
+        ):
+            best = entry
+    return best
+
+
 def _round_open(db: sqlite3.Connection, op: Applied, opener: bytes) -> tuple[bytes, PhaseRow] | Refusal:
     found = _opener_in(db, op, opener)
     if found is None:
         return refuse(Reason.BAD_CONTENT, "There is no such review round here.")
     assignment, row = found
-    phases = _phases_in(db, op, assignment, keys=False)  # the order is enough here
-    now = phases[-1] if phases else PhaseRow(assignment, 0, "submission", 0, 0)
-    if now.order != row.order:
+    latest = _latest_phase(_index(op).phases(db, assignment), op.clock)  # the order is enough here
+    if (0 if latest is None else latest[4]) != row.order:
+        now = _current(_phases_in(db, op, assignment, keys=False), assignment)
         return refuse(
             Reason.NOT_PERMITTED,
             f"Review round {row.round} has ended (the assignment is in its {_name(now.phase, now.round)}"
@@ -542,34 +597,52 @@ def _check_review(db: sqlite3.Connection, op: Applied, body: Review) -> Refusal 
         return refuse(
             Reason.NOT_PERMITTED, "This key is not a reviewer the teacher certified for this round."
         )
-    allocated = _allocation_in(db, op, body.opener, only=body.submission)
-    if op.device not in allocated.get(body.submission, set()):
+    if op.device not in _reviewers_in(db, op, body.opener, body.submission):
         return refuse(
             Reason.NOT_PERMITTED,
             "This submission is not allocated to you in this round; see 'review list' for yours.",
         )
-    if body.version > _versions_in(db, op, assignment, only=body.submission).get(body.submission, 0):
+    if body.version > _version_in(db, op, assignment, body.submission):
         return refuse(Reason.BAD_CONTENT, f"The submission has no version {body.version} here.")
     settings = _settings_in(db, op, assignment)
     assert settings is not None
-    names = {c.name for c in settings.criteria}
+    tops = _tops(settings)
+    names = tops.keys()
     for name, score in body.scores:
-        criterion = settings.criterion(name)
-        if criterion is None:
+        top = tops.get(name)
+        if top is None:
             return refuse(
                 Reason.BAD_CONTENT,
                 f"'{name}' is not a criterion of this rubric ({', '.join(sorted(names))}).",
             )
-        if not 0 <= score <= criterion.top:
-            return refuse(
-                Reason.BAD_CONTENT, f"A score for '{name}' is from 0 to {criterion.top}, not {score}."
-            )
+        if not 0 <= score <= top:
+            return refuse(Reason.BAD_CONTENT, f"A score for '{name}' is from 0 to {top}, not {score}.")
     missing = names - {name for name, _ in body.scores}
     if missing:
         return refuse(Reason.BAD_CONTENT, f"Score every criterion; missing: {', '.join(sorted(missing))}.")
     if not {name for name, _ in body.notes} <= names:
         return refuse(Reason.BAD_CONTENT, "A comment names a criterion this rubric does not have.")
     return None
+
+
+# The register's row (schema 0014): first op by (seq, op id), content of the latest.
+# Built once: a statement made afresh per review is joined and hashed again each time
+# (the write buffer groups statements by their text).
+_NEWER = "(excluded.latest_seq, excluded.latest_op) > (latest_seq, latest_op)"
+_SCORES_UPSERT = (
+    "INSERT INTO assign_scores (space, opener, submission, pseudonym, assignment, first_op, first_seq,"
+    " latest_op, latest_seq, version, scores, comment, notes)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (space, opener, submission, pseudonym) DO UPDATE SET"
+    " first_op = CASE WHEN (excluded.first_seq, excluded.first_op) < (first_seq, first_op)"
+    " THEN excluded.first_op ELSE first_op END,"
+    " first_seq = MIN(first_seq, excluded.first_seq),"
+    + ",".join(
+        f" {column} = CASE WHEN {_NEWER} THEN excluded.{column} ELSE {column} END"
+        for column in ("version", "scores", "comment", "notes", "latest_op")
+    )
+    + f", latest_seq = CASE WHEN {_NEWER} THEN excluded.latest_seq ELSE latest_seq END"
+)
 
 
 def _apply_review(db: sqlite3.Connection, op: Applied, body: Review) -> None:
@@ -590,26 +663,14 @@ def _apply_review(db: sqlite3.Connection, op: Applied, body: Review) -> None:
             op.author,
             op.seq,
             op.hlc,
-            scores := pack_flat([list(pair) for pair in body.scores]),  # as `pack`: no maps
+            # As `pack` (no maps); msgpack writes a tuple as the array a list would be.
+            scores := pack_flat(body.scores),
             body.comment,
-            notes := pack_flat([list(pair) for pair in body.notes]),
+            notes := pack_flat(body.notes),
         ),
     )
-    # The register's row (schema 0014): first op by (seq, op id), content of the latest.
-    newer = "(excluded.latest_seq, excluded.latest_op) > (latest_seq, latest_op)"
     db.execute(
-        "INSERT INTO assign_scores (space, opener, submission, pseudonym, assignment, first_op, first_seq,"
-        " latest_op, latest_seq, version, scores, comment, notes)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (space, opener, submission, pseudonym) DO UPDATE SET"
-        " first_op = CASE WHEN (excluded.first_seq, excluded.first_op) < (first_seq, first_op)"
-        " THEN excluded.first_op ELSE first_op END,"
-        " first_seq = MIN(first_seq, excluded.first_seq),"
-        + ",".join(
-            f" {column} = CASE WHEN {newer} THEN excluded.{column} ELSE {column} END"
-            for column in ("version", "scores", "comment", "notes", "latest_op")
-        )
-        + f", latest_seq = CASE WHEN {newer} THEN excluded.latest_seq ELSE latest_seq END",
+        _SCORES_UPSERT,
         (
             op.space,
             body.opener,

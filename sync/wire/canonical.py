@@ -7,6 +7,7 @@ one encoding and hashes/signatures over it are unambiguous.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgpack
@@ -22,8 +23,9 @@ def pack(value: Any) -> bytes:
     return packed
 
 
-def pack_flat(value: list[Any]) -> bytes:
-    """Fast path for arrays that hold no maps (op headers)."""
+def pack_flat(value: Sequence[Any]) -> bytes:
+    """Fast path for arrays that hold no maps (op headers); tuples are written as arrays,
+    the same bytes as lists."""
     packed: bytes = msgpack.packb(value, use_bin_type=True)
     return packed
 
@@ -104,22 +106,30 @@ _SCALARS = (bool, int, str, bytes, type(None))
 
 def _check_types(value: Any, *, depth: int) -> None:
     kind = type(value)
-    if kind in _SCALARS:
-        return
+    if kind not in _SCALARS:
+        _check_container(value, kind, depth)
+
+
+def _check_container(value: Any, kind: type, depth: int) -> None:
+    """`_check_types` of a value that is no scalar: every body goes through it, so it
+    calls itself only for nested containers, positionally, and loops without generators."""
     if depth > 16:
         raise Rejected(Reason.MALFORMED, "nested too deeply")
     if kind is list:
-        for element in value:
-            if type(element) not in _SCALARS:
-                _check_types(element, depth=depth + 1)
+        children: Any = value
     elif kind is dict:
         keys = list(value)
-        if not all(type(key) is str for key in keys) or keys != sorted(keys):
+        for key in keys:
+            if type(key) is not str:
+                raise Rejected(Reason.NON_CANONICAL, "map keys must be sorted strings")
+        if keys != sorted(keys):
             raise Rejected(Reason.NON_CANONICAL, "map keys must be sorted strings")
-        for element in value.values():
-            if type(element) not in _SCALARS:
-                _check_types(element, depth=depth + 1)
+        children = value.values()
     elif kind is float:
         raise Rejected(Reason.MALFORMED, "floats are not canonical")
     else:
         raise Rejected(Reason.MALFORMED, f"type {kind.__name__}")
+    for element in children:
+        element_kind = type(element)
+        if element_kind not in _SCALARS:
+            _check_container(element, element_kind, depth + 1)
