@@ -74,6 +74,8 @@ bench: $(VENV)/.dev
 	$(PY) bench/circle_search.py --items 20000
 	QT_QPA_PLATFORM=offscreen $(PY) bench/startup.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/responsiveness.py --ops 100000
+	$(PY) bench/assessment.py --students 300 --reviewers 3
+	$(PY) bench/survey.py --students 300
 
 # The multi-process CLI walk-throughs (a teacher and six students, coaching pairs): each
 # command a Python start-up, too long for CI's 20 minutes beside the rest of the suite.
