@@ -37,6 +37,7 @@ from app.services import devices as device_service
 from app.services.commands import CircleState, CommandError, Commands, parse_invite
 from app.services.room_codes import make_room_code
 from app.services.rows import Device, FileProgress
+from app.services.surveys import KeyUpkeep
 from p2p.config import HostConfig
 from p2p.errors import P2PError
 from p2p.identity import PeerId
@@ -87,6 +88,9 @@ class Core:
         )
         self.clock = clock
         self._on_changes = on_changes or (lambda changes: None)
+        # A removal arriving from another device: renew this device's anonymous survey keys.
+        self.survey_keys = KeyUpkeep(lambda: self.commands)
+        sync.add_listener(self.survey_keys.changed)
 
     @classmethod
     @asynccontextmanager
@@ -143,6 +147,7 @@ class Core:
                         )
                         await nursery.start(core.waiting_joins.run)
                         await nursery.start(core.device_links.run)
+                        await nursery.start(core.survey_keys.run)
                         yield core
                     finally:
                         nursery.cancel_scope.cancel()

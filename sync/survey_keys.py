@@ -33,7 +33,7 @@ from sync.identity import DeviceKey
 from sync.ids import DeviceId, OpId, SpaceId, digest
 from sync.op import VerifiedOp
 from sync.reducers.coaching import answer_message
-from sync.replica import Replica
+from sync.replica import VALID, Replica
 from sync.wire.canonical import unpack_canonical
 
 CONTEXT = b"survey\x00"
@@ -197,6 +197,27 @@ def admitted(db: sqlite3.Connection, space: bytes, survey: bytes, device: bytes)
         return False
     given = grants(db, space, survey)
     return any(j.device == device and j.op_id in given for j in joins(db, space, survey, current.op_id))
+
+
+def removals_since_key(replica: Replica, space: SpaceId, survey: bytes) -> int:
+    """How many valid removals of members are not in the causal past of the survey's
+    current key op: each is a member whose token may still count until the key is
+    renewed (0 for a named survey)."""
+    current = current_key(replica.db, space, survey)
+    if current is None:
+        return 0
+    context = replica.context(space)
+    info = context.info(replica.db, current.op_id)
+    if info is None:
+        return 0
+    return sum(
+        1
+        for author, seq in replica.db.execute(
+            "SELECT author, seq FROM ops WHERE space = ? AND kind = 'member.remove' AND status = ?",
+            (space, VALID),
+        )
+        if info.clock.get(author, 0) < seq
+    )
 
 
 def closed(db: sqlite3.Connection, space: bytes, survey: bytes) -> bool:

@@ -202,9 +202,9 @@ class Commands:
         from app.services.assignments import withdraw_removed  # it builds on this module
 
         await withdraw_removed(self, space, member.device)
-        from app.services.surveys import rekey_after_removal  # the same, for anonymous surveys
+        from app.services.surveys import renew_stale_keys  # the same, for anonymous surveys
 
-        await rekey_after_removal(self, space)
+        await renew_stale_keys(self, space)
 
     async def leave(self, space: SpaceId) -> None:
         await self.write(writer.leave, self.replica, space, now_ms=self.clock.now_ms())

@@ -12,7 +12,10 @@ and the others join again. docs/security.md, "Anonymous surveys", says who can l
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import trio
@@ -21,14 +24,18 @@ from app.errors import CommandError
 from app.services.commands import Commands
 from app.services.items import Found, find_item, names_in, write_content
 from app.services.rows import SurveyPart, SurveyQuestionResult, SurveyResults, SurveySummary
+from app.task_status import TaskStatus
 from sync import coaching_views as cv
-from sync import survey_keys
+from sync import survey_keys, writer
+from sync.changes import Changes
 from sync.coaching import KEY_NONCE_LEN, MAX_ADMITTED, MAX_OPTIONS, MAX_QUESTIONS, Question, fits
 from sync.errors import Rejected
 from sync.ids import SpaceId
 from sync.reducers.coaching import survey_questions
 from sync.replica import Replica
 from sync.state import ItemRow, items
+
+logger = logging.getLogger(__name__)
 
 ANONYMOUS_NOTICE = (
     "Anonymous: your answer is signed by a key made for this survey, not by your device, and the"
@@ -187,25 +194,62 @@ async def rekey(commands: Commands, survey: Found) -> Any:
     return await write_content(commands, survey.space, "survey.rekey", fields)
 
 
-async def rekey_after_removal(commands: Commands, space: SpaceId) -> None:
-    """After a removal by this device: renew the key of each open anonymous survey it
-    owns, so the removed member's answer stops counting everywhere."""
+def _stale(replica: Replica, space: SpaceId) -> list[bytes]:
+    """This device's open anonymous surveys in `space` whose key predates a removal."""
+    replica.refresh()
+    me = replica.key.device_id
+    return [
+        row.item_id
+        for row in items(replica.db, space, where="type = 'survey'")
+        if row.author == me
+        and row.extra.get("anonymous")
+        and not survey_keys.closed(replica.db, space, row.item_id)
+        and survey_keys.removals_since_key(replica, space, row.item_id)
+    ]
 
-    def owned() -> list[bytes]:
-        replica = commands.replica
-        replica.refresh()
-        me = replica.key.device_id
-        return [
-            row.item_id
-            for row in items(replica.db, space, where="type = 'survey'")
-            if row.author == me
-            and row.extra.get("anonymous")
-            and not survey_keys.closed(replica.db, space, row.item_id)
-        ]
 
-    for survey_id in await commands.database.run(owned):
+async def renew_stale_keys(commands: Commands, space: SpaceId) -> int:
+    """After a removal, by this device or by anyone (it arrives here): renew the key of
+    each open anonymous survey this device owns whose key predates it, so the removed
+    member's answer stops counting everywhere. Checked again on the database worker
+    just before writing, so two callers at once renew once. Returns how many."""
+    renewed = 0
+    for survey_id in await commands.database.run(_stale, commands.replica, space):
         fields = {"survey": survey_id, **await _new_key(commands, space)}
-        await write_content(commands, space, "survey.rekey", fields)
+
+        def renew(survey_id: bytes = survey_id, fields: dict[str, Any] = fields) -> Any:
+            if survey_id not in _stale(commands.replica, space):
+                return None  # renewed meanwhile
+            return writer.write(
+                commands.replica, space, "survey.rekey", fields, now_ms=commands.clock.now_ms()
+            )
+
+        if await commands.write(renew) is not None:
+            renewed += 1
+    return renewed
+
+
+class KeyUpkeep:
+    """Renews this device's anonymous survey keys when a removal arrives from another
+    device (a teacher other than the survey's owner removed a member): told of every
+    membership change, it looks at that circle on its own task."""
+
+    def __init__(self, commands: Callable[[], Commands]) -> None:
+        self._commands = commands
+        self._send, self._receive = trio.open_memory_channel[SpaceId](64)
+
+    def changed(self, changes: Changes) -> None:
+        if changes.members or changes.rebuilt:
+            with contextlib.suppress(trio.WouldBlock):
+                self._send.send_nowait(changes.space)
+
+    async def run(self, *, task_status: TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        task_status.started()
+        async for space in self._receive:
+            try:
+                await renew_stale_keys(self._commands(), space)
+            except Exception:  # one failed look must never stop the upkeep
+                logger.exception("Renewing an anonymous survey's key failed")
 
 
 async def answer(commands: Commands, survey: Found, given: list[str]) -> Any:
