@@ -31,17 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from assessment import build_class, timed_ingest
-from workload import Author, Circle, Clock, mint, seed
+from assessment import build_class, plain_anchor, timed_ingest
+from workload import Clock, seed
 
 from sync import blind_token, survey_keys, writer
 from sync.coaching_views import survey_results
 from sync.frontier import all_envelopes
 from sync.identity import signature_ok
-from sync.ids import OpId
-from sync.replica import Replica
 from sync.state import items
-from sync.store import Store
 
 QUESTIONS = [
     ["choice", "Is peer feedback useful?", ["yes", "no", "not sure"]],
@@ -126,18 +123,7 @@ def main() -> None:
         survey_ops = [e for e in everything if e not in set(setup)]
         room.store.close()
         join_s, join_cpu = timed_ingest(directory / "joiner.db", space, setup, survey_ops, "joining-member")
-        context = Replica(Store(directory / "class.db"), teacher)
-        authors = []
-        for student in keys:  # each student's join is where their chain goes on from
-            index = context.context(space).authors[student.device_id]
-            found = context.db.execute(
-                "SELECT op_id, seq, hlc FROM ops WHERE space = ? AND author = ? AND kind = 'member.join'",
-                (space, index),
-            ).fetchone()
-            authors.append(Author(student, found[1], OpId(found[0]), found[2]))
-        context.store.close()
-        plain = mint(Circle(space, seed("key"), authors, setup), len(survey_ops))
-        anchor_s, anchor_cpu = timed_ingest(directory / "anchor.db", space, setup, plain, "anchor")
+        anchor_s, anchor_cpu = plain_anchor(directory, space, teacher, keys, setup, len(survey_ops))
     figures = {
         "students": args.students,
         "ops": len(survey_ops),
@@ -149,7 +135,7 @@ def main() -> None:
         "token_check_us": round(1e6 * token_s, 1),
         "ed25519_verify_us": round(1e6 * ed25519_s, 1),
         "join_ops_per_s": round(len(survey_ops) / join_s),
-        "anchor_ops_per_s": round(len(plain) / anchor_s),
+        "anchor_ops_per_s": round(len(survey_ops) / anchor_s),
         "ratio": round(anchor_s / join_s, 2),
         "cpu_ratio": round(anchor_cpu / join_cpu, 2),
     }
