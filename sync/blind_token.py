@@ -15,9 +15,10 @@ an answer to the person who wrote it (docs/protocol.md, 8b, "Anonymous surveys")
   public key (`token_ok`) and which the signer cannot match to any blinded value it
   signed (for every pair there is an r that joins them).
 
-A member answers only with a token that verifies: if a dishonest owner chose n so that
-e divides phi(n), H(m) has an e-th root with probability 1/e, so such a key yields no
-token to answer with (the member's client says the key is faulty) instead of a link.
+A member answers only with a token that verifies, and peers accept only admissions whose
+signature checks against the join: if a dishonest owner chose n so that e divides
+phi(n), a blinded value has an e-th root with probability 1/e, so such a key admits
+almost nobody (and no answer) instead of yielding a link.
 Pure integer arithmetic on Python ints; nothing here touches the database.
 """
 
